@@ -1,0 +1,135 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import yaml from 'js-yaml';
+import type { z } from 'zod';
+import { ConfigError } from './config-error.js';
+import {
+  ACTION_PLACEHOLDERS,
+  classificationFileSchema,
+  settingsFileSchema,
+  stuckReasonsFileSchema,
+  type ClassificationFile,
+  type Rule,
+  type Settings,
+  type StuckReason,
+} from './schema.js';
+
+export interface EcmConfig {
+  /** The folder the configuration was read from (the project's `shared/`). */
+  readonly sharedDir: string;
+  readonly reasons: ReadonlyMap<string, StuckReason>;
+  readonly classification: ClassificationFile['classification'];
+  readonly disqualification: ClassificationFile['disqualification'];
+  readonly settings: Settings;
+}
+
+export const STUCK_REASONS_FILE = 'stuck-reasons.yaml';
+export const SETTINGS_FILE = 'config/ecm.yaml';
+export const CLASSIFICATION_FILE = 'config/classification.yaml';
+
+/** The project's `shared/` folder: `ECM_SHARED_DIR`, else the one this package ships beside. */
+export function defaultSharedDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.ECM_SHARED_DIR) return path.resolve(env.ECM_SHARED_DIR);
+  // packages/core/{src,dist}/config → repo root
+  return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared');
+}
+
+function formatPath(segments: readonly PropertyKey[]): string {
+  let out = '';
+  for (const s of segments) out += typeof s === 'number' ? `[${s}]` : out ? `.${String(s)}` : String(s);
+  return out;
+}
+
+function readYaml(sharedDir: string, file: string): unknown {
+  const full = path.join(sharedDir, file);
+  if (!existsSync(full)) throw new ConfigError(full, '', 'file not found (set ECM_SHARED_DIR to the folder holding the ECM configuration)');
+  try {
+    return yaml.load(readFileSync(full, 'utf8'));
+  } catch (err) {
+    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    throw new ConfigError(full, '', `not valid YAML: ${reason}`);
+  }
+}
+
+function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string): z.infer<T> {
+  const result = schema.safeParse(data);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  let keyPath = formatPath(issue.path);
+  let expected = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    keyPath = formatPath([...issue.path, issue.keys[0]!]);
+    expected = 'unknown key (check its spelling and where it is nested)';
+  } else if (issue.code === 'invalid_union') {
+    // Name the most specific problem of the closest alternative rather than "invalid input".
+    const inner = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
+    if (inner) {
+      keyPath = formatPath([...issue.path, ...inner.path]);
+      expected = inner.code === 'unrecognized_keys' ? `unknown key "${inner.keys[0]}"` : inner.message;
+    }
+  }
+  throw new ConfigError(file, keyPath, expected);
+}
+
+function checkRules(
+  rules: readonly Rule[],
+  where: string,
+  file: string,
+  reasons: ReadonlyMap<string, StuckReason>,
+  groups: Readonly<Record<string, readonly Rule[]>>,
+): void {
+  rules.forEach((rule, i) => {
+    if ('include' in rule) {
+      if (!groups[rule.include]) throw new ConfigError(file, `${where}[${i}].include`, `group "${rule.include}" is not defined under classification.groups`);
+    } else if (!reasons.has(rule.reason)) {
+      throw new ConfigError(file, `${where}[${i}].reason`, `"${rule.reason}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+    }
+  });
+}
+
+/** Reads, validates and cross-checks the whole configuration. Throws one ConfigError on the first problem. */
+export function loadConfig(sharedDir: string = defaultSharedDir()): EcmConfig {
+  const reasonsPath = path.join(sharedDir, STUCK_REASONS_FILE);
+  const settingsPath = path.join(sharedDir, SETTINGS_FILE);
+  const classificationPath = path.join(sharedDir, CLASSIFICATION_FILE);
+
+  const reasonsFile = parseWith(stuckReasonsFileSchema, readYaml(sharedDir, STUCK_REASONS_FILE), reasonsPath);
+  const reasons = new Map<string, StuckReason>();
+  for (const [name, reason] of Object.entries(reasonsFile.reasons)) {
+    if (!existsSync(path.join(sharedDir, reason.runbook))) {
+      throw new ConfigError(reasonsPath, `reasons.${name}.runbook`, `runbook "${reason.runbook}" does not exist under ${sharedDir}`);
+    }
+    for (const match of reason.action.matchAll(/\{([^}]*)\}/g)) {
+      if (!(ACTION_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
+        throw new ConfigError(reasonsPath, `reasons.${name}.action`, `unknown placeholder {${match[1]}}; expected one of ${ACTION_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`);
+      }
+    }
+    reasons.set(name, { ...reason, name });
+  }
+
+  const settings = parseWith(settingsFileSchema, readYaml(sharedDir, SETTINGS_FILE), settingsPath);
+  for (const currency of settings.candidates.currencies) {
+    if (settings.fx_to_aed[currency] === undefined) throw new ConfigError(settingsPath, `fx_to_aed.${currency}`, `missing: ${currency} is a candidate currency and needs a rate to AED`);
+  }
+
+  const file = parseWith(classificationFileSchema, readYaml(sharedDir, CLASSIFICATION_FILE), classificationPath);
+  const { classification, disqualification } = file;
+  if (!reasons.has(classification.fallback)) {
+    throw new ConfigError(classificationPath, 'classification.fallback', `"${classification.fallback}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+  }
+  checkRules(classification.all_currencies, 'classification.all_currencies', classificationPath, reasons, classification.groups);
+  for (const [group, rules] of Object.entries(classification.groups)) {
+    if (rules.some((r) => 'include' in r)) throw new ConfigError(classificationPath, `classification.groups.${group}`, 'a group may not include another group');
+    checkRules(rules, `classification.groups.${group}`, classificationPath, reasons, classification.groups);
+  }
+  for (const [currency, rules] of Object.entries(classification.currencies)) {
+    checkRules(rules, `classification.currencies.${currency}`, classificationPath, reasons, classification.groups);
+  }
+  for (const currency of settings.candidates.currencies) {
+    if (!classification.currencies[currency]) {
+      throw new ConfigError(classificationPath, `classification.currencies.${currency}`, `missing: ${currency} is a candidate currency (${SETTINGS_FILE}) but has no rules`);
+    }
+  }
+  return { sharedDir, reasons, classification, disqualification, settings };
+}

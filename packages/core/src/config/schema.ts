@@ -1,0 +1,101 @@
+import { z } from 'zod';
+import { whenSchema } from './rule-schema.js';
+
+/** Codes that end up inside SQL IN-lists: plain upper-case identifiers only. */
+const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an upper-case code such as PROCESSING_DEAL_IN');
+const fraction = z.number().min(0).max(1);
+export const TEAMS = ['Ops', 'KYC_ops', 'VDA_ops'] as const;
+export const teamSchema = z.enum(TEAMS);
+export type Team = z.infer<typeof teamSchema>;
+
+export const ACTION_PLACEHOLDERS = ['amount', 'currency', 'amount_aed', 'acquirer', 'partner', 'hours', 'order_id'] as const;
+
+export const stuckReasonSchema = z
+  .object({
+    team: teamSchema,
+    sla_hours: z.number().positive(),
+    severity: fraction,
+    monitor_only: z.boolean(),
+    customer_impact: z.boolean(),
+    summary: z.string().min(1),
+    action: z.string().min(1),
+    escalation: z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a role key such as techops_oncall'),
+    runbook: z.string().min(1),
+  })
+  .strict();
+export type StuckReason = z.infer<typeof stuckReasonSchema> & { readonly name: string };
+
+export const stuckReasonsFileSchema = z
+  .object({ reasons: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case reason name'), stuckReasonSchema) })
+  .strict();
+
+const ruleSchema = z.union([
+  z.object({ reason: z.string(), when: whenSchema }).strict(),
+  z.object({ include: z.string() }).strict(),
+]);
+export type Rule = z.infer<typeof ruleSchema>;
+
+export const classificationFileSchema = z
+  .object({
+    classification: z
+      .object({
+        fallback: z.string(),
+        all_currencies: z.array(ruleSchema),
+        groups: z.record(z.string(), z.array(ruleSchema)).default({}),
+        currencies: z.record(code, z.array(ruleSchema)),
+      })
+      .strict(),
+    disqualification: z.array(z.object({ reason: z.string().regex(/^[a-z][a-z0-9_]*$/), explain: z.string().min(1), when: whenSchema }).strict()),
+  })
+  .strict();
+export type ClassificationFile = z.infer<typeof classificationFileSchema>;
+
+const factorSchema = z.object({ default: z.number(), bands: z.array(z.object({ value: z.number(), when: whenSchema }).strict()) }).strict();
+export type FactorBands = z.infer<typeof factorSchema>;
+
+export const settingsFileSchema = z
+  .object({
+    candidates: z
+      .object({
+        window_days: z.number().int().positive(),
+        min_age_hours: z.number().nonnegative(),
+        currencies: z.array(code).min(1),
+        statuses: z.array(code).min(1),
+        sub_states: z.array(code).min(1),
+        completed_with_falcon_status: code,
+      })
+      .strict(),
+    partners: z
+      .object({
+        bulk_vda: z.array(code),
+        bulk_vda_above_receive_amount: z.object({ partners: z.array(code), receive_amount: z.number().nonnegative() }).strict(),
+        rda: z.array(code),
+      })
+      .strict(),
+    fx_to_aed: z.record(code, z.number().positive()),
+    scoring: z
+      .object({
+        weights: z.object({ age: z.number(), amount: z.number(), severity: z.number(), rfi: z.number(), payment: z.number(), attempts: z.number() }).strict(),
+        factors: z.object({ age: factorSchema, amount: factorSchema, rfi: factorSchema, payment: factorSchema, attempts: factorSchema }).strict(),
+      })
+      .strict(),
+    priorities: z
+      .object({
+        bands: z.array(z.object({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), min_score: z.number() }).strict()).min(1),
+        otherwise: z.enum(['P1', 'P2', 'P3', 'P4']),
+      })
+      .strict(),
+    high_value_aed: z.number().positive(),
+    age_categories: z.object({ default: z.string(), bands: z.array(z.object({ category: z.string(), when: whenSchema }).strict()) }).strict(),
+    sanity: z
+      .object({
+        typical: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
+        warn_above: z.number().int().positive(),
+        stop_assignment_above: z.number().int().positive(),
+      })
+      .strict(),
+    data_freshness: z.object({ rfi_stale_hours: z.number().positive() }).strict(),
+  })
+  .strict();
+export type Settings = z.infer<typeof settingsFileSchema>;
+export type Priority = 'P1' | 'P2' | 'P3' | 'P4';

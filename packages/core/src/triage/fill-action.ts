@@ -1,0 +1,17 @@
+import type { OrderFacts } from './order-facts.js';
+
+const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+
+/** The reason's one-line action with the order's facts in place of its {placeholders}. */
+export function fillAction(template: string, facts: OrderFacts, amountAed: number, hours: number): string {
+  const values: Record<string, string> = {
+    amount: money.format(facts.send_amount),
+    currency: facts.currency,
+    amount_aed: money.format(amountAed),
+    acquirer: facts.acquirer ?? 'unknown acquirer',
+    partner: facts.partner ?? 'no payout partner',
+    hours: String(Math.floor(hours)),
+    order_id: facts.order_id,
+  };
+  return template.replace(/\{(\w+)\}/g, (whole, key: string) => values[key] ?? whole);
+}

@@ -1,0 +1,116 @@
+import type { EcmConfig } from '../config/load-config.js';
+import type { TriagedOrder } from './run-triage.js';
+
+export interface CurrencyTotal {
+  readonly count: number;
+  readonly amount: number;
+  readonly amount_aed: number;
+}
+
+export type SanityStatus = 'typical' | 'low' | 'high' | 'warn' | 'stop';
+
+export interface SanityCheck {
+  readonly status: SanityStatus;
+  /** Whether assignment may go ahead on this run (§6 sanity gates). */
+  readonly assignment_allowed: boolean;
+  readonly message: string;
+}
+
+export interface TriageSummary {
+  readonly candidates: number;
+  readonly actionable: number;
+  readonly monitor_only: number;
+  readonly disqualified: number;
+  readonly disqualified_by_reason: Readonly<Record<string, number>>;
+  readonly actionable_by_reason: Readonly<Record<string, number>>;
+  readonly actionable_by_team: Readonly<Record<string, number>>;
+  readonly actionable_by_priority: Readonly<Record<string, number>>;
+  readonly actionable_by_category: Readonly<Record<string, number>>;
+  readonly actionable_by_currency: Readonly<Record<string, CurrencyTotal>>;
+  readonly value_at_risk_aed: number;
+  readonly high_value: number;
+  readonly customer_impact: number;
+  readonly sanity: SanityCheck;
+}
+
+function increment(map: Record<string, number>, key: string): void {
+  map[key] = (map[key] ?? 0) + 1;
+}
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+export function sanityCheck(config: EcmConfig, actionable: number): SanityCheck {
+  const s = config.settings.sanity;
+  if (actionable > s.stop_assignment_above) {
+    return {
+      status: 'stop',
+      assignment_allowed: false,
+      message: `${actionable} actionable orders is above ${s.stop_assignment_above}: assignment stopped for this run — a candidate filter or a data feed is probably broken`,
+    };
+  }
+  if (actionable > s.warn_above) {
+    return { status: 'warn', assignment_allowed: true, message: `${actionable} actionable orders is above ${s.warn_above}: check that no candidate filter is broken` };
+  }
+  const [low, high] = s.typical;
+  if (actionable < low) return { status: 'low', assignment_allowed: true, message: `${actionable} actionable orders, below the typical ${low}–${high}` };
+  if (actionable > high) return { status: 'high', assignment_allowed: true, message: `${actionable} actionable orders, above the typical ${low}–${high}` };
+  return { status: 'typical', assignment_allowed: true, message: `${actionable} actionable orders, within the typical ${low}–${high}` };
+}
+
+export function summarizeTriage(config: EcmConfig, orders: readonly TriagedOrder[]): TriageSummary {
+  const disqualifiedByReason: Record<string, number> = {};
+  const byReason: Record<string, number> = {};
+  const byTeam: Record<string, number> = {};
+  const byPriority: Record<string, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
+  const byCategory: Record<string, number> = {};
+  const byCurrency: Record<string, { count: number; amount: number; amount_aed: number }> = {};
+  let monitorOnly = 0;
+  let disqualified = 0;
+  let actionable = 0;
+  let valueAtRisk = 0;
+  let highValue = 0;
+  let customerImpact = 0;
+  for (const o of orders) {
+    if (o.disqualified) {
+      disqualified++;
+      increment(disqualifiedByReason, o.disqualified);
+      continue;
+    }
+    if (o.monitor_only) {
+      monitorOnly++;
+      continue;
+    }
+    actionable++;
+    increment(byReason, o.stuck_reason);
+    increment(byTeam, o.team);
+    increment(byPriority, o.priority);
+    increment(byCategory, o.category);
+    const c = (byCurrency[o.currency] ??= { count: 0, amount: 0, amount_aed: 0 });
+    c.count++;
+    c.amount += o.send_amount;
+    c.amount_aed += o.amount_aed;
+    valueAtRisk += o.amount_aed;
+    if (o.high_value) highValue++;
+    if (o.customer_impact) customerImpact++;
+  }
+  for (const c of Object.values(byCurrency)) {
+    c.amount = round2(c.amount);
+    c.amount_aed = round2(c.amount_aed);
+  }
+  return {
+    candidates: orders.length,
+    actionable,
+    monitor_only: monitorOnly,
+    disqualified,
+    disqualified_by_reason: disqualifiedByReason,
+    actionable_by_reason: byReason,
+    actionable_by_team: byTeam,
+    actionable_by_priority: byPriority,
+    actionable_by_category: byCategory,
+    actionable_by_currency: byCurrency,
+    value_at_risk_aed: round2(valueAtRisk),
+    high_value: highValue,
+    customer_impact: customerImpact,
+    sanity: sanityCheck(config, actionable),
+  };
+}

@@ -1,0 +1,79 @@
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import { DEFAULT_DEMO, type DemoProgress } from '../demo/generate-demo.js';
+import { seedWarehouse } from '../demo/seed-warehouse.js';
+import { ecmHome } from '../ecm-home.js';
+import { PgWarehouse } from './pg-warehouse.js';
+import { PgliteWarehouse, openPglite } from './pglite-warehouse.js';
+import type { Warehouse } from './warehouse.js';
+
+const demoInfoSchema = z.object({ seed: z.number(), orders: z.number(), days: z.number(), as_of: z.string(), seeded_at: z.string() });
+export type DemoInfo = z.infer<typeof demoInfoSchema>;
+
+export interface OpenWarehouseOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly sharedDir: string;
+  /** One-line notices for people (demo data in use, seeding); the CLIs print them on stderr. */
+  readonly onNotice?: (line: string) => void;
+  readonly onSeedProgress?: (progress: DemoProgress) => void;
+}
+
+export function demoWarehouseDir(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(ecmHome(env), 'warehouse');
+}
+
+export function readDemoInfo(env: NodeJS.ProcessEnv = process.env): DemoInfo | null {
+  const file = path.join(demoWarehouseDir(env), 'demo.json');
+  if (!existsSync(file)) return null;
+  const parsed = demoInfoSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  return parsed.success ? parsed.data : null;
+}
+
+/** Creates (or re-creates) the embedded demo warehouse and seeds it. */
+export async function createDemoWarehouse(
+  options: OpenWarehouseOptions & { seed?: number; orders?: number; days?: number; asOf?: Date; stuckScale?: number },
+): Promise<{ warehouse: PgliteWarehouse; info: DemoInfo }> {
+  const env = options.env ?? process.env;
+  const dir = demoWarehouseDir(env);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const db = await openPglite(path.join(dir, 'pgdata'));
+  const warehouse = new PgliteWarehouse(db, `embedded demo warehouse (${dir})`);
+  const asOf = options.asOf ?? new Date(Math.floor(Date.now() / 60_000) * 60_000);
+  const seed = options.seed ?? DEFAULT_DEMO.seed;
+  const orders = options.orders ?? DEFAULT_DEMO.orders;
+  const days = options.days ?? DEFAULT_DEMO.days;
+  await seedWarehouse(warehouse, {
+    sharedDir: options.sharedDir,
+    seed,
+    orders,
+    days,
+    asOf,
+    stuckScale: options.stuckScale,
+    onProgress: options.onSeedProgress,
+  });
+  // Written last: a seed that died half-way is redone on the next start.
+  const info: DemoInfo = { seed, orders, days, as_of: asOf.toISOString(), seeded_at: new Date().toISOString() };
+  writeFileSync(path.join(dir, 'demo.json'), JSON.stringify(info, null, 2));
+  return { warehouse, info };
+}
+
+/**
+ * The warehouse for this process: ECM_WAREHOUSE_URL (Redshift or PostgreSQL) when set, else the
+ * embedded demo warehouse under ECM_HOME, created and seeded on first use.
+ */
+export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
+  const env = options.env ?? process.env;
+  const url = env.ECM_WAREHOUSE_URL;
+  if (url) return new PgWarehouse(url);
+  const dir = demoWarehouseDir(env);
+  const info = readDemoInfo(env);
+  if (!info) {
+    options.onNotice?.(`Creating the embedded demo warehouse in ${dir} (synthetic data, one time; set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse)`);
+    return (await createDemoWarehouse(options)).warehouse;
+  }
+  options.onNotice?.(`Using the embedded demo warehouse: synthetic data seeded for ${info.as_of}. Set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse.`);
+  const db = await openPglite(path.join(dir, 'pgdata'));
+  return new PgliteWarehouse(db, `embedded demo warehouse (${dir})`);
+}

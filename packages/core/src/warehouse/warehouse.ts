@@ -1,0 +1,26 @@
+export type Row = Record<string, unknown>;
+
+/**
+ * Read access to the warehouse: Amazon Redshift or PostgreSQL through `pg`, or the embedded PGlite
+ * demo. Timestamps, numerics and bigints arrive as text; callers parse them with zod.
+ */
+export interface Warehouse {
+  readonly kind: 'pglite' | 'postgres';
+  /** Where the data lives, safe to print (no password). */
+  readonly label: string;
+  query(sql: string, params?: readonly unknown[]): Promise<Row[]>;
+  /** Statements sent since the warehouse was opened. */
+  readonly roundTrips: number;
+  close(): Promise<void>;
+}
+
+/** A URL with its password replaced, for messages and logs. */
+export function redactUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(unparseable URL)';
+  }
+}
