@@ -8,6 +8,18 @@ export const TEAMS = ['Ops', 'KYC_ops', 'VDA_ops'] as const;
 export const teamSchema = z.enum(TEAMS);
 export type Team = z.infer<typeof teamSchema>;
 
+export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'ESCALATED'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+const timeZone = z.string().refine((tz) => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}, 'expected an IANA time zone such as Asia/Kolkata');
+
 export const ACTION_PLACEHOLDERS = ['amount', 'currency', 'amount_aed', 'acquirer', 'partner', 'hours', 'order_id'] as const;
 
 export const stuckReasonSchema = z
@@ -95,6 +107,39 @@ export const settingsFileSchema = z
       })
       .strict(),
     data_freshness: z.object({ rfi_stale_hours: z.number().positive() }).strict(),
+    assignment: z
+      .object({
+        default_max_tickets: z.number().int().positive(),
+        open_statuses: z.array(z.enum(TICKET_STATUSES)).min(1),
+      })
+      .strict(),
+    patterns: z
+      .object({
+        min_cluster_size: z.number().int().min(2),
+        novel_min_size: z.number().int().positive(),
+        systemic_above: z.number().int().positive(),
+        critical_hours: z.number().positive(),
+        very_old_hours: z.number().positive(),
+        impact_amount_aed: z.number().positive(),
+        impact_hours: z.number().positive(),
+        diagnose_min_critical: z.number().int().positive(),
+      })
+      .strict(),
+    reports: z
+      .object({ time_zone: timeZone, inflow_days: z.number().int().min(2).max(31), spike_ratio: z.number().positive() })
+      .strict(),
+    schedule: z
+      .array(
+        z
+          .object({
+            name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lower-case name such as triage-evening'),
+            command: z.enum(['daily', 'backlog', 'triage', 'patterns']),
+            cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 7 * * *"'),
+            time_zone: timeZone,
+          })
+          .strict(),
+      )
+      .min(1),
   })
   .strict();
 export type Settings = z.infer<typeof settingsFileSchema>;

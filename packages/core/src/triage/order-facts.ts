@@ -4,7 +4,15 @@ import type { Settings } from '../config/schema.js';
 import { HOUR_MS, parseWarehouseTime } from '../warehouse/warehouse-time.js';
 
 const text = z.string().nullable();
-const time = z.string().transform(parseWarehouseTime);
+const time = z.string().transform((v, ctx) => {
+  // An issue, not a throw, so the caller's message names the row and the order.
+  try {
+    return parseWarehouseTime(v);
+  } catch (err) {
+    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    return z.NEVER;
+  }
+});
 const num = z.union([z.number(), z.string()]).transform((v, ctx) => {
   const n = typeof v === 'number' ? v : Number(v);
   if (!Number.isFinite(n)) {

@@ -1,0 +1,142 @@
+import type { ContentBlockParam, MessageParam, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
+import { addUsage, NO_USAGE, usageFromApi, type TokenUsage } from '../budget/pricing.js';
+import type { ToolCallRecord } from '../log/execution-log.js';
+import type { Outcome } from '../log/schema.js';
+import { lastTurnNotice } from '../skills/system-prompt.js';
+import type { AgentTool } from '../tools/agent-tool.js';
+import type { CallResult } from './call-model.js';
+import type { ModelRequest, ModelResponse } from './model-client.js';
+import { runToolCalls, type ToolLimits, type ToolUse } from './tool-calls.js';
+
+/** Whether the next call may go ahead; `reason` says why not. */
+export type SpendCheck = { readonly ok: true } | { readonly ok: false; readonly reason: string };
+
+export interface LoopSpec {
+  readonly model: string;
+  readonly maxOutputTokens: number;
+  readonly system: TextBlockParam[];
+  readonly input: string;
+  readonly tools: readonly AgentTool[];
+  readonly maxTurns: number;
+  readonly toolLimits: ToolLimits;
+}
+
+export interface LoopDeps {
+  readonly call: (request: ModelRequest) => Promise<CallResult>;
+  /** Asked before every call with the request about to be sent and what the run has spent so far. */
+  readonly checkSpend: (request: ModelRequest, runCostUsd: number) => Promise<SpendCheck>;
+  readonly costOf: (usage: TokenUsage) => number;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export interface LoopResult {
+  readonly outcome: Extract<Outcome, 'success' | 'error' | 'budget_skipped' | 'max_turns'>;
+  readonly detail: string | null;
+  readonly text: string | null;
+  readonly turns: number;
+  readonly toolCalls: readonly ToolCallRecord[];
+  readonly usage: TokenUsage;
+  readonly costUsd: number;
+  readonly notes: readonly string[];
+  /** Texts of the successful tool results: facts the answer may quote. */
+  readonly toolTexts: readonly string[];
+}
+
+const toToolParam = (t: AgentTool): Tool => ({ name: t.name, description: t.description, input_schema: t.inputSchema as Tool['input_schema'] });
+
+/** The assistant turn as it is sent back: text and tool calls only. */
+function assistantContent(response: ModelResponse): ContentBlockParam[] {
+  const out: ContentBlockParam[] = [];
+  for (const block of response.content) {
+    if (block.type === 'text') out.push({ type: 'text', text: block.text });
+    else if (block.type === 'tool_use') out.push({ type: 'tool_use', id: block.id, name: block.name, input: block.input });
+  }
+  return out;
+}
+
+/**
+ * The guarded tool-use loop: call the model, run the tools it asks for, repeat. On the last allowed
+ * turn the tools are withdrawn (tool_choice none, and a notice) so the model must answer.
+ */
+export async function runLoop(spec: LoopSpec, deps: LoopDeps): Promise<LoopResult> {
+  const tools = new Map(spec.tools.map((t) => [t.name, t]));
+  const toolParams = spec.tools.map(toToolParam);
+  const messages: MessageParam[] = [{ role: 'user', content: [{ type: 'text', text: spec.input }] }];
+  const seen = new Map<string, number>();
+  const toolCalls: ToolCallRecord[] = [];
+  const notes: string[] = [];
+  const toolTexts: string[] = [];
+  let usage = NO_USAGE;
+  let cost = 0;
+  const result = (outcome: LoopResult['outcome'], detail: string | null, text: string | null, turns: number): LoopResult => ({
+    outcome,
+    detail,
+    text,
+    turns,
+    toolCalls,
+    usage,
+    costUsd: cost,
+    notes,
+    toolTexts,
+  });
+
+  for (let turn = 1; turn <= spec.maxTurns; turn++) {
+    const lastTurn = turn === spec.maxTurns;
+    if (lastTurn && turn > 1) {
+      const pending = messages[messages.length - 1]!;
+      (pending.content as ContentBlockParam[]).push({ type: 'text', text: lastTurnNotice(spec.maxTurns) });
+      notes.push(`max turns (${spec.maxTurns}) reached: tools withdrawn on turn ${turn}`);
+    }
+    const request: ModelRequest = {
+      model: spec.model,
+      max_tokens: spec.maxOutputTokens,
+      system: spec.system,
+      messages,
+      ...(toolParams.length ? { tools: toolParams, tool_choice: lastTurn ? { type: 'none' } : { type: 'auto' } } : {}),
+    };
+    const spend = await deps.checkSpend(request, cost);
+    if (!spend.ok) {
+      notes.push(`skipped before turn ${turn}: ${spend.reason}`);
+      return result('budget_skipped', spend.reason, null, turn - 1);
+    }
+    const called = await deps.call(request);
+    if (!called.ok) {
+      notes.push(`turn ${turn}: ${called.failure.message} after ${called.attempts} attempt(s)`);
+      return result('error', `LLM API failed: ${called.failure.message}`, null, turn);
+    }
+    const response = called.response;
+    const callUsage = usageFromApi(response.usage);
+    usage = addUsage(usage, callUsage);
+    cost += deps.costOf(callUsage);
+
+    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+    const uses: ToolUse[] = response.content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : []));
+    if (response.stop_reason === 'refusal') return result('error', 'the model refused to answer', text || null, turn);
+
+    if (uses.length === 0 || lastTurn) {
+      if (lastTurn && uses.length) notes.push(`turn ${turn}: ${uses.length} tool call(s) after the tools were withdrawn, not run`);
+      const reachedLimit = lastTurn && turn > 1;
+      if (reachedLimit) return result('max_turns', `stopped at the limit of ${spec.maxTurns} turns`, text || null, turn);
+      if (!text) return result('error', `the model gave no answer (stop reason ${response.stop_reason})`, null, turn);
+      return result('success', null, text, turn);
+    }
+
+    messages.push({ role: 'assistant', content: assistantContent(response) });
+    if (response.stop_reason === 'max_tokens') {
+      // Arguments may be cut off mid-way: run none of them.
+      messages.push({
+        role: 'user',
+        content: uses.map((u) => ({ type: 'tool_result', tool_use_id: u.id, content: 'Error: your reply hit the output limit, so these arguments may be incomplete; call again', is_error: true })),
+      });
+      notes.push(`turn ${turn}: output limit hit inside tool calls, none run`);
+      continue;
+    }
+    const ran = await runToolCalls(uses, tools, seen, turn, spec.toolLimits, deps.signal);
+    toolCalls.push(...ran.records);
+    for (const r of ran.records) if (!r.ok) notes.push(`turn ${turn}: ${r.name}: ${r.error}`);
+    for (const r of ran.results) if (!r.is_error && typeof r.content === 'string') toolTexts.push(r.content);
+    messages.push({ role: 'user', content: ran.results });
+  }
+  // Unreachable: the last turn always returns. Kept for the type checker.
+  return result('error', 'loop ended without an answer', null, spec.maxTurns);
+}

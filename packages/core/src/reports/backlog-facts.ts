@@ -1,0 +1,139 @@
+import type { EcmConfig } from '../config/load-config.js';
+import type { PipelineByCurrency } from '../queries/phase-queries.js';
+import type { TriageResult, TriagedOrder } from '../triage/run-triage.js';
+import type { SanityCheck, CurrencyTotal } from '../triage/summarize-triage.js';
+import { formatReportTime } from '../slack/report-format.js';
+import { localDate, previousDate } from './report-time.js';
+
+export type Direction = { readonly kind: 'baseline' } | { readonly kind: 'up' | 'down' | 'flat'; readonly delta: number; readonly previous: number; readonly previous_date: string };
+
+export interface BacklogFacts {
+  readonly as_of: string;
+  readonly report_time: string;
+  readonly date: string;
+  readonly candidates: number;
+  readonly actionable: number;
+  readonly monitor_only: number;
+  readonly disqualified: number;
+  readonly disqualified_by_reason: Readonly<Record<string, number>>;
+  readonly direction: Direction;
+  readonly by_priority: Readonly<Record<string, number>>;
+  readonly by_category: Readonly<Record<string, number>>;
+  readonly high_value: number;
+  readonly value_at_risk_aed: number;
+  readonly by_currency: Readonly<Record<string, CurrencyTotal>>;
+  readonly top_actions: readonly { reason: string; team: string; orders: number; amount_aed: number; summary: string }[];
+  readonly waterfall: { readonly carry_over: number; readonly new_yesterday: number; readonly actionable: number; readonly pipeline: number };
+  readonly pipeline_by_currency: readonly PipelineByCurrency[];
+  readonly inflow: readonly { date: string; orders: number; spike: boolean }[];
+  readonly sub_states: readonly { sub_state: string; orders: number; avg_hours: number; max_hours: number }[];
+  readonly sanity: SanityCheck;
+}
+
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const round2 = (n: number) => Math.round(n * 100) / 100;
+
+/** The actionable count of the previous day's backlog run, if any (from the state store). */
+export interface PreviousBacklog {
+  readonly date: string;
+  readonly actionable: number;
+}
+
+/** Every number of the backlog report (§10), from the triage result alone plus the pipeline query. */
+export function backlogFacts(
+  config: EcmConfig,
+  triage: TriageResult,
+  pipeline: readonly PipelineByCurrency[],
+  previous: PreviousBacklog | null,
+): BacklogFacts {
+  const asOf = new Date(triage.as_of);
+  const { time_zone: tz, inflow_days: inflowDays, spike_ratio: spikeRatio } = config.settings.reports;
+  const s = triage.summary;
+  const actionable = triage.orders.filter((o) => o.actionable);
+  const date = localDate(asOf, tz);
+
+  const direction: Direction = previous
+    ? {
+        kind: s.actionable > previous.actionable ? 'up' : s.actionable < previous.actionable ? 'down' : 'flat',
+        delta: Math.abs(s.actionable - previous.actionable),
+        previous: previous.actionable,
+        previous_date: previous.date,
+      }
+    : { kind: 'baseline' };
+
+  const byReason = new Map<string, { orders: number; amount: number }>();
+  for (const o of actionable) {
+    const r = byReason.get(o.stuck_reason) ?? { orders: 0, amount: 0 };
+    r.orders++;
+    r.amount += o.amount_aed;
+    byReason.set(o.stuck_reason, r);
+  }
+  const topActions = [...byReason.entries()]
+    .sort((a, b) => b[1].orders - a[1].orders || b[1].amount - a[1].amount || a[0].localeCompare(b[0]))
+    .slice(0, 3)
+    .map(([reason, r]) => {
+      const def = config.reasons.get(reason)!;
+      return { reason, team: def.team, orders: r.orders, amount_aed: round2(r.amount), summary: def.summary };
+    });
+
+  // Waterfall: an order over 12 h + 24 h old was already in yesterday's backlog.
+  const carryOverHours = config.settings.candidates.min_age_hours + 24;
+  const carryOver = actionable.filter((o) => o.hours >= carryOverHours).length;
+  const pipelineOrders = pipeline.reduce((n, p) => n + p.orders, 0);
+
+  // Inflow: still-open stuck orders by the day they were created (local date), the last N days.
+  // Days up to yesterday: today's orders are still younger than the candidate age.
+  const days: string[] = [];
+  let d = previousDate(date);
+  for (let i = 0; i < inflowDays; i++) {
+    days.unshift(d);
+    d = previousDate(d);
+  }
+  const perDay = new Map(days.map((day) => [day, 0]));
+  for (const o of triage.orders) {
+    if (o.disqualified) continue;
+    const day = localDate(new Date(o.created_at), tz);
+    if (perDay.has(day)) perDay.set(day, perDay.get(day)! + 1);
+  }
+  const inflow = days.map((day, i) => {
+    const orders = perDay.get(day)!;
+    const before = i > 0 ? perDay.get(days[i - 1]!)! : null;
+    return { date: day, orders, spike: before !== null && before > 0 && orders > spikeRatio * before };
+  });
+
+  const subStates = new Map<string, TriagedOrder[]>();
+  for (const o of actionable) {
+    const key = o.sub_state ?? 'none';
+    subStates.set(key, [...(subStates.get(key) ?? []), o]);
+  }
+
+  return {
+    as_of: triage.as_of,
+    report_time: formatReportTime(asOf, tz),
+    date,
+    candidates: s.candidates,
+    actionable: s.actionable,
+    monitor_only: s.monitor_only,
+    disqualified: s.disqualified,
+    disqualified_by_reason: s.disqualified_by_reason,
+    direction,
+    by_priority: s.actionable_by_priority,
+    by_category: s.actionable_by_category,
+    high_value: s.high_value,
+    value_at_risk_aed: s.value_at_risk_aed,
+    by_currency: s.actionable_by_currency,
+    top_actions: topActions,
+    waterfall: { carry_over: carryOver, new_yesterday: actionable.length - carryOver, actionable: actionable.length, pipeline: pipelineOrders },
+    pipeline_by_currency: pipeline,
+    inflow,
+    sub_states: [...subStates.entries()]
+      .map(([sub_state, os]) => ({
+        sub_state,
+        orders: os.length,
+        avg_hours: round1(os.reduce((n, o) => n + o.hours, 0) / os.length),
+        max_hours: round1(Math.max(...os.map((o) => o.hours))),
+      }))
+      .sort((a, b) => b.orders - a.orders || a.sub_state.localeCompare(b.sub_state)),
+    sanity: s.sanity,
+  };
+}

@@ -1,0 +1,193 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
+import { z } from 'zod';
+import { explainSlackError, SlackPostError } from './slack-post-error.js';
+import type { SlackAuthResult, SlackPostRequest, SlackSink } from './slack-sink.js';
+
+export interface WebApiSinkOptions {
+  token: string;
+  channel: string;
+  /** Slack Web API base URL (SLACK_API_URL); defaults to https://slack.com/api/. */
+  slackApiUrl?: string;
+  /** Per-request timeout in ms (default 20 s). */
+  timeoutMs?: number;
+  /** Retries after the first attempt, spent only where a retry cannot double-post (default 3). */
+  retries?: number;
+  /** Back-off before the first 5xx/unreachable retry, doubled for each further one (default 1 s). */
+  retryDelayMs?: number;
+  /** A 429 asking to wait longer than this fails the post instead of stalling the run (default 60 s). */
+  maxRetryAfterSec?: number;
+}
+
+/**
+ * Why WebClient's own retries are off (`retryConfig.retries = 0`, `rejectRateLimitedCalls = true`):
+ * its loop (p-retry in WebClient.makeRequest) retries every failed request except an `ok:false`
+ * answer — including a client-side timeout or a dropped connection, where Slack may already have
+ * posted the message. A retry there would post it twice. So this sink decides per failure:
+ *  - 429: wait Retry-After seconds, retry (Slack rejected the call, nothing was posted);
+ *  - HTTP 5xx: back off and retry (Slack's guidance: the call failed);
+ *  - the connection could not be opened (refused, DNS): back off and retry (nothing was sent);
+ *  - `ok:false` (channel_not_found, invalid_auth, …): never retried, reported with what to do;
+ *  - timeout or connection lost after sending: not retried, reported as "may have been posted",
+ *    so the operator checks the channel; the caller's saved progress then re-posts at most that one message.
+ */
+export class WebApiSink implements SlackSink {
+  readonly kind = 'slack' as const;
+  private readonly client: WebClient;
+  private readonly retries: number;
+  private readonly retryDelayMs: number;
+  private readonly maxRetryAfterSec: number;
+  private readonly timeoutMs: number;
+
+  constructor(private readonly options: WebApiSinkOptions) {
+    this.timeoutMs = options.timeoutMs ?? 20_000;
+    this.retries = options.retries ?? 3;
+    this.retryDelayMs = options.retryDelayMs ?? 1_000;
+    this.maxRetryAfterSec = options.maxRetryAfterSec ?? 60;
+    this.client = new WebClient(options.token, {
+      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
+      timeout: this.timeoutMs,
+      retryConfig: { retries: 0 },
+      rejectRateLimitedCalls: true,
+      logLevel: LogLevel.ERROR,
+    });
+  }
+
+  async postMessage(request: SlackPostRequest): Promise<{ ts: string }> {
+    const channel = request.channel ?? this.options.channel;
+    const what = `chat.postMessage to ${channel}${request.threadTs ? ` (thread ${request.threadTs})` : ''}`;
+    const result = await this.call(what, false, () =>
+      this.client.chat.postMessage({
+        channel,
+        text: request.text,
+        blocks: request.blocks,
+        ...(request.threadTs ? { thread_ts: request.threadTs } : {}),
+      }),
+    );
+    const parsed = postedSchema.safeParse(result);
+    if (!parsed.success) {
+      throw new SlackPostError(`Slack accepted ${what} but returned no message ts`, 'bad_response', true, 1);
+    }
+    return { ts: parsed.data.ts };
+  }
+
+  async authTest(): Promise<SlackAuthResult> {
+    try {
+      const result = authSchema.parse(await this.call('auth.test', true, () => this.client.auth.test()));
+      return { ok: true, ...(result.team ? { team: result.team } : {}), ...(result.user ? { user: result.user } : {}) };
+    } catch (error) {
+      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /** Runs one Web API call under the retry rules above; `idempotent` calls may also retry timeouts. */
+  private async call<T>(what: string, idempotent: boolean, run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        const verdict = this.classify(error, what, idempotent);
+        if (verdict.retry === undefined || attempt > this.retries) {
+          const exhausted = verdict.retry !== undefined ? ` (gave up after ${attempt} attempts)` : '';
+          throw new SlackPostError(`${verdict.message}${exhausted}`, verdict.code, verdict.maybePosted, attempt, {
+            cause: error,
+          });
+        }
+        await sleep(verdict.retry === 'backoff' ? this.retryDelayMs * 2 ** (attempt - 1) : verdict.retry);
+      }
+    }
+  }
+
+  private classify(error: unknown, what: string, idempotent: boolean): Verdict {
+    if (!isWebApiError(error)) {
+      return { code: 'unexpected', maybePosted: true, message: `${what} failed unexpectedly: ${String(error)}` };
+    }
+    switch (error.code) {
+      case ErrorCode.PlatformError: {
+        const slackCode = error.data.error;
+        const scope = neededScopeSchema.safeParse(error.data);
+        const needed = scope.success ? ` (needed: ${scope.data.needed})` : '';
+        return {
+          code: slackCode,
+          maybePosted: false,
+          message: `Slack refused ${what}: ${slackCode}${needed} — ${explainSlackError(slackCode)}`,
+        };
+      }
+      case ErrorCode.RateLimitedError:
+        return error.retryAfter <= this.maxRetryAfterSec
+          ? { code: 'rate_limited', maybePosted: false, message: `Slack rate-limited ${what}`, retry: error.retryAfter * 1000 }
+          : {
+              code: 'rate_limited',
+              maybePosted: false,
+              message: `Slack rate-limited ${what} for ${error.retryAfter}s (more than ${this.maxRetryAfterSec}s): nothing was posted, re-run later`,
+            };
+      case ErrorCode.HTTPError:
+        return error.statusCode >= 500
+          ? {
+              code: `http_${error.statusCode}`,
+              maybePosted: false,
+              message: `Slack answered HTTP ${error.statusCode} to ${what}: nothing was posted, Slack may be having an outage (https://slack-status.com)`,
+              retry: 'backoff',
+            }
+          : {
+              code: `http_${error.statusCode}`,
+              maybePosted: false,
+              message: `Slack answered HTTP ${error.statusCode} to ${what}: check SLACK_API_URL (${this.options.slackApiUrl ?? 'https://slack.com/api/'})`,
+            };
+      case ErrorCode.RequestError: {
+        const original = error.original;
+        if (original.name === 'TimeoutError' || original.name === 'AbortError') {
+          return {
+            code: 'timeout',
+            maybePosted: true,
+            message: `Slack did not answer ${what} within ${this.timeoutMs / 1000}s: the message may have been posted — check the channel before re-running`,
+            ...(idempotent ? { retry: 'backoff' as const } : {}),
+          };
+        }
+        if (CONNECT_FAILURES.has(causeCode(original) ?? '')) {
+          return {
+            code: 'unreachable',
+            maybePosted: false,
+            message: `Could not reach Slack at ${this.options.slackApiUrl ?? 'https://slack.com/api/'} (${causeCode(original)}): nothing was posted — check the network or SLACK_API_URL`,
+            retry: 'backoff',
+          };
+        }
+        return {
+          code: 'connection_lost',
+          maybePosted: true,
+          message: `The connection to Slack failed during ${what} (${causeCode(original) ?? original.message}): the message may have been posted — check the channel before re-running`,
+          ...(idempotent ? { retry: 'backoff' as const } : {}),
+        };
+      }
+      default:
+        return { code: 'unexpected', maybePosted: true, message: `${what} failed: ${String(error)}` };
+    }
+  }
+}
+
+interface Verdict {
+  code: string;
+  maybePosted: boolean;
+  message: string;
+  /** Set when a retry cannot double-post: wait this many ms, or back off exponentially. */
+  retry?: number | 'backoff';
+}
+
+const postedSchema = z.object({ ok: z.literal(true), ts: z.string().min(1) });
+const neededScopeSchema = z.object({ needed: z.string() });
+const authSchema = z.object({ ok: z.literal(true), team: z.string().optional(), user: z.string().optional() });
+
+/** Failures while opening the connection: the request never left this machine. */
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+
+function causeCode(error: Error): string | undefined {
+  const cause: unknown = error.cause;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  return undefined;
+}
+
+const WEB_API_CODES = new Set<string>(Object.values(ErrorCode));
+
+function isWebApiError(error: unknown): error is WebAPICallError {
+  return error instanceof Error && 'code' in error && WEB_API_CODES.has(String(error.code));
+}

@@ -1,0 +1,101 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './exit-codes.js';
+
+const program = new Command('ecm-manager')
+  .description(
+    'Finds stuck remittance orders, explains them, assigns them to ops agents and reports to Slack.\n' +
+      'With nothing configured it uses an embedded demo warehouse and prints Slack messages to the terminal.',
+  )
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  ecm-manager daily                      backlog → triage → patterns, as the 07:00 IST job does
+  ecm-manager stuck --team KYC_ops       what is stuck for one team, highest priority first
+  ecm-manager stuck --json | jq .summary machine output on stdout, notices on stderr
+  ecm-manager demo seed --orders 20000   re-create the demo warehouse smaller
+
+Exit codes: 0 ok, 1 failed, 2 partly done (the next run completes it), 3 bad configuration,
+            4 LLM budget exhausted, 5 another run holds the lock.
+Environment: ECM_WAREHOUSE_URL, ECM_STATE_URL, ECM_HOME, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID (see .env.example).`,
+  );
+
+/** Runs a lazily imported command and turns its result into the process exit code. */
+function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
+  return async (...args: A) => {
+    const run = await load();
+    process.exitCode = await run(...args);
+  };
+}
+
+const asOf = () => new Option('--as-of <iso>', 'the run time T (ISO 8601); default now');
+
+program
+  .command('stuck')
+  .description('list stuck orders with reason, team, score and priority (the ops lead\'s "what is stuck and why")')
+  .addOption(asOf())
+  .option('--team <team>', 'only this team: Ops, KYC_ops or VDA_ops')
+  .option('--reason <reason>', 'only this stuck reason (see shared/stuck-reasons.yaml)')
+  .option('--priority <P1..P4>', 'only this priority')
+  .option('--currency <code>', 'only this send currency')
+  .option('--limit <n>', 'at most n orders')
+  .option('--all', 'include disqualified and monitor-only orders, with their reason')
+  .option('--json', 'one JSON object {as_of, orders, summary} on stdout')
+  .option('--csv', 'CSV on stdout')
+  .action(action(async () => (await import('./commands/stuck.js')).stuckCommand));
+
+const phaseOptions = (cmd: Command) =>
+  cmd
+    .addOption(asOf())
+    .option('--json', 'one JSON object {phases: [{phase, status, messages, facts}]} on stdout')
+    .option('--dry-run', 'compute and render everything; write nothing, post nothing')
+    .option('--force', 'run again even if this scheduled slot already succeeded');
+
+phaseOptions(
+  program
+    .command('daily')
+    .description('the 07:00 IST job: backlog → triage → patterns, three Slack reports and a queue per agent'),
+).action(action(async () => (await import('./commands/phase-command.js')).phaseCommand('daily', ['backlog', 'triage', 'patterns'])));
+phaseOptions(program.command('backlog').description('backlog report: actionable count and direction, value at risk, top actions')).action(
+  action(async () => (await import('./commands/phase-command.js')).phaseCommand('backlog', ['backlog'])),
+);
+phaseOptions(program.command('triage').description('close self-healed tickets, assign new stuck orders to agents, report')).action(
+  action(async () => (await import('./commands/phase-command.js')).phaseCommand('triage', ['triage'])),
+);
+phaseOptions(program.command('patterns').description('cluster stuck orders by signature, trend vs the previous run, novel patterns')).action(
+  action(async () => (await import('./commands/phase-command.js')).phaseCommand('patterns', ['patterns'])),
+);
+
+const demo = program.command('demo').description('the embedded demo: synthetic warehouse data and a fictional agent roster');
+demo
+  .command('seed')
+  .description('create deterministic synthetic data (same seed and as-of give the same data)')
+  .option('--orders <n>', 'orders in the whole window (default 150000, about 5,000 a day)')
+  .option('--days <n>', 'days of history (default 30)')
+  .option('--seed <s>', 'random seed (default 42)')
+  .addOption(asOf())
+  .option('--warehouse-url <url>', 'seed this PostgreSQL database instead of the embedded demo warehouse')
+  .option('--replace', 'with --warehouse-url: empty the ECM tables first (never implicit)')
+  .option('--stuck-scale <x>', 'multiply the stuck scenarios (e.g. 6 for a broken-feed day)')
+  .option('--json', 'print a JSON summary on stdout')
+  .action(action(async () => (await import('./commands/demo.js')).demoSeedCommand));
+
+program.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help and --version end here with code 0; usage errors with commander's message already printed.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
+  } else if (err instanceof CliError) {
+    process.stderr.write(`ecm-manager: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    const { name, message } = err as Error;
+    process.stderr.write(`ecm-manager: ${name === 'Error' ? '' : `${name}: `}${message}\n`);
+    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = EXIT.failed;
+  }
+}

@@ -1,0 +1,84 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { EcmConfig, StateDb } from '@ecm/core';
+import { loadValidConfig, notice, openConfiguredState, parseAsOf } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { progressBar } from '../progress.js';
+
+export interface DemoSeedOptions {
+  orders?: string;
+  days?: string;
+  seed?: string;
+  asOf?: string;
+  warehouseUrl?: string;
+  replace?: boolean;
+  stuckScale?: string;
+  json?: boolean;
+}
+
+function positiveNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new CliError(`${flag} ${value}: expected a positive ${integer ? 'whole ' : ''}number`, EXIT.config);
+  return n;
+}
+
+/** The fictional roster in shared/demo/agents.csv, written into the ticket store. */
+export async function seedDemoAgents(config: EcmConfig, state: StateDb): Promise<number> {
+  const { parseAgentsCsv, openTicketStore } = await import('@ecm/core');
+  const { agents, problems } = parseAgentsCsv(readFileSync(path.join(config.sharedDir, 'demo', 'agents.csv'), 'utf8'), config.settings.assignment.default_max_tickets);
+  if (problems.length) throw new Error(`shared/demo/agents.csv row ${problems[0]!.row}: ${problems[0]!.problem}`);
+  const store = await openTicketStore(state);
+  await store.upsertAgents(agents);
+  return agents.length;
+}
+
+/** `ecm-manager demo seed`: deterministic synthetic data, into the embedded warehouse or any PostgreSQL. */
+export async function demoSeedCommand(options: DemoSeedOptions): Promise<number> {
+  const config = await loadValidConfig();
+  const { DEFAULT_DEMO, PgWarehouse, createDemoWarehouse, seedWarehouse, redactUrl, WarehouseNotEmptyError } = await import('@ecm/core');
+  const orders = positiveNumber('--orders', options.orders, true) ?? DEFAULT_DEMO.orders;
+  const days = positiveNumber('--days', options.days, true) ?? DEFAULT_DEMO.days;
+  const seed = options.seed === undefined ? DEFAULT_DEMO.seed : Number(options.seed);
+  if (!Number.isInteger(seed)) throw new CliError(`--seed ${options.seed}: expected a whole number`, EXIT.config);
+  const stuckScale = positiveNumber('--stuck-scale', options.stuckScale, false);
+  const asOf = parseAsOf(options.asOf);
+  const bar = progressBar('Seeding');
+  const onProgress = (p: { ordersDone: number; ordersTotal: number }) => bar.update(p.ordersDone, p.ordersTotal);
+  const started = Date.now();
+  let where: string;
+  try {
+    if (options.warehouseUrl) {
+      const warehouse = new PgWarehouse(options.warehouseUrl);
+      where = redactUrl(options.warehouseUrl);
+      try {
+        await seedWarehouse(warehouse, { sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale, replace: options.replace, onProgress });
+      } finally {
+        await warehouse.close();
+      }
+    } else {
+      const { warehouse } = await createDemoWarehouse({ sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale, onSeedProgress: onProgress });
+      where = warehouse.label;
+      await warehouse.close();
+    }
+  } catch (err) {
+    bar.done();
+    if (err instanceof WarehouseNotEmptyError) throw new CliError(err.message, EXIT.failed);
+    throw err;
+  }
+  bar.done();
+  const state = await openConfiguredState();
+  let agents: number;
+  try {
+    agents = await seedDemoAgents(config, state);
+  } finally {
+    await state.close();
+  }
+  const summary = { warehouse: where, orders, days, seed, as_of: asOf.toISOString(), agents, ms: Date.now() - started };
+  if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    notice(`Seeded ${orders.toLocaleString('en-US')} synthetic orders over ${days} days (seed ${seed}, as of ${summary.as_of}) into ${where} in ${(summary.ms / 1000).toFixed(1)} s.`);
+    notice(`Seeded ${agents} fictional agents into the ticket store. Try: ecm-manager stuck --as-of ${summary.as_of}`);
+  }
+  return EXIT.ok;
+}

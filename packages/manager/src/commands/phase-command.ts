@@ -1,0 +1,59 @@
+import type { PhaseName } from '../phases/phase.js';
+import type { PhaseOutcome } from '../phases/run-phases.js';
+import { notice, parseAsOf } from '../context.js';
+
+export interface PhaseCommandOptions {
+  asOf?: string;
+  json?: boolean;
+  dryRun?: boolean;
+  force?: boolean;
+}
+
+function summaryLine(o: PhaseOutcome): string {
+  const secs = (o.ms / 1000).toFixed(1);
+  switch (o.status) {
+    case 'succeeded':
+      return `${o.phase}: done in ${secs} s (${o.run_key})`;
+    case 'skipped':
+      return `${o.phase}: skipped — ${o.error ?? `already done for this slot (${o.run_key}); use --force to run it again`}`;
+    case 'dry_run':
+      return `${o.phase}: dry run in ${secs} s — nothing written, nothing posted`;
+    case 'partial':
+      return `${o.phase}: partly done — ${o.error}`;
+    case 'failed':
+      return `${o.phase}: FAILED — ${o.error}`;
+  }
+}
+
+/** `daily`, `backlog`, `triage`, `patterns`: run phases, print what happened, exit with its meaning. */
+export function phaseCommand(command: string, phases: readonly PhaseName[]) {
+  return async (options: PhaseCommandOptions): Promise<number> => {
+    const { runPhases } = await import('../phases/run-phases.js');
+    const asOf = parseAsOf(options.asOf);
+    const out = options.json ? process.stderr : process.stdout;
+    const { outcomes, exitCode } = await runPhases({ command, phases, asOf, dryRun: Boolean(options.dryRun), force: Boolean(options.force), out });
+    if (options.dryRun && !options.json) {
+      const { renderBlocksAsText } = await import('@ecm/core');
+      for (const o of outcomes) {
+        for (const m of o.messages) {
+          process.stdout.write(`\n${renderBlocksAsText(m.blocks).join('\n')}\n`);
+          for (const reply of m.thread) process.stdout.write(`${renderBlocksAsText(reply.blocks).map((l) => `    ${l}`).join('\n')}\n`);
+        }
+      }
+    }
+    if (options.json) {
+      const phasesJson = outcomes.map((o) => ({
+        phase: o.phase,
+        status: o.status,
+        run_key: o.run_key,
+        ...(o.error ? { error: o.error } : {}),
+        ms: o.ms,
+        messages: o.messages.map((m) => ({ title: m.title, text: m.text, blocks: m.blocks, thread: m.thread.map((t) => ({ text: t.text, blocks: t.blocks })) })),
+        facts: o.facts,
+      }));
+      process.stdout.write(`${JSON.stringify({ as_of: asOf.toISOString(), phases: phasesJson })}\n`);
+    }
+    for (const o of outcomes) notice(summaryLine(o));
+    return exitCode;
+  };
+}

@@ -1,0 +1,1 @@
+export { EXIT, CliError } from './exit-codes.js';

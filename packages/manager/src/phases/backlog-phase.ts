@@ -1,0 +1,25 @@
+import type { BacklogFacts } from '@ecm/core';
+import { renderBacklogMessage } from '../render/backlog-message.js';
+import type { PhaseContext, PhasePlan } from './phase.js';
+
+/** The last successful backlog of an earlier day, for "up/down vs the previous day". */
+async function previousBacklog(ctx: PhaseContext, today: string): Promise<{ date: string; actionable: number } | null> {
+  const rows = await ctx.state.query(
+    `SELECT facts FROM runs WHERE phase = 'backlog' AND status = 'succeeded' AND as_of < $1 ORDER BY as_of DESC LIMIT 20`,
+    [ctx.asOf.toISOString()],
+  );
+  for (const row of rows) {
+    const facts = (typeof row.facts === 'string' ? JSON.parse(row.facts) : row.facts) as Partial<BacklogFacts> | null;
+    if (facts?.date && facts.date < today && typeof facts.actionable === 'number') return { date: facts.date, actionable: facts.actionable };
+  }
+  return null;
+}
+
+export async function planBacklog(ctx: PhaseContext): Promise<PhasePlan> {
+  const { backlogFacts, fetchPipeline, localDate } = await import('@ecm/core');
+  const triage = await ctx.triage();
+  const pipeline = await fetchPipeline(ctx.warehouse, ctx.config, ctx.asOf);
+  const today = localDate(ctx.asOf, ctx.config.settings.reports.time_zone);
+  const facts = backlogFacts(ctx.config, triage, pipeline, await previousBacklog(ctx, today));
+  return { facts: { ...facts }, messages: [renderBacklogMessage(ctx.config, facts)], writes: {} };
+}

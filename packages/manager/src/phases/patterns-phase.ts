@@ -1,0 +1,75 @@
+import type { PatternCluster, PatternRow } from '@ecm/core';
+import { renderPatternsMessage, type PatternsFacts } from '../render/patterns-message.js';
+import type { PhaseContext, PhasePlan } from './phase.js';
+
+/** The most recent earlier day's pattern rows, signature → order count (null on the first run). */
+async function previousPatterns(ctx: PhaseContext, today: string): Promise<{ date: string; counts: Map<string, number> } | null> {
+  const rows = await ctx.state.query('SELECT MAX(date) AS date FROM pattern_intelligence WHERE date < $1', [today]);
+  const date = rows[0]?.date;
+  if (typeof date !== 'string') return null;
+  const patterns = await ctx.tickets.listPatterns(date);
+  return { date, counts: new Map(patterns.map((p) => [p.signature, p.order_count])) };
+}
+
+function recommendation(ctx: PhaseContext, c: PatternCluster): string {
+  const reason = ctx.config.reasons.get(c.stuck_reason);
+  if (c.novel) return `Novel: ${c.order_count} orders share a state no rule explains; engineering to add a stuck reason (see shared/config/classification.yaml).`;
+  if (!reason) return '';
+  if (c.systemic) return `Systemic: fix once at the source — ${reason.team} with ${reason.escalation} — rather than ${c.order_count} tickets. ${reason.summary}`;
+  return reason.summary;
+}
+
+/** §13: clusters, impact, majority reason, novelty, flags, trend; rows for the Pattern Intelligence tab. */
+export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
+  const { clusterOrders, clusterTrends, trendText, localDate, formatReportTime } = await import('@ecm/core');
+  const triage = await ctx.triage();
+  const p = ctx.config.settings.patterns;
+  const today = localDate(ctx.asOf, ctx.config.settings.reports.time_zone);
+  const clusters = clusterOrders(ctx.config, triage.orders);
+  const previous = await previousPatterns(ctx, today);
+  const { trends, gone } = clusterTrends(clusters, previous?.counts ?? null);
+  const rows: PatternRow[] = clusters.map((c) => ({
+    date: today,
+    pattern_id: c.pattern_id,
+    stuck_reason: c.stuck_reason,
+    currency: c.signature.currency,
+    signature: c.signature_text,
+    order_count: c.order_count,
+    total_amount_aed: c.total_amount_aed,
+    avg_hours: c.avg_hours,
+    high_value_count: c.high_value_count,
+    critical_count: c.critical_count,
+    delta: trendText(trends.get(c.signature_text)!),
+    recommendation: recommendation(ctx, c),
+  }));
+  const facts: PatternsFacts = {
+    as_of: triage.as_of,
+    report_time: formatReportTime(ctx.asOf, ctx.config.settings.reports.time_zone),
+    date: today,
+    previous_date: previous?.date ?? null,
+    orders_in_patterns: clusters.reduce((n, c) => n + c.order_count, 0),
+    pattern_count: clusters.length,
+    novel_count: clusters.filter((c) => c.novel).length,
+    gone,
+    clusters: clusters.map((c, i) => ({
+      pattern_id: c.pattern_id,
+      signature: c.signature_text,
+      stuck_reason: c.stuck_reason,
+      order_count: c.order_count,
+      total_amount_aed: c.total_amount_aed,
+      avg_hours: c.avg_hours,
+      max_hours: Math.round(c.max_hours * 10) / 10,
+      high_value_count: c.high_value_count,
+      critical_count: c.critical_count,
+      impact: c.impact,
+      novel: c.novel,
+      systemic: c.systemic,
+      flags: c.flags,
+      trend: rows[i]!.delta,
+      recommendation: rows[i]!.recommendation,
+      route_to_specialist: c.critical_count >= p.diagnose_min_critical,
+      sample_order_ids: c.order_ids.slice(0, 5),
+    })),
+  };
+  return { facts: { ...facts }, messages: [renderPatternsMessage(facts)], writes: { patterns: rows } };
+}

@@ -1,0 +1,31 @@
+import type { EcmConfig, Escalation, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+
+export const PHASES = ['backlog', 'triage', 'patterns'] as const;
+export type PhaseName = (typeof PHASES)[number];
+
+/** Everything a phase may read. The triage result is computed once per run and shared by the phases. */
+export interface PhaseContext {
+  readonly config: EcmConfig;
+  readonly warehouse: Warehouse;
+  readonly state: StateDb;
+  readonly tickets: TicketStore;
+  readonly asOf: Date;
+  /** The scheduled slot this run belongs to, e.g. "2026-02-17T07:00+05:30". */
+  readonly slot: string;
+  triage(): Promise<TriageResult>;
+}
+
+/** What a phase will write. Plain JSON, stored with the run so a crashed run can finish the same plan. */
+export interface PhaseWrites {
+  readonly tickets?: readonly Ticket[];
+  readonly self_healed?: readonly Resolution[];
+  readonly patterns?: readonly PatternRow[];
+  readonly escalations?: readonly Escalation[];
+}
+
+/** A phase's complete, deterministic outcome: the numbers, the messages showing them, the writes. */
+export interface PhasePlan {
+  readonly facts: Record<string, unknown>;
+  readonly messages: readonly SlackMessage[];
+  readonly writes: PhaseWrites;
+}

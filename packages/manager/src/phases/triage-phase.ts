@@ -1,0 +1,97 @@
+import type { Resolution, Ticket } from '@ecm/core';
+import { renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
+import type { PhaseContext, PhasePlan } from './phase.js';
+
+const round2 = (n: number) => Math.round(n * 100) / 100;
+const MINUTE = 60_000;
+
+/** A ticket whose order completed in the warehouse closes itself: a SELF_HEALED resolution. */
+function selfHealedResolution(ctx: PhaseContext, t: Ticket): Resolution {
+  const reason = ctx.config.reasons.get(t.diagnosis);
+  const minutes = Math.max(0, Math.round((ctx.asOf.getTime() - new Date(t.assigned_at).getTime()) / MINUTE));
+  const sla = (reason?.sla_hours ?? 24) * 60;
+  return {
+    resolved_at: ctx.asOf.toISOString(),
+    order_id: t.order_id,
+    agent_email: t.agent_email,
+    notes: 'Order completed in the warehouse; closed automatically (self-healed).',
+    assigned_at: t.assigned_at,
+    resolution_minutes: minutes,
+    sla_target_minutes: sla,
+    sla_status: minutes <= sla ? 'MET' : 'MISSED',
+    stuck_reason: t.diagnosis,
+    amount: t.amount,
+    currency: t.currency,
+    diagnosis_match: 'CORRECT',
+    action_followed: 'YES',
+    resolution_type: 'SELF_HEALED',
+  };
+}
+
+/** §8: close self-healed tickets, report orphans, apply the sanity gates, assign. */
+export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
+  const { fetchOrderStatuses, planAssignments, ticketFor, formatReportTime } = await import('@ecm/core');
+  const triage = await ctx.triage();
+  const openStatuses = ctx.config.settings.assignment.open_statuses;
+  const [agents, openTickets] = await Promise.all([ctx.tickets.listAgents(), ctx.tickets.listTickets({ statuses: openStatuses })]);
+  const actionableIds = triage.orders.filter((o) => o.actionable).map((o) => o.order_id);
+  const known = await ctx.tickets.listTickets({ orderIds: actionableIds });
+
+  // Self-healing: open tickets no longer among the stuck candidates whose order is now COMPLETED.
+  const stillStuck = new Set(triage.orders.filter((o) => !o.disqualified).map((o) => o.order_id));
+  const gone = openTickets.filter((t) => !stillStuck.has(t.order_id));
+  const statuses = await fetchOrderStatuses(ctx.warehouse, ctx.config, gone.map((t) => t.order_id));
+  const healed = gone.filter((t) => statuses.get(t.order_id)?.status === 'COMPLETED');
+  const selfHealed = healed.map((t) => selfHealedResolution(ctx, t));
+
+  const activeEmails = new Set(agents.filter((a) => a.active).map((a) => a.email));
+  const orphaned = openTickets.filter((t) => !activeEmails.has(t.agent_email)).map((t) => ({ order_id: t.order_id, agent_email: t.agent_email, priority: t.priority }));
+
+  const sanity = triage.summary.sanity;
+  const healedIds = new Set(healed.map((t) => t.order_id));
+  const ticketsNow = [...new Map([...openTickets.filter((t) => !healedIds.has(t.order_id)), ...known].map((t) => [t.order_id, t])).values()];
+  const plan = sanity.assignment_allowed ? planAssignments(ctx.config, triage.orders, agents, ticketsNow) : null;
+  const assignments = plan?.assignments ?? [];
+  const tickets = assignments.map((a) => ticketFor(a, ctx.asOf));
+  const nameOf = new Map(agents.map((a) => [a.email, a.slack_handle ?? a.name]));
+
+  const facts: TriageFacts = {
+    as_of: triage.as_of,
+    report_time: formatReportTime(ctx.asOf, ctx.config.settings.reports.time_zone),
+    actionable: triage.summary.actionable,
+    assignment_allowed: sanity.assignment_allowed,
+    sanity,
+    assigned: assignments.length,
+    assigned_value_aed: round2(assignments.reduce((n, a) => n + a.order.amount_aed, 0)),
+    assigned_by_priority: countBy(assignments.map((a) => a.order.priority)),
+    assigned_high_value: assignments.filter((a) => a.order.high_value).length,
+    already_open: plan?.already_open ?? 0,
+    resolved_still_stuck: plan?.resolved_still_stuck.length ?? 0,
+    overflow: plan?.overflow ?? { P1: 0, P2: 0, P3: 0, P4: 0, total: 0 },
+    not_assigned_by_gate: plan ? 0 : triage.summary.actionable,
+    capacity: (plan?.capacity ?? []).map((c) => ({ ...c, handle: nameOf.get(c.email) ?? c.email })),
+    assignments: assignments.map((a) => ({
+      order_id: a.order.order_id,
+      agent: nameOf.get(a.agent_email) ?? a.agent_email,
+      agent_email: a.agent_email,
+      priority: a.order.priority,
+      score: a.order.score,
+      stuck_reason: a.order.stuck_reason,
+      currency: a.order.currency,
+      send_amount: a.order.send_amount,
+      amount_aed: a.order.amount_aed,
+      hours: a.order.hours,
+      high_value: a.order.high_value,
+      action: a.order.action,
+    })),
+    self_healed: selfHealed.map((r) => ({ order_id: r.order_id, agent_email: r.agent_email, stuck_reason: r.stuck_reason })),
+    orphaned,
+  };
+  return { facts: { ...facts }, messages: [renderTriageMessage(facts)], writes: { tickets, self_healed: selfHealed } };
+}
+
+function countBy(keys: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const k of keys) out[k] = (out[k] ?? 0) + 1;
+  return out;
+}

@@ -1,0 +1,89 @@
+import {
+  fitToLimits,
+  barChart,
+  codeTable,
+  context,
+  formatAed,
+  formatCount,
+  formatHours,
+  header,
+  md,
+  section,
+  type BacklogFacts,
+  type EcmConfig,
+  type SlackMessage,
+} from '@ecm/core';
+
+function directionText(f: BacklogFacts): string {
+  const d = f.direction;
+  if (d.kind === 'baseline') return 'baseline (first run: no previous day to compare)';
+  if (d.kind === 'flat') return `unchanged vs ${d.previous_date}`;
+  return `${d.kind === 'up' ? '▲ up' : '▼ down'} ${formatCount(d.delta)} vs ${d.previous_date} (${formatCount(d.previous)})`;
+}
+
+/** §10 backlog report: main message with the headline numbers, thread with the breakdowns. */
+export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackMessage {
+  const title = `:bar_chart: *ECM Backlog* — ${f.report_time}`;
+  const p = f.by_priority;
+  const c = f.by_category;
+  const currencies = Object.entries(f.by_currency).sort((a, b) => b[1].amount_aed - a[1].amount_aed);
+  const topActions = f.top_actions.map((a, i) => md`${i + 1}. *${formatCount(a.orders)}* × \`${a.reason}\` (${a.team}, ${formatAed(a.amount_aed, { compact: true })}): ${a.summary}`);
+  const sanity = f.sanity.status === 'typical' ? [] : [section(md`:warning: ${f.sanity.message}`)];
+  const mainText = md`${formatCount(f.actionable)} actionable stuck orders, ${formatAed(f.value_at_risk_aed)} at risk — ${directionText(f)}`;
+  const blocks = [
+    header(`ECM Backlog — ${f.report_time}`),
+    section(md`*${formatCount(f.actionable)}* actionable stuck orders — ${directionText(f)}`),
+    section(
+      md`*Severity:* ${formatCount(p.P1 ?? 0)} P1 · ${formatCount(p.P2 ?? 0)} P2 · ${formatCount(p.P3 ?? 0)} P3 · ${formatCount(p.P4 ?? 0)} P4\n` +
+        md`*Age:* ${formatCount(c.critical ?? 0)} critical (>36h) · ${formatCount(c.action_required ?? 0)} action required (>24h) · ${formatCount(c.warning ?? 0)} warning`,
+    ),
+    section(
+      md`*${formatAed(f.value_at_risk_aed)}* at risk (${formatCount(f.high_value)} high-value orders): ` +
+        currencies.map(([cur, t]) => md`${cur} ${formatCount(t.amount)} (${formatCount(t.count)})`).join(' · '),
+    ),
+    section(`*Top actions*\n${topActions.join('\n') || 'No actionable orders.'}`),
+    ...sanity,
+    context(md`${formatCount(f.monitor_only)} monitor-only and ${formatCount(f.disqualified)} disqualified of ${formatCount(f.candidates)} candidates are not counted as work.`),
+  ];
+
+  const inflowRows = f.inflow.map((d) => ({ label: d.date.slice(5), value: d.orders, ...(d.spike ? { mark: '◀ spike' } : {}) }));
+  const waterfall = codeTable(
+    ['', 'orders'],
+    [
+      ['carry-over (>36h)', f.waterfall.carry_over],
+      ['+ new yesterday', f.waterfall.new_yesterday],
+      ['= actionable', f.waterfall.actionable],
+      ["today's pipeline (<12h)", f.waterfall.pipeline],
+    ],
+  );
+  const currencyTable = codeTable(
+    ['currency', 'orders', 'amount', 'AED'],
+    currencies.map(([cur, t]) => [cur, t.count, formatCount(t.amount), formatCount(t.amount_aed)]),
+    { align: ['left', 'right', 'right', 'right'] },
+  );
+  const subStateTable = codeTable(
+    ['sub_state', 'orders', 'avg', 'max'],
+    f.sub_states.map((s) => [s.sub_state, s.orders, formatHours(s.avg_hours), formatHours(s.max_hours)]),
+    { align: ['left', 'right', 'right', 'right'] },
+  );
+  const disqualified = Object.entries(f.disqualified_by_reason).sort((a, b) => b[1] - a[1]);
+  return fitToLimits({
+    title,
+    text: mainText,
+    blocks,
+    thread: [
+      { text: 'Waterfall and inflow', blocks: [section(`*Waterfall*\n${waterfall}`), section(`*Stuck orders by day created (last ${f.inflow.length} days)*\n${barChart(inflowRows, 20)}`)] },
+      { text: 'Currency and sub_state breakdown', blocks: [section(`*By currency*\n${currencyTable}`), section(`*By sub_state*\n${subStateTable}`)] },
+      {
+        text: 'Not counted as work',
+        blocks: [
+          section(
+            `*Disqualified (${formatCount(f.disqualified)})*\n` +
+              (disqualified.length ? codeTable(['reason', 'orders'], disqualified.map(([r, n]) => [r, n])) : 'none'),
+          ),
+          context(md`Explained in ${config.sharedDir.split('/').slice(-1)[0]}/config/classification.yaml (disqualification).`),
+        ],
+      },
+    ],
+  });
+}
