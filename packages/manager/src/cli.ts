@@ -67,6 +67,55 @@ phaseOptions(program.command('patterns').description('cluster stuck orders by si
   action(async () => (await import('./commands/phase-command.js')).phaseCommand('patterns', ['patterns'])),
 );
 
+const agents = program.command('agents').description('the roster tickets are assigned to (the Agents tab)');
+agents
+  .command('list')
+  .description('active agents with their team, open tickets and capacity')
+  .option('--all', 'include inactive agents')
+  .option('--json', 'JSON on stdout')
+  .action(action(async () => (await import('./commands/agents.js')).agentsListCommand));
+agents
+  .command('add <email>')
+  .description('add or update an agent')
+  .requiredOption('--name <name>', 'display name')
+  .requiredOption('--team <team>', 'Ops, KYC_ops or VDA_ops')
+  .option('--max <n>', 'most open tickets at once (default from config: 10)')
+  .option('--slack <handle>', 'Slack handle, e.g. @asha')
+  .option('--supervisor', 'may approve fixes on high-value orders')
+  .action(action(async () => (await import('./commands/agents.js')).agentsAddCommand));
+agents
+  .command('deactivate <email>')
+  .description('stop assigning to an agent (their open tickets are reported as orphaned)')
+  .action(action(async () => (await import('./commands/agents.js')).agentsDeactivateCommand));
+agents
+  .command('import <file>')
+  .description('import a CSV with the Agents tab header: Email,Name,Team,Slack Handle,Active,Max Tickets (all rows or none)')
+  .option('--dry-run', 'check the file, write nothing')
+  .action(action(async () => (await import('./commands/agents.js')).agentsImportCommand));
+
+program
+  .command('health')
+  .description('for on-call: warehouse freshness, state and ticket stores, Slack, LLM, last runs, missed schedule (exit 0 healthy, 1 degraded, 2 down)')
+  .option('--json', 'JSON on stdout')
+  .action(action(async () => (await import('./commands/health.js')).healthCommand));
+program
+  .command('test')
+  .description('actively check every configured connection (runs the candidate query, Slack auth.test)')
+  .option('--json', 'JSON on stdout')
+  .action(action(async () => {
+    const { healthCommand } = await import('./commands/health.js');
+    return (options: { json?: boolean }) => healthCommand({ ...options, active: true });
+  }));
+program
+  .command('schedule')
+  .description('when the jobs run (shared/config/ecm.yaml); --crontab or --k8s prints what to install')
+  .option('--crontab', 'a crontab with CRON_TZ lines')
+  .option('--k8s', 'Kubernetes CronJobs (the committed deploy/k8s/cronjobs.yaml is this output)')
+  .option('--image <image>', 'with --k8s: container image')
+  .option('--namespace <ns>', 'with --k8s: namespace')
+  .option('--json', 'JSON on stdout')
+  .action(action(async () => (await import('./commands/schedule.js')).scheduleCommand));
+
 const demo = program.command('demo').description('the embedded demo: synthetic warehouse data and a fictional agent roster');
 demo
   .command('seed')

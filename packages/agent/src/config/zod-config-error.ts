@@ -19,6 +19,8 @@ export function configErrorFrom(error: z.ZodError, file: string, prefix: readonl
   if (issue.code === 'unrecognized_keys') {
     return new ConfigError(file, formatPath([...prefix, ...issue.path, issue.keys[0]!]), 'unknown key (check its spelling and where it is nested)');
   }
-  const got = issue.code === 'invalid_type' && 'input' in issue && issue.input === undefined ? 'missing: ' : '';
-  return new ConfigError(file, formatPath([...prefix, ...issue.path]), `${got}${issue.message}`);
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) {
+    return new ConfigError(file, formatPath([...prefix, ...issue.path]), `missing (expected ${issue.expected})`);
+  }
+  return new ConfigError(file, formatPath([...prefix, ...issue.path]), issue.message);
 }

@@ -70,7 +70,7 @@ export function sqlProposalStore(db: SqlQueryable): ProposalStore {
 export async function listProposals(db: SqlQueryable, domain: string, status?: Proposal['status']): Promise<Proposal[]> {
   const rows = await queryRows(
     db,
-    `SELECT * FROM proposals WHERE domain = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
+    `SELECT * FROM proposals WHERE domain = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, order_id, id`,
     [domain, status ?? null],
   );
   return rows.map((r) => toProposal(proposalRow.parse(r)));

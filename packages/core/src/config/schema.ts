@@ -106,7 +106,7 @@ export const settingsFileSchema = z
         stop_assignment_above: z.number().int().positive(),
       })
       .strict(),
-    data_freshness: z.object({ rfi_stale_hours: z.number().positive() }).strict(),
+    data_freshness: z.object({ rfi_stale_hours: z.number().positive(), warehouse_stale_hours: z.number().positive() }).strict(),
     assignment: z
       .object({
         default_max_tickets: z.number().int().positive(),

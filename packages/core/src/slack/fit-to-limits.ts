@@ -68,7 +68,8 @@ function withText(block: SectionBlock, text: string, first: boolean): SectionBlo
 
 /** Section text over Slack's limit, split into parts. */
 function sectionParts(block: KnownBlock): string[] | undefined {
-  if (block.type !== 'section' || !block.text || block.text.text.length <= SLACK_LIMITS.sectionTextChars) return undefined;
+  if (block.type !== 'section' || !block.text || block.text.text.length <= SLACK_LIMITS.sectionTextChars)
+    return undefined;
   return splitSectionText(block.text.text, SLACK_LIMITS.sectionTextChars);
 }
 

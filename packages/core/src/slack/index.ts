@@ -11,4 +11,5 @@ export * from './slack-limits.js';
 export * from './slack-message.js';
 export * from './slack-post-error.js';
 export * from './slack-sink.js';
+export * from './slack-style.js';
 export * from './web-api-sink.js';

@@ -1,11 +1,12 @@
 import type { KnownBlock } from '@slack/types';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { knownBlockValidator } from './__fixtures__/known-block-validator.js';
-import { divider, fields, section } from './block-kit.js';
+import { divider, fields, header, section } from './block-kit.js';
 import { codeTable } from './code-block.js';
 import { CONTINUED_MARK, fitToLimits, splitSectionText } from './fit-to-limits.js';
 import { checkSlackLimits, SLACK_LIMITS } from './slack-limits.js';
 import type { SlackMessage } from './slack-message.js';
+import { checkSlackStyle } from './slack-style.js';
 
 let validate: (block: unknown) => string[];
 beforeAll(() => {
@@ -74,7 +75,11 @@ function tableRows(posts: SlackMessage['thread']): string[] {
 }
 
 describe('fitToLimits', () => {
-  const rows = Array.from({ length: 260 }, (_, i) => [`ORD-${String(i).padStart(5, '0')}`, `agent${i % 7}@example.com`, 1000 + i * 37]);
+  const rows = Array.from({ length: 260 }, (_, i) => [
+    `ORD-${String(i).padStart(5, '0')}`,
+    `agent${i % 7}@example.com`,
+    1000 + i * 37,
+  ]);
   const bigTable = `*Full assignment list*\n${codeTable(['Order', 'Agent', 'Amount AED'], rows)}`;
   const [tableHead, tableRule] = bigTable.split('\n').slice(2, 4);
 
@@ -120,8 +125,14 @@ describe('fitToLimits', () => {
   });
 
   it('moves table rows out of a main message over 2,000 characters into the thread', () => {
-    const table = codeTable(['Order', 'Amount'], rows.slice(0, 150).map((r) => [r[0] as string, r[2] as number]));
-    const original = message([section('*150* critical orders'), section(table)], [{ text: 'next', blocks: [section('n')] }]);
+    const table = codeTable(
+      ['Order', 'Amount'],
+      rows.slice(0, 150).map((r) => [r[0] as string, r[2] as number]),
+    );
+    const original = message(
+      [section('*150* critical orders'), section(table)],
+      [{ text: 'next', blocks: [section('n')] }],
+    );
     expect(problems(original)).toEqual([expect.stringContaining('must be under 2000')]);
     const fitted = fitToLimits(original);
     expect(checkSlackLimits(fitted)).toEqual([]);
@@ -129,7 +140,9 @@ describe('fitToLimits', () => {
     const moved = fitted.thread.slice(0, -1);
     expect(moved.length).toBeGreaterThan(0);
     expect(moved.every((p) => p.text === 'ECM Triage (continued)')).toBe(true);
-    expect(tableRows([{ text: '', blocks: fitted.blocks }, ...moved])).toEqual(tableRows([{ text: '', blocks: original.blocks }]));
+    expect(tableRows([{ text: '', blocks: fitted.blocks }, ...moved])).toEqual(
+      tableRows([{ text: '', blocks: original.blocks }]),
+    );
     expect(fitted.thread.at(-1)).toEqual({ text: 'next', blocks: [section('n')] });
   });
 
@@ -155,5 +168,29 @@ describe('fitToLimits', () => {
     expect(parts.every((p) => p.length <= 1000)).toBe(true);
     expect(parts.slice(1).every((p) => p.startsWith(`${CONTINUED_MARK}\n`))).toBe(true);
     expect(parts.flatMap((p) => p.split('\n')).filter((l) => l !== CONTINUED_MARK)).toEqual(lines);
+  });
+});
+
+describe('checkSlackStyle', () => {
+  it('accepts the §10 formats', () => {
+    const ok = message([
+      header(':bar_chart: ECM Backlog — Feb 17, 2026 07:00:00 IST'),
+      section('*ECM Backlog* — *412* actionable'),
+      section(codeTable(['a', 'b'], [['**x**', '|---|']])),
+    ]);
+    expect(checkSlackStyle(ok)).toEqual([]);
+  });
+
+  it('flags Markdown bold, Markdown tables and more than one emoji in a heading', () => {
+    const bad = message(
+      [header(':bar_chart: :rotating_light: ECM'), section('🎯🔥 *Triage*\n**412** orders')],
+      [{ text: 't', blocks: [section('| a | b |\n|---|---|\n| 1 | 2 |')] }],
+    );
+    expect(checkSlackStyle(bad).map((p) => `${p.where} ${p.block}: ${p.problem}`)).toEqual([
+      'main message 1: heading ":bar_chart: :rotating_light: ECM" has 2 emoji (at most one)',
+      'main message 2: heading "🎯🔥 *Triage*" has 2 emoji (at most one)',
+      'main message 2: uses Markdown **bold**; Slack mrkdwn is *bold*',
+      'thread reply 1 1: contains a Markdown table; put aligned data in a code block (codeTable)',
+    ]);
   });
 });

@@ -109,7 +109,8 @@ function checkBlock(block: KnownBlock): string[] {
 
 function checkPost(post: SlackPost, where: string): SlackLimitViolation[] {
   const out: SlackLimitViolation[] = [];
-  if (post.text.trim().length === 0) out.push({ where, problem: 'fallback text is empty (Slack notifications show it)' });
+  if (post.text.trim().length === 0)
+    out.push({ where, problem: 'fallback text is empty (Slack notifications show it)' });
   if (BROADCAST.test(post.text)) {
     out.push({ where, problem: 'fallback text contains a live broadcast mention: escape data with escapeMrkdwn' });
   }

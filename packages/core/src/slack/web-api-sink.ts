@@ -25,10 +25,10 @@ export interface WebApiSinkOptions {
  * answer — including a client-side timeout or a dropped connection, where Slack may already have
  * posted the message. A retry there would post it twice. So this sink decides per failure:
  *  - 429: wait Retry-After seconds, retry (Slack rejected the call, nothing was posted);
- *  - HTTP 5xx: back off and retry (Slack's guidance: the call failed);
+ *  - HTTP 5xx other than 504: back off and retry (Slack's guidance: the call failed, nothing was posted);
  *  - the connection could not be opened (refused, DNS): back off and retry (nothing was sent);
  *  - `ok:false` (channel_not_found, invalid_auth, …): never retried, reported with what to do;
- *  - timeout or connection lost after sending: not retried, reported as "may have been posted",
+ *  - timeout, HTTP 504 (gateway timeout) or connection lost after sending: not retried, reported as "may have been posted",
  *    so the operator checks the channel; the caller's saved progress then re-posts at most that one message.
  */
 export class WebApiSink implements SlackSink {
@@ -115,13 +115,27 @@ export class WebApiSink implements SlackSink {
       }
       case ErrorCode.RateLimitedError:
         return error.retryAfter <= this.maxRetryAfterSec
-          ? { code: 'rate_limited', maybePosted: false, message: `Slack rate-limited ${what}`, retry: error.retryAfter * 1000 }
+          ? {
+              code: 'rate_limited',
+              maybePosted: false,
+              message: `Slack rate-limited ${what}`,
+              retry: error.retryAfter * 1000,
+            }
           : {
               code: 'rate_limited',
               maybePosted: false,
               message: `Slack rate-limited ${what} for ${error.retryAfter}s (more than ${this.maxRetryAfterSec}s): nothing was posted, re-run later`,
             };
       case ErrorCode.HTTPError:
+        if (error.statusCode === 504) {
+          // A gateway timeout: Slack's backend may have posted before the gateway gave up.
+          return {
+            code: 'http_504',
+            maybePosted: true,
+            message: `Slack answered HTTP 504 (gateway timeout) to ${what}: the message may have been posted — check the channel before re-running`,
+            ...(idempotent ? { retry: 'backoff' as const } : {}),
+          };
+        }
         return error.statusCode >= 500
           ? {
               code: `http_${error.statusCode}`,
@@ -178,11 +192,19 @@ const neededScopeSchema = z.object({ needed: z.string() });
 const authSchema = z.object({ ok: z.literal(true), team: z.string().optional(), user: z.string().optional() });
 
 /** Failures while opening the connection: the request never left this machine. */
-const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const CONNECT_FAILURES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
 
 function causeCode(error: Error): string | undefined {
   const cause: unknown = error.cause;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string')
+    return cause.code;
   return undefined;
 }
 

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { redactUrl, type Row, type Warehouse } from './warehouse.js';
+import { redactUrl, WarehouseError, type Row, type Warehouse } from './warehouse.js';
 
 const TEXT_TYPES = new Set([20, 1114, 1184, 1700]); // int8, timestamp, timestamptz, numeric
 
@@ -41,8 +41,13 @@ export class PgWarehouse implements Warehouse {
 
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     this.#roundTrips++;
-    const result = await this.#pool.query(sql, params as unknown[]);
-    return result.rows as Row[];
+    try {
+      const result = await this.#pool.query(sql, params as unknown[]);
+      return result.rows as Row[];
+    } catch (err) {
+      // Name the warehouse: "connect ECONNREFUSED" alone does not tell on-call which system is down.
+      throw new WarehouseError(`warehouse ${this.label}: ${(err as Error).message}`, err);
+    }
   }
 
   async close(): Promise<void> {

@@ -24,3 +24,11 @@ export function redactUrl(url: string): string {
     return '(unparseable URL)';
   }
 }
+
+/** A warehouse query failed; the message names the warehouse (password redacted). */
+export class WarehouseError extends Error {
+  constructor(message: string, cause?: unknown) {
+    super(message, { cause });
+    this.name = 'WarehouseError';
+  }
+}

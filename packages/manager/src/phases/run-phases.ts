@@ -176,7 +176,7 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
   try {
     state = await openConfiguredState();
     const tickets = await openTicketStore(state);
-    if (!process.env.ECM_WAREHOUSE_URL && tickets.kind === 'local' && (await tickets.listAgents()).length === 0) {
+    if (!options.dryRun && !process.env.ECM_WAREHOUSE_URL && tickets.kind === 'local' && (await tickets.listAgents()).length === 0) {
       const { seedDemoAgents } = await import('../commands/demo.js');
       notice(`No agents in the ticket store: added the ${await seedDemoAgents(config, state)} fictional demo agents (manage real ones with ecm-manager agents).`);
     }

@@ -40,10 +40,10 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
   const title = `:dart: *ECM Triage* — ${f.report_time}`;
   const top = f.assignments.filter((a) => a.priority === 'P1').slice(0, 3);
   const blocks: SlackMessage['blocks'] = [header(`ECM Triage — ${f.report_time}`)];
-  if (f.capacity.length === 0) {
-    blocks.push(section(md`:no_entry: *0* orders assigned — there are no active agents in the ticket store. Add them with \`ecm-manager agents add\` or \`agents import\`.`));
-  } else if (!f.assignment_allowed) {
+  if (!f.assignment_allowed) {
     blocks.push(section(md`:no_entry: *0* orders assigned — ${f.sanity.message}. Nothing was written; check the candidate filters and the warehouse feeds, then re-run with --force.`));
+  } else if (f.capacity.length === 0) {
+    blocks.push(section(md`:no_entry: *0* orders assigned — there are no active agents in the ticket store. Add them with \`ecm-manager agents add\` or \`agents import\`.`));
   } else {
     blocks.push(
       section(

@@ -19,6 +19,8 @@ describe('lastScheduledSlot', () => {
     const evening = job('0 20 * * *', 'Asia/Dubai', 'triage-evening');
     // 00:30 UTC on the 17th is 04:30 on the 17th in Dubai: last run was 16:00 UTC on the 16th.
     expect(lastScheduledSlot(evening, at('2026-02-17T00:30:00Z'))).toEqual(at('2026-02-16T16:00:00Z'));
+    // 20:00 UTC on the 17th is already 01:30 on the 18th in Kolkata: the 01:00 IST run of the 18th has happened.
+    expect(lastScheduledSlot(job('0 1 * * *', 'Asia/Kolkata'), at('2026-02-17T20:00:00Z'))).toEqual(at('2026-02-17T19:30:00Z'));
     const kolkataLate = job('45 23 * * *', 'Asia/Kolkata');
     // 18:20 UTC is 23:50 IST: tonight's 23:45 IST run (18:15 UTC) has happened.
     expect(lastScheduledSlot(kolkataLate, at('2026-02-17T18:20:00Z'))).toEqual(at('2026-02-17T18:15:00Z'));

@@ -27,7 +27,7 @@ export interface FakeSlack {
   /** Base URL to use as SLACK_API_URL. */
   url: string;
   calls: ReceivedCall[];
-  /** chat.postMessage calls Slack answered ok:true to: the messages that appear in the channel. */
+  /** chat.postMessage calls answered ok:true: the messages in the channel, whether or not the client heard back. */
   posted(): ReceivedCall[];
   respond(responder: Responder): void;
   close(): Promise<void>;
@@ -39,7 +39,9 @@ let nextTs = 1_771_290_000;
 export function okAnswer(call: ReceivedCall): FakeAnswer {
   if (call.method === 'auth.test') return { body: { ok: true, team: 'Example Ops', user: 'ecm_bot' } };
   nextTs += 1;
-  return { body: { ok: true, channel: call.params.channel, ts: `${nextTs}.000100`, message: { text: call.params.text } } };
+  return {
+    body: { ok: true, channel: call.params.channel, ts: `${nextTs}.000100`, message: { text: call.params.text } },
+  };
 }
 
 /** A local stand-in for https://slack.com/api/ on 127.0.0.1, recording every request it receives. */
@@ -53,7 +55,12 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const raw = Buffer.concat(chunks).toString('utf8');
       const json = (req.headers['content-type'] ?? '').includes('application/json');
       const params: Record<string, string> = json
-        ? Object.fromEntries(Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]))
+        ? Object.fromEntries(
+            Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [
+              k,
+              typeof v === 'string' ? v : JSON.stringify(v),
+            ]),
+          )
         : Object.fromEntries(new URLSearchParams(raw));
       const call: ReceivedCall = {
         method: (req.url ?? '').replace(/^\/api\//, ''),
@@ -80,9 +87,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
     posted: () =>
-      calls.filter(
-        (c) => c.method === 'chat.postMessage' && (c.answer?.status ?? 200) === 200 && isOk(c.answer?.body) && !c.answer?.delayMs,
-      ),
+      calls.filter((c) => c.method === 'chat.postMessage' && (c.answer?.status ?? 200) === 200 && isOk(c.answer?.body)),
     respond: (r) => {
       responder = r;
     },

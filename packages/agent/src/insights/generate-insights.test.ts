@@ -1,0 +1,125 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
+import { apiError, reply, startFakeMessagesApi, text, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
+import { startTestGateway } from '../__fixtures__/test-gateway.js';
+import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
+import type { LlmConfig } from '../config/llm-config.js';
+import { queryRows } from '../db/sql.js';
+import { ensureAgentSchema } from '../log/schema.js';
+import { createAgentRuntime } from '../loop/agent-runtime.js';
+import { generateInsights, parseBullets } from './generate-insights.js';
+import { redactPii } from './redact-pii.js';
+
+let database: TestDatabase;
+let seq = 0;
+const open: { close(): Promise<void> }[] = [];
+beforeAll(async () => {
+  database = await openPgliteDb();
+  await ensureAgentSchema(database.db);
+});
+afterAll(async () => database.close());
+afterEach(async () => {
+  while (open.length) await open.pop()!.close();
+});
+
+const facts = {
+  as_of: '2026-02-17T01:30:00Z',
+  actionable: 412,
+  previous_actionable: 388,
+  value_at_risk_aed: 1_234_567.89,
+  actionable_by_reason: { refund_pending: 23, stuck_due_to_payment_issue_goms: 57 },
+  top_customer: { order_id: 'ORD-2026-000123', full_name: 'Test Customer', email: 'test.customer@example.com' },
+};
+
+async function setup(script: Script[], opts: { env?: NodeJS.ProcessEnv; llm?: LlmConfig } = {}) {
+  const api = await startFakeMessagesApi(script);
+  const gateway = await startTestGateway();
+  open.push(api, gateway);
+  const runtime = createAgentRuntime({
+    domain: `insights${++seq}`,
+    llm: opts.llm ?? testLlmConfig(),
+    skills: fixtureSkills(),
+    guardrails: GUARDRAILS,
+    db: database.db,
+    mcp: gateway.client,
+    env: opts.env ?? { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
+  });
+  return { api, runtime };
+}
+
+describe('generateInsights', () => {
+  it('never lets an invented figure reach the output, and logs the dropped bullet', async () => {
+    const { api, runtime } = await setup([
+      reply([toolUse('runbook_get', { reason: 'refund_pending' })]),
+      reply([
+        text(
+          [
+            'Here are the insights:',
+            '• *412 actionable* orders, up from 388 yesterday.',
+            '• *23 orders* hold customer money (`refund_pending`): refund queue first.',
+            '• *640 orders* will breach their SLA by tonight.',
+            '• *AED 1.2M* at risk; escalate refunds after 48 h per the runbook.',
+          ].join('\n'),
+        ),
+      ]),
+    ]);
+    const result = await generateInsights(runtime, { skill: 'test-insights', facts, phase: 'backlog', traceId: 'daily-1' });
+    if (!('bullets' in result)) throw new Error(`unavailable: ${result.unavailable}`);
+    expect(result.bullets).toEqual([
+      '*412 actionable* orders, up from 388 yesterday.',
+      '*23 orders* hold customer money (`refund_pending`): refund queue first.',
+      // 48 comes from the runbook the model read through a tool.
+      '*AED 1.2M* at risk; escalate refunds after 48 h per the runbook.',
+    ]);
+    expect(result.bullets.join('\n')).not.toContain('640');
+    expect(result.dropped).toEqual([{ text: '*640 orders* will breach their SLA by tonight.', numbers: ['640'] }]);
+    expect(result.execution.outcome).toBe('verifier_dropped');
+
+    const [row] = await queryRows(database.db, 'SELECT outcome, outcome_detail, output FROM skill_executions WHERE id = $1', [result.execution.id]);
+    expect(row).toMatchObject({ outcome: 'verifier_dropped', outcome_detail: expect.stringContaining('unsupported figures: 640') });
+    expect(JSON.stringify((row!.output as { bullets: string[] }).bullets)).not.toContain('640');
+
+    // Facts reach the model with PII masked.
+    const prompt = JSON.stringify(api.requests[0]!.body.messages[0]);
+    expect(prompt).toContain('412');
+    expect(prompt).not.toContain('Test Customer');
+    expect(prompt).not.toContain('test.customer@example.com');
+  });
+
+  it('says why when there are no insights', async () => {
+    const noKey = await setup([], { env: {} });
+    expect(await generateInsights(noKey.runtime, { skill: 'test-insights', facts })).toEqual({ unavailable: 'no ANTHROPIC_API_KEY set' });
+
+    const broke = await setup([reply([text('unused')])], { llm: testLlmConfig({ budget: { daily_usd_per_domain: 0.000001 } }) });
+    expect(await generateInsights(broke.runtime, { skill: 'test-insights', facts })).toMatchObject({ unavailable: 'daily LLM budget of $0.00 used' });
+    expect(broke.api.requests).toHaveLength(0);
+
+    const down = await setup([apiError(401, 'authentication_error', 'invalid x-api-key')]);
+    expect(await generateInsights(down.runtime, { skill: 'test-insights', facts })).toMatchObject({ unavailable: 'LLM API failed: 401 authentication_error: invalid x-api-key' });
+
+    const inventive = await setup([reply([text('• 999 orders are fine.\n• 31% are late.')])]);
+    expect(await generateInsights(inventive.runtime, { skill: 'test-insights', facts })).toMatchObject({ unavailable: 'no insight survived the number check (2 dropped)' });
+  });
+
+  it('keeps at most five bullets', async () => {
+    const { runtime } = await setup([reply([text(['412', '388', '23', '57', '412 again', '388 again'].map((b) => `- ${b}`).join('\n'))])]);
+    const result = await generateInsights(runtime, { skill: 'test-insights', facts });
+    expect('bullets' in result && result.bullets).toEqual(['412', '388', '23', '57', '412 again']);
+  });
+});
+
+describe('parseBullets and redactPii', () => {
+  it('reads marked lines only when there are any', () => {
+    expect(parseBullets('Intro\n• one\n- two\n3. three\n')).toEqual(['one', 'two', 'three']);
+    expect(parseBullets('one\n\ntwo')).toEqual(['one', 'two']);
+  });
+
+  it('masks customer contact fields and email addresses anywhere', () => {
+    expect(redactPii({ full_name: 'Test Customer', phone: '+971500000012', note: 'mail test.customer@example.com', amount: 5 })).toEqual({
+      full_name: 'T***********r',
+      phone: '+***********2',
+      note: 'mail t***********************m',
+      amount: 5,
+    });
+  });
+});

@@ -1,0 +1,33 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+
+export interface GatewayConnection {
+  readonly client: Client;
+  /** Where the tools come from, safe to print. */
+  readonly label: string;
+  close(): Promise<void>;
+}
+
+/** The gateway package's in-process connector (`connectInProcess(deps)` of @ecm/gateway). */
+export type ConnectInProcess = () => Promise<{ client: Client; close: () => Promise<void> }>;
+
+/**
+ * The MCP client the runtime takes its tools from: a remote gateway over Streamable HTTP when
+ * ECM_GATEWAY_URL is set, else the in-process gateway.
+ */
+export async function connectGateway(opts: { env?: NodeJS.ProcessEnv; connectInProcess: ConnectInProcess }): Promise<GatewayConnection> {
+  const url = (opts.env ?? process.env).ECM_GATEWAY_URL?.trim();
+  if (!url) {
+    const { client, close } = await opts.connectInProcess();
+    return { client, label: 'in-process gateway', close };
+  }
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new Error(`ECM_GATEWAY_URL is not a URL: ${url}`);
+  }
+  const client = new Client({ name: 'ecm-agent', version: '0.1.0' });
+  await client.connect(new StreamableHTTPClientTransport(parsed));
+  return { client, label: `gateway at ${parsed.origin}${parsed.pathname}`, close: () => client.close() };
+}

@@ -1,0 +1,153 @@
+import { runTriage, type EcmConfig, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
+import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
+import { RunbookLibrary } from './runbooks/runbook-library.js';
+import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';
+import type { ReadOnlySession } from './sql/read-only-session.js';
+import { ToolError } from './tools/tool-error.js';
+
+const DEFAULT_QUERY: Omit<QuerySettings, 'maxPlanCost'> = { maxRows: 500, maxBytes: 256 * 1024, timeoutMs: 30_000 };
+const DEMO_MAX_PLAN_COST = 100_000;
+
+export interface TriageSnapshot {
+  readonly result: TriageResult;
+  readonly byOrder: ReadonlyMap<string, TriagedOrder>;
+}
+
+/** Opens something once; a failed attempt is forgotten so the next call tries again. */
+function lazy<T>(source: T | (() => Promise<T>)): () => Promise<T> {
+  if (typeof source !== 'function') return () => Promise.resolve(source);
+  let pending: Promise<T> | null = null;
+  return () => {
+    pending ??= (source as () => Promise<T>)().catch((err: unknown) => {
+      pending = null;
+      throw err;
+    });
+    return pending;
+  };
+}
+
+const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+/**
+ * What every connection to the gateway shares: the warehouse (opened lazily), warehouse_query's
+ * read-only session, the triage cache and the runbook index. One per process; each MCP server
+ * (one per stdio/in-process connection, one per HTTP request) is a thin view on it.
+ */
+export class GatewayContext {
+  readonly config: EcmConfig;
+  readonly log: GatewayLog;
+  readonly allowPii: boolean;
+  readonly defaultAgent: string | null;
+  readonly asOf: () => Date;
+  readonly now: () => Date;
+  readonly runbooks: RunbookLibrary;
+  readonly #deps: GatewayDeps;
+  readonly #openWarehouse: () => Promise<Warehouse>;
+  readonly #openTickets: (() => Promise<TicketStore>) | null;
+  #session: Promise<ReadOnlySession> | null = null;
+  #triage: { at: number; snapshot: Promise<TriageSnapshot> } | null = null;
+
+  constructor(deps: GatewayDeps) {
+    this.#deps = deps;
+    this.config = deps.config;
+    this.log = deps.log ?? silentLog;
+    this.allowPii = deps.allowPii ?? false;
+    this.defaultAgent = deps.agentEmail?.trim().toLowerCase() || null;
+    this.asOf = deps.asOf ?? (() => new Date());
+    this.now = deps.now ?? (() => new Date());
+    this.runbooks = new RunbookLibrary(deps.config);
+    this.#openWarehouse = lazy(deps.warehouse);
+    this.#openTickets = deps.tickets ? lazy(deps.tickets) : null;
+  }
+
+  get hasTicketStore(): boolean {
+    return this.#openTickets !== null;
+  }
+
+  /** The warehouse, or a ToolError that says it is unavailable and why. */
+  async warehouse(): Promise<Warehouse> {
+    try {
+      return await this.#openWarehouse();
+    } catch (err) {
+      throw new ToolError(`The warehouse is unavailable: ${messageOf(err)}`);
+    }
+  }
+
+  /** Runs one of our own statements; a failure becomes a ToolError naming the warehouse. */
+  async query(sql: string, params: readonly unknown[] = []): Promise<Record<string, unknown>[]> {
+    const warehouse = await this.warehouse();
+    try {
+      return await warehouse.query(sql, params);
+    } catch (err) {
+      throw new ToolError(`The warehouse query failed (${warehouse.label}): ${messageOf(err)}`);
+    }
+  }
+
+  async tickets(): Promise<TicketStore> {
+    if (!this.#openTickets) throw new ToolError('No ticket store is configured for this gateway.');
+    try {
+      return await this.#openTickets();
+    } catch (err) {
+      throw new ToolError(`The ticket store is unavailable: ${messageOf(err)}`);
+    }
+  }
+
+  querySettings(warehouse: Warehouse): QuerySettings {
+    const q = this.#deps.query ?? {};
+    return {
+      maxRows: q.maxRows ?? DEFAULT_QUERY.maxRows,
+      maxBytes: q.maxBytes ?? DEFAULT_QUERY.maxBytes,
+      timeoutMs: q.timeoutMs ?? DEFAULT_QUERY.timeoutMs,
+      maxPlanCost: q.maxPlanCost !== undefined ? q.maxPlanCost : warehouse.kind === 'pglite' ? DEMO_MAX_PLAN_COST : null,
+    };
+  }
+
+  /** warehouse_query's read-only session: PGlite's own transaction, or a separate small pg pool. */
+  async readOnlySession(): Promise<ReadOnlySession> {
+    const warehouse = await this.warehouse();
+    this.#session ??= (async (): Promise<ReadOnlySession> => {
+      const db = pgliteOf(warehouse);
+      if (db) return new PgliteReadOnlySession(db);
+      const env = this.#deps.env ?? process.env;
+      const url = this.#deps.queryUrl ?? (env.ECM_WAREHOUSE_QUERY_URL || env.ECM_WAREHOUSE_URL);
+      if (!url) throw new ToolError('warehouse_query needs a connection string for its read-only connection: set ECM_WAREHOUSE_QUERY_URL or ECM_WAREHOUSE_URL.');
+      const { PgReadOnlySession } = await import('./sql/pg-session.js');
+      return new PgReadOnlySession(url);
+    })().catch((err: unknown) => {
+      this.#session = null;
+      throw err;
+    });
+    return this.#session;
+  }
+
+  /** The engine's triage at T, reused for a short while so the ecm_* tools agree with each other. */
+  async triage(): Promise<TriageSnapshot> {
+    const ttl = this.#deps.triageTtlMs ?? 60_000;
+    const cached = this.#triage;
+    if (cached && Date.now() - cached.at < ttl) return cached.snapshot;
+    const snapshot = (async () => {
+      const warehouse = await this.warehouse();
+      const started = Date.now();
+      let result: TriageResult;
+      try {
+        result = await runTriage(warehouse, this.config, { asOf: this.asOf() });
+      } catch (err) {
+        throw new ToolError(`The triage could not run on ${warehouse.label}: ${messageOf(err)}`);
+      }
+      this.log.info({ candidates: result.orders.length, ms: Date.now() - started, as_of: result.as_of }, 'triage refreshed');
+      return { result, byOrder: new Map(result.orders.map((o) => [o.order_id, o])) };
+    })();
+    const entry = { at: Date.now(), snapshot };
+    this.#triage = entry;
+    snapshot.catch(() => {
+      if (this.#triage === entry) this.#triage = null;
+    });
+    return snapshot;
+  }
+
+  async close(): Promise<void> {
+    const session = this.#session;
+    this.#session = null;
+    if (session) await session.then((s) => s.close()).catch(() => undefined);
+  }
+}

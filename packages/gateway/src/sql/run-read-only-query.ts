@@ -1,0 +1,114 @@
+import { checkReadOnlySql } from './read-only-guard.js';
+import { QueryTimeoutError, formatSeconds, type ReadOnlySession } from './read-only-session.js';
+
+export interface QueryLimits {
+  readonly maxRows: number;
+  /** Cap on the JSON size of the returned rows. */
+  readonly maxBytes: number;
+  readonly timeoutMs: number;
+  /** Refuse statements whose planner estimate exceeds this (null: no cost check). */
+  readonly maxPlanCost: number | null;
+  readonly allowPii: boolean;
+}
+
+export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
+
+export interface QueryRows {
+  readonly columns: string[];
+  readonly rows: JsonValue[][];
+  readonly row_count: number;
+  readonly truncated: boolean;
+  /** What cut the result short, when it was. */
+  readonly truncated_by: 'rows' | 'bytes' | null;
+  readonly elapsed_ms: number;
+}
+
+export type QueryOutcome = { readonly ok: true; readonly result: QueryRows } | { readonly ok: false; readonly refused: boolean; readonly message: string };
+
+/** A value as JSON: bytes as \x-hex, dates as ISO text, bigints as text; nested JSON as is. */
+export function toJsonValue(value: unknown): JsonValue {
+  if (value === null || value === undefined) return null;
+  if (typeof value === 'string' || typeof value === 'boolean') return value;
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value);
+  if (typeof value === 'bigint') return value.toString();
+  if (value instanceof Date) return Number.isNaN(value.getTime()) ? null : value.toISOString();
+  if (value instanceof Uint8Array) return `\\x${Buffer.from(value).toString('hex')}`;
+  if (Array.isArray(value)) return value.map(toJsonValue);
+  if (typeof value === 'object') {
+    const out: Record<string, JsonValue> = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toJsonValue(v);
+    return out;
+  }
+  return String(value);
+}
+
+/** The planner's total cost from the first line of EXPLAIN (PostgreSQL and Redshift text format). */
+export function planCost(firstLine: unknown): number | null {
+  const match = /cost=[\d.]+\.\.([\d.]+)/.exec(String(firstLine));
+  return match ? Number(match[1]) : null;
+}
+
+const elapsedSince = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e5) / 10;
+
+/**
+ * Runs one caller-supplied statement with every layer: the parser check, a LIMIT wrapper (checked
+ * again), an optional plan-cost cap, the read-only transaction with its time limit, then the row
+ * and byte caps. Errors come back as one sentence; nothing here throws for a bad statement.
+ */
+export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, limits: QueryLimits): Promise<QueryOutcome> {
+  const guard = { allowPii: limits.allowPii, interruptible: session.interruptible };
+  const verdict = await checkReadOnlySql(sql, guard);
+  if (!verdict.ok) return { ok: false, refused: true, message: verdict.reason };
+
+  // One row more than the cap tells us the result was cut. The newline keeps a trailing comment closed.
+  const wrapped = `SELECT * FROM (\n${verdict.statement}\n) AS ecm_query LIMIT ${limits.maxRows + 1}`;
+  const rewrapped = await checkReadOnlySql(wrapped, guard);
+  if (!rewrapped.ok) return { ok: false, refused: true, message: rewrapped.reason };
+
+  const start = process.hrtime.bigint();
+  try {
+    const raw = await session.readOnly(limits.timeoutMs, async (query) => {
+      if (limits.maxPlanCost !== null) {
+        const plan = await query(`EXPLAIN ${wrapped}`);
+        const cost = planCost(plan.rows[0]?.[0]);
+        if (cost === null) throw new Refusal('Refused: the planner gave no cost estimate for the statement, so it is not run.');
+        if (cost > limits.maxPlanCost) {
+          throw new Refusal(
+            `Refused: the planner estimates a cost of ${Math.round(cost).toLocaleString('en-US')}, above this warehouse's limit of ${limits.maxPlanCost.toLocaleString('en-US')}; narrow the query (filter, aggregate or join on keys).`,
+          );
+        }
+      }
+      return query(wrapped);
+    });
+    let bytes = 2;
+    let truncatedBy: QueryRows['truncated_by'] = raw.rows.length > limits.maxRows ? 'rows' : null;
+    const rows: JsonValue[][] = [];
+    for (const row of raw.rows.slice(0, limits.maxRows)) {
+      const json = row.map(toJsonValue);
+      const size = Buffer.byteLength(JSON.stringify(json)) + 1;
+      if (bytes + size > limits.maxBytes) {
+        truncatedBy = 'bytes';
+        break;
+      }
+      bytes += size;
+      rows.push(json);
+    }
+    return {
+      ok: true,
+      result: { columns: [...raw.columns], rows, row_count: rows.length, truncated: truncatedBy !== null, truncated_by: truncatedBy, elapsed_ms: elapsedSince(start) },
+    };
+  } catch (err) {
+    if (err instanceof Refusal) return { ok: false, refused: true, message: err.message };
+    if (err instanceof QueryTimeoutError) return { ok: false, refused: true, message: `Refused: the query ran longer than ${formatSeconds(limits.timeoutMs)} and was cancelled.` };
+    const message = err instanceof Error ? err.message : String(err);
+    if ((err as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) {
+      return { ok: false, refused: true, message: `Refused: the read-only transaction blocked a write (${message}).` };
+    }
+    return { ok: false, refused: false, message: `The warehouse rejected the query: ${message}.` };
+  }
+}
+
+class Refusal extends Error {}
+
+/** SQLSTATE 25006: a write attempted inside a READ ONLY transaction. */
+const READ_ONLY_SQL_TRANSACTION = '25006';

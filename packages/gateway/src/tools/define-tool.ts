@@ -1,0 +1,74 @@
+import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import { z } from 'zod';
+import type { GatewayContext } from '../gateway-context.js';
+import { ToolError } from './tool-error.js';
+
+/** Who is calling: the HTTP token's subject, or the agent configured for stdio / in-process. */
+export interface ToolCaller {
+  readonly agentEmail: string | null;
+  readonly transport: 'stdio' | 'http' | 'in-process';
+}
+
+export interface ToolAnnotations {
+  readonly readOnlyHint: boolean;
+  readonly destructiveHint: boolean;
+  readonly idempotentHint: boolean;
+  readonly openWorldHint: boolean;
+}
+
+export interface ToolReply<T> {
+  readonly structured: T;
+  /** The same answer for a reader: what a client without structured output shows. */
+  readonly text: string;
+}
+
+export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string;
+  readonly input: I;
+  readonly output: O;
+  readonly annotations: ToolAnnotations | ((ctx: GatewayContext) => ToolAnnotations);
+  run(ctx: GatewayContext, args: z.output<z.ZodObject<I>>, caller: ToolCaller): Promise<ToolReply<z.input<z.ZodObject<O>>>>;
+}
+
+/** A tool with its types erased, ready to register on any server. */
+export interface GatewayTool {
+  readonly name: string;
+  register(server: McpServer, ctx: GatewayContext, caller: ToolCaller): void;
+}
+
+const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
+
+export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>): GatewayTool {
+  const inputSchema = z.object(spec.input);
+  const outputSchema = z.object(spec.output);
+  return {
+    name: spec.name,
+    register(server, ctx, caller) {
+      const annotations = typeof spec.annotations === 'function' ? spec.annotations(ctx) : spec.annotations;
+      server.registerTool(
+        spec.name,
+        { title: spec.title, description: spec.description, inputSchema, outputSchema, annotations: { title: spec.title, ...annotations } },
+        async (args: unknown): Promise<CallToolResult> => {
+          const started = process.hrtime.bigint();
+          const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
+          try {
+            const reply = await spec.run(ctx, args as z.output<z.ZodObject<I>>, caller);
+            ctx.log.info({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms() }, 'tool call');
+            return { structuredContent: reply.structured as Record<string, unknown>, content: [{ type: 'text', text: reply.text }] };
+          } catch (err) {
+            if (err instanceof ToolError) {
+              ctx.log.warn({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: err.message }, 'tool call refused');
+              return errorResult(err.message);
+            }
+            const message = err instanceof Error ? err.message : String(err);
+            ctx.log.error({ tool: spec.name, agent: caller.agentEmail, ms: ms(), error: message, stack: err instanceof Error ? err.stack : undefined }, 'tool call failed');
+            return errorResult(`${spec.name} failed unexpectedly: ${message}`);
+          }
+        },
+      );
+    },
+  };
+}

@@ -1,0 +1,46 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { createDemoWarehouse, defaultSharedDir } from '@ecm/core';
+
+/** Variables that would point a test at something other than its own temporary demo. */
+const OUTSIDE = ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ECM_TICKETS'];
+
+export interface DemoHome {
+  readonly home: string;
+  outboxFiles(): string[];
+  cleanup(): void;
+}
+
+/** A fresh ECM_HOME with a small seeded demo warehouse; the process env points at it. */
+export async function demoHome(options: { orders: number; seed: number; asOf: Date; stuckScale?: number }): Promise<DemoHome> {
+  const home = mkdtempSync(path.join(os.tmpdir(), 'ecm-test-'));
+  for (const name of OUTSIDE) delete process.env[name];
+  process.env.ECM_HOME = home;
+  const { warehouse } = await createDemoWarehouse({ sharedDir: defaultSharedDir(), env: process.env, days: 30, ...options });
+  await warehouse.close();
+  return {
+    home,
+    outboxFiles: () => {
+      try {
+        return readdirSync(path.join(home, 'outbox')).sort();
+      } catch {
+        return [];
+      }
+    },
+    cleanup: () => rmSync(home, { recursive: true, force: true }),
+  };
+}
+
+/** A stream that keeps what was written (the outbox's printout). */
+export function collector(): Writable & { text(): string } {
+  const chunks: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer | string, _enc, done) {
+      chunks.push(String(chunk));
+      done();
+    },
+  });
+  return Object.assign(stream, { text: () => chunks.join('') });
+}

@@ -1,0 +1,164 @@
+import type { EcmConfig, StateDb } from '@ecm/core';
+import { loadValidConfig } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+
+type Level = 'ok' | 'degraded' | 'down' | 'not_configured';
+
+export interface Check {
+  readonly name: string;
+  readonly level: Level;
+  readonly detail: string;
+  readonly ms?: number;
+}
+
+const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> => {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: Math.round(performance.now() - started) };
+};
+
+const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
+async function checkWarehouse(config: EcmConfig, asOf: Date, active: boolean): Promise<Check> {
+  const { openWarehouse, loadQuery, parseWarehouseTime, readDemoInfo, runTriage } = await import('@ecm/core');
+  if (!process.env.ECM_WAREHOUSE_URL && !readDemoInfo()) return { name: 'warehouse', level: 'not_configured', detail: 'no ECM_WAREHOUSE_URL and no demo warehouse yet (created on first run)' };
+  try {
+    const warehouse = await openWarehouse({ sharedDir: config.sharedDir });
+    try {
+      const { value: rows, ms } = await timed(() => warehouse.query(loadQuery(config.sharedDir, 'freshness')));
+      const newest = rows[0]?.newest_update;
+      if (typeof newest !== 'string') return { name: 'warehouse', level: 'degraded', detail: `${warehouse.label}: orders_goms is empty`, ms };
+      const ageHours = (asOf.getTime() - parseWarehouseTime(newest).getTime()) / 3_600_000;
+      const stale = ageHours > config.settings.data_freshness.warehouse_stale_hours;
+      let detail = `${warehouse.label}: newest orders_goms update ${newest} (${ageHours.toFixed(1)} h old${stale ? `, older than ${config.settings.data_freshness.warehouse_stale_hours} h: the load may be stuck` : ''})`;
+      if (active) {
+        const triage = await timed(() => runTriage(warehouse, config, { asOf }));
+        detail += `; candidate query ran in ${triage.ms} ms (${triage.value.summary.candidates} candidates)`;
+      }
+      return { name: 'warehouse', level: stale ? 'degraded' : 'ok', detail, ms };
+    } finally {
+      await warehouse.close();
+    }
+  } catch (err) {
+    return { name: 'warehouse', level: 'down', detail: message(err) };
+  }
+}
+
+interface PhaseHistory {
+  readonly phase: string;
+  readonly last_success: string | null;
+  readonly last_failure: string | null;
+  readonly last_error: string | null;
+}
+
+async function phaseHistory(state: StateDb): Promise<PhaseHistory[]> {
+  const rows = await state.query(
+    `SELECT phase,
+            MAX(CASE WHEN status = 'succeeded' THEN finished_at END) AS last_success,
+            MAX(CASE WHEN status = 'failed' THEN finished_at END) AS last_failure
+     FROM runs GROUP BY phase ORDER BY phase`,
+  );
+  const out: PhaseHistory[] = [];
+  for (const r of rows) {
+    const [err] = await state.query(`SELECT error FROM runs WHERE phase = $1 AND status = 'failed' ORDER BY finished_at DESC LIMIT 1`, [r.phase]);
+    const iso = (v: unknown) => (v ? new Date(String(v)).toISOString() : null);
+    out.push({ phase: String(r.phase), last_success: iso(r.last_success), last_failure: iso(r.last_failure), last_error: err?.error ? String(err.error) : null });
+  }
+  return out;
+}
+
+/** Whether each scheduled job's latest slot has a succeeded run (grace: 2 h after the slot). */
+async function missedRuns(config: EcmConfig, state: StateDb, now: Date): Promise<string[]> {
+  const { lastScheduledSlot, runKeyFor } = await import('../schedule/index.js');
+  const missed: string[] = [];
+  // Slots before the first run ever are not "missed": the system was not installed yet.
+  const [first] = await state.query('SELECT MIN(started_at) AS first FROM runs');
+  if (!first?.first) return missed;
+  const installed = new Date(String(first.first));
+  for (const job of config.settings.schedule) {
+    const slot = lastScheduledSlot(job, new Date(now.getTime() - 2 * 3_600_000));
+    if (!slot || slot < installed) continue;
+    const phases = job.command === 'daily' ? ['backlog', 'triage', 'patterns'] : [job.command];
+    const keys = phases.map((p) => `${p}:${runKeyFor(job, slot)}`);
+    const rows = await state.query(`SELECT run_key FROM runs WHERE status = 'succeeded' AND run_key = ANY($1::text[])`, [keys]);
+    if (rows.length < keys.length) missed.push(`${job.name} at ${slot.toISOString()}`);
+  }
+  return missed;
+}
+
+async function llmSpendLastDay(state: StateDb, now: Date): Promise<number | null> {
+  try {
+    const [row] = await state.query(`SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM skill_executions WHERE started_at >= $1`, [
+      new Date(now.getTime() - 24 * 3_600_000).toISOString(),
+    ]);
+    return row ? Number(row.spend) : null;
+  } catch {
+    return null; // the agent runtime has not created its log yet
+  }
+}
+
+/** `health` (passive) and `test` (active): what on-call needs to know in one screen. */
+export async function healthCommand(options: { json?: boolean; active?: boolean }): Promise<number> {
+  const config = await loadValidConfig();
+  const now = new Date();
+  const { openStateDb, openTicketStore, openSlackSink, acquireFileLock, describeHolder, RunLockedError } = await import('@ecm/core');
+  const checks: Check[] = [await checkWarehouse(config, now, Boolean(options.active))];
+  let history: PhaseHistory[] = [];
+  let missed: string[] = [];
+  let spend: number | null = null;
+
+  let lock: { release(): Promise<void> } | null = null;
+  try {
+    if (!process.env.ECM_STATE_URL) lock = acquireFileLock(describeHolder(options.active ? 'test' : 'health'));
+    const { value: state, ms } = await timed(() => openStateDb());
+    try {
+      if (options.active) await state.transaction(async (tx) => tx.query('SELECT COUNT(*) FROM runs'));
+      checks.push({ name: 'state store', level: 'ok', detail: state.label, ms });
+      const tickets = await openTicketStore(state);
+      const agents = await tickets.listAgents();
+      const active = agents.filter((a) => a.active).length;
+      checks.push({ name: 'ticket store', level: active > 0 ? 'ok' : 'degraded', detail: `${tickets.label}: ${active} active agents${active ? '' : ' (nothing can be assigned)'}` });
+      history = await phaseHistory(state);
+      missed = await missedRuns(config, state, now);
+      spend = await llmSpendLastDay(state, now);
+    } finally {
+      await state.close();
+    }
+  } catch (err) {
+    if (err instanceof RunLockedError) checks.push({ name: 'state store', level: 'ok', detail: `busy: ${err.holder}` });
+    else checks.push({ name: 'state store', level: 'down', detail: message(err) });
+  } finally {
+    await lock?.release();
+  }
+
+  try {
+    const sink = openSlackSink(process.env, { out: process.stderr });
+    if (sink.kind === 'outbox') checks.push({ name: 'slack', level: 'not_configured', detail: 'no SLACK_BOT_TOKEN: reports go to the outbox under ECM_HOME/outbox' });
+    else {
+      const { value: auth, ms } = await timed(async () => (sink.authTest ? sink.authTest() : { ok: true }));
+      checks.push({ name: 'slack', level: auth.ok ? 'ok' : 'down', detail: auth.ok ? `auth.test ok${'team' in auth && auth.team ? ` (${auth.team})` : ''}` : `auth.test failed: ${'error' in auth ? auth.error : ''}`, ms });
+    }
+  } catch (err) {
+    checks.push({ name: 'slack', level: 'down', detail: message(err) });
+  }
+  const llm = process.env.ANTHROPIC_API_KEY || process.env.ANTHROPIC_AUTH_TOKEN;
+  checks.push({ name: 'llm', level: llm ? 'ok' : 'not_configured', detail: llm ? `configured${process.env.ANTHROPIC_BASE_URL ? ` via ${process.env.ANTHROPIC_BASE_URL}` : ''}` : 'no ANTHROPIC_API_KEY: reports go out without analyst insights' });
+  if (missed.length) checks.push({ name: 'schedule', level: 'degraded', detail: `missed: ${missed.join(', ')}` });
+  else checks.push({ name: 'schedule', level: 'ok', detail: 'no scheduled run missed' });
+
+  const down = checks.some((c) => c.level === 'down' && (c.name === 'warehouse' || c.name === 'state store'));
+  const degraded = checks.some((c) => c.level === 'down' || c.level === 'degraded');
+  const status = down ? 'down' : degraded ? 'degraded' : 'healthy';
+  if (options.json) {
+    process.stdout.write(`${JSON.stringify({ status, checked_at: now.toISOString(), checks, phases: history, missed_runs: missed, llm_spend_today_usd: spend })}\n`);
+  } else {
+    const mark: Record<Level, string> = { ok: 'ok  ', degraded: 'WARN', down: 'DOWN', not_configured: '--  ' };
+    for (const c of checks) process.stdout.write(`${mark[c.level]} ${c.name.padEnd(12)} ${c.detail}${c.ms !== undefined ? ` [${c.ms} ms]` : ''}\n`);
+    for (const h of history) {
+      process.stdout.write(`     ${h.phase.padEnd(12)} last success ${h.last_success ?? 'never'}; last failure ${h.last_failure ?? 'never'}${h.last_error ? ` (${h.last_error.slice(0, 80)})` : ''}\n`);
+    }
+    if (spend !== null) process.stdout.write(`     LLM spend in the last 24 h: $${spend.toFixed(4)}\n`);
+    process.stdout.write(`${status}\n`);
+  }
+  return down ? 2 : degraded ? 1 : EXIT.ok;
+}
