@@ -2,10 +2,10 @@
 // Runs the benchmark modules in bench/, each as its own child process, and forwards the JSON line
 // each one prints per measurement. `pnpm bench` builds first, then runs this.
 //
-//   node bench/run.mjs [--only NAME]… [other options, passed to every module]
+//   node bench/run.mjs [--only NAME]… [--no-record] [other options, passed to every module]
 //
 // Stdout: only JSON lines (one per measurement). Progress and errors: stderr. The lines are also
-// kept in bench/out/last-run.jsonl. Exit code 1 when any module failed.
+// kept in bench/out/last-run.jsonl (not with --no-record). Exit code 1 when any module failed.
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -19,6 +19,7 @@ const MODULES = ['classify', 'gateway', 'llm-context', 'daily', 'field-start'];
 function parseCommandLine(argv) {
   const only = [];
   const passOn = [];
+  let record = true;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--only') {
@@ -26,9 +27,10 @@ function parseCommandLine(argv) {
       if (!name) throw new Error('--only needs a module name');
       only.push(...name.split(','));
     } else if (arg.startsWith('--only=')) only.push(...arg.slice('--only='.length).split(','));
+    else if (arg === '--no-record') record = false;
     else if (arg !== '--') passOn.push(arg);
   }
-  return { only, passOn };
+  return { only, passOn, record };
 }
 
 function runModule(name, args, lines) {
@@ -58,7 +60,7 @@ function runModule(name, args, lines) {
 }
 
 async function main() {
-  const { only, passOn } = parseCommandLine(process.argv.slice(2));
+  const { only, passOn, record } = parseCommandLine(process.argv.slice(2));
   const unknown = only.filter((name) => !MODULES.includes(name));
   if (unknown.length > 0) throw new Error(`unknown benchmark ${unknown.join(', ')}; known: ${MODULES.join(', ')}`);
   const selected = (only.length > 0 ? MODULES.filter((m) => only.includes(m)) : MODULES).filter((m) => {
@@ -73,8 +75,10 @@ async function main() {
     process.stderr.write(`[bench] ${name}\n`);
     ok = (await runModule(name, passOn, lines)) && ok;
   }
-  mkdirSync(path.join(here, 'out'), { recursive: true });
-  writeFileSync(path.join(here, 'out', 'last-run.jsonl'), lines.map((l) => `${l}\n`).join(''));
+  if (record) {
+    mkdirSync(path.join(here, 'out'), { recursive: true });
+    writeFileSync(path.join(here, 'out', 'last-run.jsonl'), lines.map((l) => `${l}\n`).join(''));
+  }
   process.exitCode = ok ? 0 : 1;
 }
 

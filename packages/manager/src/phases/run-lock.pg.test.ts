@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acquirePgLock, defaultSharedDir, migrateState, PgWarehouse, seedWarehouse } from '@ecm/core';
+
+const BASE = process.env.ECM_TEST_PG_URL;
+const CLI = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
+const AS_OF = '2026-02-17T01:30:00Z';
+
+const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+
+function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
+    child.on('close', (code) => resolve({ code: code ?? -1, stderr }));
+  });
+}
+
+describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
+  const schema = `ecm_race_${process.pid}`;
+  let admin: pg.Client;
+  let home: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    admin = new pg.Client({ connectionString: BASE });
+    await admin.connect();
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
+    const url = withSchema(BASE!, schema);
+    const warehouse = new PgWarehouse(url);
+    await seedWarehouse(warehouse, { sharedDir: defaultSharedDir(), seed: 9, orders: 20_000, days: 30, asOf: new Date(AS_OF) });
+    await warehouse.close();
+    home = mkdtempSync(path.join(os.tmpdir(), 'ecm-race-'));
+    env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home, ECM_WAREHOUSE_URL: url, ECM_STATE_URL: url };
+    const state = new pg.Client({ connectionString: url });
+    await state.connect();
+    await migrateState({ query: async (sql: string, params?: readonly unknown[]) => (await state.query(sql, params as unknown[])).rows });
+    await state.query(
+      `INSERT INTO agents (email, name, team, slack_handle, active, max_tickets, role) VALUES
+       ('a.ops@example.com', 'A Ops', 'Ops', NULL, true, 50, 'agent'), ('b.kyc@example.com', 'B Kyc', 'KYC_ops', NULL, true, 50, 'agent'),
+       ('c.vda@example.com', 'C Vda', 'VDA_ops', NULL, true, 50, 'agent')`,
+    );
+    await state.end();
+  }, 180_000);
+
+  afterAll(async () => {
+    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+    await admin.end();
+    rmSync(home, { recursive: true, force: true });
+  });
+
+  it('a run started while another holds the lock exits 5 and names the holder', async () => {
+    const lock = await acquirePgLock(withSchema(BASE!, schema), 'ecm-manager daily on other-host pid 42 since 07:00');
+    try {
+      const second = await runCli(['triage', '--as-of', AS_OF], env);
+      expect(second.code).toBe(5);
+      expect(second.stderr).toContain('ecm-manager daily on other-host pid 42');
+    } finally {
+      await lock.release();
+    }
+  });
+
+  it('two processes racing: exactly one runs the slot, no ticket or post is doubled', async () => {
+    const [a, b] = await Promise.all([runCli(['daily', '--as-of', AS_OF], env), runCli(['daily', '--as-of', AS_OF], env)]);
+    const codes = [a.code, b.code].sort();
+    // Either the loser found the lock held (5) or, arriving after the winner finished, found the slot done (0, skipped).
+    expect(codes[0]).toBe(0);
+    expect([0, 5]).toContain(codes[1]);
+    const runs = await admin.query(`SELECT phase, status FROM ${schema}.runs ORDER BY phase`);
+    expect(runs.rows).toEqual([
+      { phase: 'backlog', status: 'succeeded' },
+      { phase: 'patterns', status: 'succeeded' },
+      { phase: 'triage', status: 'succeeded' },
+    ]);
+    const posts = await admin.query(`SELECT SUM(1 + replies_posted)::int AS n FROM ${schema}.run_posts`);
+    expect(readdirSync(path.join(home, 'outbox'))).toHaveLength(posts.rows[0].n);
+    const dup = await admin.query(`SELECT order_id FROM ${schema}.tickets GROUP BY order_id HAVING COUNT(*) > 1`);
+    expect(dup.rows).toEqual([]);
+  });
+});
