@@ -14,6 +14,7 @@ CREATE TABLE IF NOT EXISTS orders_goms (
   created_at TIMESTAMP NOT NULL,
   updated_at TIMESTAMP
 );
+CREATE INDEX IF NOT EXISTS orders_goms_status ON orders_goms (status, sub_state, created_at);
 CREATE INDEX IF NOT EXISTS orders_goms_created_at ON orders_goms (created_at);
 
 CREATE TABLE IF NOT EXISTS payments_goms (

@@ -9,6 +9,9 @@
 -- Runs unchanged on Amazon Redshift and PostgreSQL: no GETDATE/now(), no DATEDIFF, no FILTER,
 -- no correlated subqueries. Every per-order lookup is joined to the candidate set first, so the
 -- work is proportional to the number of candidates, not to the size of the warehouse.
+-- Two branches joined by UNION rather than one OR: an IN-subquery under OR cannot become a
+-- semi-join, so the planner guessed half of all COMPLETED orders were candidates (80x too many),
+-- chose full scans and hash joins for every enrichment, and PostgreSQL spent seconds on JIT.
 WITH cand AS (
     SELECT
         o.order_id,
@@ -26,17 +29,28 @@ WITH cand AS (
         o.created_at >= CAST($1 AS TIMESTAMP)
         AND o.created_at < CAST($2 AS TIMESTAMP)
         AND o.meta_postscript_pricing_info_send_currency IN ({{currencies}})
-        AND (
-            (o.status IN ({{statuses}}) AND o.sub_state IN ({{sub_states}}))
-            OR (
-                o.status = 'COMPLETED'
-                AND o.order_id IN (
-                    SELECT ff.client_txn_id
-                    FROM falcon_transactions_v2 AS ff
-                    WHERE ff.status = {{completed_falcon_status}}
-                )
-            )
-        )
+        AND o.status IN ({{statuses}})
+        AND o.sub_state IN ({{sub_states}})
+    UNION
+    SELECT
+        o.order_id,
+        o.owner_id,
+        o.status,
+        o.sub_state,
+        o.meta_postscript_pricing_info_send_currency AS currency,
+        o.meta_postscript_pricing_info_send_amount AS send_amount,
+        o.meta_postscript_pricing_info_receive_amount AS receive_amount,
+        o.meta_postscript_acquirer AS acquirer,
+        o.created_at,
+        o.updated_at
+    FROM falcon_transactions_v2 AS ff
+    INNER JOIN orders_goms AS o ON o.order_id = ff.client_txn_id
+    WHERE
+        ff.status = {{completed_falcon_status}}
+        AND o.status = 'COMPLETED'
+        AND o.created_at >= CAST($1 AS TIMESTAMP)
+        AND o.created_at < CAST($2 AS TIMESTAMP)
+        AND o.meta_postscript_pricing_info_send_currency IN ({{currencies}})
 ),
 
 pay AS (

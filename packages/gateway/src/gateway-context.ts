@@ -60,8 +60,12 @@ export class GatewayContext {
     this.#openTickets = deps.tickets ? lazy(deps.tickets) : null;
   }
 
-  get hasTicketStore(): boolean {
-    return this.#openTickets !== null;
+  /** The ticket store's backend as far as it is known before opening it (for honest tool annotations). */
+  get ticketStoreKind(): 'local' | 'sheets' | null {
+    const t = this.#deps.tickets;
+    if (!t) return null;
+    if (typeof t !== 'function') return t.kind;
+    return (this.#deps.env ?? process.env).ECM_TICKETS === 'sheets' ? 'sheets' : 'local';
   }
 
   /** The warehouse, or a ToolError that says it is unavailable and why. */

@@ -1,12 +1,20 @@
 import { Command, CommanderError, Option } from 'commander';
 import { CliError, EXIT } from './exit-codes.js';
 
+// `ecm-manager stuck | head` closes stdout early: that is the reader's choice, not an error.
+process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+  throw err;
+});
+
 const program = new Command('ecm-manager')
   .description(
     'Finds stuck remittance orders, explains them, assigns them to ops agents and reports to Slack.\n' +
       'With nothing configured it uses an embedded demo warehouse and prints Slack messages to the terminal.',
   )
   .showHelpAfterError('(run with --help for usage)')
+  // Usage errors become exit 3 (bad usage) instead of commander's process.exit(1); set before any subcommand so they inherit it.
+  .exitOverride()
   .addHelpText(
     'after',
     `
@@ -130,7 +138,6 @@ demo
   .option('--json', 'print a JSON summary on stdout')
   .action(action(async () => (await import('./commands/demo.js')).demoSeedCommand));
 
-program.exitOverride();
 
 try {
   await program.parseAsync(process.argv);

@@ -7,6 +7,7 @@ import type { LlmConfig } from '../config/llm-config.js';
 import { queryRows } from '../db/sql.js';
 import { ensureAgentSchema } from '../log/schema.js';
 import { createAgentRuntime } from '../loop/agent-runtime.js';
+import { measureLlmContext } from '../bench/llm-context.js';
 import { generateInsights, parseBullets } from './generate-insights.js';
 import { redactPii } from './redact-pii.js';
 
@@ -105,6 +106,39 @@ describe('generateInsights', () => {
     const { runtime } = await setup([reply([text(['412', '388', '23', '57', '412 again', '388 again'].map((b) => `- ${b}`).join('\n'))])]);
     const result = await generateInsights(runtime, { skill: 'test-insights', facts });
     expect('bullets' in result && result.bullets).toEqual(['412', '388', '23', '57', '412 again']);
+  });
+});
+
+describe('measureLlmContext (bench/llm-context.mjs)', () => {
+  it('measures exactly what an insights call sends, and prices a daily run at Haiku rates', async () => {
+    const { api, runtime } = await setup([reply([text('• 412 actionable')])]);
+    const gateway = await startTestGateway();
+    open.push(gateway);
+    const { tools } = await gateway.client.listTools();
+    await generateInsights(runtime, { skill: 'test-insights', facts, phase: 'backlog' });
+    const sent = api.requests[0]!.body;
+    const report = measureLlmContext({
+      phases: [
+        { phase: 'backlog', skill: 'test-insights', facts },
+        { phase: 'triage', skill: 'test-reader', facts: { assigned: 120 } },
+      ],
+      skills: fixtureSkills(),
+      guardrails: GUARDRAILS,
+      llm: testLlmConfig(),
+      tools,
+    });
+    const backlog = report.phases[0]!;
+    const bytes = (s: string) => Buffer.byteLength(s, 'utf8');
+    expect(backlog.bytes.system).toBe(bytes(sent.system!.map((b) => b.text).join('')));
+    expect(backlog.bytes.tools).toBe(bytes(JSON.stringify(sent.tools)));
+    expect(backlog.bytes.input).toBe(bytes((sent.messages[0]!.content as { text: string }[])[0]!.text));
+    expect(backlog.bytes.total).toBe(backlog.bytes.system + backlog.bytes.tools + backlog.bytes.input);
+    expect(backlog.toolsMeasured).toEqual(['load_skill', 'runbook_get']);
+    expect(report.phases[1]!.toolsNotMeasured).toEqual([]);
+    expect(backlog.estimatedInputTokens).toBeGreaterThan(backlog.bytes.total / 5);
+    expect(backlog.estimatedCostUsd).toBeCloseTo(backlog.estimatedInputTokens * 1e-6 + 300 * 5e-6, 12);
+    expect(report.dailyRun.estimatedCostUsd).toBeCloseTo(report.phases[0]!.estimatedCostUsd + report.phases[1]!.estimatedCostUsd, 12);
+    expect(backlog.cacheable).toBe(false); // far below Haiku's 4,096-token minimum
   });
 });
 

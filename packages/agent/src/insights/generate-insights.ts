@@ -18,6 +18,16 @@ export function parseBullets(text: string): string[] {
   return (marked.length ? marked : lines).map((l) => l.replace(MARKER, '').trim()).filter(Boolean);
 }
 
+/** The user message of an insights execution: the task, then the (already masked) facts. */
+export function insightsInput(phase: string, facts: unknown): string {
+  return [
+    `Phase: ${phase}. Write ${MIN_INSIGHTS}–${MAX_INSIGHTS} insight bullets as your skill describes, one per line, each starting with "• ".`,
+    'Every figure you write must appear in these facts or in a tool result.',
+    'Facts (JSON):',
+    JSON.stringify(facts, null, 1),
+  ].join('\n');
+}
+
 export interface InsightsRequest {
   /** The skill that writes the bullets, e.g. ecm-daily-flow. */
   readonly skill: string;
@@ -36,12 +46,7 @@ export async function generateInsights(runtime: AgentRuntime, req: InsightsReque
   if (runtime.unavailable) return { unavailable: runtime.unavailable };
   const facts = redactPii(req.facts);
   const factsJson = JSON.stringify(facts, null, 1);
-  const input = [
-    `Phase: ${req.phase ?? 'report'}. Write ${MIN_INSIGHTS}–${MAX_INSIGHTS} insight bullets as your skill describes, one per line, each starting with "• ".`,
-    'Every figure you write must appear in these facts or in a tool result.',
-    'Facts (JSON):',
-    factsJson,
-  ].join('\n');
+  const input = insightsInput(req.phase ?? 'report', facts);
   let verified: VerifiedInsights = { kept: [], dropped: [] };
   const execution = await runtime.runSkill({
     skill: req.skill,

@@ -31,6 +31,8 @@ export interface ExecutionRecord {
   readonly latencyMs: number;
   readonly outcome: Outcome;
   readonly outcomeDetail: string | null;
+  /** What happened along the way: limits hit, tools withheld or refused, bullets dropped. */
+  readonly notes?: readonly string[];
   readonly routing: { readonly from: string; readonly to: string } | null;
   readonly traceId: string;
 }
@@ -39,8 +41,8 @@ export async function recordExecution(db: SqlQueryable, r: ExecutionRecord): Pro
   await db.query(
     `INSERT INTO skill_executions (id, created_at, domain, skill, role, model, subject, input_summary, output, tool_calls, turns,
        input_tokens, output_tokens, cache_write_tokens, cache_read_tokens, cost_usd, latency_ms, outcome, outcome_detail,
-       routed_from, routed_to, trace_id)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22)`,
+       routed_from, routed_to, trace_id, notes)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10::jsonb, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23::jsonb)`,
     [
       r.id,
       r.createdAt.toISOString(),
@@ -64,6 +66,7 @@ export async function recordExecution(db: SqlQueryable, r: ExecutionRecord): Pro
       r.routing?.from ?? null,
       r.routing?.to ?? null,
       r.traceId,
+      JSON.stringify(r.notes ?? []),
     ],
   );
 }

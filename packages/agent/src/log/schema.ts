@@ -29,6 +29,7 @@ export const AGENT_SCHEMA: readonly string[] = [
     latency_ms integer NOT NULL DEFAULT 0,
     outcome text NOT NULL CHECK (outcome IN (${outcomeList})),
     outcome_detail text,
+    notes jsonb NOT NULL DEFAULT '[]'::jsonb,
     routed_from text,
     routed_to text,
     user_correction text,

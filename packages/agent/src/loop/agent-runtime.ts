@@ -28,7 +28,10 @@ export interface AgentRuntimeOptions {
   readonly guardrails: string;
   /** The state database: execution log, daily spend, proposals. */
   readonly db: SqlQueryable;
-  /** The gateway's MCP client; its read-only tools are offered to skills that allow them. */
+  /**
+   * The gateway's MCP client. A skill is offered `load_skill` and those of its allowed tools the
+   * server marks read-only (`readOnlyHint: true`); nothing else, so no skill can write.
+   */
   readonly mcp?: McpToolClient | undefined;
   readonly env?: NodeJS.ProcessEnv;
   readonly metrics?: AgentMetrics | undefined;
@@ -51,8 +54,6 @@ export interface SkillRequest {
   readonly subject?: string;
   readonly traceId?: string;
   readonly routing?: { readonly from: string; readonly to: string };
-  /** Tools for this execution only (e.g. propose_fix); offered when the skill allows them. */
-  readonly extraTools?: readonly AgentTool[];
   readonly finish?: Finish;
   readonly signal?: AbortSignal;
 }
@@ -116,25 +117,27 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
   let schemaReady: Promise<void> | undefined;
   let mcpTools: Promise<AgentTool[]> | undefined;
 
-  const ensureSchema = () => (schemaReady ??= ensureAgentSchema(opts.db));
+  const ensureSchema = () =>
+    (schemaReady ??= ensureAgentSchema(opts.db).catch((err: unknown) => {
+      schemaReady = undefined; // try again on the next execution
+      throw err;
+    }));
   const spentToday = async () => {
     await ensureSchema();
     return (await spentSince(opts.db, opts.domain, startOfDay(now(), opts.llm.budget.time_zone))) + unlogged;
   };
 
   /** The skill's allowed tools that exist and only read; the rest are withheld and said so. */
-  async function toolsFor(skill: Skill, extra: readonly AgentTool[]) {
+  async function toolsFor(skill: Skill) {
     const available = new Map<string, AgentTool>();
     if (opts.mcp) for (const t of await (mcpTools ??= listMcpTools(opts.mcp))) available.set(t.name, t);
-    for (const t of extra) available.set(t.name, t);
     const offered: AgentTool[] = [loadSkill];
     const withheld: { name: string; why: string }[] = [];
     for (const name of skill.allowedTools) {
       if (name === LOAD_SKILL) continue;
       const tool = available.get(name);
-      if (!tool) withheld.push({ name, why: 'not provided by the gateway or the caller' });
-      // Extra tools are the caller's own, built for this execution (the proposal tool writes only a pending proposal).
-      else if (!tool.readOnly && !extra.includes(tool)) withheld.push({ name, why: 'not read-only: skills get no write path' });
+      if (!tool) withheld.push({ name, why: 'not provided by the gateway' });
+      else if (!tool.readOnly) withheld.push({ name, why: 'not read-only: skills get no write path' });
       else offered.push(tool);
     }
     return { offered, withheld };
@@ -150,18 +153,42 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
     const started = performance.now();
     const base = { id, traceId, domain: opts.domain, skill: skill.name, role: skill.role, model };
 
-    if (!client) {
-      return { ...base, outcome: 'error', detail: unavailable, text: null, output: null, turns: 0, toolCalls: [], usage: NO_USAGE, costUsd: 0, latencyMs: 0, offeredTools: [], withheldTools: [], notes: [unavailable!], recorded: false };
+    const notRun = (detail: string): SkillExecution => ({
+      ...base,
+      outcome: 'error',
+      detail,
+      text: null,
+      output: null,
+      turns: 0,
+      toolCalls: [],
+      usage: NO_USAGE,
+      costUsd: 0,
+      latencyMs: performance.now() - started,
+      offeredTools: [],
+      withheldTools: [],
+      notes: [detail],
+      recorded: false,
+    });
+    if (!client) return notRun(unavailable!);
+    try {
+      await ensureSchema();
+    } catch (err) {
+      // Without the log the daily budget cannot be checked: no model call.
+      return notRun(`state database unavailable: ${err instanceof Error ? err.message : String(err)}`);
     }
-    await ensureSchema();
-    const { offered, withheld } = await toolsFor(skill, req.extraTools ?? []);
+    const { offered, withheld } = await toolsFor(skill);
     const daily = opts.llm.budget.daily_usd_per_domain;
 
     const checkSpend = async (request: object, runCost: number): Promise<SpendCheck> => {
       if (breaker.open) return { ok: true }; // the call itself reports the open breaker
       if (runCost >= skill.maxCostUsd) return { ok: false, reason: `per-execution cost cap of ${formatUsd(skill.maxCostUsd)} reached` };
       const estimate = worstCaseCallCost(opts.llm, model, JSON.stringify(request), opts.llm.defaults.max_output_tokens);
-      const spent = await spentToday();
+      let spent: number;
+      try {
+        spent = await spentToday();
+      } catch (err) {
+        return { ok: false, reason: `daily LLM budget unknown (state database: ${err instanceof Error ? err.message : String(err)})` };
+      }
       if (spent + estimate > daily) return { ok: false, reason: `daily LLM budget of ${formatUsd(daily)} used` };
       return { ok: true };
     };
@@ -228,6 +255,7 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
         subject: req.subject ?? null,
         inputSummary: req.inputSummary ?? summarize(req.input),
         outcomeDetail: detail,
+        notes,
         routing: req.routing ?? null,
       });
       unlogged -= runCost;

@@ -5,7 +5,7 @@ import { verifyInsights } from '../verify/verify-insights.js';
 export const diagnosisSchema = z
   .object({
     root_cause: z.string().trim().min(1),
-    evidence: z.array(z.string().trim().min(1)).min(1),
+    evidence: z.array(z.string().trim().min(1)),
     recommended_fix: z.string().trim().min(1),
     confidence: z.union([z.number().min(0).max(1), z.enum(['low', 'medium', 'high'])]),
   })
@@ -48,6 +48,7 @@ export function parseDiagnosis(text: string, facts: unknown): ParsedDiagnosis {
     return { ok: false, reason: `diagnosis cites figures the facts do not support: ${claims.dropped.flatMap((x) => x.numbers).join(', ')}`, verifier: true };
   }
   const evidence = verifyInsights(d.evidence, facts);
-  if (!evidence.kept.length) return { ok: false, reason: 'no evidence survived the number check', verifier: true };
+  // An empty list is the skill's honest "no data" answer; emptied by the verifier, it is a rejection.
+  if (d.evidence.length && !evidence.kept.length) return { ok: false, reason: 'no evidence survived the number check', verifier: true };
   return { ok: true, diagnosis: { ...d, evidence: evidence.kept }, droppedEvidence: evidence.dropped };
 }

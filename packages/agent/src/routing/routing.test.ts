@@ -10,7 +10,7 @@ import { AgentMetrics } from '../metrics/agent-metrics.js';
 import { listProposals } from '../proposals/proposal-store.js';
 import { diagnoseClusters } from './diagnose-clusters.js';
 import { parseDiagnosis } from './diagnosis.js';
-import { proposeFixes } from './propose-fixes.js';
+import { proposeFix } from './propose-fix.js';
 import { routeClusters } from './route-clusters.js';
 
 let database: TestDatabase;
@@ -92,8 +92,13 @@ describe('diagnoseClusters', () => {
   it('rejects an answer that is not a valid diagnosis', async () => {
     const { runtime } = await setup([reply([text('{"root_cause": "unknown", "evidence": [], "confidence": 2}')])]);
     const [result] = await diagnoseClusters(runtime, [critical]);
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^diagnosis does not match its schema: evidence: /) });
+    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^diagnosis does not match its schema: (recommended_fix|confidence): /) });
     if (result!.status === 'failed') expect(result!.execution!.outcome).toBe('error');
+  });
+
+  it("accepts the skill's honest no-data answer", () => {
+    const noData = { root_cause: 'no data', evidence: [], recommended_fix: 'Investigate manually with the runbook for brn_issue', confidence: 0 };
+    expect(parseDiagnosis(JSON.stringify(noData), critical)).toEqual({ ok: true, diagnosis: noData, droppedEvidence: [] });
   });
 
   it('rejects a diagnosis whose root cause cites an invented figure', () => {
@@ -102,40 +107,47 @@ describe('diagnoseClusters', () => {
   });
 });
 
-describe('proposeFixes', () => {
-  it('only records pending proposals, marks high-value orders for a supervisor, and executes nothing', async () => {
-    const orders: Record<string, { amountAed: number; highValue: boolean }> = {
-      'ORD-2026-000001': { amountAed: 7_500, highValue: true },
-      'ORD-2026-000002': { amountAed: 1_200, highValue: false },
-    };
-    const { api, gateway, runtime } = await setup([
-      reply([
-        toolUse('propose_fix', { order_id: 'ORD-2026-000001', action: 'Initiate the refund in the acquirer console', rationale: 'refund_pending for 51 h' }),
-        toolUse('propose_fix', { order_id: 'ORD-2026-000002', action: 'Push the BRN to Lulu', rationale: 'brn_issue' }),
-        toolUse('propose_fix', { order_id: 'ORD-2026-999999', action: 'Refund', rationale: 'invented order' }),
-        toolUse('assign_ticket', { order_id: 'ORD-2026-000001', agent: 'ops@example.com' }),
-      ]),
-      reply([text('Two fixes proposed; both wait for approval.')]),
-    ]);
-    const { proposals, execution } = await proposeFixes(runtime, {
-      facts: { orders: Object.entries(orders).map(([order_id, o]) => ({ order_id, amount_aed: o.amountAed })) },
-      orderValue: (id) => orders[id] ?? null,
-      traceId: 'resolve-1',
-    });
-    expect(api.requests[0]!.body.tools!.map((t) => t.name)).toEqual(['load_skill', 'propose_fix', 'runbook_get']);
-    expect(execution.withheldTools).toEqual([{ name: 'assign_ticket', why: 'not read-only: skills get no write path' }]);
-    const results = toolResultsOf(api.requests[1]!);
-    expect(results.map((r) => r.is_error ?? false)).toEqual([false, false, true, true]);
-    expect(results[0]!.content).toMatch(/status pending: high-value order, it needs the Ops supervisor's approval/);
-    expect(results[2]!.content).toMatch(/ORD-2026-999999 is not in this run's facts/);
+describe('proposeFix', () => {
+  const answer = (order_id: string, action: string, rationale: string) => reply([text(JSON.stringify({ order_id, action, rationale }))]);
+  const proposalsOf = async (domain: string) => listProposals(database.db, domain);
 
-    expect(proposals.map((p) => [p.orderId, p.status, p.needsSupervisor, p.amountAed])).toEqual([
-      ['ORD-2026-000001', 'pending', true, 7_500],
-      ['ORD-2026-000002', 'pending', false, 1_200],
+  it('records the answer as a pending proposal, marks a high-value order for a supervisor, and writes nothing else', async () => {
+    const { api, gateway, runtime } = await setup([
+      reply([toolUse('orders_lookup', { reason: 'refund_pending' }), toolUse('assign_ticket', { order_id: 'ORD-2026-000001', agent: 'ops@example.com' })]),
+      answer('ORD-2026-000001', 'Check the Checkout refund queue; if no refund exists, initiate a full refund', "High value: needs the Ops supervisor's approval. 23 refund_pending orders hold AED 48,210.50."),
     ]);
+    const result = await proposeFix(runtime, { orderId: 'ORD-2026-000001', orderValue: { amountAed: 7_500, highValue: true }, traceId: 'resolve-1' });
+    expect(result.status).toBe('proposed');
+    if (result.status !== 'proposed') return;
+    expect(result.proposal).toMatchObject({ orderId: 'ORD-2026-000001', status: 'pending', needsSupervisor: true, amountAed: 7_500, skill: 'ecm-resolve', traceId: 'resolve-1' });
+    expect(api.requests[0]!.body.tools!.map((t) => t.name)).toEqual(['load_skill', 'orders_lookup', 'runbook_get']);
+    expect(result.execution.withheldTools).toEqual([{ name: 'assign_ticket', why: 'not read-only: skills get no write path' }]);
+    expect(toolResultsOf(api.requests[1]!)[1]).toMatchObject({ is_error: true, content: expect.stringContaining('unknown tool "assign_ticket"') });
     expect(gateway.writes).toEqual([]);
-    const all = await listProposals(database.db, runtime.domain);
-    expect(all.every((p) => p.status === 'pending')).toBe(true);
-    expect(await queryRows(database.db, 'SELECT count(*)::int AS n FROM proposals WHERE decided_at IS NOT NULL OR decided_by IS NOT NULL')).toEqual([{ n: 0 }]);
+    expect(await proposalsOf(runtime.domain)).toEqual([result.proposal]);
+    expect(await queryRows(database.db, 'SELECT count(*)::int AS n FROM proposals WHERE status <> $1 OR decided_at IS NOT NULL', ['pending'])).toEqual([{ n: 0 }]);
+  });
+
+  it('needs a supervisor unless the run knows the order is below the high-value line', async () => {
+    const { runtime } = await setup([answer('ORD-2026-000002', 'Push the BRN to Lulu', 'brn_issue'), answer('ORD-2026-000003', 'Push the BRN to Lulu', 'brn_issue')]);
+    const low = await proposeFix(runtime, { orderId: 'ORD-2026-000002', orderValue: { amountAed: 1_200, highValue: false } });
+    const unknown = await proposeFix(runtime, { orderId: 'ORD-2026-000003', orderValue: null });
+    expect(low.status === 'proposed' && low.proposal.needsSupervisor).toBe(false);
+    expect(unknown.status === 'proposed' && unknown.proposal.needsSupervisor).toBe(true);
+  });
+
+  it('records nothing for another order, an invented figure, or an explicit no-proposal', async () => {
+    const { runtime } = await setup([
+      answer('ORD-2026-000999', 'Refund', 'wrong order'),
+      answer('ORD-2026-000004', 'Refund AED 9,999', 'refund_pending'),
+      answer('ORD-2026-000005', 'No proposal', 'no data'),
+    ]);
+    const value = { amountAed: 100, highValue: false };
+    expect(await proposeFix(runtime, { orderId: 'ORD-2026-000004', orderValue: value })).toMatchObject({ status: 'failed', reason: 'proposal names order ORD-2026-000999, not ORD-2026-000004' });
+    const invented = await proposeFix(runtime, { orderId: 'ORD-2026-000004', orderValue: value });
+    expect(invented).toMatchObject({ status: 'failed', reason: 'proposal cites figures the facts do not support: 9,999' });
+    expect(invented.execution!.outcome).toBe('verifier_dropped');
+    expect(await proposeFix(runtime, { orderId: 'ORD-2026-000005', orderValue: value })).toMatchObject({ status: 'no_proposal', reason: 'No proposal: no data' });
+    expect(await proposalsOf(runtime.domain)).toEqual([]);
   });
 });

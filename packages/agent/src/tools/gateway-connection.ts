@@ -1,5 +1,6 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { McpToolClient } from './mcp-tool.js';
 
 export interface GatewayConnection {
   readonly client: Client;
@@ -31,3 +32,6 @@ export async function connectGateway(opts: { env?: NodeJS.ProcessEnv; connectInP
   await client.connect(new StreamableHTTPClientTransport(parsed));
   return { client, label: `gateway at ${parsed.origin}${parsed.pathname}`, close: () => client.close() };
 }
+
+/** The connection's client as the runtime's tool source (the SDK's Client fits McpToolClient). */
+export const toolClientOf = (connection: Pick<GatewayConnection, 'client'>): McpToolClient => connection.client;

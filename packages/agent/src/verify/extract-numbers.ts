@@ -16,6 +16,8 @@ const FIGURE_WITH_SUFFIX = /^\d+(?:\.\d+)?(?:bn|[kKmMbB]|h|hrs?|hours?|mins?|d|d
 const TIME = /(?<![\w:])\d{1,2}:\d{2}(?::\d{2})?(?![\w:])/g;
 const NUMBER = /(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?/y;
 const UNIT_AFTER = /^(?:h|hrs?|hours?|mins?|d|days?|x)(?![A-Za-z0-9_])/;
+/** "AED12,345": a currency code glued to a figure still leaves a figure to check. */
+const CURRENCY_BEFORE = /(?:^|[^A-Za-z0-9_])(?:AED|GBP|EUR|INR|USD|Rs)$/;
 const LIST_MARKER = /^\s*(?:[-*•‣◦]|\d{1,2}[.)])\s+/gm;
 
 function decimalsOf(digits: string): number {
@@ -34,7 +36,7 @@ export function extractClaims(input: string): Claim[] {
 
   for (const re of [ID_TOKEN, TIME]) {
     for (const m of text.matchAll(re)) {
-      if (re === ID_TOKEN && FIGURE_WITH_SUFFIX.test(m[0])) continue;
+      if (re === ID_TOKEN && (FIGURE_WITH_SUFFIX.test(m[0]) || /^(?:AED|GBP|EUR|INR|USD|Rs)\d+(?:\.\d+)?$/.test(m[0]))) continue;
       if (covered[m.index]) continue;
       claims.push({ at: m.index, claim: { kind: 'token', text: m[0] } });
       cover(m.index, m.index + m[0].length);
@@ -44,7 +46,8 @@ export function extractClaims(input: string): Claim[] {
   for (let i = 0; i < text.length; i++) {
     if (covered[i] || !/\d/.test(text[i]!)) continue;
     const before = text[i - 1];
-    if (before !== undefined && (WORD_CHAR.test(before) || before === '.')) {
+    const currencyGlued = CURRENCY_BEFORE.test(text.slice(Math.max(0, i - 4), i));
+    if (before !== undefined && !currencyGlued && (WORD_CHAR.test(before) || before === '.')) {
       // Digits inside a word (P1, V4, 24_hrs): skip the rest of that word.
       while (i + 1 < text.length && WORD_CHAR.test(text[i + 1]!)) i++;
       continue;

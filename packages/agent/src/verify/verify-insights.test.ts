@@ -33,6 +33,10 @@ describe('extractClaims', () => {
     ]);
   });
 
+  it('checks a figure glued to a currency code', () => {
+    expect(extractClaims('AED12,345 and GBP500 but not SINGHAI_V2 or P1').map((c) => c.text)).toEqual(['12,345', '500']);
+  });
+
   it('ignores list markers', () => {
     expect(extractClaims('1. First point\n2) Second\n- third 5')).toHaveLength(1);
   });

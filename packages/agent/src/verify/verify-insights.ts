@@ -39,9 +39,10 @@ export function indexFacts(facts: unknown): FactIndex {
 /** `fact` written at the claim's precision, rounded or truncated, gives the claimed value. */
 function writtenAs(fact: number, value: number, precision: number): boolean {
   const scaled = fact / precision;
-  const eps = 1e-9 * Math.max(1, Math.abs(scaled));
   const target = value / precision;
-  return Math.abs(Math.round(scaled) - target) < 1e-6 || Math.abs(Math.trunc(scaled + eps) - target) < 1e-6 || Math.abs(scaled - target) < eps + 1e-9;
+  const same = (x: number) => Math.abs(x - target) < 1e-6;
+  // The epsilon keeps 1.2 / 0.1 = 11.999… from truncating to 11.
+  return same(Math.round(scaled)) || same(Math.trunc(scaled + 1e-9 * Math.max(1, Math.abs(scaled))));
 }
 
 export function isSupported(claim: Claim, facts: FactIndex): boolean {

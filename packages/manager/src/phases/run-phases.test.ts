@@ -2,9 +2,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquireFileLock, formatAed, formatCount, openStateDb, openTicketStore, renderBlocksAsText, type SlackMessage } from '@ecm/core';
+import { acquireFileLock, checkSlackLimits, checkSlackStyle, formatAed, formatCount, openStateDb, openTicketStore, renderBlocksAsText, type SlackMessage } from '@ecm/core';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
 import { startFakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
+import { knownBlockValidator } from '../../../core/src/slack/__fixtures__/known-block-validator.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { runPhases, type PhaseOutcome } from './run-phases.js';
 
@@ -52,6 +53,15 @@ describe('daily on a seeded demo', () => {
     const text = first.outcomes.flatMap((o) => o.messages).map(messageText).join('\n\n=====\n\n');
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);
     expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
+  });
+
+  it('every payload is valid Block Kit within Slack limits and style', () => {
+    const validate = knownBlockValidator();
+    for (const m of first.outcomes.flatMap((o) => o.messages)) {
+      expect(checkSlackLimits(m)).toEqual([]);
+      expect(checkSlackStyle(m)).toEqual([]);
+      for (const block of [...m.blocks, ...m.thread.flatMap((t) => t.blocks)]) expect(validate(block)).toEqual([]);
+    }
   });
 
   it('shows the numbers of its facts', () => {

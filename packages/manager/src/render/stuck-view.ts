@@ -29,7 +29,7 @@ export function orderRecord(o: TriagedOrder) {
 
 const why = (o: TriagedOrder): string => (o.disqualified ? `(disq) ${o.disqualified}` : o.monitor_only ? `(monitor) ${o.stuck_reason}` : o.stuck_reason);
 
-/** Fits an 80-column terminal: 52 fixed columns, the reason takes the rest. */
+/** Fits an 80-column terminal: 51 fixed columns, the reason takes the other 29. */
 const COLUMNS: readonly Column<TriagedOrder>[] = [
   { header: 'PRI', width: 3, value: (o) => o.priority },
   { header: 'SCORE', width: 5, align: 'right', value: (o) => o.score.toFixed(3) },
@@ -38,7 +38,7 @@ const COLUMNS: readonly Column<TriagedOrder>[] = [
   { header: 'AED', width: 9, align: 'right', value: (o) => `${o.high_value ? '*' : ''}${formatInt(o.amount_aed)}` },
   { header: 'HOURS', width: 5, align: 'right', value: (o) => o.hours.toFixed(0) },
   { header: 'TEAM', width: 7, value: (o) => o.team },
-  { header: 'REASON', width: 27, value: why },
+  { header: 'REASON', width: 29, value: why },
 ];
 
 export function renderStuckTable(result: TriageResult, shown: readonly TriagedOrder[], all: boolean): string {
@@ -47,11 +47,10 @@ export function renderStuckTable(result: TriageResult, shown: readonly TriagedOr
   if (shown.length === 0) lines.push(all ? 'No candidates match.' : 'No actionable orders match.');
   else lines.push(textTable(COLUMNS, shown));
   lines.push('');
-  lines.push(
-    `${formatInt(s.actionable)} actionable (AED ${formatInt(s.value_at_risk_aed)} at risk, ${s.high_value} high value *), ` +
-      `${formatInt(s.monitor_only)} monitor-only, ${formatInt(s.disqualified)} disqualified of ${formatInt(s.candidates)} candidates`,
-  );
-  lines.push(`as of ${result.as_of}; showing ${formatInt(shown.length)}${all ? '' : ' (use --all to include disqualified and monitor-only)'}`);
+  lines.push(`${formatInt(s.actionable)} actionable, AED ${formatInt(s.value_at_risk_aed)} at risk, ${s.high_value} high value (*)`);
+  lines.push(`${formatInt(s.monitor_only)} monitor-only and ${formatInt(s.disqualified)} disqualified of ${formatInt(s.candidates)} candidates`);
+  lines.push(`as of ${result.as_of}; showing ${formatInt(shown.length)}`);
+  if (!all) lines.push('(--all includes disqualified and monitor-only orders)');
   if (s.sanity.status !== 'typical') lines.push(`note: ${s.sanity.message}`);
   return lines.join('\n');
 }

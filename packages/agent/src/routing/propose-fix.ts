@@ -1,0 +1,105 @@
+import { z } from 'zod';
+import { redactPii } from '../insights/redact-pii.js';
+import type { AgentRuntime, SkillExecution } from '../loop/agent-runtime.js';
+import { sqlProposalStore, type Proposal } from '../proposals/proposal-store.js';
+import { verifyInsights } from '../verify/verify-insights.js';
+
+export const RESOLVE_SKILL = 'ecm-resolve';
+
+/** What the run knows about an order from its own facts (never from the model). */
+export interface OrderValue {
+  readonly amountAed: number;
+  readonly highValue: boolean;
+}
+
+/** The resolver's answer for one order. */
+export const fixProposalSchema = z
+  .object({ order_id: z.string().trim().min(1).max(64), action: z.string().trim().min(1).max(500), rationale: z.string().trim().min(1).max(2000) })
+  .strict();
+
+export interface ProposeFixRequest {
+  readonly orderId: string;
+  readonly asOf?: string;
+  /** The cluster's diagnosis, when there is one. */
+  readonly diagnosis?: unknown;
+  /** The order's value from the triage facts; null (unknown) counts as high value. */
+  readonly orderValue: OrderValue | null;
+  readonly skill?: string;
+  readonly traceId?: string;
+}
+
+export type ProposeFixResult =
+  | { readonly status: 'proposed'; readonly proposal: Proposal; readonly execution: SkillExecution }
+  | { readonly status: 'no_proposal'; readonly reason: string; readonly execution: SkillExecution }
+  | { readonly status: 'failed'; readonly reason: string; readonly execution?: SkillExecution };
+
+const NO_PROPOSAL = /^no (proposal|action)\b/i;
+
+function firstJsonObject(text: string): unknown {
+  const start = text.indexOf('{');
+  const end = text.lastIndexOf('}');
+  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
+  return JSON.parse(text.slice(start, end + 1)) as unknown;
+}
+
+type Parsed = { ok: true; proposal: z.infer<typeof fixProposalSchema> } | { ok: false; reason: string; verifier: boolean };
+
+/**
+ * Runs the resolver skill for one order and records its answer as a proposal with status `pending`.
+ * The skill has read-only tools only; the runtime writes the proposal, nothing carries it out, and
+ * high-value (or unknown-value) orders are always marked as needing a supervisor.
+ */
+export async function proposeFix(runtime: AgentRuntime, req: ProposeFixRequest): Promise<ProposeFixResult> {
+  if (runtime.unavailable) return { status: 'failed', reason: runtime.unavailable };
+  const skill = req.skill ?? RESOLVE_SKILL;
+  const input = { order_id: req.orderId, ...(req.asOf ? { as_of: req.asOf } : {}), ...(req.diagnosis ? { diagnosis: redactPii(req.diagnosis) } : {}) };
+  let parsed: Parsed | undefined;
+  const execution = await runtime.runSkill({
+    skill,
+    input: `Propose one fix for this order. Answer with the JSON object your skill describes.\n${JSON.stringify(input, null, 1)}`,
+    inputSummary: `order ${req.orderId}`,
+    subject: req.orderId,
+    ...(req.traceId ? { traceId: req.traceId } : {}),
+    finish: (text, { toolTexts }) => {
+      let data: unknown;
+      try {
+        data = firstJsonObject(text);
+      } catch (err) {
+        parsed = { ok: false, reason: `proposal is not JSON: ${err instanceof Error ? err.message : String(err)}`, verifier: false };
+        return { output: { rejected: parsed.reason }, outcome: 'error', detail: parsed.reason };
+      }
+      const result = fixProposalSchema.safeParse(data);
+      if (!result.success) {
+        const issue = result.error.issues[0]!;
+        parsed = { ok: false, reason: `proposal does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, verifier: false };
+      } else if (result.data.order_id !== req.orderId) {
+        parsed = { ok: false, reason: `proposal names order ${result.data.order_id}, not ${req.orderId}`, verifier: false };
+      } else {
+        const check = verifyInsights([result.data.action, result.data.rationale], [input, ...toolTexts]);
+        parsed = check.dropped.length
+          ? { ok: false, reason: `proposal cites figures the facts do not support: ${check.dropped.flatMap((d) => d.numbers).join(', ')}`, verifier: true }
+          : { ok: true, proposal: result.data };
+      }
+      return parsed.ok ? { output: parsed.proposal } : { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
+    },
+  });
+  const result = parsed as Parsed | undefined;
+  if (!result || execution.outcome === 'error' || execution.outcome === 'budget_skipped' || !result.ok) {
+    return { status: 'failed', reason: execution.detail ?? (result && !result.ok ? result.reason : 'no answer'), execution };
+  }
+  if (NO_PROPOSAL.test(result.proposal.action)) return { status: 'no_proposal', reason: `${result.proposal.action}: ${result.proposal.rationale}`, execution };
+  const proposal = await sqlProposalStore(runtime.db).create(
+    {
+      domain: runtime.domain,
+      orderId: req.orderId,
+      action: result.proposal.action,
+      rationale: result.proposal.rationale,
+      needsSupervisor: req.orderValue?.highValue ?? true,
+      amountAed: req.orderValue?.amountAed ?? null,
+      skill,
+      traceId: execution.traceId,
+    },
+    runtime.now(),
+  );
+  return { status: 'proposed', proposal, execution };
+}

@@ -1,0 +1,43 @@
+import os from 'node:os';
+import { notice } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+
+export interface HeldLock {
+  release(): Promise<void>;
+}
+
+const LOCK_WAIT_MS = 15_000;
+
+/** Who holds the lock, as another process will read it in its "waiting for …" message. */
+function holder(command: string): string {
+  return `ecm-field ${command} on ${os.hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
+}
+
+/**
+ * The embedded stores (PGlite under ECM_HOME) admit one process at a time: take the file lock the
+ * manager also takes, waiting briefly for a running job. Nothing to take when both are on PostgreSQL.
+ * The lock is released on exit and on Ctrl-C, so an interrupted command never leaves it behind.
+ */
+export async function lockEmbeddedStores(command: string, env: NodeJS.ProcessEnv = process.env): Promise<HeldLock> {
+  if (env.ECM_STATE_URL && env.ECM_WAREHOUSE_URL) return { release: async () => undefined };
+  const { waitForFileLock, RunLockedError } = await import('@ecm/core');
+  let lock: HeldLock;
+  try {
+    lock = await waitForFileLock(holder(command), env, LOCK_WAIT_MS, (other) => notice(`waiting for ${other} to finish…`));
+  } catch (err) {
+    if (err instanceof RunLockedError) throw new CliError(`${err.message}; try again when it has finished`, EXIT.failed);
+    throw err;
+  }
+  const onSignal = (signal: NodeJS.Signals) => {
+    void lock.release().finally(() => process.exit(signal === 'SIGINT' ? 130 : 143));
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  return {
+    async release() {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      await lock.release();
+    },
+  };
+}

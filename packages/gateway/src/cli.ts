@@ -1,0 +1,88 @@
+import { parseArgs } from 'node:util';
+
+const USAGE = `ecm-gateway — the ECM tools (warehouse, stuck orders, runbooks, tickets) as an MCP server
+
+Usage:
+  ecm-gateway                      serve over stdio (what Claude Code and other MCP clients start)
+  ecm-gateway --http [--port 8765] [--host 127.0.0.1]
+                                   serve Streamable HTTP at http://HOST:PORT/mcp (GET /health needs no token)
+
+Options:
+  --agent EMAIL        the agent whose tickets this connection may change (stdio; HTTP without a token)
+  --allow-pii          let ecm_order_details reveal a customer's name, email and phone when asked
+  --as-of ISO          the triage time T (default: now)
+  --allowed-hosts H,…  Host names to accept over HTTP besides loopback (DNS-rebinding protection)
+  --log-level LEVEL    fatal, error, warn, info (default), debug, silent
+  -h, --help           this text
+  --version            the version
+
+Environment:
+  ECM_GATEWAY_TOKEN    bearer tokens for HTTP: TOKEN or AGENT_EMAIL:TOKEN, comma-separated (min. 16 characters).
+                       Required unless --host is loopback; the email is the agent the token acts for.
+  ECM_WAREHOUSE_URL    the warehouse (PostgreSQL/Redshift); unset: the embedded demo warehouse under ECM_HOME
+  ECM_WAREHOUSE_QUERY_URL  connection for warehouse_query (a SELECT-only role); default ECM_WAREHOUSE_URL
+  ECM_STATE_URL, ECM_TICKETS, ECM_HOME, ECM_SHARED_DIR, ECM_AGENT_EMAIL, ECM_GATEWAY_ALLOWED_HOSTS
+Logs are JSON lines on stderr; stdout carries the MCP protocol over stdio.`;
+
+const EXIT_USAGE = 2;
+const EXIT_FAILURE = 1;
+
+function fail(message: string, code = EXIT_USAGE): never {
+  process.stderr.write(`ecm-gateway: ${message}\n`);
+  process.exit(code);
+}
+
+function parseCli() {
+  try {
+    return parseArgs({
+      options: {
+        http: { type: 'boolean', default: false },
+        port: { type: 'string', default: '8765' },
+        host: { type: 'string', default: '127.0.0.1' },
+        agent: { type: 'string' },
+        'allow-pii': { type: 'boolean', default: false },
+        'as-of': { type: 'string' },
+        'allowed-hosts': { type: 'string' },
+        'log-level': { type: 'string', default: 'info' },
+        help: { type: 'boolean', short: 'h', default: false },
+        version: { type: 'boolean', default: false },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (err) {
+    return fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  }
+}
+
+async function main(): Promise<void> {
+  const args = parseCli();
+  if (args.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  if (args.version) {
+    const { GATEWAY_VERSION } = await import('./server.js');
+    process.stdout.write(`${GATEWAY_VERSION}\n`);
+    return;
+  }
+  const port = Number(args.port);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) fail(`--port must be a port number, not "${args.port}"`);
+  const asOf = args['as-of'] ? new Date(args['as-of']) : null;
+  if (asOf && Number.isNaN(asOf.getTime())) fail(`--as-of must be an ISO 8601 time such as 2026-02-17T01:30:00Z, not "${args['as-of']}"`);
+  const levels = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+  if (!levels.includes(args['log-level'])) fail(`--log-level must be one of ${levels.join(', ')}`);
+
+  const env = process.env;
+  const { startGateway } = await import('./start-gateway.js');
+  await startGateway({
+    env,
+    http: args.http ? { port, host: args.host, allowedHosts: (args['allowed-hosts'] ?? env.ECM_GATEWAY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean) } : null,
+    agentEmail: args.agent ?? env.ECM_AGENT_EMAIL ?? null,
+    allowPii: args['allow-pii'],
+    asOf,
+    logLevel: args['log-level'],
+  }).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT_FAILURE));
+}
+
+void main();

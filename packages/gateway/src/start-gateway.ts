@@ -1,0 +1,75 @@
+import { defaultSharedDir, loadConfig, openStateDb, openTicketStore, openWarehouse, type StateDb, type TicketStore, type Warehouse } from '@ecm/core';
+import { pino } from 'pino';
+import { GatewayContext } from './gateway-context.js';
+import type { GatewayDeps } from './gateway-deps.js';
+
+export interface StartOptions {
+  readonly env: NodeJS.ProcessEnv;
+  /** Null: stdio. */
+  readonly http: { readonly port: number; readonly host: string; readonly allowedHosts: readonly string[] } | null;
+  readonly agentEmail: string | null;
+  readonly allowPii: boolean;
+  readonly asOf: Date | null;
+  readonly logLevel: string;
+}
+
+/** Runs the gateway until stdin closes (stdio) or a signal arrives. */
+export async function startGateway(options: StartOptions): Promise<void> {
+  // stderr only: stdout is the MCP protocol when serving stdio.
+  const log = pino({ name: 'ecm-gateway', level: options.logLevel }, pino.destination({ dest: 2, sync: true }));
+  const { env } = options;
+  const config = loadConfig(defaultSharedDir(env));
+
+  // Opened on first use: a slow or missing warehouse never delays the MCP handshake.
+  let warehouse: Warehouse | null = null;
+  let state: StateDb | null = null;
+  const deps: GatewayDeps = {
+    config,
+    env,
+    log,
+    allowPii: options.allowPii,
+    ...(options.agentEmail ? { agentEmail: options.agentEmail } : {}),
+    ...(options.asOf ? { asOf: () => options.asOf! } : {}),
+    warehouse: async () => {
+      warehouse = await openWarehouse({ sharedDir: config.sharedDir, env, onNotice: (line) => log.info({}, line) });
+      log.info({ warehouse: warehouse.label }, 'warehouse opened');
+      return warehouse;
+    },
+    tickets: async (): Promise<TicketStore> => {
+      state ??= await openStateDb({ env });
+      return openTicketStore(state, env);
+    },
+  };
+  const ctx = new GatewayContext(deps);
+
+  let closing = false;
+  const shutdown = async (why: string, code = 0) => {
+    if (closing) return;
+    closing = true;
+    log.info({ why }, 'shutting down');
+    await stop().catch(() => undefined);
+    await ctx.close();
+    await (warehouse as Warehouse | null)?.close().catch(() => undefined);
+    await (state as StateDb | null)?.close().catch(() => undefined);
+    process.exit(code);
+  };
+  let stop: () => Promise<void> = async () => undefined;
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+
+  if (options.http) {
+    const [{ startHttpGateway }, { GatewayTokens }] = await Promise.all([import('./http/http-gateway.js'), import('./http/gateway-tokens.js')]);
+    const tokens = GatewayTokens.parse(env.ECM_GATEWAY_TOKEN);
+    const http = await startHttpGateway(ctx, { ...options.http, tokens });
+    stop = http.close;
+    log.info({ url: http.url, auth: tokens ? `${tokens.size} bearer token(s)` : 'none (loopback only)', agent: tokens ? 'token subject' : ctx.defaultAgent }, 'listening');
+    return;
+  }
+
+  const [{ StdioServerTransport }, { buildServer }] = await Promise.all([import('@modelcontextprotocol/sdk/server/stdio.js'), import('./server.js')]);
+  const server = buildServer(ctx, { agentEmail: ctx.defaultAgent, transport: 'stdio' });
+  stop = () => server.close();
+  process.stdin.on('end', () => void shutdown('stdin closed'));
+  await server.connect(new StdioServerTransport());
+  log.info({ agent: ctx.defaultAgent, pii: options.allowPii }, 'serving MCP over stdio');
+}
