@@ -21,15 +21,13 @@ if (!existsSync(coreDist)) {
   process.exit(2);
 }
 const core = await import(coreDist);
+const { AS_OF, prepareWarehouse } = await import('./seeded-warehouse.mjs');
 
-/** The run time every measurement uses, so that cached warehouses stay valid: 07:00 IST. */
-const AS_OF = new Date('2026-02-17T01:30:00Z');
 const DEFAULT_ORDERS = { pglite: 150_000, postgres: 1_000_000 };
 const TARGETS = {
   pglite: { ms: 2_000, peak_rss_mb: null, round_trips: 3 },
   postgres: { ms: 3_000, peak_rss_mb: 500, round_trips: 3 },
 };
-const PG_SCHEMA = 'ecm_bench';
 const BASELINE_BATCH = 10;
 
 const median = (values) => {
@@ -39,75 +37,6 @@ const median = (values) => {
 };
 const round1 = (n) => Math.round(n * 10) / 10;
 const progress = (line) => process.stderr.write(`[classify] ${line}\n`);
-
-// ---------------------------------------------------------------------------------------------
-// Seeded warehouses, cached between runs.
-
-/** What identifies a seeded data set; a cached warehouse is reused only when all of it matches. */
-const dataKey = (target) => ({ orders: target.orders, seed: target.seed, days: target.days, as_of: AS_OF.toISOString() });
-const sameKey = (a, b) => JSON.stringify(a) === JSON.stringify(b);
-
-function seedProgress(label) {
-  let lastTenth = -1;
-  return ({ ordersDone, ordersTotal }) => {
-    const tenth = Math.floor((ordersDone / ordersTotal) * 10);
-    if (tenth !== lastTenth) progress(`seeding ${label}: ${ordersDone}/${ordersTotal} orders`);
-    lastTenth = tenth;
-  };
-}
-
-function pgliteDir(target) {
-  return path.join(here, 'out', `pglite-${target.orders}-seed${target.seed}-days${target.days}`);
-}
-
-function pgSchemaUrl(url) {
-  const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${PG_SCHEMA}`);
-  return u.toString();
-}
-
-async function prepareWarehouse(target, sharedDir) {
-  const key = dataKey(target);
-  if (target.warehouse === 'pglite') {
-    const dir = pgliteDir(target);
-    const marker = path.join(dir, 'bench.json');
-    if (existsSync(marker) && sameKey(JSON.parse(readFileSync(marker, 'utf8')), key)) return { dataDir: path.join(dir, 'pgdata') };
-    rmSync(dir, { recursive: true, force: true });
-    mkdirSync(dir, { recursive: true });
-    const started = Date.now();
-    const warehouse = new core.PgliteWarehouse(await core.openPglite(path.join(dir, 'pgdata')), dir);
-    await core.seedWarehouse(warehouse, { sharedDir, ...key, asOf: AS_OF, onProgress: seedProgress(`PGlite ${dir}`) });
-    await warehouse.close();
-    // Written last: a seed that died half-way is redone next time.
-    writeFileSync(marker, JSON.stringify(key, null, 2));
-    progress(`seeded PGlite in ${round1((Date.now() - started) / 1000)} s`);
-    return { dataDir: path.join(dir, 'pgdata') };
-  }
-  const admin = new core.PgWarehouse(target.url);
-  try {
-    const [row] = await admin.query(
-      `SELECT obj_description(n.oid, 'pg_namespace') AS note FROM pg_namespace AS n WHERE n.nspname = $1`,
-      [PG_SCHEMA],
-    );
-    const note = row?.note ? JSON.parse(String(row.note)) : null;
-    if (note && sameKey(note, key)) return { url: pgSchemaUrl(target.url) };
-    await admin.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
-    await admin.query(`CREATE SCHEMA ${PG_SCHEMA}`);
-    const started = Date.now();
-    const warehouse = new core.PgWarehouse(pgSchemaUrl(target.url));
-    try {
-      await core.seedWarehouse(warehouse, { sharedDir, ...key, asOf: AS_OF, onProgress: seedProgress(`${admin.label} schema ${PG_SCHEMA}`) });
-    } finally {
-      await warehouse.close();
-    }
-    // The schema comment marks a complete seed; a seed that died half-way has none and is redone.
-    await admin.query(`COMMENT ON SCHEMA ${PG_SCHEMA} IS '${JSON.stringify(key)}'`);
-    progress(`seeded PostgreSQL in ${round1((Date.now() - started) / 1000)} s`);
-    return { url: pgSchemaUrl(target.url) };
-  } finally {
-    await admin.close();
-  }
-}
 
 // ---------------------------------------------------------------------------------------------
 // One measurement, run inside a child process.

@@ -2,6 +2,19 @@ import type { EcmConfig, StateDb, Warehouse } from '@ecm/core';
 import { CliError, EXIT } from './exit-codes.js';
 import { progressBar } from './progress.js';
 
+/** A thrown value as one line; some libraries (PGlite's file system) throw plain objects. */
+export function describeError(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'object' && err !== null) {
+    try {
+      return JSON.stringify(err);
+    } catch {
+      return Object.prototype.toString.call(err);
+    }
+  }
+  return String(err);
+}
+
 /** What every command prints for people goes to stderr; stdout is for the command's output. */
 export const notice = (line: string): void => {
   process.stderr.write(`${line}\n`);
@@ -32,7 +45,7 @@ export async function openConfiguredWarehouse(config: EcmConfig): Promise<Wareho
   } catch (err) {
     bar.done();
     const where = process.env.ECM_WAREHOUSE_URL ? redactUrl(process.env.ECM_WAREHOUSE_URL) : 'the embedded demo warehouse';
-    throw new CliError(`cannot open the warehouse (${where}): ${(err as Error).message}`);
+    throw new CliError(`cannot open the warehouse (${where}): ${describeError(err)}`);
   }
 }
 
@@ -42,7 +55,7 @@ export async function openConfiguredState(): Promise<StateDb> {
     return await openStateDb();
   } catch (err) {
     const where = process.env.ECM_STATE_URL ? redactUrl(process.env.ECM_STATE_URL) : 'the embedded state store';
-    throw new CliError(`cannot open the state store (${where}): ${(err as Error).message}`);
+    throw new CliError(`cannot open the state store (${where}): ${describeError(err)}`);
   }
 }
 

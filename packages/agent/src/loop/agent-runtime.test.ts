@@ -188,6 +188,16 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     expect(gateway.calls.map((c) => c.name)).toEqual(['flaky', 'runbook_get']);
   });
 
+  it('runs on the facts alone, saying so, when the gateway is down', async () => {
+    const { api, gateway, runtime } = await setup([reply([text('no data')])]);
+    await gateway.close();
+    const exec = await runtime.runSkill({ skill: 'test-reader', input: 'hi' });
+    expect(exec.outcome).toBe('success');
+    expect(toolNames(api, 0)).toEqual(['load_skill']);
+    expect(exec.withheldTools).toHaveLength(6);
+    expect(exec.withheldTools[0]).toEqual({ name: 'orders_lookup', why: expect.stringMatching(/^gateway unavailable: /) });
+  });
+
   it('answers load_skill with a skill body, and with the list for an unknown name', async () => {
     const { api, runtime } = await setup([reply([toolUse('load_skill', { name: 'ecm-diagnose' }), toolUse('load_skill', { name: 'orders_lookup' })]), reply([text('ok')])]);
     await runtime.runSkill({ skill: 'test-reader', input: 'Read a skill' });

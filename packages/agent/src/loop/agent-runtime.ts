@@ -130,13 +130,21 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
   /** The skill's allowed tools that exist and only read; the rest are withheld and said so. */
   async function toolsFor(skill: Skill) {
     const available = new Map<string, AgentTool>();
-    if (opts.mcp) for (const t of await (mcpTools ??= listMcpTools(opts.mcp))) available.set(t.name, t);
+    let missing = 'not provided by the gateway';
+    if (opts.mcp) {
+      try {
+        for (const t of await (mcpTools ??= listMcpTools(opts.mcp))) available.set(t.name, t);
+      } catch (err) {
+        mcpTools = undefined; // ask again next time
+        missing = `gateway unavailable: ${err instanceof Error ? err.message : String(err)}`;
+      }
+    }
     const offered: AgentTool[] = [loadSkill];
     const withheld: { name: string; why: string }[] = [];
     for (const name of skill.allowedTools) {
       if (name === LOAD_SKILL) continue;
       const tool = available.get(name);
-      if (!tool) withheld.push({ name, why: 'not provided by the gateway' });
+      if (!tool) withheld.push({ name, why: missing });
       else if (!tool.readOnly) withheld.push({ name, why: 'not read-only: skills get no write path' });
       else offered.push(tool);
     }

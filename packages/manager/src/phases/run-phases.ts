@@ -1,5 +1,5 @@
 import type { EcmConfig, RunLock, SlackMessage, SlackSink, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
-import { loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
+import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { renderErrorMessage } from '../render/error-message.js';
 import { planBacklog } from './backlog-phase.js';
@@ -33,7 +33,7 @@ export interface RunOptions {
 const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = { backlog: planBacklog, triage: planTriage, patterns: planPatterns };
 
 const jsonOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
+
 
 /** Applies a plan's writes. Each is idempotent, so finishing a half-applied plan writes only what is missing. */
 async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<void> {

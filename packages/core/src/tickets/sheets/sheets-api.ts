@@ -1,7 +1,7 @@
 import type { sheets_v4 } from '@googleapis/sheets';
 import type { GoogleAuth, OAuth2Client } from 'google-auth-library';
 import { z } from 'zod';
-import { toSheetsError } from './sheets-error.js';
+import { SheetsApiError, toSheetsError } from './sheets-error.js';
 import type { CellValue } from './tab-table.js';
 import type { RequestPacer } from './write-queue.js';
 
@@ -49,6 +49,8 @@ export interface GoogleSheetsApiOptions {
   readonly readPacer: RequestPacer;
   readonly writePacer: RequestPacer;
   readonly timeoutMs?: number;
+  /** Added to a 403 answer: what to do about it (e.g. which account to share the sheet with). */
+  readonly accessHint?: string;
 }
 
 /** The real client: `@googleapis/sheets`, loaded on first use so the local backend never pays for it. */
@@ -58,7 +60,7 @@ export async function googleSheetsApi(options: GoogleSheetsApiOptions): Promise<
   const common = { version: 'v4' as const, retry: false, timeout: options.timeoutMs ?? 30_000, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) };
   const reader = sheets({ ...common, auth: options.readAuth });
   const writer = sheets({ ...common, auth: options.writeAuth });
-  return new GoogleSheetsApi(options.spreadsheetId, reader, writer, options.readPacer, options.writePacer);
+  return new GoogleSheetsApi(options.spreadsheetId, reader, writer, options.readPacer, options.writePacer, options.accessHint ?? null);
 }
 
 class GoogleSheetsApi implements SheetsApi {
@@ -68,6 +70,7 @@ class GoogleSheetsApi implements SheetsApi {
     private readonly writer: sheets_v4.Sheets,
     private readonly readPacer: RequestPacer,
     private readonly writePacer: RequestPacer,
+    private readonly accessHint: string | null,
   ) {}
 
   async #call<T>(what: string, pacer: RequestPacer, request: () => Promise<{ data: unknown }>, schema: z.ZodType<T>): Promise<T> {
@@ -76,7 +79,9 @@ class GoogleSheetsApi implements SheetsApi {
     try {
       ({ data } = await request());
     } catch (err) {
-      throw toSheetsError(err, what);
+      const failure = toSheetsError(err, what);
+      if (failure instanceof SheetsApiError && failure.status === 403 && this.accessHint) throw new SheetsApiError(403, `${failure.message}; ${this.accessHint}`);
+      throw failure;
     }
     const parsed = schema.safeParse(data);
     if (!parsed.success) throw new Error(`${what}: unexpected answer from the Sheets API: ${parsed.error.message}`);

@@ -15,6 +15,7 @@ import {
   agentCodec,
   dailyStatsCodec,
   escalationCodec,
+  joinKey,
   parseTab,
   patternCodec,
   resolutionCodec,
@@ -32,6 +33,8 @@ export interface SheetsTicketStoreOptions {
   readonly label: string;
   /** Max Tickets of an agent whose cell is blank (§9: 10). */
   readonly defaultMaxTickets?: number;
+  /** The service account the sheet must be shared with, when known. */
+  readonly principal?: string | null;
 }
 
 interface LocatedTicket {
@@ -51,6 +54,7 @@ interface LocatedTicket {
 export class SheetsTicketStore implements TicketStore {
   readonly kind = 'sheets' as const;
   readonly label: string;
+  readonly principal: string | null;
   readonly #defaultMax: number;
   readonly #problems = new Map<TabKey, SheetProblem[]>();
 
@@ -59,6 +63,7 @@ export class SheetsTicketStore implements TicketStore {
     options: SheetsTicketStoreOptions,
   ) {
     this.label = options.label;
+    this.principal = options.principal ?? null;
     this.#defaultMax = options.defaultMaxTickets ?? 10;
   }
 
@@ -119,7 +124,7 @@ export class SheetsTicketStore implements TicketStore {
     return this.session.write(async () => {
       const { agents: table } = await this.session.readTabs(['agents']);
       const parsed = this.#parse(table, codec);
-      const key = codec.key({ email } as Agent);
+      const key = joinKey(email.toLowerCase());
       const row = parsed.keyedRows.get(key);
       if (row === undefined) return false;
       if (!table.columns.has('active')) throw new SheetLayoutError(`the "${table.title}" tab has no "Active" column; add it to the header row`);
@@ -147,17 +152,17 @@ export class SheetsTicketStore implements TicketStore {
   async createTickets(tickets: readonly Ticket[]): Promise<{ created: string[]; skipped: string[] }> {
     if (tickets.length === 0) return { created: [], skipped: [] };
     // Orders that had a row before this call (taken from the first read, before anything was sent).
-    let before: Set<string> | null = null;
+    const first: { present: Set<string> | null } = { present: null };
     await this.session.write(async () => {
       const { assignments: table } = await this.session.readTabs(['assignments']);
       this.session.requireWritable(table);
       // Every row with an Order ID counts, even one too damaged to read: an order never gets a second row.
       const present = new Set(this.#parse(table, ticketCodec).keyedRows.keys());
-      before ??= new Set(present);
+      first.present ??= new Set(present);
       const missing = uniqueBy(tickets, ticketCodec.key).filter((t) => !present.has(ticketCodec.key(t)));
       await this.session.appendRows(table, missing.map((t) => ticketCodec.cells(t)));
     });
-    const had = before ?? new Set<string>();
+    const had = first.present ?? new Set<string>();
     const created: string[] = [];
     const skipped: string[] = [];
     const seen = new Set<string>();
@@ -175,7 +180,7 @@ export class SheetsTicketStore implements TicketStore {
     const parsed = this.#parse(assignments, ticketCodec);
     const found = parsed.records.find((r) => r.record.order_id === orderId);
     if (found) return { ticket: found.record, row: found.row };
-    const row = parsed.keyedRows.get(ticketCodec.key({ order_id: orderId } as Ticket));
+    const row = parsed.keyedRows.get(joinKey(orderId));
     if (row !== undefined) {
       const why = parsed.problems.find((p) => p.row === row)?.why ?? 'it cannot be read';
       throw new TicketRuleError('conflict', `order ${orderId}: row ${row} of the ${assignments.title} tab cannot be read (${why}); fix the row by hand`);

@@ -26,7 +26,8 @@ export interface RecordCodec<T> {
   key(record: T): string;
 }
 
-const joinKey = (...parts: string[]) => parts.join('\u0000');
+/** A row identity made of its key cells. */
+export const joinKey = (...parts: string[]): string => parts.join('\u0000');
 
 /** The identity of a raw row, tolerant of case and spaces, or null when its key cells are blank or unreadable. */
 export function rawKey(table: TabTable, row: SheetRow): string | null {

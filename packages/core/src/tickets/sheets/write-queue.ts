@@ -52,13 +52,26 @@ export interface SpreadsheetChannel {
   readonly writePacer: RequestPacer;
 }
 
+export interface Quota {
+  readonly readsPerMinute: number;
+  readonly writesPerMinute: number;
+}
+
+/** Google's default per-user quota for the Sheets API. */
+export const SHEETS_QUOTA: Quota = { readsPerMinute: 60, writesPerMinute: 60 };
+
+/** A channel of its own (what another process writing to the same sheet would have). */
+export function createChannel(quota: Quota, clock: Clock): SpreadsheetChannel {
+  return { writes: new SerialQueue(), readPacer: new RequestPacer(quota.readsPerMinute, clock), writePacer: new RequestPacer(quota.writesPerMinute, clock) };
+}
+
 const channels = new Map<string, SpreadsheetChannel>();
 
-/** The channel of a spreadsheet (keyed by API root and id), created on first use. */
-export function channelFor(key: string, quota: { readsPerMinute: number; writesPerMinute: number }, clock: Clock): SpreadsheetChannel {
+/** The channel of a spreadsheet in this process (keyed by API root and id), created on first use. */
+export function channelFor(key: string, quota: Quota, clock: Clock): SpreadsheetChannel {
   let channel = channels.get(key);
   if (!channel) {
-    channel = { writes: new SerialQueue(), readPacer: new RequestPacer(quota.readsPerMinute, clock), writePacer: new RequestPacer(quota.writesPerMinute, clock) };
+    channel = createChannel(quota, clock);
     channels.set(key, channel);
   }
   return channel;

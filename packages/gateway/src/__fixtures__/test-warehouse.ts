@@ -1,0 +1,63 @@
+import { defaultSharedDir, loadConfig, openPglite, PgliteWarehouse, PgWarehouse, seedWarehouse, type Warehouse } from '@ecm/core';
+
+export const sharedDir = defaultSharedDir();
+export const config = loadConfig(sharedDir);
+/** The run time the demo data is generated around; every test triages at this T. */
+export const TEST_AS_OF = new Date('2026-02-17T01:30:00.000Z');
+/** Small enough to seed in a few seconds, with every stuck scenario present (stuckScale 3). */
+export const TEST_DEMO = { seed: 11, orders: 6_000, days: 30, asOf: TEST_AS_OF, stuckScale: 3 } as const;
+
+/** An in-memory demo warehouse, seeded. */
+export async function seededPglite(orders: number = TEST_DEMO.orders): Promise<PgliteWarehouse> {
+  const warehouse = new PgliteWarehouse(await openPglite(), 'in-memory test warehouse');
+  await seedWarehouse(warehouse, { sharedDir, ...TEST_DEMO, orders });
+  return warehouse;
+}
+
+export interface PgTestSchema {
+  readonly warehouse: PgWarehouse;
+  /** A URL whose connections see only this schema (search_path). */
+  readonly url: string;
+  drop(): Promise<void>;
+}
+
+/** A fresh schema in the test PostgreSQL, seeded with the demo data. */
+export async function seededPgSchema(baseUrl: string, prefix: string, orders: number = TEST_DEMO.orders): Promise<PgTestSchema> {
+  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
+  const admin = new PgWarehouse(baseUrl, { max: 1 });
+  await admin.query(`CREATE SCHEMA ${name}`);
+  const url = new URL(baseUrl);
+  url.searchParams.set('options', `-c search_path=${name}`);
+  const warehouse = new PgWarehouse(url.toString());
+  await seedWarehouse(warehouse, { sharedDir, ...TEST_DEMO, orders });
+  return {
+    warehouse,
+    url: url.toString(),
+    async drop() {
+      await warehouse.close();
+      await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await admin.close();
+    },
+  };
+}
+
+/**
+ * Row count and an order-independent digest of every table the warehouse's search path shows, plus
+ * the list of those tables: a write, a new table or a dropped one all change it.
+ * PostgreSQL/PGlite only (string_agg): a test helper.
+ */
+export async function warehouseChecksums(warehouse: Warehouse): Promise<Record<string, string>> {
+  const tables = await warehouse.query(
+    `SELECT c.relname AS name FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
+     WHERE c.relkind IN ('r', 'p', 'v', 'm', 'S') AND n.nspname NOT IN ('pg_catalog', 'information_schema') AND n.nspname NOT LIKE 'pg_toast%'
+       AND pg_catalog.pg_table_is_visible(c.oid) ORDER BY 1`,
+  );
+  const out: Record<string, string> = {};
+  for (const { name } of tables) {
+    const [row] = await warehouse.query(
+      `SELECT COUNT(*) AS n, md5(COALESCE(string_agg(t::text, E'\\n' ORDER BY t::text COLLATE "C"), '')) AS digest FROM "${String(name)}" AS t`,
+    );
+    out[String(name)] = `${String(row?.n)}:${String(row?.digest)}`;
+  }
+  return out;
+}
