@@ -32,3 +32,4 @@ export * from './assignment/assign-orders.js';
 export * from './reports/backlog-facts.js';
 export * from './reports/report-time.js';
 export * from './slack/index.js';
+export * from './triage/learned-multipliers.js';

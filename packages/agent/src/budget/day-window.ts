@@ -23,8 +23,3 @@ export function startOfDay(now: Date, timeZone: string): Date {
   const guess = new Date(midnightAsUtc - offsetMinutes(now, timeZone) * 60_000);
   return new Date(midnightAsUtc - offsetMinutes(guess, timeZone) * 60_000);
 }
-
-/** The calendar date (YYYY-MM-DD) of `now` in `timeZone`. */
-export function localDate(now: Date, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-}

@@ -30,8 +30,6 @@ export const sqlDate = z.union([z.date(), z.string().transform((s, ctx) => {
   }
   return d;
 })]);
-/** jsonb arrives parsed from both drivers; text JSON from anything else. */
-export const sqlJson = z.unknown().transform((v) => (typeof v === 'string' ? (JSON.parse(v) as unknown) : v));
 
 /** The state database of @ecm/core as the runtime's SQL target (checked by the compiler, not at run time). */
 export const fromStateDb = (db: import('@ecm/core').StateQueryable): SqlQueryable => db;

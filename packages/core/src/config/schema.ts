@@ -128,6 +128,18 @@ export const settingsFileSchema = z
     reports: z
       .object({ time_zone: timeZone, inflow_days: z.number().int().min(2).max(31), spike_ratio: z.number().positive() })
       .strict(),
+    learning: z
+      .object({
+        window_days: z.number().int().positive(),
+        min_resolutions: z.number().int().positive(),
+        self_healed_rate_above: fraction,
+        self_healed_multiplier: fraction,
+        fast_resolution_minutes_below: z.number().positive(),
+        fast_multiplier: fraction,
+        diagnosis_accuracy_below: fraction,
+        false_positive_rate_above: fraction,
+      })
+      .strict(),
     schedule: z
       .array(
         z

@@ -1,6 +1,7 @@
-import { fetchOrderStatuses, HOUR_MS, TICKET_STATUSES, TicketRuleError, type Ticket, type TicketStore } from '@ecm/core';
+import { HOUR_MS, TICKET_STATUSES, TicketRuleError, type Ticket, type TicketStore } from '@ecm/core';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
+import { fetchOrderTimeline } from '../orders/order-timeline.js';
 import { defineTool, type ToolCaller } from './define-tool.js';
 import { ToolError } from './tool-error.js';
 
@@ -96,10 +97,11 @@ async function storeCall<T>(work: () => Promise<T>): Promise<T> {
 
 async function orderStatus(ctx: GatewayContext, id: string): Promise<string> {
   try {
-    const statuses = await fetchOrderStatuses(await ctx.warehouse(), ctx.config, [id]);
-    const s = statuses.get(id);
-    return s ? [s.status, s.sub_state].filter(Boolean).join(' / ') || 'UNKNOWN' : 'NOT_IN_WAREHOUSE';
-  } catch {
+    const timeline = await fetchOrderTimeline(ctx, id);
+    if (!timeline) return 'NOT_IN_WAREHOUSE';
+    return [timeline.order.status, timeline.order.sub_state].filter(Boolean).join(' / ') || 'UNKNOWN';
+  } catch (err) {
+    ctx.log.warn({ order_id: id, error: err instanceof Error ? err.message : String(err) }, 'order status unavailable for an escalation');
     return 'UNKNOWN (warehouse unavailable)';
   }
 }

@@ -42,7 +42,9 @@ export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
     delta: trendText(trends.get(c.signature_text)!),
     recommendation: recommendation(ctx, c),
   }));
+  const learning = (await ctx.learning()).filter((l) => l.multiplier !== 1 || l.flags.length > 0);
   const facts: PatternsFacts = {
+    learning,
     as_of: triage.as_of,
     report_time: formatReportTime(ctx.asOf, ctx.config.settings.reports.time_zone),
     date: today,

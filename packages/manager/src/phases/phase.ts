@@ -1,4 +1,4 @@
-import type { EcmConfig, Escalation, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 
 export const PHASES = ['backlog', 'triage', 'patterns'] as const;
 export type PhaseName = (typeof PHASES)[number];
@@ -13,6 +13,8 @@ export interface PhaseContext {
   /** The scheduled slot this run belongs to, e.g. "2026-02-17T07:00+05:30". */
   readonly slot: string;
   triage(): Promise<TriageResult>;
+  /** §13 learning loop: per-reason multipliers and flags from recent resolution feedback. */
+  learning(): Promise<readonly ReasonLearning[]>;
 }
 
 /** What a phase will write. Plain JSON, stored with the run so a crashed run can finish the same plan. */

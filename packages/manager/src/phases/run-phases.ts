@@ -1,4 +1,4 @@
-import type { EcmConfig, RunLock, SlackMessage, SlackSink, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { EcmConfig, ReasonLearning, RunLock, SlackMessage, SlackSink, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { renderErrorMessage } from '../render/error-message.js';
@@ -102,7 +102,12 @@ interface Deps {
   warehouse: () => Promise<Warehouse>;
 }
 
-async function runOnePhase(deps: Deps, options: RunOptions, phase: PhaseName, triage: () => Promise<TriageResult>): Promise<PhaseOutcome> {
+async function runOnePhase(
+  deps: Deps,
+  options: RunOptions,
+  phase: PhaseName,
+  shared: Pick<PhaseContext, 'triage' | 'learning'>,
+): Promise<PhaseOutcome> {
   const started = Date.now();
   const slot = slotFor(deps.config.settings.schedule, phase, options.asOf);
   let runKey = `${phase}:${slot}`;
@@ -119,7 +124,7 @@ async function runOnePhase(deps: Deps, options: RunOptions, phase: PhaseName, tr
       notice(`${phase}: resuming the unfinished run ${runKey}`);
     } else {
       const warehouse = await deps.warehouse();
-      plan = await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, triage });
+      plan = await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared });
     }
     const { checkSlackLimits, describeViolation } = await import('@ecm/core');
     for (const m of plan.messages) {
@@ -168,7 +173,7 @@ async function takeLock(command: string): Promise<RunLock> {
  */
 export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseOutcome[]; exitCode: ExitCode }> {
   const config = await loadValidConfig();
-  const { openSlackSink, openTicketStore, runTriage } = await import('@ecm/core');
+  const { learnFromResolutions, multipliersOf, openSlackSink, openTicketStore, runTriage } = await import('@ecm/core');
   const sink = openSlackSink(process.env, { out: options.out });
   const lock = await takeLock(options.command);
   let state: StateDb | null = null;
@@ -181,8 +186,14 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
       notice(`No agents in the ticket store: added the ${await seedDemoAgents(config, state)} fictional demo agents (manage real ones with ecm-manager agents).`);
     }
     const deps: Deps = { config, state, tickets, sink, warehouse: () => (warehouse ??= openConfiguredWarehouse(config)) };
+    let learned: Promise<readonly ReasonLearning[]> | null = null;
+    const learning = () =>
+      (learned ??= tickets
+        .listResolutions(new Date(options.asOf.getTime() - config.settings.learning.window_days * 86_400_000))
+        .then((rs) => learnFromResolutions(config.settings.learning, rs.filter((r) => new Date(r.resolved_at) <= options.asOf))));
     let triageResult: Promise<TriageResult> | null = null;
-    const triage = async () => (triageResult ??= deps.warehouse().then((w) => runTriage(w, config, { asOf: options.asOf })));
+    const triage = async () =>
+      (triageResult ??= Promise.all([deps.warehouse(), learning()]).then(([w, l]) => runTriage(w, config, { asOf: options.asOf, multipliers: multipliersOf(l) })));
 
     const outcomes: PhaseOutcome[] = [];
     for (const phase of options.phases) {
@@ -192,7 +203,7 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         continue;
       }
       try {
-        outcomes.push(await runOnePhase(deps, options, phase, triage));
+        outcomes.push(await runOnePhase(deps, options, phase, { triage, learning }));
       } catch (err) {
         const message = errorText(err);
         const slot = slotFor(config.settings.schedule, phase, options.asOf);

@@ -1,4 +1,4 @@
-import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, header, md, section, type SlackMessage } from '@ecm/core';
+import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type ReasonLearning, type SlackMessage } from '@ecm/core';
 
 export interface PatternsFacts {
   readonly as_of: string;
@@ -9,6 +9,8 @@ export interface PatternsFacts {
   readonly pattern_count: number;
   readonly novel_count: number;
   readonly gone: readonly string[];
+  /** Reasons whose weight the learning loop changed or flagged (§13). */
+  readonly learning: readonly ReasonLearning[];
   readonly clusters: readonly {
     pattern_id: string;
     signature: string;
@@ -70,6 +72,22 @@ export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
     thread.push({
       text: `Novel pattern ${c.pattern_id}`,
       blocks: [section(md`*Novel pattern ${c.pattern_id}* — ${formatCount(c.order_count)} orders, ${formatAed(c.total_amount_aed)}\nSignature: \`${c.signature}\`\nExamples: ${c.sample_order_ids.join(', ')}\n${c.recommendation}`)],
+    });
+  }
+  if (f.learning.length) {
+    const flagNames = { low_confidence: 'low confidence', rule_may_be_wrong: 'triage rule may be wrong' } as const;
+    thread.push({
+      text: 'Learning loop',
+      blocks: [
+        section(
+          `*Learning loop (resolution feedback)*\n` +
+            codeTable(
+              ['reason', 'resolved', 'self-healed', 'avg min', 'weight', 'flags'],
+              f.learning.map((l) => [l.stuck_reason, l.resolutions, formatPercent(l.self_healed_rate), formatCount(l.avg_minutes), `×${l.multiplier}`, l.flags.map((x) => flagNames[x]).join(', ') || '-']),
+              { align: ['left', 'right', 'right', 'right', 'right', 'left'] },
+            ),
+        ),
+      ],
     });
   }
   return fitToLimits({ title, text: md`${formatCount(f.orders_in_patterns)} orders in ${formatCount(f.pattern_count)} patterns, ${formatCount(novel.length)} novel`, blocks, thread });
