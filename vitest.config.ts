@@ -6,7 +6,7 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the CLIs run from the compiled dist/.
-    alias: { '@ecm/core': src('core') },
+    alias: { '@ecm/core': src('core'), '@ecm/agent': src('agent'), '@ecm/gateway': src('gateway') },
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],

@@ -16,11 +16,11 @@ const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximum
  * id only. Every value from data goes through `md`, so a reason typed by an agent cannot ping or link.
  */
 export async function renderEscalationMessage(f: EscalationFacts): Promise<SlackMessage> {
-  const { md, section, context, trustedMrkdwn } = await import('@ecm/core');
+  const { md, section, context } = await import('@ecm/core');
   const e = f.escalation;
   const level = f.target.step ? `${f.target.step.level} (${f.target.step.hours} h: ${f.target.step.meaning})` : 'below the 16 h ladder';
   const title = md`:arrow_up: *ECM Escalation* — ${e.order_id} (${f.team})`;
-  const contact = f.target.contact ? md`${f.target.contact.role} ${f.target.contact.contact} ${trustedMrkdwn(f.target.contact.slack.startsWith('@') ? f.target.contact.slack : '')}`.trim() : 'no team contact in the matrix';
+  const contact = f.target.contact ? md`${f.target.contact.role} ${f.target.contact.contact} ${f.target.contact.slack}` : 'no team contact in the matrix';
   const specialist = f.target.specialist ? md`${f.target.specialist.role} (${f.target.specialist.contact})` : null;
   const body = [
     md`*${e.order_id}* · ${f.stuckReason} · ${e.priority} · ${e.currency} ${money.format(e.amount)} · ${e.stuck_hours} h old · GOMS ${e.order_status}`,

@@ -1,14 +1,10 @@
+import type { InProcessGateway } from '@ecm/gateway';
 import { z } from 'zod';
 import type { FieldSession } from '../session/field-session.js';
 
 /** The slice of an MCP client this package calls (the gateway's in-process client fits). */
 export interface ToolClient {
   callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
-}
-
-export interface FieldGateway {
-  readonly client: ToolClient;
-  close(): Promise<void>;
 }
 
 /** A tool answered with an error (e.g. an unknown order id): its text says why. */
@@ -32,7 +28,7 @@ const callResult = z.looseObject({
  * The gateway's tools in this process, acting for the session's agent. Agents reach order data
  * through the gateway, as a chat session would; only a human's `--reveal-pii` unmasks one order.
  */
-export async function openFieldGateway(s: FieldSession, options: { allowPii: boolean }): Promise<FieldGateway> {
+export async function openFieldGateway(s: FieldSession, options: { allowPii: boolean }): Promise<InProcessGateway> {
   const { connectInProcess } = await import('@ecm/gateway');
   return connectInProcess(
     {

@@ -26,7 +26,7 @@ export function renderQueue(entries: readonly QueueEntry[], style: Style): strin
     [
       { header: 'PRI', value: (e) => e.priority, paint: (t, e) => (e.priority === 'P1' ? style.bold(t) : t) },
       { header: 'ORDER', value: (e) => e.order_id },
-      { header: 'REASON', value: (e) => e.stuck_reason, max: 32 },
+      { header: 'REASON', value: (e) => e.stuck_reason, max: 40 },
       { header: 'AMOUNT', value: (e) => formatMoney(e.amount, e.currency), align: 'right' },
       { header: 'AGE', value: (e) => formatAge(e.order_hours), align: 'right' },
       { header: 'SLA LEFT', value: (e) => formatMinutes(e.sla.remaining_minutes), align: 'right', paint: (t, e) => paintBand(style, e.sla.band, t) },

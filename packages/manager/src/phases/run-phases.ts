@@ -2,6 +2,7 @@ import type { EcmConfig, ReasonLearning, RunLock, SlackMessage, SlackSink, State
 import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { renderErrorMessage } from '../render/error-message.js';
+import { openAnalyst, type Analyst, type RoutedCluster } from './analyst.js';
 import { planBacklog } from './backlog-phase.js';
 import type { PhaseContext, PhaseName, PhasePlan, PhaseWrites } from './phase.js';
 import { planPatterns } from './patterns-phase.js';
@@ -95,6 +96,7 @@ async function postPlan(state: StateDb, sink: SlackSink, runKey: string, message
 }
 
 interface Deps {
+  analyst: Analyst;
   config: EcmConfig;
   state: StateDb;
   tickets: TicketStore;
@@ -124,7 +126,7 @@ async function runOnePhase(
       notice(`${phase}: resuming the unfinished run ${runKey}`);
     } else {
       const warehouse = await deps.warehouse();
-      plan = await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared });
+      plan = await withAnalysis(deps.analyst, phase, await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared }));
     }
     const { checkSlackLimits, describeViolation } = await import('@ecm/core');
     for (const m of plan.messages) {
@@ -149,6 +151,18 @@ async function runOnePhase(
   }
   await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'succeeded', error: null });
   return { phase, status: 'succeeded', run_key: runKey, messages: plan.messages, facts: plan.facts, ms: Date.now() - started };
+}
+
+/** Adds the analyst's replies to the report's thread: insights, and for patterns the specialist's diagnoses. */
+async function withAnalysis(analyst: Analyst, phase: PhaseName, plan: PhasePlan): Promise<PhasePlan> {
+  const [main, ...rest] = plan.messages;
+  if (!main) return plan;
+  const replies = [await analyst.insights(phase, plan.facts)];
+  if (phase === 'patterns') {
+    const clusters = (plan.facts.clusters ?? []) as (RoutedCluster & { route_to_specialist: boolean })[];
+    replies.push(...(await analyst.diagnose(clusters.filter((c) => c.route_to_specialist))));
+  }
+  return { ...plan, messages: [{ ...main, thread: [...main.thread, ...replies] }, ...rest] };
 }
 
 async function takeLock(command: string): Promise<RunLock> {
@@ -178,6 +192,7 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
   const lock = await takeLock(options.command);
   let state: StateDb | null = null;
   let warehouse: Promise<Warehouse> | null = null;
+  let analyst: Analyst | null = null;
   try {
     state = await openConfiguredState();
     const tickets = await openTicketStore(state);
@@ -185,7 +200,9 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
       const { seedDemoAgents } = await import('../commands/demo.js');
       notice(`No agents in the ticket store: added the ${await seedDemoAgents(config, state)} fictional demo agents (manage real ones with ecm-manager agents).`);
     }
-    const deps: Deps = { config, state, tickets, sink, warehouse: () => (warehouse ??= openConfiguredWarehouse(config)) };
+    const openWarehouseOnce = () => (warehouse ??= openConfiguredWarehouse(config));
+    analyst = await openAnalyst({ config, state, tickets, warehouse: openWarehouseOnce, asOf: options.asOf, dryRun: options.dryRun, command: options.command });
+    const deps: Deps = { analyst, config, state, tickets, sink, warehouse: openWarehouseOnce };
     let learned: Promise<readonly ReasonLearning[]> | null = null;
     const learning = () =>
       (learned ??= tickets
@@ -204,6 +221,7 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
       }
       try {
         outcomes.push(await runOnePhase(deps, options, phase, { triage, learning }));
+        await analyst.pushMetrics(phase);
       } catch (err) {
         const message = errorText(err);
         const slot = slotFor(config.settings.schedule, phase, options.asOf);
@@ -215,6 +233,7 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
     const exitCode: ExitCode = outcomes.some((o) => o.status === 'failed') ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
     return { outcomes, exitCode };
   } finally {
+    await analyst?.close();
     if (warehouse) await (await (warehouse as Promise<Warehouse>).catch(() => null))?.close();
     await state?.close();
     await lock.release();

@@ -49,6 +49,7 @@ const TIMESTAMP = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\
 /** A timestamp, as an ISO string in UTC. */
 export function timestamp(raw: string, header: string): string {
   const text = raw.trim();
+  if (text === '') throw new CellError(`${header} is blank`);
   const m = TIMESTAMP.exec(text);
   if (!m) throw new CellError(`${header} ${shown(text)} is not a date and time such as 2026-02-17T07:00:00Z`);
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;

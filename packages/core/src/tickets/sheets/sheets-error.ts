@@ -26,23 +26,20 @@ export class SheetLayoutError extends Error {
   }
 }
 
-const headerBag = z.union([
-  z.custom<Headers>((v) => v instanceof Headers),
-  z.record(z.string(), z.union([z.string(), z.array(z.string()), z.number()]).optional()),
-]);
+interface HeaderLookup {
+  get(name: string): string | null;
+}
 
-// What gaxios (the HTTP layer of @googleapis/sheets) throws: an error with the response attached when there was one.
+const isLookup = (v: unknown): v is HeaderLookup => typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function';
+
+// Response headers: a fetch Headers (possibly from another copy of fetch, so no instanceof) or a plain record.
+const headerBag = z.union([z.custom<HeaderLookup>(isLookup), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.number()]).optional())]);
+
+/** What gaxios (the HTTP layer of @googleapis/sheets) throws: an error with the response attached when there was one. */
 const gaxiosFailure = z.object({
   message: z.string(),
-  code: z.union([z.string(), z.number()]).optional(),
   status: z.number().optional(),
-  response: z
-    .object({
-      status: z.number(),
-      headers: headerBag.optional(),
-      data: z.unknown().optional(),
-    })
-    .optional(),
+  response: z.object({ status: z.number(), headers: headerBag.optional(), data: z.unknown().optional() }).optional(),
 });
 
 /** How gaxios marks its errors across copies of the package. */
@@ -51,8 +48,7 @@ const GAXIOS_ERROR = Symbol.for('gaxios-gaxios-error');
 const googleError = z.object({ error: z.object({ message: z.string().optional(), status: z.string().optional() }) });
 
 function retryAfterMs(headers: z.infer<typeof headerBag> | undefined): number | null {
-  if (!headers) return null;
-  const raw = headers instanceof Headers ? headers.get('retry-after') : headers['retry-after'];
+  const raw = headers === undefined ? undefined : isLookup(headers) ? headers.get('retry-after') : headers['retry-after'];
   const text = Array.isArray(raw) ? raw[0] : raw;
   if (text === undefined || text === null) return null;
   const seconds = Number(text);

@@ -97,11 +97,17 @@ export class SheetsSession {
     if (missing.length > 0) throw new SheetLayoutError(`the "${table.title}" tab lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.header}"`).join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} to the header row (any position)`);
   }
 
-  /** Appends rows after the tab's table with INSERT_ROWS, each laid out in the tab's own column order. */
+  /**
+   * Appends rows with values.append and INSERT_ROWS, each laid out in the tab's own column order.
+   * The range names the last non-blank row read, so the API's table search starts there: the new
+   * rows go after it and after anything appended since (never between existing rows, so no other
+   * writer's row moves), and INSERT_ROWS means nothing is ever written over.
+   */
   async appendRows(table: TabTable, records: readonly Readonly<Record<string, CellValue>>[]): Promise<void> {
     if (records.length === 0) return;
     this.requireWritable(table);
-    await this.api.append(rowRange(table.title, table.headerRow, width(table)), records.map((r) => rowCells(table, r)));
+    const anchor = table.rows.at(-1)?.row ?? table.headerRow;
+    await this.api.append(rowRange(table.title, anchor, width(table)), records.map((r) => rowCells(table, r)));
   }
 
   /** Re-reads the rows to change (one request), checks each still holds its key, then writes every cell in one batchUpdate. */

@@ -49,9 +49,10 @@ export function rawKey(table: TabTable, row: SheetRow): string | null {
 export const ticketCodec: RecordCodec<Ticket> = {
   tab: 'assignments',
   parse(read, table) {
+    const order_id = read('order_id', requiredText);
     const assigned_at = read('assigned_at', timestamp);
     return {
-      order_id: read('order_id', requiredText),
+      order_id,
       agent_email: read('agent_email', email),
       assigned_at,
       status: read('status', (raw, h) => code(raw, TICKET_STATUSES, h)),

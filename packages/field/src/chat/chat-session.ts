@@ -1,0 +1,156 @@
+import { spawn } from 'node:child_process';
+import path from 'node:path';
+import { createInterface, type Interface } from 'node:readline';
+import { notice, parseAsOf } from '../context.js';
+import { EXIT } from '../exit-codes.js';
+import { openFieldGateway } from '../gateway/field-gateway.js';
+import type { ClaimedIdentity } from '../identity/agent-identity.js';
+import { styleFor } from '../render/style.js';
+import { withSession } from '../session/field-session.js';
+import { chatCommand, splitWords } from './command-line.js';
+import { chooseSkill } from './choose-skill.js';
+
+const HELP = [
+  'Commands (as on the command line, with or without a leading /):',
+  '  my-tickets                         your open tickets, most urgent first',
+  '  order ID [--reveal-pii]            one order across every system, what is wrong and what to do',
+  '  resolve ID --notes "…"             close your ticket (asks the three feedback questions)',
+  '  escalate ID --reason "…"           escalate your ticket and notify the team',
+  '  proposals | approve ID | reject ID --reason "…"   the fix proposals waiting for a person',
+  '  help | exit',
+].join('\n');
+
+interface Turn {
+  readonly question: string;
+  readonly answer: string;
+}
+
+const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
+
+/** Runs one ecm-field command as a child process with the session's agent, as typed. */
+function runChild(words: readonly string[], identity: ClaimedIdentity, asOf: string | undefined, stdinIsTerminal: boolean): Promise<number> {
+  const cli = process.argv[1] ?? path.resolve('bin/ecm-field.js');
+  const args = [cli, ...words, '--agent', identity.email, ...(asOf && !words.includes('--as-of') ? ['--as-of', asOf] : [])];
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: [stdinIsTerminal ? 'inherit' : 'ignore', 'inherit', 'inherit'] });
+    child.on('exit', (code) => resolve(code ?? EXIT.failed));
+    child.on('error', () => resolve(EXIT.failed));
+  });
+}
+
+interface Assistant {
+  answer(question: string, history: readonly Turn[]): Promise<string>;
+}
+
+/** The agent runtime with the field skills and the gateway's tools; a session per question, so the stores are never held while the agent types. */
+function fieldAssistant(identity: ClaimedIdentity, asOf: string | undefined): Assistant {
+  return {
+    async answer(question, history) {
+      return withSession({ command: 'chat', identity, now: parseAsOf(asOf), warehouse: 'lazy' }, async (s) => {
+        const agentRuntime = await import('@ecm/agent');
+        const sharedDir = s.config.sharedDir;
+        const skills = agentRuntime.loadSkills(path.join(sharedDir, agentRuntime.SKILLS_DIR)).filter((k) => k.role === 'field');
+        const gateway = await openFieldGateway(s, { allowPii: false });
+        try {
+          const runtime = agentRuntime.createAgentRuntime({
+            domain: 'ecm',
+            llm: agentRuntime.loadLlmConfig(sharedDir),
+            skills,
+            guardrails: agentRuntime.loadGuardrails(sharedDir),
+            db: s.state,
+            mcp: gateway.client,
+          });
+          const choice = chooseSkill(question, new Set(skills.map((k) => k.name)));
+          const input = [
+            `Agent: ${s.agent.name} <${s.agent.email}>, team ${s.agent.team}, role ${s.agent.role}.`,
+            `Now: ${s.now.toISOString()}.`,
+            ...history.slice(-3).flatMap((t) => [`Earlier question: ${clip(t.question, 300)}`, `Earlier answer: ${clip(t.answer, 600)}`]),
+            `Question: ${question}`,
+          ].join('\n');
+          const run = await runtime.runSkill({ skill: choice.skill, input, ...(choice.orderId ? { subject: choice.orderId } : {}) });
+          if (run.text === null) return `No answer (${run.skill}: ${run.outcome}${run.detail ? ` — ${run.detail}` : ''}). The commands still work; type help.`;
+          return `${run.text}\n\n(${run.skill}, ${run.turns} turn${run.turns === 1 ? '' : 's'}, $${run.costUsd.toFixed(4)})`;
+        } finally {
+          await gateway.close();
+        }
+      });
+    },
+  };
+}
+
+function readLine(rl: Interface): Promise<string | null> {
+  return new Promise((resolve) => {
+    const onLine = (line: string) => {
+      rl.off('close', onClose);
+      resolve(line);
+    };
+    const onClose = () => {
+      rl.off('line', onLine);
+      resolve(null);
+    };
+    rl.once('line', onLine);
+    rl.once('close', onClose);
+    rl.prompt();
+  });
+}
+
+/** The interactive loop: commands run as typed; questions in words go to the assistant when an LLM is configured. */
+export async function runChat(identity: ClaimedIdentity, agentName: string, asOf: string | undefined, llmProblem: string | null): Promise<number> {
+  const terminal = Boolean(process.stdin.isTTY);
+  const style = styleFor(process.stderr);
+  notice(`ecm-field chat — ${agentName} <${identity.email}>. Type help for the commands, exit to leave.`);
+  if (llmProblem) {
+    notice(
+      style.yellow(`Questions in words need an LLM (${llmProblem}): set ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (ANTHROPIC_BASE_URL for a gateway). Until then, the commands below work here.`),
+    );
+    notice(HELP);
+  }
+  const assistant = llmProblem ? null : fieldAssistant(identity, asOf);
+  const history: Turn[] = [];
+  const open = () => {
+    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal, prompt: terminal ? style.cyan('ecm> ') : '' });
+    return rl;
+  };
+  let rl = open();
+  try {
+    for (;;) {
+      const line = await readLine(rl);
+      if (line === null) break;
+      const text = line.trim();
+      if (!text) continue;
+      if (/^\/?(exit|quit)$/i.test(text)) break;
+      if (/^\/?(help|\?)$/i.test(text)) {
+        process.stdout.write(`${HELP}\n`);
+        continue;
+      }
+      let words: string[] | null;
+      try {
+        words = chatCommand(text);
+      } catch (err) {
+        notice(`${(err as Error).message}`);
+        continue;
+      }
+      if (words) {
+        // The child owns the terminal while it runs (its prompts read the keyboard).
+        if (terminal) rl.close();
+        await runChild(words, identity, asOf, terminal);
+        if (terminal) rl = open();
+        continue;
+      }
+      if (!assistant) {
+        notice(`No LLM configured, so only commands work here (${splitWords(text)[0] ?? text} is not one). Type help.`);
+        continue;
+      }
+      try {
+        const answer = await assistant.answer(text, history);
+        history.push({ question: text, answer });
+        process.stdout.write(`${answer}\n`);
+      } catch (err) {
+        notice(style.red(`The assistant failed: ${(err as Error).message}`));
+      }
+    }
+  } finally {
+    rl.close();
+  }
+  return EXIT.ok;
+}

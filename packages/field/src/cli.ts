@@ -1,0 +1,116 @@
+import { Command, CommanderError, Option } from 'commander';
+import { CliError, EXIT } from './exit-codes.js';
+
+const program = new Command('ecm-field')
+  .description(
+    "An ops agent's terminal for stuck remittance orders: your queue with SLA clocks, one order across every system,\n" +
+      'resolve and escalate your tickets, decide fix proposals. With nothing configured it uses the embedded demo.',
+  )
+  .showHelpAfterError('(run with --help for usage)')
+  .addHelpText(
+    'after',
+    `
+Who you are: --agent EMAIL, else ECM_AGENT_EMAIL, else asked once on a terminal and remembered in ECM_HOME
+(ecm-field whoami --forget clears it). You must be an active agent in the Agents tab.
+
+Examples:
+  ecm-field my-tickets                            your open tickets, most urgent first, with live order status
+  ecm-field order ORD-00012345                    timeline across systems, what is wrong, what to do, score
+  ecm-field resolve ORD-00012345 --notes "refund ref R-1 initiated"
+  ecm-field escalate ORD-00012345 --reason "Lulu has not credited after 48 h"
+  ecm-field my-tickets --json | jq '.tickets[0]'  machine output on stdout, notices on stderr
+
+Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configuration or usage
+            (a missing --notes/--reason, a bad flag value), 6 not allowed (not the assignee, an unknown or
+            inactive agent, a supervisor-only approval).
+Colour only on a terminal, never with NO_COLOR set.
+Environment: ECM_AGENT_EMAIL, ECM_HOME, ECM_WAREHOUSE_URL, ECM_STATE_URL, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID,
+             ANTHROPIC_API_KEY (chat).`,
+  );
+
+/** Runs a lazily imported command and turns its result into the process exit code. */
+function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
+  return async (...args: A) => {
+    const run = await load();
+    process.exitCode = await run(...args);
+  };
+}
+
+/** The options every agent command takes. */
+function agentCommand(name: string, description: string): Command {
+  return program
+    .command(name)
+    .description(description)
+    .option('--agent <email>', 'act as this agent (default: ECM_AGENT_EMAIL, else the remembered one)')
+    .addOption(new Option('--as-of <iso>', 'the current time for SLA clocks (ISO 8601); default now — for demos seeded at a fixed time'))
+    .option('--json', 'one JSON object on stdout');
+}
+
+agentCommand('my-tickets', 'your open tickets: live order status, SLA band (BREACHED/CRITICAL/WARNING/OK), next action, today\'s stats').action(
+  action(async () => (await import('./commands/my-tickets.js')).myTicketsCommand),
+);
+
+agentCommand('order', 'one order: timeline across GOMS, payment, Falcon, payout, Lulu, RFI, TRM, RDA; what is wrong; runbook steps; score; escalation')
+  .argument('<order-id>', 'the GOMS order id')
+  .option('--reveal-pii', "show the customer's name, e-mail and phone for this order (never copy them into notes or Slack)")
+  .action(action(async () => (await import('./commands/order.js')).orderCommand));
+
+agentCommand('resolve', 'close your ticket: writes the Resolutions row (time, SLA target, MET/MISSED) and shows what is left')
+  .argument('<order-id>', 'the order of your ticket')
+  .option('--notes <text>', 'what was done (required; asked on a terminal when left out)')
+  .option('--diagnosis-match <answer>', 'CORRECT | PARTIAL | WRONG (asked on a terminal; default CORRECT)')
+  .option('--action-followed <answer>', 'YES | MODIFIED | IGNORED (asked on a terminal; default YES)')
+  .option('--resolution-type <answer>', 'AGENT_RESOLVED | ESCALATED_RESOLVED | FALSE_POSITIVE | SELF_HEALED (default AGENT_RESOLVED, ESCALATED_RESOLVED for an escalated ticket)')
+  .action(action(async () => (await import('./commands/resolve.js')).resolveCommand));
+
+agentCommand('escalate', 'escalate your ticket: Escalations row, ticket ESCALATED, the contact for its team and age, Slack notification')
+  .argument('<order-id>', 'the order of your ticket')
+  .option('--reason <text>', 'what is blocked and who must act (required; asked on a terminal when left out)')
+  .action(action(async () => (await import('./commands/escalate.js')).escalateCommand));
+
+agentCommand('proposals', "fix proposals from the agent runtime waiting for a person's decision")
+  .option('--all', 'also the decided ones')
+  .action(action(async () => (await import('./commands/proposals.js')).proposalsCommand));
+
+agentCommand('approve', 'approve a fix proposal (high-value ones need a supervisor); nothing runs by itself')
+  .argument('<id>', 'the proposal id (or its first characters, as listed)')
+  .option('--reason <text>', 'a note for the record')
+  .action(action(async () => {
+    const { decideCommand } = await import('./commands/proposals.js');
+    return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('approved', id, options);
+  }));
+
+agentCommand('reject', 'reject a fix proposal')
+  .argument('<id>', 'the proposal id (or its first characters, as listed)')
+  .option('--reason <text>', 'why the fix is wrong (required)')
+  .action(action(async () => {
+    const { decideCommand } = await import('./commands/proposals.js');
+    return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
+  }));
+
+agentCommand('chat', 'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too').action(
+  action(async () => (await import('./commands/chat.js')).chatCommandAction),
+);
+
+agentCommand('whoami', 'the agent this terminal acts as, and where that comes from')
+  .option('--forget', 'forget the remembered agent (the next command asks again)')
+  .action(action(async () => (await import('./commands/whoami.js')).whoamiCommand));
+
+program.exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+} catch (err) {
+  if (err instanceof CommanderError) {
+    // --help ends here with code 0; usage errors with commander's message already printed.
+    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
+  } else if (err instanceof CliError) {
+    process.stderr.write(`ecm-field: ${err.message}\n`);
+    process.exitCode = err.exitCode;
+  } else {
+    const { name, message } = err as Error;
+    process.stderr.write(`ecm-field: ${name === 'Error' ? '' : `${name}: `}${message}\n`);
+    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(err as Error).stack}\n`);
+    process.exitCode = EXIT.failed;
+  }
+}

@@ -1,0 +1,122 @@
+import type { Escalation } from '@ecm/core';
+import { interactive, notice, parseAsOf } from '../context.js';
+import { escalationTarget, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
+import { renderEscalationMessage } from '../escalation/escalation-message.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { claimIdentity } from '../identity/agent-identity.js';
+import { askLine } from '../prompt/ask-line.js';
+import { styleFor } from '../render/style.js';
+import { shortTime, zoneLabel } from '../render/when.js';
+import { withSession, type FieldSession } from '../session/field-session.js';
+import { ownOpenTicket } from '../tickets/order-whereabouts.js';
+import { asCliError } from '../tickets/ticket-rules.js';
+import { checkOrderId } from './order.js';
+import { printJson, type AgentOptions } from './options.js';
+
+const HOUR_MS = 3_600_000;
+
+function checkedReason(reason: string): string {
+  const trimmed = reason.trim();
+  if (!trimmed) throw new CliError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', EXIT.config);
+  return trimmed;
+}
+
+/** GOMS status now, for the Escalations row; a warehouse that cannot answer does not stop an escalation. */
+async function liveStatus(s: FieldSession, orderId: string): Promise<string> {
+  const { fetchOrderStatuses } = await import('@ecm/core');
+  try {
+    const status = (await fetchOrderStatuses(await s.warehouse(), s.config, [orderId])).get(orderId);
+    return status ? [status.status, status.sub_state].filter(Boolean).join(' / ') || 'UNKNOWN' : 'NOT_IN_WAREHOUSE';
+  } catch (err) {
+    notice(`GOMS status unavailable (${(err as Error).message}); recorded as UNKNOWN.`);
+    return 'UNKNOWN';
+  }
+}
+
+interface Escalated {
+  readonly escalation: Escalation;
+  readonly team: string;
+  readonly stuckReason: string;
+  readonly target: EscalationTarget;
+  readonly slack: { readonly posted: boolean; readonly where: string; readonly error: string | null };
+}
+
+async function escalate(s: FieldSession, orderId: string, reason: string): Promise<Escalated> {
+  const ticket = await ownOpenTicket(s, orderId, 'escalate');
+  if (ticket.status === 'ESCALATED') {
+    // One escalation per ticket: a second would notify the team again for the same problem.
+    const last = (await s.tickets.listEscalations(new Date(ticket.assigned_at))).filter((e) => e.order_id === orderId).at(-1);
+    const tz = s.config.settings.reports.time_zone;
+    const when = last ? ` on ${shortTime(last.escalated_at, tz)} ${zoneLabel(tz)} ("${last.reason}")` : '';
+    throw new CliError(`order ${orderId} is already escalated${when}; follow up with the contact (ecm-field order ${orderId}) and resolve it when fixed`, EXIT.failed);
+  }
+  // Read the matrix before writing anything: a broken ESCALATION.md should stop the escalation, not half-do it.
+  const matrix = loadEscalationMatrix(s.config.sharedDir);
+  const catalogue = s.config.reasons.get(ticket.diagnosis);
+  const team = catalogue?.team ?? s.agent.team;
+  const hours = Math.round((ticket.hours_stuck + Math.max(0, s.now.getTime() - new Date(ticket.assigned_at).getTime()) / HOUR_MS) * 10) / 10;
+  const escalation: Escalation = {
+    escalated_at: s.now.toISOString(),
+    order_id: ticket.order_id,
+    escalated_by: s.agent.email,
+    reason,
+    order_status: await liveStatus(s, ticket.order_id),
+    stuck_hours: hours,
+    amount: ticket.amount,
+    currency: ticket.currency,
+    priority: ticket.priority,
+    assigned_to: ticket.agent_email,
+    resolved_at: null,
+    resolution_notes: null,
+  };
+  try {
+    await s.tickets.escalateTicket(escalation);
+  } catch (err) {
+    throw await asCliError(err);
+  }
+  const target = escalationTarget(matrix, team, hours, catalogue?.escalation ?? null);
+  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target });
+  return { escalation, team, stuckReason: ticket.diagnosis, target, slack };
+}
+
+/** Posts to Slack (or the outbox without a token); the escalation is already recorded either way. */
+async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0]): Promise<Escalated['slack']> {
+  const { openSlackSink, postReport } = await import('@ecm/core');
+  try {
+    // The outbox prints its copy on stderr, so stdout stays the command's own output.
+    const sink = openSlackSink(process.env, { out: process.stderr });
+    await postReport(sink, await renderEscalationMessage(facts));
+    return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : 'Slack', error: null };
+  } catch (err) {
+    return { posted: false, where: 'nowhere', error: (err as Error).message };
+  }
+}
+
+export async function escalateCommand(orderIdArg: string, options: AgentOptions & { reason?: string }): Promise<number> {
+  const orderId = checkOrderId(orderIdArg);
+  const now = parseAsOf(options.asOf);
+  let reason = options.reason === undefined ? undefined : checkedReason(options.reason);
+  const identity = await claimIdentity(options.agent);
+  if (reason === undefined) {
+    if (!interactive() || options.json) throw new CliError('--reason "…" is required: say what is blocked and who must act', EXIT.config);
+    await withSession({ command: 'escalate', identity, now, warehouse: 'lazy' }, (s) => ownOpenTicket(s, orderId, 'escalate'));
+    reason = checkedReason(await askLine('Why escalate (what is blocked, who must act): '));
+  }
+  const done = await withSession({ command: 'escalate', identity, now, warehouse: 'lazy' }, (s) => escalate(s, orderId, reason as string));
+
+  if (options.json) printJson(done);
+  else {
+    const style = styleFor(process.stdout);
+    const { target: t, escalation: e } = done;
+    const lines = [
+      `Escalated ${style.bold(orderId)} (${done.stuckReason}, ${e.priority}, ${e.stuck_hours} h old, GOMS ${e.order_status}); the ticket is now ESCALATED.`,
+      `Ladder: ${t.step ? `${t.step.level} — ${t.step.meaning} (order past ${t.step.hours} h)` : 'below the first step (16 h); the L1 contact is named'}`,
+      t.contact ? `Contact: ${t.contact.role} — ${t.contact.contact} ${t.contact.slack}` : `Contact: none listed for team ${done.team} in ESCALATION.md`,
+    ];
+    if (t.step) lines.push(`Who is told: ${t.step.who}`);
+    if (t.specialist) lines.push(`For ${done.stuckReason}: ${t.specialist.role} — ${t.specialist.contact} ${t.specialist.slack}`);
+    lines.push(done.slack.posted ? `Team notified: ${done.slack.where}.` : style.red(`Team NOT notified: ${done.slack.error}; tell the contact directly.`));
+    process.stdout.write(`${lines.join('\n')}\n`);
+  }
+  return done.slack.posted ? EXIT.ok : EXIT.failed;
+}

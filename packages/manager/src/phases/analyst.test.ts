@@ -1,0 +1,89 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatCount, openStateDb, openTicketStore, renderBlocksAsText } from '@ecm/core';
+import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
+import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
+import { runPhases } from './run-phases.js';
+
+const AS_OF = new Date('2026-02-17T01:30:00Z');
+
+const threadText = (outcome: { messages: readonly { thread: readonly { blocks: unknown[] }[] }[] }) =>
+  outcome.messages[0]!.thread.flatMap((t) => renderBlocksAsText(t.blocks as never)).join('\n');
+
+describe('analyst insights in the reports', () => {
+  let demo: DemoHome;
+  let api: FakeMessagesApi;
+
+  beforeAll(async () => {
+    demo = await demoHome({ orders: 8_000, seed: 21, asOf: AS_OF });
+    api = await startFakeMessagesApi();
+    Object.assign(process.env, { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url });
+  });
+  afterAll(async () => {
+    delete process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_BASE_URL;
+    await api.close();
+    demo.cleanup();
+  });
+
+  it('without a key the report still goes out and says why in one line', async () => {
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      const run = await runPhases({ command: 'backlog', phases: ['backlog'], asOf: AS_OF, dryRun: true, force: false, out: collector() });
+      expect(threadText(run.outcomes[0]!)).toContain('Analyst insights unavailable: dry run');
+    } finally {
+      process.env.ANTHROPIC_API_KEY = 'sk-test';
+    }
+  });
+
+  it('a bullet with an invented figure never reaches Slack; supported ones do', async () => {
+    api.push((req) => {
+      const content = req.body.messages[0]!.content;
+      const prompt = typeof content === 'string' ? content : (content as { text?: string }[]).map((b) => b.text ?? '').join('\n');
+      const facts = JSON.parse(prompt.split('Facts (JSON):\n')[1]!) as { actionable: number };
+      return reply([
+        text(
+          [
+            `• ${formatCount(facts.actionable)} orders are actionable this morning.`,
+            '• 98,765 orders were refunded by mistake overnight.',
+            `• The backlog has ${formatCount(facts.actionable)} actionable orders, most of them for Ops.`,
+            '• Lulu delays dominate the top actions.',
+          ].join('\n'),
+        ),
+      ]);
+    });
+    const run = await runPhases({ command: 'backlog', phases: ['backlog'], asOf: AS_OF, dryRun: false, force: false, out: collector() });
+    expect(run.outcomes[0]!.status).toBe('succeeded');
+    const thread = threadText(run.outcomes[0]!);
+    const actionable = (run.outcomes[0]!.facts as { actionable: number }).actionable;
+    expect(thread).toContain('Analyst insights');
+    expect(thread).toContain(`${formatCount(actionable)} orders are actionable this morning.`);
+    expect(thread).not.toContain('98,765');
+    // The model saw aggregates only: no customer names or e-mails in the prompt.
+    expect(JSON.stringify(api.requests.at(-1)!.body.messages)).not.toMatch(/@example\.com/);
+  });
+
+  it('text in the data telling the model to assign or post changes nothing', async () => {
+    const state = await openStateDb();
+    const before = await (await openTicketStore(state)).listTickets();
+    await state.close();
+    // The model "obeys" an injected instruction: it tries to write through tools it was not given.
+    api.push(reply([toolUse('tickets_update', { order_id: 'ORD-00000001', status: 'RESOLVED' }), toolUse('slack_post', { text: '<!channel> all clear' })]));
+    api.push((req) => {
+      const results = toolResultsOf(req);
+      expect(results.every((r) => r.is_error)).toBe(true);
+      return reply([text('• Nothing to add.')]);
+    });
+    const run = await runPhases({ command: 'triage', phases: ['triage'], asOf: AS_OF, dryRun: false, force: false, out: collector() });
+    expect(run.outcomes[0]!.status).toBe('succeeded');
+    const offered = (api.requests.at(-2)!.body.tools ?? []).map((t) => t.name);
+    expect(offered).not.toContain('tickets_update');
+    expect(offered.every((name) => !/update|post|assign/.test(name))).toBe(true);
+    const state2 = await openStateDb();
+    const after = await (await openTicketStore(state2)).listTickets();
+    await state2.close();
+    // Only the deterministic triage wrote tickets; none was resolved.
+    const planned = (run.outcomes[0]!.facts as { assignments: { order_id: string }[] }).assignments.length;
+    expect(after.length).toBe(before.length + planned);
+    expect(after.every((t) => t.status === 'OPEN')).toBe(true);
+  });
+});
