@@ -115,6 +115,12 @@ program
     return (options: { json?: boolean }) => healthCommand({ ...options, active: true });
   }));
 program
+  .command('stats')
+  .description('LLM skill executions: platform, domain (manager vs specialist, routing) and per-skill views')
+  .option('--since <duration>', 'how far back: 24h, 7d, 90m', '24h')
+  .option('--json', 'JSON on stdout')
+  .action(action(async () => (await import('./commands/stats.js')).statsCommand));
+program
   .command('schedule')
   .description('when the jobs run (shared/config/ecm.yaml); --crontab or --k8s prints what to install')
   .option('--crontab', 'a crontab with CRON_TZ lines')

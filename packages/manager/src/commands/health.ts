@@ -88,7 +88,7 @@ async function missedRuns(config: EcmConfig, state: StateDb, now: Date): Promise
 
 async function llmSpendLastDay(state: StateDb, now: Date): Promise<number | null> {
   try {
-    const [row] = await state.query(`SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM skill_executions WHERE started_at >= $1`, [
+    const [row] = await state.query(`SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM skill_executions WHERE created_at >= $1`, [
       new Date(now.getTime() - 24 * 3_600_000).toISOString(),
     ]);
     return row ? Number(row.spend) : null;

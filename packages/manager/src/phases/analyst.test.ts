@@ -86,4 +86,15 @@ describe('analyst insights in the reports', () => {
     expect(after.length).toBe(before.length + planned);
     expect(after.every((t) => t.status === 'OPEN')).toBe(true);
   });
+
+  it('every skill execution is logged in the state store (what `stats` reads)', async () => {
+    const state = await openStateDb();
+    try {
+      const rows = await state.query(`SELECT skill, outcome FROM skill_executions ORDER BY created_at`);
+      expect(rows.map((r) => r.skill)).toEqual(['ecm-daily-flow', 'triage-and-assign']);
+      expect(rows[0]!.outcome).toBe('verifier_dropped');
+    } finally {
+      await state.close();
+    }
+  });
 });

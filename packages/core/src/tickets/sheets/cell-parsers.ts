@@ -55,8 +55,13 @@ export function timestamp(raw: string, header: string): string {
   const [, y, mo, d, h = '00', mi = '00', s = '00', frac = '', zone = 'Z'] = m;
   const offset = zone.toUpperCase() === 'Z' ? 'Z' : `${zone.slice(0, 3)}:${zone.slice(-2)}`;
   const ms = frac ? frac.slice(0, 4).padEnd(4, '0') : '';
+  // Date would roll 2026-02-30 over to March 2: check the fields first.
+  const daysInMonth = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
+  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+    throw new CellError(`${header} ${shown(text)} is not a valid date and time`);
+  }
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${ms}${offset}`);
-  if (Number.isNaN(date.getTime())) throw new CellError(`${header} ${shown(text)} is not a valid date`);
+  if (Number.isNaN(date.getTime())) throw new CellError(`${header} ${shown(text)} is not a valid date and time`);
   return date.toISOString();
 }
 

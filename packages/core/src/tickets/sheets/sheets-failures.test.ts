@@ -26,7 +26,7 @@ const appends = (tab: string) => fake.calls.filter((c) => c.method === 'values.a
 describe('a 429 storm', () => {
   it('waits with growing, jittered backoff (POSTs too) and gets every row in exactly once', async () => {
     // Every request fails with 429 until seven have been refused, whatever it is.
-    fake.respond((call, n) => (n < 7 ? { status: 429, headers: n === 0 ? { 'retry-after': '0' } : {} } : undefined));
+    fake.respond((_call, n) => (n < 7 ? { status: 429, ...(n === 0 ? { headers: { 'retry-after': '0' } } : {}) } : undefined));
     const result = await store.createTickets([ticket('ORD-1'), ticket('ORD-2'), ticket('ORD-3')]);
     expect(result).toEqual({ created: ['ORD-1', 'ORD-2', 'ORD-3'], skipped: [] });
     expect(fake.tab('Assignments').slice(1).map((r) => r[0])).toEqual(['ORD-1', 'ORD-2', 'ORD-3']);
