@@ -84,10 +84,7 @@ async function main(argv) {
   const model = flag('--model');
   const outputTokens = flag('--output-tokens');
   const [factsFile] = args;
-  if (!factsFile) {
-    console.error('usage: node bench/llm-context.mjs facts.json [--tools tools.json] [--model id] [--output-tokens n] [--json]');
-    return 2;
-  }
+  if (!factsFile) return measureSeeded();
   const report = await measure(JSON.parse(readFileSync(factsFile, 'utf8')), {
     tools: toolsFile ? JSON.parse(readFileSync(toolsFile, 'utf8')) : undefined,
     model,
@@ -96,6 +93,63 @@ async function main(argv) {
   if (json) console.log(JSON.stringify(report, null, 2));
   else print(report);
   return 0;
+}
+
+/**
+ * Without a facts file (as `pnpm bench` runs it): the facts of a real dry run of `ecm-manager daily`
+ * on the demo warehouse and on one 10× larger, with the gateway's real tool list. One JSON line each,
+ * plus the growth between them (target: under 10 %, because facts are aggregates, never all orders).
+ */
+async function measureSeeded() {
+  const { managerEnv, runManager, SHARED } = await import('./manager-run.mjs');
+  const { AS_OF, prepareWarehouse } = await import('./seeded-warehouse.mjs');
+  const { promptFacts } = await import(pathToFileURL(path.join(root, 'packages/manager/dist/index.js')).href);
+  const tools = await gatewayTools();
+  const pg = process.env.ECM_BENCH_PG_URL;
+  const targets = pg
+    ? [{ warehouse: 'pglite', orders: 150_000 }, { warehouse: 'postgres', orders: 1_500_000, url: pg }]
+    : [{ warehouse: 'pglite', orders: 15_000 }, { warehouse: 'pglite', orders: 150_000 }];
+  const lines = [];
+  for (const target of targets) {
+    const location = await prepareWarehouse({ ...target, seed: 42, days: 30 }, SHARED);
+    const { env, cleanup } = await managerEnv(location, target.orders);
+    try {
+      const { result } = await runManager(env, ['daily', '--dry-run', '--json', '--as-of', AS_OF.toISOString()]);
+      const facts = Object.fromEntries(result.phases.map((p) => [p.phase, promptFacts(p.facts)]));
+      const report = await measure(facts, { tools });
+      const line = {
+        bench: 'llm_context',
+        warehouse: target.warehouse,
+        orders: target.orders,
+        model: report.model,
+        phases: Object.fromEntries(report.phases.map((p) => [p.phase, { bytes: p.bytes.total, facts_bytes: p.bytes.input, est_input_tokens: p.estimatedInputTokens, est_cost_usd: Number(p.estimatedCostUsd.toFixed(5)) }])),
+        daily_bytes: report.dailyRun.bytes,
+        daily_est_cost_usd: Number(report.dailyRun.estimatedCostUsd.toFixed(5)),
+        target_cost_usd: 0.02,
+      };
+      lines.push(line);
+      console.log(JSON.stringify(line));
+    } finally {
+      cleanup();
+    }
+  }
+  const [small, large] = lines;
+  const growth = (large.daily_bytes - small.daily_bytes) / small.daily_bytes;
+  console.log(JSON.stringify({ bench: 'llm_context_growth', from_orders: small.orders, to_orders: large.orders, bytes_growth: Number(growth.toFixed(4)), target: 0.1, meets_target: growth < 0.1 }));
+  return 0;
+}
+
+/** The tools the in-process gateway lists, as the model sees them. */
+async function gatewayTools() {
+  const core = await import(pathToFileURL(path.join(root, 'packages/core/dist/index.js')).href);
+  const { connectInProcess } = await import(pathToFileURL(path.join(root, 'packages/gateway/dist/index.js')).href);
+  const config = core.loadConfig(path.join(root, 'shared'));
+  const gateway = await connectInProcess({ config, warehouse: async () => { throw new Error('not needed to list tools'); } });
+  try {
+    return (await gateway.client.listTools()).tools;
+  } finally {
+    await gateway.close();
+  }
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

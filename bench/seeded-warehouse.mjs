@@ -9,7 +9,8 @@ const core = await import(path.join(here, '..', 'packages', 'core', 'dist', 'ind
 
 /** The run time every measurement uses, so that cached warehouses stay valid: 07:00 IST. */
 export const AS_OF = new Date('2026-02-17T01:30:00Z');
-export const PG_SCHEMA = 'ecm_bench';
+/** One PostgreSQL schema per data set size, so benchmarks of different sizes keep their caches. */
+export const pgSchemaFor = (orders) => `ecm_bench_${orders}`;
 const round1 = (n) => Math.round(n * 10) / 10;
 const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 
@@ -31,9 +32,9 @@ function pgliteDir(target) {
   return path.join(here, 'out', `pglite-${target.orders}-seed${target.seed}-days${target.days}`);
 }
 
-export function pgSchemaUrl(url) {
+export function pgSchemaUrl(url, schema) {
   const u = new URL(url);
-  u.searchParams.set('options', `-c search_path=${PG_SCHEMA}`);
+  u.searchParams.set('options', `-c search_path=${schema}`);
   return u.toString();
 }
 
@@ -54,6 +55,7 @@ export async function prepareWarehouse(target, sharedDir) {
     progress(`seeded PGlite in ${round1((Date.now() - started) / 1000)} s`);
     return { dataDir: path.join(dir, 'pgdata') };
   }
+  const PG_SCHEMA = pgSchemaFor(target.orders);
   const admin = new core.PgWarehouse(target.url);
   try {
     const [row] = await admin.query(
@@ -61,11 +63,11 @@ export async function prepareWarehouse(target, sharedDir) {
       [PG_SCHEMA],
     );
     const note = row?.note ? JSON.parse(String(row.note)) : null;
-    if (note && sameKey(note, key)) return { url: pgSchemaUrl(target.url) };
+    if (note && sameKey(note, key)) return { url: pgSchemaUrl(target.url, PG_SCHEMA) };
     await admin.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
     await admin.query(`CREATE SCHEMA ${PG_SCHEMA}`);
     const started = Date.now();
-    const warehouse = new core.PgWarehouse(pgSchemaUrl(target.url));
+    const warehouse = new core.PgWarehouse(pgSchemaUrl(target.url, PG_SCHEMA));
     try {
       await core.seedWarehouse(warehouse, { sharedDir, ...key, asOf: AS_OF, onProgress: seedProgress(`${admin.label} schema ${PG_SCHEMA}`) });
     } finally {
@@ -74,7 +76,7 @@ export async function prepareWarehouse(target, sharedDir) {
     // The schema comment marks a complete seed; a seed that died half-way has none and is redone.
     await admin.query(`COMMENT ON SCHEMA ${PG_SCHEMA} IS '${JSON.stringify(key)}'`);
     progress(`seeded PostgreSQL in ${round1((Date.now() - started) / 1000)} s`);
-    return { url: pgSchemaUrl(target.url) };
+    return { url: pgSchemaUrl(target.url, PG_SCHEMA) };
   } finally {
     await admin.close();
   }

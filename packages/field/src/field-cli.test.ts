@@ -6,6 +6,7 @@ import { openStateDb, openTicketStore, type Resolution } from '@ecm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildClis, cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+import { hasTmux, TmuxTerminal } from './__fixtures__/tmux-terminal.js';
 
 const ASHA = 'asha.ops@example.com';
 const BILAL = 'bilal.ops@example.com';
@@ -348,5 +349,78 @@ describe('ecm-field on the demo', () => {
       expect(requests[0]!.user).toContain(ASHA);
       expect(requests[0]!.tools).toContain('tickets_list');
     });
+  });
+});
+
+// tmux drives the prompts in a real terminal; CI installs it (apt-get install tmux).
+describe('ecm-field in a real terminal', () => {
+  const terminals: TmuxTerminal[] = [];
+  beforeAll(() => {
+    if (!hasTmux) throw new Error('the terminal tests need tmux: apt-get install tmux');
+  });
+  const terminal = (args: readonly string[], tag: string, extra: NodeJS.ProcessEnv = {}) => {
+    const t = new TmuxTerminal(home, ['node', FIELD_BIN, ...args], cliEnv(home, { TERM: 'xterm-256color', ...extra }), tag);
+    terminals.push(t);
+    return t;
+  };
+  afterAll(() => terminals.forEach((t) => t.close()));
+
+  it('resolve asks for notes and the three answers with arrow keys, defaults on Enter', async () => {
+    const t = (await myTickets(ASHA)).tickets.find((x) => x.status === 'OPEN' && !x.completed)!;
+    const term = terminal(['resolve', t.order_id, '--agent', ASHA, '--as-of', NOW], 'resolve');
+    await term.waitFor(/Resolution notes \(what was done\):/);
+    term.type('Lulu credited after recon; ref L-42');
+    await term.waitFor(/Was the diagnosis right\?[\s\S]*❯ CORRECT/);
+    term.keys('Down');
+    await term.waitFor(/❯ PARTIAL/);
+    term.keys('Enter');
+    await term.waitFor(/✔ Was the diagnosis right\? PARTIAL/);
+    await term.waitFor(/Did you follow the suggested action\?[\s\S]*❯ YES/);
+    term.keys('Enter'); // the default
+    await term.waitFor(/✔ Did you follow the suggested action\? YES/);
+    await term.waitFor(/How was it resolved\?[\s\S]*❯ AGENT_RESOLVED/);
+    term.keys('Down', 'Down');
+    await term.waitFor(/❯ FALSE_POSITIVE/);
+    term.keys('Enter');
+    const screen = await term.waitFor(/EXIT=\d+/);
+    expect(screen).toMatch(/EXIT=0/);
+    expect(screen).toContain(`Resolved ${t.order_id} in 1h 30m`);
+    expect(screen).toMatch(/PARTIAL \/ YES \/ FALSE_POSITIVE/);
+    expect(screen).toMatch(/open tickets? left; next:/);
+
+    const row = await withStore(async (store) => (await store.listResolutions(new Date(DEMO_AS_OF))).find((r) => r.order_id === t.order_id));
+    expect(row).toMatchObject({ agent_email: ASHA, notes: 'Lulu credited after recon; ref L-42', diagnosis_match: 'PARTIAL', action_followed: 'YES', resolution_type: 'FALSE_POSITIVE', resolution_minutes: 90 });
+  });
+
+  it('Ctrl-C at a question changes nothing', async () => {
+    const t = (await myTickets(ASHA)).tickets.find((x) => x.status === 'OPEN' && !x.completed)!;
+    const term = terminal(['resolve', t.order_id, '--notes', 'done', '--agent', ASHA, '--as-of', NOW], 'cancel');
+    await term.waitFor(/Was the diagnosis right\?/);
+    term.keys('C-c');
+    const screen = await term.waitFor(/EXIT=\d+/);
+    expect(screen).toMatch(/cancelled; nothing was changed/);
+    expect(screen).toMatch(/EXIT=1/);
+    expect(await withStore(async (store) => (await store.getTicket(t.order_id))?.status)).toBe('OPEN');
+  });
+
+  it('asks who you are once, remembers it in ECM_HOME, and forgets it on request', async () => {
+    const term = terminal(['whoami'], 'whoami');
+    await term.waitFor(/Your e-mail as in the Agents tab/);
+    term.type('Bilal.Ops@example.com');
+    const screen = await term.waitFor(/EXIT=\d+/);
+    expect(screen).toMatch(/Bilal Sample <bilal\.ops@example\.com> · Ops/);
+    const again = await field(['whoami', '--json']);
+    expect(JSON.parse(again.stdout)).toMatchObject({ agent: { email: BILAL }, source: 'remembered' });
+    expect((await field(['whoami', '--forget'])).code).toBe(0);
+    expect((await field(['whoami'])).code).toBe(3);
+  });
+
+  it('colours SLA bands on a terminal, and not with NO_COLOR', async () => {
+    const coloured = terminal(['my-tickets', '--agent', ASHA, '--as-of', NOW], 'colour');
+    await coloured.waitFor(/EXIT=0/);
+    expect(coloured.screen({ colour: true })).toMatch(/\x1b\[[0-9;]*m(OK|WARNING|CRITICAL|BREACHED)/);
+    const plain = terminal(['my-tickets', '--agent', ASHA, '--as-of', NOW], 'nocolour', { NO_COLOR: '1' });
+    await plain.waitFor(/EXIT=0/);
+    expect(plain.screen({ colour: true })).not.toMatch(/\x1b\[/);
   });
 });

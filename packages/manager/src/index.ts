@@ -1,1 +1,2 @@
 export { EXIT, CliError } from './exit-codes.js';
+export { promptFacts } from './phases/analyst.js';

@@ -78,20 +78,31 @@ function fieldAssistant(identity: ClaimedIdentity, asOf: string | undefined): As
   };
 }
 
-function readLine(rl: Interface): Promise<string | null> {
-  return new Promise((resolve) => {
-    const onLine = (line: string) => {
-      rl.off('close', onClose);
-      resolve(line);
-    };
-    const onClose = () => {
-      rl.off('line', onLine);
-      resolve(null);
-    };
-    rl.once('line', onLine);
-    rl.once('close', onClose);
-    rl.prompt();
-  });
+/** Lines of one readline interface, buffered: piped input arrives faster than questions are answered. */
+class LineQueue {
+  readonly #lines: string[] = [];
+  readonly #waiting: ((line: string | null) => void)[] = [];
+  #closed = false;
+
+  constructor(readonly rl: Interface) {
+    rl.on('line', (line) => {
+      const waiter = this.#waiting.shift();
+      if (waiter) waiter(line);
+      else this.#lines.push(line);
+    });
+    rl.on('close', () => {
+      this.#closed = true;
+      for (const waiter of this.#waiting.splice(0)) waiter(null);
+    });
+  }
+
+  next(): Promise<string | null> {
+    const line = this.#lines.shift();
+    if (line !== undefined) return Promise.resolve(line);
+    if (this.#closed) return Promise.resolve(null);
+    this.rl.prompt();
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
 }
 
 /** The interactive loop: commands run as typed; questions in words go to the assistant when an LLM is configured. */
@@ -107,14 +118,11 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
   }
   const assistant = llmProblem ? null : fieldAssistant(identity, asOf);
   const history: Turn[] = [];
-  const open = () => {
-    const rl = createInterface({ input: process.stdin, output: process.stderr, terminal, prompt: terminal ? style.cyan('ecm> ') : '' });
-    return rl;
-  };
-  let rl = open();
+  const open = () => new LineQueue(createInterface({ input: process.stdin, output: process.stderr, terminal, prompt: terminal ? style.cyan('ecm> ') : '' }));
+  let lines = open();
   try {
     for (;;) {
-      const line = await readLine(rl);
+      const line = await lines.next();
       if (line === null) break;
       const text = line.trim();
       if (!text) continue;
@@ -132,9 +140,9 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
       }
       if (words) {
         // The child owns the terminal while it runs (its prompts read the keyboard).
-        if (terminal) rl.close();
+        if (terminal) lines.rl.close();
         await runChild(words, identity, asOf, terminal);
-        if (terminal) rl = open();
+        if (terminal) lines = open();
         continue;
       }
       if (!assistant) {
@@ -150,7 +158,7 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
       }
     }
   } finally {
-    rl.close();
+    lines.rl.close();
   }
   return EXIT.ok;
 }

@@ -88,6 +88,13 @@ describe('reading a hand-edited sheet', () => {
     ]);
   });
 
+  it('follows a tab renamed while the store is open (case and spaces do not matter)', async () => {
+    expect(await store.listTickets()).toHaveLength(2);
+    fake.renameTab('Assignments', ' assignments ');
+    expect(await store.listTickets()).toHaveLength(2);
+    expect(fake.calls.filter((c) => c.status === 400)).toHaveLength(1);
+  });
+
   it('reads numbers and booleans that the API returns typed (UNFORMATTED_VALUE)', () => {
     // The real API answers 1234.5 and true, not "1234.5" and "TRUE"; the fake stores text, so check the mapping directly.
     const table = tableOf(TABS.agents, 'Agents', [['Email', 'Name', 'Team', 'Active', 'Max Tickets'], ['asha.ops@example.com', 'Asha', 'Ops', false, 12]]);

@@ -24,7 +24,8 @@ const keyFile = z.object({ type: z.string(), client_email: z.string().optional()
 export async function sheetsCredentials(settings: SheetsSettings): Promise<SheetsCredentials> {
   const { GoogleAuth, OAuth2Client } = await import('google-auth-library');
   if (settings.credentials.kind === 'access_token') {
-    const client = new OAuth2Client();
+    // A user's token (not a service account's) may need a project to bill: x-goog-user-project.
+    const client = new OAuth2Client(settings.quotaProject ? { quotaProjectId: settings.quotaProject } : {});
     client.setCredentials({ access_token: settings.credentials.token });
     return { read: client, write: client, principal: null };
   }

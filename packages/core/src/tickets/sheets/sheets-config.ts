@@ -6,6 +6,8 @@ export interface SheetsSettings {
   /** ECM_SHEETS_API_URL: another API root (private Google endpoint, or a local stand-in in tests). */
   readonly apiUrl: string | null;
   readonly credentials: { readonly kind: 'access_token'; readonly token: string } | { readonly kind: 'key_file'; readonly path: string };
+  /** GOOGLE_CLOUD_QUOTA_PROJECT: the project billed for a user's token (sent as x-goog-user-project). */
+  readonly quotaProject: string | null;
 }
 
 export class SheetsConfigError extends Error {
@@ -24,6 +26,7 @@ const envSchema = z.object({
   GOOGLE_SHEETS_SPREADSHEET_ID: optional,
   GOOGLE_APPLICATION_CREDENTIALS: optional,
   GOOGLE_OAUTH_ACCESS_TOKEN: optional,
+  GOOGLE_CLOUD_QUOTA_PROJECT: optional,
   ECM_SHEETS_API_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'ECM_SHEETS_API_URL must be an http(s) URL' }).optional()),
 });
 
@@ -47,5 +50,5 @@ export function sheetsSettingsFromEnv(env: NodeJS.ProcessEnv): SheetsSettings {
       ? ({ kind: 'key_file', path: e.GOOGLE_APPLICATION_CREDENTIALS } as const)
       : null;
   if (!credentials) throw new SheetsConfigError(`ECM_TICKETS=sheets needs credentials: ${SETUP}`);
-  return { spreadsheetId: spreadsheetIdOf(e.GOOGLE_SHEETS_SPREADSHEET_ID), apiUrl: e.ECM_SHEETS_API_URL ?? null, credentials };
+  return { spreadsheetId: spreadsheetIdOf(e.GOOGLE_SHEETS_SPREADSHEET_ID), apiUrl: e.ECM_SHEETS_API_URL ?? null, credentials, quotaProject: e.GOOGLE_CLOUD_QUOTA_PROJECT ?? null };
 }

@@ -1,7 +1,7 @@
 import { cellRange, rowRange, tabRange } from './a1.js';
 import { withRetry, type RetryPolicy } from './retry.js';
 import type { SheetsApi, SpreadsheetInfo } from './sheets-api.js';
-import { SheetLayoutError } from './sheets-error.js';
+import { SheetLayoutError, SheetsApiError } from './sheets-error.js';
 import { rawKey } from './tab-records.js';
 import { sameTitle, TAB_KEYS, TABS, type TabKey } from './tab-layout.js';
 import { cellText, missingForWrite, rowCells, tableOf, type CellValue, type SheetRow, type TabTable } from './tab-table.js';
@@ -54,8 +54,18 @@ export class SheetsSession {
 
   /** Reads whole tabs in one request. A tab that does not exist is a layout error naming `sheets init`. */
   async readTabs<K extends TabKey>(keys: readonly K[]): Promise<Record<K, TabTable>> {
-    let titles = await this.tabTitles();
-    if (keys.some((k) => !titles.has(k))) titles = await this.tabTitles(true);
+    try {
+      return await this.#readTabs(keys, false);
+    } catch (err) {
+      // 400 "Unable to parse range": a tab was renamed since the titles were cached.
+      if (err instanceof SheetsApiError && err.status === 400) return this.#readTabs(keys, true);
+      throw err;
+    }
+  }
+
+  async #readTabs<K extends TabKey>(keys: readonly K[], refresh: boolean): Promise<Record<K, TabTable>> {
+    let titles = await this.tabTitles(refresh);
+    if (!refresh && keys.some((k) => !titles.has(k))) titles = await this.tabTitles(true);
     const absent = keys.filter((k) => !titles.has(k));
     if (absent.length > 0) {
       throw new SheetLayoutError(`the sheet has no ${absent.map((k) => `"${TABS[k].title}"`).join(', ')} tab; run "ecm-manager sheets init" to create it`);

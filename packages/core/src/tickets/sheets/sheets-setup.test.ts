@@ -141,6 +141,14 @@ describe('credentials and scopes', () => {
     const store = await openTestStore(fake, { env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.short-lived', GOOGLE_APPLICATION_CREDENTIALS: keyFile } });
     await initSheets(store);
     expect(new Set(fake.calls.map((c) => c.headers.authorization))).toEqual(new Set(['Bearer ya29.short-lived']));
+    expect(fake.calls.every((c) => c.headers['x-goog-user-project'] === undefined)).toBe(true);
+  });
+
+  it('a user token can name the project to bill (GOOGLE_CLOUD_QUOTA_PROJECT)', async () => {
+    const store = await openTestStore(fake, { env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.user', GOOGLE_CLOUD_QUOTA_PROJECT: 'example-ops-project' } });
+    await store.listTickets().catch(() => undefined);
+    expect(fake.calls.length).toBeGreaterThan(0);
+    expect(new Set(fake.calls.map((c) => c.headers['x-goog-user-project']))).toEqual(new Set(['example-ops-project']));
   });
 
   it('a 403 names the account to share the sheet with', async () => {
@@ -184,7 +192,7 @@ describe('settings from the environment', () => {
         GOOGLE_APPLICATION_CREDENTIALS: '/etc/ecm/key.json',
         ECM_SHEETS_API_URL: '',
       }),
-    ).toEqual({ spreadsheetId: '1AbC-dEf_123', apiUrl: null, credentials: { kind: 'access_token', token: 'ya29.token' } });
+    ).toEqual({ spreadsheetId: '1AbC-dEf_123', apiUrl: null, credentials: { kind: 'access_token', token: 'ya29.token' }, quotaProject: null });
   });
 
   it('reports an unreadable key file by path', async () => {

@@ -62,6 +62,7 @@ export interface FakeSheets {
   setTab(title: string, rows: string[][]): void;
   /** Inserts rows before 1-based row `at`, as a person inserting rows would. */
   insertRows(title: string, at: number, rows: string[][]): void;
+  renameTab(title: string, to: string): void;
   respond(responder: Responder): void;
   close(): Promise<void>;
 }
@@ -302,6 +303,9 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
       const tab = findTab(name);
       while (tab.rows.length < at - 1) tab.rows.push([]);
       tab.rows.splice(at - 1, 0, ...rows.map((r) => [...r]));
+    },
+    renameTab(name, to) {
+      findTab(name).title = to;
     },
     respond(r) {
       responder = r;
