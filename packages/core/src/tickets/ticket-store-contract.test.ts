@@ -6,7 +6,8 @@ import { defaultSharedDir, loadConfig } from '../config/load-config.js';
 import { seedWarehouse } from '../demo/seed-warehouse.js';
 import { clusterOrders } from '../patterns/cluster-orders.js';
 import { localDate } from '../reports/report-time.js';
-import { openStateDb } from '../state/state-db.js';
+import pg from 'pg';
+import { openStateDb, type StateDb } from '../state/state-db.js';
 import { runTriage, type TriageResult } from '../triage/run-triage.js';
 import { PgliteWarehouse, openPglite } from '../warehouse/pglite-warehouse.js';
 import { parseAgentsCsv } from './agents-csv.js';
@@ -36,8 +37,8 @@ interface Backend {
   close(): Promise<void>;
 }
 
-async function localBackend(): Promise<Backend> {
-  const db = await openStateDb({ inMemory: true, env: {} });
+async function localBackend(state?: StateDb): Promise<Backend> {
+  const db = state ?? (await openStateDb({ inMemory: true, env: {} }));
   return {
     store: new LocalTicketStore(db),
     dailyStats: async () =>
@@ -50,6 +51,26 @@ async function localBackend(): Promise<Backend> {
         escalated: Number(r.escalated),
       })),
     close: () => db.close(),
+  };
+}
+
+/** The local backend on a real PostgreSQL server (ECM_TEST_PG_URL), in a schema of its own. */
+async function postgresBackend(): Promise<Backend> {
+  const url = process.env.ECM_TEST_PG_URL!;
+  const schema = `contract_${process.pid}_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: url });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const separator = url.includes('?') ? '&' : '?';
+  const db = await openStateDb({ env: { ECM_STATE_URL: `${url}${separator}options=-c%20search_path%3D${schema}` } });
+  const local = await localBackend(db);
+  return {
+    ...local,
+    close: async () => {
+      await db.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.end();
+    },
   };
 }
 
@@ -155,6 +176,12 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
   return out;
 }
 
+const BACKENDS: [string, () => Promise<Backend>][] = [
+  ['local', () => localBackend()],
+  ...(process.env.ECM_TEST_PG_URL ? [['local on PostgreSQL', postgresBackend] as [string, () => Promise<Backend>]] : []),
+  ['sheets', sheetsBackend],
+];
+
 let triage: TriageResult;
 const results = new Map<string, Record<string, unknown>>();
 const stats = new Map<string, DailyStatsRow[]>();
@@ -167,7 +194,7 @@ beforeAll(async () => {
   } finally {
     await warehouse.close();
   }
-  for (const [name, open] of [['local', localBackend], ['sheets', sheetsBackend]] as const) {
+  for (const [name, open] of BACKENDS) {
     const backend = await open();
     try {
       results.set(name, await runScenario(backend.store, triage));
@@ -182,7 +209,7 @@ afterAll(async () => {
   await fake?.close().catch(() => undefined);
 });
 
-describe.each(['local', 'sheets'])('TicketStore contract: %s backend', (name) => {
+describe.each(BACKENDS.map(([name]) => name))('TicketStore contract: %s backend', (name) => {
   const r = () => results.get(name)!;
 
   it('keeps agents by e-mail: updates in place, deactivates, reports unknown agents', () => {
@@ -249,12 +276,12 @@ describe.each(['local', 'sheets'])('TicketStore contract: %s backend', (name) =>
 });
 
 describe('TicketStore contract: both backends', () => {
-  it('give identical results for every call of the scenario', () => {
+  it.each(BACKENDS.map(([name]) => name).filter((n) => n !== 'local'))('%s gives the local backend’s result for every call of the scenario', (name) => {
     const local = results.get('local')!;
-    const sheets = results.get('sheets')!;
-    expect(Object.keys(sheets)).toEqual(Object.keys(local));
-    for (const key of Object.keys(local)) expect({ [key]: sheets[key] }).toEqual({ [key]: local[key] });
-    expect(stats.get('sheets')).toEqual(stats.get('local'));
+    const other = results.get(name)!;
+    expect(Object.keys(other)).toEqual(Object.keys(local));
+    for (const key of Object.keys(local)) expect({ [key]: other[key] }).toEqual({ [key]: local[key] });
+    expect(stats.get(name)).toEqual(stats.get('local'));
   });
 
   it('stored a formula-looking recommendation as text (RAW), not as a formula', () => {
