@@ -33,3 +33,4 @@ export * from './reports/backlog-facts.js';
 export * from './reports/report-time.js';
 export * from './slack/index.js';
 export * from './triage/learned-multipliers.js';
+export * from './tickets/sheets/index.js';

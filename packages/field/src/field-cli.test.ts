@@ -294,7 +294,8 @@ describe('ecm-field on the demo', () => {
       }
     })();
     const listed = z.object({ proposals: z.array(z.object({ id: z.string(), status: z.string(), needs_supervisor: z.boolean() })) }).parse(JSON.parse((await asAgent(ASHA, ['proposals', '--json'])).stdout));
-    expect(listed.proposals.map((p) => p.id)).toEqual([small.id, big.id]);
+    expect(listed.proposals.map((p) => p.id).sort()).toEqual([small.id, big.id].sort());
+    expect(listed.proposals.every((p) => p.status === 'pending')).toBe(true);
 
     const denied = await asAgent(ASHA, ['approve', big.id.slice(0, 8)]);
     expect(denied.code).toBe(6);

@@ -1,5 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ErrorCode, LogLevel, WebClient, type WebAPICallError } from '@slack/web-api';
+import type { WebAPICallError, WebClient } from '@slack/web-api';
+
+/**
+ * @slack/web-api's ErrorCode values. Mirrored as plain strings so that loading this module does not
+ * load the Slack client (about 150 ms): it is imported on the first post only.
+ */
+const ErrorCode = {
+  RequestError: 'slack_webapi_request_error',
+  HTTPError: 'slack_webapi_http_error',
+  PlatformError: 'slack_webapi_platform_error',
+  RateLimitedError: 'slack_webapi_rate_limited_error',
+} as const;
 import { z } from 'zod';
 import { explainSlackError, SlackPostError } from './slack-post-error.js';
 import type { SlackAuthResult, SlackPostRequest, SlackSink } from './slack-sink.js';
@@ -33,7 +44,7 @@ export interface WebApiSinkOptions {
  */
 export class WebApiSink implements SlackSink {
   readonly kind = 'slack' as const;
-  private readonly client: WebClient;
+  private client: Promise<WebClient> | null = null;
   private readonly retries: number;
   private readonly retryDelayMs: number;
   private readonly maxRetryAfterSec: number;
@@ -44,20 +55,28 @@ export class WebApiSink implements SlackSink {
     this.retries = options.retries ?? 3;
     this.retryDelayMs = options.retryDelayMs ?? 1_000;
     this.maxRetryAfterSec = options.maxRetryAfterSec ?? 60;
-    this.client = new WebClient(options.token, {
-      ...(options.slackApiUrl ? { slackApiUrl: options.slackApiUrl } : {}),
-      timeout: this.timeoutMs,
-      retryConfig: { retries: 0 },
-      rejectRateLimitedCalls: true,
-      logLevel: LogLevel.ERROR,
-    });
+  }
+
+  private webClient(): Promise<WebClient> {
+    this.client ??= import('@slack/web-api').then(
+      ({ WebClient, LogLevel }) =>
+        new WebClient(this.options.token, {
+          ...(this.options.slackApiUrl ? { slackApiUrl: this.options.slackApiUrl } : {}),
+          timeout: this.timeoutMs,
+          retryConfig: { retries: 0 },
+          rejectRateLimitedCalls: true,
+          logLevel: LogLevel.ERROR,
+        }),
+    );
+    return this.client;
   }
 
   async postMessage(request: SlackPostRequest): Promise<{ ts: string }> {
     const channel = request.channel ?? this.options.channel;
     const what = `chat.postMessage to ${channel}${request.threadTs ? ` (thread ${request.threadTs})` : ''}`;
+    const client = await this.webClient();
     const result = await this.call(what, false, () =>
-      this.client.chat.postMessage({
+      client.chat.postMessage({
         channel,
         text: request.text,
         blocks: request.blocks,
@@ -73,7 +92,8 @@ export class WebApiSink implements SlackSink {
 
   async authTest(): Promise<SlackAuthResult> {
     try {
-      const result = authSchema.parse(await this.call('auth.test', true, () => this.client.auth.test()));
+      const client = await this.webClient();
+      const result = authSchema.parse(await this.call('auth.test', true, () => client.auth.test()));
       return { ok: true, ...(result.team ? { team: result.team } : {}), ...(result.user ? { user: result.user } : {}) };
     } catch (error) {
       return { ok: false, error: error instanceof Error ? error.message : String(error) };
@@ -209,6 +229,7 @@ function causeCode(error: Error): string | undefined {
 }
 
 const WEB_API_CODES = new Set<string>(Object.values(ErrorCode));
+
 
 function isWebApiError(error: unknown): error is WebAPICallError {
   return error instanceof Error && 'code' in error && WEB_API_CODES.has(String(error.code));

@@ -4,11 +4,11 @@ import type { PhaseContext, PhasePlan } from './phase.js';
 
 /** The most recent earlier day's pattern rows, signature → order count (null on the first run). */
 async function previousPatterns(ctx: PhaseContext, today: string): Promise<{ date: string; counts: Map<string, number> } | null> {
-  const rows = await ctx.state.query('SELECT MAX(date) AS date FROM pattern_intelligence WHERE date < $1', [today]);
-  const date = rows[0]?.date;
-  if (typeof date !== 'string') return null;
-  const patterns = await ctx.tickets.listPatterns(date);
-  return { date, counts: new Map(patterns.map((p) => [p.signature, p.order_count])) };
+  // From the ticket store, not the state database: with the Google Sheet, that is where the rows live.
+  const all = await ctx.tickets.listPatterns();
+  const date = all.reduce<string | null>((latest, p) => (p.date < today && (latest === null || p.date > latest) ? p.date : latest), null);
+  if (date === null) return null;
+  return { date, counts: new Map(all.filter((p) => p.date === date).map((p) => [p.signature, p.order_count])) };
 }
 
 function recommendation(ctx: PhaseContext, c: PatternCluster): string {

@@ -38,11 +38,13 @@ function explain(err: unknown, store: SheetsTicketStore): string {
 export async function checkSheet(store: SheetsTicketStore): Promise<SheetCheck> {
   const session = store.session;
   try {
-    const info = await session.info(true);
-    const titles = await session.tabTitles();
+    const { info, titles, tables } = await session.read(async () => {
+      const info = await session.info(true);
+      const titles = await session.tabTitles();
+      return { info, titles, tables: await session.readTabs(TAB_KEYS.filter((k) => titles.has(k))) };
+    });
     const present = TAB_KEYS.filter((k) => titles.has(k));
     const missing = TAB_KEYS.filter((k) => !titles.has(k)).map((k) => `"${TABS[k].title}"`);
-    const tables = await session.read(() => session.readTabs(present));
     const layout: string[] = [];
     const problems: SheetProblem[] = [];
     for (const k of present) {

@@ -39,6 +39,6 @@ export async function initSheets(store: SheetsTicketStore): Promise<InitSheetsRe
       kept: present.filter((k) => !empty.includes(k)).map((k) => titles.get(k)!),
     };
   });
-  await session.tabTitles(true);
+  await session.read(() => session.tabTitles(true));
   return result;
 }

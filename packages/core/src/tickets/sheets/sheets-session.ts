@@ -35,9 +35,9 @@ export class SheetsSession {
     readonly retry: RetryPolicy,
   ) {}
 
-  /** The spreadsheet's title and tabs (cached; `refresh` asks again). */
+  /** The spreadsheet's title and tabs (cached; `refresh` asks again). Callers run it inside `read` or `write`, which retry. */
   async info(refresh = false): Promise<SpreadsheetInfo> {
-    if (!this.#info || refresh) this.#info = await withRetry(this.retry, () => this.api.describe());
+    if (!this.#info || refresh) this.#info = await this.api.describe();
     return this.#info;
   }
 

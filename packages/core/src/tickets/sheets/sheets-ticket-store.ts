@@ -253,23 +253,24 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async resolveTicket(resolution: Resolution, options: { byAutomation?: boolean } = {}): Promise<Ticket> {
+    // Set once the status change has been sent: a retry that then finds the ticket resolved is this call's own success.
     let sent = false;
     return this.session.write(async () => {
       const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations']);
       const located = this.#locate(tables.assignments, resolution.order_id);
       const { ticket } = located;
-      // An earlier attempt of this call got through and only its answer was lost.
+      // An earlier attempt of this call sent the status change and only its answer was lost.
       if (sent && ticket.status === 'RESOLVED') return ticket;
       if (!options.byAutomation) this.#checkAssignee(ticket, resolution.agent_email);
       if (ticket.status === 'RESOLVED') throw new TicketRuleError('already_closed', `order ${resolution.order_id} was already resolved`);
       this.session.requireWritable(tables.resolutions);
-      // Step 1: the Resolutions row, once. A row left by an interrupted earlier resolution is the record (the first one wins).
+      // Step 1: the Resolutions row, once: a retry reads it back. A row left by an interrupted earlier resolution is the record (the first one wins).
       const recorded = this.#recordedResolution(tables.resolutions, ticket);
       const damagedCopy = this.#parse(tables.resolutions, resolutionCodec).keyedRows.has(resolutionCodec.key(resolution));
-      sent = true;
       if (!recorded && !damagedCopy) await this.session.appendRows(tables.resolutions, [resolutionCodec.cells(resolution)]);
       const record = recorded ?? resolution;
       // Step 2: the status, and the order's open escalations, in one batchUpdate.
+      sent = true;
       await this.session.editRows([this.#statusEdit(tables.assignments, located, 'RESOLVED', record.resolved_at), ...this.#closeEscalations(tables.escalations, ticket.order_id, record)]);
       return { ...ticket, status: 'RESOLVED', updated_at: this.#updatedAt(tables.assignments, ticket, record.resolved_at) };
     });
@@ -288,9 +289,9 @@ export class SheetsTicketStore implements TicketStore {
       }
       this.session.requireWritable(tables.escalations);
       const present = this.#parse(tables.escalations, escalationCodec).keyedRows.has(escalationCodec.key(escalation));
-      sent = true;
       // Step 1: the Escalations row (a retry finds it by order id + timestamp); step 2: the status.
       if (!present) await this.session.appendRows(tables.escalations, [escalationCodec.cells(escalation)]);
+      sent = true;
       await this.session.editRows([this.#statusEdit(tables.assignments, located, 'ESCALATED', escalation.escalated_at)]);
       return { ...ticket, status: 'ESCALATED', updated_at: this.#updatedAt(tables.assignments, ticket, escalation.escalated_at) };
     });
