@@ -1,9 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startFakeSheets } from '../../core/src/tickets/sheets/__fixtures__/fake-sheets-api.js';
 
 const CLI = fileURLToPath(new URL('../bin/ecm-manager.js', import.meta.url));
 const SHARED = fileURLToPath(new URL('../../../shared', import.meta.url));
@@ -14,6 +15,18 @@ const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ??
 function cli(args: string[], extra: Record<string, string> = {}) {
   const r = spawnSync(process.execPath, [CLI, ...args], { env: env(extra), encoding: 'utf8', timeout: 120_000 });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** For tests whose fake server lives in this process: spawnSync would block the server from answering. */
+function cliAsync(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { env: env(extra) });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
+    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
 }
 
 beforeAll(() => {
@@ -120,5 +133,34 @@ describe('ecm-manager health and schedule', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Exit codes: 0 ok');
     expect(cli(['daily', '--help']).stdout).toContain('--dry-run');
+  });
+});
+
+describe('the Google Sheet as the ticket store', () => {
+  it('three variables and `sheets init`, then the daily run writes its tickets into the sheet', async () => {
+    const fake = await startFakeSheets();
+    try {
+      const sheets = { ECM_TICKETS: 'sheets', GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.test', ECM_SHEETS_API_URL: fake.url };
+      const init = await cliAsync(['sheets', 'init', '--json'], sheets);
+      expect(init.code, init.stderr).toBe(0);
+      expect(fake.tabTitles()).toEqual(expect.arrayContaining(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats']));
+      expect(fake.tab('Assignments')[0]!.slice(0, 3)).toEqual(['Order ID', 'Assigned Agent', 'Assigned At']);
+      // A second init changes nothing.
+      const again = JSON.parse((await cliAsync(['sheets', 'init', '--json'], sheets)).stdout) as { created: string[] };
+      expect(again.created).toEqual([]);
+
+      expect((await cliAsync(['agents', 'import', path.join(SHARED, 'demo', 'agents.csv')], sheets)).code).toBe(0);
+      const daily = await cliAsync(['daily', '--as-of', AS_OF, '--json'], sheets);
+      expect(daily.code, daily.stderr).toBe(0);
+      const triage = (JSON.parse(daily.stdout) as { phases: { phase: string; facts: { assignments: { order_id: string }[] } }[] }).phases.find((p) => p.phase === 'triage')!;
+      const rows = fake.tab('Assignments').slice(1).map((r) => r[0]).sort();
+      expect(rows).toEqual(triage.facts.assignments.map((a) => a.order_id).sort());
+      expect(fake.tab('Pattern Intelligence').length).toBeGreaterThan(1);
+
+      const health = JSON.parse((await cliAsync(['health', '--json'], sheets)).stdout) as { checks: { name: string; level: string }[] };
+      expect(health.checks.find((c) => c.name === 'sheet')?.level).toBe('ok');
+    } finally {
+      await fake.close();
+    }
   });
 });

@@ -115,6 +115,13 @@ program
     return (options: { json?: boolean }) => healthCommand({ ...options, active: true });
   }));
 program
+  .command('sheets')
+  .description('the "ECM Operations" Google Sheet as the ticket store (ECM_TICKETS=sheets)')
+  .command('init')
+  .description('create any missing tab with its header row; existing data is never touched')
+  .option('--json', 'JSON on stdout')
+  .action(action(async () => (await import('./commands/sheets.js')).sheetsInitCommand));
+program
   .command('stats')
   .description('LLM skill executions: platform, domain (manager vs specialist, routing) and per-skill views')
   .option('--since <duration>', 'how far back: 24h, 7d, 90m', '24h')

@@ -115,6 +115,13 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
       if (options.active) await state.transaction(async (tx) => tx.query('SELECT COUNT(*) FROM runs'));
       checks.push({ name: 'state store', level: 'ok', detail: state.label, ms });
       const tickets = await openTicketStore(state);
+      if (tickets.kind === 'sheets') {
+        const { checkSheet, SheetsTicketStore } = await import('@ecm/core');
+        if (tickets instanceof SheetsTicketStore) {
+          const sheet = await checkSheet(tickets);
+          checks.push({ name: 'sheet', level: sheet.ok ? 'ok' : 'down', detail: sheet.detail });
+        }
+      }
       const agents = await tickets.listAgents();
       const active = agents.filter((a) => a.active).length;
       checks.push({ name: 'ticket store', level: active > 0 ? 'ok' : 'degraded', detail: `${tickets.label}: ${active} active agents${active ? '' : ' (nothing can be assigned)'}` });
