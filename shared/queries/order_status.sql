@@ -1,5 +1,5 @@
 -- The current GOMS status of the orders that hold tickets (self-healing check).
--- {{order_ids}} expands to $1, $2, … — one statement for all tickets.
+-- The IN list below expands to $1, $2, … — one statement for all tickets.
 SELECT
     o.order_id,
     o.status,

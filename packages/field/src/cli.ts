@@ -36,14 +36,17 @@ function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise
   };
 }
 
+const EXIT_CODES = 'Exit codes: 0 ok, 1 failed, 3 bad configuration or usage, 6 not allowed (not the assignee, unknown or inactive agent).';
+
 /** The options every agent command takes. */
-function agentCommand(name: string, description: string): Command {
-  return program
+function agentCommand(name: string, description: string, options: { json?: boolean } = {}): Command {
+  const cmd = program
     .command(name)
     .description(description)
     .option('--agent <email>', 'act as this agent (default: ECM_AGENT_EMAIL, else the remembered one)')
     .addOption(new Option('--as-of <iso>', 'the current time for SLA clocks (ISO 8601); default now — for demos seeded at a fixed time'))
-    .option('--json', 'one JSON object on stdout');
+    .addHelpText('after', `\n${EXIT_CODES}`);
+  return options.json === false ? cmd : cmd.option('--json', 'one JSON object on stdout');
 }
 
 agentCommand('my-tickets', 'your open tickets: live order status, SLA band (BREACHED/CRITICAL/WARNING/OK), next action, today\'s stats').action(
@@ -88,7 +91,7 @@ agentCommand('reject', 'reject a fix proposal')
     return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
   }));
 
-agentCommand('chat', 'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too').action(
+agentCommand('chat', 'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too', { json: false }).action(
   action(async () => (await import('./commands/chat.js')).chatCommandAction),
 );
 

@@ -8,6 +8,12 @@ import { ToolError } from './tools/tool-error.js';
 const DEFAULT_QUERY: Omit<QuerySettings, 'maxPlanCost'> = { maxRows: 500, maxBytes: 256 * 1024, timeoutMs: 30_000 };
 const DEMO_MAX_PLAN_COST = 100_000;
 
+interface TriageCacheEntry {
+  readonly at: number;
+  readonly snapshot: Promise<TriageSnapshot>;
+  ready: boolean;
+}
+
 export interface TriageSnapshot {
   readonly result: TriageResult;
   readonly byOrder: ReadonlyMap<string, TriagedOrder>;
@@ -45,7 +51,7 @@ export class GatewayContext {
   readonly #openWarehouse: () => Promise<Warehouse>;
   readonly #openTickets: (() => Promise<TicketStore>) | null;
   #session: Promise<ReadOnlySession> | null = null;
-  #triage: { at: number; snapshot: Promise<TriageSnapshot> } | null = null;
+  #triage: TriageCacheEntry | null = null;
 
   constructor(deps: GatewayDeps) {
     this.#deps = deps;
@@ -124,14 +130,34 @@ export class GatewayContext {
     return this.#session;
   }
 
-  /** The engine's triage at T, reused for a short while so the ecm_* tools agree with each other. */
+  /**
+   * The engine's triage at T, reused for a short while so the ecm_* tools agree with each other.
+   * Once it is older than the TTL, callers keep getting it while one refresh runs in the
+   * background, so no call waits for a whole triage except the very first.
+   */
   async triage(): Promise<TriageSnapshot> {
     const ttl = this.#deps.triageTtlMs ?? 60_000;
     const cached = this.#triage;
     if (cached && Date.now() - cached.at < ttl) return cached.snapshot;
-    const snapshot = (async () => {
+    if (cached?.ready) {
+      if (!this.#refreshing) {
+        this.#refreshing = true;
+        const next = this.#startTriage();
+        next.snapshot
+          .then(() => undefined, (err: unknown) => this.log.warn({ error: messageOf(err) }, 'triage refresh failed; keeping the previous result'))
+          .finally(() => (this.#refreshing = false));
+      }
+      return cached.snapshot;
+    }
+    return this.#startTriage().snapshot;
+  }
+
+  #refreshing = false;
+
+  #startTriage(): { snapshot: Promise<TriageSnapshot> } {
+    const started = Date.now();
+    const snapshot = (async (): Promise<TriageSnapshot> => {
       const warehouse = await this.warehouse();
-      const started = Date.now();
       let result: TriageResult;
       try {
         result = await runTriage(warehouse, this.config, { asOf: this.asOf() });
@@ -141,12 +167,19 @@ export class GatewayContext {
       this.log.info({ candidates: result.orders.length, ms: Date.now() - started, as_of: result.as_of }, 'triage refreshed');
       return { result, byOrder: new Map(result.orders.map((o) => [o.order_id, o])) };
     })();
-    const entry = { at: Date.now(), snapshot };
-    this.#triage = entry;
-    snapshot.catch(() => {
-      if (this.#triage === entry) this.#triage = null;
-    });
-    return snapshot;
+    const entry: TriageCacheEntry = { at: started, snapshot, ready: false };
+    // A refresh replaces a ready result only once it has one; a first run is shared while it runs.
+    if (!this.#triage?.ready) this.#triage = entry;
+    snapshot.then(
+      () => {
+        entry.ready = true;
+        this.#triage = entry;
+      },
+      () => {
+        if (this.#triage === entry) this.#triage = null;
+      },
+    );
+    return { snapshot };
   }
 
   async close(): Promise<void> {

@@ -378,6 +378,24 @@ describe('tickets_list and tickets_update', () => {
     expect((await callTool(asAlice.client, 'tickets_update', { order_id: open, action: 'delete' })).isError).toBe(true);
   });
 
+  it('compares pattern clusters with the last recorded day', async () => {
+    const [top, second] = clusterOrders(config, engine.orders);
+    const row = { pattern_id: 'PT-X', stuck_reason: 'uncategorized', currency: 'AED', total_amount_aed: 1, avg_hours: 1, high_value_count: 0, critical_count: 0, delta: '', recommendation: '' };
+    await store.appendPatterns([
+      { ...row, date: '2026-02-15', signature: top!.signature_text, order_count: 1 },
+      { ...row, date: '2026-02-16', signature: top!.signature_text, order_count: top!.order_count - 1 },
+      { ...row, pattern_id: 'PT-GONE', date: '2026-02-16', signature: 'AED|GONE|GONE', order_count: 4 },
+    ]);
+    const r = await callOk<{ previous_run: string; gone: string[]; clusters: { pattern_id: string; trend: string }[] }>(asAlice.client, 'ecm_pattern_clusters', { limit: 100 });
+    expect(r.previous_run).toBe('2026-02-16');
+    expect(r.gone).toEqual(['AED|GONE|GONE']);
+    expect(r.clusters.find((c) => c.pattern_id === top!.pattern_id)!.trend).toBe('UP +1');
+    expect(r.clusters.find((c) => c.pattern_id === second!.pattern_id)!.trend).toBe('NEW');
+    const without = await callOk<{ previous_run: null; clusters: { trend: string | null }[] }>(gateway.client, 'ecm_pattern_clusters');
+    expect(without.previous_run).toBeNull();
+    expect(without.clusters.every((c) => c.trend === null)).toBe(true);
+  });
+
   it('refuses writes without an agent identity, and answers without a ticket store', async () => {
     const anonymous = await connect({ tickets: store });
     const r = await callTool(anonymous.client, 'tickets_update', { order_id: 'ORD-1', action: 'start' });
@@ -434,5 +452,38 @@ describe('a warehouse that is down', () => {
       expect(r.text, name).toMatch(/ECONNREFUSED|connect/);
     }
     await closed.close();
+  });
+});
+
+describe('the shared triage result', () => {
+  it('is reused within its time to live, then served while one refresh runs, and kept when a refresh fails', async () => {
+    let triageRuns = 0;
+    let failNext = false;
+    const counting = {
+      kind: warehouse.kind,
+      label: warehouse.label,
+      get roundTrips() {
+        return warehouse.roundTrips;
+      },
+      async query(sql: string, params?: readonly unknown[]) {
+        if (sql.includes('WITH cand AS')) {
+          triageRuns++;
+          if (failNext) throw new Error('warehouse went away');
+        }
+        return warehouse.query(sql, params);
+      },
+      close: async () => undefined,
+    };
+    const g = await connect({ warehouse: counting, triageTtlMs: 200 });
+    const first = await callOk<{ as_of: string; actionable: number }>(g.client, 'ecm_backlog_summary');
+    await callOk(g.client, 'ecm_stuck_orders');
+    expect(triageRuns).toBe(1);
+    await new Promise((r) => setTimeout(r, 250));
+    failNext = true;
+    const stale = await callOk<{ as_of: string; actionable: number }>(g.client, 'ecm_backlog_summary');
+    expect(stale).toEqual(first); // answered at once from the previous result
+    await new Promise((r) => setTimeout(r, 100));
+    expect(triageRuns).toBe(2); // one refresh ran (and failed)
+    expect(await callOk(g.client, 'ecm_backlog_summary')).toEqual(first);
   });
 });

@@ -59,6 +59,13 @@ function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
     const r = await callOk<{ rows: unknown[][] }>(gateway.client, 'warehouse_query', { sql: 'SELECT COUNT(*) AS n FROM orders_goms' });
     expect(String(r.rows[0]![0])).toBe(before.orders_goms!.split(':')[0]);
   });
+
+  it('notices a change when there is one (control for the checksum)', async () => {
+    await target.warehouse.query("UPDATE lulu_data SET sub_status = 'CONTROL' WHERE order_id = (SELECT MIN(order_id) FROM lulu_data)");
+    const after = await warehouseChecksums(target.warehouse);
+    expect(after.lulu_data).not.toBe(before.lulu_data);
+    expect({ ...after, lulu_data: before.lulu_data }).toEqual(before);
+  });
 }
 
 describe('the attack corpus through warehouse_query on the embedded demo warehouse (PGlite)', () => {

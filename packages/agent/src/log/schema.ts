@@ -50,8 +50,11 @@ export const AGENT_SCHEMA: readonly string[] = [
     skill text NOT NULL,
     trace_id text NOT NULL,
     decided_by text,
-    decided_at timestamptz
+    decided_at timestamptz,
+    decision_reason text
   )`,
+  // Databases created before decisions carried a reason.
+  `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS decision_reason text`,
   `CREATE INDEX IF NOT EXISTS proposals_status ON proposals (domain, status, created_at)`,
 ];
 

@@ -37,7 +37,7 @@ export async function fetchOrderStatuses(warehouse: Warehouse, config: EcmConfig
   const template = loadQuery(config.sharedDir, 'order_status');
   for (let i = 0; i < orderIds.length; i += STATUS_BATCH) {
     const batch = orderIds.slice(i, i + STATUS_BATCH);
-    const sql = template.replace('{{order_ids}}', batch.map((_, j) => `$${j + 1}`).join(', '));
+    const sql = template.replaceAll('{{order_ids}}', batch.map((_, j) => `$${j + 1}`).join(', '));
     for (const row of await warehouse.query(sql, batch)) {
       const r = z.object({ order_id: z.string(), status: z.string().nullable(), sub_state: z.string().nullable() }).parse(row);
       out.set(r.order_id, r);

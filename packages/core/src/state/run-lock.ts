@@ -1,7 +1,7 @@
 import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
+import { loadPg } from '../warehouse/load-pg.js';
 import { z } from 'zod';
 import { stateDir } from './state-db.js';
 
@@ -21,8 +21,8 @@ export interface RunLock {
 const LOCK_KEY = 7_300_417; // pg advisory lock id for "one ECM run at a time"
 const lockFileSchema = z.object({ holder: z.string(), pid: z.number(), host: z.string() });
 
-export function describeHolder(command: string, now: Date = new Date()): string {
-  return `ecm-manager ${command} on ${os.hostname()} pid ${process.pid} since ${now.toISOString()}`;
+export function describeHolder(command: string, now: Date = new Date(), program = 'ecm-manager'): string {
+  return `${program} ${command} on ${os.hostname()} pid ${process.pid} since ${now.toISOString()}`;
 }
 
 function processAlive(pid: number): boolean {
@@ -87,7 +87,7 @@ export async function waitForFileLock(holder: string, env: NodeJS.ProcessEnv, ti
  * process dies, so no stale lock survives a crash. The holder is written to a table for the message.
  */
 export async function acquirePgLock(url: string, holder: string): Promise<RunLock> {
-  const client = new pg.Client({ connectionString: url, application_name: 'ecm-run-lock' });
+  const client = new (loadPg().Client)({ connectionString: url, application_name: 'ecm-run-lock' });
   await client.connect();
   client.on('error', () => undefined);
   try {

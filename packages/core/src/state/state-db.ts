@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { PGlite, Transaction } from '@electric-sql/pglite';
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from '../warehouse/load-pg.js';
 import { ecmHome } from '../ecm-home.js';
 import { openPglite } from '../warehouse/pglite-warehouse.js';
 import { redactUrl, type Row } from '../warehouse/warehouse.js';
@@ -53,7 +54,7 @@ export class PgStateDb implements StateDb {
 
   constructor(url: string) {
     this.label = redactUrl(url);
-    this.pool = new pg.Pool({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000, application_name: 'ecm-state' });
+    this.pool = new (loadPg().Pool)({ connectionString: url, max: 4, connectionTimeoutMillis: 10_000, application_name: 'ecm-state' });
     this.pool.on('error', () => undefined);
   }
 

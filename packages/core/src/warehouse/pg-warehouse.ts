@@ -1,4 +1,5 @@
-import pg from 'pg';
+import type pg from 'pg';
+import { loadPg } from './load-pg.js';
 import { redactUrl, WarehouseError, type Row, type Warehouse } from './warehouse.js';
 
 const TEXT_TYPES = new Set([20, 1114, 1184, 1700]); // int8, timestamp, timestamptz, numeric
@@ -6,7 +7,7 @@ const TEXT_TYPES = new Set([20, 1114, 1184, 1700]); // int8, timestamp, timestam
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (TEXT_TYPES.has(oid)) return (value: string) => value;
-    return pg.types.getTypeParser(oid, format);
+    return loadPg().types.getTypeParser(oid, format);
   },
 } as pg.CustomTypesConfig;
 
@@ -24,7 +25,7 @@ export class PgWarehouse implements Warehouse {
 
   constructor(url: string, options: PgWarehouseOptions = {}) {
     this.label = redactUrl(url);
-    this.#pool = new pg.Pool({
+    this.#pool = new (loadPg().Pool)({
       connectionString: url,
       max: options.max ?? 4,
       connectionTimeoutMillis: options.connectionTimeoutMillis ?? 10_000,

@@ -10,7 +10,7 @@ import { shortTime, zoneLabel } from '../render/when.js';
 import { withSession, type FieldSession } from '../session/field-session.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
 import { asCliError } from '../tickets/ticket-rules.js';
-import { checkOrderId } from './order.js';
+import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
 const HOUR_MS = 3_600_000;

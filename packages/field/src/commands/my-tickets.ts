@@ -11,7 +11,7 @@ import { printJson, type AgentOptions } from './options.js';
 export async function myTicketsCommand(options: AgentOptions): Promise<number> {
   const now = parseAsOf(options.asOf);
   const identity = await claimIdentity(options.agent);
-  return withSession({ command: 'my-tickets', identity, now, warehouse: 'eager' }, async (s) => {
+  return withSession({ command: 'my-tickets', identity, now, warehouse: 'lazy' }, async (s) => {
     const { fetchOrderStatuses, formatReportTime } = await import('@ecm/core');
     const { settings } = s.config;
     const tickets = await s.tickets.listTickets({ agentEmail: s.agent.email, statuses: settings.assignment.open_statuses });

@@ -1,5 +1,5 @@
-import { parseAsOf } from '../context.js';
-import { loadEscalationMatrix, escalationTarget, EscalationMatrixError } from '../content/escalation-matrix.js';
+import { notice, parseAsOf } from '../context.js';
+import { escalationTarget, EscalationMatrixError, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
 import { runbookParts } from '../content/runbook-sections.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callTool, openFieldGateway, ToolFailure } from '../gateway/field-gateway.js';
@@ -10,16 +10,8 @@ import { styleFor } from '../render/style.js';
 import { withSession } from '../session/field-session.js';
 import { slaHoursOf } from '../tickets/my-queue.js';
 import { slaClock } from '../tickets/sla-clock.js';
-import { notice } from '../context.js';
+import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
-
-const ORDER_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
-
-export function checkOrderId(orderId: string): string {
-  const id = orderId.trim();
-  if (!ORDER_ID.test(id)) throw new CliError(`"${orderId}" is not an order id (letters, digits and - _ . : only)`, EXIT.config);
-  return id;
-}
 
 export async function orderCommand(orderIdArg: string, options: AgentOptions & { revealPii?: boolean }): Promise<number> {
   const orderId = checkOrderId(orderIdArg);
@@ -47,7 +39,7 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
     }
     const ticket = await s.tickets.getTicket(orderId);
     const sla = ticket ? slaClock(new Date(ticket.assigned_at), slaHoursOf(s.config, ticket.diagnosis), now) : null;
-    let escalation = null;
+    let escalation: EscalationTarget | null = null;
     if (details.diagnosis) {
       try {
         escalation = escalationTarget(loadEscalationMatrix(s.config.sharedDir), details.diagnosis.team, details.order.hours, details.diagnosis.escalation);

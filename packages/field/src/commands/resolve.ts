@@ -10,10 +10,9 @@ import { withSession, type FieldSession } from '../session/field-session.js';
 import { ACTION_FOLLOWED, defaultFeedback, DIAGNOSIS_MATCH, feedbackFlag, RESOLUTION_TYPE, type Feedback } from '../tickets/feedback.js';
 import { buildQueue, slaHoursOf } from '../tickets/my-queue.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
-import { slaOutcome } from '../tickets/sla-clock.js';
+import { formatMinutes, slaOutcome } from '../tickets/sla-clock.js';
 import { asCliError } from '../tickets/ticket-rules.js';
-import { formatMinutes } from '../tickets/sla-clock.js';
-import { checkOrderId } from './order.js';
+import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
 export interface ResolveOptions extends AgentOptions {

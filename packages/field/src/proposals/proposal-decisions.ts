@@ -22,14 +22,10 @@ const proposalRow = z.object({
 export type ProposalRow = z.infer<typeof proposalRow>;
 export type ProposalStatus = ProposalRow['status'];
 
-/**
- * The agent runtime's `proposals` table (its schema creates it), plus the reason a person gives for
- * a decision. The column is added here only if the runtime's schema does not have it yet.
- */
+/** The agent runtime's `proposals` table, created by its schema when missing. */
 export async function ensureProposalTable(db: StateDb): Promise<void> {
   const { ensureAgentSchema } = await import('@ecm/agent');
   await ensureAgentSchema(db);
-  await db.query('ALTER TABLE proposals ADD COLUMN IF NOT EXISTS decision_reason text');
 }
 
 const COLUMNS = 'id, created_at, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, decided_by, decided_at, decision_reason';

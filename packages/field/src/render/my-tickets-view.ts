@@ -32,7 +32,7 @@ export function renderQueue(entries: readonly QueueEntry[], style: Style): strin
       { header: 'SLA LEFT', value: (e) => formatMinutes(e.sla.remaining_minutes), align: 'right', paint: (t, e) => paintBand(style, e.sla.band, t) },
       { header: 'BAND', value: (e) => e.sla.band, paint: (t, e) => paintBand(style, e.sla.band, t) },
       { header: 'TICKET', value: (e) => e.status },
-      { header: 'GOMS NOW', value: liveText, max: 36, paint: (t, e) => (e.completed ? style.green(t) : t) },
+      { header: 'GOMS NOW', value: liveText, max: 44, paint: (t, e) => (e.completed ? style.green(t) : t) },
     ],
     entries,
   );

@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { notice } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 
@@ -8,11 +7,6 @@ export interface HeldLock {
 
 const LOCK_WAIT_MS = 15_000;
 
-/** Who holds the lock, as another process will read it in its "waiting for …" message. */
-function holder(command: string): string {
-  return `ecm-field ${command} on ${os.hostname()} pid ${process.pid} since ${new Date().toISOString()}`;
-}
-
 /**
  * The embedded stores (PGlite under ECM_HOME) admit one process at a time: take the file lock the
  * manager also takes, waiting briefly for a running job. Nothing to take when both are on PostgreSQL.
@@ -20,10 +14,10 @@ function holder(command: string): string {
  */
 export async function lockEmbeddedStores(command: string, env: NodeJS.ProcessEnv = process.env): Promise<HeldLock> {
   if (env.ECM_STATE_URL && env.ECM_WAREHOUSE_URL) return { release: async () => undefined };
-  const { waitForFileLock, RunLockedError } = await import('@ecm/core');
+  const { describeHolder, waitForFileLock, RunLockedError } = await import('@ecm/core');
   let lock: HeldLock;
   try {
-    lock = await waitForFileLock(holder(command), env, LOCK_WAIT_MS, (other) => notice(`waiting for ${other} to finish…`));
+    lock = await waitForFileLock(describeHolder(command, new Date(), 'ecm-field'), env, LOCK_WAIT_MS, (other) => notice(`waiting for ${other} to finish…`));
   } catch (err) {
     if (err instanceof RunLockedError) throw new CliError(`${err.message}; try again when it has finished`, EXIT.failed);
     throw err;

@@ -87,14 +87,11 @@ export function whyNotCandidate(config: EcmConfig, order: OrderHeader, asOf: Dat
   if (order.created_at >= end) return `it is younger than ${c.min_age_hours} h (created ${toWarehouseTime(order.created_at)} UTC)`;
   if (order.created_at < start) return `it is older than the ${c.window_days}-day window`;
   if (!order.currency || !c.currencies.includes(order.currency)) return `its send currency ${order.currency ?? 'is missing'} is not one ECM handles (${c.currencies.join(', ')})`;
-  if (order.status === 'COMPLETED') {
-    return falconStatus === c.completed_with_falcon_status
-      ? 'it completed after the latest triage ran'
-      : 'GOMS shows it COMPLETED';
-  }
-  if (!order.status || !c.statuses.includes(order.status) || !order.sub_state || !c.sub_states.includes(order.sub_state)) {
+  if (order.status === 'COMPLETED' && falconStatus !== c.completed_with_falcon_status) return 'GOMS shows it COMPLETED';
+  if (order.status !== 'COMPLETED' && (!order.status || !c.statuses.includes(order.status) || !order.sub_state || !c.sub_states.includes(order.sub_state))) {
     return `GOMS status ${order.status ?? 'none'} / sub_state ${order.sub_state ?? 'none'} is not on the candidate lists`;
   }
+  // Its state changed since the shared triage result was computed (see triage_as_of).
   return 'it was not among the candidates when the latest triage ran';
 }
 

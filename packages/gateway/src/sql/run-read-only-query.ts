@@ -42,10 +42,17 @@ export function toJsonValue(value: unknown): JsonValue {
   return String(value);
 }
 
-/** The planner's total cost from the first line of EXPLAIN (PostgreSQL and Redshift text format). */
-export function planCost(firstLine: unknown): number | null {
-  const match = /cost=[\d.]+\.\.([\d.]+)/.exec(String(firstLine));
-  return match ? Number(match[1]) : null;
+/**
+ * The highest total cost of any node in a text-format EXPLAIN (PostgreSQL and Redshift). Not the
+ * top node's: a LIMIT above a node that materialises everything (a set-returning function, a sort)
+ * makes the top look cheap while the node below still does all its work.
+ */
+export function planCost(lines: readonly unknown[]): number | null {
+  let max: number | null = null;
+  for (const line of lines) {
+    for (const match of String(line).matchAll(/cost=[\d.]+\.\.([\d.]+)/g)) max = Math.max(max ?? 0, Number(match[1]));
+  }
+  return max;
 }
 
 const elapsedSince = (start: bigint) => Math.round(Number(process.hrtime.bigint() - start) / 1e5) / 10;
@@ -70,7 +77,7 @@ export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, li
     const raw = await session.readOnly(limits.timeoutMs, async (query) => {
       if (limits.maxPlanCost !== null) {
         const plan = await query(`EXPLAIN ${wrapped}`);
-        const cost = planCost(plan.rows[0]?.[0]);
+        const cost = planCost(plan.rows.map((row) => row[0]));
         if (cost === null) throw new Refusal('Refused: the planner gave no cost estimate for the statement, so it is not run.');
         if (cost > limits.maxPlanCost) {
           throw new Refusal(

@@ -1,4 +1,5 @@
-import { clusterOrders, TEAMS, type TriagedOrder } from '@ecm/core';
+import { clusterOrders, clusterTrends, localDate, TEAMS, trendText, type TriagedOrder } from '@ecm/core';
+import type { GatewayContext } from '../gateway-context.js';
 import { z } from 'zod';
 import { orderDetails, type OrderDetails } from '../orders/order-details.js';
 import { defineTool } from './define-tool.js';
@@ -232,12 +233,27 @@ export const ecmBacklogSummary = defineTool({
   },
 });
 
+/** The most recent earlier day's recorded patterns (signature → order count), from the ticket store's Pattern Intelligence rows. */
+async function previousPatterns(ctx: GatewayContext, asOf: Date): Promise<{ date: string; counts: Map<string, number> } | null> {
+  if (!ctx.ticketStoreKind) return null;
+  try {
+    const all = await (await ctx.tickets()).listPatterns();
+    const today = localDate(asOf, ctx.config.settings.reports.time_zone);
+    const date = all.reduce<string | null>((latest, p) => (p.date < today && (latest === null || p.date > latest) ? p.date : latest), null);
+    return date === null ? null : { date, counts: new Map(all.filter((p) => p.date === date).map((p) => [p.signature, p.order_count])) };
+  } catch (err) {
+    ctx.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'pattern history unavailable');
+    return null;
+  }
+}
+
 export const ecmPatternClusters = defineTool({
   name: 'ecm_pattern_clusters',
   title: 'Patterns among stuck orders',
   description: [
     'Clusters of stuck orders (not disqualified) that share a signature — currency, GOMS status and sub_state, Lulu status, Falcon status, payout status and partner, RFI status — with at least 3 orders, biggest impact first (impact = count × amount in AED / 10,000 × average hours / 24).',
     "Each cluster: its majority stuck reason, counts, value, ages, flags (high value, majority critical, over 72 h), `novel` (5+ orders whose majority is uncategorized) and `systemic` (more than 10 orders: look for a systemic fix).",
+    "`trend` compares with the most recent earlier day's recorded patterns (UP +N, DOWN -N, SAME, NEW; `baseline` when none were recorded; null without a ticket store), `gone` lists that day's signatures that no longer form a cluster.",
     'At most `limit` clusters (default 10, maximum 100) and `max_order_ids` order ids each (default 20). No customer data.',
   ].join(' '),
   input: {
@@ -249,6 +265,8 @@ export const ecmPatternClusters = defineTool({
     as_of: z.string(),
     total_clusters: z.number().int(),
     orders_in_clusters: z.number().int(),
+    previous_run: z.string().nullable().describe('The date (report time zone) the trends compare with'),
+    gone: z.array(z.string()),
     clusters: z.array(
       z.object({
         pattern_id: z.string(),
@@ -264,6 +282,7 @@ export const ecmPatternClusters = defineTool({
         novel: z.boolean(),
         systemic: z.boolean(),
         flags: z.object({ high_value: z.boolean(), majority_critical: z.boolean(), over_72h: z.boolean() }),
+        trend: z.string().nullable(),
         order_ids: z.array(z.string()),
       }),
     ),
@@ -271,7 +290,11 @@ export const ecmPatternClusters = defineTool({
   annotations: READ_ONLY,
   async run(ctx, args) {
     const { result } = await ctx.triage();
-    const all = clusterOrders(ctx.config, result.orders).filter((c) => !args.novel_only || c.novel);
+    const every = clusterOrders(ctx.config, result.orders);
+    const previous = await previousPatterns(ctx, new Date(result.as_of));
+    const { trends, gone } = clusterTrends(every, previous?.counts ?? null);
+    const withHistory = ctx.ticketStoreKind !== null;
+    const all = every.filter((c) => !args.novel_only || c.novel);
     const clusters = all.slice(0, args.limit).map((c) => ({
       pattern_id: c.pattern_id,
       signature: c.signature_text,
@@ -286,15 +309,16 @@ export const ecmPatternClusters = defineTool({
       novel: c.novel,
       systemic: c.systemic,
       flags: { ...c.flags },
+      trend: withHistory ? trendText(trends.get(c.signature_text)!) : null,
       order_ids: c.order_ids.slice(0, args.max_order_ids),
     }));
     const inClusters = all.reduce((n, c) => n + c.order_count, 0);
     const lines = clusters.map(
       (c) =>
-        `${c.pattern_id} ${c.stuck_reason}: ${c.order_count} orders, ${money.format(c.total_amount_aed)} AED, avg ${c.avg_hours} h, impact ${c.impact}${c.novel ? ', NOVEL' : ''}${c.systemic ? ', systemic' : ''} — ${c.signature}`,
+        `${c.pattern_id} ${c.stuck_reason}: ${c.order_count} orders, ${money.format(c.total_amount_aed)} AED, avg ${c.avg_hours} h, impact ${c.impact}${c.trend ? `, ${c.trend}` : ''}${c.novel ? ', NOVEL' : ''}${c.systemic ? ', systemic' : ''} — ${c.signature}`,
     );
     return {
-      structured: { as_of: result.as_of, total_clusters: all.length, orders_in_clusters: inClusters, clusters },
+      structured: { as_of: result.as_of, total_clusters: all.length, orders_in_clusters: inClusters, previous_run: previous?.date ?? null, gone: withHistory ? gone : [], clusters },
       text: [`${all.length} pattern${all.length === 1 ? '' : 's'} covering ${inClusters} orders at ${result.as_of}`, ...lines].join('\n'),
     };
   },

@@ -25,7 +25,7 @@ export const warehouseQuery = defineTool({
     'Use warehouse_list_tables and warehouse_describe_table to find tables and columns.',
   ].join(' '),
   input: {
-    sql: z.string().min(1).max(100_000).describe('One SELECT statement'),
+    sql: z.string().min(1).max(50_000).describe('One SELECT statement'),
     max_rows: z.number().int().min(1).max(500).optional().describe('Return at most this many rows (default and maximum: 500)'),
   },
   output: {
