@@ -34,3 +34,4 @@ export * from './reports/report-time.js';
 export * from './slack/index.js';
 export * from './triage/learned-multipliers.js';
 export * from './tickets/sheets/index.js';
+export * from './cli/cli-support.js';

@@ -1,5 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT } from './exit-codes.js';
+import { runCli } from '@ecm/core';
+import { Command, Option } from 'commander';
 
 const program = new Command('ecm-field')
   .description(
@@ -7,6 +7,8 @@ const program = new Command('ecm-field')
       'resolve and escalate your tickets, decide fix proposals. With nothing configured it uses the embedded demo.',
   )
   .showHelpAfterError('(run with --help for usage)')
+  // Usage errors become exit 3 instead of commander's process.exit(1); set before any subcommand so they inherit it.
+  .exitOverride()
   .addHelpText(
     'after',
     `
@@ -99,21 +101,5 @@ agentCommand('whoami', 'the agent this terminal acts as, and where that comes fr
   .option('--forget', 'forget the remembered agent (the next command asks again)')
   .action(action(async () => (await import('./commands/whoami.js')).whoamiCommand));
 
-program.exitOverride();
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // --help ends here with code 0; usage errors with commander's message already printed.
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
-  } else if (err instanceof CliError) {
-    process.stderr.write(`ecm-field: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    const { name, message } = err as Error;
-    process.stderr.write(`ecm-field: ${name === 'Error' ? '' : `${name}: `}${message}\n`);
-    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(err as Error).stack}\n`);
-    process.exitCode = EXIT.failed;
-  }
-}
+await runCli('ecm-field', program);

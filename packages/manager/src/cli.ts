@@ -1,11 +1,5 @@
-import { Command, CommanderError, Option } from 'commander';
-import { CliError, EXIT } from './exit-codes.js';
-
-// `ecm-manager stuck | head` closes stdout early: that is the reader's choice, not an error.
-process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-  if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
-  throw err;
-});
+import { runCli } from '@ecm/core';
+import { Command, Option } from 'commander';
 
 const program = new Command('ecm-manager')
   .description(
@@ -152,19 +146,4 @@ demo
   .action(action(async () => (await import('./commands/demo.js')).demoSeedCommand));
 
 
-try {
-  await program.parseAsync(process.argv);
-} catch (err) {
-  if (err instanceof CommanderError) {
-    // --help and --version end here with code 0; usage errors with commander's message already printed.
-    process.exitCode = err.exitCode === 0 ? EXIT.ok : EXIT.config;
-  } else if (err instanceof CliError) {
-    process.stderr.write(`ecm-manager: ${err.message}\n`);
-    process.exitCode = err.exitCode;
-  } else {
-    const { name, message } = err as Error;
-    process.stderr.write(`ecm-manager: ${name === 'Error' ? '' : `${name}: `}${message}\n`);
-    if (process.env.LOG_LEVEL === 'debug') process.stderr.write(`${(err as Error).stack}\n`);
-    process.exitCode = EXIT.failed;
-  }
-}
+await runCli('ecm-manager', program);

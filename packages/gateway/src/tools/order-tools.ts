@@ -146,6 +146,9 @@ const orderDetailsOutput = {
   warnings: z.array(z.string()),
 };
 
+/** ecm_order_details' structured result, for clients that parse it (ecm-field). */
+export const orderDetailsSchema = z.object(orderDetailsOutput);
+
 function detailsText(d: OrderDetails): string {
   const o = d.order;
   const lines = [

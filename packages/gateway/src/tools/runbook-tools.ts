@@ -1,4 +1,8 @@
 import { z } from 'zod';
+
+const runbookOutput = { name: z.string(), title: z.string(), path: z.string(), reasons: z.array(z.string()), content: z.string() };
+/** runbook_get's structured result, for clients that parse it (ecm-field). */
+export const runbookSchema = z.object(runbookOutput);
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
 
@@ -34,7 +38,7 @@ export const runbookGet = defineTool({
   description:
     'Returns the full Markdown of one runbook, found by stuck reason (e.g. refund_pending, stuck_at_rda_partner_rfi_grtr_than_24_hrs) or by runbook name as runbooks_search lists it. An unknown name is an error that lists the known runbooks.',
   input: { name: z.string().min(1).max(200).describe('A stuck reason or a runbook name') },
-  output: { name: z.string(), title: z.string(), path: z.string(), reasons: z.array(z.string()), content: z.string() },
+  output: runbookOutput,
   annotations: READ_ONLY,
   async run(ctx, args) {
     const runbook = ctx.runbooks.get(args.name);
