@@ -1,5 +1,5 @@
 // Seeded benchmark warehouses, cached between runs: a PGlite data directory under bench/out/, or
-// the schema `ecm_bench` of ECM_BENCH_PG_URL (marked complete with a schema comment).
+// the schema `ecm_bench_<orders>` of ECM_BENCH_PG_URL (marked complete with a schema comment).
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
