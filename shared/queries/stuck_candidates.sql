@@ -4,6 +4,7 @@
 -- Parameters (bound, never interpolated):
 --   $1  window start = T - window_days  (UTC)
 --   $2  window end   = T - min_age_hours (UTC)
+--   $3  one order id, or NULL for every candidate (the gateway's and the field's one-order view)
 -- {{currencies}}, {{statuses}}, {{sub_states}} and {{completed_falcon_status}} are filled from
 -- config/ecm.yaml with validated upper-case codes before the statement is sent.
 -- Runs unchanged on Amazon Redshift and PostgreSQL: no GETDATE/now(), no DATEDIFF, no FILTER,
@@ -29,6 +30,7 @@ WITH cand AS (
         o.created_at >= CAST($1 AS TIMESTAMP)
         AND o.created_at < CAST($2 AS TIMESTAMP)
         AND o.meta_postscript_pricing_info_send_currency IN ({{currencies}})
+        AND (CAST($3 AS VARCHAR) IS NULL OR o.order_id = CAST($3 AS VARCHAR))
         AND o.status IN ({{statuses}})
         AND o.sub_state IN ({{sub_states}})
     UNION
@@ -51,6 +53,7 @@ WITH cand AS (
         AND o.created_at >= CAST($1 AS TIMESTAMP)
         AND o.created_at < CAST($2 AS TIMESTAMP)
         AND o.meta_postscript_pricing_info_send_currency IN ({{currencies}})
+        AND (CAST($3 AS VARCHAR) IS NULL OR o.order_id = CAST($3 AS VARCHAR))
 ),
 
 pay AS (

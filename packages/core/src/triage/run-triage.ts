@@ -123,10 +123,10 @@ export function candidateWindow(config: EcmConfig, asOf: Date): { start: Date; e
   };
 }
 
-/** Fetches every candidate at time T in one statement and triages them. */
-export async function fetchCandidateFacts(warehouse: Warehouse, config: EcmConfig, asOf: Date): Promise<OrderFacts[]> {
+/** Fetches every candidate at time T (or the one order asked for) in one statement. */
+export async function fetchCandidateFacts(warehouse: Warehouse, config: EcmConfig, asOf: Date, options: { orderId?: string } = {}): Promise<OrderFacts[]> {
   const { start, end } = candidateWindow(config, asOf);
-  const rows = await warehouse.query(candidateSql(config), [toWarehouseTime(start), toWarehouseTime(end)]);
+  const rows = await warehouse.query(candidateSql(config), [toWarehouseTime(start), toWarehouseTime(end), options.orderId ?? null]);
   return rows.map((row, i) => {
     const parsed = candidateRowSchema.safeParse(row);
     if (!parsed.success) {
@@ -147,4 +147,13 @@ export async function runTriage(warehouse: Warehouse, config: EcmConfig, options
     summary: summarizeTriage(config, orders),
     round_trips: warehouse.roundTrips - before,
   };
+}
+
+/**
+ * One order through the same engine, at T: its triage, or null when it is not a stuck-order
+ * candidate at T. The same statement as the full run, filtered to the order, so it costs milliseconds.
+ */
+export async function triageOrder(warehouse: Warehouse, config: EcmConfig, orderId: string, options: TriageOptions): Promise<TriagedOrder | null> {
+  const facts = await fetchCandidateFacts(warehouse, config, options.asOf, { orderId });
+  return triageFacts(config, facts, options)[0] ?? null;
 }

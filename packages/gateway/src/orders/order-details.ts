@@ -1,4 +1,4 @@
-import { candidateWindow, HOUR_MS, toWarehouseTime, type EcmConfig, type TriagedOrder } from '@ecm/core';
+import { candidateWindow, HOUR_MS, toWarehouseTime, triageOrder, type EcmConfig, type TriagedOrder } from '@ecm/core';
 import type { GatewayContext } from '../gateway-context.js';
 import { ToolError } from '../tools/tool-error.js';
 import { maskEmail, maskName, maskPhone } from './mask-pii.js';
@@ -188,9 +188,9 @@ export async function orderDetails(ctx: GatewayContext, orderId: string, options
   let triaged: TriagedOrder | undefined;
   let triageAsOf: string | null = null;
   try {
-    const snapshot = await ctx.triage();
-    triaged = snapshot.byOrder.get(orderId);
-    triageAsOf = snapshot.result.as_of;
+    // This one order through the engine, now: no cache, so the diagnosis matches the timeline above.
+    triaged = (await triageOrder(await ctx.warehouse(), ctx.config, orderId, { asOf })) ?? undefined;
+    triageAsOf = asOf.toISOString();
   } catch (err) {
     warnings.push(`The diagnosis is missing because the triage could not run: ${err instanceof Error ? err.message : String(err)}`);
   }
