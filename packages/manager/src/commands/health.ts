@@ -86,11 +86,12 @@ async function missedRuns(config: EcmConfig, state: StateDb, now: Date): Promise
   return missed;
 }
 
-async function llmSpendLastDay(state: StateDb, now: Date): Promise<number | null> {
+/** Today's LLM spend, the day as the budget counts it (llm.yaml budget.time_zone, IST by default). */
+async function llmSpendToday(state: StateDb, config: EcmConfig, now: Date): Promise<number | null> {
   try {
-    const [row] = await state.query(`SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM skill_executions WHERE created_at >= $1`, [
-      new Date(now.getTime() - 24 * 3_600_000).toISOString(),
-    ]);
+    const { loadLlmConfig, startOfDay } = await import('@ecm/agent');
+    const since = startOfDay(now, loadLlmConfig(config.sharedDir).budget.time_zone);
+    const [row] = await state.query(`SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM skill_executions WHERE created_at >= $1`, [since.toISOString()]);
     return row ? Number(row.spend) : null;
   } catch {
     return null; // the agent runtime has not created its log yet
@@ -127,7 +128,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
       checks.push({ name: 'ticket store', level: active > 0 ? 'ok' : 'degraded', detail: `${tickets.label}: ${active} active agents${active ? '' : ' (nothing can be assigned)'}` });
       history = await phaseHistory(state);
       missed = await missedRuns(config, state, now);
-      spend = await llmSpendLastDay(state, now);
+      spend = await llmSpendToday(state, config, now);
     } finally {
       await state.close();
     }
@@ -164,7 +165,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
     for (const h of history) {
       process.stdout.write(`     ${h.phase.padEnd(12)} last success ${h.last_success ?? 'never'}; last failure ${h.last_failure ?? 'never'}${h.last_error ? ` (${h.last_error.slice(0, 80)})` : ''}\n`);
     }
-    if (spend !== null) process.stdout.write(`     LLM spend in the last 24 h: $${spend.toFixed(4)}\n`);
+    if (spend !== null) process.stdout.write(`     LLM spend today: $${spend.toFixed(4)}\n`);
     process.stdout.write(`${status}\n`);
   }
   return down ? 2 : degraded ? 1 : EXIT.ok;

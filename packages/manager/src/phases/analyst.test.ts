@@ -1,3 +1,5 @@
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, openStateDb, openTicketStore, renderBlocksAsText } from '@ecm/core';
 import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
@@ -96,5 +98,12 @@ describe('analyst insights in the reports', () => {
     } finally {
       await state.close();
     }
+  });
+
+  it('health reports today\'s LLM spend from the log', () => {
+    const cli = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
+    const r = spawnSync(process.execPath, [cli, 'health', '--json'], { env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home }, encoding: 'utf8' });
+    const health = JSON.parse(r.stdout) as { llm_spend_today_usd: number | null };
+    expect(health.llm_spend_today_usd).toBeGreaterThan(0);
   });
 });
