@@ -35,3 +35,5 @@ export * from './slack/index.js';
 export * from './triage/learned-multipliers.js';
 export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
+export * from './tickets/ticket-rows.js';
+export * from './config/parse-config.js';

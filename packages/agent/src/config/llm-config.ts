@@ -1,9 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, defaultSharedDir } from '@ecm/core';
+import { ConfigError, defaultSharedDir, parseConfig, timeZoneSchema } from '@ecm/core';
 import yaml from 'js-yaml';
 import { z } from 'zod';
-import { parseConfig } from './zod-config-error.js';
+
 
 export const LLM_CONFIG_FILE = 'config/llm.yaml';
 export const ROLES = ['manager', 'specialist', 'field'] as const;
@@ -12,14 +12,7 @@ export type Role = (typeof ROLES)[number];
 const usd = z.number().nonnegative();
 const positiveInt = z.number().int().positive();
 const modelId = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a model id such as claude-haiku-4-5');
-const timeZone = z.string().refine((tz) => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}, 'expected an IANA time zone such as Asia/Kolkata');
+
 
 const modelPriceSchema = z
   .object({ input_usd_per_mtok: usd, output_usd_per_mtok: usd, min_cacheable_tokens: positiveInt })
@@ -36,7 +29,7 @@ export const llmConfigSchema = z
         max_output_tokens: positiveInt,
       })
       .strict(),
-    budget: z.object({ daily_usd_per_domain: usd, time_zone: timeZone }).strict(),
+    budget: z.object({ daily_usd_per_domain: usd, time_zone: timeZoneSchema }).strict(),
     calls: z
       .object({
         timeout_ms: positiveInt,

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { ConfigError, defaultSharedDir } from '@ecm/core';
 import yaml from 'js-yaml';
-import { configErrorFrom } from '../config/zod-config-error.js';
+import { configErrorFrom } from '@ecm/core';
 import { skillFrontmatterSchema, type Skill } from './skill.js';
 
 export const SKILLS_DIR = 'skills';

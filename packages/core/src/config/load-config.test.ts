@@ -96,7 +96,7 @@ describe('configuration errors: one ConfigError naming the file, the key path an
     const copy = sharedCopy();
     copy.edit(SETTINGS_FILE, 'window_days: 30', 'window_dayz: 30');
     // The required key is reported missing first: the fix is the same.
-    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'candidates.window_days', /expected number, received undefined/);
+    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'candidates.window_days', /missing \(expected number\)/);
   });
 
   it('an unknown key in a stuck reason', () => {

@@ -2,8 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
-import type { z } from 'zod';
 import { ConfigError } from './config-error.js';
+import { parseConfig } from './parse-config.js';
 import {
   ACTION_PLACEHOLDERS,
   classificationFileSchema,
@@ -35,12 +35,6 @@ export function defaultSharedDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared');
 }
 
-function formatPath(segments: readonly PropertyKey[]): string {
-  let out = '';
-  for (const s of segments) out += typeof s === 'number' ? `[${s}]` : out ? `.${String(s)}` : String(s);
-  return out;
-}
-
 function readYaml(sharedDir: string, file: string): unknown {
   const full = path.join(sharedDir, file);
   if (!existsSync(full)) throw new ConfigError(full, '', 'file not found (set ECM_SHARED_DIR to the folder holding the ECM configuration)');
@@ -50,26 +44,6 @@ function readYaml(sharedDir: string, file: string): unknown {
     const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
     throw new ConfigError(full, '', `not valid YAML: ${reason}`);
   }
-}
-
-function parseWith<T extends z.ZodType>(schema: T, data: unknown, file: string): z.infer<T> {
-  const result = schema.safeParse(data);
-  if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  let keyPath = formatPath(issue.path);
-  let expected = issue.message;
-  if (issue.code === 'unrecognized_keys') {
-    keyPath = formatPath([...issue.path, issue.keys[0]!]);
-    expected = 'unknown key (check its spelling and where it is nested)';
-  } else if (issue.code === 'invalid_union') {
-    // Name the most specific problem of the closest alternative rather than "invalid input".
-    const inner = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
-    if (inner) {
-      keyPath = formatPath([...issue.path, ...inner.path]);
-      expected = inner.code === 'unrecognized_keys' ? `unknown key "${inner.keys[0]}"` : inner.message;
-    }
-  }
-  throw new ConfigError(file, keyPath, expected);
 }
 
 function checkRules(
@@ -94,7 +68,7 @@ export function loadConfig(sharedDir: string = defaultSharedDir()): EcmConfig {
   const settingsPath = path.join(sharedDir, SETTINGS_FILE);
   const classificationPath = path.join(sharedDir, CLASSIFICATION_FILE);
 
-  const reasonsFile = parseWith(stuckReasonsFileSchema, readYaml(sharedDir, STUCK_REASONS_FILE), reasonsPath);
+  const reasonsFile = parseConfig(stuckReasonsFileSchema, readYaml(sharedDir, STUCK_REASONS_FILE), reasonsPath);
   const reasons = new Map<string, StuckReason>();
   for (const [name, reason] of Object.entries(reasonsFile.reasons)) {
     if (!existsSync(path.join(sharedDir, reason.runbook))) {
@@ -108,12 +82,12 @@ export function loadConfig(sharedDir: string = defaultSharedDir()): EcmConfig {
     reasons.set(name, { ...reason, name });
   }
 
-  const settings = parseWith(settingsFileSchema, readYaml(sharedDir, SETTINGS_FILE), settingsPath);
+  const settings = parseConfig(settingsFileSchema, readYaml(sharedDir, SETTINGS_FILE), settingsPath);
   for (const currency of settings.candidates.currencies) {
     if (settings.fx_to_aed[currency] === undefined) throw new ConfigError(settingsPath, `fx_to_aed.${currency}`, `missing: ${currency} is a candidate currency and needs a rate to AED`);
   }
 
-  const file = parseWith(classificationFileSchema, readYaml(sharedDir, CLASSIFICATION_FILE), classificationPath);
+  const file = parseConfig(classificationFileSchema, readYaml(sharedDir, CLASSIFICATION_FILE), classificationPath);
   const { classification, disqualification } = file;
   if (!reasons.has(classification.fallback)) {
     throw new ConfigError(classificationPath, 'classification.fallback', `"${classification.fallback}" is not in the catalogue (${STUCK_REASONS_FILE})`);

@@ -11,7 +11,8 @@ export type Team = z.infer<typeof teamSchema>;
 export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'ESCALATED'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
-const timeZone = z.string().refine((tz) => {
+/** An IANA time zone name this runtime knows. */
+export const timeZoneSchema = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: tz });
     return true;
@@ -126,7 +127,7 @@ export const settingsFileSchema = z
       })
       .strict(),
     reports: z
-      .object({ time_zone: timeZone, inflow_days: z.number().int().min(2).max(31), spike_ratio: z.number().positive() })
+      .object({ time_zone: timeZoneSchema, inflow_days: z.number().int().min(2).max(31), spike_ratio: z.number().positive() })
       .strict(),
     learning: z
       .object({
@@ -147,7 +148,7 @@ export const settingsFileSchema = z
             name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lower-case name such as triage-evening'),
             command: z.enum(['daily', 'backlog', 'triage', 'patterns']),
             cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 7 * * *"'),
-            time_zone: timeZone,
+            time_zone: timeZoneSchema,
           })
           .strict(),
       )

@@ -1,4 +1,4 @@
-import type { Escalation } from '@ecm/core';
+import { escalationRow, type Escalation } from '@ecm/core';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { escalationTarget, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
 import { renderEscalationMessage } from '../escalation/escalation-message.js';
@@ -12,8 +12,6 @@ import { ownOpenTicket } from '../tickets/order-whereabouts.js';
 import { asCliError } from '../tickets/ticket-rules.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
-
-const HOUR_MS = 3_600_000;
 
 function checkedReason(reason: string): string {
   const trimmed = reason.trim();
@@ -54,21 +52,8 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
   const matrix = loadEscalationMatrix(s.config.sharedDir);
   const catalogue = s.config.reasons.get(ticket.diagnosis);
   const team = catalogue?.team ?? s.agent.team;
-  const hours = Math.round((ticket.hours_stuck + Math.max(0, s.now.getTime() - new Date(ticket.assigned_at).getTime()) / HOUR_MS) * 10) / 10;
-  const escalation: Escalation = {
-    escalated_at: s.now.toISOString(),
-    order_id: ticket.order_id,
-    escalated_by: s.agent.email,
-    reason,
-    order_status: await liveStatus(s, ticket.order_id),
-    stuck_hours: hours,
-    amount: ticket.amount,
-    currency: ticket.currency,
-    priority: ticket.priority,
-    assigned_to: ticket.agent_email,
-    resolved_at: null,
-    resolution_notes: null,
-  };
+  const escalation = escalationRow(ticket, { by: s.agent.email, reason, orderStatus: await liveStatus(s, ticket.order_id), at: s.now });
+  const hours = escalation.stuck_hours;
   try {
     await s.tickets.escalateTicket(escalation);
   } catch (err) {

@@ -24,13 +24,6 @@ export function slaClock(assignedAt: Date, slaHours: number, now: Date): SlaCloc
   return { target_minutes: target, elapsed_minutes: elapsed, remaining_minutes: remaining, band };
 }
 
-/** Minutes to resolve against the target, as the Resolutions tab records them. */
-export function slaOutcome(assignedAt: Date, slaHours: number, resolvedAt: Date): { resolution_minutes: number; sla_target_minutes: number; sla_status: 'MET' | 'MISSED' } {
-  const minutes = Math.max(0, Math.round((resolvedAt.getTime() - assignedAt.getTime()) / MINUTE_MS));
-  const target = Math.round(slaHours * 60);
-  return { resolution_minutes: minutes, sla_target_minutes: target, sla_status: minutes <= target ? 'MET' : 'MISSED' };
-}
-
 /** "2h 05m", "45m", "-1h 10m" for a terminal column. */
 export function formatMinutes(minutes: number): string {
   const sign = minutes < 0 ? '-' : '';

@@ -1,4 +1,4 @@
-import { HOUR_MS, TICKET_STATUSES, TicketRuleError, type Ticket, type TicketStore } from '@ecm/core';
+import { escalationRow, HOUR_MS, slaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { fetchOrderTimeline } from '../orders/order-timeline.js';
@@ -144,7 +144,7 @@ export const ticketsUpdate = defineTool({
     const ticket = await ownTicket(store, args.order_id, agent);
     const now = ctx.now();
     let updated: Ticket;
-    let resolution: { resolution_minutes: number; sla_target_minutes: number; sla_status: 'MET' | 'MISSED' } | null = null;
+    let resolution: SlaOutcome | null = null;
     switch (args.action) {
       case 'start':
       case 'reopen':
@@ -153,9 +153,7 @@ export const ticketsUpdate = defineTool({
       case 'resolve': {
         const notes = args.notes?.trim();
         if (!notes) throw new ToolError('Resolving needs notes: say what was done.');
-        const minutes = Math.max(0, Math.round((now.getTime() - new Date(ticket.assigned_at).getTime()) / 60_000));
-        const target = Math.round((ctx.config.reasons.get(ticket.diagnosis)?.sla_hours ?? 0) * 60);
-        resolution = { resolution_minutes: minutes, sla_target_minutes: target, sla_status: minutes <= target ? 'MET' : 'MISSED' };
+        resolution = slaOutcome(new Date(ticket.assigned_at), ctx.config.reasons.get(ticket.diagnosis)?.sla_hours ?? 0, now);
         updated = await storeCall(() =>
           store.resolveTicket({
             resolved_at: now.toISOString(),
@@ -177,24 +175,8 @@ export const ticketsUpdate = defineTool({
       case 'escalate': {
         const reason = args.reason?.trim();
         if (!reason) throw new ToolError('Escalating needs a reason: say what is blocked and who must act.');
-        const hours = ticket.hours_stuck + (now.getTime() - new Date(ticket.assigned_at).getTime()) / HOUR_MS;
         const status = await orderStatus(ctx, ticket.order_id);
-        updated = await storeCall(() =>
-          store.escalateTicket({
-            escalated_at: now.toISOString(),
-            order_id: ticket.order_id,
-            escalated_by: agent,
-            reason,
-            order_status: status,
-            stuck_hours: round1(hours),
-            amount: ticket.amount,
-            currency: ticket.currency,
-            priority: ticket.priority,
-            assigned_to: ticket.agent_email,
-            resolved_at: null,
-            resolution_notes: null,
-          }),
-        );
+        updated = await storeCall(() => store.escalateTicket(escalationRow(ticket, { by: agent, reason, orderStatus: status, at: now })));
         break;
       }
     }

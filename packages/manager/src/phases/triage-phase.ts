@@ -1,24 +1,19 @@
-import type { Resolution, Ticket } from '@ecm/core';
+import { slaOutcome, type Resolution, type Ticket } from '@ecm/core';
 import { renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
-const MINUTE = 60_000;
 
 /** A ticket whose order completed in the warehouse closes itself: a SELF_HEALED resolution. */
 function selfHealedResolution(ctx: PhaseContext, t: Ticket): Resolution {
   const reason = ctx.config.reasons.get(t.diagnosis);
-  const minutes = Math.max(0, Math.round((ctx.asOf.getTime() - new Date(t.assigned_at).getTime()) / MINUTE));
-  const sla = (reason?.sla_hours ?? 24) * 60;
   return {
     resolved_at: ctx.asOf.toISOString(),
     order_id: t.order_id,
     agent_email: t.agent_email,
     notes: 'Order completed in the warehouse; closed automatically (self-healed).',
     assigned_at: t.assigned_at,
-    resolution_minutes: minutes,
-    sla_target_minutes: sla,
-    sla_status: minutes <= sla ? 'MET' : 'MISSED',
+    ...slaOutcome(new Date(t.assigned_at), reason?.sla_hours ?? 24, ctx.asOf),
     stuck_reason: t.diagnosis,
     amount: t.amount,
     currency: t.currency,
