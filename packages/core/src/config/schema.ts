@@ -66,8 +66,38 @@ export type ClassificationFile = z.infer<typeof classificationFileSchema>;
 const factorSchema = z.object({ default: z.number(), bands: z.array(z.object({ value: z.number(), when: whenSchema }).strict()) }).strict();
 export type FactorBands = z.infer<typeof factorSchema>;
 
+/** The warehouse's business tables (domain reference §2), without customers (personal data). */
+export const BUSINESS_TABLES = [
+  'orders_goms',
+  'payments_goms',
+  'falcon_transactions_v2',
+  'transaction_payout',
+  'lulu_data',
+  'transfer_rfi',
+  'uae_manual_payments',
+  'checkout_payment_data',
+  'fulfillments_goms',
+  'rda_fulfillments',
+] as const;
+
+const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQL name such as orders_goms');
+
+/**
+ * What the gateway's warehouse_query may read: these tables (unqualified, or qualified with one of
+ * `schemas`), minus the columns listed as personal data. Everything else is refused.
+ */
+export const warehouseAccessSchema = z
+  .object({
+    schemas: z.array(sqlName).min(1).default(['public']),
+    tables: z.array(sqlName).min(1).default([...BUSINESS_TABLES]),
+    pii_columns: z.record(sqlName, z.array(sqlName)).default({ customers: ['full_name', 'email', 'phone'] }),
+  })
+  .strict();
+export type WarehouseAccessSettings = z.infer<typeof warehouseAccessSchema>;
+
 export const settingsFileSchema = z
   .object({
+    warehouse_access: warehouseAccessSchema.default({ schemas: ['public'], tables: [...BUSINESS_TABLES], pii_columns: { customers: ['full_name', 'email', 'phone'] } }),
     candidates: z
       .object({
         window_days: z.number().int().positive(),

@@ -10,6 +10,28 @@ const types = {
   },
 } as pg.CustomTypesConfig;
 
+/**
+ * The session's own rules, set on every new connection whatever the connection string's `options`
+ * or the role's defaults say, so the server reads statements the way the guard parsed them and no
+ * statement, lock wait or forgotten transaction outlives its welcome. Values are ours, never the caller's.
+ */
+export function sessionRules(timeoutMs: number): { required: string[]; bestEffort: string[] } {
+  const ms = Math.max(1, Math.floor(timeoutMs));
+  return {
+    required: ['SET standard_conforming_strings = on', `SET statement_timeout = ${ms}`],
+    bestEffort: [
+      `SET lock_timeout = ${Math.min(ms, 5_000)}`,
+      `SET idle_in_transaction_session_timeout = ${ms + 10_000}`,
+      "SET work_mem = '16MB'",
+      // Needs superuser on PostgreSQL; a SELECT-only role gets a permission error, which is fine.
+      "SET temp_file_limit = '256MB'",
+    ],
+  };
+}
+
+/** SQLSTATE 42704: the server does not know the setting (Redshift lacks some of PostgreSQL's). */
+const UNDEFINED_OBJECT = '42704';
+
 /** PostgreSQL's code for "canceling statement due to statement timeout". */
 const QUERY_CANCELED = '57014';
 /** Our own deadline fires this long after the server's statement_timeout should have. */
@@ -24,6 +46,8 @@ const DEADLINE_GRACE_MS = 2_000;
 export class PgReadOnlySession implements ReadOnlySession {
   readonly interruptible = true;
   readonly #pool: pg.Pool;
+  /** Connections that already run under the session's rules. */
+  readonly #ruled = new WeakSet<pg.PoolClient>();
 
   constructor(url: string, options: { max?: number } = {}) {
     this.#pool = new pg.Pool({
@@ -61,6 +85,10 @@ export class PgReadOnlySession implements ReadOnlySession {
     try {
       return await Promise.race([
         (async () => {
+          if (!this.#ruled.has(client)) {
+            await applySessionRules(client, timeoutMs);
+            this.#ruled.add(client);
+          }
           await client.query('BEGIN READ ONLY');
           await client.query(statementTimeoutSql(timeoutMs));
           return work(query);
@@ -91,4 +119,26 @@ export class PgReadOnlySession implements ReadOnlySession {
   async close(): Promise<void> {
     await this.#pool.end();
   }
+}
+
+async function applySessionRules(client: pg.PoolClient, timeoutMs: number): Promise<void> {
+  const rules = sessionRules(timeoutMs);
+  for (const sql of rules.required) {
+    try {
+      await client.query(sql);
+    } catch (err) {
+      // A server without the setting at all (Redshift) is covered by the guard refusing backslashes.
+      if ((err as { code?: unknown }).code !== UNDEFINED_OBJECT) throw err;
+    }
+  }
+  for (const sql of rules.bestEffort) {
+    try {
+      await client.query(sql);
+    } catch {
+      // not permitted for this role, or unknown to this server: the other layers still hold
+    }
+  }
+  const check = await client.query<{ standard_conforming_strings?: string }>('SHOW standard_conforming_strings').catch(() => null);
+  const value = check?.rows[0]?.standard_conforming_strings;
+  if (value !== undefined && value !== 'on') throw new Error('the warehouse connection kept standard_conforming_strings off');
 }

@@ -33,6 +33,8 @@ export class PgliteReadOnlySession implements ReadOnlySession {
     return this.db.transaction(async (tx) => {
       try {
         await tx.exec('SET TRANSACTION READ ONLY');
+        // The same reading of string literals as the guard's parser, whatever the database's default.
+        await tx.exec('SET LOCAL standard_conforming_strings = on');
         // tx.query uses the extended protocol: a second statement in the text is a parse error.
         return await work(async (sql) => {
           const result = await tx.query<unknown[]>(sql, [], { rowMode: 'array' });

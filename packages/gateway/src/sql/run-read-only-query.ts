@@ -1,4 +1,5 @@
-import { checkReadOnlySql } from './read-only-guard.js';
+import type { WarehouseAccess } from '../warehouse/warehouse-access.js';
+import { checkReadOnlySql, checkWrapper } from './read-only-guard.js';
 import { QueryTimeoutError, formatSeconds, type ReadOnlySession } from './read-only-session.js';
 
 export interface QueryLimits {
@@ -8,8 +9,15 @@ export interface QueryLimits {
   readonly timeoutMs: number;
   /** Refuse statements whose planner estimate exceeds this (null: no cost check). */
   readonly maxPlanCost: number | null;
-  readonly allowPii: boolean;
+  /** The tables and columns the statement may read. */
+  readonly access: WarehouseAccess;
 }
+
+/**
+ * Rows fetched from the cursor per round trip: small, so that however large one row is, the gateway
+ * holds at most this many of them before the byte cap stops reading.
+ */
+export const FETCH_ROWS = 10;
 
 export type JsonValue = string | number | boolean | null | JsonValue[] | { [key: string]: JsonValue };
 
@@ -63,13 +71,13 @@ const elapsedSince = (start: bigint) => Math.round(Number(process.hrtime.bigint(
  * and byte caps. Errors come back as one sentence; nothing here throws for a bad statement.
  */
 export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, limits: QueryLimits): Promise<QueryOutcome> {
-  const guard = { allowPii: limits.allowPii, interruptible: session.interruptible };
+  const guard = { access: limits.access, interruptible: session.interruptible };
   const verdict = await checkReadOnlySql(sql, guard);
   if (!verdict.ok) return { ok: false, refused: true, message: verdict.reason };
 
   // One row more than the cap tells us the result was cut. The newline keeps a trailing comment closed.
   const wrapped = `SELECT * FROM (\n${verdict.statement}\n) AS ecm_query LIMIT ${limits.maxRows + 1}`;
-  const rewrapped = await checkReadOnlySql(wrapped, guard);
+  const rewrapped = await checkWrapper(wrapped);
   if (!rewrapped.ok) return { ok: false, refused: true, message: rewrapped.reason };
 
   const start = process.hrtime.bigint();
@@ -85,21 +93,35 @@ export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, li
           );
         }
       }
-      return query(wrapped);
-    });
-    let bytes = 2;
-    let truncatedBy: QueryRows['truncated_by'] = raw.rows.length > limits.maxRows ? 'rows' : null;
-    const rows: JsonValue[][] = [];
-    for (const row of raw.rows.slice(0, limits.maxRows)) {
-      const json = row.map(toJsonValue);
-      const size = Buffer.byteLength(JSON.stringify(json)) + 1;
-      if (bytes + size > limits.maxBytes) {
-        truncatedBy = 'bytes';
-        break;
+      // Read through a cursor, a few rows at a time, counting bytes: the gateway never holds the
+      // whole result, and stops reading as soon as either cap is reached.
+      await query(`DECLARE ecm_result NO SCROLL CURSOR FOR ${wrapped}`);
+      let bytes = 2;
+      let truncatedBy: QueryRows['truncated_by'] = null;
+      let columns: readonly string[] = [];
+      const rows: JsonValue[][] = [];
+      for (;;) {
+        const batch = await query(`FETCH FORWARD ${FETCH_ROWS} FROM ecm_result`);
+        if (columns.length === 0) columns = batch.columns;
+        for (const row of batch.rows) {
+          if (rows.length >= limits.maxRows) {
+            truncatedBy = 'rows';
+            break;
+          }
+          const json = row.map(toJsonValue);
+          const size = Buffer.byteLength(JSON.stringify(json)) + 1;
+          if (bytes + size > limits.maxBytes) {
+            truncatedBy = 'bytes';
+            break;
+          }
+          bytes += size;
+          rows.push(json);
+        }
+        if (truncatedBy || batch.rows.length < FETCH_ROWS) break;
       }
-      bytes += size;
-      rows.push(json);
-    }
+      return { columns, rows, truncatedBy };
+    });
+    const { rows, truncatedBy } = raw;
     return {
       ok: true,
       result: { columns: [...raw.columns], rows, row_count: rows.length, truncated: truncatedBy !== null, truncated_by: truncatedBy, elapsed_ms: elapsedSince(start) },

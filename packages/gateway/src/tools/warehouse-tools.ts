@@ -1,8 +1,21 @@
 import { z } from 'zod';
 import { runReadOnlyQuery, type JsonValue } from '../sql/run-read-only-query.js';
-import { PII_COLUMNS, TABLE_MEANINGS } from '../warehouse/warehouse-catalog.js';
+import { FUNCTION_LIST } from '../sql/allowed-sql.js';
+import { WarehouseAccess } from '../warehouse/warehouse-access.js';
+import { TABLE_MEANINGS } from '../warehouse/warehouse-catalog.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+
+/** One WarehouseAccess per configuration object: built once, not per call. */
+const accessByConfig = new WeakMap<object, WarehouseAccess>();
+function accessOf(settings: { readonly warehouse_access: ConstructorParameters<typeof WarehouseAccess>[0] }): WarehouseAccess {
+  let access = accessByConfig.get(settings);
+  if (!access) {
+    access = new WarehouseAccess(settings.warehouse_access);
+    accessByConfig.set(settings, access);
+  }
+  return access;
+}
 
 const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
 
@@ -19,7 +32,10 @@ export const warehouseQuery = defineTool({
     'Runs exactly one read-only SELECT (or WITH … SELECT) on the ECM warehouse (PostgreSQL/Redshift SQL) and returns the rows.',
     'Limits: at most 500 rows (max_rows asks for fewer) and 256 KiB of JSON; `truncated` says when the result was cut.',
     'The statement runs in a READ ONLY transaction that is always rolled back, with a 30 s time limit.',
-    'Refused, with one sentence saying why: several statements, anything but SELECT (INSERT, UPDATE, DELETE, MERGE, DDL, COPY, CALL, DO, SET, LOCK, PREPARE/EXECUTE, BEGIN/COMMIT), data-modifying WITH, SELECT INTO, FOR UPDATE, side-effecting or unbounded functions (pg_sleep, dblink, pg_read_file, lo_*, set_config, nextval, pg_advisory_*, repeat, …), and the customers table (personal data).',
+    'Accepted: one SELECT with CTEs, joins, subqueries, UNION/INTERSECT/EXCEPT and window functions, over the tables warehouse_list_tables lists (personal data such as the customers table is not readable);',
+    'operators = <> < > <= >= + - * / % ||, LIKE/ILIKE, IN, BETWEEN, IS [NOT] NULL/DISTINCT FROM, CASE, COALESCE, NULLIF, GREATEST/LEAST, casts to number/text/boolean/date/time/timestamp/interval,',
+    `and these functions: ${FUNCTION_LIST}.`,
+    "Refused, with one sentence saying why: everything else — other functions, catalogs and statistics (pg_*, information_schema), WITH RECURSIVE, functions in FROM, VALUES, E''/dollar-quoted strings and backslashes, more than 4 concatenations, writes, SET, locks.",
     'On the embedded demo warehouse, statements the planner expects to be very expensive are refused too.',
     'Timestamps are UTC, returned as text; amounts and counts of type numeric/bigint are text.',
     'Use warehouse_list_tables and warehouse_describe_table to find tables and columns.',
@@ -45,7 +61,7 @@ export const warehouseQuery = defineTool({
     const settings = ctx.querySettings(warehouse);
     const maxRows = Math.min(args.max_rows ?? settings.maxRows, settings.maxRows);
     const session = await ctx.readOnlySession();
-    const outcome = await runReadOnlyQuery(session, args.sql, { ...settings, maxRows, allowPii: ctx.allowPii });
+    const outcome = await runReadOnlyQuery(session, args.sql, { ...settings, maxRows, access: accessOf(ctx.config.settings) });
     if (!outcome.ok) {
       ctx.log.warn({ tool: 'warehouse_query', refused: outcome.refused, sql: args.sql.slice(0, 2000) }, outcome.message);
       throw new ToolError(outcome.message);
@@ -68,7 +84,7 @@ export const warehouseListTables = defineTool({
   name: 'warehouse_list_tables',
   title: 'List the warehouse tables',
   description:
-    'Lists the tables and views visible to the gateway in the warehouse (its search path), with the planner\'s row estimate (null when unknown) and, for the ECM tables, what each one holds. Read-only; no row data.',
+    "Lists the warehouse tables warehouse_query may read (the configured business tables visible in the gateway's search path), with the planner's row estimate (null when unknown) and what each one holds. Read-only; no row data.",
   input: {},
   output: {
     tables: z.array(z.object({ schema: z.string(), name: z.string(), kind: z.string(), estimated_rows: z.number().nullable(), meaning: z.string().nullable() })),
@@ -86,7 +102,9 @@ export const warehouseListTables = defineTool({
          AND pg_catalog.pg_table_is_visible(c.oid)
        ORDER BY c.relname`,
     );
-    const tables = rows.map((row) => {
+    const access = accessOf(ctx.config.settings);
+    const allowed = rows.filter((row) => access.allowsTable(String(row.name)));
+    const tables = allowed.map((row) => {
       const t = tableRow.parse(row);
       const estimate = t.estimated_rows === null ? null : Number(t.estimated_rows);
       return {
@@ -99,7 +117,7 @@ export const warehouseListTables = defineTool({
     });
     const text = tables.length
       ? tables.map((t) => `${t.name} (${t.kind}, ~${t.estimated_rows ?? '?'} rows)${t.meaning ? ` — ${t.meaning}` : ''}`).join('\n')
-      : 'No tables are visible to the gateway in this warehouse.';
+      : `None of the tables warehouse_query may read (${access.tableNames.join(', ')}) is visible to the gateway in this warehouse.`;
     return { structured: { tables, warehouse: warehouse.label }, text };
   },
 });
@@ -110,7 +128,7 @@ export const warehouseDescribeTable = defineTool({
   name: 'warehouse_describe_table',
   title: 'Describe one warehouse table',
   description:
-    'Shows the columns of one warehouse table or view visible to the gateway: name, SQL type, whether it can be null, and whether it holds personal data. Give the table name as listed by warehouse_list_tables (optionally schema.table). Read-only; no row data.',
+    'Shows the columns of one table warehouse_query may read: name, SQL type, whether it can be null, and whether it holds personal data (such columns cannot be selected). Give the table name as listed by warehouse_list_tables (optionally schema.table). Read-only; no row data.',
   input: { table: z.string().min(1).max(200).describe('Table name, e.g. orders_goms or public.orders_goms') },
   output: {
     schema: z.string(),
@@ -123,6 +141,10 @@ export const warehouseDescribeTable = defineTool({
     const parts = args.table.trim().split('.');
     if (parts.length > 2 || parts.some((p) => !p)) throw new ToolError(`"${args.table}" is not a table name; use name or schema.name as listed by warehouse_list_tables.`);
     const [schema, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : [null, parts[0]!];
+    const access = accessOf(ctx.config.settings);
+    if (!access.allowsTable(name, schema)) {
+      throw new ToolError(`"${args.table}" is not one of the tables warehouse_query may read (${access.tableNames.join(', ')}); warehouse_list_tables lists them.`);
+    }
     const rows = await ctx.query(
       `SELECT n.nspname AS schema, c.relname AS table_name, a.attname AS column_name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
        FROM pg_catalog.pg_attribute AS a
@@ -141,7 +163,7 @@ export const warehouseDescribeTable = defineTool({
     const table = first.table_name;
     // Two visible tables of one name (two schemas) would mix columns: take the first schema's only.
     const own = parsed.filter((c) => c.schema === first.schema);
-    const pii = new Set(PII_COLUMNS[table] ?? []);
+    const pii = access.piiOf(table);
     const columns = own.map((c) => ({ name: c.column_name, type: c.type, nullable: !c.not_null, pii: pii.has(c.column_name) }));
     const meaning = TABLE_MEANINGS[table] ?? null;
     return {

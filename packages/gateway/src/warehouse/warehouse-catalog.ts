@@ -13,7 +13,3 @@ export const TABLE_MEANINGS: Readonly<Record<string, string>> = {
   customers: 'Customers (owner_id): full_name, email, phone — personal data, masked by default',
 };
 
-/** Columns that hold personal data (§12). */
-export const PII_COLUMNS: Readonly<Record<string, readonly string[]>> = {
-  customers: ['full_name', 'email', 'phone'],
-};
