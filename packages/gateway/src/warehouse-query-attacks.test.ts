@@ -1,6 +1,7 @@
+import { existsSync } from 'node:fs';
 import type { Warehouse } from '@ecm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ATTACKS } from './__fixtures__/attack-corpus.js';
+import { ATTACKS, BOUNDED } from './__fixtures__/attack-corpus.js';
 import { callOk, callTool } from './__fixtures__/call-tool.js';
 import { config, seededPglite, seededPgSchema, TEST_AS_OF, warehouseChecksums, type PgTestSchema } from './__fixtures__/test-warehouse.js';
 import { connectInProcess, type InProcessGateway } from './index.js';
@@ -10,14 +11,25 @@ const PG_URL = process.env.ECM_TEST_PG_URL;
 const TIMEOUT_MS = 1_500;
 
 it('has a corpus of at least 40 hostile statements', () => {
-  expect(ATTACKS.length).toBeGreaterThanOrEqual(40);
+  expect(ATTACKS.length).toBeGreaterThanOrEqual(140);
   expect(new Set(ATTACKS.map((a) => a.sql)).size).toBe(ATTACKS.length);
 });
+
+/** What must not change besides the tables: advisory locks held, statistics reset time. */
+async function serverState(warehouse: Warehouse): Promise<{ advisory_locks: number; stats_reset: string }> {
+  const [locks] = await warehouse.query("SELECT COUNT(*) AS n FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())");
+  const [reset] = await warehouse.query('SELECT COALESCE(stats_reset::text, \'never\') AS at FROM pg_catalog.pg_stat_database WHERE datname = current_database()');
+  return { advisory_locks: Number(locks?.n), stats_reset: String(reset?.at ?? 'none') };
+}
+
+const MAX_BYTES = 64 * 1024;
+const EVIL_FILES = ['/tmp/ecm-evil.csv', '/tmp/ecm-evil-lo'];
 
 function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: string; close(): Promise<void> }>) {
   let target: Awaited<ReturnType<typeof open>>;
   let gateway: InProcessGateway;
   let before: Record<string, string>;
+  let stateBefore: Awaited<ReturnType<typeof serverState>>;
 
   beforeAll(async () => {
     target = await open();
@@ -27,9 +39,10 @@ function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
       warehouse: target.warehouse,
       asOf: () => TEST_AS_OF,
       ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
-      query: { timeoutMs: TIMEOUT_MS },
+      query: { timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES },
     });
     before = await warehouseChecksums(target.warehouse);
+    stateBefore = await serverState(target.warehouse);
   });
   afterAll(async () => {
     await gateway?.close();
@@ -51,8 +64,29 @@ function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
     });
   }
 
+  for (const bomb of BOUNDED) {
+    it(`keeps the caps on ${bomb.kind}: ${bomb.sql.slice(0, 60)}`, async () => {
+      const r = await callTool(gateway.client, 'warehouse_query', { sql: bomb.sql });
+      if (r.isError) {
+        // The embedded warehouse refuses what its planner expects to be expensive.
+        expect(r.text).toMatch(/^Refused: /);
+        return;
+      }
+      const out = r.structured as { row_count: number; rows: unknown[][]; truncated: boolean };
+      expect(out.row_count).toBeLessThanOrEqual(500);
+      expect(Buffer.byteLength(JSON.stringify(out.rows))).toBeLessThanOrEqual(MAX_BYTES);
+      expect(out.truncated).toBe(true);
+    });
+  }
+
   it('leaves every warehouse table unchanged, and creates none', async () => {
     expect(await warehouseChecksums(target.warehouse)).toEqual(before);
+  });
+
+  it('leaves no advisory lock, statistics reset or file behind', async () => {
+    expect(await serverState(target.warehouse)).toEqual(stateBefore);
+    expect(stateBefore.advisory_locks).toBe(0);
+    for (const file of EVIL_FILES) expect(existsSync(file), file).toBe(false);
   });
 
   it('still answers an honest query afterwards', async () => {
@@ -72,6 +106,15 @@ describe('the attack corpus through warehouse_query on the embedded demo warehou
   attackSuite(async () => {
     const warehouse = await seededPglite();
     return { warehouse, close: () => warehouse.close() };
+  });
+});
+
+describe.skipIf(!PG_URL)('the attack corpus on PostgreSQL through a URL that turns standard_conforming_strings off', () => {
+  attackSuite(async () => {
+    const schema = await seededPgSchema(PG_URL!, 'ecm_gw_scs');
+    const url = new URL(schema.url);
+    url.searchParams.set('options', `${url.searchParams.get('options')} -c standard_conforming_strings=off`);
+    return { warehouse: schema.warehouse, queryUrl: url.toString(), close: () => schema.drop() };
   });
 });
 

@@ -129,6 +129,8 @@ class AllowListWalk {
   readonly columnRefs: string[][] = [];
   readonly usingColumns: string[] = [];
   natural = false;
+  /** The literals the parser made from EXTRACT's field word: not quoted in the text, and harmless. */
+  readonly fieldNames = new WeakSet<Node>();
 
   constructor(
     readonly sql: Buffer,
@@ -246,6 +248,12 @@ class AllowListWalk {
       throw new Refusal(`Refused: ${parts.join('.') || 'this function'}() is not allowed in warehouse_query; it accepts ${FUNCTION_HINT}.`);
     }
     if (n.agg_within_group === true && !['percentile_cont', 'percentile_disc'].includes(last)) throw new Refusal(`Refused: WITHIN GROUP is allowed only with percentile_cont and percentile_disc.`);
+    if (last === 'extract' && n.funcformat === 'COERCE_SQL_SYNTAX' && Array.isArray(n.args)) {
+      // EXTRACT(EPOCH FROM x): the parser makes the field name a literal that points at the word itself.
+      const field = ((n.args[0] as Node | undefined)?.A_Const ?? null) as Node | null;
+      const word = (field?.sval as { sval?: unknown } | undefined)?.sval;
+      if (field && typeof word === 'string' && /^[a-z_]+$/i.test(word)) this.fieldNames.add(field);
+    }
     if (CONCATENATING_FUNCTIONS.has(last)) this.concatenations += Array.isArray(n.args) ? n.args.length : 0;
   }
 
@@ -276,6 +284,7 @@ class AllowListWalk {
     if (typeof sval !== 'string') return;
     // Only plain '…' literals: E'', U&'' and $$ strings are read differently by servers with other settings.
     const at = typeof n.location === 'number' ? n.location : -1;
+    if (this.fieldNames.has(n)) return;
     if (at < 0 || this.sql[at] !== 0x27) throw new Refusal("Refused: only plain '…' string literals are allowed (no E'', U&'' or dollar quoting).");
     if (sval.length > MAX_LITERAL_CHARS) throw new Refusal(`Refused: a string literal is longer than ${MAX_LITERAL_CHARS} characters.`);
   }
