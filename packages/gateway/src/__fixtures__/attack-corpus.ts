@@ -173,6 +173,6 @@ export const ATTACKS: readonly Attack[] = [
  */
 export const BOUNDED: readonly Attack[] = [
   { kind: 'cross join', sql: 'SELECT a.order_id, b.order_id, c.order_id FROM orders_goms AS a CROSS JOIN orders_goms AS b CROSS JOIN orders_goms AS c' },
-  { kind: 'wide rows', sql: "SELECT a.*, b.*, a.order_id || b.order_id || 'x' AS both_ids FROM orders_goms AS a, payments_goms AS b" },
+  { kind: 'wide rows', sql: "SELECT a.*, b.payment_id, b.payment_status, a.order_id || b.payment_id || 'x' AS both_ids FROM orders_goms AS a, payments_goms AS b" },
   { kind: 'all orders', sql: 'SELECT * FROM orders_goms' },
 ];
