@@ -151,6 +151,68 @@ describe('the built binary over HTTP', () => {
     expect(await status(`localhost:${new URL(gw.url).port}`)).toBe(200);
   });
 
+  describe('HTTP hardening', () => {
+    const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+    const auth = { ...headers, authorization: `Bearer ${ALICE_TOKEN}` };
+    const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+    /** No stack trace, no file path, no framework banner: only a JSON error. */
+    const expectCleanJson = async (res: Response) => {
+      expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(res.headers.get('x-powered-by')).toBeNull();
+      const text = await res.text();
+      expect(() => JSON.parse(text)).not.toThrow();
+      expect(text).not.toMatch(/node_modules|\/work\/|at [\w.]+ \(|<html|<pre>/i);
+      return JSON.parse(text) as Record<string, unknown>;
+    };
+
+    it('answers a foreign Origin with 403, and loopback or absent Origins normally', async () => {
+      const foreign = await fetch(gw.url, { method: 'POST', headers: { ...auth, origin: 'https://evil.example.com' }, body: ping });
+      expect(foreign.status).toBe(403);
+      await expectCleanJson(foreign);
+      expect((await fetch(gw.url, { method: 'POST', headers: { ...auth, origin: 'http://localhost:3000' }, body: ping })).status).toBe(200);
+      expect((await fetch(gw.url, { method: 'POST', headers: auth, body: ping })).status).toBe(200);
+      expect((await fetch(`${gw.base}/health`, { headers: { origin: 'http://evil.example.com' } })).status).toBe(403);
+    });
+
+    it('authenticates before reading the body: garbage without a token gets 401 JSON', async () => {
+      const res = await fetch(gw.url, { method: 'POST', headers, body: '{"jsonrpc": "2.0", garbage' });
+      expect(res.status).toBe(401);
+      expect(res.headers.get('www-authenticate')).toMatch(/^Bearer /);
+      expect(await expectCleanJson(res)).toMatchObject({ error: 'invalid_token' });
+      const huge = await fetch(gw.url, { method: 'POST', headers, body: 'x'.repeat(2_000_000) });
+      expect(huge.status).toBe(401);
+    });
+
+    it('answers malformed and oversized bodies with a JSON error, without a stack trace', async () => {
+      const malformed = await fetch(gw.url, { method: 'POST', headers: auth, body: '{"jsonrpc": "2.0", garbage' });
+      expect(malformed.status).toBe(400);
+      expect(await expectCleanJson(malformed)).toMatchObject({ error: { code: -32700 } });
+      const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'warehouse_query', arguments: { sql: `SELECT '${'x'.repeat(300_000)}'` } } });
+      const oversized = await fetch(gw.url, { method: 'POST', headers: auth, body: big });
+      expect(oversized.status).toBe(413);
+      await expectCleanJson(oversized);
+      const missing = await fetch(`${gw.base}/no-such-path`);
+      expect(missing.status).toBe(404);
+      await expectCleanJson(missing);
+    });
+
+    it('sends no X-Powered-By header', async () => {
+      const health = await fetch(`${gw.base}/health`);
+      expect(health.headers.get('x-powered-by')).toBeNull();
+      const ok = await fetch(gw.url, { method: 'POST', headers: auth, body: ping });
+      expect(ok.headers.get('x-powered-by')).toBeNull();
+    });
+
+    it('refuses a JSON-RPC batch: one tool call per HTTP request', async () => {
+      const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'warehouse_query', arguments: { sql: 'SELECT 1 AS n' } } });
+      const res = await fetch(gw.url, { method: 'POST', headers: auth, body: JSON.stringify([call(1), call(2)]) });
+      expect(res.status).toBe(400);
+      const body = await expectCleanJson(res);
+      expect(body).toMatchObject({ jsonrpc: '2.0', error: { code: -32600 } });
+      expect(JSON.stringify(body)).toMatch(/one JSON-RPC message per HTTP request/);
+    });
+  });
+
   it("serves the tools with a valid token and acts for the token's subject", async () => {
     const alice = await connectHttp(gw.url, ALICE_TOKEN);
     const d = await callOk<{ order_id: string }>(alice, 'ecm_order_details', { order_id: orderId });

@@ -1,9 +1,8 @@
-import type { Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Request, Response } from 'express';
+import type { NextFunction, Request, Response } from 'express';
+import type { AuthInfo } from '@modelcontextprotocol/sdk/server/auth/types.js';
 import { createMcpExpressApp } from '@modelcontextprotocol/sdk/server/express.js';
-import { requireBearerAuth } from '@modelcontextprotocol/sdk/server/auth/middleware/bearerAuth.js';
-import { InvalidTokenError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import type { GatewayContext } from '../gateway-context.js';
 import { buildServer, GATEWAY_NAME, GATEWAY_TOOLS, GATEWAY_VERSION } from '../server.js';
@@ -42,6 +41,75 @@ function allowedHostsFor(host: string, extra: readonly string[]): string[] | und
 }
 
 const STATIC_TOKEN_LIFETIME_S = 24 * 3600;
+/** The largest request body read (express.json's default): one tool call with a 50,000-character statement fits. */
+export const MAX_BODY_BYTES = 100 * 1024;
+
+/** A JSON answer with no stack trace and no path, whatever went wrong. */
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), ...headers });
+  res.end(text);
+}
+
+const rpcError = (code: number, message: string) => ({ jsonrpc: '2.0', error: { code, message }, id: null });
+
+/**
+ * Origins a browser page may call from: none but loopback pages and the configured host names
+ * (MCP Streamable HTTP: a server must answer a foreign Origin with 403). No Origin (a non-browser
+ * client) is fine.
+ */
+export function originAllowed(origin: string | undefined, allowedHosts: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return false;
+  const hostname = url.hostname.replace(/^\[|\]$/g, '');
+  if (isLoopbackHost(hostname)) return true;
+  return allowedHosts.some((h) => h === url.host || h === url.hostname);
+}
+
+/**
+ * What runs before express reads anything: the Origin check, then, for /mcp, the bearer token and
+ * the declared body size. An unauthenticated request is answered 401 before its body is parsed.
+ * Returns false when it has answered the request itself.
+ */
+function preflight(req: IncomingMessage, res: ServerResponse, tokens: GatewayTokens | null, allowedHosts: readonly string[]): boolean {
+  const origin = req.headers.origin;
+  if (!originAllowed(origin, allowedHosts)) {
+    sendJson(res, 403, rpcError(-32000, 'Forbidden: requests from this Origin are not accepted; call the gateway from a non-browser client or a configured host.'));
+    return false;
+  }
+  const path = (req.url ?? '/').split('?')[0]!;
+  if (path !== '/mcp' && !path.startsWith('/mcp/')) return true;
+  if (tokens) {
+    const header = req.headers.authorization ?? '';
+    const match = /^Bearer\s+(\S+)$/i.exec(header);
+    const verified = match ? tokens.verify(match[1]!) : null;
+    if (!verified) {
+      const description = match ? 'Invalid bearer token' : 'Missing bearer token: send Authorization: Bearer <token>';
+      sendJson(res, 401, { error: 'invalid_token', error_description: description }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
+      return false;
+    }
+    // Static tokens do not expire; the SDK wants an expiry, so each request gets a fresh one.
+    (req as IncomingMessage & { auth?: AuthInfo }).auth = {
+      token: match![1]!,
+      clientId: verified.subject ?? 'ecm-token',
+      scopes: [],
+      expiresAt: Math.floor(Date.now() / 1000) + STATIC_TOKEN_LIFETIME_S,
+      extra: { subject: verified.subject },
+    };
+  }
+  const declared = Number(req.headers['content-length'] ?? 0);
+  if (Number.isFinite(declared) && declared > MAX_BODY_BYTES) {
+    sendJson(res, 413, rpcError(-32600, `Request body too large: at most ${MAX_BODY_BYTES / 1024} KiB.`), { connection: 'close' });
+    return false;
+  }
+  return true;
+}
 
 /**
  * Streamable HTTP, stateless: every POST /mcp gets its own MCP server and transport over the shared
@@ -56,6 +124,7 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
   }
   const allowedHosts = allowedHostsFor(options.host, options.allowedHosts ?? []);
   const app = createMcpExpressApp({ host: options.host, ...(allowedHosts ? { allowedHosts } : {}) });
+  app.disable('x-powered-by');
   const started = Date.now();
 
   app.get('/health', (_req: Request, res: Response) => {
@@ -63,24 +132,14 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
   });
 
   const tokens = options.tokens;
-  if (tokens) {
-    app.use(
-      '/mcp',
-      requireBearerAuth({
-        verifier: {
-          async verifyAccessToken(token: string) {
-            const match = tokens.verify(token);
-            if (!match) throw new InvalidTokenError('Invalid bearer token');
-            // Static tokens do not expire; the SDK's middleware wants an expiry, so each request gets a fresh one.
-            return { token, clientId: match.subject ?? 'ecm-token', scopes: [], expiresAt: Math.floor(Date.now() / 1000) + STATIC_TOKEN_LIFETIME_S, extra: { subject: match.subject } };
-          },
-        },
-      }),
-    );
-  }
 
   app.post('/mcp', async (req: Request, res: Response) => {
-    const subject = tokens ? ((req.auth?.extra?.subject as string | null | undefined) ?? null) : ctx.defaultAgent;
+    if (Array.isArray(req.body)) {
+      // One tool call per HTTP request: a batch would multiply the work one request can ask for.
+      res.status(400).json(rpcError(-32600, 'Batches are not accepted: send one JSON-RPC message per HTTP request.'));
+      return;
+    }
+    const subject = tokens ? (((req as Request & { auth?: AuthInfo }).auth?.extra?.subject as string | null | undefined) ?? null) : ctx.defaultAgent;
     const server = buildServer(ctx, { agentEmail: subject, transport: 'http' });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
@@ -103,9 +162,29 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
   app.get('/mcp', notAllowed);
   app.delete('/mcp', notAllowed);
 
+  app.use((_req: Request, res: Response) => {
+    res.status(404).json(rpcError(-32601, 'Not found: the gateway serves POST /mcp and GET /health.'));
+  });
+  // Express's own error page shows a stack trace and file paths; this one says what to fix, in JSON.
+  app.use((err: unknown, _req: Request, res: Response, _next: NextFunction) => {
+    const status = Number((err as { status?: unknown }).status ?? (err as { statusCode?: unknown }).statusCode ?? 500);
+    if (res.headersSent) return;
+    if (status === 400) res.status(400).json(rpcError(-32700, 'Parse error: the body is not valid JSON.'));
+    else if (status === 413) res.status(413).json(rpcError(-32600, `Request body too large: at most ${MAX_BODY_BYTES / 1024} KiB.`));
+    else if (status === 415) res.status(415).json(rpcError(-32600, 'Unsupported content type: send application/json.'));
+    else {
+      ctx.log.error({ error: err instanceof Error ? err.message : String(err) }, 'HTTP request failed');
+      res.status(500).json(rpcError(-32603, 'Internal server error'));
+    }
+  });
+
+  const hostsForOrigin = options.allowedHosts ?? [];
+  const httpServer = createServer((req, res) => {
+    if (preflight(req, res, tokens, hostsForOrigin)) app(req, res);
+  });
   const server = await new Promise<Server>((resolve, reject) => {
-    const s = app.listen(options.port, options.host, () => resolve(s));
-    s.once('error', reject);
+    httpServer.once('error', reject);
+    httpServer.listen(options.port, options.host, () => resolve(httpServer));
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
