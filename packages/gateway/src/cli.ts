@@ -6,6 +6,8 @@ Usage:
   ecm-gateway                      serve over stdio (what Claude Code and other MCP clients start)
   ecm-gateway --http [--port 8765] [--host 127.0.0.1]
                                    serve Streamable HTTP at http://HOST:PORT/mcp (GET /health needs no token)
+  ecm-gateway role-sql [--role ecm_gateway_reader] [--schema public]
+                                   print the SQL that creates the SELECT-only role for ECM_WAREHOUSE_QUERY_URL
 
 Options:
   --agent EMAIL        the agent whose tickets this connection may change (stdio; HTTP without a token)
@@ -55,7 +57,44 @@ function parseCli() {
   }
 }
 
+/** `ecm-gateway role-sql`: prints the least-privilege role's SQL for the configured warehouse_access. */
+async function printRoleSql(argv: readonly string[]): Promise<void> {
+  let values: { role: string; schema: string };
+  try {
+    values = parseArgs({ args: [...argv], options: { role: { type: 'string', default: 'ecm_gateway_reader' }, schema: { type: 'string', default: 'public' } }, strict: true }).values;
+  } catch (err) {
+    return fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+  }
+  if (!/^[a-z_][a-z0-9_]*$/.test(values.role)) fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
+  const [{ defaultSharedDir, loadConfig, openWarehouse }, { WarehouseAccess }, { roleSql }] = await Promise.all([
+    import('@ecm/core'),
+    import('./warehouse/warehouse-access.js'),
+    import('./warehouse/role-sql.js'),
+  ]);
+  const config = loadConfig(defaultSharedDir(process.env));
+  const access = new WarehouseAccess(config.settings.warehouse_access);
+  const needColumns = access.tableNames.filter((t) => access.piiOf(t).size > 0);
+  const columnsOf = new Map<string, string[]>();
+  if (needColumns.length > 0) {
+    const warehouse = await openWarehouse({ sharedDir: config.sharedDir, env: process.env });
+    try {
+      for (const table of needColumns) {
+        const rows = await warehouse.query('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [values.schema, table]);
+        columnsOf.set(table, rows.map((r) => String(r.column_name)));
+      }
+    } finally {
+      await warehouse.close();
+    }
+  }
+  process.stdout.write(roleSql({ role: values.role, schema: values.schema, access, columnsOf }));
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'role-sql') {
+    await printRoleSql(process.argv.slice(3)).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT_FAILURE));
+    return;
+  }
   const args = parseCli();
   if (args.help) {
     process.stdout.write(`${USAGE}\n`);
