@@ -121,11 +121,10 @@ describe('warehouse_query', () => {
     expect(r.text).toMatch(/^The warehouse rejected the query: .*no_such_column/);
   });
 
-  it('reads the customers table only when the gateway allows PII', async () => {
+  it('never reads the customers table, even when the gateway allows revealing PII in order details', async () => {
     expect((await callTool(gateway.client, 'warehouse_query', { sql: 'SELECT email FROM customers LIMIT 1' })).text).toMatch(/^Refused: the customers table holds personal data/);
     const pii = await connect({ allowPii: true });
-    const r = await callOk<{ rows: string[][] }>(pii.client, 'warehouse_query', { sql: 'SELECT email FROM customers ORDER BY owner_id LIMIT 1' });
-    expect(r.rows[0]![0]).toMatch(/@example\.com$/);
+    expect((await callTool(pii.client, 'warehouse_query', { sql: 'SELECT email FROM customers ORDER BY owner_id LIMIT 1' })).text).toMatch(/^Refused: the customers table holds personal data/);
   });
 });
 
@@ -133,15 +132,22 @@ describe('warehouse_list_tables and warehouse_describe_table', () => {
   it('lists every warehouse table with its meaning', async () => {
     const r = await callOk<{ tables: { name: string; meaning: string | null; estimated_rows: number | null }[] }>(gateway.client, 'warehouse_list_tables');
     const names = r.tables.map((t) => t.name);
-    for (const t of ['orders_goms', 'payments_goms', 'falcon_transactions_v2', 'transaction_payout', 'lulu_data', 'transfer_rfi', 'customers']) expect(names).toContain(t);
+    for (const t of ['orders_goms', 'payments_goms', 'falcon_transactions_v2', 'transaction_payout', 'lulu_data', 'transfer_rfi']) expect(names).toContain(t);
+    // Only what warehouse_query may read: no personal-data table.
+    expect(names).not.toContain('customers');
+    expect(names).toHaveLength(10);
     expect(r.tables.find((t) => t.name === 'rda_fulfillments')!.meaning).toMatch(/Falcon transaction_id/);
     expect(r.tables.find((t) => t.name === 'orders_goms')!.estimated_rows).toBeGreaterThan(1000);
   });
 
-  it('describes a table, flagging personal data', async () => {
-    const r = await callOk<{ table: string; columns: { name: string; type: string; nullable: boolean; pii: boolean }[] }>(gateway.client, 'warehouse_describe_table', { table: 'customers' });
-    expect(r.columns.map((c) => c.name)).toEqual(['owner_id', 'full_name', 'email', 'phone']);
-    expect(r.columns.filter((c) => c.pii).map((c) => c.name)).toEqual(['full_name', 'email', 'phone']);
+  it('describes an allowed table, flagging configured personal-data columns, and not the customers table', async () => {
+    const customers = await callTool(gateway.client, 'warehouse_describe_table', { table: 'customers' });
+    expect(customers.isError).toBe(true);
+    expect(customers.text).toMatch(/not one of the tables warehouse_query may read/);
+    const access = config.settings.warehouse_access;
+    const flagged = await connect({ config: { ...config, settings: { ...config.settings, warehouse_access: { ...access, pii_columns: { ...access.pii_columns, orders_goms: ['owner_id'] } } } } });
+    const r = await callOk<{ columns: { name: string; pii: boolean }[] }>(flagged.client, 'warehouse_describe_table', { table: 'orders_goms' });
+    expect(r.columns.filter((c) => c.pii).map((c) => c.name)).toEqual(['owner_id']);
     const orders = await callOk<{ columns: { name: string; type: string; nullable: boolean }[] }>(gateway.client, 'warehouse_describe_table', { table: 'orders_goms' });
     expect(orders.columns.find((c) => c.name === 'order_id')).toEqual({ name: 'order_id', type: 'character varying(64)', nullable: false, pii: false });
   });
@@ -149,7 +155,7 @@ describe('warehouse_list_tables and warehouse_describe_table', () => {
   it('answers an unknown table with an error result', async () => {
     const r = await callTool(gateway.client, 'warehouse_describe_table', { table: 'no_such_table' });
     expect(r).toMatchObject({ isError: true });
-    expect(r.text).toMatch(/No table named "no_such_table"/);
+    expect(r.text).toMatch(/"no_such_table" is not one of the tables warehouse_query may read/);
     expect((await callTool(gateway.client, 'warehouse_describe_table', { table: 'a.b.c' })).isError).toBe(true);
   });
 });
