@@ -2,7 +2,11 @@
 // Benchmark `gateway`: the built `ecm-gateway` as its own process, answering `ecm_order_details`
 // (one order across every system, its diagnosis and score) the way an MCP client calls it:
 //   - latency (p50/p99) of one client calling in a loop, over stdio and over Streamable HTTP;
-//   - calls per second with 20 concurrent HTTP clients on loopback.
+//   - calls per second with 20 concurrent HTTP clients on loopback;
+//   - the hostile corpus (packages/gateway/src/__fixtures__/attack-corpus.ts: SQL-text executors,
+//     catalogs, locks, memory and temp-file bombs, quoting differentials, plus the bounded huge
+//     results) through warehouse_query over HTTP: p50/p99 latency and the gateway's peak RSS
+//     (target ≤ 400 MB), every statement refused or answered within the caps.
 // On the 150k-order demo warehouse (PGlite) and, with ECM_BENCH_PG_URL, on PostgreSQL (1M orders).
 // Every loop is bounded in calls and in seconds. Targets on PostgreSQL: p50 < 15 ms, p99 < 50 ms,
 // at least 200 calls/s with 20 clients.
@@ -12,7 +16,7 @@
 // Prints one JSON line per measurement on stdout; progress goes to stderr. Needs the built gateway
 // (`npx tsc -b packages/gateway`).
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -114,6 +118,77 @@ async function sampleOrders(client) {
   return r.structuredContent.orders.map((o) => o.order_id);
 }
 
+/** The attack corpus is TypeScript (a test fixture): transpiled on the fly with the repository's compiler. */
+async function hostileCorpus() {
+  const ts = (await import(path.join(here, '..', 'node_modules', 'typescript', 'lib', 'typescript.js'))).default;
+  const source = readFileSync(path.join(here, '..', 'packages', 'gateway', 'src', '__fixtures__', 'attack-corpus.ts'), 'utf8');
+  const js = ts.transpileModule(source, { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+  const mod = await import(`data:text/javascript;base64,${Buffer.from(js).toString('base64')}`);
+  return [...mod.ATTACKS, ...mod.BOUNDED];
+}
+
+/** The peak resident set of a process so far (Linux), in MB; null elsewhere. */
+function peakRssMb(pid) {
+  try {
+    const m = /VmHWM:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Math.round(Number(m[1]) / 1024) : null;
+  } catch {
+    return null;
+  }
+}
+const HOSTILE_RSS_TARGET_MB = 400;
+
+/** Every hostile statement, `rounds` times, through warehouse_query; then the gateway's peak RSS. */
+async function hostileRun(kind, orders, url, child, rounds = 2) {
+  const corpus = await hostileCorpus();
+  const client = await httpClient(url);
+  const rssBefore = peakRssMb(child.pid);
+  const latencies = [];
+  let refused = 0;
+  let answered = 0;
+  let failures = 0;
+  for (let round = 0; round < rounds; round++) {
+    for (const attack of corpus) {
+      const started = performance.now();
+      try {
+        const r = await client.callTool({ name: 'warehouse_query', arguments: { sql: attack.sql } });
+        if (r.isError) refused++;
+        else if (r.structuredContent.row_count <= 500) answered++;
+        else failures++;
+      } catch {
+        failures++;
+      }
+      latencies.push(performance.now() - started);
+    }
+  }
+  await client.close();
+  const peak = peakRssMb(child.pid);
+  // The gateway must still be alive and answer after the corpus.
+  const health = await fetch(url.replace(/\/mcp$/, '/health')).then((r) => r.status, () => 0);
+  return {
+    bench: 'gateway',
+    warehouse: kind,
+    orders,
+    tool: 'warehouse_query',
+    corpus: 'hostile',
+    statements: corpus.length,
+    transport: 'http',
+    clients: 1,
+    calls: latencies.length,
+    refused,
+    answered_within_caps: answered,
+    failures,
+    p50_ms: round2(percentile(latencies, 50)),
+    p99_ms: round2(percentile(latencies, 99)),
+    max_ms: round2(Math.max(...latencies)),
+    rss_peak_before_mb: rssBefore,
+    peak_rss_mb: peak,
+    health_after: health,
+    target: { peak_rss_mb_at_most: HOSTILE_RSS_TARGET_MB },
+    meets_target: failures === 0 && health === 200 && peak !== null && peak <= HOSTILE_RSS_TARGET_MB,
+  };
+}
+
 function latencyLine(kind, orders, transport, { latencies, errors }) {
   const p50 = percentile(latencies, 50);
   const p99 = percentile(latencies, 99);
@@ -190,6 +265,9 @@ async function measure(kind, orders) {
           meets_target: target ? errors === 0 && perSecond >= target.calls_per_s_at_least : null,
         })}\n`,
       );
+
+      progress(`${kind}: the hostile corpus through warehouse_query`);
+      process.stdout.write(`${JSON.stringify(await hostileRun(kind, orders, url, child))}\n`);
     } finally {
       child.kill('SIGTERM');
     }
