@@ -1,4 +1,4 @@
-import { loadConfig } from '@ecm/core';
+import { loadConfig, warehouseAccessSchema } from '@ecm/core';
 import { describe, expect, it } from 'vitest';
 import { WarehouseAccess } from '../warehouse/warehouse-access.js';
 import { checkReadOnlySql, MAX_CONCATENATIONS } from './read-only-guard.js';
@@ -17,6 +17,12 @@ describe('the allow-list guard', () => {
     expect(defaults.allowsTable('customers')).toBe(false);
     expect(defaults.allowsTable('ORDERS_GOMS', 'PUBLIC')).toBe(true);
     expect(defaults.allowsTable('orders_goms', 'pg_catalog')).toBe(false);
+  });
+
+  it('accepts only plain lower-case SQL names in the configuration', () => {
+    expect(warehouseAccessSchema.safeParse({ tables: ['orders_goms; DROP TABLE x'] }).success).toBe(false);
+    expect(warehouseAccessSchema.safeParse({ pii_columns: { orders_goms: ['Owner Id'] } }).success).toBe(false);
+    expect(warehouseAccessSchema.parse({})).toMatchObject({ schemas: ['public'], pii_columns: { customers: ['full_name', 'email', 'phone'] } });
   });
 
   const refusedColumns: [string, RegExp][] = [
