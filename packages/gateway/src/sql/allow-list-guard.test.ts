@@ -54,6 +54,11 @@ describe('the allow-list guard', () => {
     expect(await verdict('WITH customers AS (SELECT order_id FROM lulu_data) SELECT order_id FROM customers')).toMatchObject({ ok: true });
     expect((await verdict('SELECT 1 FROM customers, (WITH customers AS (SELECT 1 AS x) SELECT x FROM customers) AS s')).ok).toBe(false);
     expect((await verdict('WITH a AS (SELECT 1 AS x FROM b), b AS (SELECT 1 AS y) SELECT x FROM a')).ok).toBe(false);
+    // Set-operation branches carry their own WITH and are checked like any SELECT.
+    expect(await verdict('(WITH c AS (SELECT order_id FROM lulu_data) SELECT order_id FROM c) UNION SELECT order_id FROM orders_goms')).toMatchObject({ ok: true });
+    expect((await verdict('(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c) UNION SELECT 1')).ok).toBe(false);
+    expect((await verdict('(SELECT email FROM customers) UNION SELECT order_id FROM orders_goms')).ok).toBe(false);
+    expect((await verdict('SELECT order_id FROM orders_goms UNION (SELECT 1 FROM lulu_data INTO evil)')).ok).toBe(false);
   });
 
   it('budgets concatenations and says what is allowed', async () => {

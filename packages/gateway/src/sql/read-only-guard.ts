@@ -212,7 +212,9 @@ class AllowListWalk {
     }
     for (const [key, value] of Object.entries(n)) {
       if (key === 'withClause') continue;
-      this.walk(value, scope, depth + 1);
+      // The branches of UNION/INTERSECT/EXCEPT are SELECTs without a type wrapper: checked as SELECTs.
+      if ((key === 'larg' || key === 'rarg') && value && typeof value === 'object') this.select(value as Node, scope, depth + 1);
+      else this.walk(value, scope, depth + 1);
     }
   }
 
