@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { containerEnv, dockerignore, parseDockerfile, replayDockerfile, which, type ReplayedImage } from './__fixtures__/dockerfile.js';
 
 // deploy/Dockerfile, built without a container engine: its COPY and RUN steps replayed in a clean
@@ -55,8 +55,12 @@ describe('the replay itself', () => {
 });
 
 describe.runIf(enabled)('deploy/Dockerfile, replayed', () => {
-  const into = mkdtempSync(path.join(os.tmpdir(), 'ecm-image-'));
+  let into = '';
   let image: ReplayedImage;
+  // Made here, not at collection: a skipped suite leaves no folder behind.
+  beforeAll(() => {
+    into = mkdtempSync(path.join(os.tmpdir(), 'ecm-image-'));
+  });
   afterAll(() => rmSync(into, { recursive: true, force: true }));
 
   /** `docker run --rm <image> ...args` with ECM_HOME on a fresh volume. */
