@@ -1,6 +1,8 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { PGlite, PGliteOptions } from '@electric-sql/pglite';
 import type { Row, Warehouse } from './warehouse.js';
 
@@ -22,11 +24,39 @@ function pgliteModule(): Promise<WasmModule> {
   return compiled;
 }
 
+/** packages/core/assets, from src/warehouse and dist/warehouse alike. */
+const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets');
+export const EMPTY_CLUSTER_TEMPLATE = path.join(ASSETS, 'pglite-empty-cluster.tar.gz');
+
+/**
+ * The empty cluster PGlite's initdb would create (assets/, made by scripts/pglite-template.mjs), or
+ * null when it was made by another PGlite version: then initdb runs as usual. Loading it instead of
+ * running initdb keeps a first start (the quickstart's fresh ECM_HOME creates two stores) from
+ * peaking at about 800 MB per new database.
+ */
+async function emptyClusterTemplate(): Promise<Blob | null> {
+  try {
+    const pkg = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json');
+    const [installed, recorded] = await Promise.all([readFile(pkg, 'utf8'), readFile(path.join(ASSETS, 'pglite-empty-cluster.json'), 'utf8')]);
+    if ((JSON.parse(installed) as { version?: string }).version !== (JSON.parse(recorded) as { pglite?: string }).pglite) return null;
+    return new Blob([await readFile(EMPTY_CLUSTER_TEMPLATE)]);
+  } catch {
+    return null;
+  }
+}
+
 /** Opens an embedded PGlite database; `dataDir` undefined keeps it in memory. */
 export async function openPglite(dataDir?: string): Promise<PGlite> {
   const [{ PGlite }, pgliteWasmModule] = await Promise.all([import('@electric-sql/pglite'), pgliteModule()]);
-  const options = { parsers: PGLITE_PARSERS, pgliteWasmModule };
-  const db = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
+  // PostgreSQL's default 128 MB buffer pool is touched at start in WebAssembly memory: about 110 MB
+  // resident per open database, and the CLIs open two. Our tables are scanned once per run (large
+  // scans use a small ring buffer anyway) and the operating system caches the files, so 16 MB
+  // changes no result and little time.
+  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+  const options = { parsers: PGLITE_PARSERS, pgliteWasmModule, startParams };
+  const fresh = dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const template = fresh ? await emptyClusterTemplate() : null;
+  const db = dataDir ? new PGlite(dataDir, template ? { ...options, loadDataDir: template } : options) : new PGlite(options);
   await db.waitReady;
   return db;
 }

@@ -1,6 +1,7 @@
 import type { EcmConfig, ReasonLearning, RunLock, SlackMessage, SlackSink, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
+import { publishRunGauges } from '../metrics/run-gauges.js';
 import { renderErrorMessage } from '../render/error-message.js';
 import { openAnalyst, type Analyst, type RoutedCluster } from './analyst.js';
 import { planBacklog } from './backlog-phase.js';
@@ -230,6 +231,7 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         outcomes.push({ phase, status: 'failed', run_key: (err as { runKey?: string }).runKey ?? `${phase}:${slot}`, messages: [alert], facts: {}, error: message, ms: 0 });
       }
     }
+    await publishRunGauges(outcomes, notice);
     const exitCode: ExitCode = outcomes.some((o) => o.status === 'failed') ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
     return { outcomes, exitCode };
   } finally {

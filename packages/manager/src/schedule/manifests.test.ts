@@ -24,11 +24,24 @@ function workspaceBins(): Map<string, string> {
   return bins;
 }
 
-/** The launchers deploy/Dockerfile writes: command name → file it runs (repository-relative). */
-function dockerLaunchers(): Map<string, string> {
-  const launchers = new Map<string, string>();
-  for (const m of read('deploy/Dockerfile').matchAll(/exec node \/app\/(\S+) "\$@"\\n' > \/usr\/local\/bin\/([\w-]+)/g)) launchers.set(m[2]!, m[1]!);
-  return launchers;
+/**
+ * The commands the image has: deploy/Dockerfile puts the workspace root's node_modules/.bin on PATH,
+ * where pnpm links the bins of the root package's dependencies. Command name → file it runs.
+ */
+function imageCommands(bins: Map<string, string>): Map<string, string> {
+  const dockerfile = read('deploy/Dockerfile');
+  const onPath = /ENV[^\n]*(?:\\\n[^\n]*)*PATH=\/app\/node_modules\/\.bin:\$PATH/.test(dockerfile);
+  const rootDeps = Object.keys((JSON.parse(read('package.json')) as { dependencies?: Record<string, string> }).dependencies ?? {});
+  const commands = new Map<string, string>();
+  if (!onPath) return commands;
+  for (const dir of readdirSync(path.join(root, 'packages'))) {
+    const manifest = path.join(root, 'packages', dir, 'package.json');
+    if (!existsSync(manifest)) continue;
+    const pkg = JSON.parse(readFileSync(manifest, 'utf8')) as { name: string; bin?: Record<string, string> };
+    if (!rootDeps.includes(pkg.name)) continue;
+    for (const name of Object.keys(pkg.bin ?? {})) commands.set(name, bins.get(name)!);
+  }
+  return commands;
 }
 
 const scheduleCommands = settingsFileSchema.shape.schedule.element.shape.command.options as readonly string[];
@@ -85,9 +98,9 @@ describe('deploy/docker-compose.yml', () => {
   const services = compose.services as Record<string, Doc>;
   const ours = Object.entries(services).filter(([, s]) => s.build?.dockerfile === 'deploy/Dockerfile');
 
-  it('has the state database, the gateway and the manager, built from deploy/Dockerfile', () => {
-    expect(Object.keys(services).sort()).toEqual(['ecm-gateway', 'ecm-manager', 'postgres']);
-    expect(ours.map(([name]) => name).sort()).toEqual(['ecm-gateway', 'ecm-manager']);
+  it('has the state database, the gateway and the scheduled jobs, built from deploy/Dockerfile', () => {
+    expect(Object.keys(services).sort()).toEqual(['ecm-daily', 'ecm-gateway', 'ecm-triage', 'postgres']);
+    expect(ours.map(([name]) => name).sort()).toEqual(['ecm-daily', 'ecm-gateway', 'ecm-triage']);
     for (const [, s] of ours) {
       expect(path.resolve(root, 'deploy', s.build.context)).toBe(root);
       expect(path.resolve(root, 'deploy', s.env_file)).toBe(path.join(root, '.env'));
@@ -96,7 +109,7 @@ describe('deploy/docker-compose.yml', () => {
 
   it('runs commands that exist: a package bin the image installs, and a manager command', () => {
     const bins = workspaceBins();
-    const launchers = dockerLaunchers();
+    const launchers = imageCommands(bins);
     const entrypoint = /ENTRYPOINT \["([\w-]+)"\]/.exec(read('deploy/Dockerfile'))?.[1];
     expect(entrypoint).toBe('ecm-manager');
     for (const [name, s] of ours) {
@@ -106,11 +119,28 @@ describe('deploy/docker-compose.yml', () => {
       expect(existsSync(path.join(root, bins.get(program)!)), `${name}: ${bins.get(program)} is missing`).toBe(true);
     }
     expect(services['ecm-gateway']!.entrypoint).toEqual(['ecm-gateway']);
-    expect(scheduleCommands).toContain(services['ecm-manager']!.command[0]);
+    expect(services['ecm-daily']!.command).toEqual(['daily']);
+    expect(services['ecm-triage']!.command).toEqual(['triage']);
+    for (const job of ['ecm-daily', 'ecm-triage']) {
+      expect(scheduleCommands).toContain(services[job]!.command[0]);
+      expect(services[job]!.profiles, `${job} is a one-off job, not started by up`).toEqual(['jobs']);
+    }
+  });
+
+  it('serves the gateway over HTTP only with a token, with a read-only root filesystem everywhere', () => {
+    const gateway = services['ecm-gateway']!;
+    expect(gateway.command).toEqual(expect.arrayContaining(['--http', '--host', '0.0.0.0']));
+    expect(read('deploy/docker-compose.yml')).toMatch(/ECM_GATEWAY_TOKEN: \$\{ECM_GATEWAY_TOKEN:\?/);
+    for (const [name, s] of ours) {
+      expect(s.read_only, name).toBe(true);
+      expect(s.tmpfs, name).toContain('/tmp');
+      expect(s.cap_drop, name).toEqual(['ALL']);
+      expect(s.volumes.map((v: string) => v.split(':')[1]), name).toContain(s.environment.ECM_HOME);
+    }
   });
 
   it('points the programs at services that exist', () => {
-    const manager = services['ecm-manager']!;
+    const manager = services['ecm-daily']!;
     expect(Object.keys(manager.depends_on).every((dep) => dep in services)).toBe(true);
     const gatewayPort = services['ecm-gateway']!.command[services['ecm-gateway']!.command.indexOf('--port') + 1];
     expect(new URL(manager.environment.ECM_GATEWAY_URL).host).toBe(`ecm-gateway:${gatewayPort}`);

@@ -14,9 +14,48 @@ export interface K8sOptions {
   readonly activeDeadlineSeconds?: number;
   /** Pod retries after a failure. 0: a failed phase has already posted its error alert. */
   readonly backoffLimit?: number;
+  /** A finished Job (and its pod, with its logs) is deleted after this long. */
+  readonly ttlSecondsAfterFinished?: number;
 }
 
-export const K8S_DEFAULTS = { startingDeadlineSeconds: 1800, activeDeadlineSeconds: 1800, backoffLimit: 0 } as const;
+export const K8S_DEFAULTS = { startingDeadlineSeconds: 1800, activeDeadlineSeconds: 1800, backoffLimit: 0, ttlSecondsAfterFinished: 86_400 } as const;
+
+/** The image's `node` user and group (deploy/Dockerfile): numeric, so the kubelet can verify runAsNonRoot. */
+export const IMAGE_UID = 1000;
+/** ECM_HOME in the image; an emptyDir here and at /tmp lets the root filesystem be read-only. */
+export const IMAGE_ECM_HOME = '/var/lib/ecm';
+
+/**
+ * The pod-level security context of every ECM pod: the Kubernetes "restricted" Pod Security Standard
+ * (non-root numeric user, RuntimeDefault seccomp), with fsGroup so the emptyDirs are writable.
+ */
+export const POD_SECURITY_CONTEXT = {
+  runAsNonRoot: true,
+  runAsUser: IMAGE_UID,
+  runAsGroup: IMAGE_UID,
+  fsGroup: IMAGE_UID,
+  seccompProfile: { type: 'RuntimeDefault' },
+} as const;
+
+/** The container-level half of "restricted", plus a read-only root filesystem. */
+export const CONTAINER_SECURITY_CONTEXT = {
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  runAsNonRoot: true,
+  capabilities: { drop: ['ALL'] },
+} as const;
+
+/** The writable places a read-only ECM container needs: /tmp and ECM_HOME (outbox, lock file, embedded stores). */
+export const WRITABLE_VOLUMES = {
+  volumes: [
+    { name: 'tmp', emptyDir: { sizeLimit: '256Mi' } },
+    { name: 'ecm-home', emptyDir: { sizeLimit: '2Gi' } },
+  ],
+  volumeMounts: [
+    { name: 'tmp', mountPath: '/tmp' },
+    { name: 'ecm-home', mountPath: IMAGE_ECM_HOME },
+  ],
+} as const;
 
 const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** Kubernetes appends an 11-character suffix to a CronJob's name for its Jobs; 63 in all. */
@@ -48,21 +87,26 @@ export function cronJobFor(job: ScheduledJob, options: K8sOptions): Record<strin
         spec: {
           backoffLimit: options.backoffLimit ?? K8S_DEFAULTS.backoffLimit,
           activeDeadlineSeconds: options.activeDeadlineSeconds ?? K8S_DEFAULTS.activeDeadlineSeconds,
+          ttlSecondsAfterFinished: options.ttlSecondsAfterFinished ?? K8S_DEFAULTS.ttlSecondsAfterFinished,
           template: {
             metadata: { labels },
             spec: {
               restartPolicy: 'Never',
-              securityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000 },
+              // The manager never calls the Kubernetes API.
+              automountServiceAccountToken: false,
+              securityContext: POD_SECURITY_CONTEXT,
               containers: [
                 {
                   name: 'ecm-manager',
                   image: options.image,
                   args: [job.command],
                   envFrom: [{ secretRef: { name: options.secretName } }],
-                  resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { memory: '1Gi' } },
-                  securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+                  resources: { requests: { cpu: '250m', memory: '512Mi' }, limits: { cpu: '1', memory: '1Gi' } },
+                  securityContext: CONTAINER_SECURITY_CONTEXT,
+                  volumeMounts: WRITABLE_VOLUMES.volumeMounts,
                 },
               ],
+              volumes: WRITABLE_VOLUMES.volumes,
             },
           },
         },
