@@ -47,11 +47,10 @@ export class PgWarehouse implements Warehouse {
     });
     // An idle client that errors (server restart) must not crash the process.
     this.#pool.on('error', () => undefined);
-    // SET rather than a startup parameter: Redshift accepts it the same way. Queued before the first query.
-    this.#pool.on('connect', (client) => {
-      client.query(`SET statement_timeout = ${Math.round(statementMs)}`).catch(() => undefined);
-    });
   }
+
+  /** Connections whose statement_timeout is set: SET rather than a startup parameter, which Redshift accepts the same way. */
+  readonly #limited = new WeakSet<pg.PoolClient>();
 
   get roundTrips(): number {
     return this.#roundTrips;
@@ -60,8 +59,24 @@ export class PgWarehouse implements Warehouse {
   async query(sql: string, params: readonly unknown[] = []): Promise<Row[]> {
     this.#roundTrips++;
     try {
-      const result = await this.#pool.query(sql, params as unknown[]);
-      return result.rows as Row[];
+      const client = await this.#pool.connect();
+      // A connection killed while checked out must not be an unhandled 'error' event.
+      const onError = () => undefined;
+      client.on('error', onError);
+      let broken: Error | undefined;
+      try {
+        if (!this.#limited.has(client)) {
+          await client.query(`SET statement_timeout = ${Math.round(this.#timeouts.statementMs)}`);
+          this.#limited.add(client);
+        }
+        return (await client.query(sql, params as unknown[])).rows as Row[];
+      } catch (err) {
+        if (!/^[0-9A-Z]{5}$/.test(String((err as { code?: unknown }).code)) || String((err as { code?: unknown }).code).startsWith('57')) broken = err as Error;
+        throw err;
+      } finally {
+        client.removeListener('error', onError);
+        client.release(broken);
+      }
     } catch (err) {
       // Name the warehouse: "connect ECONNREFUSED" alone does not tell on-call which system is down.
       throw new WarehouseError(describeStoreFailure(`warehouse ${this.label}`, 'ECM_WAREHOUSE_URL', err, this.#timeouts, 'timeouts.warehouse_statement_ms'), err);

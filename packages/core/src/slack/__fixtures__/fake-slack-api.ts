@@ -147,6 +147,8 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       else send();
     });
   });
+  // Slack keeps idle connections open for long; Node's 5 s default would close one between two posts of a slow run.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
