@@ -126,6 +126,39 @@ describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
     }
   });
 
+  it('a state store failure while posting is reported as the state store failing, and the next run adopts the post', async () => {
+    const slack = await startFakeSlack();
+    const slackEnv = { ...env, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0STATE', SLACK_API_URL: slack.url };
+    let broken: Promise<unknown> | null = null;
+    slack.respond((call) => {
+      if (call.method !== 'chat.postMessage' || broken) return undefined;
+      // Posted in Slack, but the table that records it is gone before the answer arrives.
+      broken = admin.query(`ALTER TABLE ${schema}.run_posts RENAME TO run_posts_gone`);
+      return { ...okAnswer(call), delayMs: 1_000 };
+    });
+    try {
+      const asOf = '2026-02-19T01:30:00Z';
+      const failed = await runCli(['backlog', '--as-of', asOf], slackEnv);
+      await broken;
+      expect(failed.code, failed.stderr).toBe(1);
+      expect(failed.stderr).toContain('the state store failed while recording the backlog posts');
+      expect(failed.stderr).not.toContain('posting to Slack failed');
+      expect(slack.posted()).toHaveLength(1);
+
+      await admin.query(`ALTER TABLE ${schema}.run_posts_gone RENAME TO run_posts`);
+      slack.respond(() => undefined);
+      const next = await runCli(['backlog', '--as-of', asOf], slackEnv);
+      expect(next.code, next.stderr).toBe(0);
+      const keys = slack.messages().map((m) => JSON.stringify(m.metadata?.event_payload));
+      expect(new Set(keys).size).toBe(keys.length);
+      const parents = slack.messages().filter((m) => !m.thread_ts);
+      expect(parents).toHaveLength(1); // the first attempt's post was adopted, not sent again
+    } finally {
+      await admin.query(`ALTER TABLE IF EXISTS ${schema}.run_posts_gone RENAME TO run_posts`).catch(() => undefined);
+      await slack.close();
+    }
+  });
+
   it('five first runs at once on an empty state database: schema created once, none fails', async () => {
     const fresh = `${schema}_fresh`;
     await admin.query(`DROP SCHEMA IF EXISTS ${fresh} CASCADE; CREATE SCHEMA ${fresh}`);

@@ -57,9 +57,17 @@ async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<v
  * before it is sent again.
  */
 async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
-  const { postReport } = await import('@ecm/core');
+  const { postReport, StateStoreError } = await import('@ecm/core');
+  // Whatever fails while reading or recording progress is the state store's failure, not Slack's.
+  const recording = async <T>(what: () => Promise<T>): Promise<T> => {
+    try {
+      return await what();
+    } catch (err) {
+      throw err instanceof StateStoreError ? err : new StateStoreError(`state store: ${errorText(err)}`, err);
+    }
+  };
   for (const [index, message] of messages.entries()) {
-    const done = await runs.postState(runKey, index);
+    const done = await recording(() => runs.postState(runKey, index));
     if (done.parentTs && done.postedReplies >= message.thread.length) continue;
     await postReport(sink, message, {
       runKey,
@@ -68,9 +76,9 @@ async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: 
       ...(done.pending ? { pending: done.pending } : {}),
       beforePost: async ({ post }) => {
         await lock.assertHeld();
-        await runs.recordIntent(runKey, index, message.title, post, message.thread.length);
+        await recording(() => runs.recordIntent(runKey, index, message.title, post, message.thread.length));
       },
-      onPosted: (step) => runs.recordPosted(runKey, index, message.title, step),
+      onPosted: (step) => recording(() => runs.recordPosted(runKey, index, message.title, step)),
     });
   }
 }
