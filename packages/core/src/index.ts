@@ -20,6 +20,7 @@ export * from './warehouse/pg-warehouse.js';
 export * from './warehouse/pglite-warehouse.js';
 export * from './warehouse/warehouse-time.js';
 export * from './warehouse/warehouse.js';
+export * from './warehouse/store-url.js';
 export * from './state/run-lock.js';
 export * from './state/state-db.js';
 export * from './state/state-schema.js';

@@ -7,8 +7,10 @@ export async function openConfiguredWarehouse(config: EcmConfig): Promise<Wareho
   const { openWarehouse, redactUrl } = await import('@ecm/core');
   const bar = progressBar('Seeding the demo warehouse');
   try {
+    const { warehouseTimeoutsOf } = await import('@ecm/core');
     const warehouse = await openWarehouse({
       sharedDir: config.sharedDir,
+      timeouts: warehouseTimeoutsOf(config.settings.timeouts),
       onNotice: notice,
       onSeedProgress: (p) => bar.update(p.ordersDone, p.ordersTotal),
     });
@@ -16,16 +18,19 @@ export async function openConfiguredWarehouse(config: EcmConfig): Promise<Wareho
     return warehouse;
   } catch (err) {
     bar.done();
+    if (err instanceof CliError) throw err;
     const where = process.env.ECM_WAREHOUSE_URL ? redactUrl(process.env.ECM_WAREHOUSE_URL) : 'the embedded demo warehouse';
     throw new CliError(`cannot open the warehouse (${where}): ${describeError(err)}`);
   }
 }
 
-export async function openConfiguredState(): Promise<StateDb> {
-  const { openStateDb, redactUrl } = await import('@ecm/core');
+/** The state store; with the configuration, under its `timeouts:`. */
+export async function openConfiguredState(config?: EcmConfig): Promise<StateDb> {
+  const { openStateDb, redactUrl, stateTimeoutsOf } = await import('@ecm/core');
   try {
-    return await openStateDb();
+    return await openStateDb(config ? { timeouts: stateTimeoutsOf(config.settings.timeouts) } : {});
   } catch (err) {
+    if (err instanceof CliError) throw err;
     const where = process.env.ECM_STATE_URL ? redactUrl(process.env.ECM_STATE_URL) : 'the embedded state store';
     throw new CliError(`cannot open the state store (${where}): ${describeError(err)}`);
   }

@@ -171,6 +171,16 @@ export const settingsFileSchema = z
         false_positive_rate_above: fraction,
       })
       .strict(),
+    // Time limits on the stores (ms); optional in the file so that older files stay valid.
+    timeouts: z
+      .object({
+        connect_ms: z.number().int().positive(),
+        state_statement_ms: z.number().int().positive(),
+        state_lock_ms: z.number().int().positive(),
+        warehouse_statement_ms: z.number().int().positive(),
+      })
+      .strict()
+      .default({ connect_ms: 10_000, state_statement_ms: 30_000, state_lock_ms: 10_000, warehouse_statement_ms: 600_000 }),
     schedule: z
       .array(
         z

@@ -43,6 +43,33 @@ describe('postReport', () => {
     expect(await saved()).toBe(0);
   });
 
+  it('adopts a post that reached the outbox before a crash instead of saving it twice', async () => {
+    const keys = { runKey: 'patterns:daily@2026-02-17T07:00+05:30', messageKey: '0' };
+    // The earlier attempt saved the main message and the first reply, then died before recording the reply.
+    const first = await postReport(sink, { ...report, thread: report.thread.slice(0, 1) }, keys);
+    const since = new Date(Date.now() - 1_000);
+    const steps: boolean[] = [];
+    const resumed = await postReport(sink, report, {
+      ...keys,
+      parentTs: first.parentTs,
+      postedReplies: 0,
+      pending: { post: 1, since },
+      onPosted: async (step) => {
+        steps.push(step.adopted);
+      },
+    });
+    expect(resumed.replyTs[0]).toBe(first.replyTs[0]);
+    expect(steps).toEqual([true, false, false]);
+    expect(await saved()).toBe(4);
+  });
+
+  it('sends a post whose intent was recorded but which never arrived', async () => {
+    const sent: number[] = [];
+    await postReport(sink, report, { runKey: 'backlog:x', messageKey: '2', pending: { post: 0, since: new Date() }, beforePost: async (i) => void sent.push(i.post) });
+    expect(sent).toEqual([0, 1, 2, 3]);
+    expect(await saved()).toBe(4);
+  });
+
   it('refuses inconsistent progress before posting anything', async () => {
     await expect(postReport(sink, report, { postedReplies: 1 })).rejects.toThrow(/without parentTs/);
     await expect(postReport(sink, report, { parentTs: 'outbox-x', postedReplies: 4 })).rejects.toThrow(/0 to 3/);

@@ -1,6 +1,6 @@
 import { checkSlackLimits, SlackLimitError } from './slack-limits.js';
 import type { SlackMessage } from './slack-message.js';
-import type { SlackSink } from './slack-sink.js';
+import type { PostKey, SlackSink } from './slack-sink.js';
 
 /** Progress after one successful post: persist it, and a crashed run resumes from here. */
 export interface PostProgress {
@@ -11,6 +11,14 @@ export interface PostProgress {
   totalReplies: number;
   /** ts of the message just posted. */
   ts: string;
+  /** True when the message was found already posted (by a run that died before recording it) and adopted. */
+  adopted: boolean;
+}
+
+/** The post about to be sent: 0 is the main message, n is thread reply n (1-based). */
+export interface PostIntent {
+  post: number;
+  key?: PostKey;
 }
 
 export interface PostReportOptions {
@@ -19,6 +27,19 @@ export interface PostReportOptions {
   parentTs?: string;
   /** How many thread replies were already posted under parentTs. */
   postedReplies?: number;
+  /**
+   * The run and message this report is: every post carries `<runKey>` and `<messageKey>` (replies
+   * `<messageKey>.<n>`) as Slack message metadata, which is what makes adopting a lost post possible.
+   */
+  runKey?: string;
+  messageKey?: string;
+  /**
+   * An earlier attempt recorded the intent to send this post (0 = main, n = reply n) at `since` but
+   * not its ts: it may have reached Slack, so look it up and adopt it before sending it again.
+   */
+  pending?: { post: number; since: Date };
+  /** Called before each post is sent; record the intent here. If it throws, nothing more is sent. */
+  beforePost?: (intent: PostIntent) => Promise<void>;
   /** Called after every successful post; if it throws, posting stops (progress never runs ahead of what is saved). */
   onPosted?: (step: PostProgress) => Promise<void>;
 }
@@ -28,6 +49,11 @@ export interface PostedReport {
   /** ts of the replies posted by this call. */
   replyTs: string[];
   totalReplies: number;
+}
+
+/** The key of post `post` (0 = main message, n = reply n) of a message. */
+export function postKeyOf(runKey: string, messageKey: string, post: number): PostKey {
+  return { runKey, messageKey: post === 0 ? messageKey : `${messageKey}.${post}` };
 }
 
 /**
@@ -52,19 +78,33 @@ export async function postReport(
   }
   const channel = options.channel !== undefined ? { channel: options.channel } : {};
   const report = async (step: PostProgress) => options.onPosted?.(step);
+  const keyOf = (post: number): PostKey | undefined =>
+    options.runKey !== undefined && options.messageKey !== undefined ? postKeyOf(options.runKey, options.messageKey, post) : undefined;
+
+  /** Sends post `post`, unless an earlier attempt that died before recording it already did. */
+  const send = async (post: number, body: { text: string; blocks: SlackMessage['blocks'] }, threadTs?: string) => {
+    const key = keyOf(post);
+    if (key && options.pending?.post === post) {
+      const found = await sink.findPosted({ key, since: options.pending.since, ...channel, ...(threadTs ? { threadTs } : {}) });
+      if (found) return { ts: found.ts, adopted: true };
+    }
+    await options.beforePost?.({ post, ...(key ? { key } : {}) });
+    const { ts } = await sink.postMessage({ ...channel, ...body, ...(threadTs ? { threadTs } : {}), ...(key ? { key } : {}) });
+    return { ts, adopted: false };
+  };
 
   let parentTs = options.parentTs;
   if (!parentTs) {
-    const { ts } = await sink.postMessage({ ...channel, text: message.text, blocks: message.blocks });
+    const { ts, adopted } = await send(0, { text: message.text, blocks: message.blocks });
     parentTs = ts;
-    await report({ parentTs, postedReplies: 0, totalReplies, ts });
+    await report({ parentTs, postedReplies: 0, totalReplies, ts, adopted });
   }
   const replyTs: string[] = [];
   for (let i = already; i < totalReplies; i++) {
     const reply = message.thread[i] as SlackMessage['thread'][number];
-    const { ts } = await sink.postMessage({ ...channel, text: reply.text, blocks: reply.blocks, threadTs: parentTs });
+    const { ts, adopted } = await send(i + 1, { text: reply.text, blocks: reply.blocks }, parentTs);
     replyTs.push(ts);
-    await report({ parentTs, postedReplies: i + 1, totalReplies, ts });
+    await report({ parentTs, postedReplies: i + 1, totalReplies, ts, adopted });
   }
   return { parentTs, replyTs, totalReplies };
 }

@@ -32,7 +32,7 @@ const WHAT_TO_DO: Record<string, string> = {
   token_expired: TOKEN_PROBLEM,
   account_inactive: TOKEN_PROBLEM,
   missing_scope:
-    'the bot token lacks the chat:write scope: add it under OAuth & Permissions, reinstall the app and update SLACK_BOT_TOKEN',
+    'the bot token lacks a scope it needs (chat:write to post; channels:history, or groups:history for a private channel, to check whether a post interrupted by a crash arrived): add it under OAuth & Permissions, reinstall the app and update SLACK_BOT_TOKEN',
   restricted_action:
     'a workspace admin restricts who can post in this channel: allow the app or choose another channel',
   invalid_blocks:

@@ -252,3 +252,37 @@ describe('WebApiSink against a local Slack Web API', () => {
     ]);
   });
 });
+
+describe('finding a post lost in a crash', () => {
+  it('sends the run and message keys as metadata and finds parents in the channel, replies in their thread', async () => {
+    const s = sink();
+    const since = new Date();
+    const runKey = 'triage:daily@2026-02-17T07:00+05:30';
+    const posted = await postReport(s, triageMessage(2), { runKey, messageKey: '0' });
+    const other = await s.postMessage({ text: 'another run', blocks: [section('x')], key: { runKey: 'backlog:x', messageKey: '0' } });
+    const post = slack.calls.find((c) => c.method === 'chat.postMessage')!;
+    expect(JSON.parse(post.params.metadata!)).toEqual({ event_type: 'ecm_post', event_payload: { run_key: runKey, message_key: '0' } });
+
+    expect(await s.findPosted({ key: { runKey, messageKey: '0' }, since })).toEqual({ ts: posted.parentTs });
+    expect(await s.findPosted({ key: { runKey: 'backlog:x', messageKey: '0' }, since })).toEqual({ ts: other.ts });
+    expect(await s.findPosted({ key: { runKey, messageKey: '0.2' }, threadTs: posted.parentTs, since })).toEqual({ ts: posted.replyTs[1] });
+    expect(await s.findPosted({ key: { runKey, messageKey: '0.3' }, threadTs: posted.parentTs, since })).toBeNull();
+    expect(await s.findPosted({ key: { runKey, messageKey: '1' }, since })).toBeNull();
+    const reads = slack.calls.filter((c) => c.method.startsWith('conversations.'));
+    expect(reads.every((c) => c.params.include_all_metadata === 'true' && Number(c.params.oldest) <= since.getTime() / 1000)).toBe(true);
+  });
+
+  it('a post older than the search window is not found (the window starts a little before the intent)', async () => {
+    const s = sink();
+    await s.postMessage({ text: 'old', blocks: [section('old')], key: { runKey: 'r', messageKey: '0' } });
+    expect(await s.findPosted({ key: { runKey: 'r', messageKey: '0' }, since: new Date(Date.now() + 3_600_000) })).toBeNull();
+  });
+
+  it('a lookup Slack refuses fails without sending anything', async () => {
+    slack.respond((call) => (call.method === 'conversations.history' ? { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } } : undefined));
+    const err = await sink().findPosted({ key: { runKey: 'r', messageKey: '0' }, since: new Date() }).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SlackPostError);
+    expect((err as Error).message).toContain('channels:history');
+    expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
+  });
+});

@@ -13,7 +13,7 @@ const ErrorCode = {
 } as const;
 import { z } from 'zod';
 import { explainSlackError, SlackPostError } from './slack-post-error.js';
-import type { SlackAuthResult, SlackPostRequest, SlackSink } from './slack-sink.js';
+import { POST_EVENT_TYPE, type FindPostRequest, type SlackAuthResult, type SlackPostRequest, type SlackSink } from './slack-sink.js';
 
 export interface WebApiSinkOptions {
   token: string;
@@ -81,6 +81,10 @@ export class WebApiSink implements SlackSink {
         text: request.text,
         blocks: request.blocks,
         ...(request.threadTs ? { thread_ts: request.threadTs } : {}),
+        // The run key and message key travel with the message, so a re-run can find it (findPosted).
+        ...(request.key
+          ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { run_key: request.key.runKey, message_key: request.key.messageKey } } }
+          : {}),
       }),
     );
     const parsed = postedSchema.safeParse(result);
@@ -88,6 +92,44 @@ export class WebApiSink implements SlackSink {
       throw new SlackPostError(`Slack accepted ${what} but returned no message ts`, 'bad_response', true, 1);
     }
     return { ts: parsed.data.ts };
+  }
+
+  /**
+   * Looks for our message by its metadata: conversations.history for a main message,
+   * conversations.replies for a thread reply, from a little before the recorded intent (clocks differ).
+   * Reading is idempotent, so lookups retry timeouts too; a lookup that fails throws, and nothing is re-sent.
+   */
+  async findPosted(request: FindPostRequest): Promise<{ ts: string } | null> {
+    const channel = request.channel ?? this.options.channel;
+    const oldest = (request.since.getTime() / 1000 - LOOKUP_SKEW_SEC).toFixed(6);
+    const client = await this.webClient();
+    let cursor: string | undefined;
+    for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
+      const args = { channel, oldest, inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
+      const what = request.threadTs ? `conversations.replies in ${channel} (thread ${request.threadTs})` : `conversations.history of ${channel}`;
+      const raw = await this.call(what, true, () =>
+        request.threadTs ? client.conversations.replies({ ...args, ts: request.threadTs }) : client.conversations.history(args),
+      );
+      const parsed = historySchema.safeParse(raw);
+      if (!parsed.success) throw new SlackPostError(`Slack answered ${what} without a message list`, 'bad_response', false, 1);
+      const match = parsed.data.messages.find(
+        (m) =>
+          m.metadata?.event_type === POST_EVENT_TYPE &&
+          m.metadata.event_payload?.run_key === request.key.runKey &&
+          m.metadata.event_payload.message_key === request.key.messageKey &&
+          // conversations.replies lists the parent first; a reply must be in the thread, not be it.
+          (!request.threadTs || m.ts !== request.threadTs),
+      );
+      if (match) return { ts: match.ts };
+      cursor = parsed.data.response_metadata?.next_cursor || undefined;
+      if (!parsed.data.has_more || !cursor) return null;
+    }
+    throw new SlackPostError(
+      `could not finish searching ${channel} for the post ${request.key.messageKey} of ${request.key.runKey} (more than ${LOOKUP_MAX_PAGES} pages since ${request.since.toISOString()}): check the channel before re-running`,
+      'lookup_incomplete',
+      true,
+      1,
+    );
   }
 
   async authTest(): Promise<SlackAuthResult> {
@@ -206,6 +248,25 @@ interface Verdict {
   /** Set when a retry cannot double-post: wait this many ms, or back off exponentially. */
   retry?: number | 'backoff';
 }
+
+/** Slack's clock and ours may differ; the lookup starts this much before the recorded intent. */
+const LOOKUP_SKEW_SEC = 300;
+const LOOKUP_MAX_PAGES = 50;
+
+const historySchema = z.object({
+  ok: z.literal(true),
+  messages: z.array(
+    z.object({
+      ts: z.string(),
+      metadata: z
+        .object({ event_type: z.string(), event_payload: z.object({ run_key: z.string().optional(), message_key: z.string().optional() }).loose().optional() })
+        .loose()
+        .optional(),
+    }).loose(),
+  ),
+  has_more: z.boolean().optional(),
+  response_metadata: z.object({ next_cursor: z.string().optional() }).loose().optional(),
+}).loose();
 
 const postedSchema = z.object({ ok: z.literal(true), ts: z.string().min(1) });
 const neededScopeSchema = z.object({ needed: z.string() });

@@ -1,28 +1,72 @@
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { closeSync, fsyncSync, linkSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { loadPg } from '../warehouse/load-pg.js';
+import type pg from 'pg';
 import { z } from 'zod';
+import { loadPg } from '../warehouse/load-pg.js';
 import { stateDir } from './state-db.js';
 
-/** Another run holds the lock; `holder` says who (command, host, pid, since when). */
+/** Another run holds the lock; `holder` says who (command, host, pid, since when), `advice` what to do. */
 export class RunLockedError extends Error {
-  constructor(readonly holder: string) {
+  constructor(
+    readonly holder: string,
+    readonly advice: string = 'wait for it to finish; if that process dies, its lock is released automatically',
+  ) {
     super(`another ECM run holds the lock: ${holder}`);
     this.name = 'RunLockedError';
   }
 }
 
+/** This run no longer holds the lock it took: it must stop writing at once. */
+export class LockLostError extends Error {
+  constructor(reason: string) {
+    super(`this run lost its lock (${reason}): it stopped before writing or posting anything more; the next run finishes what is missing`);
+    this.name = 'LockLostError';
+  }
+}
+
 export interface RunLock {
   readonly holder: string;
+  /**
+   * Proves the lock is still this run's, or throws LockLostError. Called before every batch of
+   * writes and every post, so a run that lost its lock stops before a second run's writes mix with its own.
+   */
+  assertHeld(): Promise<void>;
   release(): Promise<void>;
 }
 
 const LOCK_KEY = 7_300_417; // pg advisory lock id for "one ECM run at a time"
-const lockFileSchema = z.object({ holder: z.string(), pid: z.number(), host: z.string() });
 
 export function describeHolder(command: string, now: Date = new Date(), program = 'ecm-manager'): string {
   return `${program} ${command} on ${os.hostname()} pid ${process.pid} since ${now.toISOString()}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The lock file (embedded store)
+
+const lockFileSchema = z.object({
+  holder: z.string(),
+  pid: z.number().int(),
+  host: z.string(),
+  /** The process's start (boot id + start time in clock ticks): tells a reused PID from the holder. */
+  started: z.string().nullable().optional(),
+  token: z.string().optional(),
+});
+type LockFile = z.infer<typeof lockFileSchema>;
+
+/** Linux: boot id + field 22 of /proc/PID/stat (start time since boot); null where that cannot be read. */
+export function processStart(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // The command name (field 2) is in parentheses and may contain spaces: count from the last ')'.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const startTicks = fields[22 - 3];
+    const bootId = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return startTicks ? `${bootId}:${startTicks}` : null;
+  } catch {
+    return null;
+  }
 }
 
 function processAlive(pid: number): boolean {
@@ -34,36 +78,126 @@ function processAlive(pid: number): boolean {
   }
 }
 
+/** Whether the process that wrote `lock` is certainly gone; false when this host cannot tell. */
+function holderGone(lock: LockFile): boolean {
+  if (lock.host !== os.hostname()) return false;
+  if (!processAlive(lock.pid)) return true;
+  // The PID is in use: by the holder, or by a process that got the PID after the holder died.
+  const now = processStart(lock.pid);
+  return Boolean(lock.started && now && lock.started !== now);
+}
+
+export function lockFilePath(env: NodeJS.ProcessEnv = process.env): string {
+  return path.join(stateDir(env), 'run.lock');
+}
+
+function readLockFile(file: string): { raw: string; lock: LockFile | null } | null {
+  let raw: string;
+  try {
+    raw = readFileSync(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  try {
+    return { raw, lock: lockFileSchema.parse(JSON.parse(raw)) };
+  } catch {
+    return { raw, lock: null };
+  }
+}
+
+/** Creates `file` with `content` only if it does not exist, complete or not at all (write, sync, hard link). */
+function createExclusive(file: string, content: string): boolean {
+  const tmp = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  const fd = openSync(tmp, 'wx');
+  try {
+    writeSync(fd, content);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    linkSync(tmp, file);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw err;
+  } finally {
+    rmSync(tmp, { force: true });
+  }
+}
+
+/**
+ * Removes a lock judged stale, unless it changed since it was read: moved aside first, so two runs
+ * taking over at once cannot both succeed, and a fresh lock moved by mistake is put back.
+ */
+function removeStale(file: string, staleRaw: string): boolean {
+  const aside = `${file}.${process.pid}.${randomUUID()}.stale`;
+  try {
+    renameSync(file, aside);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return true; // someone else removed it
+    throw err;
+  }
+  const moved = readFileSync(aside, 'utf8');
+  if (moved !== staleRaw) {
+    try {
+      linkSync(aside, file);
+    } catch {
+      // The slot was taken again meanwhile; the run whose lock this was notices (assertHeld) and stops.
+    }
+    rmSync(aside, { force: true });
+    return false;
+  }
+  rmSync(aside, { force: true });
+  return true;
+}
+
 /**
  * The embedded state store can be opened by one process at a time, so its lock is a file taken
- * before the database is opened. A lock left by a dead process on this host is taken over.
+ * before the database is opened. It records host, PID and the process's start time; it is taken
+ * over only when its holder is provably gone (same host, and the PID is not running or belongs to
+ * a process started later). A lock from another host is never taken over: the error says how to clear it.
  */
 export function acquireFileLock(holder: string, env: NodeJS.ProcessEnv = process.env): RunLock {
-  const dir = stateDir(env);
-  mkdirSync(dir, { recursive: true });
-  const file = path.join(dir, 'run.lock');
-  for (let attempt = 0; attempt < 2; attempt++) {
-    try {
-      const fd = openSync(file, 'wx');
-      writeSync(fd, JSON.stringify({ holder, pid: process.pid, host: os.hostname() }));
-      closeSync(fd);
-      return {
-        holder,
-        release: async () => rmSync(file, { force: true }),
-      };
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      let existing: z.infer<typeof lockFileSchema> | null = null;
-      try {
-        existing = lockFileSchema.parse(JSON.parse(readFileSync(file, 'utf8')));
-      } catch {
-        existing = null; // half-written by a process that died while writing it
-      }
-      if (existing && (existing.host !== os.hostname() || processAlive(existing.pid))) throw new RunLockedError(existing.holder);
-      rmSync(file, { force: true });
+  const file = lockFilePath(env);
+  mkdirSync(path.dirname(file), { recursive: true });
+  const token = randomUUID();
+  const mine: LockFile = { holder, pid: process.pid, host: os.hostname(), started: processStart(process.pid), token };
+  const clear = `if it is not running, remove the lock with: rm '${file}'`;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    if (createExclusive(file, JSON.stringify(mine))) return fileLock(file, holder, token);
+    const existing = readLockFile(file);
+    if (!existing) continue; // released in between
+    const { lock } = existing;
+    if (!lock) throw new RunLockedError(`unreadable lock file ${file}`, `check that no ECM run is running; ${clear}`);
+    if (!holderGone(lock)) {
+      const advice =
+        lock.host !== os.hostname()
+          ? `it was taken on host ${lock.host}, so this host cannot tell whether it still runs; ${clear}`
+          : `wait for it to finish (pid ${lock.pid} is running); if that process dies, its lock is taken over automatically`;
+      throw new RunLockedError(lock.holder, advice);
     }
+    removeStale(file, existing.raw);
   }
-  throw new RunLockedError(`unknown holder of ${file}`);
+  throw new RunLockedError(`a run that keeps taking ${file}`, 'try again in a moment');
+}
+
+function fileLock(file: string, holder: string, token: string): RunLock {
+  const stillMine = () => readLockFile(file)?.lock?.token === token;
+  return {
+    holder,
+    assertHeld: async () => {
+      const current = readLockFile(file);
+      if (current?.lock?.token !== token) {
+        throw new LockLostError(current?.lock ? `the lock file ${file} now names ${current.lock.holder}` : `the lock file ${file} was removed`);
+      }
+    },
+    // Never remove a lock that another run has since taken over.
+    release: async () => {
+      if (stillMine()) rmSync(file, { force: true });
+    },
+  };
 }
 
 /** Waits for the file lock (for short commands that must not race a running job). */
@@ -82,14 +216,42 @@ export async function waitForFileLock(holder: string, env: NodeJS.ProcessEnv, ti
   }
 }
 
+// ---------------------------------------------------------------------------------------------
+// The advisory lock (PostgreSQL)
+
+export interface PgLockOptions {
+  /** Connecting may take this long (ms). */
+  connectTimeoutMs?: number;
+  /** Each statement on the lock's connection may take this long (ms), so a dead connection is noticed. */
+  statementTimeoutMs?: number;
+}
+
 /**
  * On PostgreSQL a session advisory lock on a dedicated connection: released by the server when the
- * process dies, so no stale lock survives a crash. The holder is written to a table for the message.
+ * process dies, so no stale lock survives a crash. The holder and a fencing token are written to
+ * `run_lock_holder`; `assertHeld` proves the connection is alive, still holds the advisory lock, and
+ * that the token is still ours (a run that took the lock after ours was lost replaces it).
  */
-export async function acquirePgLock(url: string, holder: string): Promise<RunLock> {
-  const client = new (loadPg().Client)({ connectionString: url, application_name: 'ecm-run-lock' });
+export async function acquirePgLock(url: string, holder: string, options: PgLockOptions = {}): Promise<RunLock> {
+  const statementMs = options.statementTimeoutMs ?? 10_000;
+  const client: pg.Client = new (loadPg().Client)({
+    connectionString: url,
+    application_name: 'ecm-run-lock',
+    connectionTimeoutMillis: options.connectTimeoutMs ?? 10_000,
+    statement_timeout: statementMs,
+    query_timeout: statementMs + 2_000,
+    keepAlive: true,
+  });
+  let lost: string | null = null;
+  // Registered before connecting: a dropped lock connection must be noticed, never crash the run.
+  client.on('error', (err: Error) => {
+    lost ??= `the lock's connection to the state store failed: ${err.message}`;
+  });
+  client.on('end', () => {
+    lost ??= "the lock's connection to the state store closed";
+  });
   await client.connect();
-  client.on('error', () => undefined);
+  const token = randomUUID();
   try {
     const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
     if (!rows[0]?.locked) {
@@ -97,18 +259,38 @@ export async function acquirePgLock(url: string, holder: string): Promise<RunLoc
       throw new RunLockedError(held.rows[0]?.holder ?? 'another process (holder not recorded)');
     }
     await client.query(
-      `INSERT INTO run_lock_holder (id, holder, acquired_at) VALUES (1, $1, $2)
-       ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = EXCLUDED.acquired_at`,
-      [holder, new Date().toISOString()],
+      `INSERT INTO run_lock_holder (id, holder, acquired_at, token) VALUES (1, $1, $2, $3)
+       ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = EXCLUDED.acquired_at, token = EXCLUDED.token`,
+      [holder, new Date().toISOString(), token],
     );
   } catch (err) {
     await client.end().catch(() => undefined);
     throw err;
   }
+  let released = false;
   return {
     holder,
+    assertHeld: async () => {
+      if (lost) throw new LockLostError(lost);
+      let row: { held: boolean; token: string | null } | undefined;
+      try {
+        // On the lock's own connection: it answers only while alive, and pg_locks shows what it holds.
+        ({ rows: [row] } = await client.query<{ held: boolean; token: string | null }>(
+          `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                            AND objid = ${LOCK_KEY} AND objsubid = 1 AND granted) AS held,
+                  (SELECT token FROM run_lock_holder WHERE id = 1) AS token`,
+        ));
+      } catch (err) {
+        lost ??= `the lock's connection to the state store failed: ${(err as Error).message}`;
+        throw new LockLostError(lost);
+      }
+      if (!row?.held) throw new LockLostError('the state store no longer shows the advisory lock on its connection');
+      if (row.token !== token) throw new LockLostError('another run has taken the lock since (its fencing token replaced ours)');
+    },
     release: async () => {
-      await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+      if (released) return;
+      released = true;
+      if (!lost) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
       await client.end().catch(() => undefined);
     },
   };

@@ -107,10 +107,16 @@ export const STATE_SCHEMA: readonly string[] = [
     replies_total integer NOT NULL,
     PRIMARY KEY (run_key, message_index)
   )`,
+  // The post in flight (0 = main message, n = reply n) and when its intent was recorded: a post with
+  // an intent but no recorded ts may have reached Slack, so the next run looks it up before re-sending.
+  `ALTER TABLE run_posts ADD COLUMN IF NOT EXISTS pending_post integer`,
+  `ALTER TABLE run_posts ADD COLUMN IF NOT EXISTS intent_at timestamptz`,
   // Who holds the run lock, so a second run can name it.
   `CREATE TABLE IF NOT EXISTS run_lock_holder (
     id integer PRIMARY KEY,
     holder text NOT NULL,
     acquired_at timestamptz NOT NULL
   )`,
+  // The fencing token of the run holding the lock: a run whose token was replaced has lost its lock.
+  `ALTER TABLE run_lock_holder ADD COLUMN IF NOT EXISTS token text`,
 ];

@@ -5,6 +5,7 @@ import { DEFAULT_DEMO, type DemoProgress } from '../demo/generate-demo.js';
 import { seedWarehouse } from '../demo/seed-warehouse.js';
 import { ecmHome } from '../ecm-home.js';
 import { PgWarehouse } from './pg-warehouse.js';
+import { checkStoreUrl, type StoreTimeouts } from './store-url.js';
 import { PgliteWarehouse, openPglite } from './pglite-warehouse.js';
 import type { Warehouse } from './warehouse.js';
 
@@ -17,6 +18,8 @@ export interface OpenWarehouseOptions {
   /** One-line notices for people (demo data in use, seeding); the CLIs print them on stderr. */
   readonly onNotice?: (line: string) => void;
   readonly onSeedProgress?: (progress: DemoProgress) => void;
+  /** From `timeouts:` in shared/config/ecm.yaml. */
+  readonly timeouts?: StoreTimeouts;
 }
 
 export function demoWarehouseDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -66,7 +69,10 @@ export async function createDemoWarehouse(
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
   const env = options.env ?? process.env;
   const url = env.ECM_WAREHOUSE_URL;
-  if (url) return new PgWarehouse(url);
+  if (url) {
+    checkStoreUrl('ECM_WAREHOUSE_URL', url);
+    return new PgWarehouse(url, options.timeouts ? { timeouts: options.timeouts } : {});
+  }
   const dir = demoWarehouseDir(env);
   const info = readDemoInfo(env);
   if (!info) {

@@ -7,6 +7,7 @@ import { openAnalyst, type Analyst, type RoutedCluster } from './analyst.js';
 import { planBacklog } from './backlog-phase.js';
 import type { PhaseContext, PhaseName, PhasePlan, PhaseWrites } from './phase.js';
 import { planPatterns } from './patterns-phase.js';
+import { RunStore } from './run-store.js';
 import { slotFor } from './run-slot.js';
 import { planTriage } from './triage-phase.js';
 
@@ -34,8 +35,6 @@ export interface RunOptions {
 
 const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = { backlog: planBacklog, triage: planTriage, patterns: planPatterns };
 
-const jsonOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
-
 
 /** Applies a plan's writes. Each is idempotent, so finishing a half-applied plan writes only what is missing. */
 async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<void> {
@@ -52,46 +51,35 @@ async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<v
   if (writes.patterns?.length) await tickets.appendPatterns(writes.patterns);
 }
 
-interface RunRow {
-  status: string;
-  plan: PhasePlan | null;
-}
-
-async function readRun(state: StateDb, runKey: string): Promise<RunRow | null> {
-  const [row] = await state.query('SELECT status, plan FROM runs WHERE run_key = $1', [runKey]);
-  return row ? { status: String(row.status), plan: row.plan ? (jsonOf(row.plan) as PhasePlan) : null } : null;
-}
-
-async function saveRun(state: StateDb, runKey: string, phase: PhaseName, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
-  const now = new Date().toISOString();
-  const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;
-  await state.query(
-    `INSERT INTO runs (run_key, phase, slot, as_of, status, started_at, finished_at, error, facts, plan)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
-     ON CONFLICT (run_key) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
-       facts = COALESCE(EXCLUDED.facts, runs.facts), plan = COALESCE(EXCLUDED.plan, runs.plan)`,
-    [runKey, phase, slot, asOf.toISOString(), fields.status, now, finished, fields.error ?? null,
-      fields.plan ? JSON.stringify(fields.plan.facts) : null, fields.plan ? JSON.stringify(fields.plan) : null],
-  );
-}
-
-/** Posts every message of a plan, recording each post so a crash resumes with the missing replies only. */
-async function postPlan(state: StateDb, sink: SlackSink, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
-  const { postReport } = await import('@ecm/core');
+/**
+ * Posts every message of a plan exactly once, whatever instant the process dies at: before each post
+ * the run proves it still holds the lock and records its intent; each post carries its run and
+ * message key as metadata; a post whose intent was recorded but not its ts is looked up (and adopted)
+ * before it is sent again.
+ */
+async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
+  const { postReport, StateStoreError } = await import('@ecm/core');
+  // Whatever fails while reading or recording progress is the state store's failure, not Slack's.
+  const recording = async <T>(what: () => Promise<T>): Promise<T> => {
+    try {
+      return await what();
+    } catch (err) {
+      throw err instanceof StateStoreError ? err : new StateStoreError(`state store: ${errorText(err)}`, err);
+    }
+  };
   for (const [index, message] of messages.entries()) {
-    const [row] = await state.query('SELECT parent_ts, replies_posted FROM run_posts WHERE run_key = $1 AND message_index = $2', [runKey, index]);
-    const parentTs = row?.parent_ts ? String(row.parent_ts) : undefined;
-    const posted = row ? Number(row.replies_posted) : 0;
-    if (parentTs && posted >= message.thread.length) continue;
+    const done = await recording(() => runs.postState(runKey, index));
+    if (done.parentTs && done.postedReplies >= message.thread.length) continue;
     await postReport(sink, message, {
-      ...(parentTs ? { parentTs, postedReplies: posted } : {}),
-      onPosted: async (step) => {
-        await state.query(
-          `INSERT INTO run_posts (run_key, message_index, title, parent_ts, replies_posted, replies_total) VALUES ($1, $2, $3, $4, $5, $6)
-           ON CONFLICT (run_key, message_index) DO UPDATE SET parent_ts = EXCLUDED.parent_ts, replies_posted = EXCLUDED.replies_posted`,
-          [runKey, index, message.title, step.parentTs, step.postedReplies, step.totalReplies],
-        );
+      runKey,
+      messageKey: String(index),
+      ...(done.parentTs ? { parentTs: done.parentTs, postedReplies: done.postedReplies } : {}),
+      ...(done.pending ? { pending: done.pending } : {}),
+      beforePost: async ({ post }) => {
+        await lock.assertHeld();
+        await recording(() => runs.recordIntent(runKey, index, message.title, post, message.thread.length));
       },
+      onPosted: (step) => recording(() => runs.recordPosted(runKey, index, message.title, step)),
     });
   }
 }
@@ -100,6 +88,8 @@ interface Deps {
   analyst: Analyst;
   config: EcmConfig;
   state: StateDb;
+  runs: RunStore;
+  lock: RunLock;
   tickets: TicketStore;
   sink: SlackSink;
   warehouse: () => Promise<Warehouse>;
@@ -114,7 +104,8 @@ async function runOnePhase(
   const started = Date.now();
   const slot = slotFor(deps.config.settings.schedule, phase, options.asOf);
   let runKey = `${phase}:${slot}`;
-  const existing = await readRun(deps.state, runKey);
+  const { runs, lock } = deps;
+  const existing = await runs.read(runKey);
   if (existing?.status === 'succeeded' && !options.force && !options.dryRun) {
     return { phase, status: 'skipped', run_key: runKey, messages: [], facts: existing.plan?.facts ?? {}, ms: Date.now() - started };
   }
@@ -135,22 +126,36 @@ async function runOnePhase(
       if (violations.length) throw new Error(`the ${phase} report breaks Slack's limits: ${violations.map(describeViolation).join('; ')}`);
     }
   } catch (err) {
-    if (!options.dryRun) await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'failed', error: errorText(err) });
+    if (!options.dryRun) {
+      await lock.assertHeld();
+      await runs.save(runKey, phase, slot, options.asOf, { status: 'failed', error: errorText(err) });
+    }
     throw Object.assign(new Error(errorText(err)), { runKey });
   }
   if (options.dryRun) return { phase, status: 'dry_run', run_key: runKey, messages: plan.messages, facts: plan.facts, ms: Date.now() - started };
 
   // The plan is saved before anything is written: a crash after this point finishes this same plan.
-  await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'planned', plan });
+  // Each batch of writes starts by proving the lock is still ours.
+  await lock.assertHeld();
+  await runs.save(runKey, phase, slot, options.asOf, { status: 'planned', plan });
+  await lock.assertHeld();
   await applyWrites(deps.tickets, plan.writes);
-  await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'written' });
+  await runs.save(runKey, phase, slot, options.asOf, { status: 'written' });
   try {
-    await postPlan(deps.state, deps.sink, runKey, plan.messages);
+    await postPlan(runs, deps.sink, lock, runKey, plan.messages);
   } catch (err) {
-    await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'written', error: `posting: ${errorText(err)}` });
+    const { LockLostError, StateStoreError } = await import('@ecm/core');
+    if (err instanceof LockLostError) throw err;
+    if (err instanceof StateStoreError) {
+      // Not a Slack failure: what was posted could not be recorded. The next run adopts or posts it.
+      throw Object.assign(new Error(`the state store failed while recording the ${phase} posts (the next run adopts or posts what is missing): ${errorText(err)}`), { runKey });
+    }
+    await lock.assertHeld();
+    await runs.save(runKey, phase, slot, options.asOf, { status: 'written', error: `posting: ${errorText(err)}` });
     return { phase, status: 'partial', run_key: runKey, messages: plan.messages, facts: plan.facts, error: `posting to Slack failed (the next run posts what is missing): ${errorText(err)}`, ms: Date.now() - started };
   }
-  await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'succeeded', error: null });
+  await lock.assertHeld();
+  await runs.save(runKey, phase, slot, options.asOf, { status: 'succeeded', error: null });
   return { phase, status: 'succeeded', run_key: runKey, messages: plan.messages, facts: plan.facts, ms: Date.now() - started };
 }
 
@@ -166,18 +171,19 @@ async function withAnalysis(analyst: Analyst, phase: PhaseName, plan: PhasePlan)
   return { ...plan, messages: [{ ...main, thread: [...main.thread, ...replies] }, ...rest] };
 }
 
-async function takeLock(command: string): Promise<RunLock> {
-  const { acquireFileLock, acquirePgLock, describeHolder, RunLockedError, openStateDb } = await import('@ecm/core');
+async function takeLock(command: string, config: EcmConfig): Promise<RunLock> {
+  const { acquireFileLock, acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf } = await import('@ecm/core');
   const holder = describeHolder(command);
   try {
     if (process.env.ECM_STATE_URL) {
       // The holder table must exist before the lock can name a holder.
-      await (await openStateDb()).close();
-      return await acquirePgLock(process.env.ECM_STATE_URL, holder);
+      await (await openConfiguredState(config)).close();
+      const timeouts = stateTimeoutsOf(config.settings.timeouts);
+      return await acquirePgLock(process.env.ECM_STATE_URL, holder, { connectTimeoutMs: timeouts.connectMs, statementTimeoutMs: timeouts.statementMs });
     }
     return acquireFileLock(holder);
   } catch (err) {
-    if (err instanceof RunLockedError) throw new CliError(`${err.message}. Wait for it to finish; if that process is gone, its lock is released automatically.`, EXIT.locked);
+    if (err instanceof RunLockedError) throw new CliError(`${err.message}. To do: ${err.advice}.`, EXIT.locked);
     throw err;
   }
 }
@@ -190,12 +196,12 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
   const config = await loadValidConfig();
   const { learnFromResolutions, multipliersOf, openSlackSink, openTicketStore, runTriage } = await import('@ecm/core');
   const sink = openSlackSink(process.env, { out: options.out });
-  const lock = await takeLock(options.command);
+  const lock = await takeLock(options.command, config);
   let state: StateDb | null = null;
   let warehouse: Promise<Warehouse> | null = null;
   let analyst: Analyst | null = null;
   try {
-    state = await openConfiguredState();
+    state = await openConfiguredState(config);
     const tickets = await openTicketStore(state);
     if (!options.dryRun && !process.env.ECM_WAREHOUSE_URL && tickets.kind === 'local' && (await tickets.listAgents()).length === 0) {
       const { seedDemoAgents } = await import('../commands/demo.js');
@@ -203,7 +209,8 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
     }
     const openWarehouseOnce = () => (warehouse ??= openConfiguredWarehouse(config));
     analyst = await openAnalyst({ config, state, tickets, warehouse: openWarehouseOnce, asOf: options.asOf, dryRun: options.dryRun, command: options.command });
-    const deps: Deps = { analyst, config, state, tickets, sink, warehouse: openWarehouseOnce };
+    const runs = new RunStore(state);
+    const deps: Deps = { analyst, config, state, runs, lock, tickets, sink, warehouse: openWarehouseOnce };
     let learned: Promise<readonly ReasonLearning[]> | null = null;
     const learning = () =>
       (learned ??= tickets
@@ -224,11 +231,16 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         outcomes.push(await runOnePhase(deps, options, phase, { triage, learning }));
         await analyst.pushMetrics(phase);
       } catch (err) {
+        const { LockLostError } = await import('@ecm/core');
+        // Without the lock nothing more may be written or posted, not even the error alert.
+        if (err instanceof LockLostError) throw new CliError(err.message, EXIT.locked);
         const message = errorText(err);
         const slot = slotFor(config.settings.schedule, phase, options.asOf);
         const alert = renderErrorMessage(phase, slot, message);
-        if (!options.dryRun) await postPlan(state, sink, `${(err as { runKey?: string }).runKey ?? phase}:error@${new Date().toISOString()}`, [alert]).catch(() => undefined);
-        outcomes.push({ phase, status: 'failed', run_key: (err as { runKey?: string }).runKey ?? `${phase}:${slot}`, messages: [alert], facts: {}, error: message, ms: 0 });
+        const runKey = (err as { runKey?: string }).runKey ?? `${phase}:${slot}`;
+        // One alert per run key: a re-run of the same failure adopts the alert instead of posting another.
+        if (!options.dryRun) await postPlan(runs, sink, lock, `${runKey}:error`, [alert]).catch(() => undefined);
+        outcomes.push({ phase, status: 'failed', run_key: runKey, messages: [alert], facts: {}, error: message, ms: 0 });
       }
     }
     await publishRunGauges(outcomes, notice);

@@ -23,30 +23,84 @@ export interface FakeAnswer {
 /** Chooses the answer to the n-th call (0-based) to any method. */
 export type Responder = (call: ReceivedCall, n: number) => FakeAnswer | undefined;
 
+/** A message as stored in the fake channel (what conversations.history would return). */
+export interface StoredMessage {
+  channel: string;
+  ts: string;
+  thread_ts?: string;
+  text: string;
+  metadata?: { event_type: string; event_payload: Record<string, unknown> };
+}
+
 export interface FakeSlack {
   /** Base URL to use as SLACK_API_URL. */
   url: string;
   calls: ReceivedCall[];
+  /** Every message in every channel, in posting order. */
+  messages(): StoredMessage[];
   /** chat.postMessage calls answered ok:true: the messages in the channel, whether or not the client heard back. */
   posted(): ReceivedCall[];
   respond(responder: Responder): void;
   close(): Promise<void>;
 }
 
-let nextTs = 1_771_290_000;
+/** Last ts handed out, in microseconds: Slack's ts is the posting time, unique per channel. */
+let lastTsMicros = 0;
+function nextTs(): string {
+  lastTsMicros = Math.max(lastTsMicros + 1, Date.now() * 1000);
+  return `${Math.floor(lastTsMicros / 1e6)}.${String(lastTsMicros % 1e6).padStart(6, '0')}`;
+}
 
 /** The default answers: success, with a fresh message ts for every post. */
 export function okAnswer(call: ReceivedCall): FakeAnswer {
   if (call.method === 'auth.test') return { body: { ok: true, team: 'Example Ops', user: 'ecm_bot' } };
-  nextTs += 1;
   return {
-    body: { ok: true, channel: call.params.channel, ts: `${nextTs}.000100`, message: { text: call.params.text } },
+    body: { ok: true, channel: call.params.channel, ts: nextTs(), message: { text: call.params.text } },
+  };
+}
+
+/**
+ * conversations.history / conversations.replies over the stored messages, as Slack answers them:
+ * newest first for history (top-level messages only), parent first then oldest first for replies;
+ * `metadata` only with include_all_metadata; `oldest` bounds the list; `limit` + cursor paginate.
+ */
+function readAnswer(call: ReceivedCall, store: StoredMessage[]): FakeAnswer {
+  const { channel, ts, oldest, cursor } = call.params;
+  const limit = Number(call.params.limit ?? 100);
+  const withMeta = call.params.include_all_metadata === 'true';
+  const inclusive = call.params.inclusive === 'true';
+  const after = (m: StoredMessage) => oldest === undefined || (inclusive ? Number(m.ts) >= Number(oldest) : Number(m.ts) > Number(oldest));
+  let list: StoredMessage[];
+  if (call.method === 'conversations.history') {
+    list = store.filter((m) => m.channel === channel && !m.thread_ts && after(m)).reverse();
+  } else {
+    const parent = store.find((m) => m.channel === channel && m.ts === ts && !m.thread_ts);
+    if (!parent) return { body: { ok: false, error: 'thread_not_found' } };
+    list = [parent, ...store.filter((m) => m.channel === channel && m.thread_ts === ts && after(m))];
+  }
+  const start = cursor ? Number(cursor) : 0;
+  const page = list.slice(start, start + limit);
+  const more = start + limit < list.length;
+  return {
+    body: {
+      ok: true,
+      messages: page.map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        ...(m.thread_ts ? { thread_ts: m.thread_ts } : {}),
+        ...(withMeta && m.metadata ? { metadata: m.metadata } : {}),
+      })),
+      has_more: more,
+      response_metadata: { next_cursor: more ? String(start + limit) : '' },
+    },
   };
 }
 
 /** A local stand-in for https://slack.com/api/ on 127.0.0.1, recording every request it receives. */
 export async function startFakeSlack(): Promise<FakeSlack> {
   const calls: ReceivedCall[] = [];
+  const store: StoredMessage[] = [];
   let responder: Responder = () => undefined;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -70,8 +124,20 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       };
       const n = calls.length;
       calls.push(call);
-      const answer = responder(call, n) ?? okAnswer(call);
+      const reads = call.method === 'conversations.history' || call.method === 'conversations.replies';
+      const answer = responder(call, n) ?? (reads ? readAnswer(call, store) : okAnswer(call));
       call.answer = answer;
+      // A post answered ok is in the channel, whether or not the client ever hears the answer.
+      const body = answer.body as { ok?: boolean; ts?: unknown } | undefined;
+      if (call.method === 'chat.postMessage' && (answer.status ?? 200) === 200 && body?.ok === true && typeof body.ts === 'string') {
+        store.push({
+          channel: call.params.channel ?? '',
+          ts: body.ts,
+          text: call.params.text ?? '',
+          ...(call.params.thread_ts ? { thread_ts: call.params.thread_ts } : {}),
+          ...(call.params.metadata ? { metadata: JSON.parse(call.params.metadata) as StoredMessage['metadata'] } : {}),
+        });
+      }
       const send = () => {
         if (res.destroyed) return;
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
@@ -81,11 +147,14 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       else send();
     });
   });
+  // Slack keeps idle connections open for long; Node's 5 s default would close one between two posts of a slow run.
+  server.keepAliveTimeout = 60_000;
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}/api/`,
     calls,
+    messages: () => [...store],
     posted: () =>
       calls.filter((c) => c.method === 'chat.postMessage' && (c.answer?.status ?? 200) === 200 && isOk(c.answer?.body)),
     respond: (r) => {

@@ -1,0 +1,79 @@
+import type { PostProgress, StateDb } from '@ecm/core';
+import type { PhaseName, PhasePlan } from './phase.js';
+
+/** A run as recorded: its status and the plan it is carrying out. */
+export interface RunRecord {
+  status: string;
+  plan: PhasePlan | null;
+}
+
+/** How far posting one message of a run got, and the post that may be in flight. */
+export interface PostState {
+  parentTs?: string;
+  postedReplies: number;
+  /** A post (0 = main, n = reply n) whose intent was recorded but whose ts was not: it may be in the channel. */
+  pending?: { post: number; since: Date };
+}
+
+const jsonOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
+
+/**
+ * The run records: owns `runs` (one row per phase and slot: status, facts, plan) and `run_posts`
+ * (per message of a run: the parent ts, replies posted, and the intent of the post in flight).
+ */
+export class RunStore {
+  constructor(private readonly state: StateDb) {}
+
+  async read(runKey: string): Promise<RunRecord | null> {
+    const [row] = await this.state.query('SELECT status, plan FROM runs WHERE run_key = $1', [runKey]);
+    return row ? { status: String(row.status), plan: row.plan ? (jsonOf(row.plan) as PhasePlan) : null } : null;
+  }
+
+  async save(runKey: string, phase: PhaseName, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
+    const now = new Date().toISOString();
+    const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;
+    await this.state.query(
+      `INSERT INTO runs (run_key, phase, slot, as_of, status, started_at, finished_at, error, facts, plan)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
+       ON CONFLICT (run_key) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
+         facts = COALESCE(EXCLUDED.facts, runs.facts), plan = COALESCE(EXCLUDED.plan, runs.plan)`,
+      [runKey, phase, slot, asOf.toISOString(), fields.status, now, finished, fields.error ?? null,
+        fields.plan ? JSON.stringify(fields.plan.facts) : null, fields.plan ? JSON.stringify(fields.plan) : null],
+    );
+  }
+
+  async postState(runKey: string, index: number): Promise<PostState> {
+    const [row] = await this.state.query(
+      'SELECT parent_ts, replies_posted, pending_post, intent_at FROM run_posts WHERE run_key = $1 AND message_index = $2',
+      [runKey, index],
+    );
+    if (!row) return { postedReplies: 0 };
+    const parentTs = row.parent_ts ? String(row.parent_ts) : undefined;
+    const postedReplies = Number(row.replies_posted);
+    const post = row.pending_post === null || row.pending_post === undefined ? null : Number(row.pending_post);
+    // Only the next post can be in flight; an intent for anything else is already settled.
+    const next = parentTs ? postedReplies + 1 : 0;
+    const pending = post === next && row.intent_at ? { post, since: new Date(String(row.intent_at)) } : undefined;
+    return { ...(parentTs ? { parentTs } : {}), postedReplies, ...(pending ? { pending } : {}) };
+  }
+
+  /** Recorded before a post is sent: from here on, a crash means "look it up before sending it again". */
+  async recordIntent(runKey: string, index: number, title: string, post: number, totalReplies: number): Promise<void> {
+    await this.state.query(
+      `INSERT INTO run_posts (run_key, message_index, title, parent_ts, replies_posted, replies_total, pending_post, intent_at)
+       VALUES ($1, $2, $3, NULL, 0, $4, $5, $6)
+       ON CONFLICT (run_key, message_index) DO UPDATE SET pending_post = EXCLUDED.pending_post, intent_at = EXCLUDED.intent_at`,
+      [runKey, index, title, totalReplies, post, new Date().toISOString()],
+    );
+  }
+
+  async recordPosted(runKey: string, index: number, title: string, step: PostProgress): Promise<void> {
+    await this.state.query(
+      `INSERT INTO run_posts (run_key, message_index, title, parent_ts, replies_posted, replies_total, pending_post, intent_at)
+       VALUES ($1, $2, $3, $4, $5, $6, NULL, NULL)
+       ON CONFLICT (run_key, message_index) DO UPDATE SET parent_ts = EXCLUDED.parent_ts, replies_posted = EXCLUDED.replies_posted,
+         pending_post = NULL, intent_at = NULL`,
+      [runKey, index, title, step.parentTs, step.postedReplies, step.totalReplies],
+    );
+  }
+}
