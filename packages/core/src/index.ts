@@ -37,3 +37,5 @@ export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
 export * from './tickets/ticket-rows.js';
 export * from './config/parse-config.js';
+export * from './triage/money.js';
+export * from './triage/order-id.js';
