@@ -39,3 +39,5 @@ export * from './tickets/ticket-rows.js';
 export * from './config/parse-config.js';
 export * from './triage/money.js';
 export * from './triage/order-id.js';
+export * from './config/cron-expression.js';
+export * from './config/escalation-roles.js';
