@@ -41,3 +41,4 @@ export * from './triage/money.js';
 export * from './triage/order-id.js';
 export * from './config/cron-expression.js';
 export * from './config/escalation-roles.js';
+export * from './tickets/input-limits.js';
