@@ -57,7 +57,7 @@ describe('limits on what people type', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toMatch(/the escalation reason is 120,000 characters; the limit is 2,000/);
     expect(await ticketStatus(orderId!)).toEqual({ status: 'OPEN', escalations: 0 });
-  });
+  }, 180_000);
 
   it('refuses control characters in notes and reasons, and an over-long resolution note', async () => {
     const [orderId] = await openTickets();
@@ -68,7 +68,7 @@ describe('limits on what people type', () => {
     expect(notes.code).toBe(3);
     expect(notes.stderr).toMatch(/the resolution notes is 2,001 characters; the limit is 2,000/);
     expect((await ticketStatus(orderId!)).status).toBe('OPEN');
-  });
+  }, 180_000);
 
   it('refuses an order id outside the documented pattern before any lookup', async () => {
     const r = await asAsha(['order', 'ORD-\u{1F600}']);
@@ -102,5 +102,5 @@ describe('an escalation is never recorded without its notification', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already escalated/);
     expect(slack.posted()).toHaveLength(1);
-  });
+  }, 300_000);
 });
