@@ -40,7 +40,7 @@ describe('ecm-manager agents import: all rows or none', () => {
     expect(r.stderr).toContain('line 5: omar.import@example.com is already on line 2; keep one row per agent');
     expect(r.stderr).not.toMatch(/Imported/);
     expect(agentEmails()).toEqual([]);
-  });
+  }, 300_000);
 
   it('the corrected file imports every row, and says how many were stored', () => {
     const csv = path.join(home, 'agents-fixed.csv');
@@ -49,7 +49,7 @@ describe('ecm-manager agents import: all rows or none', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Imported 2 agents');
     expect(agentEmails()).toEqual(['omar.import@example.com', 'pia.import@example.com']);
-  });
+  }, 300_000);
 
   it('agents add refuses a name with control characters or over 100 characters', () => {
     const bell = cli(['agents', 'add', 'rae.new@example.com', '--name', 'Rae\u0007New', '--team', 'Ops']);
@@ -59,5 +59,5 @@ describe('ecm-manager agents import: all rows or none', () => {
     expect(long.code).toBe(3);
     expect(long.stderr).toMatch(/--name is 101 characters; the limit is 100/);
     expect(agentEmails()).not.toContain('rae.new@example.com');
-  });
+  }, 300_000);
 });

@@ -79,5 +79,5 @@ describe('configuration checked for meaning, through the CLI', () => {
     // Nothing was opened or written: no warehouse, no state store, no outbox; the file is as it was.
     expect(readdirSync(path.dirname(broken.home))).not.toContain('home');
     expect(readFileSync(broken.file, 'utf8')).toBe(before);
-  });
+  }, 240_000);
 });
