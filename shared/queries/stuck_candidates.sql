@@ -8,7 +8,11 @@
 -- {{currencies}}, {{statuses}}, {{sub_states}} and {{completed_falcon_status}} are filled from
 -- config/ecm.yaml with validated upper-case codes before the statement is sent.
 -- Runs unchanged on Amazon Redshift and PostgreSQL: no GETDATE/now(), no DATEDIFF, no FILTER,
--- no correlated subqueries. Every per-order lookup is joined to the candidate set first, so the
+-- no correlated subqueries.
+-- Every ROW_NUMBER ends its ORDER BY with a tie-break (the row's id, or every column read when the
+-- table has none): Redshift does not enforce primary keys, so duplicate rows with equal timestamps
+-- happen, and without a total order two identical orders could get different facts (and reasons)
+-- depending only on the order the duplicates were inserted. Every per-order lookup is joined to the candidate set first, so the
 -- work is proportional to the number of candidates, not to the size of the warehouse.
 -- Two branches joined by UNION rather than one OR: an IN-subquery under OR cannot become a
 -- semi-join, so the planner guessed half of all COMPLETED orders were candidates (80x too many),
@@ -63,7 +67,10 @@ pay AS (
         p.updated_at,
         ROW_NUMBER() OVER (
             PARTITION BY p.reference_id
-            ORDER BY COALESCE(p.updated_at, p.created_at) DESC, p.payment_id DESC
+            ORDER BY
+                COALESCE(p.updated_at, p.created_at) DESC,
+                p.payment_id DESC,
+                p.payment_status DESC
         ) AS rn,
         MAX(CASE WHEN p.payment_status = 'COMPLETED' THEN 1 ELSE 0 END)
             OVER (PARTITION BY p.reference_id) AS paid
@@ -79,7 +86,7 @@ ftv AS (
         f.updated_at,
         ROW_NUMBER() OVER (
             PARTITION BY f.client_txn_id
-            ORDER BY COALESCE(f.updated_at, f.created_at) DESC, f.transaction_id DESC
+            ORDER BY COALESCE(f.updated_at, f.created_at) DESC, f.transaction_id DESC, f.status DESC
         ) AS rn
     FROM falcon_transactions_v2 AS f
     INNER JOIN cand AS c ON f.client_txn_id = c.order_id
@@ -103,7 +110,11 @@ payout AS (
         tp.updated_at,
         ROW_NUMBER() OVER (
             PARTITION BY tp.transaction_id
-            ORDER BY COALESCE(tp.updated_at, tp.created_at) DESC, tp.payout_id DESC
+            ORDER BY
+                COALESCE(tp.updated_at, tp.created_at) DESC,
+                tp.payout_id DESC,
+                tp.status DESC,
+                tp.payout_partner DESC
         ) AS rn,
         COUNT(*) OVER (PARTITION BY tp.transaction_id) AS attempts
     FROM transaction_payout AS tp
@@ -118,7 +129,12 @@ lulu AS (
         l.updated_at,
         ROW_NUMBER() OVER (
             PARTITION BY l.order_id
-            ORDER BY COALESCE(l.updated_at, l.created_at) DESC
+            ORDER BY
+                COALESCE(l.updated_at, l.created_at) DESC,
+                l.created_at DESC,
+                l.sub_status DESC,
+                l.status DESC,
+                l.lulu_client DESC
         ) AS rn
     FROM lulu_data AS l
     INNER JOIN cand AS c ON l.order_id = c.order_id
@@ -132,7 +148,11 @@ rfi AS (
         r.created_at,
         ROW_NUMBER() OVER (
             PARTITION BY r.reference_id
-            ORDER BY COALESCE(r.modified_at, r.created_at) DESC, r.rfi_id DESC
+            ORDER BY
+                COALESCE(r.modified_at, r.created_at) DESC,
+                r.rfi_id DESC,
+                r.status DESC,
+                r.created_at DESC
         ) AS rn
     FROM transfer_rfi AS r
     INNER JOIN cand AS c ON r.reference_id = c.order_id
@@ -142,7 +162,10 @@ manual AS (
     SELECT
         m.order_id,
         m.status,
-        ROW_NUMBER() OVER (PARTITION BY m.order_id ORDER BY m.created_at DESC) AS rn
+        ROW_NUMBER() OVER (
+            PARTITION BY m.order_id
+            ORDER BY m.created_at DESC, m.status DESC
+        ) AS rn
     FROM uae_manual_payments AS m
     INNER JOIN cand AS c ON m.order_id = c.order_id
 ),
@@ -151,7 +174,10 @@ chk AS (
     SELECT
         k.order_id,
         k.status,
-        ROW_NUMBER() OVER (PARTITION BY k.order_id ORDER BY k.created_at DESC) AS rn
+        ROW_NUMBER() OVER (
+            PARTITION BY k.order_id
+            ORDER BY k.created_at DESC, k.status DESC
+        ) AS rn
     FROM checkout_payment_data AS k
     INNER JOIN cand AS c ON k.order_id = c.order_id
 ),
@@ -166,7 +192,10 @@ rda AS (
     SELECT
         rf.order_id,
         rf.status,
-        ROW_NUMBER() OVER (PARTITION BY rf.order_id ORDER BY rf.created_at DESC) AS rn
+        ROW_NUMBER() OVER (
+            PARTITION BY rf.order_id
+            ORDER BY rf.created_at DESC, rf.status DESC
+        ) AS rn
     FROM rda_fulfillments AS rf
     INNER JOIN ftv1 ON rf.order_id = ftv1.transaction_id
 )

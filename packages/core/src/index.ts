@@ -38,3 +38,8 @@ export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
 export * from './tickets/ticket-rows.js';
 export * from './config/parse-config.js';
+export * from './triage/money.js';
+export * from './triage/order-id.js';
+export * from './config/cron-expression.js';
+export * from './config/escalation-roles.js';
+export * from './tickets/input-limits.js';

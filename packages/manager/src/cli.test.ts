@@ -104,7 +104,7 @@ describe('ecm-manager agents', () => {
     writeFileSync(csv, 'Name,Email,Team,Active,Max Tickets,Notes\n Omar Import ,omar.import@example.com,kyc_ops,yes,9,extra column\nBad Row,not-an-email,Ops,TRUE,5,\n');
     const refused = cli(['agents', 'import', csv]);
     expect(refused.code).toBe(3);
-    expect(refused.stderr).toContain('row 3');
+    expect(refused.stderr).toContain('line 3');
     writeFileSync(csv, 'Name,Email,Team,Active,Max Tickets\n Omar Import ,omar.import@example.com,kyc_ops,yes,9\n');
     expect(cli(['agents', 'import', csv]).code).toBe(0);
     const after = JSON.parse(cli(['agents', 'list', '--json']).stdout) as { agents: { email: string; team: string; name: string }[] };

@@ -73,7 +73,7 @@ describe('loadConfig', () => {
     customer_impact: false
     summary: The new payout partner has not confirmed the payout.
     action: "Check the new partner's dashboard ({partner}, {amount} {currency})"
-    escalation: vda_lead
+    escalation: vda_partner_desk
     runbook: runbooks/stuck_at_vda_partner.md
 `,
     );
@@ -195,7 +195,56 @@ describe('configuration errors: one ConfigError naming the file, the key path an
   it('a cron expression without five fields', () => {
     const copy = sharedCopy();
     copy.edit(SETTINGS_FILE, 'cron: "0 7 * * *"', 'cron: "0 7 * *"');
-    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'schedule[0].cron', /five-field cron expression/);
+    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'schedule[0].cron', /expected 5 fields .* got 4; expected five fields such as "0 7 \* \* \*"/);
+  });
+
+  it('a cron expression with five fields that cron cannot run', () => {
+    const copy = sharedCopy();
+    copy.edit(SETTINGS_FILE, 'cron: "0 20 * * *"', 'cron: "0 25 * * *"');
+    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'schedule[2].cron', /hour 25 is outside 0-23/);
+  });
+
+  it('an empty condition on a rule (`when: {}` would take every order)', () => {
+    const copy = sharedCopy();
+    copy.edit(CLASSIFICATION_FILE, 'when: { acquirer: LEANTECH, lulu: PAYMENT_PENDING }', 'when: {}');
+    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.currencies.AED[1].when', /empty condition: `when: \{\}` matches every order; expected at least one fact/);
+  });
+
+  it('an empty condition on a score band', () => {
+    const copy = sharedCopy();
+    copy.edit(SETTINGS_FILE, '- { value: 1.0, when: { hours: { gt: 72 } } }', '- { value: 1.0, when: {} }');
+    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'scoring.factors.age.bands[0].when', /empty condition/);
+  });
+
+  it('a score weight outside 0..1', () => {
+    const copy = sharedCopy();
+    copy.edit(SETTINGS_FILE, 'severity: 0.25, rfi', 'severity: 25, rfi');
+    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'scoring.weights.severity', /expected a weight between 0 and 1/);
+  });
+
+  it('score weights that do not sum to 1', () => {
+    const copy = sharedCopy();
+    copy.edit(SETTINGS_FILE, 'severity: 0.25, rfi', 'severity: 0.35, rfi');
+    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'scoring.weights', /weights sum to 1\.1; expected them to sum to 1/);
+  });
+
+  it('an escalation role the matrix does not list', () => {
+    const copy = sharedCopy();
+    copy.edit(STUCK_REASONS_FILE, 'escalation: finops\n    runbook: runbooks/brn_issue.md', 'escalation: finance_team\n    runbook: runbooks/brn_issue.md');
+    const error = configError(copy.dir);
+    expectConfigError(error, copy.file(STUCK_REASONS_FILE), 'reasons.brn_issue.escalation', /unknown role "finance_team"; expected a role key of .*ESCALATION\.md \(techops_oncall, backend_oncall, finops/);
+  });
+
+  it('a disqualification on a reason that does not exist', () => {
+    const copy = sharedCopy();
+    const text = copy.read(CLASSIFICATION_FILE);
+    const index = text.indexOf('stuck_reason: uncategorized');
+    expect(index).toBeGreaterThan(0);
+    copy.edit(CLASSIFICATION_FILE, 'stuck_reason: uncategorized', 'stuck_reason: uncategorised');
+    const error = configError(copy.dir);
+    expect(error.file).toBe(copy.file(CLASSIFICATION_FILE));
+    expect(error.keyPath).toMatch(/^disqualification\[\d\]\.when\.stuck_reason$/);
+    expect(error.expected).toBe('"uncategorised" is not in the catalogue (stuck-reasons.yaml)');
   });
 
   it('a candidate currency without an FX rate', () => {

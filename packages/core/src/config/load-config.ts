@@ -3,6 +3,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { ConfigError } from './config-error.js';
+import { escalationMatrixFile, escalationRoleKeys } from './escalation-roles.js';
+import type { When } from './rule-schema.js';
 import { parseConfig } from './parse-config.js';
 import {
   ACTION_PLACEHOLDERS,
@@ -56,14 +58,27 @@ function checkRules(
   rules.forEach((rule, i) => {
     if ('include' in rule) {
       if (!groups[rule.include]) throw new ConfigError(file, `${where}[${i}].include`, `group "${rule.include}" is not defined under classification.groups`);
-    } else if (!reasons.has(rule.reason)) {
-      throw new ConfigError(file, `${where}[${i}].reason`, `"${rule.reason}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+    } else {
+      if (!reasons.has(rule.reason)) throw new ConfigError(file, `${where}[${i}].reason`, `"${rule.reason}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+      checkReasonCondition(rule.when, `${where}[${i}].when`, file, reasons);
     }
   });
 }
 
+/** A `stuck_reason:` condition must name catalogue reasons, or it silently never matches. */
+function checkReasonCondition(when: When, where: string, file: string, reasons: ReadonlyMap<string, StuckReason>): void {
+  const condition = when.stuck_reason;
+  if (condition === undefined || condition === null) return;
+  const named = typeof condition === 'object' && !Array.isArray(condition) ? [condition.not ?? []].flat() : [condition].flat();
+  for (const value of named) {
+    if (value !== null && !reasons.has(String(value))) {
+      throw new ConfigError(file, `${where}.stuck_reason`, `"${String(value)}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+    }
+  }
+}
+
 /** Reads, validates and cross-checks the whole configuration. Throws one ConfigError on the first problem. */
-export function loadConfig(sharedDir: string = defaultSharedDir()): EcmConfig {
+export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.ProcessEnv = process.env): EcmConfig {
   const reasonsPath = path.join(sharedDir, STUCK_REASONS_FILE);
   const settingsPath = path.join(sharedDir, SETTINGS_FILE);
   const classificationPath = path.join(sharedDir, CLASSIFICATION_FILE);
@@ -103,6 +118,19 @@ export function loadConfig(sharedDir: string = defaultSharedDir()): EcmConfig {
   for (const currency of settings.candidates.currencies) {
     if (!classification.currencies[currency]) {
       throw new ConfigError(classificationPath, `classification.currencies.${currency}`, `missing: ${currency} is a candidate currency (${SETTINGS_FILE}) but has no rules`);
+    }
+  }
+  disqualification.forEach((rule, i) => checkReasonCondition(rule.when, `disqualification[${i}].when`, classificationPath, reasons));
+
+  // Last, so that a broken YAML file is named before a missing matrix: an escalation to a role the
+  // matrix does not list would name nobody.
+  const matrix = escalationMatrixFile(sharedDir, env);
+  const roles = escalationRoleKeys(matrix);
+  if (roles) {
+    for (const [name, reason] of reasons) {
+      if (!roles.has(reason.escalation)) {
+        throw new ConfigError(reasonsPath, `reasons.${name}.escalation`, `unknown role "${reason.escalation}"; expected a role key of ${matrix} (${[...roles].join(', ')})`);
+      }
     }
   }
   return { sharedDir, reasons, classification, disqualification, settings };

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { CronSyntaxError, parseCron } from './cron-expression.js';
 import { whenSchema } from './rule-schema.js';
 
 /** Codes that end up inside SQL IN-lists: plain upper-case identifiers only. */
@@ -63,7 +64,29 @@ export const classificationFileSchema = z
   .strict();
 export type ClassificationFile = z.infer<typeof classificationFileSchema>;
 
-const factorSchema = z.object({ default: z.number(), bands: z.array(z.object({ value: z.number(), when: whenSchema }).strict()) }).strict();
+// A factor's value is multiplied by its weight; outside 0..1 it would outweigh the other factors.
+const factorSchema = z.object({ default: fraction, bands: z.array(z.object({ value: fraction, when: whenSchema }).strict()) }).strict();
+
+/** Five-field cron, checked with the same parser the scheduler uses, so a bad one stops the load. */
+const cronSchema = z.string().superRefine((expression, ctx) => {
+  try {
+    parseCron(expression);
+  } catch (err) {
+    if (!(err instanceof CronSyntaxError)) throw err;
+    ctx.addIssue({ code: 'custom', message: `${err.message}; expected five fields such as "0 7 * * *"` });
+  }
+});
+
+const WEIGHT_NAMES = ['age', 'amount', 'severity', 'rfi', 'payment', 'attempts'] as const;
+/** The score is a weighted mean: each weight in 0..1 and the weights together exactly 1. */
+const weightsSchema = z
+  .object(Object.fromEntries(WEIGHT_NAMES.map((n) => [n, z.number().min(0, 'expected a weight between 0 and 1').max(1, 'expected a weight between 0 and 1')])) as Record<(typeof WEIGHT_NAMES)[number], z.ZodNumber>)
+  .strict()
+  .superRefine((w, ctx) => {
+    const sum = WEIGHT_NAMES.reduce((n, k) => n + w[k], 0);
+    // Compared at 1e-9: 0.25 + 0.20 + … is not exactly 1 in binary.
+    if (Math.abs(sum - 1) > 1e-9) ctx.addIssue({ code: 'custom', message: `weights sum to ${Number(sum.toFixed(9))}; expected them to sum to 1 so that a score stays between 0 and 1` });
+  });
 export type FactorBands = z.infer<typeof factorSchema>;
 
 /** The warehouse's business tables (domain reference §2), without customers (personal data). */
@@ -118,13 +141,13 @@ export const settingsFileSchema = z
     fx_to_aed: z.record(code, z.number().positive()),
     scoring: z
       .object({
-        weights: z.object({ age: z.number(), amount: z.number(), severity: z.number(), rfi: z.number(), payment: z.number(), attempts: z.number() }).strict(),
+        weights: weightsSchema,
         factors: z.object({ age: factorSchema, amount: factorSchema, rfi: factorSchema, payment: factorSchema, attempts: factorSchema }).strict(),
       })
       .strict(),
     priorities: z
       .object({
-        bands: z.array(z.object({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), min_score: z.number() }).strict()).min(1),
+        bands: z.array(z.object({ priority: z.enum(['P1', 'P2', 'P3', 'P4']), min_score: fraction }).strict()).min(1),
         otherwise: z.enum(['P1', 'P2', 'P3', 'P4']),
       })
       .strict(),
@@ -187,7 +210,7 @@ export const settingsFileSchema = z
           .object({
             name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lower-case name such as triage-evening'),
             command: z.enum(['daily', 'backlog', 'triage', 'patterns']),
-            cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 7 * * *"'),
+            cron: cronSchema,
             time_zone: timeZoneSchema,
           })
           .strict(),

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EcmConfig } from '../config/load-config.js';
 import type { TriagedOrder } from '../triage/run-triage.js';
+import { approximate, fromMinorUnits, sumMinorUnits, toMinorUnits } from '../triage/money.js';
 
 /** The systems' states that make orders "the same problem" (§13); missing values read `none`. */
 export interface PatternSignature {
@@ -88,7 +89,8 @@ export function clusterOrders(config: EcmConfig, orders: readonly TriagedOrder[]
   for (const [text, { signature, orders: members }] of groups) {
     if (members.length < p.min_cluster_size) continue;
     const count = members.length;
-    const total = members.reduce((s, o) => s + o.amount_aed, 0);
+    // Summed exactly in minor units; the total is a number for the pattern row and the impact score.
+    const total = approximate(fromMinorUnits(sumMinorUnits(members.map((o) => toMinorUnits(o.amount_aed_decimal)))));
     const avgHours = members.reduce((s, o) => s + o.hours, 0) / count;
     const critical = members.filter((o) => o.hours > p.critical_hours).length;
     const highValue = members.filter((o) => o.high_value).length;

@@ -134,3 +134,31 @@ describe('warehouse SQL avoids functions that differ between Redshift and Postgr
     expect(forbiddenIn('SELECT snow(), known_at, updated_now FROM t')).toEqual([]);
   });
 });
+
+describe('every ROW_NUMBER picks one row deterministically', () => {
+  /** The ORDER BY of each ROW_NUMBER() OVER (…) window in `sql`. */
+  function windowOrderings(sql: string): string[] {
+    const out: string[] = [];
+    for (const m of sql.matchAll(/ROW_NUMBER\(\)\s+OVER\s*\(/gi)) {
+      let depth = 1;
+      let i = m.index + m[0].length;
+      const start = i;
+      while (depth > 0 && i < sql.length) {
+        if (sql[i] === '(') depth++;
+        if (sql[i] === ')') depth--;
+        i++;
+      }
+      const window = sql.slice(start, i - 1);
+      out.push(window.slice(window.search(/ORDER\s+BY/i)).replace(/\s+/g, ' '));
+    }
+    return out;
+  }
+
+  it.each(queryFiles.map((f) => [path.basename(f), f]))('%s: each window orders by a timestamp and a tie-break', (_name, file) => {
+    for (const ordering of windowOrderings(readFileSync(file, 'utf8'))) {
+      // At least two keys: the latest-by timestamp, then a column that separates equal timestamps.
+      const keys = ordering.replace(/^ORDER BY /i, '').split(/,(?![^(]*\))/);
+      expect(keys.length, ordering).toBeGreaterThanOrEqual(2);
+    }
+  });
+});

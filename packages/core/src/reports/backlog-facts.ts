@@ -1,6 +1,7 @@
 import type { EcmConfig } from '../config/load-config.js';
 import type { PipelineByCurrency } from '../queries/phase-queries.js';
-import type { TriageResult, TriagedOrder } from '../triage/run-triage.js';
+import type { QuarantinedOrder, TriageResult, TriagedOrder } from '../triage/run-triage.js';
+import { approximate, fromMinorUnits, toMinorUnits } from '../triage/money.js';
 import type { SanityCheck, CurrencyTotal } from '../triage/summarize-triage.js';
 import { formatReportTime } from '../slack/report-format.js';
 import { localDate, previousDate } from './report-time.js';
@@ -21,6 +22,10 @@ export interface BacklogFacts {
   readonly by_category: Readonly<Record<string, number>>;
   readonly high_value: number;
   readonly value_at_risk_aed: number;
+  /** Exact, as a decimal string: what the report prints. */
+  readonly value_at_risk_aed_decimal: string;
+  /** Orders left out of the run because their warehouse row failed validation. */
+  readonly quarantined: readonly QuarantinedOrder[];
   readonly by_currency: Readonly<Record<string, CurrencyTotal>>;
   readonly top_actions: readonly { reason: string; team: string; orders: number; amount_aed: number; summary: string }[];
   readonly waterfall: { readonly carry_over: number; readonly new_yesterday: number; readonly actionable: number; readonly pipeline: number };
@@ -31,7 +36,6 @@ export interface BacklogFacts {
 }
 
 const round1 = (n: number) => Math.round(n * 10) / 10;
-const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** The actionable count of the previous day's backlog run, if any (from the state store). */
 export interface PreviousBacklog {
@@ -61,19 +65,19 @@ export function backlogFacts(
       }
     : { kind: 'baseline' };
 
-  const byReason = new Map<string, { orders: number; amount: number }>();
+  const byReason = new Map<string, { orders: number; amount: bigint }>();
   for (const o of actionable) {
-    const r = byReason.get(o.stuck_reason) ?? { orders: 0, amount: 0 };
+    const r = byReason.get(o.stuck_reason) ?? { orders: 0, amount: 0n };
     r.orders++;
-    r.amount += o.amount_aed;
+    r.amount += toMinorUnits(o.amount_aed_decimal);
     byReason.set(o.stuck_reason, r);
   }
   const topActions = [...byReason.entries()]
-    .sort((a, b) => b[1].orders - a[1].orders || b[1].amount - a[1].amount || a[0].localeCompare(b[0]))
+    .sort((a, b) => b[1].orders - a[1].orders || (b[1].amount > a[1].amount ? 1 : b[1].amount < a[1].amount ? -1 : 0) || a[0].localeCompare(b[0]))
     .slice(0, 3)
     .map(([reason, r]) => {
       const def = config.reasons.get(reason)!;
-      return { reason, team: def.team, orders: r.orders, amount_aed: round2(r.amount), summary: def.summary };
+      return { reason, team: def.team, orders: r.orders, amount_aed: approximate(fromMinorUnits(r.amount)), summary: def.summary };
     });
 
   // Waterfall: an order over 12 h + 24 h old was already in yesterday's backlog.
@@ -121,6 +125,8 @@ export function backlogFacts(
     by_category: s.actionable_by_category,
     high_value: s.high_value,
     value_at_risk_aed: s.value_at_risk_aed,
+    value_at_risk_aed_decimal: s.value_at_risk_aed_decimal,
+    quarantined: triage.quarantined,
     by_currency: s.actionable_by_currency,
     top_actions: topActions,
     waterfall: { carry_over: carryOver, new_yesterday: actionable.length - carryOver, actionable: actionable.length, pipeline: pipelineOrders },

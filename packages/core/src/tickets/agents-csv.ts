@@ -1,13 +1,28 @@
 import { z } from 'zod';
 import { teamSchema } from '../config/schema.js';
+import { checkText, NAME_MAX } from './input-limits.js';
 import type { Agent } from './ticket-store.js';
 
-/** Parses CSV text (RFC 4180: quotes, doubled quotes, CRLF) into rows of cells. */
-export function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
+/** One CSV record and the file line it starts on (a quoted cell may span lines). */
+export interface CsvRecord {
+  readonly line: number;
+  readonly cells: string[];
+}
+
+/** Parses CSV text (RFC 4180: quotes, doubled quotes, CRLF) into records with their line numbers; blank lines are skipped. */
+export function parseCsvRecords(text: string): CsvRecord[] {
+  const records: CsvRecord[] = [];
   let row: string[] = [];
   let cell = '';
   let quoted = false;
+  let line = 1;
+  let start = 1;
+  const finish = () => {
+    row.push(cell);
+    if (row.some((c) => c.trim() !== '')) records.push({ line: start, cells: row });
+    row = [];
+    cell = '';
+  };
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
@@ -15,24 +30,28 @@ export function parseCsv(text: string): string[][] {
         cell += '"';
         i++;
       } else if (ch === '"') quoted = false;
-      else cell += ch;
+      else {
+        if (ch === '\n') line++;
+        cell += ch;
+      }
     } else if (ch === '"') quoted = true;
     else if (ch === ',') {
       row.push(cell);
       cell = '';
     } else if (ch === '\n' || ch === '\r') {
       if (ch === '\r' && text[i + 1] === '\n') i++;
-      row.push(cell);
-      rows.push(row);
-      row = [];
-      cell = '';
+      finish();
+      line++;
+      start = line;
     } else cell += ch;
   }
-  if (cell !== '' || row.length > 0) {
-    row.push(cell);
-    rows.push(row);
-  }
-  return rows.filter((r) => r.some((c) => c.trim() !== ''));
+  if (cell !== '' || row.length > 0) finish();
+  return records;
+}
+
+/** Parses CSV text into rows of cells (blank rows skipped). */
+export function parseCsv(text: string): string[][] {
+  return parseCsvRecords(text).map((r) => r.cells);
 }
 
 const truthy = z
@@ -45,36 +64,73 @@ const truthy = z
 const HEADERS = { email: 'email', name: 'name', team: 'team', slack: 'slack handle', active: 'active', max: 'max tickets', role: 'role' } as const;
 
 export interface AgentCsvProblem {
-  readonly row: number;
+  /** The file line the record starts on. */
+  readonly line: number;
   readonly problem: string;
 }
 
-/** Reads an Agents-tab CSV (Email, Name, Team, Slack Handle, Active, Max Tickets[, Role]). */
+const ROLES = ['agent', 'supervisor'] as const;
+
+/**
+ * Reads an Agents-tab CSV (Email, Name, Team, Slack Handle, Active, Max Tickets[, Role]). Every
+ * problem is reported with its line, including an e-mail that appears twice (which row should win
+ * is a question for a person, not for the importer) and a role that is not agent or supervisor.
+ * The caller imports all rows or none.
+ */
 export function parseAgentsCsv(text: string, defaultMax: number): { agents: Agent[]; problems: AgentCsvProblem[] } {
-  const [header, ...rows] = parseCsv(text);
-  if (!header) return { agents: [], problems: [{ row: 1, problem: 'the file is empty; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets' }] };
-  const index = new Map(header.map((h, i) => [h.trim().toLowerCase(), i]));
+  const [header, ...rows] = parseCsvRecords(text);
+  if (!header) return { agents: [], problems: [{ line: 1, problem: 'the file is empty; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets' }] };
+  const index = new Map(header.cells.map((h, i) => [h.trim().toLowerCase(), i]));
   for (const required of [HEADERS.email, HEADERS.name, HEADERS.team]) {
-    if (!index.has(required)) return { agents: [], problems: [{ row: 1, problem: `missing column "${required}"; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets` }] };
+    if (!index.has(required)) return { agents: [], problems: [{ line: header.line, problem: `missing column "${required}"; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets` }] };
   }
   const get = (r: string[], key: string) => (index.has(key) ? (r[index.get(key)!] ?? '').trim() : '');
   const agents: Agent[] = [];
   const problems: AgentCsvProblem[] = [];
-  rows.forEach((r, i) => {
-    const rowNumber = i + 2;
+  const firstLineOf = new Map<string, number>();
+  for (const { line, cells: r } of rows) {
+    const problem = (text: string) => problems.push({ line, problem: text });
     const email = get(r, HEADERS.email).toLowerCase();
-    if (!z.email().safeParse(email).success) return problems.push({ row: rowNumber, problem: `"${email}" is not an e-mail address` });
+    if (!z.email().safeParse(email).success) {
+      problem(`"${email}" is not an e-mail address`);
+      continue;
+    }
+    const first = firstLineOf.get(email);
+    if (first !== undefined) {
+      problem(`${email} is already on line ${first}; keep one row per agent`);
+      continue;
+    }
+    firstLineOf.set(email, line);
     const team = teamSchema.safeParse(get(r, HEADERS.team).replace(/^kyc_ops$/i, 'KYC_ops').replace(/^vda_ops$/i, 'VDA_ops').replace(/^ops$/i, 'Ops'));
-    if (!team.success) return problems.push({ row: rowNumber, problem: `team "${get(r, HEADERS.team)}" is not one of Ops, KYC_ops, VDA_ops` });
+    if (!team.success) {
+      problem(`team "${get(r, HEADERS.team)}" is not one of Ops, KYC_ops, VDA_ops`);
+      continue;
+    }
     const active = truthy.safeParse(get(r, HEADERS.active));
-    if (!active.success) return problems.push({ row: rowNumber, problem: `Active "${get(r, HEADERS.active)}" is not TRUE or FALSE` });
+    if (!active.success) {
+      problem(`Active "${get(r, HEADERS.active)}" is not TRUE or FALSE`);
+      continue;
+    }
     const maxText = get(r, HEADERS.max);
     const max = maxText === '' ? defaultMax : Number(maxText);
-    if (!Number.isInteger(max) || max < 0) return problems.push({ row: rowNumber, problem: `Max Tickets "${maxText}" is not a whole number` });
-    const role = get(r, HEADERS.role).toLowerCase() === 'supervisor' ? 'supervisor' : 'agent';
+    if (!Number.isInteger(max) || max < 0) {
+      problem(`Max Tickets "${maxText}" is not a whole number`);
+      continue;
+    }
+    const roleText = get(r, HEADERS.role).toLowerCase() || 'agent';
+    const role = ROLES.find((known) => known === roleText);
+    if (!role) {
+      problem(`role "${get(r, HEADERS.role)}" is not one of ${ROLES.join(', ')}`);
+      continue;
+    }
+    const nameText = get(r, HEADERS.name);
+    const name = nameText ? checkText('Name', nameText, { max: NAME_MAX }) : ({ ok: true, text: email } as const);
+    if (!name.ok) {
+      problem(name.problem);
+      continue;
+    }
     const slack = get(r, HEADERS.slack);
-    agents.push({ email, name: get(r, HEADERS.name) || email, team: team.data, slack_handle: slack || null, active: active.data, max_tickets: max, role });
-    return undefined;
-  });
+    agents.push({ email, name: name.text, team: team.data, slack_handle: slack || null, active: active.data, max_tickets: max, role });
+  }
   return { agents, problems };
 }

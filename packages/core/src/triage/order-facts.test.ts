@@ -100,7 +100,7 @@ describe('candidate rows from the warehouse', () => {
 
   it('parses numerics and UTC timestamps handed over as text', () => {
     const facts = toOrderFacts(candidateRowSchema.parse(row));
-    expect(facts).toMatchObject({ send_amount: 410.25, receive_amount: 45_634.6, paid: true, attempts: 0, trm: false });
+    expect(facts).toMatchObject({ send_amount: '410.25', receive_amount: '45634.60', paid: true, attempts: 0, trm: false });
     expect(facts.created_at.toISOString()).toBe('2026-02-15T23:30:00.000Z');
     expect(facts.updated_at?.toISOString()).toBe('2026-02-15T23:50:00.123Z');
   });
@@ -114,5 +114,24 @@ describe('candidate rows from the warehouse', () => {
     expect(candidateRowSchema.safeParse({ ...row, send_amount: 'lots' }).success).toBe(false);
     expect(candidateRowSchema.safeParse({ ...row, created_at: 'yesterday' }).success).toBe(false);
     expect(candidateRowSchema.safeParse({ ...row, order_id: '' }).success).toBe(false);
+  });
+
+  it.each([
+    ['a NULL amount', { send_amount: null }, /^send_amount: amount is missing/],
+    ['a NaN amount', { send_amount: 'NaN' }, /^send_amount: amount is not a decimal number: "NaN"/],
+    ['a NaN receive amount', { receive_amount: 'NaN' }, /^receive_amount: /],
+    ['a NULL customer', { owner_id: null }, /^owner_id: customer \(owner_id\) is missing/],
+    ['an emoji in the id', { order_id: 'ORD-\u{1F600}-1' }, /^order_id: expected an order id of 1 to 64/],
+    ['an over-long id', { order_id: 'O'.repeat(65) }, /^order_id: expected an order id/],
+  ])('names the field and the problem for %s', (_name, change, reason) => {
+    const parsed = candidateRowSchema.safeParse({ ...row, ...change });
+    expect(parsed.success).toBe(false);
+    const issue = parsed.error!.issues[0]!;
+    expect(`${issue.path.join('.')}: ${issue.message}`).toMatch(reason);
+  });
+
+  it('keeps a huge amount exact, to the cent', () => {
+    const facts = toOrderFacts(candidateRowSchema.parse({ ...row, send_amount: '9999999999999999.99' }));
+    expect(facts.send_amount).toBe('9999999999999999.99');
   });
 });

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import type { FactRecord } from '../config/rule-match.js';
 import type { Settings } from '../config/schema.js';
 import { HOUR_MS, parseWarehouseTime } from '../warehouse/warehouse-time.js';
+import { approximate, convertMinorUnits, fromMinorUnits, isDecimal, toMinorUnits } from './money.js';
+import { orderIdSchema } from './order-id.js';
 
 const text = z.string().nullable();
 const time = z.string().transform((v, ctx) => {
@@ -22,15 +24,35 @@ const num = z.union([z.number(), z.string()]).transform((v, ctx) => {
   return n;
 });
 
-/** One row of shared/queries/stuck_candidates.sql, parsed. Garbage from the warehouse fails here, loudly. */
+/**
+ * An amount as an exact decimal string. Both drivers hand numeric over as text; a number is accepted
+ * for hand-built rows. NULL and NaN (numeric allows 'NaN') are not amounts.
+ */
+const amount = z.union([z.number(), z.string(), z.null()]).transform((v, ctx) => {
+  if (v === null) {
+    ctx.addIssue({ code: 'custom', message: 'amount is missing (NULL)' });
+    return z.NEVER;
+  }
+  const text = typeof v === 'number' ? (Number.isFinite(v) ? String(v) : 'NaN') : v.trim();
+  if (!isDecimal(text)) {
+    ctx.addIssue({ code: 'custom', message: `amount is not a decimal number: ${JSON.stringify(text.slice(0, 40))}` });
+    return z.NEVER;
+  }
+  return fromMinorUnits(toMinorUnits(text));
+});
+
+/**
+ * One row of shared/queries/stuck_candidates.sql, parsed. A row that fails here is quarantined by
+ * its caller: left out of the run and listed with the first problem, never allowed to stop the day.
+ */
 export const candidateRowSchema = z.object({
-  order_id: z.string().min(1),
-  owner_id: z.string(),
+  order_id: orderIdSchema,
+  owner_id: z.string({ message: 'customer (owner_id) is missing' }).min(1, 'customer (owner_id) is empty'),
   status: text,
   sub_state: text,
-  currency: z.string(),
-  send_amount: num,
-  receive_amount: num.nullable(),
+  currency: z.string({ message: 'send currency is missing' }).min(1),
+  send_amount: amount,
+  receive_amount: amount.nullable(),
   acquirer: text,
   created_at: time,
   updated_at: time.nullable(),
@@ -65,19 +87,25 @@ export function toOrderFacts(row: CandidateRow): OrderFacts {
 
 export type PartnerClass = 'bulk_vda' | 'rda' | 'vda_api';
 
-export function partnerClass(settings: Settings, partner: string | null, receiveAmount: number | null): PartnerClass | null {
+export function partnerClass(settings: Settings, partner: string | null, receiveAmount: string | number | null): PartnerClass | null {
   if (!partner) return null;
   const p = settings.partners;
   if (p.bulk_vda.includes(partner)) return 'bulk_vda';
-  if (p.bulk_vda_above_receive_amount.partners.includes(partner) && (receiveAmount ?? 0) > p.bulk_vda_above_receive_amount.receive_amount) return 'bulk_vda';
+  if (p.bulk_vda_above_receive_amount.partners.includes(partner) && Number(receiveAmount ?? 0) > p.bulk_vda_above_receive_amount.receive_amount) return 'bulk_vda';
   if (p.rda.includes(partner)) return 'rda';
   return 'vda_api';
 }
 
-export function amountInAed(settings: Settings, currency: string, amount: number): number {
+/** The amount in AED at the configured rate, exact to the fils: a decimal string. */
+export function amountInAedDecimal(settings: Settings, currency: string, amount: string | number): string {
   const rate = settings.fx_to_aed[currency];
   if (rate === undefined) throw new Error(`no FX rate to AED for ${currency} in config/ecm.yaml fx_to_aed`);
-  return Math.round(amount * rate * 100) / 100;
+  return fromMinorUnits(convertMinorUnits(toMinorUnits(String(amount)), rate));
+}
+
+/** The AED amount as a number, for comparisons with configured thresholds. */
+export function amountInAed(settings: Settings, currency: string, amount: string | number): number {
+  return approximate(amountInAedDecimal(settings, currency, amount));
 }
 
 export function hoursSince(asOf: Date, from: Date): number {
@@ -111,7 +139,7 @@ export function ruleFacts(settings: Settings, facts: OrderFacts, asOf: Date): Re
     rda: facts.rda,
     live: facts.status !== 'FAILED',
     hours: hoursSince(asOf, facts.created_at),
-    receive_amount: facts.receive_amount,
+    receive_amount: facts.receive_amount === null ? null : approximate(facts.receive_amount),
     amount_aed: amountInAed(settings, facts.currency, facts.send_amount),
     stuck_reason: null,
   } satisfies FactRecord;

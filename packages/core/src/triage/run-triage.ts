@@ -6,7 +6,9 @@ import { HOUR_MS, toWarehouseTime } from '../warehouse/warehouse-time.js';
 import type { Warehouse } from '../warehouse/warehouse.js';
 import { compileClassifier } from './classify-order.js';
 import { disqualifyOrder } from './disqualify-order.js';
-import { candidateRowSchema, ruleFacts, toOrderFacts, type OrderFacts } from './order-facts.js';
+import { amountInAedDecimal, candidateRowSchema, ruleFacts, toOrderFacts, type OrderFacts } from './order-facts.js';
+import { approximate } from './money.js';
+import { printableOrderId } from './order-id.js';
 import { fillAction } from './fill-action.js';
 import { scoreOrder, type ScoreFactors } from './score-order.js';
 import { summarizeTriage, type TriageSummary } from './summarize-triage.js';
@@ -15,8 +17,13 @@ import { summarizeTriage, type TriageSummary } from './summarize-triage.js';
 export interface TriagedOrder {
   readonly order_id: string;
   readonly currency: string;
+  /** For display and thresholds; sums and reports use the exact decimals below. */
   readonly send_amount: number;
   readonly amount_aed: number;
+  /** The send amount exactly as the warehouse holds it ("9999999999999999.99"). */
+  readonly send_amount_decimal: string;
+  /** The send amount in AED at the configured rate, exact to the fils. */
+  readonly amount_aed_decimal: string;
   readonly acquirer: string | null;
   readonly status: string | null;
   readonly sub_state: string | null;
@@ -40,9 +47,18 @@ export interface TriagedOrder {
   readonly facts: OrderFacts;
 }
 
+/** An order whose warehouse row failed validation: left out of the run, listed with why. */
+export interface QuarantinedOrder {
+  /** The id as printable ASCII (escaped and cut when it is not a valid id). */
+  readonly order_id: string;
+  readonly reason: string;
+}
+
 export interface TriageResult {
   readonly as_of: string;
   readonly orders: readonly TriagedOrder[];
+  /** Candidates whose facts could not be read; every other order went on without them. */
+  readonly quarantined: readonly QuarantinedOrder[];
   readonly summary: TriageSummary;
   readonly round_trips: number;
 }
@@ -71,14 +87,17 @@ export function triageFacts(config: EcmConfig, facts: readonly OrderFacts[], opt
       const withReason = { ...rf, stuck_reason: stuckReason };
       const disqualified = disqualifyOrder(config, withReason);
       const scored = scoreOrder(settings, withReason, reason.severity, options.multipliers?.[stuckReason] ?? 1);
-      const amountAed = rf.amount_aed as number;
+      const amountAedDecimal = amountInAedDecimal(settings, f.currency, f.send_amount);
+      const amountAed = approximate(amountAedDecimal);
       const hours = rf.hours as number;
       const categoryBand = firstMatching(settings.age_categories.bands, withReason);
       return {
         order_id: f.order_id,
         currency: f.currency,
-        send_amount: f.send_amount,
+        send_amount: approximate(f.send_amount),
         amount_aed: amountAed,
+        send_amount_decimal: f.send_amount,
+        amount_aed_decimal: amountAedDecimal,
         acquirer: f.acquirer,
         status: f.status,
         sub_state: f.sub_state,
@@ -95,7 +114,7 @@ export function triageFacts(config: EcmConfig, facts: readonly OrderFacts[], opt
         priority: scored.priority,
         factors: scored.factors,
         high_value: amountAed >= settings.high_value_aed,
-        action: fillAction(reason.action, f, amountAed, hours),
+        action: fillAction(reason.action, f, amountAedDecimal, hours),
         actionable: disqualified === null && !reason.monitor_only,
         facts: f,
       };
@@ -123,28 +142,45 @@ export function candidateWindow(config: EcmConfig, asOf: Date): { start: Date; e
   };
 }
 
-/** Fetches every candidate at time T (or the one order asked for) in one statement. */
-export async function fetchCandidateFacts(warehouse: Warehouse, config: EcmConfig, asOf: Date, options: { orderId?: string } = {}): Promise<OrderFacts[]> {
+/** What the warehouse returned for a run: the readable candidates and the quarantined rest. */
+export interface CandidateFacts {
+  readonly facts: OrderFacts[];
+  readonly quarantined: QuarantinedOrder[];
+}
+
+/** Why a row failed, in one line: the field and the problem. */
+function quarantineReason(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
+  const issue = error.issues[0]!;
+  const field = issue.path.map(String).join('.');
+  return field ? `${field}: ${issue.message}` : issue.message;
+}
+
+/**
+ * Fetches every candidate at time T (or the one order asked for) in one statement. A row that fails
+ * validation is quarantined rather than thrown: one bad order must not cost the day's other tickets.
+ */
+export async function fetchCandidateFacts(warehouse: Warehouse, config: EcmConfig, asOf: Date, options: { orderId?: string } = {}): Promise<CandidateFacts> {
   const { start, end } = candidateWindow(config, asOf);
   const rows = await warehouse.query(candidateSql(config), [toWarehouseTime(start), toWarehouseTime(end), options.orderId ?? null]);
-  return rows.map((row, i) => {
+  const facts: OrderFacts[] = [];
+  const quarantined: QuarantinedOrder[] = [];
+  for (const row of rows) {
     const parsed = candidateRowSchema.safeParse(row);
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new Error(`warehouse returned an unreadable candidate row ${i + 1} (order ${String(row.order_id)}): ${issue.path.join('.')}: ${issue.message}`);
-    }
-    return toOrderFacts(parsed.data);
-  });
+    if (parsed.success) facts.push(toOrderFacts(parsed.data));
+    else quarantined.push({ order_id: printableOrderId(row.order_id === null || row.order_id === undefined ? '(missing)' : String(row.order_id)), reason: quarantineReason(parsed.error) });
+  }
+  return { facts, quarantined };
 }
 
 export async function runTriage(warehouse: Warehouse, config: EcmConfig, options: TriageOptions): Promise<TriageResult> {
   const before = warehouse.roundTrips;
-  const facts = await fetchCandidateFacts(warehouse, config, options.asOf);
+  const { facts, quarantined } = await fetchCandidateFacts(warehouse, config, options.asOf);
   const orders = triageFacts(config, facts, options);
   return {
     as_of: options.asOf.toISOString(),
     orders,
-    summary: summarizeTriage(config, orders),
+    quarantined,
+    summary: summarizeTriage(config, orders, quarantined.length),
     round_trips: warehouse.roundTrips - before,
   };
 }
@@ -154,6 +190,6 @@ export async function runTriage(warehouse: Warehouse, config: EcmConfig, options
  * candidate at T. The same statement as the full run, filtered to the order, so it costs milliseconds.
  */
 export async function triageOrder(warehouse: Warehouse, config: EcmConfig, orderId: string, options: TriageOptions): Promise<TriagedOrder | null> {
-  const facts = await fetchCandidateFacts(warehouse, config, options.asOf, { orderId });
+  const { facts } = await fetchCandidateFacts(warehouse, config, options.asOf, { orderId });
   return triageFacts(config, facts, options)[0] ?? null;
 }

@@ -13,10 +13,12 @@ import { asCliError } from '../tickets/ticket-rules.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
-function checkedReason(reason: string): string {
-  const trimmed = reason.trim();
-  if (!trimmed) throw new CliError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', EXIT.config);
-  return trimmed;
+async function checkedReason(reason: string): Promise<string> {
+  if (!reason.trim()) throw new CliError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', EXIT.config);
+  const { checkText, FREE_TEXT_MAX } = await import('@ecm/core');
+  const checked = checkText('the escalation reason', reason, { lines: true });
+  if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`, EXIT.config);
+  return checked.text;
 }
 
 /** GOMS status now, for the Escalations row; a warehouse that cannot answer does not stop an escalation. */
@@ -54,13 +56,24 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
   const team = catalogue?.team ?? s.agent.team;
   const escalation = escalationRow(ticket, { by: s.agent.email, reason, orderStatus: await liveStatus(s, ticket.order_id), at: s.now });
   const hours = escalation.stuck_hours;
+  const target = escalationTarget(matrix, team, hours, catalogue?.escalation ?? null);
+  // Notify first, record second: a ticket must never be ESCALATED while its team was not told.
+  // When the notification fails nothing is written, the ticket stays open, and the next
+  // `escalate` is the retry.
+  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target });
+  if (!slack.posted) {
+    throw new CliError(
+      `the team could not be notified (${slack.error}); nothing was recorded and ${orderId} stays ${ticket.status}. Run the same escalate again to retry, or tell the contact directly.`,
+      EXIT.failed,
+    );
+  }
   try {
     await s.tickets.escalateTicket(escalation);
   } catch (err) {
-    throw await asCliError(err);
+    const cause = await asCliError(err);
+    const message = cause instanceof Error ? cause.message : String(cause);
+    throw new CliError(`the team was notified, but the escalation was not recorded: ${message}. Run the same escalate again to record it.`, cause instanceof CliError ? cause.exitCode : EXIT.failed);
   }
-  const target = escalationTarget(matrix, team, hours, catalogue?.escalation ?? null);
-  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target });
   return { escalation, team, stuckReason: ticket.diagnosis, target, slack };
 }
 
@@ -80,12 +93,12 @@ async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0]):
 export async function escalateCommand(orderIdArg: string, options: AgentOptions & { reason?: string }): Promise<number> {
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
-  let reason = options.reason === undefined ? undefined : checkedReason(options.reason);
+  let reason = options.reason === undefined ? undefined : await checkedReason(options.reason);
   const identity = await claimIdentity(options.agent);
   if (reason === undefined) {
     if (!interactive() || options.json) throw new CliError('--reason "…" is required: say what is blocked and who must act', EXIT.config);
     await withSession({ command: 'escalate', identity, now, warehouse: 'lazy' }, (s) => ownOpenTicket(s, orderId, 'escalate'));
-    reason = checkedReason(await askLine('Why escalate (what is blocked, who must act): '));
+    reason = await checkedReason(await askLine('Why escalate (what is blocked, who must act): '));
   }
   const done = await withSession({ command: 'escalate', identity, now, warehouse: 'lazy' }, (s) => escalate(s, orderId, reason as string));
 

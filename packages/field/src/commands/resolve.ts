@@ -10,7 +10,7 @@ import { withSession, type FieldSession } from '../session/field-session.js';
 import { ACTION_FOLLOWED, defaultFeedback, DIAGNOSIS_MATCH, feedbackFlag, RESOLUTION_TYPE, type Feedback } from '../tickets/feedback.js';
 import { buildQueue, slaHoursOf } from '../tickets/my-queue.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
-import { slaOutcome } from '@ecm/core';
+import { checkText, FREE_TEXT_MAX, slaOutcome } from '@ecm/core';
 import { formatMinutes } from '../tickets/sla-clock.js';
 import { asCliError } from '../tickets/ticket-rules.js';
 import { checkOrderId } from './order-id.js';
@@ -40,7 +40,9 @@ function flags(options: ResolveOptions): PartialFeedback {
 function checkedNotes(notes: string): string {
   const trimmed = notes.trim();
   if (!trimmed) throw new CliError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', EXIT.config);
-  return trimmed;
+  const checked = checkText('the resolution notes', notes, { lines: true });
+  if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, EXIT.config);
+  return checked.text;
 }
 
 /** Asks what the flags did not say, on the terminal, without holding the stores meanwhile. */

@@ -27,7 +27,7 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
 export async function seedDemoAgents(config: EcmConfig, state: StateDb): Promise<number> {
   const { parseAgentsCsv, openTicketStore } = await import('@ecm/core');
   const { agents, problems } = parseAgentsCsv(readFileSync(path.join(config.sharedDir, 'demo', 'agents.csv'), 'utf8'), config.settings.assignment.default_max_tickets);
-  if (problems.length) throw new Error(`shared/demo/agents.csv row ${problems[0]!.row}: ${problems[0]!.problem}`);
+  if (problems.length) throw new Error(`shared/demo/agents.csv line ${problems[0]!.line}: ${problems[0]!.problem}`);
   const store = await openTicketStore(state);
   await store.upsertAgents(agents);
   return agents.length;

@@ -86,6 +86,16 @@ async function missedRuns(config: EcmConfig, state: StateDb, now: Date): Promise
   return missed;
 }
 
+/** The orders the latest backlog run quarantined (warehouse rows that failed validation), from its facts. */
+async function lastQuarantined(state: StateDb): Promise<{ count: number; run_key: string } | null> {
+  const [row] = await state.query(
+    `SELECT run_key, facts FROM runs WHERE phase = 'backlog' AND status = 'succeeded' AND facts IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
+  );
+  if (!row) return null;
+  const facts = (typeof row.facts === 'string' ? JSON.parse(row.facts) : row.facts) as { quarantined?: unknown[] } | null;
+  return { count: Array.isArray(facts?.quarantined) ? facts.quarantined.length : 0, run_key: String(row.run_key) };
+}
+
 /** Today's LLM spend, the day as the budget counts it (llm.yaml budget.time_zone, IST by default). */
 async function llmSpendToday(state: StateDb, config: EcmConfig, now: Date): Promise<number | null> {
   try {
@@ -107,6 +117,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   let history: PhaseHistory[] = [];
   let missed: string[] = [];
   let spend: number | null = null;
+  let quarantined: { count: number; run_key: string } | null = null;
 
   let lock: { release(): Promise<void> } | null = null;
   try {
@@ -129,6 +140,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
       history = await phaseHistory(state);
       missed = await missedRuns(config, state, now);
       spend = await llmSpendToday(state, config, now);
+      quarantined = await lastQuarantined(state);
     } finally {
       await state.close();
     }
@@ -158,7 +170,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   const degraded = checks.some((c) => c.level === 'down' || c.level === 'degraded');
   const status = down ? 'down' : degraded ? 'degraded' : 'healthy';
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ status, checked_at: now.toISOString(), checks, phases: history, missed_runs: missed, llm_spend_today_usd: spend })}\n`);
+    process.stdout.write(`${JSON.stringify({ status, checked_at: now.toISOString(), checks, phases: history, missed_runs: missed, llm_spend_today_usd: spend, quarantined })}\n`);
   } else {
     const mark: Record<Level, string> = { ok: 'ok  ', degraded: 'WARN', down: 'DOWN', not_configured: '--  ' };
     for (const c of checks) process.stdout.write(`${mark[c.level]} ${c.name.padEnd(12)} ${c.detail}${c.ms !== undefined ? ` [${c.ms} ms]` : ''}\n`);
@@ -166,6 +178,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
       process.stdout.write(`     ${h.phase.padEnd(12)} last success ${h.last_success ?? 'never'}; last failure ${h.last_failure ?? 'never'}${h.last_error ? ` (${h.last_error.slice(0, 80)})` : ''}\n`);
     }
     if (spend !== null) process.stdout.write(`     LLM spend today: $${spend.toFixed(4)}\n`);
+    if (quarantined) process.stdout.write(`     quarantined orders in the last backlog run: ${quarantined.count} (${quarantined.run_key})\n`);
     process.stdout.write(`${status}\n`);
   }
   return down ? 2 : degraded ? 1 : EXIT.ok;

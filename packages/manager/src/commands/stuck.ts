@@ -41,7 +41,7 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
       .filter((o) => !options.currency || o.currency === options.currency.toUpperCase())
       .slice(0, limit);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ as_of: result.as_of, orders: shown.map(orderRecord), summary: result.summary })}\n`);
+      process.stdout.write(`${JSON.stringify({ as_of: result.as_of, orders: shown.map(orderRecord), quarantined: result.quarantined, summary: result.summary })}\n`);
     } else if (options.csv) {
       process.stdout.write(`${renderStuckCsv(shown)}\n`);
     } else {

@@ -1,4 +1,4 @@
-import { slaOutcome, type Resolution, type Ticket } from '@ecm/core';
+import { fromMinorUnits, slaOutcome, sumMinorUnits, toMinorUnits, type Resolution, type Ticket } from '@ecm/core';
 import { renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 
@@ -58,6 +58,8 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
     sanity,
     assigned: assignments.length,
     assigned_value_aed: round2(assignments.reduce((n, a) => n + a.order.amount_aed, 0)),
+    // Exact (bigint hundredths): what the report prints.
+    assigned_value_aed_decimal: fromMinorUnits(sumMinorUnits(assignments.map((a) => toMinorUnits(a.order.amount_aed_decimal)))),
     assigned_by_priority: countBy(assignments.map((a) => a.order.priority)),
     assigned_high_value: assignments.filter((a) => a.order.high_value).length,
     already_open: plan?.already_open ?? 0,
@@ -75,6 +77,8 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
       currency: a.order.currency,
       send_amount: a.order.send_amount,
       amount_aed: a.order.amount_aed,
+      send_amount_decimal: a.order.send_amount_decimal,
+      amount_aed_decimal: a.order.amount_aed_decimal,
       hours: a.order.hours,
       high_value: a.order.high_value,
       action: a.order.action,

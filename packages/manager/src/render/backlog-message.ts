@@ -6,12 +6,15 @@ import {
   formatAed,
   formatCount,
   formatHours,
+  formatMinorUnits,
   header,
+  toMinorUnits,
   md,
   section,
   type BacklogFacts,
   type EcmConfig,
   type SlackMessage,
+  type SlackPost,
 } from '@ecm/core';
 
 function directionText(f: BacklogFacts): string {
@@ -19,6 +22,34 @@ function directionText(f: BacklogFacts): string {
   if (d.kind === 'baseline') return 'baseline (first run: no previous day to compare)';
   if (d.kind === 'flat') return `unchanged vs ${d.previous_date}`;
   return `${d.kind === 'up' ? '▲ up' : '▼ down'} ${formatCount(d.delta)} vs ${d.previous_date} (${formatCount(d.previous)})`;
+}
+
+/** An exact decimal amount in AED for people, whole dirhams: "AED 49,000,000,000,000,000". */
+const exactAed = (decimal: string) => `AED ${formatMinorUnits(toMinorUnits(decimal))}`;
+const exactCount = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
+
+/** How many quarantined orders the thread names one by one; the rest are counted. */
+const QUARANTINE_LISTED = 50;
+
+/** The orders left out because their warehouse rows could not be read: id and why, so someone fixes the data. */
+function quarantineReply(f: BacklogFacts): SlackPost[] {
+  if (f.quarantined.length === 0) return [];
+  const listed = f.quarantined.slice(0, QUARANTINE_LISTED);
+  const more = f.quarantined.length - listed.length;
+  return [
+    {
+      text: `Quarantined: ${f.quarantined.length} orders with unreadable warehouse rows`,
+      blocks: [
+        section(
+          md`*Quarantined (${formatCount(f.quarantined.length)})* — left out of classification and assignment because their warehouse rows failed validation; every other order went on.
+` +
+            codeTable(['order', 'problem'], listed.map((q) => [q.order_id, q.reason])) +
+            (more > 0 ? md`
+…and ${formatCount(more)} more (ecm-manager stuck --json lists all)` : ''),
+        ),
+      ],
+    },
+  ];
 }
 
 /** §10 backlog report: main message with the headline numbers, thread with the breakdowns. */
@@ -29,7 +60,10 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
   const currencies = Object.entries(f.by_currency).sort((a, b) => b[1].amount_aed - a[1].amount_aed);
   const topActions = f.top_actions.map((a, i) => md`${i + 1}. *${formatCount(a.orders)}* × \`${a.reason}\` (${a.team}, ${formatAed(a.amount_aed, { compact: true })}): ${a.summary}`);
   const sanity = f.sanity.status === 'typical' ? [] : [section(md`:warning: ${f.sanity.message}`)];
-  const mainText = md`${formatCount(f.actionable)} actionable stuck orders, ${formatAed(f.value_at_risk_aed)} at risk — ${directionText(f)}`;
+  const mainText = md`${formatCount(f.actionable)} actionable stuck orders, ${exactAed(f.value_at_risk_aed_decimal)} at risk — ${directionText(f)}`;
+  const quarantined = f.quarantined.length
+    ? [context(md`:warning: ${formatCount(f.quarantined.length)} orders quarantined (unreadable warehouse rows), listed in the thread.`)]
+    : [];
   const blocks = [
     header(`ECM Backlog — ${f.report_time}`),
     section(md`*${formatCount(f.actionable)}* actionable stuck orders — ${directionText(f)}`),
@@ -38,11 +72,12 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
         md`*Age:* ${formatCount(c.critical ?? 0)} critical (>36h) · ${formatCount(c.action_required ?? 0)} action required (>24h) · ${formatCount(c.warning ?? 0)} warning`,
     ),
     section(
-      md`*${formatAed(f.value_at_risk_aed)}* at risk (${formatCount(f.high_value)} high-value orders): ` +
-        currencies.map(([cur, t]) => md`${cur} ${formatCount(t.amount)} (${formatCount(t.count)})`).join(' · '),
+      md`*${exactAed(f.value_at_risk_aed_decimal)}* at risk (${formatCount(f.high_value)} high-value orders): ` +
+        currencies.map(([cur, t]) => md`${cur} ${exactCount(t.amount_decimal)} (${formatCount(t.count)})`).join(' · '),
     ),
     section(`*Top actions*\n${topActions.join('\n') || 'No actionable orders.'}`),
     ...sanity,
+    ...quarantined,
     context(md`${formatCount(f.monitor_only)} monitor-only and ${formatCount(f.disqualified)} disqualified of ${formatCount(f.candidates)} candidates are not counted as work.`),
   ];
 
@@ -58,7 +93,7 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
   );
   const currencyTable = codeTable(
     ['currency', 'orders', 'amount', 'AED'],
-    currencies.map(([cur, t]) => [cur, t.count, formatCount(t.amount), formatCount(t.amount_aed)]),
+    currencies.map(([cur, t]) => [cur, t.count, exactCount(t.amount_decimal), exactCount(t.amount_aed_decimal)]),
     { align: ['left', 'right', 'right', 'right'] },
   );
   const subStateTable = codeTable(
@@ -84,6 +119,7 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
           context(md`Explained in ${config.sharedDir.split('/').slice(-1)[0]}/config/classification.yaml (disqualification).`),
         ],
       },
+      ...quarantineReply(f),
     ],
   });
 }

@@ -1,13 +1,16 @@
-import type { TriageResult, TriagedOrder } from '@ecm/core';
+import { formatMinorUnits, toMinorUnits, type TriageResult, type TriagedOrder } from '@ecm/core';
 import { formatInt, textTable, type Column } from './text-table.js';
 
-/** The fields the JSON and CSV views promise, in a stable order. */
+/**
+ * The fields the JSON and CSV views promise, in a stable order. Amounts are exact decimal strings
+ * ("9999999999999999.99"): a JSON number would be read back as a double and lose the cents.
+ */
 export function orderRecord(o: TriagedOrder) {
   return {
     order_id: o.order_id,
     currency: o.currency,
-    send_amount: o.send_amount,
-    amount_aed: o.amount_aed,
+    send_amount: o.send_amount_decimal,
+    amount_aed: o.amount_aed_decimal,
     hours: o.hours,
     category: o.category,
     stuck_reason: o.stuck_reason,
@@ -47,11 +50,15 @@ export function renderStuckTable(result: TriageResult, shown: readonly TriagedOr
   if (shown.length === 0) lines.push(all ? 'No candidates match.' : 'No actionable orders match.');
   else lines.push(textTable(COLUMNS, shown));
   lines.push('');
-  lines.push(`${formatInt(s.actionable)} actionable, AED ${formatInt(s.value_at_risk_aed)} at risk, ${s.high_value} high value (*)`);
+  lines.push(`${formatInt(s.actionable)} actionable, AED ${formatMinorUnits(toMinorUnits(s.value_at_risk_aed_decimal))} at risk, ${s.high_value} high value (*)`);
   lines.push(`${formatInt(s.monitor_only)} monitor-only and ${formatInt(s.disqualified)} disqualified of ${formatInt(s.candidates)} candidates`);
   lines.push(`as of ${result.as_of}; showing ${formatInt(shown.length)}`);
   if (!all) lines.push('(--all includes disqualified and monitor-only orders)');
   if (s.sanity.status !== 'typical') lines.push(`note: ${s.sanity.message}`);
+  if (result.quarantined.length) {
+    lines.push(`${formatInt(result.quarantined.length)} quarantined (warehouse row failed validation; left out of triage):`);
+    for (const q of result.quarantined) lines.push(`  ${q.order_id}  ${q.reason}`);
+  }
   return lines.join('\n');
 }
 

@@ -1,4 +1,8 @@
-import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, header, md, section, type SanityCheck, type SlackMessage, type SlackPost } from '@ecm/core';
+import { fitToLimits, codeTable, context, formatCount, formatHours, formatMinorUnits, header, md, section, toMinorUnits, type SanityCheck, type SlackMessage, type SlackPost } from '@ecm/core';
+
+/** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
+const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
+const exactAed = (decimal: string) => `AED ${exact(decimal)}`;
 
 export interface TriageFacts {
   readonly as_of: string;
@@ -8,6 +12,7 @@ export interface TriageFacts {
   readonly sanity: SanityCheck;
   readonly assigned: number;
   readonly assigned_value_aed: number;
+  readonly assigned_value_aed_decimal: string;
   readonly assigned_by_priority: Readonly<Record<string, number>>;
   readonly assigned_high_value: number;
   readonly already_open: number;
@@ -25,6 +30,8 @@ export interface TriageFacts {
     currency: string;
     send_amount: number;
     amount_aed: number;
+    send_amount_decimal: string;
+    amount_aed_decimal: string;
     hours: number;
     high_value: boolean;
     action: string;
@@ -47,7 +54,7 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
   } else {
     blocks.push(
       section(
-        md`*${formatCount(f.assigned)}* orders assigned (${formatAed(f.assigned_value_aed)}, ${formatCount(f.assigned_high_value)} high value) — ` +
+        md`*${formatCount(f.assigned)}* orders assigned (${exactAed(f.assigned_value_aed_decimal)}, ${formatCount(f.assigned_high_value)} high value) — ` +
           md`${formatCount(f.assigned_by_priority.P1 ?? 0)} P1 · ${formatCount(f.assigned_by_priority.P2 ?? 0)} P2 · ${formatCount(f.assigned_by_priority.P3 ?? 0)} P3 · ${formatCount(f.assigned_by_priority.P4 ?? 0)} P4`,
       ),
     );
@@ -55,7 +62,7 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
     const max = f.capacity.reduce((n, c) => n + c.max_tickets, 0);
     blocks.push(section(md`*${formatCount(f.capacity.length)}* active agents, ${formatCount(free)} of ${formatCount(max)} ticket slots still free; ${formatCount(f.already_open)} orders already had an open ticket.`));
     if (top.length) {
-      blocks.push(section(`*Top critical*\n${top.map((a) => md`• \`${a.order_id}\` ${formatAed(a.amount_aed)} · ${formatHours(a.hours)} · ${a.stuck_reason} → ${a.agent}`).join('\n')}`));
+      blocks.push(section(`*Top critical*\n${top.map((a) => md`• \`${a.order_id}\` ${exactAed(a.amount_aed_decimal)} · ${formatHours(a.hours)} · ${a.stuck_reason} → ${a.agent}`).join('\n')}`));
     }
     if (f.overflow.total > 0) {
       blocks.push(section(md`:warning: *${formatCount(f.overflow.total)}* orders not assigned (no capacity): ${formatCount(f.overflow.P1)} P1 · ${formatCount(f.overflow.P2)} P2 · ${formatCount(f.overflow.P3)} P3 · ${formatCount(f.overflow.P4)} P4`));
@@ -72,7 +79,7 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
     const chunk = f.assignments.slice(i, i + ROWS_PER_REPLY);
     const table = codeTable(
       ['order', 'pri', 'AED', 'hours', 'reason', 'agent'],
-      chunk.map((a) => [a.order_id, a.priority, formatCount(a.amount_aed), formatHours(a.hours), a.stuck_reason, a.agent]),
+      chunk.map((a) => [a.order_id, a.priority, exact(a.amount_aed_decimal), formatHours(a.hours), a.stuck_reason, a.agent]),
       { align: ['left', 'left', 'right', 'right', 'left', 'left'] },
     );
     const part = `${i / ROWS_PER_REPLY + 1}/${Math.ceil(f.assignments.length / ROWS_PER_REPLY)}`;
@@ -81,7 +88,7 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
   const byAgent = new Map<string, TriageFacts['assignments'][number][]>();
   for (const a of f.assignments) byAgent.set(a.agent_email, [...(byAgent.get(a.agent_email) ?? []), a]);
   for (const [, mine] of [...byAgent.entries()].sort((x, y) => x[0].localeCompare(y[0]))) {
-    const lines = mine.map((a) => md`• \`${a.order_id}\` ${a.priority} ${a.currency} ${formatCount(a.send_amount)} — ${a.action}`);
+    const lines = mine.map((a) => md`• \`${a.order_id}\` ${a.priority} ${a.currency} ${exact(a.send_amount_decimal)} — ${a.action}`);
     // One reply per agent; a long queue continues in further replies rather than being cut.
     for (let i = 0; i < lines.length; i += 10) {
       const who = mine[0]!.agent;
@@ -94,6 +101,6 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
       blocks: [section(`*Orphaned tickets (agent inactive)*\n${codeTable(['order', 'pri', 'agent'], f.orphaned.slice(0, 60).map((o) => [o.order_id, o.priority, o.agent_email]))}`)],
     });
   }
-  const text = f.assignment_allowed ? md`${formatCount(f.assigned)} orders assigned (${formatAed(f.assigned_value_aed)})` : md`0 orders assigned: ${f.sanity.message}`;
+  const text = f.assignment_allowed ? md`${formatCount(f.assigned)} orders assigned (${exactAed(f.assigned_value_aed_decimal)})` : md`0 orders assigned: ${f.sanity.message}`;
   return fitToLimits({ title, text, blocks, thread });
 }

@@ -1,15 +1,19 @@
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { defaultSharedDir } from '../load-config.js';
 
-/** A private copy of the project's shared/ folder, to break one thing at a time. */
+/** A private copy of the project's shared/ folder and the ESCALATION.md beside it, to break one thing at a time. */
 export class SharedCopy {
+  readonly root: string;
   readonly dir: string;
 
   constructor(source: string = defaultSharedDir()) {
-    this.dir = mkdtempSync(path.join(os.tmpdir(), 'ecm-shared-'));
+    this.root = mkdtempSync(path.join(os.tmpdir(), 'ecm-shared-'));
+    this.dir = path.join(this.root, 'shared');
     cpSync(source, this.dir, { recursive: true });
+    const matrix = path.join(source, '..', 'ESCALATION.md');
+    if (existsSync(matrix)) cpSync(matrix, path.join(this.root, 'ESCALATION.md'));
   }
 
   file(relative: string): string {
@@ -33,6 +37,6 @@ export class SharedCopy {
   }
 
   remove(): void {
-    rmSync(this.dir, { recursive: true, force: true });
+    rmSync(this.root, { recursive: true, force: true });
   }
 }

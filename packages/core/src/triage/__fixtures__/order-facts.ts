@@ -5,7 +5,12 @@ import { HOUR_MS } from '../../warehouse/warehouse-time.js';
 export const AS_OF = new Date('2026-02-17T01:30:00.000Z');
 
 /** An order described by its facts; `hours` is its age at AS_OF (default 30). */
-export type OrderSpec = Partial<Omit<OrderFacts, 'created_at' | 'last_activity_at'>> & { readonly hours?: number };
+/** Amounts may be given as numbers for brevity; the facts hold them as decimal strings, as the warehouse does. */
+export type OrderSpec = Partial<Omit<OrderFacts, 'created_at' | 'last_activity_at' | 'send_amount' | 'receive_amount'>> & {
+  readonly hours?: number;
+  readonly send_amount?: number | string;
+  readonly receive_amount?: number | string | null;
+};
 
 let sequence = 0;
 
@@ -14,7 +19,7 @@ let sequence = 0;
  * (PROCESSING_DEAL_IN / FULFILLMENT_PENDING, CHECKOUT) with nothing downstream, 30 h old.
  */
 export function orderFacts(spec: OrderSpec = {}): OrderFacts {
-  const { hours = 30, ...rest } = spec;
+  const { hours = 30, send_amount = 1_000, receive_amount = 22_700, ...rest } = spec;
   const created = new Date(AS_OF.getTime() - hours * HOUR_MS);
   const paid = rest.paid ?? true;
   sequence++;
@@ -24,8 +29,8 @@ export function orderFacts(spec: OrderSpec = {}): OrderFacts {
     status: 'PROCESSING_DEAL_IN',
     sub_state: 'FULFILLMENT_PENDING',
     currency: 'AED',
-    send_amount: 1_000,
-    receive_amount: 22_700,
+    send_amount: String(send_amount),
+    receive_amount: receive_amount === null ? null : String(receive_amount),
     acquirer: 'CHECKOUT',
     updated_at: null,
     ftv_id: null,
