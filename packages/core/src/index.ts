@@ -37,3 +37,8 @@ export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
 export * from './tickets/ticket-rows.js';
 export * from './config/parse-config.js';
+export * from './text/mask-secrets.js';
+export * from './text/terminal-text.js';
+export * from './text/llm-text.js';
+export * from './audit/pii-reveals.js';
+export * from './audit/reveal-rule.js';

@@ -1,3 +1,5 @@
+import { PII_REVEAL_SCHEMA } from '../audit/pii-reveals.js';
+
 /**
  * The state database's tables. The first six mirror the tabs of the "ECM Operations" sheet (§9);
  * the rest keep run records so that a re-run neither posts nor assigns twice.
@@ -113,4 +115,6 @@ export const STATE_SCHEMA: readonly string[] = [
     holder text NOT NULL,
     acquired_at timestamptz NOT NULL
   )`,
+  // The record of personal data shown unmasked (owned by audit/pii-reveals.ts).
+  ...PII_REVEAL_SCHEMA,
 ];

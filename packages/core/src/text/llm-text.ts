@@ -1,0 +1,64 @@
+import { escapeMrkdwn } from '../slack/mrkdwn.js';
+import { stripControls } from './terminal-text.js';
+
+/**
+ * Text written by an LLM (or taken from data) is data, never markup: before it reaches Slack it is
+ * escaped so it cannot mention, broadcast or link, and a line naming a customer's contact details
+ * is dropped (§12). Nothing here throws: a strange answer costs a line, never the report.
+ */
+
+const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
+// International (+971 50 123 4567, +44 (20) 7946-0958) or local with a trunk 0 (050 123 4567, 04-123-4567).
+const PHONE = /(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}|\(?0\d{1,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w])/;
+// @channel, @here, @everyone written bare: shown with a look-alike sign, so no client or bot turns them into pings.
+const BARE_BROADCAST = /@(channel|here|everyone)\b/gi;
+
+/** The longest LLM-written line posted, in characters (insights and diagnoses are short by design). */
+export const MAX_LLM_LINE_CHARS = 600;
+
+export function containsEmail(text: string): boolean {
+  return EMAIL.test(text);
+}
+
+export function containsPhone(text: string): boolean {
+  const match = PHONE.exec(text);
+  return match !== null && match[0].replace(/\D/g, '').length >= 8;
+}
+
+/** A customer's contact detail in the text: an e-mail address or a phone number. */
+export const containsContactDetail = (text: string): boolean => containsEmail(text) || containsPhone(text);
+
+function truncate(text: string, max: number): string {
+  const chars = [...text];
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
+/**
+ * One line of LLM-written text as safe mrkdwn: control characters removed, cut to `max` characters,
+ * `&`, `<`, `>` escaped (so `<@U…>`, `<!channel>`, `<#C…>` and `<url|label>` show as typed) and bare
+ * `@channel`/`@here`/`@everyone` neutralised. Null when the line carries an e-mail or phone number.
+ */
+export function llmLineAsMrkdwn(line: string, max = MAX_LLM_LINE_CHARS): string | null {
+  const text = stripControls(line).replace(/[\t\n]+/g, ' ').trim();
+  if (containsContactDetail(text)) return null;
+  return escapeMrkdwn(truncate(text, max)).replace(BARE_BROADCAST, '＠$1');
+}
+
+export interface SafeLlmLines {
+  /** The lines that may be posted, as mrkdwn. */
+  readonly lines: string[];
+  /** How many lines were dropped for carrying contact details. */
+  readonly dropped: number;
+}
+
+/** llmLineAsMrkdwn over several lines: empty lines and lines with contact details left out. */
+export function llmLinesAsMrkdwn(lines: readonly string[], max = MAX_LLM_LINE_CHARS): SafeLlmLines {
+  const kept: string[] = [];
+  let dropped = 0;
+  for (const line of lines) {
+    const safe = llmLineAsMrkdwn(line, max);
+    if (safe === null) dropped++;
+    else if (safe) kept.push(safe);
+  }
+  return { lines: kept, dropped };
+}
