@@ -16,13 +16,22 @@ const BARE_BROADCAST = /@(channel|here|everyone)\b/gi;
 /** The longest LLM-written line posted, in characters (insights and diagnoses are short by design). */
 export const MAX_LLM_LINE_CHARS = 600;
 
+// Eight digits or more: shorter runs are amounts, counts and times, not phone numbers.
+const isPhone = (match: string) => match.replace(/\D/g, '').length >= 8;
+
 export function containsEmail(text: string): boolean {
   return EMAIL.test(text);
 }
 
 export function containsPhone(text: string): boolean {
-  const match = PHONE.exec(text);
-  return match !== null && match[0].replace(/\D/g, '').length >= 8;
+  return [...text.matchAll(new RegExp(PHONE.source, 'g'))].some((m) => isPhone(m[0]));
+}
+
+/** The text with e-mail addresses and phone numbers replaced by a mark, for logs that must keep the rest. */
+export function maskContactDetails(text: string): string {
+  return text
+    .replace(new RegExp(EMAIL.source, 'g'), '[e-mail]')
+    .replace(new RegExp(PHONE.source, 'g'), (m) => (isPhone(m) ? '[phone]' : m));
 }
 
 /** A customer's contact detail in the text: an e-mail address or a phone number. */
