@@ -20,3 +20,14 @@ export function stripControls(text: string): string {
 export function oneLine(text: string): string {
   return stripControls(text).replace(/[\t\n]+/g, ' ');
 }
+
+/** oneLine through every string of a value (a view model built from data), shape kept. */
+export function terminalSafeDeep<T>(value: T, depth = 0): T {
+  if (depth > 50) return value;
+  if (typeof value === 'string') return oneLine(value) as T;
+  if (Array.isArray(value)) return value.map((v) => terminalSafeDeep(v, depth + 1)) as T;
+  if (value && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, terminalSafeDeep(v, depth + 1)])) as T;
+  }
+  return value;
+}
