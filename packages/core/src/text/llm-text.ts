@@ -9,12 +9,15 @@ import { stripControls } from './terminal-text.js';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 // International (+971 50 123 4567, +44 (20) 7946-0958) or local with a trunk 0 (050 123 4567, 04-123-4567).
-const PHONE = /(?<![\w+])(?:\+\d{1,3}[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}|\(?0\d{1,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w])/;
+const PHONE = /(?<![\w+.,/-])(?:\+\d{1,3}\)?[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}|\(?0\d{1,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w])/;
 // @channel, @here, @everyone written bare: shown with a look-alike sign, so no client or bot turns them into pings.
 const BARE_BROADCAST = /@(channel|here|everyone)\b/gi;
 
-/** The longest LLM-written line posted, in characters (insights and diagnoses are short by design). */
-export const MAX_LLM_LINE_CHARS = 600;
+/**
+ * The longest LLM-written line posted, in mrkdwn characters: five insight bullets stay inside one
+ * section's 3,000 (insights and diagnoses are short by design; a runaway answer is cut, not fatal).
+ */
+export const MAX_LLM_LINE_CHARS = 500;
 
 // Eight digits or more: shorter runs are amounts, counts and times, not phone numbers.
 const isPhone = (match: string) => match.replace(/\D/g, '').length >= 8;
@@ -37,9 +40,17 @@ export function maskContactDetails(text: string): string {
 /** A customer's contact detail in the text: an e-mail address or a phone number. */
 export const containsContactDetail = (text: string): boolean => containsEmail(text) || containsPhone(text);
 
-function truncate(text: string, max: number): string {
-  const chars = [...text];
-  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+/** Escaped mrkdwn of at most `max` characters: the cut falls between characters, never inside `&amp;`. */
+function escapeWithin(text: string, max: number): string {
+  const escaped = escapeMrkdwn(text);
+  if (escaped.length <= max) return escaped;
+  let out = '';
+  for (const char of text) {
+    const next = escapeMrkdwn(char);
+    if (out.length + next.length > max - 1) break;
+    out += next;
+  }
+  return `${out}…`;
 }
 
 /**
@@ -50,7 +61,7 @@ function truncate(text: string, max: number): string {
 export function llmLineAsMrkdwn(line: string, max = MAX_LLM_LINE_CHARS): string | null {
   const text = stripControls(line).replace(/[\t\n]+/g, ' ').trim();
   if (containsContactDetail(text)) return null;
-  return escapeMrkdwn(truncate(text, max)).replace(BARE_BROADCAST, '＠$1');
+  return escapeWithin(text, max).replace(BARE_BROADCAST, '＠$1');
 }
 
 export interface SafeLlmLines {
