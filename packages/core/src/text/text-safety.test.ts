@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { escapeMrkdwn, md } from '../slack/mrkdwn.js';
 import { checkSlackLimits } from '../slack/slack-limits.js';
 import { containsPhone, llmLineAsMrkdwn, llmLinesAsMrkdwn, maskContactDetails, MAX_LLM_LINE_CHARS } from './llm-text.js';
 import { maskSecrets, maskSecretsDeep } from './mask-secrets.js';
@@ -79,5 +80,13 @@ describe('LLM lines for Slack', () => {
 
   it('control characters in an answer are removed', () => {
     expect(llmLineAsMrkdwn('ok\u001b]0;x\u0007 done')).toBe('ok done');
+  });
+});
+
+describe('data posted to Slack', () => {
+  it('md and escapeMrkdwn drop control characters from interpolated data', () => {
+    expect(escapeMrkdwn('ORD-1\u001b[2J <x>')).toBe('ORD-1 &lt;x&gt;');
+    const note = 'refund\u001b]8;;http://x\u0007 sent';
+    expect(md`note: ${note}`).toBe('note: refund sent');
   });
 });

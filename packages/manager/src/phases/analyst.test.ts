@@ -125,7 +125,7 @@ describe('analyst insights in the reports', () => {
     expect(insights).not.toContain('ava.customer');
     expect(insights).toContain("1 line left out");
     expect(insights).toContain('＠here payout partners are slower than usual &amp; RFIs wait.');
-  });
+  }, 300_000);
 
   it('health reports today\'s LLM spend from the log', () => {
     const cli = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
