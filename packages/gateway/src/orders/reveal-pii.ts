@@ -13,6 +13,7 @@ export type RevealOutcome = { readonly revealed: true } | { readonly revealed: f
  */
 export async function revealPii(ctx: GatewayContext, caller: ToolCaller, orderId: string): Promise<RevealOutcome> {
   if (!ctx.allowPii) return { revealed: false, refusal: 'this gateway does not allow revealing personal data (start it with --allow-pii)' };
+  if (!ctx.ticketStoreKind) return { revealed: false, refusal: 'this gateway has no ticket store to tell who holds the order' };
   const audit = await ctx.auditLog();
   if (!audit) return { revealed: false, refusal: 'this gateway has no state store to record the reveal in' };
   const tickets = await ctx.tickets();
