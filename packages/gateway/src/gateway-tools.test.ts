@@ -254,12 +254,23 @@ describe('ecm_order_details', () => {
     expect(asked.customer.masked).toBe(true);
     expect(asked.warnings.join(' ')).toMatch(/does not allow/);
 
-    // Allowed by the gateway, but with nowhere to record the reveal: still masked (who may see it: below).
-    const unrecorded = await connect({ allowPii: true });
-    const refused = await callOk<Details & { reveal_refused: string | null }>(unrecorded.client, 'ecm_order_details', { order_id: order.order_id, reveal_pii: true });
-    expect(refused.customer.masked).toBe(true);
-    expect(refused.reveal_refused).toMatch(/no state store to record the reveal/);
-    expect(JSON.stringify(refused)).not.toContain(String(customer!.email));
+    // Allowed by the gateway, but with no ticket store to say who holds the order, or nowhere to record
+    // the reveal: still masked (who may see it: below).
+    const state = await openStateDb({ inMemory: true, env: {} });
+    try {
+      for (const [deps, why] of [
+        [{ allowPii: true, audit: state }, /no ticket store to tell who holds the order/],
+        [{ allowPii: true, tickets: await openTicketStore(state, {}), agentEmail: 'x@example.com' }, /no state store to record the reveal/],
+      ] as const) {
+        const g = await connect(deps);
+        const refused = await callOk<Details & { reveal_refused: string | null }>(g.client, 'ecm_order_details', { order_id: order.order_id, reveal_pii: true });
+        expect(refused.customer.masked).toBe(true);
+        expect(refused.reveal_refused).toMatch(why);
+        expect(JSON.stringify(refused)).not.toContain(String(customer!.email));
+      }
+    } finally {
+      await state.close();
+    }
   });
 
   it('warns when the RFI data is stale', async () => {
