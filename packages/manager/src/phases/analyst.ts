@@ -130,7 +130,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
           const [rootCause, fix] = await Promise.all([safeLines([d.root_cause]), safeLines([d.recommended_fix])]);
           // Evidence goes in a context block: shorter lines keep it well inside Slack's element limit.
           const evidence = await safeLines(d.evidence.slice(0, 5), 300);
-          const line = (safe: { lines: string[] }) => trustedMrkdwn(safe.lines[0] ?? WITHHELD);
+          const line = (safe: { lines: string[]; dropped: number }) => trustedMrkdwn(safe.lines[0] ?? (safe.dropped ? WITHHELD : '—'));
           replies.push({
             text: `Diagnosis of ${r.cluster.pattern_id}`,
             blocks: [
