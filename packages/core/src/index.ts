@@ -43,3 +43,8 @@ export * from './triage/order-id.js';
 export * from './config/cron-expression.js';
 export * from './config/escalation-roles.js';
 export * from './tickets/input-limits.js';
+export * from './text/mask-secrets.js';
+export * from './text/terminal-text.js';
+export * from './text/llm-text.js';
+export * from './audit/pii-reveals.js';
+export * from './audit/reveal-rule.js';

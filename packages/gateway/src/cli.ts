@@ -11,7 +11,8 @@ Usage:
 
 Options:
   --agent EMAIL        the agent whose tickets this connection may change (stdio; HTTP without a token)
-  --allow-pii          let ecm_order_details reveal a customer's name, email and phone when asked
+  --allow-pii          let ecm_order_details reveal a customer's name, email and phone when asked,
+                       to the order's assignee (open ticket) or a supervisor; every reveal is recorded
   --as-of ISO          the triage time T (default: now)
   --allowed-hosts H,…  Host names to accept over HTTP besides loopback (DNS-rebinding protection)
   --log-level LEVEL    fatal, error, warn, info (default), debug, silent

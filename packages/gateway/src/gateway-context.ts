@@ -1,4 +1,4 @@
-import { runTriage, type EcmConfig, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
+import { runTriage, type EcmConfig, type StateQueryable, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
 import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';
@@ -43,6 +43,7 @@ export class GatewayContext {
   readonly config: EcmConfig;
   readonly log: GatewayLog;
   readonly allowPii: boolean;
+  readonly program: string;
   readonly defaultAgent: string | null;
   readonly asOf: () => Date;
   readonly now: () => Date;
@@ -50,6 +51,7 @@ export class GatewayContext {
   readonly #deps: GatewayDeps;
   readonly #openWarehouse: () => Promise<Warehouse>;
   readonly #openTickets: (() => Promise<TicketStore>) | null;
+  readonly #openAudit: (() => Promise<StateQueryable>) | null;
   #session: Promise<ReadOnlySession> | null = null;
   #triage: TriageCacheEntry | null = null;
 
@@ -58,12 +60,14 @@ export class GatewayContext {
     this.config = deps.config;
     this.log = deps.log ?? silentLog;
     this.allowPii = deps.allowPii ?? false;
+    this.program = deps.program ?? 'ecm-gateway';
     this.defaultAgent = deps.agentEmail?.trim().toLowerCase() || null;
     this.asOf = deps.asOf ?? (() => new Date());
     this.now = deps.now ?? (() => new Date());
     this.runbooks = new RunbookLibrary(deps.config);
     this.#openWarehouse = lazy(deps.warehouse);
     this.#openTickets = deps.tickets ? lazy(deps.tickets) : null;
+    this.#openAudit = deps.audit ? lazy(deps.audit) : null;
   }
 
   /** The ticket store's backend as far as it is known before opening it (for honest tool annotations). */
@@ -99,6 +103,16 @@ export class GatewayContext {
       return await this.#openTickets();
     } catch (err) {
       throw new ToolError(`The ticket store is unavailable: ${messageOf(err)}`);
+    }
+  }
+
+  /** Where reveals of personal data are recorded; null when this gateway has nowhere to record them. */
+  async auditLog(): Promise<StateQueryable | null> {
+    if (!this.#openAudit) return null;
+    try {
+      return await this.#openAudit();
+    } catch (err) {
+      throw new ToolError(`The state store that records reveals of personal data is unavailable: ${messageOf(err)}`);
     }
   }
 

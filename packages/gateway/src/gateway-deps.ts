@@ -1,4 +1,4 @@
-import type { EcmConfig, TicketStore, Warehouse } from '@ecm/core';
+import type { EcmConfig, StateQueryable, TicketStore, Warehouse } from '@ecm/core';
 
 /** Where log lines go: pino in the CLI, nothing by default in-process. */
 export interface GatewayLog {
@@ -33,8 +33,16 @@ export interface GatewayDeps {
   readonly tickets?: TicketStore | (() => Promise<TicketStore>);
   /** The agent this connection acts for (stdio, in-process). Over HTTP the token's subject is used instead. */
   readonly agentEmail?: string;
-  /** Whether ecm_order_details may reveal customers' names, emails and phones when asked to. Default false. */
+  /**
+   * Whether ecm_order_details may reveal customers' names, emails and phones when asked to. Default
+   * false. Even then only to the assignee of an open ticket on the order or a supervisor, and only
+   * with `audit` to record it.
+   */
   readonly allowPii?: boolean;
+  /** The state store that records every reveal of personal data (or how to open it); without one nothing is revealed. */
+  readonly audit?: StateQueryable | (() => Promise<StateQueryable>);
+  /** The program serving these tools, as the reveal record names it (ecm-field, ecm-gateway, …). Default ecm-gateway. */
+  readonly program?: string;
   /** The triage time T. Default: the clock. */
   readonly asOf?: () => Date;
   /** The clock for ticket changes. Default: the real clock. */

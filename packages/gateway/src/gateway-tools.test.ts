@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import {
   clusterOrders,
+  listPiiReveals,
   openStateDb,
   openTicketStore,
   PgWarehouse,
@@ -259,10 +260,23 @@ describe('ecm_order_details', () => {
     expect(asked.customer.masked).toBe(true);
     expect(asked.warnings.join(' ')).toMatch(/does not allow/);
 
-    const allowed = await connect({ allowPii: true });
-    const shown = await callOk<Details>(allowed.client, 'ecm_order_details', { order_id: order.order_id, reveal_pii: true });
-    expect(shown.customer).toEqual({ ...customer, masked: false });
-    expect((await callOk<Details>(allowed.client, 'ecm_order_details', { order_id: order.order_id })).customer.masked).toBe(true);
+    // Allowed by the gateway, but with no ticket store to say who holds the order, or nowhere to record
+    // the reveal: still masked (who may see it: below).
+    const state = await openStateDb({ inMemory: true, env: {} });
+    try {
+      for (const [deps, why] of [
+        [{ allowPii: true, audit: state }, /no ticket store to tell who holds the order/],
+        [{ allowPii: true, tickets: await openTicketStore(state, {}), agentEmail: 'x@example.com' }, /no state store to record the reveal/],
+      ] as const) {
+        const g = await connect(deps);
+        const refused = await callOk<Details & { reveal_refused: string | null }>(g.client, 'ecm_order_details', { order_id: order.order_id, reveal_pii: true });
+        expect(refused.customer.masked).toBe(true);
+        expect(refused.reveal_refused).toMatch(why);
+        expect(JSON.stringify(refused)).not.toContain(String(customer!.email));
+      }
+    } finally {
+      await state.close();
+    }
   });
 
   it('warns when the RFI data is stale', async () => {
@@ -491,5 +505,57 @@ describe('the shared triage result', () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(triageRuns).toBe(2); // one refresh ran (and failed)
     expect(await callOk(g.client, 'ecm_backlog_summary')).toEqual(first);
+  });
+});
+
+describe('ecm_order_details reveal_pii: the assignee of an open ticket or a supervisor, each reveal recorded', () => {
+  const carol = 'carol.agent@example.com';
+  const dan = 'dan.agent@example.com';
+  const sam = 'sam.lead@example.com';
+  let state: StateDb;
+  let store: TicketStore;
+  let ids: string[] = [];
+  type Revealed = Details & { reveal_refused: string | null };
+  const as = (agentEmail: string) => connect({ tickets: store, audit: state, agentEmail, allowPii: true, now: () => TEST_AS_OF });
+  const details = async (agentEmail: string, orderId: string) => callOk<Revealed>((await as(agentEmail)).client, 'ecm_order_details', { order_id: orderId, reveal_pii: true });
+
+  beforeAll(async () => {
+    state = await openStateDb({ inMemory: true, env: {} });
+    store = await openTicketStore(state, {});
+    const agent = (email: string, role: 'agent' | 'supervisor') => ({ email, name: 'Test Agent', team: 'Ops' as const, slack_handle: null, active: true, max_tickets: 10, role });
+    await store.upsertAgents([agent(carol, 'agent'), agent(dan, 'agent'), agent(sam, 'supervisor')]);
+    ids = engine.orders.filter((o) => o.actionable).slice(10, 13).map((o) => o.order_id);
+    const base = { assigned_at: TEST_AS_OF.toISOString(), priority: 'P2' as const, currency: 'AED', amount: 100, hours_stuck: 30, diagnosis: 'refund_pending', notes: 'n', updated_at: TEST_AS_OF.toISOString() };
+    await store.createTickets([
+      { ...base, order_id: ids[0]!, agent_email: carol, status: 'OPEN' },
+      { ...base, order_id: ids[1]!, agent_email: carol, status: 'RESOLVED' },
+    ]);
+  });
+  afterAll(async () => {
+    await state?.close();
+  });
+
+  it('reveals to the assignee of an open ticket and to a supervisor, and records both', async () => {
+    const own = await details(carol, ids[0]!);
+    expect(own.customer.masked).toBe(false);
+    expect(own.reveal_refused).toBeNull();
+    expect((await details(sam, ids[2]!)).customer.masked).toBe(false);
+    const reveals = await listPiiReveals(state);
+    expect(reveals).toEqual([
+      { revealed_at: TEST_AS_OF.toISOString(), agent_email: carol, order_id: ids[0], program: 'ecm-gateway', basis: 'assignee' },
+      { revealed_at: TEST_AS_OF.toISOString(), agent_email: sam, order_id: ids[2], program: 'ecm-gateway', basis: 'supervisor' },
+    ]);
+  });
+
+  it("refuses another agent, an order nobody holds and a closed ticket's assignee, and records nothing", async () => {
+    const before = (await listPiiReveals(state)).length;
+    const other = await details(dan, ids[0]!);
+    expect(other.customer.masked).toBe(true);
+    expect(other.reveal_refused).toMatch(/assigned to someone else/);
+    expect((await details(carol, ids[2]!)).reveal_refused).toMatch(/has no ticket/);
+    expect((await details(carol, ids[1]!)).reveal_refused).toMatch(/is RESOLVED/);
+    const anonymous = await connect({ tickets: store, audit: state, allowPii: true });
+    expect((await callOk<Revealed>(anonymous.client, 'ecm_order_details', { order_id: ids[0]!, reveal_pii: true })).reveal_refused).toMatch(/no agent is known/);
+    expect((await listPiiReveals(state)).length).toBe(before);
   });
 });

@@ -1,4 +1,4 @@
-import { defaultSharedDir, loadConfig, openStateDb, openTicketStore, openWarehouse, type StateDb, type TicketStore, type Warehouse } from '@ecm/core';
+import { defaultSharedDir, loadConfig, maskSecretsDeep, openStateDb, openTicketStore, openWarehouse, type StateDb, type TicketStore, type Warehouse } from '@ecm/core';
 import { pino } from 'pino';
 import { GatewayContext } from './gateway-context.js';
 import type { GatewayDeps } from './gateway-deps.js';
@@ -16,13 +16,27 @@ export interface StartOptions {
 /** Runs the gateway until stdin closes (stdio) or a signal arrives. */
 export async function startGateway(options: StartOptions): Promise<void> {
   // stderr only: stdout is the MCP protocol when serving stdio.
-  const log = pino({ name: 'ecm-gateway', level: options.logLevel }, pino.destination({ dest: 2, sync: true }));
+  // Every log line's fields pass through maskSecrets: a driver error may quote a connection string.
+  const log = pino(
+    { name: 'ecm-gateway', level: options.logLevel, formatters: { log: (fields) => maskSecretsDeep(fields) } },
+    pino.destination({ dest: 2, sync: true }),
+  );
   const { env } = options;
   const config = loadConfig(defaultSharedDir(env));
 
   // Opened on first use: a slow or missing warehouse never delays the MCP handshake.
   let warehouse: Warehouse | null = null;
   let state: StateDb | null = null;
+  // One state store for the ticket tools and the record of personal-data reveals, opened once.
+  let opening: Promise<StateDb> | null = null;
+  const openState = (): Promise<StateDb> =>
+    (opening ??= openStateDb({ env }).then(
+      (db) => (state = db),
+      (err: unknown) => {
+        opening = null;
+        throw err;
+      },
+    ));
   const deps: GatewayDeps = {
     config,
     env,
@@ -35,10 +49,8 @@ export async function startGateway(options: StartOptions): Promise<void> {
       log.info({ warehouse: warehouse.label }, 'warehouse opened');
       return warehouse;
     },
-    tickets: async (): Promise<TicketStore> => {
-      state ??= await openStateDb({ env });
-      return openTicketStore(state, env);
-    },
+    tickets: async (): Promise<TicketStore> => openTicketStore(await openState(), env),
+    audit: openState,
   };
   const ctx = new GatewayContext(deps);
 

@@ -96,6 +96,13 @@ agents
   .action(action(async () => (await import('./commands/agents.js')).agentsImportCommand));
 
 program
+  .command('audit')
+  .description("every reveal of a customer's personal data (ecm-field order --reveal-pii, the gateway): who, which order, when, which program")
+  .option('--since <iso>', 'only reveals at or after this time (ISO 8601)')
+  .option('--agent <email>', "only this agent's reveals")
+  .option('--json', 'one JSON object {reveals: [{revealed_at, agent_email, order_id, program, basis}]} on stdout')
+  .action(action(async () => (await import('./commands/audit.js')).auditCommand));
+program
   .command('health')
   .description('for on-call: warehouse freshness, state and ticket stores, Slack, LLM, last runs, missed schedule (exit 0 healthy, 1 degraded, 2 down)')
   .option('--json', 'JSON on stdout')

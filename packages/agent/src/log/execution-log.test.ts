@@ -125,4 +125,27 @@ describe.each(DATABASES)('execution log and stats on $name', ({ open }) => {
     expect(await listProposals(database.db, 'ecm', 'pending')).toEqual([created]);
     await expect(database.db.query(`UPDATE proposals SET status = 'executed'`)).rejects.toThrow(/check constraint/);
   });
+
+  it('keeps no secret and no customer contact detail in what it logs', async () => {
+    const url = 'postgres://u:s3cr3t@127.0.0.1:1/x?password=s3cr3t&sslpassword=s3cr3t';
+    await recordExecution(
+      database.db,
+      execution({
+        id: 'exec-redacted',
+        domain: 'log-redaction',
+        createdAt: new Date('2025-01-01T00:00:00Z'), // outside every window the other checks read
+        inputSummary: `facts from ${url}; ask ava.customer@example.com`,
+        output: { bullets: ['Call +971 50 123 4567 today', '412 actionable'], customer: { full_name: 'Ava Customer' } },
+        toolCalls: [{ ...call('ecm_order_details'), ok: false, error: `warehouse down: ${url}` }],
+        outcome: 'error',
+        outcomeDetail: 'LLM API failed for PGPASSWORD=s3cr3t, customer 050 123 4567',
+      }),
+    );
+    const [row] = await queryRows(database.db, `SELECT input_summary, output, tool_calls, outcome_detail FROM skill_executions WHERE id = 'exec-redacted'`);
+    const logged = JSON.stringify(row);
+    for (const secret of ['s3cr3t', 'ava.customer@example.com', '123 4567', 'Ava Customer']) expect(logged).not.toContain(secret);
+    expect(logged).toContain('postgres://u:***@127.0.0.1:1/x?password=***');
+    expect(logged).toContain('412 actionable');
+    expect(logged).toContain('ecm_order_details'); // a tool's name is kept
+  });
 });

@@ -1,7 +1,19 @@
 import { z } from 'zod';
 import type { TokenUsage } from '../budget/pricing.js';
 import { queryRows, sqlNumber, type SqlQueryable } from '../db/sql.js';
+import { maskSecrets, maskSecretsDeep } from '@ecm/core';
+import { redactPii } from '../insights/redact-pii.js';
 import type { Outcome } from './schema.js';
+
+/**
+ * What the log keeps of a text or value the run saw: passwords masked, customers' names (under their
+ * keys), e-mails and phone numbers masked. The log outlives the run and is read by people who
+ * must not see either.
+ */
+function forLog<T>(value: T): T {
+  return redactPii(maskSecretsDeep(value)) as T;
+}
+const textForLog = (text: string | null): string | null => (text === null ? null : (redactPii(maskSecrets(text)) as string));
 
 /** One tool call as the log keeps it: never the raw arguments (they may hold PII), only a digest. */
 export interface ToolCallRecord {
@@ -51,9 +63,10 @@ export async function recordExecution(db: SqlQueryable, r: ExecutionRecord): Pro
       r.role,
       r.model,
       r.subject,
-      r.inputSummary,
-      r.output === undefined ? null : JSON.stringify(r.output),
-      JSON.stringify(r.toolCalls),
+      textForLog(r.inputSummary),
+      r.output === undefined ? null : JSON.stringify(forLog(r.output)),
+      // A tool's name is no customer's name: only the error text is redacted.
+      JSON.stringify(r.toolCalls.map((c) => (c.error === undefined ? c : { ...c, error: textForLog(c.error) }))),
       r.turns,
       r.usage.input,
       r.usage.output,
@@ -62,18 +75,18 @@ export async function recordExecution(db: SqlQueryable, r: ExecutionRecord): Pro
       r.costUsd,
       Math.round(r.latencyMs),
       r.outcome,
-      r.outcomeDetail,
+      textForLog(r.outcomeDetail),
       r.routing?.from ?? null,
       r.routing?.to ?? null,
       r.traceId,
-      JSON.stringify(r.notes ?? []),
+      JSON.stringify(forLog(r.notes ?? [])),
     ],
   );
 }
 
 /** A human's correction of an execution's output (e.g. the diagnosis was wrong), for the learning loop. */
 export async function recordUserCorrection(db: SqlQueryable, executionId: string, correction: string): Promise<boolean> {
-  const rows = await queryRows(db, 'UPDATE skill_executions SET user_correction = $2 WHERE id = $1 RETURNING id', [executionId, correction]);
+  const rows = await queryRows(db, 'UPDATE skill_executions SET user_correction = $2 WHERE id = $1 RETURNING id', [executionId, textForLog(correction)]);
   return rows.length === 1;
 }
 

@@ -1,4 +1,6 @@
 import type { EcmConfig } from '../config/load-config.js';
+import { maskSecrets } from '../text/mask-secrets.js';
+import { stripControls } from '../text/terminal-text.js';
 
 /**
  * Exit codes of every ECM program, documented in each `--help` and the README; cron, Kubernetes and
@@ -31,8 +33,12 @@ export class CliError extends Error {
   }
 }
 
-/** A thrown value as one line; some libraries (PGlite's file system) throw plain objects. */
+/** A thrown value as one line, passwords masked; some libraries (PGlite's file system) throw plain objects. */
 export function describeError(err: unknown): string {
+  return maskSecrets(rawDescription(err));
+}
+
+function rawDescription(err: unknown): string {
   if (err instanceof Error) return err.message || err.name;
   if (typeof err === 'object' && err !== null) {
     try {
@@ -44,9 +50,9 @@ export function describeError(err: unknown): string {
   return String(err);
 }
 
-/** What a command prints for people goes to stderr; stdout is for the command's output. */
+/** What a command prints for people goes to stderr; stdout is for the command's output. Notices quote data and errors: no password, no control character. */
 export const notice = (line: string): void => {
-  process.stderr.write(`${line}\n`);
+  process.stderr.write(`${stripControls(maskSecrets(line))}\n`);
 };
 
 /** Loads and validates the whole configuration before anything runs; a bad file ends with exit 3. */
@@ -92,12 +98,12 @@ export async function runCli(name: string, program: Program): Promise<void> {
       // --help and --version end here with 0; usage errors with commander's message already printed.
       process.exitCode = (err as { exitCode?: number }).exitCode === 0 ? EXIT.ok : EXIT.config;
     } else if (err instanceof CliError) {
-      process.stderr.write(`${name}: ${err.message}\n`);
+      process.stderr.write(`${name}: ${stripControls(maskSecrets(err.message))}\n`);
       process.exitCode = err.exitCode;
     } else {
       const prefix = err instanceof Error && err.name !== 'Error' ? `${err.name}: ` : '';
-      process.stderr.write(`${name}: ${prefix}${describeError(err)}\n`);
-      if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+      process.stderr.write(`${name}: ${prefix}${stripControls(describeError(err))}\n`);
+      if (process.env.LOG_LEVEL === 'debug' && err instanceof Error) process.stderr.write(`${maskSecrets(String(err.stack))}\n`);
       process.exitCode = EXIT.failed;
     }
   }

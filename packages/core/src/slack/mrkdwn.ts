@@ -1,9 +1,13 @@
+import { stripControls } from '../text/terminal-text.js';
+
 /**
  * Escapes the three characters Slack treats as control sequences, so a data value such as
  * `<!channel>` or `<https://evil.example.com|click>` is shown as text instead of pinging or linking.
+ * Control characters and escape sequences in data go too: the message is also read in terminals
+ * (the outbox) and in exports.
  */
 export function escapeMrkdwn(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+  return stripControls(text).replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
 /** Reverses escapeMrkdwn in one pass (so `&amp;lt;` becomes `&lt;`, as Slack shows it). */

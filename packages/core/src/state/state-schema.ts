@@ -1,3 +1,5 @@
+import { PII_REVEAL_SCHEMA } from '../audit/pii-reveals.js';
+
 /**
  * The state database's tables. The first six mirror the tabs of the "ECM Operations" sheet (§9);
  * the rest keep run records so that a re-run neither posts nor assigns twice.
@@ -119,4 +121,6 @@ export const STATE_SCHEMA: readonly string[] = [
   )`,
   // The fencing token of the run holding the lock: a run whose token was replaced has lost its lock.
   `ALTER TABLE run_lock_holder ADD COLUMN IF NOT EXISTS token text`,
+  // The record of personal data shown unmasked (owned by audit/pii-reveals.ts).
+  ...PII_REVEAL_SCHEMA,
 ];

@@ -1,3 +1,5 @@
+import { maskSecrets } from '../text/mask-secrets.js';
+
 export type Row = Record<string, unknown>;
 
 /**
@@ -14,12 +16,12 @@ export interface Warehouse {
   close(): Promise<void>;
 }
 
-/** A URL with its password replaced, for messages and logs. */
+/** A URL with its password replaced (userinfo and `password`-like query parameters), for messages and logs. */
 export function redactUrl(url: string): string {
   try {
     const u = new URL(url);
     if (u.password) u.password = '***';
-    return u.toString();
+    return maskSecrets(u.toString());
   } catch {
     return '(unparseable URL)';
   }

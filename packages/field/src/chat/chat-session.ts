@@ -152,7 +152,9 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
       try {
         const answer = await assistant.answer(text, history);
         history.push({ question: text, answer });
-        process.stdout.write(`${answer}\n`);
+        // The model's answer is text, never terminal control: escape sequences in it are removed.
+        const { stripControls } = await import('@ecm/core');
+        process.stdout.write(`${stripControls(answer)}\n`);
       } catch (err) {
         notice(style.red(`The assistant failed: ${(err as Error).message}`));
       }

@@ -1,3 +1,4 @@
+import { terminalSafeDeep } from '@ecm/core';
 import { escalationRow, type Escalation } from '@ecm/core';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { escalationTarget, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
@@ -105,15 +106,17 @@ export async function escalateCommand(orderIdArg: string, options: AgentOptions 
   if (options.json) printJson(done);
   else {
     const style = styleFor(process.stdout);
-    const { target: t, escalation: e } = done;
+    // Order status, reasons and contacts are data: printed without control characters.
+    const safe = terminalSafeDeep(done);
+    const { target: t, escalation: e } = safe;
     const lines = [
-      `Escalated ${style.bold(orderId)} (${done.stuckReason}, ${e.priority}, ${e.stuck_hours} h old, GOMS ${e.order_status}); the ticket is now ESCALATED.`,
+      `Escalated ${style.bold(orderId)} (${safe.stuckReason}, ${e.priority}, ${e.stuck_hours} h old, GOMS ${e.order_status}); the ticket is now ESCALATED.`,
       `Ladder: ${t.step ? `${t.step.level} — ${t.step.meaning} (order past ${t.step.hours} h)` : 'below the first step (16 h); the L1 contact is named'}`,
-      t.contact ? `Contact: ${t.contact.role} — ${t.contact.contact} ${t.contact.slack}` : `Contact: none listed for team ${done.team} in ESCALATION.md`,
+      t.contact ? `Contact: ${t.contact.role} — ${t.contact.contact} ${t.contact.slack}` : `Contact: none listed for team ${safe.team} in ESCALATION.md`,
     ];
     if (t.step) lines.push(`Who is told: ${t.step.who}`);
-    if (t.specialist) lines.push(`For ${done.stuckReason}: ${t.specialist.role} — ${t.specialist.contact} ${t.specialist.slack}`);
-    lines.push(done.slack.posted ? `Team notified: ${done.slack.where}.` : style.red(`Team NOT notified: ${done.slack.error}; tell the contact directly.`));
+    if (t.specialist) lines.push(`For ${safe.stuckReason}: ${t.specialist.role} — ${t.specialist.contact} ${t.specialist.slack}`);
+    lines.push(safe.slack.posted ? `Team notified: ${safe.slack.where}.` : style.red(`Team NOT notified: ${safe.slack.error}; tell the contact directly.`));
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return done.slack.posted ? EXIT.ok : EXIT.failed;

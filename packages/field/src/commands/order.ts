@@ -37,6 +37,9 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
     } finally {
       await gateway.close();
     }
+    if (revealPii && details.reveal_refused) {
+      throw new CliError(`order ${orderId}: not allowed to reveal personal data: ${details.reveal_refused}`, EXIT.notAllowed);
+    }
     const ticket = await s.tickets.getTicket(orderId);
     const sla = ticket ? slaClock(new Date(ticket.assigned_at), slaHoursOf(s.config, ticket.diagnosis), now) : null;
     let escalation: EscalationTarget | null = null;

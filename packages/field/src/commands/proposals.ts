@@ -1,3 +1,4 @@
+import { oneLine } from '@ecm/core';
 import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { claimIdentity } from '../identity/agent-identity.js';
@@ -56,7 +57,7 @@ export async function decideCommand(decision: 'approved' | 'rejected', id: strin
   });
   if (options.json) printJson({ proposal: p });
   else if (decision === 'approved') {
-    process.stdout.write(`Approved ${p.id.slice(0, 8)} for ${p.order_id}: ${p.action}\nNothing runs by itself: carry it out as the runbook says, then resolve the ticket (ecm-field resolve ${p.order_id} --notes "…").\n`);
-  } else process.stdout.write(`Rejected ${p.id.slice(0, 8)} for ${p.order_id}: ${reason}\n`);
+    process.stdout.write(`Approved ${p.id.slice(0, 8)} for ${oneLine(p.order_id)}: ${oneLine(p.action)}\nNothing runs by itself: carry it out as the runbook says, then resolve the ticket (ecm-field resolve ${p.order_id} --notes "…").\n`);
+  } else process.stdout.write(`Rejected ${p.id.slice(0, 8)} for ${oneLine(p.order_id)}: ${oneLine(reason ?? '')}\n`);
   return EXIT.ok;
 }

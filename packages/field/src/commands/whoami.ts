@@ -1,3 +1,4 @@
+import { oneLine } from '@ecm/core';
 import { parseAsOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { claimIdentity, forgetIdentity, rememberedIdentityFile } from '../identity/agent-identity.js';
@@ -13,6 +14,6 @@ export async function whoamiCommand(options: AgentOptions & { forget?: boolean }
   const identity = await claimIdentity(options.agent);
   const agent = await withSession({ command: 'whoami', identity, now: parseAsOf(options.asOf), warehouse: 'lazy' }, async (s) => s.agent);
   if (options.json) printJson({ agent, source: identity.source });
-  else process.stdout.write(`${agent.name} <${agent.email}> · ${agent.team} · ${agent.role}${agent.slack_handle ? ` · ${agent.slack_handle}` : ''} (identity ${identity.source === 'remembered' ? `remembered in ${rememberedIdentityFile()}` : `from ${identity.source}`})\n`);
+  else process.stdout.write(`${oneLine(agent.name)} <${oneLine(agent.email)}> · ${agent.team} · ${agent.role}${agent.slack_handle ? ` · ${oneLine(agent.slack_handle)}` : ''} (identity ${identity.source === 'remembered' ? `remembered in ${rememberedIdentityFile()}` : `from ${identity.source}`})\n`);
   return EXIT.ok;
 }

@@ -37,6 +37,9 @@ export async function openFieldGateway(s: FieldSession, options: { allowPii: boo
       tickets: s.tickets,
       agentEmail: s.agent.email,
       allowPii: options.allowPii,
+      // The gateway decides who may see a customer unmasked and records it in this state store.
+      audit: s.state,
+      program: 'ecm-field',
       asOf: () => s.now,
       now: () => s.now,
     },

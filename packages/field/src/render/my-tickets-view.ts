@@ -1,4 +1,4 @@
-import type { Agent } from '@ecm/core';
+import { oneLine, terminalSafeDeep, type Agent } from '@ecm/core';
 import type { QueueEntry, TodayStats } from '../tickets/my-queue.js';
 import { formatMinutes, type SlaBand } from '../tickets/sla-clock.js';
 import { formatAge, formatMoney } from './money.js';
@@ -39,7 +39,7 @@ export function renderQueue(entries: readonly QueueEntry[], style: Style): strin
   const [head, ...rows] = table.split('\n');
   const out = [style.dim(head ?? '')];
   rows.forEach((row, i) => {
-    const e = entries[i] as QueueEntry;
+    const e = terminalSafeDeep(entries[i] as QueueEntry);
     out.push(row, `     ${e.completed ? style.green(`✔ ${e.next_action}`) : style.dim(`→ ${e.next_action}`)}`);
   });
   return out.join('\n');
@@ -57,5 +57,5 @@ export function renderStats(stats: TodayStats): string {
 }
 
 export function renderHeader(agent: Agent, open: number, when: string, style: Style): string {
-  return `${style.bold(agent.name)} (${agent.email}, ${agent.team}) — ${open} open ticket${open === 1 ? '' : 's'} · ${when}`;
+  return `${style.bold(oneLine(agent.name))} (${oneLine(agent.email)}, ${agent.team}) — ${open} open ticket${open === 1 ? '' : 's'} · ${when}`;
 }

@@ -1,4 +1,4 @@
-import type { Ticket } from '@ecm/core';
+import { terminalSafeDeep, type Ticket } from '@ecm/core';
 import type { EscalationTarget } from '../content/escalation-matrix.js';
 import type { RunbookParts } from '../content/runbook-sections.js';
 import type { OrderDetails } from '../gateway/order-details-schema.js';
@@ -38,7 +38,9 @@ function ticketLine(v: OrderView, tz: string, style: Style): string {
   return `Ticket: ${whose} (${t.status}, assigned ${shortTime(t.assigned_at, tz)} ${zoneLabel(tz)}${sla})`;
 }
 
-export function renderOrder(v: OrderView, timeZone: string, style: Style): string {
+export function renderOrder(view: OrderView, timeZone: string, style: Style): string {
+  // Every value comes from the warehouse, the ticket store or shared files: printed without control characters.
+  const v = terminalSafeDeep(view);
   const d = v.details;
   const g = d.diagnosis;
   const out: string[] = [style.bold(headline(v))];

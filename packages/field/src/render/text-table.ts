@@ -1,3 +1,4 @@
+import { oneLine } from '@ecm/core';
 import { visibleLength } from './style.js';
 
 export interface Column<R> {
@@ -14,7 +15,8 @@ const clip = (text: string, max: number | undefined) => (max !== undefined && [.
 
 /** Aligned plain-text columns, widths taken from the data. */
 export function textTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
-  const cells = rows.map((r) => columns.map((c) => clip(c.value(r), c.max)));
+  // Cells hold data: an escape sequence in a value is removed before it can reach the terminal.
+  const cells = rows.map((r) => columns.map((c) => clip(oneLine(c.value(r)), c.max)));
   const widths = columns.map((c, i) => Math.max(visibleLength(c.header), ...cells.map((row) => visibleLength(row[i] ?? ''))));
   const pad = (text: string, i: number) => {
     const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(text)));

@@ -1,6 +1,8 @@
 import { candidateWindow, HOUR_MS, toWarehouseTime, triageOrder, type EcmConfig, type TriagedOrder } from '@ecm/core';
 import type { GatewayContext } from '../gateway-context.js';
+import type { ToolCaller } from '../tools/define-tool.js';
 import { ToolError } from '../tools/tool-error.js';
+import { revealPii } from './reveal-pii.js';
 import { maskEmail, maskName, maskPhone } from './mask-pii.js';
 import { fetchOrderTimeline, type OrderHeader, type OrderTimeline } from './order-timeline.js';
 
@@ -75,6 +77,8 @@ export interface OrderDetails {
   timeline: TimelineEvent[];
   /** The engine's triage of this order, or null when it is not a stuck-order candidate. */
   diagnosis: Diagnosis | null;
+  /** Why `reveal_pii` was refused (the customer stays masked); null when not asked or allowed. */
+  reveal_refused: string | null;
   not_a_candidate: string | null;
   triage_as_of: string | null;
   warnings: string[];
@@ -179,7 +183,7 @@ function diagnosisOf(config: EcmConfig, t: TriagedOrder): Diagnosis {
 }
 
 /** ecm_order_details: the order in every system, its diagnosis and score, and what to be careful of. */
-export async function orderDetails(ctx: GatewayContext, orderId: string, options: { revealPii: boolean }): Promise<OrderDetails> {
+export async function orderDetails(ctx: GatewayContext, orderId: string, options: { revealPii: boolean }, caller: ToolCaller): Promise<OrderDetails> {
   const timeline = await fetchOrderTimeline(ctx, orderId);
   if (!timeline) throw new ToolError(`No order with id "${orderId}" exists in the warehouse.`);
   const asOf = ctx.asOf();
@@ -204,8 +208,10 @@ export async function orderDetails(ctx: GatewayContext, orderId: string, options
       warnings.push(`The RFI record was last modified ${round1(age)} h ago (more than ${rfiHours} h): check the live ops console before acting on the RFI status.`);
     }
   }
-  const revealed = options.revealPii && ctx.allowPii;
-  if (options.revealPii && !ctx.allowPii) warnings.push('Personal data stays masked: this gateway does not allow revealing it (start it with --allow-pii).');
+  const reveal = options.revealPii ? await revealPii(ctx, caller, orderId) : null;
+  const revealed = reveal?.revealed === true;
+  const revealRefused = reveal && !reveal.revealed ? reveal.refusal : null;
+  if (revealRefused) warnings.push(`Personal data stays masked: ${revealRefused}.`);
 
   const falcon = latestPerSystem(timeline).find((s) => s.system === 'falcon')?.status ?? null;
   const o = timeline.order;
@@ -231,6 +237,7 @@ export async function orderDetails(ctx: GatewayContext, orderId: string, options
     systems: latestPerSystem(timeline),
     timeline: timelineEvents(timeline),
     diagnosis: triaged ? diagnosisOf(ctx.config, triaged) : null,
+    reveal_refused: revealRefused,
     not_a_candidate: triaged || triageAsOf === null ? null : `Not a stuck-order candidate: ${whyNotCandidate(ctx.config, o, new Date(triageAsOf), falcon)}.`,
     triage_as_of: triageAsOf,
     warnings,

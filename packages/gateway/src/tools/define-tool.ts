@@ -1,3 +1,4 @@
+import { maskSecrets } from '@ecm/core';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
@@ -39,7 +40,8 @@ export interface GatewayTool {
   register(server: McpServer, ctx: GatewayContext, caller: ToolCaller): void;
 }
 
-const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text }] });
+// An error's text reaches the client (often an LLM) and the log: a connection string's password never does.
+const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: maskSecrets(text) }] });
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>): GatewayTool {
   const inputSchema = z.object(spec.input);
@@ -60,11 +62,12 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spe
             return { structuredContent: reply.structured as Record<string, unknown>, content: [{ type: 'text', text: reply.text }] };
           } catch (err) {
             if (err instanceof ToolError) {
-              ctx.log.warn({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: err.message }, 'tool call refused');
+              ctx.log.warn({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: maskSecrets(err.message) }, 'tool call refused');
               return errorResult(err.message);
             }
-            const message = err instanceof Error ? err.message : String(err);
-            ctx.log.error({ tool: spec.name, agent: caller.agentEmail, ms: ms(), error: message, stack: err instanceof Error ? err.stack : undefined }, 'tool call failed');
+            const message = maskSecrets(err instanceof Error ? err.message : String(err));
+            const stack = err instanceof Error && err.stack ? maskSecrets(err.stack) : undefined;
+            ctx.log.error({ tool: spec.name, agent: caller.agentEmail, ms: ms(), error: message, stack }, 'tool call failed');
             return errorResult(`${spec.name} failed unexpectedly: ${message}`);
           }
         },

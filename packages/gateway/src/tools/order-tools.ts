@@ -141,6 +141,7 @@ const orderDetailsOutput = {
       disqualification: z.object({ reason: z.string(), explain: z.string() }).nullable(),
     })
     .nullable(),
+  reveal_refused: z.string().nullable(),
   not_a_candidate: z.string().nullable(),
   triage_as_of: z.string().nullable(),
   warnings: z.array(z.string()),
@@ -174,7 +175,7 @@ export const ecmOrderDetails = defineTool({
   description: [
     'Everything known about one order: its status and timestamps in every system (GOMS, payments, Falcon, payout attempts, Lulu, RFI, TRM, UAE manual, Checkout, RDA) as a timeline, the diagnosis (stuck reason, what is wrong, what to do, runbook, escalation), the priority score broken into its factors, and the disqualification if any.',
     'Warnings flag stale data (an RFI row modified more than 4 h ago: check the live console).',
-    "The customer's name, email and phone are masked unless `reveal_pii` is true and the gateway allows it.",
+    "The customer's name, email and phone are masked unless `reveal_pii` is true, the gateway allows it and the caller is the assignee of an open ticket on the order or a supervisor; every reveal is recorded. `reveal_refused` says why a reveal was refused.",
     'An unknown order id is an error. Timestamps are UTC.',
   ].join(' '),
   input: {
@@ -183,8 +184,8 @@ export const ecmOrderDetails = defineTool({
   },
   output: orderDetailsOutput,
   annotations: READ_ONLY,
-  async run(ctx, args) {
-    const details = await orderDetails(ctx, args.order_id, { revealPii: args.reveal_pii });
+  async run(ctx, args, caller) {
+    const details = await orderDetails(ctx, args.order_id, { revealPii: args.reveal_pii }, caller);
     return { structured: details, text: detailsText(details) };
   },
 });

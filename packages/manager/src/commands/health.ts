@@ -169,6 +169,12 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   const down = checks.some((c) => c.level === 'down' && (c.name === 'warehouse' || c.name === 'state store'));
   const degraded = checks.some((c) => c.level === 'down' || c.level === 'degraded');
   const status = down ? 'down' : degraded ? 'degraded' : 'healthy';
+  // Details quote driver errors and connection labels: no password leaves this command, no control character reaches the terminal.
+  const { maskSecrets, oneLine } = await import('@ecm/core');
+  const shown = (text: string) => oneLine(maskSecrets(text));
+  checks.forEach((c, i) => (checks[i] = { ...c, detail: shown(c.detail) }));
+  history = history.map((h) => ({ ...h, last_error: h.last_error === null ? null : shown(h.last_error) }));
+  missed = missed.map(shown);
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ status, checked_at: now.toISOString(), checks, phases: history, missed_runs: missed, llm_spend_today_usd: spend, quarantined })}\n`);
   } else {

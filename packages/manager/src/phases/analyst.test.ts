@@ -100,6 +100,33 @@ describe('analyst insights in the reports', () => {
     }
   });
 
+  it('LLM text is data: mentions, links and broadcasts escaped, contact lines dropped, the report still posted', async () => {
+    api.push(
+      reply([
+        text(
+          [
+            '• Ops should pick up the Lulu queue first <@UOPSLEAD> <!channel> <#CALERTS>.',
+            '• See <https://evil.example.com|the dashboard> for the stuck payouts.',
+            '• Write to the customer at ava.customer@example.com about the refund.',
+            '• @here payout partners are slower than usual & RFIs wait.',
+          ].join('\n'),
+        ),
+      ]),
+    );
+    const posted = demo.outboxFiles().length;
+    const run = await runPhases({ command: 'backlog', phases: ['backlog'], asOf: AS_OF, dryRun: false, force: true, out: collector() });
+    expect(run.exitCode).toBe(0);
+    expect(run.outcomes[0]!.status).toBe('succeeded');
+    expect(demo.outboxFiles().length).toBeGreaterThan(posted);
+    const insights = run.outcomes[0]!.messages[0]!.thread.map((t) => JSON.stringify(t.blocks)).find((b) => b.includes('Analyst insights'))!;
+    expect(insights).toContain('&lt;@UOPSLEAD&gt; &lt;!channel&gt; &lt;#CALERTS&gt;');
+    expect(insights).toContain('&lt;https://evil.example.com|the dashboard&gt;');
+    expect(insights).not.toMatch(/<[@!#h]/);
+    expect(insights).not.toContain('ava.customer');
+    expect(insights).toContain("1 line left out");
+    expect(insights).toContain('＠here payout partners are slower than usual &amp; RFIs wait.');
+  }, 300_000);
+
   it('health reports today\'s LLM spend from the log', () => {
     const cli = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
     const r = spawnSync(process.execPath, [cli, 'health', '--json'], { env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home }, encoding: 'utf8' });

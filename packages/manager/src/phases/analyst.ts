@@ -38,10 +38,28 @@ export function promptFacts(facts: Record<string, unknown>): Record<string, unkn
   return out;
 }
 
+const MAX_REASON_CHARS = 300;
+
 async function unavailableLine(reason: string): Promise<Reply> {
-  const { context, md } = await import('@ecm/core');
-  return { text: `Analyst insights unavailable: ${reason}`, blocks: [context(md`_Analyst insights unavailable: ${reason}_`)] };
+  const { context, md, maskSecrets, oneLine } = await import('@ecm/core');
+  // The reason may quote an API error or a connection string: one line, no password, and md escapes it.
+  const safe = oneLine(maskSecrets(reason));
+  const shown = safe.length > MAX_REASON_CHARS ? `${safe.slice(0, MAX_REASON_CHARS - 1)}…` : safe;
+  return { text: `Analyst insights unavailable: ${shown}`, blocks: [context(md`_Analyst insights unavailable: ${shown}_`)] };
 }
+
+/**
+ * An LLM answer is data, not markup (core/text/llm-text.ts): every line escaped so it cannot
+ * mention, broadcast or link, lines with a customer's e-mail or phone dropped, long lines cut. The
+ * report is posted whatever the model wrote; at worst a line is missing.
+ */
+async function safeLines(lines: readonly string[], max?: number): Promise<{ lines: string[]; dropped: number }> {
+  const { llmLinesAsMrkdwn } = await import('@ecm/core');
+  return llmLinesAsMrkdwn(lines, max);
+}
+
+const DROPPED_NOTE = (n: number) => (n ? `\n_${n} line${n === 1 ? '' : 's'} left out: ${n === 1 ? 'it names' : 'they name'} a customer's contact details._` : '');
+const WITHHELD = '_(left out: it named a customer\'s contact details)_';
 
 /** An analyst that only says why there is no LLM (no key, dry run). */
 function withoutModel(reason: string): Analyst {
@@ -72,7 +90,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set');
   const agent = await import('@ecm/agent');
   const { connectInProcess } = await import('@ecm/gateway');
-  const { context, md, section, formatPercent } = await import('@ecm/core');
+  const { context, md, section, formatPercent, trustedMrkdwn } = await import('@ecm/core');
   const sharedDir = options.config.sharedDir;
   let gateway: Awaited<ReturnType<typeof agent.connectGateway>> | null = null;
   try {
@@ -98,7 +116,9 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
     async insights(phase, facts) {
       const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase, traceId });
       if ('unavailable' in result) return unavailableLine(result.unavailable);
-      return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${result.bullets.map((b) => `• ${b}`).join('\n')}`)] };
+      const safe = await safeLines(result.bullets);
+      if (safe.lines.length === 0) return unavailableLine(`every insight named a customer's contact details (${safe.dropped} left out)`);
+      return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)] };
     },
     async diagnose(clusters) {
       const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })), { traceId });
@@ -107,11 +127,15 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
         if (r.status === 'diagnosed') {
           const d = r.diagnosis;
           const confidence = typeof d.confidence === 'number' ? formatPercent(d.confidence) : d.confidence;
+          const [rootCause, fix] = await Promise.all([safeLines([d.root_cause]), safeLines([d.recommended_fix])]);
+          // Evidence goes in a context block: shorter lines keep it well inside Slack's element limit.
+          const evidence = await safeLines(d.evidence.slice(0, 5), 300);
+          const line = (safe: { lines: string[]; dropped: number }) => trustedMrkdwn(safe.lines[0] ?? (safe.dropped ? WITHHELD : '—'));
           replies.push({
             text: `Diagnosis of ${r.cluster.pattern_id}`,
             blocks: [
-              section(md`*Specialist diagnosis — ${r.cluster.pattern_id}* (${r.cluster.critical_count} critical, confidence ${confidence})\n*Root cause:* ${d.root_cause}\n*Fix:* ${d.recommended_fix}`),
-              ...(d.evidence.length ? [context(d.evidence.slice(0, 5).map((e) => md`• ${e}`).join('\n'))] : []),
+              section(md`*Specialist diagnosis — ${r.cluster.pattern_id}* (${r.cluster.critical_count} critical, confidence ${String(confidence)})\n*Root cause:* ${line(rootCause)}\n*Fix:* ${line(fix)}`),
+              ...(evidence.lines.length ? [context(evidence.lines.map((e) => `• ${e}`).join('\n'))] : []),
             ],
           });
         } else if (r.status === 'failed') replies.push(await unavailableLine(`diagnosis of ${r.cluster.pattern_id}: ${r.reason}`));

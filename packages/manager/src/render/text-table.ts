@@ -1,3 +1,5 @@
+import { oneLine } from '@ecm/core';
+
 export interface Column<T> {
   readonly header: string;
   readonly width: number;
@@ -13,7 +15,8 @@ export function fit(text: string, width: number): string {
 /** A fixed-width plain-text table (terminals, logs, Slack code blocks). The last column may overflow. */
 export function textTable<T>(columns: readonly Column<T>[], rows: readonly T[]): string {
   const cell = (c: Column<T>, text: string, last: boolean) => {
-    const t = fit(text, c.width);
+    // Cells hold data (names, reasons, notes): no control character or escape sequence reaches a terminal.
+    const t = fit(oneLine(text), c.width);
     if (last && c.align !== 'right') return t;
     return c.align === 'right' ? t.padStart(c.width) : t.padEnd(c.width);
   };
