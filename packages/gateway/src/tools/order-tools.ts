@@ -209,8 +209,13 @@ export const ecmBacklogSummary = defineTool({
     actionable_by_team: counts,
     actionable_by_priority: counts,
     actionable_by_category: counts,
-    actionable_by_currency: z.record(z.string(), z.object({ count: z.number(), amount: z.number(), amount_aed: z.number() })),
+    actionable_by_currency: z.record(
+      z.string(),
+      z.object({ count: z.number(), amount: z.number(), amount_aed: z.number(), amount_decimal: z.string(), amount_aed_decimal: z.string() }),
+    ),
     value_at_risk_aed: z.number(),
+    value_at_risk_aed_decimal: z.string().describe('the exact value at risk in AED, as a decimal string'),
+    quarantined: z.number().int().describe('candidates left out because their warehouse row failed validation'),
     high_value: z.number().int(),
     customer_impact: z.number().int(),
     sanity: z.object({ status: z.string(), assignment_allowed: z.boolean(), message: z.string() }),
@@ -226,7 +231,7 @@ export const ecmBacklogSummary = defineTool({
         .join(', ') || 'none';
     const text = [
       `${s.actionable} actionable of ${s.candidates} candidates at ${result.as_of} (${s.monitor_only} monitor-only, ${s.disqualified} disqualified)`,
-      `Value at risk: ${money.format(s.value_at_risk_aed)} AED; ${s.high_value} high-value, ${s.customer_impact} with customer money held`,
+      `Value at risk: ${s.value_at_risk_aed_decimal} AED; ${s.high_value} high-value, ${s.customer_impact} with customer money held`,
       `By priority: ${by(s.actionable_by_priority)}`,
       `By team: ${by(s.actionable_by_team)}`,
       `By reason: ${by(s.actionable_by_reason)}`,
