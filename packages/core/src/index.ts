@@ -37,3 +37,7 @@ export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
 export * from './tickets/ticket-rows.js';
 export * from './config/parse-config.js';
+export * from './warehouse/warehouse-source.js';
+export * from './reports/demo-marking.js';
+export * from './triage/learned-triage.js';
+export * from './tickets/ticket-sla.js';

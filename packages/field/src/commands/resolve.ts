@@ -8,9 +8,9 @@ import { renderLeft } from '../render/queue-left.js';
 import { styleFor } from '../render/style.js';
 import { withSession, type FieldSession } from '../session/field-session.js';
 import { ACTION_FOLLOWED, defaultFeedback, DIAGNOSIS_MATCH, feedbackFlag, RESOLUTION_TYPE, type Feedback } from '../tickets/feedback.js';
-import { buildQueue, slaHoursOf } from '../tickets/my-queue.js';
+import { buildQueue } from '../tickets/my-queue.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
-import { slaOutcome } from '@ecm/core';
+import { ticketSlaOutcome } from '@ecm/core';
 import { formatMinutes } from '../tickets/sla-clock.js';
 import { asCliError } from '../tickets/ticket-rules.js';
 import { checkOrderId } from './order-id.js';
@@ -69,7 +69,7 @@ async function writeResolution(s: FieldSession, orderId: string, notes: string, 
     agent_email: s.agent.email,
     notes,
     assigned_at: ticket.assigned_at,
-    ...slaOutcome(new Date(ticket.assigned_at), slaHoursOf(s.config, ticket.diagnosis), s.now),
+    ...ticketSlaOutcome(s.config, ticket, s.now),
     stuck_reason: ticket.diagnosis,
     amount: ticket.amount,
     currency: ticket.currency,

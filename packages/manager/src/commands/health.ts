@@ -20,7 +20,12 @@ const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function checkWarehouse(config: EcmConfig, asOf: Date, active: boolean): Promise<Check> {
-  const { openWarehouse, loadQuery, parseWarehouseTime, readDemoInfo, runTriage } = await import('@ecm/core');
+  const { openWarehouse, loadQuery, parseWarehouseTime, readDemoInfo, runTriage, warehouseSource } = await import('@ecm/core');
+  try {
+    warehouseSource(process.env);
+  } catch (err) {
+    return { name: 'warehouse', level: 'down', detail: message(err) };
+  }
   if (!process.env.ECM_WAREHOUSE_URL && !readDemoInfo()) return { name: 'warehouse', level: 'not_configured', detail: 'no ECM_WAREHOUSE_URL and no demo warehouse yet (created on first run)' };
   try {
     const warehouse = await openWarehouse({ sharedDir: config.sharedDir });
