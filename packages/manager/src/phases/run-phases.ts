@@ -237,7 +237,16 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         outcomes.push({ phase, status: 'failed', run_key: (err as { runKey?: string }).runKey ?? `${phase}:${slot}`, messages: [alert], facts: {}, error: message, ms: 0 });
       }
     }
-    const exitCode: ExitCode = outcomes.some((o) => o.status === 'failed') ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
+    // A broken LLM configuration (e.g. a SKILL.md): the reports went out saying "insights unavailable"; the alert says why.
+    let analystFailed = false;
+    if (analyst.problem && !options.dryRun && outcomes.some((o) => o.status !== 'skipped')) {
+      analystFailed = true;
+      const slot = slotFor(config.settings.schedule, options.phases[0]!, options.asOf);
+      const alert = renderErrorMessage('analyst', slot, analyst.problem);
+      await postPlan(state, sink, `analyst:${slot}:error@${new Date().toISOString()}`, [alert]).catch(() => undefined);
+    }
+    const exitCode: ExitCode =
+      outcomes.some((o) => o.status === 'failed') || analystFailed ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
     return { outcomes, exitCode };
   } finally {
     await analyst?.close();
