@@ -41,3 +41,4 @@ export * from './warehouse/warehouse-source.js';
 export * from './reports/demo-marking.js';
 export * from './triage/learned-triage.js';
 export * from './tickets/ticket-sla.js';
+export * from './tickets/daily-stats.js';

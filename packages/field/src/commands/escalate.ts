@@ -10,6 +10,7 @@ import { shortTime, zoneLabel } from '../render/when.js';
 import { withSession, type FieldSession } from '../session/field-session.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
 import { asCliError } from '../tickets/ticket-rules.js';
+import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
@@ -59,6 +60,7 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
   } catch (err) {
     throw await asCliError(err);
   }
+  await updateDailyStats(s);
   const target = escalationTarget(matrix, team, hours, catalogue?.escalation ?? null);
   const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target });
   return { escalation, team, stuckReason: ticket.diagnosis, target, slack };

@@ -13,6 +13,7 @@ import { ownOpenTicket } from '../tickets/order-whereabouts.js';
 import { ticketSlaOutcome } from '@ecm/core';
 import { formatMinutes } from '../tickets/sla-clock.js';
 import { asCliError } from '../tickets/ticket-rules.js';
+import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
@@ -80,6 +81,7 @@ async function writeResolution(s: FieldSession, orderId: string, notes: string, 
   } catch (err) {
     throw await asCliError(err);
   }
+  await updateDailyStats(s);
   const open = await s.tickets.listTickets({ agentEmail: s.agent.email, statuses: s.config.settings.assignment.open_statuses });
   return { resolution, left: buildQueue(s.config, open, null, s.now) };
 }

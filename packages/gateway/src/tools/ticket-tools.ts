@@ -1,4 +1,4 @@
-import { escalationRow, HOUR_MS, slaHoursFor, ticketSlaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core';
+import { escalationRow, HOUR_MS, refreshDailyStats, slaHoursFor, ticketSlaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { fetchOrderTimeline } from '../orders/order-timeline.js';
@@ -180,6 +180,10 @@ export const ticketsUpdate = defineTool({
         updated = await storeCall(() => store.escalateTicket(escalationRow(ticket, { by: agent, reason, orderStatus: status, at: now })));
         break;
       }
+    }
+    if (args.action === 'resolve' || args.action === 'escalate') {
+      // The Daily Stats count resolutions and escalations; the change itself is recorded either way.
+      await refreshDailyStats(ctx.config, store, now).catch((err: unknown) => ctx.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'daily stats not updated'));
     }
     const out = withSla(ctx, updated, now);
     const sla = resolution ? `; ${resolution.resolution_minutes} min against an SLA of ${resolution.sla_target_minutes} min: ${resolution.sla_status}` : '';

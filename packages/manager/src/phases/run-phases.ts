@@ -237,6 +237,11 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         outcomes.push({ phase, status: 'failed', run_key: (err as { runKey?: string }).runKey ?? `${phase}:${slot}`, messages: [alert], facts: {}, error: message, ms: 0 });
       }
     }
+    // The triage changed tickets (assignments, self-healed closes): the day's Daily Stats rows follow.
+    if (!options.dryRun && outcomes.some((o) => o.phase === 'triage' && (o.status === 'succeeded' || o.status === 'partial'))) {
+      const { refreshDailyStats } = await import('@ecm/core');
+      await refreshDailyStats(config, tickets, options.asOf).catch((err: unknown) => notice(`The Daily Stats could not be updated: ${errorText(err)}`));
+    }
     // A broken LLM configuration (e.g. a SKILL.md): the reports went out saying "insights unavailable"; the alert says why.
     let analystFailed = false;
     if (analyst.problem && !options.dryRun && outcomes.some((o) => o.status !== 'skipped')) {
