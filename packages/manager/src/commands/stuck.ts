@@ -21,7 +21,8 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
   const config = await loadValidConfig();
   const asOf = parseAsOf(options.asOf);
-  const { TEAMS, multipliersAt, runTriage } = await import('@ecm/core');
+  const { TEAMS, multipliersAt, runTriage, warehouseSource } = await import('@ecm/core');
+  warehouseSource(process.env); // a production configuration without a warehouse stops here (exit 3)
   if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   if (options.reason && !config.reasons.has(options.reason)) {
     throw new CliError(`--reason ${options.reason} is not a stuck reason; see shared/stuck-reasons.yaml (${[...config.reasons.keys()].slice(0, 4).join(', ')}, …)`, EXIT.config);
