@@ -68,11 +68,13 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
 
 /** Posts to Slack (or the outbox without a token); the escalation is already recorded either way. */
 async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0]): Promise<Escalated['slack']> {
-  const { openSlackSink, postReport } = await import('@ecm/core');
+  const { isDemo, markDemo, openSlackSink, postReport } = await import('@ecm/core');
   try {
     // The outbox prints its copy on stderr, so stdout stays the command's own output.
     const sink = openSlackSink(process.env, { out: process.stderr });
-    await postReport(sink, await renderEscalationMessage(facts));
+    const message = await renderEscalationMessage(facts);
+    // An escalation of a demo order is demo data too: its title says so.
+    await postReport(sink, isDemo(process.env) ? markDemo(message) : message);
     return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : 'Slack', error: null };
   } catch (err) {
     return { posted: false, where: 'nowhere', error: (err as Error).message };
