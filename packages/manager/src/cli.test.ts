@@ -162,5 +162,5 @@ describe('the Google Sheet as the ticket store', () => {
     } finally {
       await fake.close();
     }
-   }, 240_000);
+  }, 240_000);
 });
