@@ -31,3 +31,4 @@ export * from './tools/load-skill-tool.js';
 export * from './tools/mcp-tool.js';
 export * from './verify/extract-numbers.js';
 export * from './verify/verify-insights.js';
+export * from './health/llm-check.js';

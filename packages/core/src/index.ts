@@ -48,3 +48,8 @@ export * from './text/terminal-text.js';
 export * from './text/llm-text.js';
 export * from './audit/pii-reveals.js';
 export * from './audit/reveal-rule.js';
+export * from './warehouse/warehouse-source.js';
+export * from './reports/demo-marking.js';
+export * from './triage/learned-triage.js';
+export * from './tickets/ticket-sla.js';
+export * from './tickets/daily-stats.js';

@@ -22,13 +22,16 @@ Options:
 Environment:
   ECM_GATEWAY_TOKEN    bearer tokens for HTTP: TOKEN or AGENT_EMAIL:TOKEN, comma-separated (min. 16 characters).
                        Required unless --host is loopback; the email is the agent the token acts for.
-  ECM_WAREHOUSE_URL    the warehouse (PostgreSQL/Redshift); unset: the embedded demo warehouse under ECM_HOME
+  ECM_WAREHOUSE_URL    the warehouse (PostgreSQL/Redshift); unset: the embedded demo warehouse under ECM_HOME,
+                       only when nothing points at production or ECM_DEMO=1 (else exit 3)
   ECM_WAREHOUSE_QUERY_URL  connection for warehouse_query (a SELECT-only role); default ECM_WAREHOUSE_URL
   ECM_STATE_URL, ECM_TICKETS, ECM_HOME, ECM_SHARED_DIR, ECM_AGENT_EMAIL, ECM_GATEWAY_ALLOWED_HOSTS
 Logs are JSON lines on stderr; stdout carries the MCP protocol over stdio.`;
 
 const EXIT_USAGE = 2;
 const EXIT_FAILURE = 1;
+/** Bad configuration, as for every ECM program (e.g. a production configuration without a warehouse). */
+const EXIT_CONFIG = 3;
 
 function fail(message: string, code = EXIT_USAGE): never {
   process.stderr.write(`ecm-gateway: ${message}\n`);
@@ -114,6 +117,13 @@ async function main(): Promise<void> {
   if (!levels.includes(args['log-level'])) fail(`--log-level must be one of ${levels.join(', ')}`);
 
   const env = process.env;
+  // Before serving: a production configuration without a warehouse never serves the demo's synthetic data.
+  const { warehouseSource } = await import('@ecm/core');
+  try {
+    warehouseSource(env);
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err), EXIT_CONFIG);
+  }
   const { startGateway } = await import('./start-gateway.js');
   await startGateway({
     env,

@@ -1,4 +1,4 @@
-import { runTriage, type EcmConfig, type StateQueryable, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
+import { multipliersAt, runTriage, type EcmConfig, type StateQueryable, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
 import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';
@@ -97,6 +97,21 @@ export class GatewayContext {
     }
   }
 
+  /**
+   * The learned severity multipliers at T (§13), from the ticket store's resolutions through the same
+   * core function the manager uses, so a ticket's priority and this gateway's answers agree. Without a
+   * ticket store every multiplier is 1; a store that cannot be read is logged and counts as none.
+   */
+  async multipliers(asOf: Date): Promise<Record<string, number>> {
+    if (!this.#openTickets) return {};
+    try {
+      return await multipliersAt(this.config, await this.#openTickets(), asOf);
+    } catch (err) {
+      this.log.warn({ error: messageOf(err) }, 'learned multipliers unavailable; scoring with none');
+      return {};
+    }
+  }
+
   async tickets(): Promise<TicketStore> {
     if (!this.#openTickets) throw new ToolError('No ticket store is configured for this gateway.');
     try {
@@ -174,7 +189,8 @@ export class GatewayContext {
       const warehouse = await this.warehouse();
       let result: TriageResult;
       try {
-        result = await runTriage(warehouse, this.config, { asOf: this.asOf() });
+        const asOf = this.asOf();
+        result = await runTriage(warehouse, this.config, { asOf, multipliers: await this.multipliers(asOf) });
       } catch (err) {
         throw new ToolError(`The triage could not run on ${warehouse.label}: ${messageOf(err)}`);
       }

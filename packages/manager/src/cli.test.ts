@@ -140,7 +140,7 @@ describe('the Google Sheet as the ticket store', () => {
   it('three variables and `sheets init`, then the daily run writes its tickets into the sheet', async () => {
     const fake = await startFakeSheets();
     try {
-      const sheets = { ECM_TICKETS: 'sheets', GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.test', ECM_SHEETS_API_URL: fake.url };
+      const sheets = { ECM_DEMO: '1', ECM_TICKETS: 'sheets', GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.test', ECM_SHEETS_API_URL: fake.url };
       const init = await cliAsync(['sheets', 'init', '--json'], sheets);
       expect(init.code, init.stderr).toBe(0);
       expect(fake.tabTitles()).toEqual(expect.arrayContaining(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats']));
@@ -162,5 +162,5 @@ describe('the Google Sheet as the ticket store', () => {
     } finally {
       await fake.close();
     }
-  });
+  }, 240_000);
 });

@@ -19,8 +19,9 @@ Examples:
   ecm-manager demo seed --orders 20000   re-create the demo warehouse smaller
 
 Exit codes: 0 ok, 1 failed, 2 partly done (the next run completes it), 3 bad configuration,
-            4 LLM budget exhausted, 5 another run holds the lock.
-Environment: ECM_WAREHOUSE_URL, ECM_STATE_URL, ECM_HOME, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID (see .env.example).`,
+            4 LLM budget exhausted (only LLM-only work), 5 another run holds the lock.
+Environment: ECM_WAREHOUSE_URL, ECM_STATE_URL, ECM_HOME, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID (see .env.example).
+Without ECM_WAREHOUSE_URL the demo warehouse is used only when nothing points at production, or with ECM_DEMO=1.`,
   );
 
 /** Runs a lazily imported command and turns its result into the process exit code. */

@@ -18,7 +18,7 @@ export async function openConfiguredWarehouse(config: EcmConfig): Promise<Wareho
     return warehouse;
   } catch (err) {
     bar.done();
-    if (err instanceof CliError) throw err;
+    if (err instanceof CliError) throw err; // e.g. a production configuration without a warehouse (exit 3)
     const where = process.env.ECM_WAREHOUSE_URL ? redactUrl(process.env.ECM_WAREHOUSE_URL) : 'the embedded demo warehouse';
     throw new CliError(`cannot open the warehouse (${where}): ${describeError(err)}`);
   }

@@ -164,6 +164,8 @@ export const settingsFileSchema = z
     assignment: z
       .object({
         default_max_tickets: z.number().int().positive(),
+        /** SLA for a ticket whose stuck reason is not in the catalogue (renamed, removed, hand-edited). */
+        default_sla_hours: z.number().positive().default(24),
         open_statuses: z.array(z.enum(TICKET_STATUSES)).min(1),
       })
       .strict(),

@@ -8,6 +8,7 @@ import { PgWarehouse } from './pg-warehouse.js';
 import { checkStoreUrl, type StoreTimeouts } from './store-url.js';
 import { PgliteWarehouse, openPglite } from './pglite-warehouse.js';
 import type { Warehouse } from './warehouse.js';
+import { warehouseSource } from './warehouse-source.js';
 
 const demoInfoSchema = z.object({ seed: z.number(), orders: z.number(), days: z.number(), as_of: z.string(), seeded_at: z.string() });
 export type DemoInfo = z.infer<typeof demoInfoSchema>;
@@ -63,15 +64,16 @@ export async function createDemoWarehouse(
 }
 
 /**
- * The warehouse for this process: ECM_WAREHOUSE_URL (Redshift or PostgreSQL) when set, else the
- * embedded demo warehouse under ECM_HOME, created and seeded on first use.
+ * The warehouse for this process (see warehouseSource): ECM_WAREHOUSE_URL (Redshift or PostgreSQL)
+ * when set, else the embedded demo warehouse under ECM_HOME, created and seeded on first use, but
+ * only when the demo is a choice; a half-filled production configuration gets a CliError (exit 3).
  */
 export async function openWarehouse(options: OpenWarehouseOptions): Promise<Warehouse> {
   const env = options.env ?? process.env;
-  const url = env.ECM_WAREHOUSE_URL;
-  if (url) {
-    checkStoreUrl('ECM_WAREHOUSE_URL', url);
-    return new PgWarehouse(url, options.timeouts ? { timeouts: options.timeouts } : {});
+  const source = warehouseSource(env);
+  if (source.kind === 'url') {
+    checkStoreUrl('ECM_WAREHOUSE_URL', source.url);
+    return new PgWarehouse(source.url, options.timeouts ? { timeouts: options.timeouts } : {});
   }
   const dir = demoWarehouseDir(env);
   const info = readDemoInfo(env);

@@ -38,8 +38,14 @@ function runChild(words: readonly string[], identity: ClaimedIdentity, asOf: str
   });
 }
 
+interface Answer {
+  readonly text: string;
+  /** The day's LLM budget refused the question before any model call. */
+  readonly budgetSpent: boolean;
+}
+
 interface Assistant {
-  answer(question: string, history: readonly Turn[]): Promise<string>;
+  answer(question: string, history: readonly Turn[]): Promise<Answer>;
 }
 
 /** The agent runtime with the field skills and the gateway's tools; a session per question, so the stores are never held while the agent types. */
@@ -68,8 +74,9 @@ function fieldAssistant(identity: ClaimedIdentity, asOf: string | undefined): As
             `Question: ${question}`,
           ].join('\n');
           const run = await runtime.runSkill({ skill: choice.skill, input, ...(choice.orderId ? { subject: choice.orderId } : {}) });
-          if (run.text === null) return `No answer (${run.skill}: ${run.outcome}${run.detail ? ` — ${run.detail}` : ''}). The commands still work; type help.`;
-          return `${run.text}\n\n(${run.skill}, ${run.turns} turn${run.turns === 1 ? '' : 's'}, $${run.costUsd.toFixed(4)})`;
+          const budgetSpent = run.outcome === 'budget_skipped';
+          if (run.text === null) return { text: `No answer (${run.skill}: ${run.outcome}${run.detail ? ` — ${run.detail}` : ''}). The commands still work; type help.`, budgetSpent };
+          return { text: `${run.text}\n\n(${run.skill}, ${run.turns} turn${run.turns === 1 ? '' : 's'}, $${run.costUsd.toFixed(4)})`, budgetSpent };
         } finally {
           await gateway.close();
         }
@@ -118,6 +125,10 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
   }
   const assistant = llmProblem ? null : fieldAssistant(identity, asOf);
   const history: Turn[] = [];
+  // Exit 4 (LLM budget exhausted and nothing else could be done): every question met a spent budget and no command ran.
+  let questions = 0;
+  let budgetRefused = 0;
+  let commandsRun = 0;
   const open = () => new LineQueue(createInterface({ input: process.stdin, output: process.stderr, terminal, prompt: terminal ? style.cyan('ecm> ') : '' }));
   let lines = open();
   try {
@@ -141,6 +152,7 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
       if (words) {
         // The child owns the terminal while it runs (its prompts read the keyboard).
         if (terminal) lines.rl.close();
+        commandsRun += 1;
         await runChild(words, identity, asOf, terminal);
         if (terminal) lines = open();
         continue;
@@ -150,11 +162,13 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
         continue;
       }
       try {
+        questions += 1;
         const answer = await assistant.answer(text, history);
-        history.push({ question: text, answer });
+        if (answer.budgetSpent) budgetRefused += 1;
+        history.push({ question: text, answer: answer.text });
         // The model's answer is text, never terminal control: escape sequences in it are removed.
         const { stripControls } = await import('@ecm/core');
-        process.stdout.write(`${stripControls(answer)}\n`);
+        process.stdout.write(`${stripControls(answer.text)}\n`);
       } catch (err) {
         notice(style.red(`The assistant failed: ${(err as Error).message}`));
       }
@@ -162,5 +176,5 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
   } finally {
     lines.rl.close();
   }
-  return EXIT.ok;
+  return questions > 0 && budgetRefused === questions && commandsRun === 0 ? EXIT.budget : EXIT.ok;
 }

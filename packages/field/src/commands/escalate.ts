@@ -11,6 +11,7 @@ import { shortTime, zoneLabel } from '../render/when.js';
 import { withSession, type FieldSession } from '../session/field-session.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
 import { asCliError } from '../tickets/ticket-rules.js';
+import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
@@ -75,16 +76,19 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
     const message = cause instanceof Error ? cause.message : String(cause);
     throw new CliError(`the team was notified, but the escalation was not recorded: ${message}. Run the same escalate again to record it.`, cause instanceof CliError ? cause.exitCode : EXIT.failed);
   }
+  await updateDailyStats(s);
   return { escalation, team, stuckReason: ticket.diagnosis, target, slack };
 }
 
-/** Posts to Slack (or the outbox without a token); the escalation is already recorded either way. */
+/** Posts to Slack (or the outbox without a token), before the escalation is recorded. */
 async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0]): Promise<Escalated['slack']> {
-  const { openSlackSink, postReport } = await import('@ecm/core');
+  const { isDemo, markDemo, openSlackSink, postReport } = await import('@ecm/core');
   try {
     // The outbox prints its copy on stderr, so stdout stays the command's own output.
     const sink = openSlackSink(process.env, { out: process.stderr });
-    await postReport(sink, await renderEscalationMessage(facts));
+    const message = await renderEscalationMessage(facts);
+    // An escalation of a demo order is demo data too: its title says so.
+    await postReport(sink, isDemo(process.env) ? markDemo(message) : message);
     return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : 'Slack', error: null };
   } catch (err) {
     return { posted: false, where: 'nowhere', error: (err as Error).message };

@@ -1,3 +1,4 @@
+import { slaHoursFor } from '@ecm/core';
 import { notice, parseAsOf } from '../context.js';
 import { escalationTarget, EscalationMatrixError, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
 import { runbookParts } from '../content/runbook-sections.js';
@@ -8,7 +9,6 @@ import { claimIdentity } from '../identity/agent-identity.js';
 import { renderOrder } from '../render/order-view.js';
 import { styleFor } from '../render/style.js';
 import { withSession } from '../session/field-session.js';
-import { slaHoursOf } from '../tickets/my-queue.js';
 import { slaClock } from '../tickets/sla-clock.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
@@ -41,7 +41,7 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
       throw new CliError(`order ${orderId}: not allowed to reveal personal data: ${details.reveal_refused}`, EXIT.notAllowed);
     }
     const ticket = await s.tickets.getTicket(orderId);
-    const sla = ticket ? slaClock(new Date(ticket.assigned_at), slaHoursOf(s.config, ticket.diagnosis), now) : null;
+    const sla = ticket ? slaClock(new Date(ticket.assigned_at), slaHoursFor(s.config, ticket.diagnosis), now) : null;
     let escalation: EscalationTarget | null = null;
     if (details.diagnosis) {
       try {

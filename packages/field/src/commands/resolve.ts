@@ -8,11 +8,12 @@ import { renderLeft } from '../render/queue-left.js';
 import { styleFor } from '../render/style.js';
 import { withSession, type FieldSession } from '../session/field-session.js';
 import { ACTION_FOLLOWED, defaultFeedback, DIAGNOSIS_MATCH, feedbackFlag, RESOLUTION_TYPE, type Feedback } from '../tickets/feedback.js';
-import { buildQueue, slaHoursOf } from '../tickets/my-queue.js';
+import { buildQueue } from '../tickets/my-queue.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
-import { checkText, FREE_TEXT_MAX, slaOutcome } from '@ecm/core';
+import { checkText, FREE_TEXT_MAX, ticketSlaOutcome } from '@ecm/core';
 import { formatMinutes } from '../tickets/sla-clock.js';
 import { asCliError } from '../tickets/ticket-rules.js';
+import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
@@ -71,7 +72,7 @@ async function writeResolution(s: FieldSession, orderId: string, notes: string, 
     agent_email: s.agent.email,
     notes,
     assigned_at: ticket.assigned_at,
-    ...slaOutcome(new Date(ticket.assigned_at), slaHoursOf(s.config, ticket.diagnosis), s.now),
+    ...ticketSlaOutcome(s.config, ticket, s.now),
     stuck_reason: ticket.diagnosis,
     amount: ticket.amount,
     currency: ticket.currency,
@@ -82,6 +83,7 @@ async function writeResolution(s: FieldSession, orderId: string, notes: string, 
   } catch (err) {
     throw await asCliError(err);
   }
+  await updateDailyStats(s);
   const open = await s.tickets.listTickets({ agentEmail: s.agent.email, statuses: s.config.settings.assignment.open_statuses });
   return { resolution, left: buildQueue(s.config, open, null, s.now) };
 }

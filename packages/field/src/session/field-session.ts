@@ -40,6 +40,7 @@ async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
     // Quiet about the demo warehouse in use: a field command's output is the agent's queue, not setup notes.
     return await openWarehouse({ sharedDir: config.sharedDir, onNotice: (line) => (line.startsWith('Creating') ? notice(line) : undefined) });
   } catch (err) {
+    if (err instanceof CliError) throw err; // e.g. a production configuration without a warehouse (exit 3)
     const where = process.env.ECM_WAREHOUSE_URL ? redactUrl(process.env.ECM_WAREHOUSE_URL) : 'the embedded demo warehouse';
     throw new CliError(`cannot open the warehouse (${where}): ${(err as Error).message}`);
   }
@@ -51,6 +52,9 @@ async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
  */
 export async function withSession<T>(options: SessionOptions, fn: (session: FieldSession) => Promise<T>): Promise<T> {
   const config = await loadValidConfig();
+  // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
+  const { warehouseSource } = await import('@ecm/core');
+  warehouseSource(process.env);
   const lock = await lockEmbeddedStores(options.command);
   let warehouse: Promise<Warehouse> | null = null;
   let state: StateDb | null = null;

@@ -1,4 +1,5 @@
 import type { EcmConfig, Escalation, OrderStatus, Priority, Resolution, Ticket, TicketStatus } from '@ecm/core';
+import { slaHoursFor } from '@ecm/core';
 import { slaClock, type SlaClock } from './sla-clock.js';
 
 const HOUR_MS = 3_600_000;
@@ -39,10 +40,6 @@ export function reasonsStuckWhileCompleted(config: EcmConfig): Set<string> {
   return out;
 }
 
-/** The SLA of a reason; a reason no longer in the catalogue gets the fallback reason's SLA. */
-export function slaHoursOf(config: EcmConfig, reason: string): number {
-  return (config.reasons.get(reason) ?? config.reasons.get(config.classification.fallback))?.sla_hours ?? 8;
-}
 
 function nextAction(t: Ticket, entry: Omit<QueueEntry, 'next_action'>, liveKnown: boolean): string {
   if (entry.completed) return `completed — resolve it: ecm-field resolve ${t.order_id} --notes "…"`;
@@ -71,7 +68,7 @@ export function buildQueue(config: EcmConfig, tickets: readonly Ticket[], live: 
         amount: t.amount,
         assigned_at: t.assigned_at,
         order_hours: Math.round((t.hours_stuck + Math.max(0, now.getTime() - assigned.getTime()) / HOUR_MS) * 10) / 10,
-        sla: slaClock(assigned, slaHoursOf(config, t.diagnosis), now),
+        sla: slaClock(assigned, slaHoursFor(config, t.diagnosis), now),
         live: status ? { status: status.status, sub_state: status.sub_state } : null,
         completed: status?.status === 'COMPLETED' && !completedIsSymptom.has(t.diagnosis),
       };

@@ -1,4 +1,4 @@
-import { candidateWindow, HOUR_MS, toWarehouseTime, triageOrder, type EcmConfig, type TriagedOrder } from '@ecm/core';
+import { candidateWindow, HOUR_MS, slaHoursFor, toWarehouseTime, triageOrder, type EcmConfig, type TriagedOrder } from '@ecm/core';
 import type { GatewayContext } from '../gateway-context.js';
 import type { ToolCaller } from '../tools/define-tool.js';
 import { ToolError } from '../tools/tool-error.js';
@@ -167,7 +167,7 @@ function diagnosisOf(config: EcmConfig, t: TriagedOrder): Diagnosis {
     action: t.action,
     runbook: reason.runbook,
     escalation: reason.escalation,
-    sla_hours: reason.sla_hours,
+    sla_hours: slaHoursFor(config, t.stuck_reason),
     severity: t.severity,
     monitor_only: t.monitor_only,
     customer_impact: t.customer_impact,
@@ -193,7 +193,7 @@ export async function orderDetails(ctx: GatewayContext, orderId: string, options
   let triageAsOf: string | null = null;
   try {
     // This one order through the engine, now: no cache, so the diagnosis matches the timeline above.
-    triaged = (await triageOrder(await ctx.warehouse(), ctx.config, orderId, { asOf })) ?? undefined;
+    triaged = (await triageOrder(await ctx.warehouse(), ctx.config, orderId, { asOf, multipliers: await ctx.multipliers(asOf) })) ?? undefined;
     triageAsOf = asOf.toISOString();
   } catch (err) {
     warnings.push(`The diagnosis is missing because the triage could not run: ${err instanceof Error ? err.message : String(err)}`);

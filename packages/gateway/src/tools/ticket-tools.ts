@@ -1,4 +1,4 @@
-import { escalationRow, HOUR_MS, slaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core';
+import { escalationRow, HOUR_MS, refreshDailyStats, slaHoursFor, ticketSlaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { fetchOrderTimeline } from '../orders/order-timeline.js';
@@ -21,15 +21,16 @@ const ticketOutput = z.object({
   diagnosis: z.string(),
   notes: z.string(),
   updated_at: z.string(),
-  sla_hours: z.number().nullable(),
+  /** The reason's SLA (a reason no longer in the catalogue: assignment.default_sla_hours). */
+  sla_hours: z.number(),
   /** SLA clock from assignment (§14): negative once breached. */
-  sla_remaining_hours: z.number().nullable(),
+  sla_remaining_hours: z.number(),
 });
 
 function withSla(ctx: GatewayContext, t: Ticket, now: Date): z.input<typeof ticketOutput> {
-  const slaHours = ctx.config.reasons.get(t.diagnosis)?.sla_hours ?? null;
+  const slaHours = slaHoursFor(ctx.config, t.diagnosis);
   const since = (now.getTime() - new Date(t.assigned_at).getTime()) / HOUR_MS;
-  return { ...t, sla_hours: slaHours, sla_remaining_hours: slaHours === null ? null : round1(slaHours - since) };
+  return { ...t, sla_hours: slaHours, sla_remaining_hours: round1(slaHours - since) };
 }
 
 /** Ticket writes go to the ticket store only; its kind decides whether they leave this system. */
@@ -153,7 +154,7 @@ export const ticketsUpdate = defineTool({
       case 'resolve': {
         const notes = args.notes?.trim();
         if (!notes) throw new ToolError('Resolving needs notes: say what was done.');
-        resolution = slaOutcome(new Date(ticket.assigned_at), ctx.config.reasons.get(ticket.diagnosis)?.sla_hours ?? 0, now);
+        resolution = ticketSlaOutcome(ctx.config, ticket, now);
         updated = await storeCall(() =>
           store.resolveTicket({
             resolved_at: now.toISOString(),
@@ -179,6 +180,10 @@ export const ticketsUpdate = defineTool({
         updated = await storeCall(() => store.escalateTicket(escalationRow(ticket, { by: agent, reason, orderStatus: status, at: now })));
         break;
       }
+    }
+    if (args.action === 'resolve' || args.action === 'escalate') {
+      // The Daily Stats count resolutions and escalations; the change itself is recorded either way.
+      await refreshDailyStats(ctx.config, store, now).catch((err: unknown) => ctx.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'daily stats not updated'));
     }
     const out = withSla(ctx, updated, now);
     const sla = resolution ? `; ${resolution.resolution_minutes} min against an SLA of ${resolution.sla_target_minutes} min: ${resolution.sla_status}` : '';

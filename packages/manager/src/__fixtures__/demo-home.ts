@@ -5,7 +5,7 @@ import { Writable } from 'node:stream';
 import { createDemoWarehouse, defaultSharedDir } from '@ecm/core';
 
 /** Variables that would point a test at something other than its own temporary demo. */
-const OUTSIDE = ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ECM_TICKETS'];
+const OUTSIDE = ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ECM_TICKETS', 'ECM_DEMO'];
 
 export interface DemoHome {
   readonly home: string;

@@ -20,7 +20,12 @@ const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function checkWarehouse(config: EcmConfig, asOf: Date, active: boolean): Promise<Check> {
-  const { openWarehouse, loadQuery, parseWarehouseTime, readDemoInfo, runTriage } = await import('@ecm/core');
+  const { openWarehouse, loadQuery, parseWarehouseTime, readDemoInfo, runTriage, warehouseSource } = await import('@ecm/core');
+  try {
+    warehouseSource(process.env);
+  } catch (err) {
+    return { name: 'warehouse', level: 'down', detail: message(err) };
+  }
   if (!process.env.ECM_WAREHOUSE_URL && !readDemoInfo()) return { name: 'warehouse', level: 'not_configured', detail: 'no ECM_WAREHOUSE_URL and no demo warehouse yet (created on first run)' };
   try {
     const warehouse = await openWarehouse({ sharedDir: config.sharedDir });
@@ -96,15 +101,43 @@ async function lastQuarantined(state: StateDb): Promise<{ count: number; run_key
   return { count: Array.isArray(facts?.quarantined) ? facts.quarantined.length : 0, run_key: String(row.run_key) };
 }
 
-/** Today's LLM spend, the day as the budget counts it (llm.yaml budget.time_zone, IST by default). */
-async function llmSpendToday(state: StateDb, config: EcmConfig, now: Date): Promise<number | null> {
+interface BudgetToday {
+  readonly spent_usd: number;
+  readonly budget_usd: number;
+  readonly exhausted: boolean;
+}
+
+/** Today's LLM spend against the daily budget, the day as the budget counts it (llm.yaml budget.time_zone, IST by default). */
+async function llmBudget(state: StateDb, config: EcmConfig, now: Date): Promise<BudgetToday | null> {
   try {
-    const { loadLlmConfig, startOfDay } = await import('@ecm/agent');
-    const since = startOfDay(now, loadLlmConfig(config.sharedDir).budget.time_zone);
-    const [row] = await state.query(`SELECT COALESCE(SUM(cost_usd), 0) AS spend FROM skill_executions WHERE created_at >= $1`, [since.toISOString()]);
-    return row ? Number(row.spend) : null;
+    const { loadLlmConfig, llmBudgetToday } = await import('@ecm/agent');
+    return await llmBudgetToday(state, loadLlmConfig(config.sharedDir), 'ecm', now);
   } catch {
     return null; // the agent runtime has not created its log yet
+  }
+}
+
+/**
+ * The LLM: not configured, or configured; its day's budget spent makes it degraded (reports go out
+ * without insights until the day ends). `test` also makes one authenticated call, so a dead endpoint
+ * or a refused key is found before the 07:00 run.
+ */
+async function checkLlm(config: EcmConfig, budget: BudgetToday | null, active: boolean): Promise<Check> {
+  const configured = process.env.ANTHROPIC_API_KEY?.trim() || process.env.ANTHROPIC_AUTH_TOKEN?.trim();
+  if (!configured) return { name: 'llm', level: 'not_configured', detail: 'no ANTHROPIC_API_KEY: reports go out without analyst insights' };
+  const via = process.env.ANTHROPIC_BASE_URL ? ` via ${process.env.ANTHROPIC_BASE_URL}` : '';
+  const spend = budget ? `; $${budget.spent_usd.toFixed(4)} of the $${budget.budget_usd.toFixed(2)} daily budget spent` : '';
+  if (budget?.exhausted) {
+    return { name: 'llm', level: 'degraded', detail: `daily LLM budget of $${budget.budget_usd.toFixed(2)} spent ($${budget.spent_usd.toFixed(4)} today): reports go out without insights until the budget's day ends` };
+  }
+  if (!active) return { name: 'llm', level: 'ok', detail: `configured${via}${spend}` };
+  try {
+    const { loadLlmConfig, probeLlm } = await import('@ecm/agent');
+    const probe = await probeLlm(loadLlmConfig(config.sharedDir));
+    if (!probe.ok) return { name: 'llm', level: 'down', detail: `a one-token call${via} failed: ${probe.reason}` };
+    return { name: 'llm', level: 'ok', detail: `a one-token call to ${probe.model}${via} answered${spend}`, ms: probe.ms };
+  } catch (err) {
+    return { name: 'llm', level: 'down', detail: message(err) };
   }
 }
 
@@ -116,7 +149,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   const checks: Check[] = [await checkWarehouse(config, now, Boolean(options.active))];
   let history: PhaseHistory[] = [];
   let missed: string[] = [];
-  let spend: number | null = null;
+  let budget: BudgetToday | null = null;
   let quarantined: { count: number; run_key: string } | null = null;
 
   let lock: { release(): Promise<void> } | null = null;
@@ -139,7 +172,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
       checks.push({ name: 'ticket store', level: active > 0 ? 'ok' : 'degraded', detail: `${tickets.label}: ${active} active agents${active ? '' : ' (nothing can be assigned)'}` });
       history = await phaseHistory(state);
       missed = await missedRuns(config, state, now);
-      spend = await llmSpendToday(state, config, now);
+      budget = await llmBudget(state, config, now);
       quarantined = await lastQuarantined(state);
     } finally {
       await state.close();
@@ -161,8 +194,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   } catch (err) {
     checks.push({ name: 'slack', level: 'down', detail: message(err) });
   }
-  const llm = process.env.ANTHROPIC_API_KEY || process.env.ANTHROPIC_AUTH_TOKEN;
-  checks.push({ name: 'llm', level: llm ? 'ok' : 'not_configured', detail: llm ? `configured${process.env.ANTHROPIC_BASE_URL ? ` via ${process.env.ANTHROPIC_BASE_URL}` : ''}` : 'no ANTHROPIC_API_KEY: reports go out without analyst insights' });
+  checks.push(await checkLlm(config, budget, Boolean(options.active)));
   if (missed.length) checks.push({ name: 'schedule', level: 'degraded', detail: `missed: ${missed.join(', ')}` });
   else checks.push({ name: 'schedule', level: 'ok', detail: 'no scheduled run missed' });
 
@@ -176,14 +208,14 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   history = history.map((h) => ({ ...h, last_error: h.last_error === null ? null : shown(h.last_error) }));
   missed = missed.map(shown);
   if (options.json) {
-    process.stdout.write(`${JSON.stringify({ status, checked_at: now.toISOString(), checks, phases: history, missed_runs: missed, llm_spend_today_usd: spend, quarantined })}\n`);
+    process.stdout.write(`${JSON.stringify({ status, checked_at: now.toISOString(), checks, phases: history, missed_runs: missed, llm_spend_today_usd: budget?.spent_usd ?? null, llm_budget_usd: budget?.budget_usd ?? null, quarantined })}\n`);
   } else {
     const mark: Record<Level, string> = { ok: 'ok  ', degraded: 'WARN', down: 'DOWN', not_configured: '--  ' };
     for (const c of checks) process.stdout.write(`${mark[c.level]} ${c.name.padEnd(12)} ${c.detail}${c.ms !== undefined ? ` [${c.ms} ms]` : ''}\n`);
     for (const h of history) {
       process.stdout.write(`     ${h.phase.padEnd(12)} last success ${h.last_success ?? 'never'}; last failure ${h.last_failure ?? 'never'}${h.last_error ? ` (${h.last_error.slice(0, 80)})` : ''}\n`);
     }
-    if (spend !== null) process.stdout.write(`     LLM spend today: $${spend.toFixed(4)}\n`);
+    if (budget) process.stdout.write(`     LLM spend today: $${budget.spent_usd.toFixed(4)} of $${budget.budget_usd.toFixed(2)}\n`);
     if (quarantined) process.stdout.write(`     quarantined orders in the last backlog run: ${quarantined.count} (${quarantined.run_key})\n`);
     process.stdout.write(`${status}\n`);
   }

@@ -1,6 +1,7 @@
 import type { Priority, TriagedOrder } from '@ecm/core';
 import { loadValidConfig, openConfiguredWarehouse, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { withTicketStore } from './with-state.js';
 import { orderRecord, renderStuckCsv, renderStuckTable } from '../render/stuck-view.js';
 
 export interface StuckOptions {
@@ -20,7 +21,8 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
   const config = await loadValidConfig();
   const asOf = parseAsOf(options.asOf);
-  const { TEAMS, runTriage } = await import('@ecm/core');
+  const { TEAMS, multipliersAt, runTriage, warehouseSource } = await import('@ecm/core');
+  warehouseSource(process.env); // a production configuration without a warehouse stops here (exit 3)
   if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   if (options.reason && !config.reasons.has(options.reason)) {
     throw new CliError(`--reason ${options.reason} is not a stuck reason; see shared/stuck-reasons.yaml (${[...config.reasons.keys()].slice(0, 4).join(', ')}, …)`, EXIT.config);
@@ -30,9 +32,11 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   const limit = options.limit === undefined ? Infinity : Number(options.limit);
   if (!(limit > 0)) throw new CliError(`--limit ${options.limit}: expected a positive number`, EXIT.config);
 
+  // The learned multipliers at T, as the daily run scores: `stuck` shows the tickets' priorities.
+  const multipliers = await withTicketStore('stuck', (tickets) => multipliersAt(config, tickets, asOf));
   const warehouse = await openConfiguredWarehouse(config);
   try {
-    const result = await runTriage(warehouse, config, { asOf });
+    const result = await runTriage(warehouse, config, { asOf, multipliers });
     const shown = result.orders
       .filter((o: TriagedOrder) => options.all || o.actionable)
       .filter((o) => !options.team || o.team === options.team)

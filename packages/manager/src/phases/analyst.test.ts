@@ -1,8 +1,9 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, openStateDb, openTicketStore, renderBlocksAsText } from '@ecm/core';
 import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
+import { SharedCopy } from '../../../core/src/config/__fixtures__/shared-copy.js';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
 import { runPhases } from './run-phases.js';
 
@@ -133,4 +134,82 @@ describe('analyst insights in the reports', () => {
     const health = JSON.parse(r.stdout) as { llm_spend_today_usd: number | null };
     expect(health.llm_spend_today_usd).toBeGreaterThan(0);
   });
+
+  const cli = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
+  /** The CLI as a child, asynchronously: the fake Messages API answers from this process. */
+  const manager = (args: string[], extra: Record<string, string> = {}) =>
+    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
+      child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+  type HealthOut = { status: string; checks: { name: string; level: string; detail: string }[] };
+  const llmCheck = (stdout: string) => (JSON.parse(stdout) as HealthOut).checks.find((c) => c.name === 'llm')!;
+  const exitFor = (stdout: string) => ({ healthy: 0, degraded: 1, down: 2 })[(JSON.parse(stdout) as HealthOut).status];
+
+  it('`test` makes an authenticated call: it fails on a dead endpoint and passes against the stand-in', async () => {
+    const dead = await manager(['test', '--json'], { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' });
+    expect(dead.code, dead.stderr).not.toBe(0);
+    expect(llmCheck(dead.stdout)).toMatchObject({ level: 'down' });
+    expect(llmCheck(dead.stdout).detail).toMatch(/one-token call.*failed/);
+
+    const before = api.requests.length;
+    api.push(reply([text('ok')]));
+    const alive = await manager(['test', '--json'], { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url });
+    expect(alive.code).toBe(exitFor(alive.stdout));
+    expect(llmCheck(alive.stdout)).toMatchObject({ level: 'ok' });
+    const probe = api.requests[before]!;
+    expect(JSON.stringify(probe.headers)).toContain('sk-test'); // authenticated with the configured key
+    expect(probe.body.max_tokens).toBe(1);
+
+    // A refused key is a failure too.
+    api.push({ status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }, headers: { 'x-should-retry': 'false' } });
+    const refused = await manager(['test', '--json'], { ANTHROPIC_API_KEY: 'sk-wrong', ANTHROPIC_BASE_URL: api.url });
+    expect(refused.code).not.toBe(0);
+    expect(llmCheck(refused.stdout).detail).toContain('401');
+  }, 120_000);
+
+  it('health is degraded (exit 1) once the day\'s LLM budget is spent', async () => {
+    const shared = new SharedCopy();
+    try {
+      // Earlier tests spent a little today; a budget below that is spent.
+      shared.edit('config/llm.yaml', /daily_usd_per_domain: [0-9.]+/, 'daily_usd_per_domain: 0.0000001');
+      const key = { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url };
+      const spent = await manager(['health', '--json'], { ...key, ECM_SHARED_DIR: shared.dir });
+      expect(llmCheck(spent.stdout)).toMatchObject({ level: 'degraded' });
+      expect(llmCheck(spent.stdout).detail).toContain('daily LLM budget');
+      expect(spent.code).toBe(1);
+      expect((JSON.parse(spent.stdout) as HealthOut).status).toBe('degraded');
+      const withBudget = await manager(['health', '--json'], key);
+      expect(llmCheck(withBudget.stdout)).toMatchObject({ level: 'ok' });
+    } finally {
+      shared.remove();
+    }
+  }, 120_000);
+
+  it('a broken SKILL.md: every report still goes out, saying "insights unavailable", and the error alert is posted', async () => {
+    const shared = new SharedCopy();
+    const previous = process.env.ECM_SHARED_DIR;
+    try {
+      shared.edit('skills/triage-and-assign/SKILL.md', /^---\n/, '---\nname: [unclosed\n');
+      process.env.ECM_SHARED_DIR = shared.dir;
+      const requests = api.requests.length;
+      const out = collector();
+      const run = await runPhases({ command: 'daily', phases: ['backlog', 'triage', 'patterns'], asOf: AS_OF, dryRun: false, force: true, out });
+      expect(run.outcomes.map((o) => o.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+      for (const outcome of run.outcomes) expect(threadText(outcome)).toMatch(/Analyst insights unavailable: the LLM configuration is broken \(.*triage-and-assign/);
+      expect(run.exitCode).toBe(1);
+      const printed = out.text();
+      expect(printed).toContain('ECM Manager Error');
+      expect(printed).toMatch(/analyst .*failed: LLM configuration broken/);
+      expect(api.requests.length).toBe(requests); // no model call on a broken configuration
+    } finally {
+      if (previous === undefined) delete process.env.ECM_SHARED_DIR;
+      else process.env.ECM_SHARED_DIR = previous;
+      shared.remove();
+    }
+  }, 180_000);
 });

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { EcmConfig, SlackMessage, StateDb, TicketStore, Warehouse } from '@ecm/core';
 import type { PhaseName } from './phase.js';
 
@@ -9,6 +10,11 @@ export interface Analyst {
   diagnose(clusters: readonly RoutedCluster[]): Promise<Reply[]>;
   /** Pushes the run's skill metrics (when PUSHGATEWAY_URL is set); a failed push never fails the run. */
   pushMetrics(phase: PhaseName): Promise<void>;
+  /**
+   * A broken LLM configuration (a SKILL.md, llm.yaml, the guardrails): the reports still go out,
+   * saying "insights unavailable", and the run posts the error alert with this text. Null when sound.
+   */
+  readonly problem: string | null;
   close(): Promise<void>;
 }
 
@@ -61,9 +67,10 @@ async function safeLines(lines: readonly string[], max?: number): Promise<{ line
 const DROPPED_NOTE = (n: number) => (n ? `\n_${n} line${n === 1 ? '' : 's'} left out: ${n === 1 ? 'it names' : 'they name'} a customer's contact details._` : '');
 const WITHHELD = '_(left out: it named a customer\'s contact details)_';
 
-/** An analyst that only says why there is no LLM (no key, dry run). */
-function withoutModel(reason: string): Analyst {
+/** An analyst that only says why there is no LLM (no key, dry run, a broken skill file). */
+function withoutModel(reason: string, problem: string | null = null): Analyst {
   return {
+    problem,
     insights: () => unavailableLine(reason),
     diagnose: async (clusters) => (clusters.length ? [await unavailableLine(`${clusters.length} cluster(s) qualify for specialist diagnosis, but ${reason}`)] : []),
     pushMetrics: async () => undefined,
@@ -92,6 +99,20 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   const { connectInProcess } = await import('@ecm/gateway');
   const { context, md, section, formatPercent, trustedMrkdwn } = await import('@ecm/core');
   const sharedDir = options.config.sharedDir;
+  let loaded: { llm: ReturnType<typeof agent.loadLlmConfig>; skills: ReturnType<typeof agent.loadSkills>; guardrails: string };
+  try {
+    loaded = {
+      llm: agent.loadLlmConfig(sharedDir),
+      skills: agent.loadSkills(path.join(sharedDir, agent.SKILLS_DIR)),
+      guardrails: agent.loadGuardrails(sharedDir),
+    };
+  } catch (err) {
+    // Never a lost report: the deterministic reports go out, each saying why there are no insights.
+    const detail = err instanceof Error ? err.message : String(err);
+    const first = detail.split('\n').map((l) => l.trim()).filter(Boolean);
+    const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : first[0] ?? detail;
+    return withoutModel(`the LLM configuration is broken (${short})`, `LLM configuration broken, reports went out without insights: ${first.join(' ')}`);
+  }
   let gateway: Awaited<ReturnType<typeof agent.connectGateway>> | null = null;
   try {
     gateway = await agent.connectGateway({
@@ -104,15 +125,16 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   const metrics = new agent.AgentMetrics();
   const runtime = agent.createAgentRuntime({
     domain: 'ecm',
-    llm: agent.loadLlmConfig(sharedDir),
-    skills: agent.loadSkills(),
-    guardrails: agent.loadGuardrails(sharedDir),
+    llm: loaded.llm,
+    skills: loaded.skills,
+    guardrails: loaded.guardrails,
     db: options.state,
     mcp: gateway ? agent.toolClientOf(gateway) : undefined,
     metrics,
   });
   const traceId = `${options.command}@${options.asOf.toISOString()}`;
   return {
+    problem: null,
     async insights(phase, facts) {
       const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase, traceId });
       if ('unavailable' in result) return unavailableLine(result.unavailable);

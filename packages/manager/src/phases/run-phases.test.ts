@@ -142,7 +142,8 @@ describe('resuming a run that died half-way', () => {
 
   it('posts only the missing thread replies to the same parent, and never twice', async () => {
     const slack = await startFakeSlack();
-    Object.assign(process.env, { SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0TEST', SLACK_API_URL: slack.url });
+    // A Slack token points at production: the demo must be asked for.
+    Object.assign(process.env, { ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0TEST', SLACK_API_URL: slack.url });
     try {
       // Slack rejects the 3rd post onwards: the run stops part-way through the backlog thread.
       slack.respond((call, n) => (call.method === 'chat.postMessage' && n >= 2 ? { body: { ok: false, error: 'channel_not_found' } } : undefined));
@@ -162,7 +163,7 @@ describe('resuming a run that died half-way', () => {
       expect(posted.slice(1).every((c) => c.params.thread_ts === parentTs)).toBe(true);
       expect(new Set(posted.map((c) => c.params.text)).size).toBe(posted.length);
     } finally {
-      for (const name of ['SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL']) delete process.env[name];
+      for (const name of ['ECM_DEMO', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL']) delete process.env[name];
       await slack.close();
     }
   });

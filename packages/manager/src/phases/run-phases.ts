@@ -93,6 +93,8 @@ interface Deps {
   tickets: TicketStore;
   sink: SlackSink;
   warehouse: () => Promise<Warehouse>;
+  /** The run reads the demo warehouse: every report's title says [DEMO]. */
+  demo: boolean;
 }
 
 async function runOnePhase(
@@ -119,6 +121,10 @@ async function runOnePhase(
     } else {
       const warehouse = await deps.warehouse();
       plan = await withAnalysis(deps.analyst, phase, await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared }));
+      if (deps.demo) {
+        const { markDemo } = await import('@ecm/core');
+        plan = { ...plan, messages: plan.messages.map(markDemo) };
+      }
     }
     const { checkSlackLimits, describeViolation } = await import('@ecm/core');
     for (const m of plan.messages) {
@@ -194,7 +200,10 @@ async function takeLock(command: string, config: EcmConfig): Promise<RunLock> {
  */
 export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseOutcome[]; exitCode: ExitCode }> {
   const config = await loadValidConfig();
-  const { learnFromResolutions, multipliersOf, openSlackSink, openTicketStore, runTriage } = await import('@ecm/core');
+  const { learningAt, multipliersOf, openSlackSink, openTicketStore, runTriage, warehouseSource } = await import('@ecm/core');
+  // Decided before the lock and the sink: a production configuration without a warehouse posts nothing (exit 3).
+  const source = warehouseSource(process.env);
+  if (source.demo) notice(`Demo data: every report is marked [DEMO]${source.why === 'ECM_DEMO' ? ' (ECM_DEMO is set)' : ''}. Set ECM_WAREHOUSE_URL to use a real warehouse.`);
   const sink = openSlackSink(process.env, { out: options.out });
   const lock = await takeLock(options.command, config);
   let state: StateDb | null = null;
@@ -203,19 +212,17 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
   try {
     state = await openConfiguredState(config);
     const tickets = await openTicketStore(state);
-    if (!options.dryRun && !process.env.ECM_WAREHOUSE_URL && tickets.kind === 'local' && (await tickets.listAgents()).length === 0) {
+    // The quickstart is the demo: its embedded store gets the fictional agents; a real store (ECM_STATE_URL, the sheet) never does.
+    if (!options.dryRun && source.demo && !process.env.ECM_STATE_URL && tickets.kind === 'local' && (await tickets.listAgents()).length === 0) {
       const { seedDemoAgents } = await import('../commands/demo.js');
       notice(`No agents in the ticket store: added the ${await seedDemoAgents(config, state)} fictional demo agents (manage real ones with ecm-manager agents).`);
     }
     const openWarehouseOnce = () => (warehouse ??= openConfiguredWarehouse(config));
     analyst = await openAnalyst({ config, state, tickets, warehouse: openWarehouseOnce, asOf: options.asOf, dryRun: options.dryRun, command: options.command });
     const runs = new RunStore(state);
-    const deps: Deps = { analyst, config, state, runs, lock, tickets, sink, warehouse: openWarehouseOnce };
+    const deps: Deps = { analyst, config, state, runs, lock, tickets, sink, warehouse: openWarehouseOnce, demo: source.demo };
     let learned: Promise<readonly ReasonLearning[]> | null = null;
-    const learning = () =>
-      (learned ??= tickets
-        .listResolutions(new Date(options.asOf.getTime() - config.settings.learning.window_days * 86_400_000))
-        .then((rs) => learnFromResolutions(config.settings.learning, rs.filter((r) => new Date(r.resolved_at) <= options.asOf))));
+    const learning = () => (learned ??= learningAt(config, tickets, options.asOf));
     let triageResult: Promise<TriageResult> | null = null;
     const triage = async () =>
       (triageResult ??= Promise.all([deps.warehouse(), learning()]).then(([w, l]) => runTriage(w, config, { asOf: options.asOf, multipliers: multipliersOf(l) })));
@@ -243,8 +250,22 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         outcomes.push({ phase, status: 'failed', run_key: runKey, messages: [alert], facts: {}, error: message, ms: 0 });
       }
     }
+    // The triage changed tickets (assignments, self-healed closes): the day's Daily Stats rows follow.
+    if (!options.dryRun && outcomes.some((o) => o.phase === 'triage' && (o.status === 'succeeded' || o.status === 'partial'))) {
+      const { refreshDailyStats } = await import('@ecm/core');
+      await refreshDailyStats(config, tickets, options.asOf).catch((err: unknown) => notice(`The Daily Stats could not be updated: ${errorText(err)}`));
+    }
+    // A broken LLM configuration (e.g. a SKILL.md): the reports went out saying "insights unavailable"; the alert says why.
+    let analystFailed = false;
+    if (analyst.problem && !options.dryRun && outcomes.some((o) => o.status !== 'skipped')) {
+      analystFailed = true;
+      const slot = slotFor(config.settings.schedule, options.phases[0]!, options.asOf);
+      const alert = renderErrorMessage('analyst', slot, analyst.problem);
+      await postPlan(runs, sink, lock, `analyst:${slot}:error`, [alert]).catch(() => undefined);
+    }
     await publishRunGauges(outcomes, notice);
-    const exitCode: ExitCode = outcomes.some((o) => o.status === 'failed') ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
+    const exitCode: ExitCode =
+      outcomes.some((o) => o.status === 'failed') || analystFailed ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
     return { outcomes, exitCode };
   } finally {
     await analyst?.close();

@@ -1,4 +1,4 @@
-import { fromMinorUnits, slaOutcome, sumMinorUnits, toMinorUnits, type Resolution, type Ticket } from '@ecm/core';
+import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Resolution, type Ticket } from '@ecm/core';
 import { renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 
@@ -6,14 +6,13 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 
 /** A ticket whose order completed in the warehouse closes itself: a SELF_HEALED resolution. */
 function selfHealedResolution(ctx: PhaseContext, t: Ticket): Resolution {
-  const reason = ctx.config.reasons.get(t.diagnosis);
   return {
     resolved_at: ctx.asOf.toISOString(),
     order_id: t.order_id,
     agent_email: t.agent_email,
     notes: 'Order completed in the warehouse; closed automatically (self-healed).',
     assigned_at: t.assigned_at,
-    ...slaOutcome(new Date(t.assigned_at), reason?.sla_hours ?? 24, ctx.asOf),
+    ...ticketSlaOutcome(ctx.config, t, ctx.asOf),
     stuck_reason: t.diagnosis,
     amount: t.amount,
     currency: t.currency,
