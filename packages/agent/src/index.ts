@@ -31,3 +31,8 @@ export * from './tools/load-skill-tool.js';
 export * from './tools/mcp-tool.js';
 export * from './verify/extract-numbers.js';
 export * from './verify/verify-insights.js';
+export * from './config/domain.js';
+export * from './log/execution-detail.js';
+export * from './metrics/log-histogram.js';
+export * from './metrics/log-snapshot.js';
+export * from './tracing/index.js';

@@ -84,24 +84,24 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   }
   await agent.ensureAgentSchema(options.state);
   const metrics = new agent.AgentMetrics();
+  const llm = agent.loadLlmConfig(sharedDir);
   const runtime = agent.createAgentRuntime({
-    domain: 'ecm',
-    llm: agent.loadLlmConfig(sharedDir),
+    domain: agent.ECM_DOMAIN,
+    llm,
     skills: agent.loadSkills(),
     guardrails: agent.loadGuardrails(sharedDir),
     db: options.state,
     mcp: gateway ? agent.toolClientOf(gateway) : undefined,
-    metrics,
   });
-  const traceId = `${options.command}@${options.asOf.toISOString()}`;
+  // Executions take the trace id of the active run span (see run-phases.ts), one trace per run.
   return {
     async insights(phase, facts) {
-      const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase, traceId });
+      const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase });
       if ('unavailable' in result) return unavailableLine(result.unavailable);
       return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${result.bullets.map((b) => `• ${b}`).join('\n')}`)] };
     },
     async diagnose(clusters) {
-      const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })), { traceId });
+      const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })));
       const replies: Reply[] = [];
       for (const r of results) {
         if (r.status === 'diagnosed') {
@@ -119,7 +119,13 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
       return replies;
     },
     async pushMetrics(phase) {
-      await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: 'ecm' });
+      if (!process.env.PUSHGATEWAY_URL?.trim()) return;
+      try {
+        await metrics.refreshFromLog(options.state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
+      } catch {
+        return; // no log, nothing to push; monitoring never fails the run
+      }
+      await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.ECM_DOMAIN });
     },
     async close() {
       await gateway?.close().catch(() => undefined);
