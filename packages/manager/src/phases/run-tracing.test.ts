@@ -4,7 +4,21 @@ import { startTracing } from '@ecm/agent/tracing';
 import { reply, startFakeMessagesApi, text, toolUse, type FakeMessagesApi, type RecordedRequest } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../agent/src/__fixtures__/otlp-receiver.js';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
+import { statsCommand } from '../commands/stats.js';
 import { runPhases } from './run-phases.js';
+
+/** Runs `ecm-manager stats` in this process and keeps what it writes on stdout. */
+async function stats(options: { execution: string; json?: boolean }): Promise<{ code: number; stdout: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array) => (chunks.push(String(chunk)), true)) as typeof process.stdout.write;
+  try {
+    const code = await statsCommand(options);
+    return { code, stdout: chunks.join('') };
+  } finally {
+    process.stdout.write = write;
+  }
+}
 
 const AS_OF = new Date('2026-02-17T01:30:00Z');
 const promptOf = (req: RecordedRequest) => {
@@ -135,5 +149,31 @@ describe('a daily run is one trace: run → phases → skills → model and tool
     } finally {
       await state.close();
     }
+  });
+
+  it("`stats --execution ID` prints the specialist's detail page: input, reasoning turns, tool calls, output, cost, latency split", async () => {
+    const state = await openStateDb();
+    const [row] = await state.query(`SELECT id FROM skill_executions WHERE skill = 'ecm-diagnose' ORDER BY created_at LIMIT 1`);
+    await state.close();
+    // In-process: a spawned CLI compiles PGlite again, which takes long on a busy machine.
+    const page = await stats({ execution: String(row!.id) });
+    expect(page.code).toBe(0);
+    const text = page.stdout;
+    expect(text).toContain(`EXECUTION ${String(row!.id)}`);
+    expect(text).toContain('Routed from ecm-triage to ecm-diagnose');
+    expect(text).toMatch(/Input:\n {4}Diagnose this cluster of stuck orders/);
+    expect(text).toMatch(/Tool calls:\n {2}1\. runbooks_search\(\{"query":"payout pending"\}\) — turn 1, \d+ ms/);
+    expect(text).toMatch(/Reasoning trace:\n {2}Turn 1 \(tool_use, [\d.]+s, \$0\.0\d{3}, then called runbooks_search\):\n {4}The signature points at the payout leg; checking the runbook first\.\n {2}Turn 2 \(end_turn/);
+    expect(text).toContain('"root_cause": "The payout partner never confirmed these orders."');
+    expect(text).toContain('User correction: none');
+    expect(text).toMatch(/Latency: [\d.]+s\n {2}├─ Tools: [\d.]+s \(\d+%\)\n {2}└─ LLM: [\d.]+s \(\d+%\)/);
+
+    const json = await stats({ execution: String(row!.id).slice(0, 8), json: true });
+    const parsed = JSON.parse(json.stdout) as { id: string; turns: { text: string }[]; latency: { modelMs: number; toolsMs: number } };
+    expect(parsed.id).toBe(row!.id);
+    expect(parsed.turns.map((t) => t.text)).toEqual(['The signature points at the payout leg; checking the runbook first.', expect.stringContaining('root_cause')]);
+    expect(parsed.latency.modelMs).toBeGreaterThan(0);
+
+    await expect(stats({ execution: 'no-such-execution' })).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('no skill execution no-such-execution in the log') });
   });
 });
