@@ -36,3 +36,4 @@ export * from './log/execution-detail.js';
 export * from './metrics/log-histogram.js';
 export * from './metrics/log-snapshot.js';
 export * from './tracing/index.js';
+export * from './metrics/metrics-endpoint.js';
