@@ -132,7 +132,10 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
 
     const metrics = new AgentMetrics();
     await metrics.refreshFromLog(database.db, { now, timeZone: 'Asia/Kolkata', budgets: { ecm: 5 } });
-    expect(await pushMetrics(metrics, { job: 'ecm-manager', phase: 'patterns', domain: 'ecm' }, { PUSHGATEWAY_URL: gateway })).toEqual({ ok: true, url: gateway });
+    metrics.observeWork('ecm', 'backlog', { actionable: 412, value_at_risk_aed: 1_250_000.5, high_value: 9 });
+    expect(await pushMetrics(metrics, { job: 'ecm-manager', phase: 'backlog', domain: 'ecm' }, { PUSHGATEWAY_URL: gateway })).toEqual({ ok: true, url: gateway });
+    metrics.observeWork('ecm', 'triage', { assigned: 120, overflow: { total: 14 }, not_assigned_by_gate: 0 });
+    expect(await pushMetrics(metrics, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' }, { PUSHGATEWAY_URL: gateway })).toEqual({ ok: true, url: gateway });
   }, 60_000);
   afterAll(() => {
     for (const c of children) c.kill();
@@ -160,6 +163,7 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
     // Spot checks of what the panels show.
     expect(Number((await query('sum(aspora_cost_total_dollars)'))[0]!.value[1])).toBeCloseTo(0.1248, 10);
     expect((await query('sum by (from_skill, to_skill) (aspora_skill_routing_decisions_total)'))[0]!.metric).toEqual({ from_skill: 'ecm-triage', to_skill: 'ecm-diagnose' });
+    expect(Number((await query('max(ecm_unassigned_orders{domain="ecm"})'))[0]!.value[1])).toBe(14);
   }, 120_000);
 
   it('loads the platform alerts', async () => {

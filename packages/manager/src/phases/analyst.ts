@@ -43,12 +43,42 @@ async function unavailableLine(reason: string): Promise<Reply> {
   return { text: `Analyst insights unavailable: ${reason}`, blocks: [context(md`_Analyst insights unavailable: ${reason}_`)] };
 }
 
-/** An analyst that only says why there is no LLM (no key, dry run). */
-function withoutModel(reason: string): Analyst {
+/**
+ * Pushes the phase's metrics when PUSHGATEWAY_URL is set: the execution log's (they hold earlier
+ * runs' executions even when this one has no model) and the domain's work from the phase's facts.
+ * Never throws: monitoring must not fail the run.
+ */
+function metricsPusher(state: StateDb, sharedDir: string) {
+  const facts = new Map<PhaseName, Record<string, unknown>>();
   return {
-    insights: () => unavailableLine(reason),
+    remember: (phase: PhaseName, f: Record<string, unknown>) => facts.set(phase, f),
+    async push(phase: PhaseName): Promise<void> {
+      if (!process.env.PUSHGATEWAY_URL?.trim()) return;
+      try {
+        const agent = await import('@ecm/agent');
+        const llm = agent.loadLlmConfig(sharedDir);
+        const metrics = new agent.AgentMetrics();
+        await agent.ensureAgentSchema(state);
+        await metrics.refreshFromLog(state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
+        const f = facts.get(phase);
+        if (f) metrics.observeWork(agent.ECM_DOMAIN, phase, f);
+        await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.ECM_DOMAIN });
+      } catch {
+        // no log or no config: nothing to push
+      }
+    },
+  };
+}
+
+/** An analyst that only says why there is no LLM (no key, dry run). */
+function withoutModel(reason: string, pusher: ReturnType<typeof metricsPusher> | null): Analyst {
+  return {
+    insights: (phase, facts) => {
+      pusher?.remember(phase, facts);
+      return unavailableLine(reason);
+    },
     diagnose: async (clusters) => (clusters.length ? [await unavailableLine(`${clusters.length} cluster(s) qualify for specialist diagnosis, but ${reason}`)] : []),
-    pushMetrics: async () => undefined,
+    pushMetrics: async (phase) => pusher?.push(phase),
     close: async () => undefined,
   };
 }
@@ -68,8 +98,9 @@ export interface AnalystOptions {
  * agent runtime per run (its circuit breaker is per run) with the gateway's tools in-process.
  */
 export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
-  if (options.dryRun) return withoutModel('dry run');
-  if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set');
+  if (options.dryRun) return withoutModel('dry run', null);
+  const pusher = metricsPusher(options.state, options.config.sharedDir);
+  if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set', pusher);
   const agent = await import('@ecm/agent');
   const { connectInProcess } = await import('@ecm/gateway');
   const { context, md, section, formatPercent } = await import('@ecm/core');
@@ -83,7 +114,6 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
     gateway = null; // the skills still run on the phase's facts alone
   }
   await agent.ensureAgentSchema(options.state);
-  const metrics = new agent.AgentMetrics();
   const llm = agent.loadLlmConfig(sharedDir);
   const runtime = agent.createAgentRuntime({
     domain: agent.ECM_DOMAIN,
@@ -96,6 +126,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   // Executions take the trace id of the active run span (see run-phases.ts), one trace per run.
   return {
     async insights(phase, facts) {
+      pusher.remember(phase, facts);
       const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase });
       if ('unavailable' in result) return unavailableLine(result.unavailable);
       return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${result.bullets.map((b) => `• ${b}`).join('\n')}`)] };
@@ -118,15 +149,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
       }
       return replies;
     },
-    async pushMetrics(phase) {
-      if (!process.env.PUSHGATEWAY_URL?.trim()) return;
-      try {
-        await metrics.refreshFromLog(options.state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
-      } catch {
-        return; // no log, nothing to push; monitoring never fails the run
-      }
-      await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.ECM_DOMAIN });
-    },
+    pushMetrics: (phase) => pusher.push(phase),
     async close() {
       await gateway?.close().catch(() => undefined);
     },
