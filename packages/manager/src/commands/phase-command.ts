@@ -1,6 +1,7 @@
 import type { PhaseName } from '../phases/phase.js';
 import type { PhaseOutcome } from '../phases/run-phases.js';
 import { notice, parseAsOf } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
 
 export interface PhaseCommandOptions {
   asOf?: string;
@@ -32,7 +33,9 @@ export function phaseCommand(command: string, phases: readonly PhaseName[]) {
     const { startTracing } = await import('@ecm/agent/tracing');
     const asOf = parseAsOf(options.asOf);
     const out = options.json ? process.stderr : process.stdout;
-    const tracing = await startTracing({ serviceName: 'ecm-manager' });
+    const tracing = await startTracing({ serviceName: 'ecm-manager' }).catch((err: unknown) => {
+      throw new CliError(err instanceof Error ? err.message : String(err), EXIT.config);
+    });
     let run: Awaited<ReturnType<typeof runPhases>>;
     try {
       run = await runPhases({ command, phases, asOf, dryRun: Boolean(options.dryRun), force: Boolean(options.force), out });
