@@ -3,6 +3,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
@@ -124,7 +125,7 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
     children.push(spawn(pushgatewayBin!, [`--web.listen-address=127.0.0.1:${gatewayPort}`], { stdio: 'ignore' }));
     writeFileSync(
       path.join(dir, 'prometheus.yml'),
-      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${fileURLToPathSafe('../prometheus/platform-alerts.yml')}\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:${gatewayPort}']\n`,
+      `global:\n  scrape_interval: 1s\n  evaluation_interval: 1s\nrule_files:\n  - ${fileURLToPath(new URL('../prometheus/platform-alerts.yml', GRAFANA))}\nscrape_configs:\n  - job_name: pushgateway\n    honor_labels: true\n    static_configs:\n      - targets: ['127.0.0.1:${gatewayPort}']\n`,
     );
     children.push(spawn(prometheusBin!, [`--config.file=${path.join(dir, 'prometheus.yml')}`, `--storage.tsdb.path=${path.join(dir, 'data')}`, `--web.listen-address=127.0.0.1:${prometheusPort}`], { stdio: 'ignore' }));
     await until('the Pushgateway', async () => ((await fetch(`${gateway}/-/ready`)).ok ? true : null));
@@ -173,6 +174,3 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
   });
 });
 
-function fileURLToPathSafe(relative: string): string {
-  return new URL(relative, GRAFANA).pathname;
-}
