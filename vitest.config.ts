@@ -6,7 +6,12 @@ const src = (pkg: string) => fileURLToPath(new URL(`./packages/${pkg}/src/index.
 export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the CLIs run from the compiled dist/.
-    alias: { '@ecm/core': src('core'), '@ecm/agent': src('agent'), '@ecm/gateway': src('gateway') },
+    alias: [
+      { find: /^@ecm\/agent\/tracing$/, replacement: fileURLToPath(new URL('./packages/agent/src/tracing/index.ts', import.meta.url)) },
+      { find: /^@ecm\/core$/, replacement: src('core') },
+      { find: /^@ecm\/agent$/, replacement: src('agent') },
+      { find: /^@ecm\/gateway$/, replacement: src('gateway') },
+    ],
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],

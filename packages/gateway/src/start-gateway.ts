@@ -72,7 +72,26 @@ export async function startGateway(options: StartOptions): Promise<void> {
   if (options.http) {
     const [{ startHttpGateway }, { GatewayTokens }] = await Promise.all([import('./http/http-gateway.js'), import('./http/gateway-tokens.js')]);
     const tokens = GatewayTokens.parse(env.ECM_GATEWAY_TOKEN);
-    const http = await startHttpGateway(ctx, { ...options.http, tokens });
+    // A long-running service is scraped rather than pushing: /metrics serves the execution log's metrics.
+    // The LLM runtime's modules load on the first scrape, so a gateway nobody scrapes never loads them.
+    const logDb = { query: async (sql: string, params?: unknown[]) => (state ??= await openStateDb({ env })).query(sql, params) };
+    let endpoint: Promise<{ render(): Promise<string> }> | null = null;
+    const openEndpoint = async () => {
+      const agent = await import('@ecm/agent');
+      const llm = agent.loadLlmConfig(config.sharedDir);
+      return agent.logMetricsEndpoint(logDb, { timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
+    };
+    const metrics = {
+      contentType: 'text/plain; version=0.0.4; charset=utf-8',
+      render: async () => {
+        endpoint ??= openEndpoint().catch((err: unknown) => {
+          endpoint = null; // try again on the next scrape
+          throw err;
+        });
+        return (await endpoint).render();
+      },
+    };
+    const http = await startHttpGateway(ctx, { ...options.http, tokens, metrics });
     stop = http.close;
     log.info({ url: http.url, auth: tokens ? `${tokens.size} bearer token(s)` : 'none (loopback only)', agent: tokens ? 'token subject' : ctx.defaultAgent }, 'listening');
     return;

@@ -127,6 +127,7 @@ program
   .command('stats')
   .description('LLM skill executions: platform, domain (manager vs specialist, routing) and per-skill views')
   .option('--since <duration>', 'how far back: 24h, 7d, 90m', '24h')
+  .option('--execution <id>', "one execution's detail page: input, reasoning turns, tool calls, output, cost, latency split")
   .option('--json', 'JSON on stdout')
   .action(action(async () => (await import('./commands/stats.js')).statsCommand));
 program

@@ -56,6 +56,24 @@ export const AGENT_SCHEMA: readonly string[] = [
   // Databases created before decisions carried a reason.
   `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS decision_reason text`,
   `CREATE INDEX IF NOT EXISTS proposals_status ON proposals (domain, status, created_at)`,
+  // The detail page's parts (full masked input, reasoning turns, latency split), kept apart from the row.
+  `CREATE TABLE IF NOT EXISTS skill_execution_details (
+    execution_id text PRIMARY KEY REFERENCES skill_executions (id) ON DELETE CASCADE,
+    span_id text,
+    input text NOT NULL,
+    turns jsonb NOT NULL DEFAULT '[]'::jsonb,
+    model_ms integer NOT NULL DEFAULT 0,
+    tools_ms integer NOT NULL DEFAULT 0
+  )`,
+  // The log under the column names of the design's monitoring SQL (deploy/grafana/README.md lists its queries).
+  `CREATE OR REPLACE VIEW aspora_skill_executions AS
+   SELECT e.id AS execution_id, e.created_at AS "timestamp", e.domain, e.skill AS skill_name, e.role AS skill_role, e.model,
+     e.outcome, e.cost_usd AS cost_dollars, e.latency_ms / 1000.0 AS latency_seconds,
+     coalesce(d.model_ms, 0) / 1000.0 AS model_seconds, coalesce(d.tools_ms, 0) / 1000.0 AS tool_seconds,
+     coalesce(d.input, e.input_summary) AS input_data, e.output AS output_data, coalesce(d.turns, '[]'::jsonb) AS reasoning_trace,
+     e.tool_calls, e.user_correction, e.routed_from AS manager_skill, e.routed_to AS specialist_skill,
+     e.input_tokens AS prompt_tokens, e.output_tokens AS completion_tokens, e.trace_id, d.span_id
+   FROM skill_executions e LEFT JOIN skill_execution_details d ON d.execution_id = e.id`,
 ];
 
 export async function ensureAgentSchema(db: SqlQueryable): Promise<void> {

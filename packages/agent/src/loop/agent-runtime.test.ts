@@ -8,7 +8,7 @@ import type { LlmConfig } from '../config/llm-config.js';
 import { queryRows } from '../db/sql.js';
 import { recordExecution } from '../log/execution-log.js';
 import { ensureAgentSchema } from '../log/schema.js';
-import { AgentMetrics } from '../metrics/agent-metrics.js';
+import { executionPage } from '../log/execution-detail.js';
 import { createAgentRuntime, type AgentRuntime } from './agent-runtime.js';
 
 let database: TestDatabase;
@@ -28,7 +28,6 @@ async function setup(script: Script[], opts: { llm?: LlmConfig; env?: NodeJS.Pro
   const api = await startFakeMessagesApi(script);
   const gateway = await startTestGateway();
   open.push(api, gateway);
-  const metrics = new AgentMetrics();
   const domain = `test${++domainSeq}`;
   const runtime = createAgentRuntime({
     domain,
@@ -38,10 +37,9 @@ async function setup(script: Script[], opts: { llm?: LlmConfig; env?: NodeJS.Pro
     db: database.db,
     mcp: gateway.client,
     env: opts.env ?? { ANTHROPIC_API_KEY: 'sk-test-key', ANTHROPIC_BASE_URL: api.url },
-    metrics,
     ...(opts.now ? { now: opts.now } : {}),
   });
-  return { api, gateway, metrics, runtime, domain };
+  return { api, gateway, runtime, domain };
 }
 
 const rowOf = async (id: string) => (await queryRows(database.db, 'SELECT * FROM skill_executions WHERE id = $1', [id]))[0]!;
@@ -50,7 +48,7 @@ const READ_ONLY_OFFER = ['load_skill', 'orders_lookup', 'runbook_get', 'big_dump
 
 describe('the tool-use loop against the real SDK and a local Messages API', () => {
   it('runs a multi-turn tool-use execution, caches the stable prefix and accounts every token kind', async () => {
-    const { api, gateway, metrics, runtime } = await setup([
+    const { api, gateway, runtime } = await setup([
       reply([text('Let me look.'), toolUse('orders_lookup', { reason: 'refund_pending' })], { input: 1200, output: 40, cacheWrite: 2000 }),
       reply([text('23 refund_pending orders hold AED 48,210.50.')], { input: 300, output: 30, cacheRead: 2000 }),
     ]);
@@ -96,10 +94,22 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     expect(row.tool_calls).toEqual([{ name: 'orders_lookup', args_digest: expect.stringMatching(/^[0-9a-f]{16}$/), ms: expect.any(Number), ok: true, turn: 1 }]);
     expect(exec.withheldTools).toEqual([{ name: 'assign_ticket', why: 'not read-only: skills get no write path' }]);
 
-    const text_ = await metrics.registry.metrics();
-    expect(text_).toContain('aspora_skill_executions_total{skill_name="test-reader",outcome="success"} 1');
-    expect(text_).toMatch(/aspora_skill_cost_dollars\{skill_name="test-reader",model="claude-haiku-4-5"\} 0\.00455/);
-    expect(text_).toContain(`aspora_domain_executions_total{domain="${runtime.domain}",role="manager",outcome="success"} 1`);
+    // The detail page: the full input, each assistant turn's reasoning with its tool calls, the latency split.
+    const page = (await executionPage(database.db, exec.id))!;
+    expect(page).toMatchObject({ id: exec.id, skill: 'test-reader', traceId: 'trace-1', spanId: null, input: 'How many refund_pending orders?', outcome: 'success', output: exec.output });
+    expect(page.turns.map((t) => [t.turn, t.text, t.stop_reason, t.tool_calls.map((c) => c.name)])).toEqual([
+      [1, 'Let me look.', 'tool_use', ['orders_lookup']],
+      [2, '23 refund_pending orders hold AED 48,210.50.', 'end_turn', []],
+    ]);
+    expect(page.turns[0]!.tool_calls[0]).toMatchObject({ arguments: { reason: 'refund_pending' }, ok: true, result_chars: 59, result_preview: '{"reason":"refund_pending","count":23,"amount_aed":48210.5}' });
+    expect(page.turns[0]!.usage).toEqual({ input: 1200, output: 40, cacheWrite: 2000, cacheRead: 0 });
+    expect(page.turns.reduce((n, t) => n + t.cost_usd, 0)).toBeCloseTo(exec.costUsd, 12);
+    expect(page.latency.modelMs).toBe(Math.round(exec.modelMs));
+    expect(page.latency.toolsMs).toBe(Math.round(exec.toolsMs));
+    expect(exec.modelMs + exec.toolsMs).toBeLessThanOrEqual(exec.latencyMs);
+    expect(exec.toolsMs).toBeGreaterThan(0);
+    expect(await executionPage(database.db, exec.id.slice(0, 8))).toMatchObject({ id: exec.id });
+    expect(await executionPage(database.db, 'no-such-execution')).toBeNull();
   });
 
   it('runs independent tool calls in parallel and returns their results in call order', async () => {

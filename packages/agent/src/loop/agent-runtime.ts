@@ -6,14 +6,16 @@ import { readCredentials } from '../config/credentials.js';
 import type { LlmConfig } from '../config/llm-config.js';
 import { chooseModel } from '../config/model-choice.js';
 import type { SqlQueryable } from '../db/sql.js';
+import { recordExecutionDetail } from '../log/execution-detail.js';
 import { recordExecution, spentSince, type ToolCallRecord } from '../log/execution-log.js';
 import { ensureAgentSchema, type Outcome } from '../log/schema.js';
-import type { AgentMetrics } from '../metrics/agent-metrics.js';
 import type { Skill } from '../skills/skill.js';
 import { buildSystemPrompt } from '../skills/system-prompt.js';
 import type { AgentTool } from '../tools/agent-tool.js';
 import { loadSkillTool, LOAD_SKILL } from '../tools/load-skill-tool.js';
 import { listMcpTools, type McpToolClient } from '../tools/mcp-tool.js';
+import { ECM, GEN_AI, PROVIDER } from '../tracing/gen-ai.js';
+import { activeTraceIds, inSpan, markError, newTraceId } from '../tracing/tracing.js';
 import { callModel } from './call-model.js';
 import { CircuitBreaker } from './circuit-breaker.js';
 import { anthropicModelClient, type ModelClient } from './model-client.js';
@@ -34,7 +36,6 @@ export interface AgentRuntimeOptions {
    */
   readonly mcp?: McpToolClient | undefined;
   readonly env?: NodeJS.ProcessEnv;
-  readonly metrics?: AgentMetrics | undefined;
   readonly now?: () => Date;
   readonly sleep?: (ms: number) => Promise<void>;
   /** Replaces the Anthropic client built from the environment. */
@@ -52,6 +53,7 @@ export interface SkillRequest {
   readonly inputSummary?: string;
   /** What the execution is about, e.g. a cluster signature, for once-per-day checks. */
   readonly subject?: string;
+  /** Used when no trace is active (otherwise the active trace's id is logged). */
   readonly traceId?: string;
   readonly routing?: { readonly from: string; readonly to: string };
   readonly finish?: Finish;
@@ -77,6 +79,9 @@ export interface SkillExecution {
   readonly usage: TokenUsage;
   readonly costUsd: number;
   readonly latencyMs: number;
+  /** The part of the latency spent waiting for the model (retries included) and running tools. */
+  readonly modelMs: number;
+  readonly toolsMs: number;
   readonly offeredTools: readonly string[];
   readonly withheldTools: readonly { readonly name: string; readonly why: string }[];
   readonly notes: readonly string[];
@@ -90,7 +95,6 @@ export interface AgentRuntime {
   readonly db: SqlQueryable;
   readonly skills: ReadonlyMap<string, Skill>;
   readonly breaker: CircuitBreaker;
-  readonly metrics: AgentMetrics | undefined;
   readonly now: () => Date;
   /** Null when the model can be called; otherwise why not (e.g. "no ANTHROPIC_API_KEY set"). */
   readonly unavailable: string | null;
@@ -151,12 +155,48 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
     return { offered, withheld };
   }
 
+  /** One execution is one invoke_agent span; its model calls and tool calls are its children. */
   async function runSkill(req: SkillRequest): Promise<SkillExecution> {
     const skill = skills.get(req.skill);
     if (!skill) throw new Error(`unknown skill "${req.skill}" (loaded: ${[...skills.keys()].join(', ')})`);
     const model = chooseModel(opts.llm, skill, env);
     const id = randomUUID();
-    const traceId = req.traceId ?? randomUUID();
+    return inSpan(
+      `invoke_agent ${skill.name}`,
+      {
+        attributes: {
+          [GEN_AI.operation]: 'invoke_agent',
+          [GEN_AI.agentName]: skill.name,
+          [GEN_AI.agentId]: id,
+          [GEN_AI.system]: PROVIDER,
+          [GEN_AI.provider]: PROVIDER,
+          [GEN_AI.requestModel]: model,
+          [ECM.domain]: opts.domain,
+          [ECM.skillRole]: skill.role,
+          [ECM.executionId]: id,
+          ...(req.subject ? { [ECM.subject]: req.subject } : {}),
+          ...(req.routing ? { [ECM.routedFrom]: req.routing.from, [ECM.routedTo]: req.routing.to } : {}),
+        },
+      },
+      async (span) => {
+        const execution = await execute(req, skill, model, id);
+        span.setAttributes({
+          [ECM.outcome]: execution.outcome,
+          [ECM.costUsd]: execution.costUsd,
+          [GEN_AI.inputTokens]: execution.usage.input + execution.usage.cacheWrite + execution.usage.cacheRead,
+          [GEN_AI.outputTokens]: execution.usage.output,
+          [ECM.modelMs]: Math.round(execution.modelMs),
+          [ECM.toolsMs]: Math.round(execution.toolsMs),
+        });
+        if (execution.outcome === 'error' || execution.outcome === 'budget_skipped') markError(span, execution.detail ?? execution.outcome);
+        return execution;
+      },
+    );
+  }
+
+  async function execute(req: SkillRequest, skill: Skill, model: string, id: string): Promise<SkillExecution> {
+    const ids = activeTraceIds();
+    const traceId = ids?.traceId ?? req.traceId ?? newTraceId();
     const createdAt = now();
     const started = performance.now();
     const base = { id, traceId, domain: opts.domain, skill: skill.name, role: skill.role, model };
@@ -172,6 +212,8 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
       usage: NO_USAGE,
       costUsd: 0,
       latencyMs: performance.now() - started,
+      modelMs: 0,
+      toolsMs: 0,
       offeredTools: [],
       withheldTools: [],
       notes: [detail],
@@ -250,6 +292,8 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
       usage: loop.usage,
       costUsd: loop.costUsd,
       latencyMs: performance.now() - started,
+      modelMs: loop.modelMs,
+      toolsMs: loop.toolsMs,
       offeredTools: offered.map((t) => t.name),
       withheldTools: withheld,
       notes,
@@ -268,13 +312,12 @@ export function createAgentRuntime(opts: AgentRuntimeOptions): AgentRuntime {
       });
       unlogged -= runCost;
       recorded = true;
+      await recordExecutionDetail(opts.db, { executionId: id, spanId: ids?.spanId ?? null, input: req.input, turns: loop.transcript, modelMs: loop.modelMs, toolsMs: loop.toolsMs });
     } catch (err) {
       notes.push(`execution log write failed: ${err instanceof Error ? err.message : String(err)}`);
     }
-    opts.metrics?.observeExecution(execution);
-    if (opts.metrics) opts.metrics.setDailySpend(opts.domain, await spentToday().catch(() => unlogged), daily);
     return { ...execution, recorded };
   }
 
-  return { domain: opts.domain, llm: opts.llm, db: opts.db, skills, breaker, metrics: opts.metrics, now, unavailable, runSkill, spentToday };
+  return { domain: opts.domain, llm: opts.llm, db: opts.db, skills, breaker, now, unavailable, runSkill, spentToday };
 }

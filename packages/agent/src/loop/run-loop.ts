@@ -1,9 +1,12 @@
 import type { ContentBlockParam, MessageParam, TextBlockParam, Tool } from '@anthropic-ai/sdk/resources/messages';
 import { addUsage, NO_USAGE, usageFromApi, type TokenUsage } from '../budget/pricing.js';
+import type { TurnDetail } from '../log/execution-detail.js';
 import type { ToolCallRecord } from '../log/execution-log.js';
 import type { Outcome } from '../log/schema.js';
 import { lastTurnNotice } from '../skills/system-prompt.js';
 import type { AgentTool } from '../tools/agent-tool.js';
+import { ECM, GEN_AI, PROVIDER } from '../tracing/gen-ai.js';
+import { inSpan, markError, SpanKind } from '../tracing/tracing.js';
 import type { CallResult } from './call-model.js';
 import type { ModelRequest, ModelResponse } from './model-client.js';
 import { runToolCalls, type ToolLimits, type ToolUse } from './tool-calls.js';
@@ -40,6 +43,11 @@ export interface LoopResult {
   readonly notes: readonly string[];
   /** Texts of the successful tool results: facts the answer may quote. */
   readonly toolTexts: readonly string[];
+  /** Every assistant turn: its text (the reasoning between tool calls), tool calls, usage and timings. */
+  readonly transcript: readonly TurnDetail[];
+  /** Time spent waiting for the model (retries included) and running tools. */
+  readonly modelMs: number;
+  readonly toolsMs: number;
 }
 
 const toToolParam = (t: AgentTool): Tool => ({ name: t.name, description: t.description, input_schema: t.inputSchema as Tool['input_schema'] });
@@ -66,8 +74,11 @@ export async function runLoop(spec: LoopSpec, deps: LoopDeps): Promise<LoopResul
   const toolCalls: ToolCallRecord[] = [];
   const notes: string[] = [];
   const toolTexts: string[] = [];
+  const transcript: TurnDetail[] = [];
   let usage = NO_USAGE;
   let cost = 0;
+  let modelMs = 0;
+  let toolsMs = 0;
   const result = (outcome: LoopResult['outcome'], detail: string | null, text: string | null, turns: number): LoopResult => ({
     outcome,
     detail,
@@ -78,6 +89,9 @@ export async function runLoop(spec: LoopSpec, deps: LoopDeps): Promise<LoopResul
     costUsd: cost,
     notes,
     toolTexts,
+    transcript,
+    modelMs,
+    toolsMs,
   });
 
   for (let turn = 1; turn <= spec.maxTurns; turn++) {
@@ -99,18 +113,46 @@ export async function runLoop(spec: LoopSpec, deps: LoopDeps): Promise<LoopResul
       notes.push(`skipped before turn ${turn}: ${spend.reason}`);
       return result('budget_skipped', spend.reason, null, turn - 1);
     }
-    const called = await deps.call(request);
+    const callStarted = performance.now();
+    const { called, callUsage, callCost } = await inSpan(
+      `chat ${spec.model}`,
+      { kind: SpanKind.CLIENT, attributes: { [GEN_AI.operation]: 'chat', [GEN_AI.system]: PROVIDER, [GEN_AI.provider]: PROVIDER, [GEN_AI.requestModel]: spec.model, [GEN_AI.requestMaxTokens]: spec.maxOutputTokens, [ECM.turn]: turn } },
+      async (span) => {
+        const called = await deps.call(request);
+        span.setAttribute(ECM.attempts, called.attempts);
+        if (!called.ok) {
+          markError(span, called.failure.message);
+          return { called, callUsage: NO_USAGE, callCost: 0 };
+        }
+        const callUsage = usageFromApi(called.response.usage);
+        const callCost = deps.costOf(callUsage);
+        span.setAttributes({
+          [GEN_AI.responseModel]: called.response.model,
+          [GEN_AI.responseId]: called.response.id,
+          [GEN_AI.finishReasons]: [called.response.stop_reason ?? 'unknown'],
+          [GEN_AI.inputTokens]: callUsage.input + callUsage.cacheWrite + callUsage.cacheRead,
+          [GEN_AI.outputTokens]: callUsage.output,
+          [GEN_AI.cacheWriteTokens]: callUsage.cacheWrite,
+          [GEN_AI.cacheReadTokens]: callUsage.cacheRead,
+          [ECM.costUsd]: callCost,
+        });
+        return { called, callUsage, callCost };
+      },
+    );
+    const callMs = performance.now() - callStarted;
+    modelMs += callMs;
     if (!called.ok) {
       notes.push(`turn ${turn}: ${called.failure.message} after ${called.attempts} attempt(s)`);
       return result('error', `LLM API failed: ${called.failure.message}`, null, turn);
     }
     const response = called.response;
-    const callUsage = usageFromApi(response.usage);
     usage = addUsage(usage, callUsage);
-    cost += deps.costOf(callUsage);
+    cost += callCost;
 
     const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
     const uses: ToolUse[] = response.content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : []));
+    const turnDetail = { turn, text: text || null, stop_reason: response.stop_reason, model: response.model, model_ms: Math.round(callMs), attempts: called.attempts, usage: callUsage, cost_usd: callCost };
+    if (response.stop_reason === 'refusal' || uses.length === 0 || lastTurn || response.stop_reason === 'max_tokens') transcript.push({ ...turnDetail, tool_calls: [], tools_ms: 0 });
     if (response.stop_reason === 'refusal') return result('error', 'the model refused to answer', text || null, turn);
 
     if (uses.length === 0 || lastTurn) {
@@ -132,6 +174,8 @@ export async function runLoop(spec: LoopSpec, deps: LoopDeps): Promise<LoopResul
       continue;
     }
     const ran = await runToolCalls(uses, tools, seen, turn, spec.toolLimits, deps.signal);
+    toolsMs += ran.ms;
+    transcript.push({ ...turnDetail, tool_calls: ran.details, tools_ms: Math.round(ran.ms) });
     toolCalls.push(...ran.records);
     for (const r of ran.records) if (!r.ok) notes.push(`turn ${turn}: ${r.name}: ${r.error}`);
     for (const r of ran.results) if (!r.is_error && typeof r.content === 'string') toolTexts.push(r.content);

@@ -1,6 +1,9 @@
 import type { ToolResultBlockParam } from '@anthropic-ai/sdk/resources/messages';
+import { maskedArguments, maskedPreview, type ToolCallDetail } from '../log/execution-detail.js';
 import type { ToolCallRecord } from '../log/execution-log.js';
 import type { AgentTool, ToolOutcome } from '../tools/agent-tool.js';
+import { ECM, GEN_AI } from '../tracing/gen-ai.js';
+import { inSpan, markError } from '../tracing/tracing.js';
 import { canonicalJson, digest } from './canonical-json.js';
 
 export interface ToolUse {
@@ -62,7 +65,8 @@ export async function runToolCalls(
   turn: number,
   limits: ToolLimits,
   signal?: AbortSignal,
-): Promise<{ results: ToolResultBlockParam[]; records: ToolCallRecord[] }> {
+): Promise<{ results: ToolResultBlockParam[]; records: ToolCallRecord[]; details: ToolCallDetail[]; ms: number }> {
+  const batchStarted = performance.now();
   const planned = uses.map((use) => {
     const key = `${use.name}:${canonicalJson(use.input)}`;
     const argsDigest = digest(key);
@@ -79,7 +83,9 @@ export async function runToolCalls(
   });
 
   const outcomes = await Promise.all(
-    planned.map(async (p) => {
+    planned.map((p) =>
+      // One execute_tool span per call, refusals included: the trace shows what the model asked for.
+      inSpan(`execute_tool ${p.use.name}`, { attributes: { [GEN_AI.operation]: 'execute_tool', [GEN_AI.toolName]: p.use.name, [GEN_AI.toolCallId]: p.use.id, [GEN_AI.toolType]: 'function', [ECM.turn]: turn } }, async (span) => {
       const started = performance.now();
       const outcome: ToolOutcome = 'refused' in p ? { ok: false, error: p.refused! } : await executeWithTimeout(p.tool!, p.args!, limits, signal);
       const capped: ToolOutcome =
@@ -91,13 +97,25 @@ export async function runToolCalls(
                 'Narrow the query (filter by reason, currency or time, select fewer columns, add a LIMIT) and call again.',
             }
           : outcome;
-      return { p, outcome: capped, ms: performance.now() - started };
-    }),
+      if (!capped.ok) markError(span, capped.error.slice(0, 300));
+      return { p, outcome: capped, rawText: outcome.ok ? outcome.text : '', ms: performance.now() - started };
+    })),
   );
 
   const results: ToolResultBlockParam[] = [];
   const records: ToolCallRecord[] = [];
-  for (const { p, outcome, ms } of outcomes) {
+  const details: ToolCallDetail[] = [];
+  for (const { p, outcome, rawText, ms } of outcomes) {
+    details.push({
+      id: p.use.id,
+      name: p.use.name,
+      arguments: maskedArguments(p.use.input),
+      ms: Math.round(ms),
+      ok: outcome.ok,
+      ...(outcome.ok ? {} : { error: outcome.error.slice(0, 300) }),
+      result_chars: rawText.length,
+      result_preview: outcome.ok ? maskedPreview(outcome.text) : '',
+    });
     results.push(
       outcome.ok
         ? { type: 'tool_result', tool_use_id: p.use.id, content: outcome.text }
@@ -105,5 +123,5 @@ export async function runToolCalls(
     );
     records.push({ name: p.use.name, args_digest: p.argsDigest, ms: Math.round(ms), ok: outcome.ok, turn, ...(outcome.ok ? {} : { error: outcome.error.slice(0, 300) }) });
   }
-  return { results, records };
+  return { results, records, details, ms: performance.now() - batchStarted };
 }

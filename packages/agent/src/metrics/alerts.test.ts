@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
+import { Registry } from 'prom-client';
 import { z } from 'zod';
 import { AgentMetrics } from './agent-metrics.js';
 
@@ -57,9 +58,9 @@ describe('deploy/prometheus/alerts.yml', () => {
 
   it('only uses metrics the runtime exports, with their labels', async () => {
     const metrics = new AgentMetrics();
-    metrics.latency.observe({ skill_name: 'x' }, 1);
-    const exported = new Set((await metrics.registry.getMetricsAsJSON()).flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])));
-    const labels = new Map((await metrics.registry.getMetricsAsJSON()).map((m) => [m.name, (metrics.registry.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames]));
+    const all = Registry.merge([metrics.registry, metrics.runRegistry]);
+    const exported = new Set((await all.getMetricsAsJSON()).flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])));
+    const labels = new Map((await all.getMetricsAsJSON()).map((m) => [m.name, (all.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames]));
     for (const rule of rules) {
       expect(balanced(rule.expr), rule.alert).toBe(true);
       const used = [...rule.expr.matchAll(/\baspora_[a-z_]+/g)].map((m) => m[0]);

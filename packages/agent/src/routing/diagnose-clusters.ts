@@ -2,6 +2,8 @@ import { startOfDay } from '../budget/day-window.js';
 import { redactPii } from '../insights/redact-pii.js';
 import { countSubjectExecutions } from '../log/execution-log.js';
 import type { AgentRuntime, SkillExecution } from '../loop/agent-runtime.js';
+import { ECM } from '../tracing/gen-ai.js';
+import { inSpan } from '../tracing/tracing.js';
 import { parseDiagnosis, type Diagnosis } from './diagnosis.js';
 import { routeClusters, type RoutableCluster, type RoutingRule } from './route-clusters.js';
 
@@ -22,14 +24,14 @@ export interface DiagnoseOptions<C extends RoutableCluster> {
 /**
  * Routes clusters (§15) and runs the specialist on each routed one, at most
  * `max_per_signature_per_day` times per signature per day (asked of the execution log).
- * Every decision is counted in the routing metrics; every diagnosis is schema- and number-checked.
+ * Each hand-off is a span (manager → specialist) holding the specialist's execution; every diagnosis
+ * is schema- and number-checked.
  */
 export async function diagnoseClusters<C extends RoutableCluster>(runtime: AgentRuntime, clusters: readonly C[], opts: DiagnoseOptions<C> = {}): Promise<ClusterDiagnosis<C>[]> {
   const rule = opts.rule ?? runtime.llm.routing;
   const since = startOfDay(runtime.now(), runtime.llm.budget.time_zone);
   const out: ClusterDiagnosis<C>[] = [];
   for (const { cluster, to } of routeClusters(clusters, rule)) {
-    runtime.metrics?.observeRouting(runtime.domain, rule.from, to);
     if (!to) {
       out.push({ cluster, status: 'not_routed' });
       continue;
@@ -45,7 +47,8 @@ export async function diagnoseClusters<C extends RoutableCluster>(runtime: Agent
     }
     const facts = redactPii(opts.factsOf ? opts.factsOf(cluster) : cluster);
     let parsed: ReturnType<typeof parseDiagnosis> | undefined;
-    const execution = await runtime.runSkill({
+    const handoff = { [ECM.routedFrom]: rule.from, [ECM.routedTo]: to, [ECM.subject]: cluster.signature_text, 'ecm.cluster.critical_count': cluster.critical_count };
+    const execution = await inSpan(`handoff ${rule.from} → ${to}`, { attributes: handoff }, () => runtime.runSkill({
       skill: to,
       input: [
         `Diagnose this cluster of stuck orders (${cluster.critical_count} critical). Answer with one JSON object:`,
@@ -67,7 +70,7 @@ export async function diagnoseClusters<C extends RoutableCluster>(runtime: Agent
         }
         return { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
       },
-    });
+    }));
     const result = parsed as ReturnType<typeof parseDiagnosis> | undefined;
     if (result?.ok && (execution.outcome === 'success' || execution.outcome === 'verifier_dropped' || execution.outcome === 'max_turns')) {
       out.push({ cluster, status: 'diagnosed', diagnosis: result.diagnosis, execution });

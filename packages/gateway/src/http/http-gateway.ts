@@ -15,6 +15,8 @@ export interface HttpGatewayOptions {
   readonly tokens: GatewayTokens | null;
   /** Host header names to accept besides the loopback ones (DNS-rebinding protection). */
   readonly allowedHosts?: readonly string[];
+  /** Served on GET /metrics for Prometheus (aggregates only, no token, like /health). */
+  readonly metrics?: { readonly contentType: string; render(): Promise<string> } | undefined;
 }
 
 export interface HttpGateway {
@@ -130,6 +132,18 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
   app.get('/health', (_req: Request, res: Response) => {
     res.json({ status: 'ok', name: GATEWAY_NAME, version: GATEWAY_VERSION, tools: GATEWAY_TOOLS.length, uptime_s: Math.round((Date.now() - started) / 1000) });
   });
+
+  const metrics = options.metrics;
+  if (metrics) {
+    app.get('/metrics', async (_req: Request, res: Response) => {
+      try {
+        res.type(metrics.contentType).send(await metrics.render());
+      } catch (err) {
+        ctx.log.error({ error: err instanceof Error ? err.message : String(err) }, 'metrics unavailable');
+        res.status(503).type('text/plain').send('metrics unavailable: the execution log could not be read\n');
+      }
+    });
+  }
 
   const tokens = options.tokens;
 

@@ -1,6 +1,7 @@
 import type { PhaseName } from '../phases/phase.js';
 import type { PhaseOutcome } from '../phases/run-phases.js';
 import { notice, parseAsOf } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
 
 export interface PhaseCommandOptions {
   asOf?: string;
@@ -29,9 +30,20 @@ function summaryLine(o: PhaseOutcome): string {
 export function phaseCommand(command: string, phases: readonly PhaseName[]) {
   return async (options: PhaseCommandOptions): Promise<number> => {
     const { runPhases } = await import('../phases/run-phases.js');
+    const { startTracing } = await import('@ecm/agent/tracing');
     const asOf = parseAsOf(options.asOf);
     const out = options.json ? process.stderr : process.stdout;
-    const { outcomes, exitCode } = await runPhases({ command, phases, asOf, dryRun: Boolean(options.dryRun), force: Boolean(options.force), out });
+    const tracing = await startTracing({ serviceName: 'ecm-manager' }).catch((err: unknown) => {
+      throw new CliError(err instanceof Error ? err.message : String(err), EXIT.config);
+    });
+    let run: Awaited<ReturnType<typeof runPhases>>;
+    try {
+      run = await runPhases({ command, phases, asOf, dryRun: Boolean(options.dryRun), force: Boolean(options.force), out });
+    } finally {
+      // A batch process exits right after: buffered spans go out first.
+      await tracing.shutdown().catch((err: unknown) => notice(`traces not exported: ${err instanceof Error ? err.message : String(err)}`));
+    }
+    const { outcomes, exitCode } = run;
     if (options.dryRun && !options.json) {
       const { renderBlocksAsText } = await import('@ecm/core');
       for (const o of outcomes) {

@@ -14,7 +14,8 @@ const pct = (r: number) => `${Math.round(r * 100)}%`;
 const usd = (n: number) => `$${n.toFixed(4)}`;
 
 /** `ecm-manager stats`: the three §15 views over the skill execution log. */
-export async function statsCommand(options: { since?: string; json?: boolean }): Promise<number> {
+export async function statsCommand(options: { since?: string; json?: boolean; execution?: string }): Promise<number> {
+  if (options.execution) return executionCommand(options.execution, Boolean(options.json));
   const since = parseSince(options.since ?? '24h', new Date());
   const { ensureAgentSchema, skillStats } = await import('@ecm/agent');
   const stats = await withTicketStore('stats', async (_store, state) => {
@@ -53,5 +54,22 @@ export async function statsCommand(options: { since?: string; json?: boolean }):
     );
   } else out.push('', 'No skill executions in this period (no ANTHROPIC_API_KEY, or nothing ran).');
   process.stdout.write(`${out.join('\n')}\n`);
+  return EXIT.ok;
+}
+
+/** `ecm-manager stats --execution ID`: the design's detail page of one execution. */
+async function executionCommand(id: string, json: boolean): Promise<number> {
+  const { ensureAgentSchema, executionPage } = await import('@ecm/agent');
+  const page = await withTicketStore('stats', async (_store, state) => {
+    await ensureAgentSchema(state);
+    return executionPage(state, id.trim());
+  });
+  if (!page) throw new CliError(`no skill execution ${id} in the log (ids are in \`ecm-manager stats --json\` and in traces as ecm.execution_id)`, EXIT.config);
+  if (json) {
+    process.stdout.write(`${JSON.stringify(page)}\n`);
+    return EXIT.ok;
+  }
+  const { renderExecutionPage } = await import('../render/execution-page.js');
+  process.stdout.write(`${renderExecutionPage(page)}\n`);
   return EXIT.ok;
 }

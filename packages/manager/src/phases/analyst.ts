@@ -67,13 +67,43 @@ async function safeLines(lines: readonly string[], max?: number): Promise<{ line
 const DROPPED_NOTE = (n: number) => (n ? `\n_${n} line${n === 1 ? '' : 's'} left out: ${n === 1 ? 'it names' : 'they name'} a customer's contact details._` : '');
 const WITHHELD = '_(left out: it named a customer\'s contact details)_';
 
+/**
+ * Pushes the phase's metrics when PUSHGATEWAY_URL is set: the execution log's (they hold earlier
+ * runs' executions even when this one has no model) and the domain's work from the phase's facts.
+ * Never throws: monitoring must not fail the run.
+ */
+function metricsPusher(state: StateDb, sharedDir: string) {
+  const facts = new Map<PhaseName, Record<string, unknown>>();
+  return {
+    remember: (phase: PhaseName, f: Record<string, unknown>) => facts.set(phase, f),
+    async push(phase: PhaseName): Promise<void> {
+      if (!process.env.PUSHGATEWAY_URL?.trim()) return;
+      try {
+        const agent = await import('@ecm/agent');
+        const llm = agent.loadLlmConfig(sharedDir);
+        const metrics = new agent.AgentMetrics();
+        await agent.ensureAgentSchema(state);
+        await metrics.refreshFromLog(state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
+        const f = facts.get(phase);
+        if (f) metrics.observeWork(agent.ECM_DOMAIN, phase, f);
+        await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.ECM_DOMAIN });
+      } catch {
+        // no log or no config: nothing to push
+      }
+    },
+  };
+}
+
 /** An analyst that only says why there is no LLM (no key, dry run, a broken skill file). */
-function withoutModel(reason: string, problem: string | null = null): Analyst {
+function withoutModel(reason: string, pusher: ReturnType<typeof metricsPusher> | null, problem: string | null = null): Analyst {
   return {
     problem,
-    insights: () => unavailableLine(reason),
+    insights: (phase, facts) => {
+      pusher?.remember(phase, facts);
+      return unavailableLine(reason);
+    },
     diagnose: async (clusters) => (clusters.length ? [await unavailableLine(`${clusters.length} cluster(s) qualify for specialist diagnosis, but ${reason}`)] : []),
-    pushMetrics: async () => undefined,
+    pushMetrics: async (phase) => pusher?.push(phase),
     close: async () => undefined,
   };
 }
@@ -93,8 +123,9 @@ export interface AnalystOptions {
  * agent runtime per run (its circuit breaker is per run) with the gateway's tools in-process.
  */
 export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
-  if (options.dryRun) return withoutModel('dry run');
-  if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set');
+  if (options.dryRun) return withoutModel('dry run', null);
+  const pusher = metricsPusher(options.state, options.config.sharedDir);
+  if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set', pusher);
   const agent = await import('@ecm/agent');
   const { connectInProcess } = await import('@ecm/gateway');
   const { context, md, section, formatPercent, trustedMrkdwn } = await import('@ecm/core');
@@ -111,7 +142,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
     const detail = err instanceof Error ? err.message : String(err);
     const first = detail.split('\n').map((l) => l.trim()).filter(Boolean);
     const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : first[0] ?? detail;
-    return withoutModel(`the LLM configuration is broken (${short})`, `LLM configuration broken, reports went out without insights: ${first.join(' ')}`);
+    return withoutModel(`the LLM configuration is broken (${short})`, pusher, `LLM configuration broken, reports went out without insights: ${first.join(' ')}`);
   }
   let gateway: Awaited<ReturnType<typeof agent.connectGateway>> | null = null;
   try {
@@ -122,28 +153,27 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
     gateway = null; // the skills still run on the phase's facts alone
   }
   await agent.ensureAgentSchema(options.state);
-  const metrics = new agent.AgentMetrics();
   const runtime = agent.createAgentRuntime({
-    domain: 'ecm',
+    domain: agent.ECM_DOMAIN,
     llm: loaded.llm,
     skills: loaded.skills,
     guardrails: loaded.guardrails,
     db: options.state,
     mcp: gateway ? agent.toolClientOf(gateway) : undefined,
-    metrics,
   });
-  const traceId = `${options.command}@${options.asOf.toISOString()}`;
+  // Executions take the trace id of the active run span (see run-phases.ts), one trace per run.
   return {
     problem: null,
     async insights(phase, facts) {
-      const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase, traceId });
+      pusher.remember(phase, facts);
+      const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase });
       if ('unavailable' in result) return unavailableLine(result.unavailable);
       const safe = await safeLines(result.bullets);
       if (safe.lines.length === 0) return unavailableLine(`every insight named a customer's contact details (${safe.dropped} left out)`);
       return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)] };
     },
     async diagnose(clusters) {
-      const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })), { traceId });
+      const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })));
       const replies: Reply[] = [];
       for (const r of results) {
         if (r.status === 'diagnosed') {
@@ -164,9 +194,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
       }
       return replies;
     },
-    async pushMetrics(phase) {
-      await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: 'ecm' });
-    },
+    pushMetrics: (phase) => pusher.push(phase),
     async close() {
       await gateway?.close().catch(() => undefined);
     },

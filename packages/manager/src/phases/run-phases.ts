@@ -1,3 +1,4 @@
+import { ECM, inRunSpan, inSpan } from '@ecm/agent/tracing';
 import type { EcmConfig, ReasonLearning, RunLock, SlackMessage, SlackSink, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
@@ -199,6 +200,11 @@ async function takeLock(command: string, config: EcmConfig): Promise<RunLock> {
  * a failed backlog does not stop triage; a failed triage skips patterns.
  */
 export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseOutcome[]; exitCode: ExitCode }> {
+  // One trace per run: the phases, the skills they run and the specialist hand-offs are its spans.
+  return inRunSpan(`ecm-manager ${options.command}`, { [ECM.command]: options.command, 'ecm.as_of': options.asOf.toISOString(), 'ecm.dry_run': options.dryRun }, () => runPhasesTraced(options));
+}
+
+async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOutcome[]; exitCode: ExitCode }> {
   const config = await loadValidConfig();
   const { learningAt, multipliersOf, openSlackSink, openTicketStore, runTriage, warehouseSource } = await import('@ecm/core');
   // Decided before the lock and the sink: a production configuration without a warehouse posts nothing (exit 3).
@@ -235,7 +241,11 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
         continue;
       }
       try {
-        outcomes.push(await runOnePhase(deps, options, phase, { triage, learning }));
+        outcomes.push(await inSpan(`phase ${phase}`, { attributes: { [ECM.phase]: phase } }, async (span) => {
+          const outcome = await runOnePhase(deps, options, phase, { triage, learning });
+          span.setAttributes({ [ECM.runKey]: outcome.run_key, [ECM.phaseStatus]: outcome.status });
+          return outcome;
+        }));
         await analyst.pushMetrics(phase);
       } catch (err) {
         const { LockLostError } = await import('@ecm/core');
