@@ -83,6 +83,17 @@ export const STATE_SCHEMA: readonly string[] = [
     escalated integer NOT NULL,
     PRIMARY KEY (date, agent_email)
   )`,
+  // Reassignments and reopenings: who, when, why (the Ticket History tab of the sheet).
+  `CREATE TABLE IF NOT EXISTS ticket_history (
+    at timestamptz NOT NULL,
+    order_id text NOT NULL,
+    action text NOT NULL,
+    from_agent text NOT NULL,
+    to_agent text NOT NULL,
+    by_whom text NOT NULL,
+    reason text NOT NULL,
+    PRIMARY KEY (order_id, at, action)
+  )`,
   // One row per phase and scheduled slot: the run key that makes re-runs safe.
   `CREATE TABLE IF NOT EXISTS runs (
     run_key text PRIMARY KEY,
