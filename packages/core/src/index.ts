@@ -37,3 +37,6 @@ export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
 export * from './tickets/ticket-rows.js';
 export * from './config/parse-config.js';
+export * from './tickets/sla-clock.js';
+export * from './escalation/escalation-matrix.js';
+export * from './escalation/markdown-sections.js';

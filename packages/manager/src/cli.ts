@@ -69,6 +69,21 @@ phaseOptions(program.command('patterns').description('cluster stuck orders by si
   action(async () => (await import('./commands/phase-command.js')).phaseCommand('patterns', ['patterns'])),
 );
 
+phaseOptions(
+  program
+    .command('sla')
+    .description('the hourly SLA watch: breaches and the 16/24/48 h escalation ladder, each level once per ticket, in the team channels')
+    .addHelpText(
+      'after',
+      `
+Levels (ESCALATION.md, by order age): 16 h warning tags the owner; 24 h action required tags the team's lead;
+48 h critical tags the head of the team (critical channel when slack.critical_channel is set) and repeats
+once a day until the ticket is closed. An SLA breach (the clock from assignment) tags the owner once.
+Each level is recorded before it is posted, so re-runs and a run that crashed never raise it twice.
+Scheduled hourly by the sla-watch entry of shared/config/ecm.yaml.`,
+    ),
+).action(action(async () => (await import('./commands/phase-command.js')).phaseCommand('sla', ['sla'])));
+
 const agents = program.command('agents').description('the roster tickets are assigned to (the Agents tab)');
 agents
   .command('list')

@@ -141,12 +141,26 @@ export const settingsFileSchema = z
         false_positive_rate_above: fraction,
       })
       .strict(),
+    // Where messages go besides the report channel (SLACK_CHANNEL_ID). Optional: every key has a default.
+    slack: z
+      .object({
+        /** Per team, the channel for its SLA alerts (a team without one uses the report channel). */
+        team_channels: z.partialRecord(teamSchema, z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789')).default({}),
+        /** 48 h critical escalations; null sends them to the team channel. */
+        critical_channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789').nullable().default(null),
+        /** Each agent gets their new tickets as a direct message instead of a reply in the report thread. */
+        dm_queues: z.boolean().default(true),
+        /** More lines than this in a list become one file instead of many thread replies. */
+        file_above_rows: z.number().int().positive().default(60),
+      })
+      .strict()
+      .default({ team_channels: {}, critical_channel: null, dm_queues: true, file_above_rows: 60 }),
     schedule: z
       .array(
         z
           .object({
             name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lower-case name such as triage-evening'),
-            command: z.enum(['daily', 'backlog', 'triage', 'patterns']),
+            command: z.enum(['daily', 'backlog', 'triage', 'patterns', 'sla']),
             cron: z.string().regex(/^(\S+\s+){4}\S+$/, 'expected a five-field cron expression such as "0 7 * * *"'),
             time_zone: timeZoneSchema,
           })

@@ -94,6 +94,21 @@ export const STATE_SCHEMA: readonly string[] = [
     reason text NOT NULL,
     PRIMARY KEY (order_id, at, action)
   )`,
+  // Slack user ids by e-mail (users.lookupByEmail), so mentions do not ask Slack every run.
+  `CREATE TABLE IF NOT EXISTS slack_users (
+    email text PRIMARY KEY,
+    user_id text NOT NULL,
+    looked_up_at timestamptz NOT NULL
+  )`,
+  // Each SLA-watch alert raised: a level once per ticket (the 48 h daily update once per day; day is '' otherwise).
+  `CREATE TABLE IF NOT EXISTS sla_alerts (
+    order_id text NOT NULL,
+    level text NOT NULL,
+    day text NOT NULL,
+    raised_at timestamptz NOT NULL,
+    run_key text NOT NULL,
+    PRIMARY KEY (order_id, level, day)
+  )`,
   // One row per phase and scheduled slot: the run key that makes re-runs safe.
   `CREATE TABLE IF NOT EXISTS runs (
     run_key text PRIMARY KEY,

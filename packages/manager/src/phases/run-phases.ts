@@ -7,6 +7,7 @@ import { planBacklog } from './backlog-phase.js';
 import type { PhaseContext, PhaseName, PhasePlan, PhaseWrites } from './phase.js';
 import { planPatterns } from './patterns-phase.js';
 import { slotFor } from './run-slot.js';
+import { planSlaWatch, recordSlaAlerts } from './sla-phase.js';
 import { planTriage } from './triage-phase.js';
 
 export type PhaseStatus = 'succeeded' | 'skipped' | 'failed' | 'partial' | 'dry_run';
@@ -31,7 +32,7 @@ export interface RunOptions {
   readonly out: NodeJS.WritableStream;
 }
 
-const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = { backlog: planBacklog, triage: planTriage, patterns: planPatterns };
+const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = { backlog: planBacklog, triage: planTriage, patterns: planPatterns, sla: planSlaWatch };
 
 const jsonOf = (value: unknown) => (typeof value === 'string' ? JSON.parse(value) : value);
 
@@ -56,12 +57,12 @@ interface RunRow {
   plan: PhasePlan | null;
 }
 
-async function readRun(state: StateDb, runKey: string): Promise<RunRow | null> {
+export async function readRun(state: StateDb, runKey: string): Promise<RunRow | null> {
   const [row] = await state.query('SELECT status, plan FROM runs WHERE run_key = $1', [runKey]);
   return row ? { status: String(row.status), plan: row.plan ? (jsonOf(row.plan) as PhasePlan) : null } : null;
 }
 
-async function saveRun(state: StateDb, runKey: string, phase: PhaseName, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
+export async function saveRun(state: StateDb, runKey: string, phase: string, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
   const now = new Date().toISOString();
   const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;
   await state.query(
@@ -75,7 +76,7 @@ async function saveRun(state: StateDb, runKey: string, phase: PhaseName, slot: s
 }
 
 /** Posts every message of a plan, recording each post so a crash resumes with the missing replies only. */
-async function postPlan(state: StateDb, sink: SlackSink, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
+export async function postPlan(state: StateDb, sink: SlackSink, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
   const { postReport } = await import('@ecm/core');
   for (const [index, message] of messages.entries()) {
     const [row] = await state.query('SELECT parent_ts, replies_posted FROM run_posts WHERE run_key = $1 AND message_index = $2', [runKey, index]);
@@ -83,6 +84,7 @@ async function postPlan(state: StateDb, sink: SlackSink, runKey: string, message
     const posted = row ? Number(row.replies_posted) : 0;
     if (parentTs && posted >= message.thread.length) continue;
     await postReport(sink, message, {
+      ...(message.channel ? { channel: message.channel } : {}),
       ...(parentTs ? { parentTs, postedReplies: posted } : {}),
       onPosted: async (step) => {
         await state.query(
@@ -142,6 +144,7 @@ async function runOnePhase(
   // The plan is saved before anything is written: a crash after this point finishes this same plan.
   await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'planned', plan });
   await applyWrites(deps.tickets, plan.writes);
+  await recordSlaAlerts(deps.state, runKey, plan.writes);
   await saveRun(deps.state, runKey, phase, slot, options.asOf, { status: 'written' });
   try {
     await postPlan(deps.state, deps.sink, runKey, plan.messages);
@@ -156,7 +159,7 @@ async function runOnePhase(
 /** Adds the analyst's replies to the report's thread: insights, and for patterns the specialist's diagnoses. */
 async function withAnalysis(analyst: Analyst, phase: PhaseName, plan: PhasePlan): Promise<PhasePlan> {
   const [main, ...rest] = plan.messages;
-  if (!main) return plan;
+  if (!main || phase === 'sla') return plan;
   const replies = [await analyst.insights(phase, plan.facts)];
   if (phase === 'patterns') {
     const clusters = (plan.facts.clusters ?? []) as (RoutedCluster & { route_to_specialist: boolean })[];
