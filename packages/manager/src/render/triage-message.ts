@@ -63,7 +63,7 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
   }
   const notes: string[] = [];
   if (f.self_healed.length) notes.push(md`${formatCount(f.self_healed.length)} tickets closed as self-healed`);
-  if (f.orphaned.length) notes.push(md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (reassign them)`);
+  if (f.orphaned.length) notes.push(md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (move them: \`ecm-manager tickets handover --from EMAIL\`)`);
   if (f.resolved_still_stuck) notes.push(md`${formatCount(f.resolved_still_stuck)} resolved orders are stuck again`);
   if (notes.length) blocks.push(context(notes.join(' · ')));
 
