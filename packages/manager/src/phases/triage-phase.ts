@@ -1,5 +1,5 @@
 import { slaOutcome, type Resolution, type Ticket } from '@ecm/core';
-import { renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
+import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -82,7 +82,25 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
     self_healed: selfHealed.map((r) => ({ order_id: r.order_id, agent_email: r.agent_email, stuck_reason: r.stuck_reason })),
     orphaned,
   };
-  return { facts: { ...facts }, messages: [renderTriageMessage(facts)], writes: { tickets, self_healed: selfHealed } };
+  const { openSlackDirectory } = await import('@ecm/core');
+  const slack = ctx.config.settings.slack;
+  // DM channels are opened now, while planning, so a resumed run posts to the same place.
+  const direct = new Map<string, string>();
+  if (slack.dm_queues) {
+    const directory = openSlackDirectory(process.env, ctx.state);
+    for (const email of [...new Set(assignments.map((a) => a.agent_email))].sort()) {
+      const channel = await directory.directChannel(email);
+      if (channel) direct.set(email, channel);
+    }
+  }
+  const report = renderTriageMessage(facts, { direct: new Set(direct.keys()), tableRowsMax: slack.file_above_rows, fullList: fullListLink(process.env) });
+  return { facts: { ...facts }, messages: [report, ...renderAgentQueues(facts, direct)], writes: { tickets, self_healed: selfHealed } };
+}
+
+/** The full ticket list: the sheet when it is the ticket store, else the command that prints it. */
+function fullListLink(env: NodeJS.ProcessEnv): string {
+  const id = env.ECM_TICKETS === 'sheets' ? env.GOOGLE_SHEETS_SPREADSHEET_ID?.match(/[-\w]{20,}/)?.[0] : undefined;
+  return id ? `<https://docs.google.com/spreadsheets/d/${id}|the ECM Operations sheet>` : '`ecm-manager tickets`';
 }
 
 function countBy(keys: readonly string[]): Record<string, number> {
