@@ -83,6 +83,9 @@ export const STATE_SCHEMA: readonly string[] = [
     escalated integer NOT NULL,
     PRIMARY KEY (date, agent_email)
   )`,
+  // Per-agent figures added to the Daily Stats rows (older stores gain the columns here).
+  `ALTER TABLE daily_stats ADD COLUMN IF NOT EXISTS assigned integer`,
+  `ALTER TABLE daily_stats ADD COLUMN IF NOT EXISTS median_minutes numeric`,
   // Reassignments and reopenings: who, when, why (the Ticket History tab of the sheet).
   `CREATE TABLE IF NOT EXISTS ticket_history (
     at timestamptz NOT NULL,

@@ -297,10 +297,11 @@ export class LocalTicketStore implements TicketStore {
     await this.db.transaction(async (tx) => {
       for (const s of rows) {
         await tx.query(
-          `INSERT INTO daily_stats (date, agent_email, resolved, avg_minutes, sla_met_pct, escalated) VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO daily_stats (date, agent_email, resolved, avg_minutes, sla_met_pct, escalated, assigned, median_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (date, agent_email) DO UPDATE SET resolved = EXCLUDED.resolved, avg_minutes = EXCLUDED.avg_minutes,
-             sla_met_pct = EXCLUDED.sla_met_pct, escalated = EXCLUDED.escalated`,
-          [s.date, s.agent_email, s.resolved, s.avg_minutes, s.sla_met_pct, s.escalated],
+             sla_met_pct = EXCLUDED.sla_met_pct, escalated = EXCLUDED.escalated,
+             assigned = COALESCE(EXCLUDED.assigned, daily_stats.assigned), median_minutes = COALESCE(EXCLUDED.median_minutes, daily_stats.median_minutes)`,
+          [s.date, s.agent_email, s.resolved, s.avg_minutes, s.sla_met_pct, s.escalated, s.assigned ?? null, s.median_minutes ?? null],
         );
       }
     });

@@ -91,6 +91,10 @@ export interface DailyStatsRow {
   readonly avg_minutes: number;
   readonly sla_met_pct: number;
   readonly escalated: number;
+  /** Tickets assigned to the agent that day (absent in rows written before this column existed). */
+  readonly assigned?: number;
+  /** Median minutes from assignment to resolution that day. */
+  readonly median_minutes?: number;
 }
 
 /** What happened to a ticket besides assignment, resolution and escalation: a row of the Ticket History tab. */

@@ -1,4 +1,4 @@
-import type { EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketHistoryEntry, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketHistoryEntry, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 
 export const PHASES = ['backlog', 'triage', 'patterns', 'sla'] as const;
 /** What the `daily` job runs; the SLA watch has its own hourly job. */
@@ -27,6 +27,8 @@ export interface PhaseWrites {
   readonly escalations?: readonly Escalation[];
   /** SLA-watch alerts raised by this plan: recorded before posting, so no later run raises them again. */
   readonly sla_alerts?: readonly SlaAlertKey[];
+  /** Per-agent Daily Stats rows of the run's report day (assigned, resolved, SLA met %, median minutes). */
+  readonly daily_stats?: readonly DailyStatsRow[];
   /** Tickets moved by `ecm-manager tickets reassign | handover` (applied by that command, not by a phase). */
   readonly reassignments?: readonly (TicketHistoryEntry & { readonly action: 'REASSIGNED' })[];
 }

@@ -50,6 +50,7 @@ async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<v
   }
   if (writes.tickets?.length) await tickets.createTickets(writes.tickets);
   if (writes.patterns?.length) await tickets.appendPatterns(writes.patterns);
+  if (writes.daily_stats?.length) await tickets.writeDailyStats(writes.daily_stats);
 }
 
 interface RunRow {

@@ -1,4 +1,5 @@
-import { slaOutcome, type Resolution, type Ticket } from '@ecm/core';
+import { slaOutcome, type Agent, type Resolution, type Ticket } from '@ecm/core';
+import { agentDailyStats } from './agent-daily-stats.js';
 import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 
@@ -94,7 +95,24 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
     }
   }
   const report = renderTriageMessage(facts, { direct: new Set(direct.keys()), tableRowsMax: slack.file_above_rows, fullList: fullListLink(process.env) });
-  return { facts: { ...facts }, messages: [report, ...renderAgentQueues(facts, direct)], writes: { tickets, self_healed: selfHealed } };
+  const dailyStats = await perAgentStats(ctx, agents, tickets, selfHealed);
+  return { facts: { ...facts }, messages: [report, ...renderAgentQueues(facts, direct)], writes: { tickets, self_healed: selfHealed, daily_stats: dailyStats } };
+}
+
+/** This run's report day per agent, counting the tickets and self-healed closes this plan is about to write. */
+async function perAgentStats(ctx: PhaseContext, agents: readonly Agent[], newTickets: readonly Ticket[], selfHealed: readonly Resolution[]) {
+  const { localDate } = await import('@ecm/core');
+  const tz = ctx.config.settings.reports.time_zone;
+  const since = new Date(ctx.asOf.getTime() - 2 * 86_400_000);
+  const [all, resolutions, escalations] = await Promise.all([ctx.tickets.listTickets(), ctx.tickets.listResolutions(since), ctx.tickets.listEscalations(since)]);
+  const written = new Set(newTickets.map((t) => t.order_id));
+  const upToNow = <T,>(items: readonly T[], at: (t: T) => string) => items.filter((x) => new Date(at(x)) <= ctx.asOf);
+  return agentDailyStats(localDate(ctx.asOf, tz), (iso) => localDate(new Date(iso), tz), {
+    agents: agents.filter((a) => a.active).map((a) => a.email),
+    tickets: [...all.filter((t) => !written.has(t.order_id)), ...newTickets],
+    resolutions: [...upToNow(resolutions, (r) => r.resolved_at), ...selfHealed],
+    escalations: upToNow(escalations, (e) => e.escalated_at),
+  });
 }
 
 /** The full ticket list: the sheet when it is the ticket store, else the command that prints it. */

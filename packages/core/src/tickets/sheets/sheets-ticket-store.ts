@@ -384,7 +384,9 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async writeDailyStats(rows: readonly DailyStatsRow[]): Promise<void> {
-    await this.#upsert('dailyStats', dailyStatsCodec, rows, ['resolved', 'avg_minutes', 'sla_met_pct', 'escalated']);
+    // The per-agent columns are rewritten only by writers that know them (as the local store keeps them otherwise).
+    const perAgent = rows.length > 0 && rows.every((r) => r.assigned !== undefined && r.median_minutes !== undefined) ? ['assigned', 'median_minutes'] : [];
+    await this.#upsert('dailyStats', dailyStatsCodec, rows, ['resolved', 'avg_minutes', 'sla_met_pct', 'escalated', ...perAgent]);
   }
 
   /** The Daily Stats tab as the store reads it (the TicketStore interface only writes it). */

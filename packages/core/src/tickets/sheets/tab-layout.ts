@@ -133,6 +133,9 @@ export const TABS: Readonly<Record<TabKey, TabSpec>> = {
       col('avg_minutes', 'Avg Time (min)'),
       col('sla_met_pct', 'SLA Met %'),
       col('escalated', 'Escalated'),
+      // Per-agent figures written by each run; an older sheet without them still reads.
+      col('assigned', 'Assigned', { optional: true }),
+      col('median_minutes', 'Median Time (min)', { optional: true }),
     ],
   },
   // Not in §9: reassignments and reopenings, so the ops lead sees in the sheet who moved a ticket, when and why.

@@ -157,14 +157,21 @@ export const patternCodec: RecordCodec<PatternRow> = {
 
 export const dailyStatsCodec: RecordCodec<DailyStatsRow> = {
   tab: 'dailyStats',
-  parse: (read) => ({
-    date: read('date', requiredText),
-    agent_email: read('agent_email', email),
-    resolved: read('resolved', wholeNumber),
-    avg_minutes: read('avg_minutes', numberCell),
-    sla_met_pct: read('sla_met_pct', numberCell),
-    escalated: read('escalated', wholeNumber),
-  }),
+  parse: (read, table) => {
+    const optionalNumber = (key: 'assigned' | 'median_minutes') => (table.columns.has(key) ? read(key, (raw, h) => (raw.trim() === '' ? undefined : numberCell(raw, h))) : undefined);
+    const assigned = optionalNumber('assigned');
+    const median = optionalNumber('median_minutes');
+    return {
+      date: read('date', requiredText),
+      agent_email: read('agent_email', email),
+      resolved: read('resolved', wholeNumber),
+      avg_minutes: read('avg_minutes', numberCell),
+      sla_met_pct: read('sla_met_pct', numberCell),
+      escalated: read('escalated', wholeNumber),
+      ...(assigned !== undefined ? { assigned } : {}),
+      ...(median !== undefined ? { median_minutes: median } : {}),
+    };
+  },
   cells: (s) => ({ ...s }),
   key: (s) => joinKey(s.date, s.agent_email.toLowerCase()),
 };
