@@ -33,6 +33,18 @@ function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise
   };
 }
 
+/**
+ * For a subcommand whose parent has options of the same name (`tickets --json` and `tickets handover
+ * --json`): commander gives such an option to the parent, so the subcommand reads its own and the parent's.
+ */
+function withParentOptions(load: () => Promise<(...args: never[]) => Promise<number>>) {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const run = (await load()) as (...a: unknown[]) => Promise<number>;
+    process.exitCode = await run(...args.slice(0, -2), command.optsWithGlobals(), command);
+  };
+}
+
 const asOf = () => new Option('--as-of <iso>', 'the run time T (ISO 8601); default now');
 
 program
@@ -121,7 +133,7 @@ tickets
   .option('--force', 'allow another team or going over Max Tickets')
   .option('--dry-run', 'show what would move; change nothing')
   .option('--json', 'JSON on stdout')
-  .action(action(async () => (await import('./commands/tickets.js')).ticketsReassignCommand));
+  .action(withParentOptions(async () => (await import('./commands/tickets.js')).ticketsReassignCommand));
 tickets
   .command('handover')
   .description("hand every open ticket of an agent (e.g. one just deactivated) to team-mates with room left, least loaded first")
@@ -130,7 +142,7 @@ tickets
   .option('--by <name>', 'who is doing this (default: ECM_OPERATOR, else the OS user)')
   .option('--dry-run', 'show what would move; change nothing')
   .option('--json', 'JSON on stdout')
-  .action(action(async () => (await import('./commands/tickets.js')).ticketsHandoverCommand));
+  .action(withParentOptions(async () => (await import('./commands/tickets.js')).ticketsHandoverCommand));
 
 const agents = program.command('agents').description('the roster tickets are assigned to (the Agents tab)');
 agents

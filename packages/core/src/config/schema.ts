@@ -150,11 +150,11 @@ export const settingsFileSchema = z
         critical_channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789').nullable().default(null),
         /** Each agent gets their new tickets as a direct message instead of a reply in the report thread. */
         dm_queues: z.boolean().default(true),
-        /** More lines than this in a list become one file instead of many thread replies. */
-        file_above_rows: z.number().int().positive().default(60),
+        /** A longer assignment list: the thread shows its most urgent rows and points to the full list. */
+        file_above_rows: z.number().int().positive().default(30),
       })
       .strict()
-      .default({ team_channels: {}, critical_channel: null, dm_queues: true, file_above_rows: 60 }),
+      .default({ team_channels: {}, critical_channel: null, dm_queues: true, file_above_rows: 30 }),
     schedule: z
       .array(
         z

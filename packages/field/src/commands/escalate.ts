@@ -60,18 +60,22 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
     throw await asCliError(err);
   }
   const target = escalationTarget(matrix, team, hours, catalogue?.escalation ?? null);
-  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target });
+  // The team's channel, and the critical channel at the top of the ladder, as the message says (slack: in ecm.yaml).
+  const { team_channels, critical_channel } = s.config.settings.slack;
+  const critical = target.step !== null && target.step.level === matrix.ladder.at(-1)?.level;
+  const channel = (critical ? critical_channel : null) ?? (team_channels as Record<string, string | undefined>)[team];
+  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target }, channel ?? undefined);
   return { escalation, team, stuckReason: ticket.diagnosis, target, slack };
 }
 
 /** Posts to Slack (or the outbox without a token); the escalation is already recorded either way. */
-async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0]): Promise<Escalated['slack']> {
+async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0], channel: string | undefined): Promise<Escalated['slack']> {
   const { openSlackSink, postReport } = await import('@ecm/core');
   try {
     // The outbox prints its copy on stderr, so stdout stays the command's own output.
     const sink = openSlackSink(process.env, { out: process.stderr });
-    await postReport(sink, await renderEscalationMessage(facts));
-    return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : 'Slack', error: null };
+    await postReport(sink, await renderEscalationMessage(facts), channel ? { channel } : {});
+    return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : channel ? `Slack (${channel})` : 'Slack', error: null };
   } catch (err) {
     return { posted: false, where: 'nowhere', error: (err as Error).message };
   }

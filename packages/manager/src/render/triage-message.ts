@@ -136,11 +136,9 @@ export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions
   }
   const undelivered = byAgent(f).filter(([email]) => !options.direct.has(email));
   if (undelivered.length > AGENT_REPLIES_MAX) {
+    // A line in the report, not another reply: the thread stays short however many agents there are.
     const dm = options.direct.size ? md` (${formatCount(options.direct.size)} agents got theirs by direct message)` : '';
-    thread.push({
-      text: `Queues for ${undelivered.length} agents`,
-      blocks: [section(md`*Queues for ${formatCount(undelivered.length)} agents*${dm}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`)],
-    });
+    blocks.push(context(md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`));
   } else {
     for (const [, mine] of undelivered) {
       const lines = queueLines(mine);

@@ -30,7 +30,7 @@ export async function noticesFor(config: EcmConfig, directory: SlackDirectory, a
     const teamChannel = agent ? (config.settings.slack.team_channels as Record<string, string | undefined>)[agent.team] : undefined;
     const channel = dm ?? teamChannel;
     const lines = mine.map((m) => md`• \`${m.ticket.order_id}\` ${m.ticket.priority} ${m.ticket.currency} ${formatCount(m.ticket.amount)} · ${m.ticket.diagnosis} (was ${m.ticket.agent_email}) — ${m.ticket.notes}`);
-    const head = md`${dm ? '' : trustedMrkdwn(`${who.mrkdwn}: `)}*${formatCount(mine.length)}* ticket${mine.length === 1 ? '' : 's'} reassigned to you by ${ctx.operator}${ctx.reason ? md` — ${ctx.reason}` : ''}`;
+    const head = md`${dm ? '' : trustedMrkdwn(`${who.mrkdwn}: `)}*${formatCount(mine.length)}* ticket${mine.length === 1 ? '' : 's'} reassigned to you by ${ctx.operator}${trustedMrkdwn(ctx.reason ? md` — ${ctx.reason}` : '')}`;
     out.push(
       fitToLimits({
         title: `Tickets reassigned to ${email}`,
