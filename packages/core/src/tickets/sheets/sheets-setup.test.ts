@@ -38,7 +38,7 @@ describe('sheets init', () => {
     expect(fake.tab('Agents')).toEqual(AGENTS);
     expect(fake.tab('assignments')).toEqual([['Order ID', 'Status'], ['ORD-1', 'OPEN']]);
     expect(fake.tab('Pattern Intelligence')).toEqual([headerRow(TABS.patterns)]);
-    expect(fake.tab('Daily Stats')).toEqual([['Date', 'Agent', 'Resolved', 'Avg Time (min)', 'SLA Met %', 'Escalated']]);
+    expect(fake.tab('Daily Stats')).toEqual([['Date', 'Agent', 'Resolved', 'Avg Time (min)', 'SLA Met %', 'Escalated', 'Assigned', 'Median Time (min)']]);
     expect(fake.tab('Resolutions')[0]).toEqual(['Timestamp', 'Order ID', 'Agent', 'Resolution Notes', 'Assigned At', 'Resolution Time (min)', 'SLA Target (min)', 'SLA Status', 'Stuck Reason', 'Amount', 'Currency', 'Diagnosis Match', 'Action Followed', 'Resolution Type']);
 
     const writesBefore = fake.calls.filter((c) => c.httpMethod === 'POST').length;
