@@ -110,11 +110,13 @@ describe('the daily run with 40 agents', () => {
     const made = posts(from);
     const toReport = made.filter((c) => channelOf(c) === REPORT);
     expect(toReport.length).toBeGreaterThan(3);
-    // About a dozen for the three reports together; the triage report's share does not grow with the agents.
+    // About a dozen for the three reports together; the triage thread does not grow with the agents Slack knows.
     expect(toReport.length).toBeLessThanOrEqual(13);
     const triageMain = toReport.find((c) => !c.params.thread_ts && (c.params.text ?? '').includes('orders assigned'))!;
     const triageTs = (triageMain.answer?.body as { ts: string }).ts;
-    expect(toReport.filter((c) => c.params.thread_ts === triageTs).length).toBeLessThanOrEqual(3);
+    // The assignment table, the insights line, and a reply each for the few agents Slack does not know.
+    const unknownAssignees = [...assignees].filter((e) => !USERS[e]).length;
+    expect(toReport.filter((c) => c.params.thread_ts === triageTs).length).toBeLessThanOrEqual(2 + unknownAssignees);
     const dms = made.filter((c) => channelOf(c).startsWith('D') && !c.params.thread_ts);
     const reachable = [...assignees].filter((e) => USERS[e]);
     expect(dms.map(channelOf).sort()).toEqual(reachable.map((e) => dmChannelOf(USERS[e]!)).sort());
