@@ -53,3 +53,6 @@ export * from './reports/demo-marking.js';
 export * from './triage/learned-triage.js';
 export * from './tickets/ticket-sla.js';
 export * from './tickets/daily-stats.js';
+export * from './tickets/sla-clock.js';
+export * from './escalation/escalation-matrix.js';
+export * from './escalation/markdown-sections.js';

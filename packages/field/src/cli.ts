@@ -18,8 +18,10 @@ Who you are: --agent EMAIL, else ECM_AGENT_EMAIL, else asked once on a terminal 
 Examples:
   ecm-field my-tickets                            your open tickets, most urgent first, with live order status
   ecm-field order ORD-00012345                    timeline across systems, what is wrong, what to do, score
+  ecm-field start ORD-00012345                    you are on it: OPEN → IN_PROGRESS
   ecm-field resolve ORD-00012345 --notes "refund ref R-1 initiated"
   ecm-field escalate ORD-00012345 --reason "Lulu has not credited after 48 h"
+  ecm-field reopen ORD-00012345 --reason "customer reports no credit"
   ecm-field my-tickets --json | jq '.tickets[0]'  machine output on stdout, notices on stderr
 
 Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configuration or usage
@@ -67,6 +69,15 @@ agentCommand('resolve', 'close your ticket: writes the Resolutions row (time, SL
   .option('--action-followed <answer>', 'YES | MODIFIED | IGNORED (asked on a terminal; default YES)')
   .option('--resolution-type <answer>', 'AGENT_RESOLVED | ESCALATED_RESOLVED | FALSE_POSITIVE | SELF_HEALED (default AGENT_RESOLVED, ESCALATED_RESOLVED for an escalated ticket)')
   .action(action(async () => (await import('./commands/resolve.js')).resolveCommand));
+
+agentCommand('start', 'pick up your ticket: OPEN → IN_PROGRESS, so your lead sees who is working on it')
+  .argument('<order-id>', 'the order of your ticket')
+  .action(action(async () => (await import('./commands/start.js')).startCommand));
+
+agentCommand('reopen', 'reopen your resolved or escalated ticket (the order is not fixed after all): OPEN again, new SLA clock, recorded in the history')
+  .argument('<order-id>', 'the order of your ticket')
+  .option('--reason <text>', 'what shows it is not fixed (required)')
+  .action(action(async () => (await import('./commands/start.js')).reopenCommand));
 
 agentCommand('escalate', 'escalate your ticket: Escalations row, ticket ESCALATED, the contact for its team and age, Slack notification')
   .argument('<order-id>', 'the order of your ticket')

@@ -355,6 +355,30 @@ describe('ecm-field on the demo', () => {
       expect(requests[0]!.tools).toContain('tickets_list');
     });
   });
+
+  it('start and reopen: only the assignee; start sets IN_PROGRESS, reopen needs a reason and restarts the SLA clock', async () => {
+    const open = (await myTickets(ASHA)).tickets.find((x) => x.status === 'OPEN' && !x.completed)!;
+    expect((await asAgent(BILAL, ['start', open.order_id])).code).toBe(6);
+    const started = await asAgent(ASHA, ['start', open.order_id, '--json']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ ticket: { order_id: open.order_id, status: 'IN_PROGRESS' } });
+    expect(await withStore(async (store) => (await store.getTicket(open.order_id))?.status)).toBe('IN_PROGRESS');
+    expect((await asAgent(ASHA, ['start', open.order_id])).code).toBe(0);
+
+    const resolved = await withStore(async (store) => (await store.listTickets({ agentEmail: ASHA, statuses: ['RESOLVED'] }))[0]!);
+    const startResolved = await asAgent(ASHA, ['start', resolved.order_id]);
+    expect(startResolved.code).toBe(1);
+    expect(startResolved.stderr).toContain(`ecm-field reopen ${resolved.order_id}`);
+    expect((await asAgent(ASHA, ['reopen', resolved.order_id])).code).toBe(3);
+    expect((await asAgent(BILAL, ['reopen', resolved.order_id, '--reason', 'not credited'])).code).toBe(6);
+    expect((await asAgent(ASHA, ['reopen', open.order_id, '--reason', 'not credited'])).code).toBe(1);
+    const reopened = await asAgent(ASHA, ['reopen', resolved.order_id, '--reason', 'customer reports no credit', '--json']);
+    expect(reopened.code, reopened.stderr).toBe(0);
+    expect(JSON.parse(reopened.stdout)).toMatchObject({ ticket: { status: 'OPEN', assigned_at: new Date(NOW).toISOString() } });
+    expect((await myTickets(ASHA)).tickets.map((x) => x.order_id)).toContain(resolved.order_id);
+    const history = await withStore((store) => store.listTicketHistory(resolved.order_id));
+    expect(history).toEqual([expect.objectContaining({ action: 'REOPENED', by: ASHA, reason: 'customer reports no credit' })]);
+  });
 });
 
 // tmux drives the prompts in a real terminal; CI installs it (apt-get install tmux).

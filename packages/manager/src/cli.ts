@@ -16,6 +16,8 @@ Examples:
   ecm-manager daily                      backlog → triage → patterns, as the 07:00 IST job does
   ecm-manager stuck --team KYC_ops       what is stuck for one team, highest priority first
   ecm-manager stuck --json | jq .summary machine output on stdout, notices on stderr
+  ecm-manager tickets --breached         every ticket past its SLA, across agents and teams
+  ecm-manager sla                        the hourly SLA watch (breaches, 16/24/48 h ladder)
   ecm-manager demo seed --orders 20000   re-create the demo warehouse smaller
 
 Exit codes: 0 ok, 1 failed, 2 partly done (the next run completes it), 3 bad configuration,
@@ -29,6 +31,18 @@ function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise
   return async (...args: A) => {
     const run = await load();
     process.exitCode = await run(...args);
+  };
+}
+
+/**
+ * For a subcommand whose parent has options of the same name (`tickets --json` and `tickets handover
+ * --json`): commander gives such an option to the parent, so the subcommand reads its own and the parent's.
+ */
+function withParentOptions(load: () => Promise<(...args: never[]) => Promise<number>>) {
+  return async (...args: unknown[]) => {
+    const command = args.at(-1) as Command;
+    const run = (await load()) as (...a: unknown[]) => Promise<number>;
+    process.exitCode = await run(...args.slice(0, -2), command.optsWithGlobals(), command);
   };
 }
 
@@ -70,6 +84,67 @@ phaseOptions(program.command('patterns').description('cluster stuck orders by si
   action(async () => (await import('./commands/phase-command.js')).phaseCommand('patterns', ['patterns'])),
 );
 
+phaseOptions(
+  program
+    .command('sla')
+    .description('the hourly SLA watch: breaches and the 16/24/48 h escalation ladder, each level once per ticket, in the team channels')
+    .addHelpText(
+      'after',
+      `
+Levels (ESCALATION.md, by order age): 16 h warning tags the owner; 24 h action required tags the team's lead;
+48 h critical tags the head of the team (critical channel when slack.critical_channel is set) and repeats
+once a day until the ticket is closed. An SLA breach (the clock from assignment) tags the owner once.
+Each level is recorded before it is posted, so re-runs and a run that crashed never raise it twice.
+Scheduled hourly by the sla-watch entry of shared/config/ecm.yaml.`,
+    ),
+).action(action(async () => (await import('./commands/phase-command.js')).phaseCommand('sla', ['sla'])));
+
+const tickets = program
+  .command('tickets')
+  .description("every ticket across agents and teams: agent, team, status, priority, SLA left and band, order age; per-agent and per-team summary")
+  .addOption(asOf())
+  .option('--agent <email>', "only this agent's tickets")
+  .option('--team <team>', 'only this team: Ops, KYC_ops or VDA_ops')
+  .option('--status <list>', 'only these statuses, comma-separated (default: the open ones, OPEN,IN_PROGRESS,ESCALATED)')
+  .option('--breached', 'only tickets past their SLA')
+  .option('--all', 'include resolved tickets')
+  .option('--json', 'one JSON object {as_of, tickets, summary: {by_agent, by_team}} on stdout')
+  .option('--csv', 'CSV on stdout')
+  .addHelpText(
+    'after',
+    `
+Examples:
+  ecm-manager tickets --breached                         what is past its SLA, most urgent first
+  ecm-manager tickets --agent asha.ops@example.com       one agent's queue
+  ecm-manager tickets --team KYC_ops --csv > kyc.csv     for a spreadsheet
+  ecm-manager tickets reassign ORD-00012345 --to omar.kyc@example.com --reason "on leave"
+  ecm-manager tickets handover --from eli.ops@example.com --dry-run
+
+Reassign and handover record who (--by, else ECM_OPERATOR, else the OS user), when and why in the
+ticket history (the Ticket History tab of the sheet), and tell each new assignee by direct message
+(their team channel when Slack cannot open one; the outbox without Slack).`,
+  )
+  .action(action(async () => (await import('./commands/tickets.js')).ticketsListCommand));
+tickets
+  .command('reassign <order-id>')
+  .description('move one open ticket to another active agent of its team with room left (Max Tickets)')
+  .option('--to <email>', 'the agent who takes it (required)')
+  .option('--reason <text>', 'why, for the history and the notice')
+  .option('--by <name>', 'who is doing this (default: ECM_OPERATOR, else the OS user)')
+  .option('--force', 'allow another team or going over Max Tickets')
+  .option('--dry-run', 'show what would move; change nothing')
+  .option('--json', 'JSON on stdout')
+  .action(withParentOptions(async () => (await import('./commands/tickets.js')).ticketsReassignCommand));
+tickets
+  .command('handover')
+  .description("hand every open ticket of an agent (e.g. one just deactivated) to team-mates with room left, least loaded first")
+  .option('--from <email>', 'the agent whose open tickets move (required)')
+  .option('--reason <text>', 'why, for the history and the notices')
+  .option('--by <name>', 'who is doing this (default: ECM_OPERATOR, else the OS user)')
+  .option('--dry-run', 'show what would move; change nothing')
+  .option('--json', 'JSON on stdout')
+  .action(withParentOptions(async () => (await import('./commands/tickets.js')).ticketsHandoverCommand));
+
 const agents = program.command('agents').description('the roster tickets are assigned to (the Agents tab)');
 agents
   .command('list')
@@ -88,7 +163,7 @@ agents
   .action(action(async () => (await import('./commands/agents.js')).agentsAddCommand));
 agents
   .command('deactivate <email>')
-  .description('stop assigning to an agent (their open tickets are reported as orphaned)')
+  .description('stop assigning to an agent (then move their open tickets: ecm-manager tickets handover --from EMAIL)')
   .action(action(async () => (await import('./commands/agents.js')).agentsDeactivateCommand));
 agents
   .command('import <file>')

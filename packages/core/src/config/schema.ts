@@ -206,12 +206,26 @@ export const settingsFileSchema = z
       })
       .strict()
       .default({ connect_ms: 10_000, state_statement_ms: 30_000, state_lock_ms: 10_000, warehouse_statement_ms: 600_000 }),
+    // Where messages go besides the report channel (SLACK_CHANNEL_ID). Optional: every key has a default.
+    slack: z
+      .object({
+        /** Per team, the channel for its SLA alerts (a team without one uses the report channel). */
+        team_channels: z.partialRecord(teamSchema, z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789')).default({}),
+        /** 48 h critical escalations; null sends them to the team channel. */
+        critical_channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789').nullable().default(null),
+        /** Each agent gets their new tickets as a direct message instead of a reply in the report thread. */
+        dm_queues: z.boolean().default(true),
+        /** A longer assignment list: the thread shows its most urgent rows and points to the full list. */
+        file_above_rows: z.number().int().positive().default(30),
+      })
+      .strict()
+      .default({ team_channels: {}, critical_channel: null, dm_queues: true, file_above_rows: 30 }),
     schedule: z
       .array(
         z
           .object({
             name: z.string().regex(/^[a-z][a-z0-9-]*$/, 'expected a lower-case name such as triage-evening'),
-            command: z.enum(['daily', 'backlog', 'triage', 'patterns']),
+            command: z.enum(['daily', 'backlog', 'triage', 'patterns', 'sla']),
             cron: cronSchema,
             time_zone: timeZoneSchema,
           })

@@ -13,3 +13,4 @@ export * from './slack-post-error.js';
 export * from './slack-sink.js';
 export * from './slack-style.js';
 export * from './web-api-sink.js';
+export * from './slack-directory.js';

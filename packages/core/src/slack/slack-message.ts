@@ -14,4 +14,9 @@ export interface SlackMessage extends SlackPost {
   title: string;
   thread: SlackPost[];
   kind?: 'report' | 'error';
+  /**
+   * Where it goes when not the report channel: a team channel, the critical channel or a direct message
+   * (resolved when the plan is made, so a resumed run posts to the same place).
+   */
+  channel?: string;
 }

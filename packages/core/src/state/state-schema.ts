@@ -85,6 +85,35 @@ export const STATE_SCHEMA: readonly string[] = [
     escalated integer NOT NULL,
     PRIMARY KEY (date, agent_email)
   )`,
+  // Per-agent figures added to the Daily Stats rows (older stores gain the columns here).
+  `ALTER TABLE daily_stats ADD COLUMN IF NOT EXISTS assigned integer`,
+  `ALTER TABLE daily_stats ADD COLUMN IF NOT EXISTS median_minutes numeric`,
+  // Reassignments and reopenings: who, when, why (the Ticket History tab of the sheet).
+  `CREATE TABLE IF NOT EXISTS ticket_history (
+    at timestamptz NOT NULL,
+    order_id text NOT NULL,
+    action text NOT NULL,
+    from_agent text NOT NULL,
+    to_agent text NOT NULL,
+    by_whom text NOT NULL,
+    reason text NOT NULL,
+    PRIMARY KEY (order_id, at, action)
+  )`,
+  // Slack user ids by e-mail (users.lookupByEmail), so mentions do not ask Slack every run.
+  `CREATE TABLE IF NOT EXISTS slack_users (
+    email text PRIMARY KEY,
+    user_id text NOT NULL,
+    looked_up_at timestamptz NOT NULL
+  )`,
+  // Each SLA-watch alert raised: a level once per ticket (the 48 h daily update once per day; day is '' otherwise).
+  `CREATE TABLE IF NOT EXISTS sla_alerts (
+    order_id text NOT NULL,
+    level text NOT NULL,
+    day text NOT NULL,
+    raised_at timestamptz NOT NULL,
+    run_key text NOT NULL,
+    PRIMARY KEY (order_id, level, day)
+  )`,
   // One row per phase and scheduled slot: the run key that makes re-runs safe.
   `CREATE TABLE IF NOT EXISTS runs (
     run_key text PRIMARY KEY,

@@ -11,7 +11,9 @@ import {
   type Resolution,
   type Ticket,
   type TicketFilter,
+  type TicketHistoryEntry,
   type TicketStore,
+  HISTORY_ACTIONS,
 } from './ticket-store.js';
 
 const iso = z.union([z.string(), z.date()]).transform((v) => new Date(v).toISOString());
@@ -83,6 +85,10 @@ const patternRow = z.object({
   delta: z.string(),
   recommendation: z.string(),
 });
+
+const historyRow = z
+  .object({ at: iso, order_id: z.string(), action: z.enum(HISTORY_ACTIONS), from_agent: z.string(), to_agent: z.string(), by_whom: z.string(), reason: z.string() })
+  .transform(({ by_whom, ...rest }): TicketHistoryEntry => ({ ...rest, by: by_whom }));
 
 const parseRows = <T>(schema: z.ZodType<T>, rows: Row[]): T[] => rows.map((r) => schema.parse(r));
 
@@ -209,6 +215,53 @@ export class LocalTicketStore implements TicketStore {
     });
   }
 
+  async #recordHistory(tx: StateQueryable, h: TicketHistoryEntry): Promise<void> {
+    await tx.query(
+      `INSERT INTO ticket_history (at, order_id, action, from_agent, to_agent, by_whom, reason) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (order_id, at, action) DO NOTHING`,
+      [h.at, h.order_id, h.action, h.from_agent, h.to_agent, h.by, h.reason],
+    );
+  }
+
+  async reassignTicket(change: TicketHistoryEntry & { readonly action: 'REASSIGNED' }): Promise<Ticket> {
+    const to = change.to_agent.toLowerCase();
+    return this.db.transaction(async (tx) => {
+      const [agent] = await tx.query('SELECT active FROM agents WHERE email = $1', [to]);
+      if (!agent) throw new TicketRuleError('unknown_agent', `${to} is not in the agent roster`);
+      if (agent.active !== true) throw new TicketRuleError('inactive_agent', `${to} is inactive; activate them first or choose another agent`);
+      const ticket = await this.#openTicketFor(tx, change.order_id, null);
+      if (ticket.agent_email !== change.from_agent.toLowerCase()) {
+        throw new TicketRuleError('conflict', `order ${change.order_id} is now held by ${ticket.agent_email}, not ${change.from_agent}`);
+      }
+      await this.#recordHistory(tx, { ...change, from_agent: ticket.agent_email, to_agent: to });
+      const rows = await tx.query(`UPDATE tickets SET agent_email = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [change.order_id, to, change.at]);
+      return ticketRow.parse(rows[0]);
+    });
+  }
+
+  async reopenTicket(orderId: string, agentEmail: string, at: Date, reason: string): Promise<Ticket> {
+    return this.db.transaction(async (tx) => {
+      const rows = await tx.query(`SELECT ${TICKET_COLUMNS} FROM tickets WHERE order_id = $1 FOR UPDATE`, [orderId]);
+      if (!rows[0]) throw new TicketRuleError('not_found', `order ${orderId} has no ticket`);
+      const ticket = ticketRow.parse(rows[0]);
+      if (ticket.agent_email !== agentEmail.toLowerCase()) {
+        throw new TicketRuleError('not_assignee', `order ${orderId} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`);
+      }
+      if (ticket.status !== 'RESOLVED' && ticket.status !== 'ESCALATED') throw new TicketRuleError('conflict', `order ${orderId} is ${ticket.status}, not resolved or escalated`);
+      const when = at.toISOString();
+      await this.#recordHistory(tx, { at: when, order_id: orderId, action: 'REOPENED', from_agent: ticket.agent_email, to_agent: ticket.agent_email, by: ticket.agent_email, reason });
+      const updated = await tx.query(`UPDATE tickets SET status = 'OPEN', assigned_at = $2, updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [orderId, when]);
+      return ticketRow.parse(updated[0]);
+    });
+  }
+
+  async listTicketHistory(orderId?: string): Promise<TicketHistoryEntry[]> {
+    const rows = orderId
+      ? await this.db.query('SELECT * FROM ticket_history WHERE order_id = $1 ORDER BY at, action', [orderId])
+      : await this.db.query('SELECT * FROM ticket_history ORDER BY at, order_id, action');
+    return parseRows(historyRow, rows);
+  }
+
   async listResolutions(since: Date): Promise<Resolution[]> {
     return parseRows(resolutionRow, await this.db.query('SELECT * FROM resolutions WHERE resolved_at >= $1 ORDER BY resolved_at', [since.toISOString()]));
   }
@@ -244,10 +297,11 @@ export class LocalTicketStore implements TicketStore {
     await this.db.transaction(async (tx) => {
       for (const s of rows) {
         await tx.query(
-          `INSERT INTO daily_stats (date, agent_email, resolved, avg_minutes, sla_met_pct, escalated) VALUES ($1, $2, $3, $4, $5, $6)
+          `INSERT INTO daily_stats (date, agent_email, resolved, avg_minutes, sla_met_pct, escalated, assigned, median_minutes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
            ON CONFLICT (date, agent_email) DO UPDATE SET resolved = EXCLUDED.resolved, avg_minutes = EXCLUDED.avg_minutes,
-             sla_met_pct = EXCLUDED.sla_met_pct, escalated = EXCLUDED.escalated`,
-          [s.date, s.agent_email, s.resolved, s.avg_minutes, s.sla_met_pct, s.escalated],
+             sla_met_pct = EXCLUDED.sla_met_pct, escalated = EXCLUDED.escalated,
+             assigned = COALESCE(EXCLUDED.assigned, daily_stats.assigned), median_minutes = COALESCE(EXCLUDED.median_minutes, daily_stats.median_minutes)`,
+          [s.date, s.agent_email, s.resolved, s.avg_minutes, s.sla_met_pct, s.escalated, s.assigned ?? null, s.median_minutes ?? null],
         );
       }
     });

@@ -147,6 +147,24 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
   out.resolutionsLater = await store.listResolutions(at(200));
   out.escalations = await store.listEscalations(asOf);
 
+  // The ops lead moves tickets: to an active agent of the roster only; recorded with who, when and why.
+  const [t4, t5] = (await store.listTickets({ agentEmail: agent, statuses: ['OPEN'] })).slice(0, 2) as [Ticket, Ticket];
+  const move = (t: Ticket, to: string, minutes: number) => () =>
+    store.reassignTicket({ at: at(minutes).toISOString(), order_id: t.order_id, action: 'REASSIGNED', from_agent: t.agent_email, to_agent: to, by: 'lead.ops@example.com', reason: 'Agent on leave' });
+  out.reassignTo = other;
+  out.reassign = await outcome(move(t4, other.toUpperCase(), 120));
+  out.reassignStale = await outcome(move(t4, agent, 121));
+  out.reassignInactive = await outcome(move(t5, leaver.email, 122));
+  out.reassignUnknown = await outcome(move(t5, 'nobody@example.com', 123));
+  out.reassignResolved = await outcome(move({ ...t2, agent_email: agent }, other, 124));
+  out.reopenByOther = await outcome(() => store.reopenTicket(t2.order_id, other, at(130), 'Customer says not credited'));
+  out.reopenOpen = await outcome(() => store.reopenTicket(t5.order_id, agent, at(131), 'Customer says not credited'));
+  out.reopen = await outcome(() => store.reopenTicket(t2.order_id, agent, at(132), 'Customer says not credited'));
+  out.startReopened = await outcome(() => store.setTicketStatus(t2.order_id, agent, 'IN_PROGRESS', at(133)));
+  out.resolveReopened = await outcome(() => store.resolveTicket({ ...resolution(t2, 140), assigned_at: at(132).toISOString() }));
+  out.history = await store.listTicketHistory();
+  out.historyOfOne = await store.listTicketHistory(t4.order_id);
+
   // Triage 2: nothing already open is assigned again.
   const replan = planAssignments(config, triage.orders, await store.listAgents(), await store.listTickets());
   out.replan = { assignments: replan.assignments.length, already_open: replan.already_open, resolved_still_stuck: replan.resolved_still_stuck };
@@ -252,6 +270,23 @@ describe.each(BACKENDS.map(([name]) => name))('TicketStore contract: %s backend'
     expect(r().resolutionsLater).toHaveLength(1);
     const [escalation] = r().escalations as { resolved_at: string | null; resolution_notes: string | null }[];
     expect(escalation).toMatchObject({ resolved_at: at(95).toISOString(), resolution_notes: 'Pushed the BRN to Lulu; order credited' });
+  });
+
+  it('reassigns and reopens with a history row, refusing unknown, inactive and stale changes', () => {
+    expect(r().reassign).toMatchObject({ agent_email: r().reassignTo, status: 'OPEN' });
+    expect(r().reassignStale).toEqual({ error: 'conflict' });
+    expect(r().reassignInactive).toEqual({ error: 'inactive_agent' });
+    expect(r().reassignUnknown).toEqual({ error: 'unknown_agent' });
+    expect(r().reassignResolved).toEqual({ error: 'already_closed' });
+    expect(r().reopenByOther).toEqual({ error: 'not_assignee' });
+    expect(r().reopenOpen).toEqual({ error: 'conflict' });
+    expect(r().reopen).toMatchObject({ status: 'OPEN', assigned_at: at(132).toISOString() });
+    expect(r().startReopened).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(r().resolveReopened).toMatchObject({ status: 'RESOLVED' });
+    const history = r().history as { action: string; by: string; reason: string; at: string }[];
+    expect(history.map((h) => h.action)).toEqual(['REASSIGNED', 'REOPENED']);
+    expect(history[0]).toMatchObject({ by: 'lead.ops@example.com', reason: 'Agent on leave', at: at(120).toISOString() });
+    expect(r().historyOfOne).toEqual([history[0]]);
   });
 
   it('lets a second triage assign nothing already open', () => {

@@ -91,6 +91,25 @@ export interface DailyStatsRow {
   readonly avg_minutes: number;
   readonly sla_met_pct: number;
   readonly escalated: number;
+  /** Tickets assigned to the agent that day (absent in rows written before this column existed). */
+  readonly assigned?: number;
+  /** Median minutes from assignment to resolution that day. */
+  readonly median_minutes?: number;
+}
+
+/** What happened to a ticket besides assignment, resolution and escalation: a row of the Ticket History tab. */
+export const HISTORY_ACTIONS = ['REASSIGNED', 'REOPENED'] as const;
+export type HistoryAction = (typeof HISTORY_ACTIONS)[number];
+
+export interface TicketHistoryEntry {
+  readonly at: string;
+  readonly order_id: string;
+  readonly action: HistoryAction;
+  readonly from_agent: string;
+  readonly to_agent: string;
+  /** The operator (ECM_OPERATOR, --by, or the OS user) or the agent who did it. */
+  readonly by: string;
+  readonly reason: string;
 }
 
 export interface TicketFilter {
@@ -133,6 +152,19 @@ export interface TicketStore {
   resolveTicket(resolution: Resolution, options?: { byAutomation?: boolean }): Promise<Ticket>;
   /** Writes the Escalations row and marks the ticket ESCALATED, together. Only the assignee. */
   escalateTicket(escalation: Escalation): Promise<Ticket>;
+
+  /**
+   * Moves an open ticket from `from_agent` to `to_agent` and records the history row, together.
+   * Refuses an unknown or inactive new agent, a resolved ticket, and a ticket no longer held by `from_agent`.
+   */
+  reassignTicket(change: TicketHistoryEntry & { readonly action: 'REASSIGNED' }): Promise<Ticket>;
+  /**
+   * The assignee reopens a resolved or escalated ticket: OPEN again, with a new SLA clock (assigned_at = `at`),
+   * and the history row, together.
+   */
+  reopenTicket(orderId: string, agentEmail: string, at: Date, reason: string): Promise<Ticket>;
+  /** History rows, oldest first; of one order when given. */
+  listTicketHistory(orderId?: string): Promise<TicketHistoryEntry[]>;
 
   listResolutions(since: Date): Promise<Resolution[]>;
   listEscalations(since: Date): Promise<Escalation[]>;

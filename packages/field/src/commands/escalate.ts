@@ -59,10 +59,14 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
   const escalation = escalationRow(ticket, { by: s.agent.email, reason, orderStatus: await liveStatus(s, ticket.order_id), at: s.now });
   const hours = escalation.stuck_hours;
   const target = escalationTarget(matrix, team, hours, catalogue?.escalation ?? null);
+  // The team's channel, and the critical channel at the top of the ladder, as the message says (slack: in ecm.yaml).
+  const { team_channels, critical_channel } = s.config.settings.slack;
+  const critical = target.step !== null && target.step.level === matrix.ladder.at(-1)?.level;
+  const channel = (critical ? critical_channel : null) ?? (team_channels as Record<string, string | undefined>)[team];
   // Notify first, record second: a ticket must never be ESCALATED while its team was not told.
   // When the notification fails nothing is written, the ticket stays open, and the next
   // `escalate` is the retry.
-  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target });
+  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: s.agent.name, target }, channel ?? undefined);
   if (!slack.posted) {
     throw new CliError(
       `the team could not be notified (${slack.error}); nothing was recorded and ${orderId} stays ${ticket.status}. Run the same escalate again to retry, or tell the contact directly.`,
@@ -81,15 +85,15 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
 }
 
 /** Posts to Slack (or the outbox without a token), before the escalation is recorded. */
-async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0]): Promise<Escalated['slack']> {
+async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0], channel: string | undefined): Promise<Escalated['slack']> {
   const { isDemo, markDemo, openSlackSink, postReport } = await import('@ecm/core');
   try {
     // The outbox prints its copy on stderr, so stdout stays the command's own output.
     const sink = openSlackSink(process.env, { out: process.stderr });
     const message = await renderEscalationMessage(facts);
     // An escalation of a demo order is demo data too: its title says so.
-    await postReport(sink, isDemo(process.env) ? markDemo(message) : message);
-    return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : 'Slack', error: null };
+    await postReport(sink, isDemo(process.env) ? markDemo(message) : message, channel ? { channel } : {});
+    return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : channel ? `Slack (${channel})` : 'Slack', error: null };
   } catch (err) {
     return { posted: false, where: 'nowhere', error: (err as Error).message };
   }

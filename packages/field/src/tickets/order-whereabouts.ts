@@ -9,14 +9,14 @@ import type { FieldSession } from '../session/field-session.js';
  * The ticket `verb` needs, if it is the agent's own open one; otherwise an error that says where the
  * order is instead (someone else's queue, resolved, not stuck, disqualified, not yet assigned).
  */
-export async function ownOpenTicket(s: FieldSession, orderId: string, verb: 'resolve' | 'escalate'): Promise<Ticket> {
+export async function ownOpenTicket(s: FieldSession, orderId: string, verb: 'resolve' | 'escalate' | 'start'): Promise<Ticket> {
   const ticket = await s.tickets.getTicket(orderId);
   const tz = s.config.settings.reports.time_zone;
   const at = (iso: string) => `${shortTime(iso, tz)} ${zoneLabel(tz)}`;
   if (ticket && ticket.status === 'RESOLVED') {
     const resolution = (await s.tickets.listResolutions(new Date(ticket.assigned_at))).filter((r) => r.order_id === orderId).at(-1);
     const how = resolution ? ` on ${at(resolution.resolved_at)} by ${resolution.agent_email} (${resolution.resolution_type})` : '';
-    throw new CliError(`order ${orderId} was already resolved${how}; a resolved ticket cannot be ${verb}d again`, EXIT.failed);
+    throw new CliError(`order ${orderId} was already resolved${how}; a resolved ticket cannot be ${verb === 'start' ? 'started' : `${verb}d`} again${verb === 'start' ? ` (reopen it: ecm-field reopen ${orderId} --reason "…")` : ''}`, EXIT.failed);
   }
   if (ticket && ticket.agent_email.toLowerCase() !== s.agent.email) {
     throw new CliError(

@@ -60,7 +60,7 @@ export async function agentsAddCommand(email: string, options: { name?: string; 
 export async function agentsDeactivateCommand(email: string): Promise<number> {
   const found = await withTicketStore('agents deactivate', (store) => store.setAgentActive(email, false));
   if (!found) throw new CliError(`no agent ${email}; see ecm-manager agents list --all`);
-  notice(`Deactivated ${email}: no new tickets; their open tickets show as orphaned in the next triage.`);
+  notice(`Deactivated ${email}: no new tickets; move their open tickets with: ecm-manager tickets handover --from ${email}`);
   return EXIT.ok;
 }
 

@@ -1,12 +1,15 @@
 import path from 'node:path';
 import type { EcmConfig, SlackMessage, StateDb, TicketStore, Warehouse } from '@ecm/core';
-import type { PhaseName } from './phase.js';
+import type { DAILY_PHASES, PhaseName } from './phase.js';
+
+/** The phases with analyst insights (the SLA watch has none: it is alerts, not a report). */
+export type AnalysedPhase = (typeof DAILY_PHASES)[number];
 
 type Reply = SlackMessage['thread'][number];
 
 /** The LLM's part of a run: analyst insights per phase and specialist diagnoses; never a number of its own. */
 export interface Analyst {
-  insights(phase: PhaseName, facts: Record<string, unknown>): Promise<Reply>;
+  insights(phase: AnalysedPhase, facts: Record<string, unknown>): Promise<Reply>;
   diagnose(clusters: readonly RoutedCluster[]): Promise<Reply[]>;
   /** Pushes the run's skill metrics (when PUSHGATEWAY_URL is set); a failed push never fails the run. */
   pushMetrics(phase: PhaseName): Promise<void>;
@@ -29,7 +32,7 @@ export interface RoutedCluster {
   readonly sample_order_ids: readonly string[];
 }
 
-const SKILL_OF: Record<PhaseName, string> = { backlog: 'ecm-daily-flow', triage: 'triage-and-assign', patterns: 'pattern-intelligence' };
+const SKILL_OF: Record<AnalysedPhase, string> = { backlog: 'ecm-daily-flow', triage: 'triage-and-assign', patterns: 'pattern-intelligence' };
 const PROMPT_LIST_LIMIT = 10;
 
 /** Facts for a prompt: aggregates as they are, long lists cut to their first ten (so prompts do not grow with the warehouse). */

@@ -1,6 +1,8 @@
-import type { EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketHistoryEntry, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 
-export const PHASES = ['backlog', 'triage', 'patterns'] as const;
+export const PHASES = ['backlog', 'triage', 'patterns', 'sla'] as const;
+/** What the `daily` job runs; the SLA watch has its own hourly job. */
+export const DAILY_PHASES = ['backlog', 'triage', 'patterns'] as const;
 export type PhaseName = (typeof PHASES)[number];
 
 /** Everything a phase may read. The triage result is computed once per run and shared by the phases. */
@@ -23,6 +25,19 @@ export interface PhaseWrites {
   readonly self_healed?: readonly Resolution[];
   readonly patterns?: readonly PatternRow[];
   readonly escalations?: readonly Escalation[];
+  /** SLA-watch alerts raised by this plan: recorded before posting, so no later run raises them again. */
+  readonly sla_alerts?: readonly SlaAlertKey[];
+  /** Per-agent Daily Stats rows of the run's report day (assigned, resolved, SLA met %, median minutes). */
+  readonly daily_stats?: readonly DailyStatsRow[];
+  /** Tickets moved by `ecm-manager tickets reassign | handover` (applied by that command, not by a phase). */
+  readonly reassignments?: readonly (TicketHistoryEntry & { readonly action: 'REASSIGNED' })[];
+}
+
+export interface SlaAlertKey {
+  readonly order_id: string;
+  readonly level: string;
+  /** The report day for the 48 h daily update; '' for a level raised once. */
+  readonly day: string;
 }
 
 /** A phase's complete, deterministic outcome: the numbers, the messages showing them, the writes. */

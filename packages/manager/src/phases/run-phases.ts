@@ -10,6 +10,7 @@ import type { PhaseContext, PhaseName, PhasePlan, PhaseWrites } from './phase.js
 import { planPatterns } from './patterns-phase.js';
 import { RunStore } from './run-store.js';
 import { slotFor } from './run-slot.js';
+import { planSlaWatch, recordSlaAlerts } from './sla-phase.js';
 import { planTriage } from './triage-phase.js';
 
 export type PhaseStatus = 'succeeded' | 'skipped' | 'failed' | 'partial' | 'dry_run';
@@ -34,7 +35,7 @@ export interface RunOptions {
   readonly out: NodeJS.WritableStream;
 }
 
-const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = { backlog: planBacklog, triage: planTriage, patterns: planPatterns };
+const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = { backlog: planBacklog, triage: planTriage, patterns: planPatterns, sla: planSlaWatch };
 
 
 /** Applies a plan's writes. Each is idempotent, so finishing a half-applied plan writes only what is missing. */
@@ -50,6 +51,7 @@ async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<v
   }
   if (writes.tickets?.length) await tickets.createTickets(writes.tickets);
   if (writes.patterns?.length) await tickets.appendPatterns(writes.patterns);
+  if (writes.daily_stats?.length) await tickets.writeDailyStats(writes.daily_stats);
 }
 
 /**
@@ -58,7 +60,7 @@ async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<v
  * message key as metadata; a post whose intent was recorded but not its ts is looked up (and adopted)
  * before it is sent again.
  */
-async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
+export async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
   const { postReport, StateStoreError } = await import('@ecm/core');
   // Whatever fails while reading or recording progress is the state store's failure, not Slack's.
   const recording = async <T>(what: () => Promise<T>): Promise<T> => {
@@ -72,6 +74,7 @@ async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: 
     const done = await recording(() => runs.postState(runKey, index));
     if (done.parentTs && done.postedReplies >= message.thread.length) continue;
     await postReport(sink, message, {
+      ...(message.channel ? { channel: message.channel } : {}),
       runKey,
       messageKey: String(index),
       ...(done.parentTs ? { parentTs: done.parentTs, postedReplies: done.postedReplies } : {}),
@@ -147,6 +150,7 @@ async function runOnePhase(
   await runs.save(runKey, phase, slot, options.asOf, { status: 'planned', plan });
   await lock.assertHeld();
   await applyWrites(deps.tickets, plan.writes);
+  await recordSlaAlerts(deps.state, runKey, plan.writes);
   await runs.save(runKey, phase, slot, options.asOf, { status: 'written' });
   try {
     await postPlan(runs, deps.sink, lock, runKey, plan.messages);
@@ -169,7 +173,7 @@ async function runOnePhase(
 /** Adds the analyst's replies to the report's thread: insights, and for patterns the specialist's diagnoses. */
 async function withAnalysis(analyst: Analyst, phase: PhaseName, plan: PhasePlan): Promise<PhasePlan> {
   const [main, ...rest] = plan.messages;
-  if (!main) return plan;
+  if (!main || phase === 'sla') return plan;
   const replies = [await analyst.insights(phase, plan.facts)];
   if (phase === 'patterns') {
     const clusters = (plan.facts.clusters ?? []) as (RoutedCluster & { route_to_specialist: boolean })[];

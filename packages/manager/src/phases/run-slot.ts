@@ -1,6 +1,6 @@
 import type { Settings } from '@ecm/core';
 import { lastScheduledSlot, runKeyFor } from '../schedule/next-runs.js';
-import type { PhaseName } from './phase.js';
+import { DAILY_PHASES, type PhaseName } from './phase.js';
 
 /**
  * The scheduled slot a run at `asOf` belongs to: the latest slot of any job that runs this phase
@@ -9,7 +9,8 @@ import type { PhaseName } from './phase.js';
 export function slotFor(schedule: Settings['schedule'], phase: PhaseName, asOf: Date): string {
   let best: { at: Date; key: string } | null = null;
   for (const job of schedule) {
-    if (job.command !== 'daily' && job.command !== phase) continue;
+    const daily = job.command === 'daily' && (DAILY_PHASES as readonly string[]).includes(phase);
+    if (!daily && job.command !== phase) continue;
     const at = lastScheduledSlot(job, asOf);
     if (at && (!best || at > best.at)) best = { at, key: runKeyFor(job, at) };
   }

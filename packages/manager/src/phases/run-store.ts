@@ -1,5 +1,5 @@
 import type { PostProgress, StateDb } from '@ecm/core';
-import type { PhaseName, PhasePlan } from './phase.js';
+import type { PhasePlan } from './phase.js';
 
 /** A run as recorded: its status and the plan it is carrying out. */
 export interface RunRecord {
@@ -29,7 +29,7 @@ export class RunStore {
     return row ? { status: String(row.status), plan: row.plan ? (jsonOf(row.plan) as PhasePlan) : null } : null;
   }
 
-  async save(runKey: string, phase: PhaseName, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
+  async save(runKey: string, phase: string, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
     const now = new Date().toISOString();
     const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;
     await this.state.query(

@@ -1,5 +1,6 @@
-import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Resolution, type Ticket } from '@ecm/core';
-import { renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
+import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core';
+import { agentDailyStats } from './agent-daily-stats.js';
+import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -85,7 +86,42 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
     self_healed: selfHealed.map((r) => ({ order_id: r.order_id, agent_email: r.agent_email, stuck_reason: r.stuck_reason })),
     orphaned,
   };
-  return { facts: { ...facts }, messages: [renderTriageMessage(facts)], writes: { tickets, self_healed: selfHealed } };
+  const { openSlackDirectory } = await import('@ecm/core');
+  const slack = ctx.config.settings.slack;
+  // DM channels are opened now, while planning, so a resumed run posts to the same place.
+  const direct = new Map<string, string>();
+  if (slack.dm_queues) {
+    const directory = openSlackDirectory(process.env, ctx.state);
+    for (const email of [...new Set(assignments.map((a) => a.agent_email))].sort()) {
+      const channel = await directory.directChannel(email);
+      if (channel) direct.set(email, channel);
+    }
+  }
+  const report = renderTriageMessage(facts, { direct: new Set(direct.keys()), tableRowsMax: slack.file_above_rows, fullList: fullListLink(process.env) });
+  const dailyStats = await perAgentStats(ctx, agents, tickets, selfHealed);
+  return { facts: { ...facts }, messages: [report, ...renderAgentQueues(facts, direct)], writes: { tickets, self_healed: selfHealed, daily_stats: dailyStats } };
+}
+
+/** This run's report day per agent, counting the tickets and self-healed closes this plan is about to write. */
+async function perAgentStats(ctx: PhaseContext, agents: readonly Agent[], newTickets: readonly Ticket[], selfHealed: readonly Resolution[]) {
+  const { localDate } = await import('@ecm/core');
+  const tz = ctx.config.settings.reports.time_zone;
+  const since = new Date(ctx.asOf.getTime() - 2 * 86_400_000);
+  const [all, resolutions, escalations] = await Promise.all([ctx.tickets.listTickets(), ctx.tickets.listResolutions(since), ctx.tickets.listEscalations(since)]);
+  const written = new Set(newTickets.map((t) => t.order_id));
+  const upToNow = <T,>(items: readonly T[], at: (t: T) => string) => items.filter((x) => new Date(at(x)) <= ctx.asOf);
+  return agentDailyStats(localDate(ctx.asOf, tz), (iso) => localDate(new Date(iso), tz), {
+    agents: agents.filter((a) => a.active).map((a) => a.email),
+    tickets: [...all.filter((t) => !written.has(t.order_id)), ...newTickets],
+    resolutions: [...upToNow(resolutions, (r) => r.resolved_at), ...selfHealed],
+    escalations: upToNow(escalations, (e) => e.escalated_at),
+  });
+}
+
+/** The full ticket list: the sheet when it is the ticket store, else the command that prints it. */
+function fullListLink(env: NodeJS.ProcessEnv): string {
+  const id = env.ECM_TICKETS === 'sheets' ? env.GOOGLE_SHEETS_SPREADSHEET_ID?.match(/[-\w]{20,}/)?.[0] : undefined;
+  return id ? `<https://docs.google.com/spreadsheets/d/${id}|the ECM Operations sheet>` : '`ecm-manager tickets`';
 }
 
 function countBy(keys: readonly string[]): Record<string, number> {

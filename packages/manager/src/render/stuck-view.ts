@@ -64,7 +64,7 @@ export function renderStuckTable(result: TriageResult, shown: readonly TriagedOr
 
 const CSV_FIELDS = ['order_id', 'priority', 'score', 'currency', 'send_amount', 'amount_aed', 'hours', 'category', 'stuck_reason', 'team', 'high_value', 'monitor_only', 'disqualified', 'action'] as const;
 
-function csvCell(value: unknown): string {
+export function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);
   // Quote when needed, and defuse spreadsheet formulas in text that came from data.
   const safe = /^[=+\-@]/.test(text) && Number.isNaN(Number(text)) ? `'${text}` : text;

@@ -1,4 +1,4 @@
-import { fitToLimits, codeTable, context, formatCount, formatHours, formatMinorUnits, header, md, section, toMinorUnits, type SanityCheck, type SlackMessage, type SlackPost } from '@ecm/core';
+import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, formatMinorUnits, header, md, section, toMinorUnits, type SanityCheck, type SlackMessage, type SlackPost } from '@ecm/core';
 
 /** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
 const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
@@ -41,9 +41,58 @@ export interface TriageFacts {
 }
 
 const ROWS_PER_REPLY = 30;
+/** More agents than this without a direct message: one pointer reply instead of one reply per agent. */
+const AGENT_REPLIES_MAX = 3;
+const QUEUE_LINES_PER_POST = 10;
 
-/** §10 triage report: what was assigned to whom; the thread has the full list and one reply per agent. */
-export function renderTriageMessage(f: TriageFacts): SlackMessage {
+export interface TriageRenderOptions {
+  /** Agents who get their queue as a direct message: no reply for them in the report thread. */
+  readonly direct: ReadonlySet<string>;
+  /** More assignments than this: the thread shows the first rows and points to the full list. */
+  readonly tableRowsMax: number;
+  /** Where the full list is (mrkdwn built by us): the sheet's link, or the command that prints it. */
+  readonly fullList: string;
+}
+
+const DEFAULT_OPTIONS: TriageRenderOptions = { direct: new Set(), tableRowsMax: Infinity, fullList: '`ecm-manager tickets`' };
+
+function queueLines(mine: readonly TriageFacts['assignments'][number][]): string[] {
+  return mine.map((a) => md`• \`${a.order_id}\` ${a.priority} ${a.currency} ${exact(a.send_amount_decimal)} — ${a.action}`);
+}
+
+function byAgent(f: TriageFacts): [string, TriageFacts['assignments'][number][]][] {
+  const out = new Map<string, TriageFacts['assignments'][number][]>();
+  for (const a of f.assignments) out.set(a.agent_email, [...(out.get(a.agent_email) ?? []), a]);
+  return [...out.entries()].sort((x, y) => x[0].localeCompare(y[0]));
+}
+
+/** Each agent's new tickets as a direct message (channel: the DM channel opened when the plan was made). */
+export function renderAgentQueues(f: TriageFacts, directChannels: ReadonlyMap<string, string>): SlackMessage[] {
+  return byAgent(f)
+    .filter(([email]) => directChannels.has(email))
+    .map(([email, mine]) => {
+      const lines = queueLines(mine);
+      const parts: string[][] = [];
+      for (let i = 0; i < lines.length; i += QUEUE_LINES_PER_POST) parts.push(lines.slice(i, i + QUEUE_LINES_PER_POST));
+      const head = md`*${formatCount(mine.length)}* new ECM ticket${mine.length === 1 ? '' : 's'} for you (${f.report_time}), most urgent first — \`ecm-field my-tickets\` shows your whole queue`;
+      return {
+        title: `Queue for ${email}`,
+        text: md`${formatCount(mine.length)} new ECM tickets for you`,
+        blocks: [section(head), section(parts[0]!.join('\n'))],
+        thread: parts.slice(1).map((p) => ({ text: 'More new tickets', blocks: [section(`${CONTINUED}\n${p.join('\n')}`)] })),
+        channel: directChannels.get(email)!,
+      };
+    });
+}
+
+const CONTINUED = '_(continued)_';
+
+/**
+ * §10 triage report: what was assigned to whom. The thread has the assignment list (the first rows and a
+ * pointer when it is long) and, for agents without a direct message, their queues — one reply each for a
+ * few agents, else one pointer — so a run with many agents stays a handful of posts in the channel.
+ */
+export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions = DEFAULT_OPTIONS): SlackMessage {
   const title = `:dart: *ECM Triage* — ${f.report_time}`;
   const top = f.assignments.filter((a) => a.priority === 'P1').slice(0, 3);
   const blocks: SlackMessage['blocks'] = [header(`ECM Triage — ${f.report_time}`)];
@@ -70,29 +119,41 @@ export function renderTriageMessage(f: TriageFacts): SlackMessage {
   }
   const notes: string[] = [];
   if (f.self_healed.length) notes.push(md`${formatCount(f.self_healed.length)} tickets closed as self-healed`);
-  if (f.orphaned.length) notes.push(md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (reassign them)`);
+  if (f.orphaned.length) notes.push(md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (move them: \`ecm-manager tickets handover --from EMAIL\`)`);
   if (f.resolved_still_stuck) notes.push(md`${formatCount(f.resolved_still_stuck)} resolved orders are stuck again`);
   if (notes.length) blocks.push(context(notes.join(' · ')));
 
   const thread: SlackPost[] = [];
-  for (let i = 0; i < f.assignments.length; i += ROWS_PER_REPLY) {
-    const chunk = f.assignments.slice(i, i + ROWS_PER_REPLY);
+  const long = f.assignments.length > options.tableRowsMax;
+  const tableRows = long ? f.assignments.slice(0, ROWS_PER_REPLY) : f.assignments;
+  for (let i = 0; i < tableRows.length; i += ROWS_PER_REPLY) {
+    const chunk = tableRows.slice(i, i + ROWS_PER_REPLY);
     const table = codeTable(
       ['order', 'pri', 'AED', 'hours', 'reason', 'agent'],
       chunk.map((a) => [a.order_id, a.priority, exact(a.amount_aed_decimal), formatHours(a.hours), a.stuck_reason, a.agent]),
       { align: ['left', 'left', 'right', 'right', 'left', 'left'] },
     );
-    const part = `${i / ROWS_PER_REPLY + 1}/${Math.ceil(f.assignments.length / ROWS_PER_REPLY)}`;
-    thread.push({ text: `Assignments ${part}`, blocks: [section(`*Assignments ${part}*\n${table}`)] });
+    if (long) {
+      const more = md`_…and ${formatCount(f.assignments.length - tableRows.length)} more: the full list is in ${trustedMrkdwn(options.fullList)}_`;
+      thread.push({ text: `Assignments (first ${tableRows.length} of ${f.assignments.length})`, blocks: [section(`*Assignments, the ${tableRows.length} most urgent of ${formatCount(f.assignments.length)}*\n${table}`), section(more)] });
+    } else {
+      const part = `${i / ROWS_PER_REPLY + 1}/${Math.ceil(f.assignments.length / ROWS_PER_REPLY)}`;
+      thread.push({ text: `Assignments ${part}`, blocks: [section(`*Assignments ${part}*\n${table}`)] });
+    }
   }
-  const byAgent = new Map<string, TriageFacts['assignments'][number][]>();
-  for (const a of f.assignments) byAgent.set(a.agent_email, [...(byAgent.get(a.agent_email) ?? []), a]);
-  for (const [, mine] of [...byAgent.entries()].sort((x, y) => x[0].localeCompare(y[0]))) {
-    const lines = mine.map((a) => md`• \`${a.order_id}\` ${a.priority} ${a.currency} ${exact(a.send_amount_decimal)} — ${a.action}`);
-    // One reply per agent; a long queue continues in further replies rather than being cut.
-    for (let i = 0; i < lines.length; i += 10) {
-      const who = mine[0]!.agent;
-      thread.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}\n` + lines.slice(i, i + 10).join('\n'))] });
+  const undelivered = byAgent(f).filter(([email]) => !options.direct.has(email));
+  if (undelivered.length > AGENT_REPLIES_MAX) {
+    // A line in the report, not another reply: the thread stays short however many agents there are.
+    const dm = options.direct.size ? md` (${formatCount(options.direct.size)} agents got theirs by direct message)` : '';
+    blocks.push(context(md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`));
+  } else {
+    for (const [, mine] of undelivered) {
+      const lines = queueLines(mine);
+      // One reply per agent; a long queue continues in further replies rather than being cut.
+      for (let i = 0; i < lines.length; i += QUEUE_LINES_PER_POST) {
+        const who = mine[0]!.agent;
+        thread.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}\n` + lines.slice(i, i + QUEUE_LINES_PER_POST).join('\n'))] });
+      }
     }
   }
   if (f.orphaned.length) {

@@ -171,3 +171,45 @@ export async function startFakeSlack(): Promise<FakeSlack> {
 function isOk(body: unknown): boolean {
   return typeof body === 'object' && body !== null && 'ok' in body && body.ok === true;
 }
+
+// ---- Workspace directory and file uploads -------------------------------------------------------
+// users.lookupByEmail, conversations.open and the files.uploadV2 flow (files.getUploadURLExternal,
+// the POST of the bytes to the returned URL on this same server, files.completeUploadExternal).
+// Additive: a responder to pass to `fake.respond`, chained in front of any other responder.
+
+export interface FakeWorkspace {
+  /** E-mail → Slack user id; any other e-mail is `users_not_found`. */
+  readonly users: Record<string, string>;
+  /** User ids whose conversations.open fails with `user_not_found` (an id that went stale). */
+  readonly staleIds?: readonly string[];
+}
+
+/** The DM channel id the fake opens for a user id. */
+export const dmChannelOf = (userId: string): string => `D${userId.slice(1)}`;
+
+export function workspaceResponder(fake: Pick<FakeSlack, 'url'>, workspace: FakeWorkspace, next: Responder = () => undefined): Responder {
+  let nextFile = 0;
+  return (call, n) => {
+    switch (call.method) {
+      case 'users.lookupByEmail': {
+        const id = workspace.users[(call.params.email ?? '').toLowerCase()];
+        return { body: id ? { ok: true, user: { id, profile: { email: call.params.email } } } : { ok: false, error: 'users_not_found' } };
+      }
+      case 'conversations.open': {
+        const user = call.params.users ?? '';
+        if (workspace.staleIds?.includes(user) || !Object.values(workspace.users).includes(user)) return { body: { ok: false, error: 'user_not_found' } };
+        return { body: { ok: true, channel: { id: dmChannelOf(user) } } };
+      }
+      case 'files.getUploadURLExternal': {
+        nextFile += 1;
+        const id = `F${String(nextFile).padStart(8, '0')}`;
+        return { body: { ok: true, file_id: id, upload_url: `${fake.url.replace(/\/api\/$/, '')}/upload/${id}` } };
+      }
+      case 'files.completeUploadExternal':
+        return { body: { ok: true, files: JSON.parse(call.params.files ?? '[]') } };
+      default:
+        if (call.method.startsWith('/upload/')) return { body: 'OK' };
+        return next(call, n);
+    }
+  };
+}

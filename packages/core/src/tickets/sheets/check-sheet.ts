@@ -1,6 +1,6 @@
 import { SheetLayoutError, SheetsApiError } from './sheets-error.js';
 import type { SheetsTicketStore } from './sheets-ticket-store.js';
-import { agentCodec, escalationCodec, parseTab, resolutionCodec, ticketCodec, patternCodec, dailyStatsCodec, type RecordCodec } from './tab-records.js';
+import { agentCodec, escalationCodec, parseTab, resolutionCodec, ticketCodec, patternCodec, dailyStatsCodec, historyCodec, type RecordCodec } from './tab-records.js';
 import { TAB_KEYS, TABS, type TabKey } from './tab-layout.js';
 import { missingForWrite, type SheetProblem } from './tab-table.js';
 
@@ -16,6 +16,7 @@ const CODECS: Record<TabKey, RecordCodec<unknown>> = {
   escalations: escalationCodec,
   patterns: patternCodec,
   dailyStats: dailyStatsCodec,
+  history: historyCodec,
 };
 
 const OPEN = new Set(['OPEN', 'IN_PROGRESS', 'ESCALATED']);

@@ -33,16 +33,16 @@ describe('sheets init', () => {
     fake.setTab('assignments', [['Order ID', 'Status'], ['ORD-1', 'OPEN']]);
     const store = await openTestStore(fake);
 
-    expect(await initSheets(store)).toEqual({ created: ['Resolutions', 'Escalations', 'Pattern Intelligence'], headed: ['Daily Stats'], kept: ['assignments', 'Agents'] });
-    expect(fake.tabTitles()).toEqual(['Sheet1', 'Agents', 'Daily Stats', 'assignments', 'Resolutions', 'Escalations', 'Pattern Intelligence']);
+    expect(await initSheets(store)).toEqual({ created: ['Resolutions', 'Escalations', 'Pattern Intelligence', 'Ticket History'], headed: ['Daily Stats'], kept: ['assignments', 'Agents'] });
+    expect(fake.tabTitles()).toEqual(['Sheet1', 'Agents', 'Daily Stats', 'assignments', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Ticket History']);
     expect(fake.tab('Agents')).toEqual(AGENTS);
     expect(fake.tab('assignments')).toEqual([['Order ID', 'Status'], ['ORD-1', 'OPEN']]);
     expect(fake.tab('Pattern Intelligence')).toEqual([headerRow(TABS.patterns)]);
-    expect(fake.tab('Daily Stats')).toEqual([['Date', 'Agent', 'Resolved', 'Avg Time (min)', 'SLA Met %', 'Escalated']]);
+    expect(fake.tab('Daily Stats')).toEqual([['Date', 'Agent', 'Resolved', 'Avg Time (min)', 'SLA Met %', 'Escalated', 'Assigned', 'Median Time (min)']]);
     expect(fake.tab('Resolutions')[0]).toEqual(['Timestamp', 'Order ID', 'Agent', 'Resolution Notes', 'Assigned At', 'Resolution Time (min)', 'SLA Target (min)', 'SLA Status', 'Stuck Reason', 'Amount', 'Currency', 'Diagnosis Match', 'Action Followed', 'Resolution Type']);
 
     const writesBefore = fake.calls.filter((c) => c.httpMethod === 'POST').length;
-    expect(await initSheets(store)).toEqual({ created: [], headed: [], kept: ['assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats'] });
+    expect(await initSheets(store)).toEqual({ created: [], headed: [], kept: ['assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats', 'Ticket History'] });
     expect(fake.calls.filter((c) => c.httpMethod === 'POST').length).toBe(writesBefore);
   });
 
@@ -50,8 +50,8 @@ describe('sheets init', () => {
     let lost = false;
     fake.respond((call) => (call.method === 'spreadsheets.batchUpdate' && !lost ? ((lost = true), { status: 500, afterApplying: true }) : undefined));
     const store = await openTestStore(fake);
-    expect((await initSheets(store)).created).toEqual(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats']);
-    expect(fake.tabTitles()).toHaveLength(7);
+    expect((await initSheets(store)).created).toEqual(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats', 'Ticket History']);
+    expect(fake.tabTitles()).toHaveLength(8);
     expect(fake.tab('Assignments')).toEqual([headerRow(TABS.assignments)]);
   });
 });
@@ -62,7 +62,7 @@ describe('health: checkSheet', () => {
     await initSheets(store);
     await store.createTickets([ticket('ORD-1'), ticket('ORD-2', { status: 'RESOLVED' })]);
     await store.upsertAgents([{ email: 'asha.ops@example.com', name: 'Asha Demo', team: 'Ops', slack_handle: null, active: true, max_tickets: 40, role: 'agent' }]);
-    expect(await checkSheet(store)).toEqual({ ok: true, detail: '"ECM Operations": 6/6 tabs; 2 tickets (1 open); 1 agents (1 active)' });
+    expect(await checkSheet(store)).toEqual({ ok: true, detail: '"ECM Operations": 7/7 tabs; 2 tickets (1 open); 1 agents (1 active)' });
   });
 
   it('is not ok when a tab is missing or lacks a column, and names the fix', async () => {
@@ -77,7 +77,7 @@ describe('health: checkSheet', () => {
     try {
       const result = await checkSheet(await openTestStore(bare));
       expect(result.ok).toBe(false);
-      expect(result.detail).toMatch(/missing tabs "Assignments", "Resolutions", "Escalations", "Pattern Intelligence", "Daily Stats": run "ecm-manager sheets init"/);
+      expect(result.detail).toMatch(/missing tabs "Assignments", "Resolutions", "Escalations", "Pattern Intelligence", "Daily Stats", "Ticket History": run "ecm-manager sheets init"/);
     } finally {
       await bare.close();
     }
@@ -88,7 +88,7 @@ describe('health: checkSheet', () => {
     await initSheets(store);
     await store.createTickets([ticket('ORD-1')]);
     fake.setTab('Assignments', [...fake.tab('Assignments'), ['ORD-2', 'asha.ops@example.com', '2026-02-17T01:30:00Z', 'waiting', 'P2', 'AED', '1', '1', 'brn_issue', '']]);
-    expect(await checkSheet(store)).toEqual({ ok: true, detail: '"ECM Operations": 6/6 tabs; 1 tickets (1 open); 0 agents (0 active); 1 row skipped as unreadable (first: Assignments row 3: Status "waiting" is not one of OPEN, IN_PROGRESS, RESOLVED, ESCALATED)' });
+    expect(await checkSheet(store)).toEqual({ ok: true, detail: '"ECM Operations": 7/7 tabs; 1 tickets (1 open); 0 agents (0 active); 1 row skipped as unreadable (first: Assignments row 3: Status "waiting" is not one of OPEN, IN_PROGRESS, RESOLVED, ESCALATED)' });
   });
 
   it('explains a wrong spreadsheet id', async () => {

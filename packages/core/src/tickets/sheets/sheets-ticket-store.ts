@@ -7,6 +7,7 @@ import {
   type Resolution,
   type Ticket,
   type TicketFilter,
+  type TicketHistoryEntry,
   type TicketStore,
 } from '../ticket-store.js';
 import { SheetLayoutError } from './sheets-error.js';
@@ -15,6 +16,7 @@ import {
   agentCodec,
   dailyStatsCodec,
   escalationCodec,
+  historyCodec,
   joinKey,
   parseTab,
   patternCodec,
@@ -297,6 +299,66 @@ export class SheetsTicketStore implements TicketStore {
     });
   }
 
+  /** Appends the history row unless a retry already did (its key is order + timestamp + action). */
+  async #appendHistory(history: TabTable, entry: TicketHistoryEntry): Promise<void> {
+    this.session.requireWritable(history);
+    if (!this.#parse(history, historyCodec).keyedRows.has(historyCodec.key(entry))) await this.session.appendRows(history, [historyCodec.cells(entry)]);
+  }
+
+  async reassignTicket(change: TicketHistoryEntry & { readonly action: 'REASSIGNED' }): Promise<Ticket> {
+    const to = change.to_agent.toLowerCase();
+    let sent = false;
+    return this.session.write(async () => {
+      const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations', 'agents', 'history']);
+      const located = this.#locate(tables.assignments, change.order_id);
+      const { ticket } = located;
+      if (sent && ticket.agent_email === to) return ticket;
+      const agent = this.#parse(tables.agents, agentCodec(this.#defaultMax)).records.find((r) => r.record.email === to)?.record;
+      if (!agent) throw new TicketRuleError('unknown_agent', `${to} is not in the agent roster`);
+      if (!agent.active) throw new TicketRuleError('inactive_agent', `${to} is inactive; activate them first or choose another agent`);
+      if (ticket.status === 'RESOLVED' || (await this.#finishInterruptedResolution(tables, located))) {
+        throw new TicketRuleError('already_closed', `order ${change.order_id} was already resolved`);
+      }
+      if (ticket.agent_email !== change.from_agent.toLowerCase()) {
+        throw new TicketRuleError('conflict', `order ${change.order_id} is now held by ${ticket.agent_email}, not ${change.from_agent}`);
+      }
+      // Step 1: the history row (a retry finds it); step 2: the new assignee.
+      await this.#appendHistory(tables.history, { ...change, from_agent: ticket.agent_email, to_agent: to });
+      sent = true;
+      const at = new Date(change.at).toISOString();
+      await this.session.editRows([{ table: tables.assignments, row: located.row, key: ticketCodec.key(ticket), values: { agent_email: to, updated_at: at } }]);
+      return { ...ticket, agent_email: to, updated_at: this.#updatedAt(tables.assignments, ticket, at) };
+    });
+  }
+
+  async reopenTicket(orderId: string, agentEmail: string, at: Date, reason: string): Promise<Ticket> {
+    const when = at.toISOString();
+    let sent = false;
+    return this.session.write(async () => {
+      const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations', 'history']);
+      const located = this.#locate(tables.assignments, orderId);
+      const { ticket } = located;
+      if (sent && ticket.status === 'OPEN') return ticket;
+      this.#checkAssignee(ticket, agentEmail);
+      // A resolution interrupted before its status change still counts as resolved.
+      const resolved = ticket.status === 'RESOLVED' || this.#recordedResolution(tables.resolutions, ticket) !== null;
+      const status = resolved ? 'RESOLVED' : ticket.status;
+      if (status !== 'RESOLVED' && status !== 'ESCALATED') throw new TicketRuleError('conflict', `order ${orderId} is ${status}, not resolved or escalated`);
+      await this.#appendHistory(tables.history, { at: when, order_id: orderId, action: 'REOPENED', from_agent: ticket.agent_email, to_agent: ticket.agent_email, by: ticket.agent_email, reason });
+      sent = true;
+      // A new SLA clock: the earlier Resolutions row then belongs to the previous assignment.
+      await this.session.editRows([{ table: tables.assignments, row: located.row, key: ticketCodec.key(ticket), values: { status: 'OPEN', assigned_at: when, updated_at: when } }]);
+      return { ...ticket, status: 'OPEN', assigned_at: when, updated_at: this.#updatedAt(tables.assignments, ticket, when) };
+    });
+  }
+
+  async listTicketHistory(orderId?: string): Promise<TicketHistoryEntry[]> {
+    const rows = await this.#readParsed('history', historyCodec);
+    return rows
+      .filter((h) => orderId === undefined || h.order_id === orderId)
+      .sort((a, b) => byText(a.at, b.at) || byText(a.order_id, b.order_id) || byText(a.action, b.action));
+  }
+
   // ---- Resolutions, escalations, patterns, daily stats -------------------------------------------
 
   async listResolutions(since: Date): Promise<Resolution[]> {
@@ -322,7 +384,9 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async writeDailyStats(rows: readonly DailyStatsRow[]): Promise<void> {
-    await this.#upsert('dailyStats', dailyStatsCodec, rows, ['resolved', 'avg_minutes', 'sla_met_pct', 'escalated']);
+    // The per-agent columns are rewritten only by writers that know them (as the local store keeps them otherwise).
+    const perAgent = rows.length > 0 && rows.every((r) => r.assigned !== undefined && r.median_minutes !== undefined) ? ['assigned', 'median_minutes'] : [];
+    await this.#upsert('dailyStats', dailyStatsCodec, rows, ['resolved', 'avg_minutes', 'sla_met_pct', 'escalated', ...perAgent]);
   }
 
   /** The Daily Stats tab as the store reads it (the TicketStore interface only writes it). */

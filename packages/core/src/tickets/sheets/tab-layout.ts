@@ -1,5 +1,5 @@
 /**
- * The six tabs of the "ECM Operations" sheet (§9) and their columns, in the order `sheets init` writes them.
+ * The tabs of the "ECM Operations" sheet (§9, plus Ticket History) and their columns, in the order `sheets init` writes them.
  * Reads and writes find columns by header name, so people may reorder columns or add their own.
  */
 
@@ -23,7 +23,7 @@ export interface TabSpec {
   readonly keyColumns: readonly string[];
 }
 
-export const TAB_KEYS = ['assignments', 'agents', 'resolutions', 'escalations', 'patterns', 'dailyStats'] as const;
+export const TAB_KEYS = ['assignments', 'agents', 'resolutions', 'escalations', 'patterns', 'dailyStats', 'history'] as const;
 export type TabKey = (typeof TAB_KEYS)[number];
 
 const col = (key: string, header: string, extra: Omit<ColumnSpec, 'key' | 'header'> = {}): ColumnSpec => ({ key, header, ...extra });
@@ -133,6 +133,24 @@ export const TABS: Readonly<Record<TabKey, TabSpec>> = {
       col('avg_minutes', 'Avg Time (min)'),
       col('sla_met_pct', 'SLA Met %'),
       col('escalated', 'Escalated'),
+      // Per-agent figures written by each run; an older sheet without them still reads.
+      col('assigned', 'Assigned', { optional: true }),
+      col('median_minutes', 'Median Time (min)', { optional: true }),
+    ],
+  },
+  // Not in §9: reassignments and reopenings, so the ops lead sees in the sheet who moved a ticket, when and why.
+  history: {
+    key: 'history',
+    title: 'Ticket History',
+    keyColumns: ['order_id', 'changed_at', 'action'],
+    columns: [
+      col('changed_at', 'Timestamp'),
+      col('order_id', 'Order ID', { aliases: ['Order'] }),
+      col('action', 'Action'),
+      col('from_agent', 'From Agent', { aliases: ['From'] }),
+      col('to_agent', 'To Agent', { aliases: ['To'] }),
+      col('by', 'By'),
+      col('reason', 'Reason'),
     ],
   },
 };

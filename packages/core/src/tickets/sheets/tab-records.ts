@@ -1,5 +1,5 @@
 import { TICKET_STATUSES } from '../../config/schema.js';
-import type { Agent, DailyStatsRow, Escalation, PatternRow, Resolution, Ticket } from '../ticket-store.js';
+import { HISTORY_ACTIONS, type Agent, type DailyStatsRow, type Escalation, type PatternRow, type Resolution, type Ticket, type TicketHistoryEntry } from '../ticket-store.js';
 import { CellError, code, email, flag, numberCell, optionalText, optionalTimestamp, requiredText, team, timestamp, wholeNumber } from './cell-parsers.js';
 import { TABS, type TabKey } from './tab-layout.js';
 import { cellOf, missingForRead, type CellValue, type SheetProblem, type SheetRow, type TabTable } from './tab-table.js';
@@ -157,16 +157,38 @@ export const patternCodec: RecordCodec<PatternRow> = {
 
 export const dailyStatsCodec: RecordCodec<DailyStatsRow> = {
   tab: 'dailyStats',
-  parse: (read) => ({
-    date: read('date', requiredText),
-    agent_email: read('agent_email', email),
-    resolved: read('resolved', wholeNumber),
-    avg_minutes: read('avg_minutes', numberCell),
-    sla_met_pct: read('sla_met_pct', numberCell),
-    escalated: read('escalated', wholeNumber),
-  }),
+  parse: (read, table) => {
+    const optionalNumber = (key: 'assigned' | 'median_minutes') => (table.columns.has(key) ? read(key, (raw, h) => (raw.trim() === '' ? undefined : numberCell(raw, h))) : undefined);
+    const assigned = optionalNumber('assigned');
+    const median = optionalNumber('median_minutes');
+    return {
+      date: read('date', requiredText),
+      agent_email: read('agent_email', email),
+      resolved: read('resolved', wholeNumber),
+      avg_minutes: read('avg_minutes', numberCell),
+      sla_met_pct: read('sla_met_pct', numberCell),
+      escalated: read('escalated', wholeNumber),
+      ...(assigned !== undefined ? { assigned } : {}),
+      ...(median !== undefined ? { median_minutes: median } : {}),
+    };
+  },
   cells: (s) => ({ ...s }),
   key: (s) => joinKey(s.date, s.agent_email.toLowerCase()),
+};
+
+export const historyCodec: RecordCodec<TicketHistoryEntry> = {
+  tab: 'history',
+  parse: (read) => ({
+    at: read('changed_at', timestamp),
+    order_id: read('order_id', requiredText),
+    action: read('action', (raw, h) => code(raw, HISTORY_ACTIONS, h)),
+    from_agent: read('from_agent', email),
+    to_agent: read('to_agent', email),
+    by: read('by', requiredText),
+    reason: read('reason', (raw) => raw.trim()),
+  }),
+  cells: ({ at, ...rest }) => ({ changed_at: at, ...rest }),
+  key: (h) => joinKey(h.order_id, new Date(h.at).toISOString(), h.action),
 };
 
 export interface ParsedRecord<T> {
