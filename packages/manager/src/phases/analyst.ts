@@ -1,4 +1,4 @@
-import type { EcmConfig, SlackMessage, StateDb, TicketStore, Warehouse } from '@ecm/core';
+import type { EcmConfig, SlackMessage, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 import type { PhaseName } from './phase.js';
 
 type Reply = SlackMessage['thread'][number];
@@ -6,7 +6,8 @@ type Reply = SlackMessage['thread'][number];
 /** The LLM's part of a run: analyst insights per phase and specialist diagnoses; never a number of its own. */
 export interface Analyst {
   insights(phase: PhaseName, facts: Record<string, unknown>): Promise<Reply>;
-  diagnose(clusters: readonly RoutedCluster[]): Promise<Reply[]>;
+  /** With the run's triage result, the whole configured chain runs (diagnosis, then a fix proposal). */
+  diagnose(clusters: readonly RoutedCluster[], triage?: TriageResult): Promise<Reply[]>;
   /** Pushes the run's skill metrics (when PUSHGATEWAY_URL is set); a failed push never fails the run. */
   pushMetrics(phase: PhaseName): Promise<void>;
   close(): Promise<void>;
@@ -100,7 +101,11 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
       if ('unavailable' in result) return unavailableLine(result.unavailable);
       return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${result.bullets.map((b) => `• ${b}`).join('\n')}`)] };
     },
-    async diagnose(clusters) {
+    async diagnose(clusters, triage) {
+      if (triage) {
+        const { runSpecialistChain } = await import('./specialist-chain.js');
+        return runSpecialistChain(runtime, options.config, clusters, triage, traceId, unavailableLine);
+      }
       const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })), { traceId });
       const replies: Reply[] = [];
       for (const r of results) {
