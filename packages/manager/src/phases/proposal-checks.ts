@@ -7,8 +7,10 @@ import type { PhaseContext } from './phase.js';
  * this run's triage result. Deterministic; no model involved.
  */
 export async function proposalChecks(ctx: PhaseContext, triage: TriageResult): Promise<ProposalCheck[]> {
-  const { ensureAgentSchema, verifyProposals } = await import('@ecm/agent');
-  await ensureAgentSchema(ctx.state);
+  // Read-only: without the chain's tables (no model ever ran here) there is nothing to verify.
+  const [present] = await ctx.state.query(`SELECT to_regclass('proposal_checklist') IS NOT NULL AS present`);
+  if (present?.present !== true) return [];
+  const { verifyProposals } = await import('@ecm/agent');
   const stuck = new Set(triage.orders.filter((o) => o.disqualified === null).map((o) => o.order_id));
   return verifyProposals(ctx.state, 'ecm', stuck, ctx.asOf);
 }
