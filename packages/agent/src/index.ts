@@ -41,3 +41,4 @@ export * from './chain/approval-work.js';
 export * from './chain/fix-executor.js';
 export * from './chain/verify-proposals.js';
 export * from './log/corrections.js';
+export * from './chain/feedback-link.js';

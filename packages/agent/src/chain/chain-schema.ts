@@ -24,6 +24,9 @@ export const CHAIN_SCHEMA: readonly string[] = [
   `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS action_detail jsonb`,
   `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS expected_effect text`,
   `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS order_count integer`,
+  // The executions a proposal came from, so a person's feedback on its orders reaches them.
+  `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS execution_id text`,
+  `ALTER TABLE proposals ADD COLUMN IF NOT EXISTS diagnosis_execution_id text`,
   // One proposal per cluster and day: a re-run of the day finds it instead of asking the model again.
   `CREATE UNIQUE INDEX IF NOT EXISTS proposals_cluster_day ON proposals (domain, cluster_id, proposal_day)`,
   `CREATE TABLE IF NOT EXISTS proposal_checklist (

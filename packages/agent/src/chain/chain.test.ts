@@ -9,6 +9,7 @@ import { correctionStats, recordCorrection } from '../log/corrections.js';
 import { ensureAgentSchema } from '../log/schema.js';
 import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { carryOutApproval, checklistOf } from './approval-work.js';
+import { linkResolveFeedback } from './feedback-link.js';
 import { listClusterProposals } from './cluster-proposal.js';
 import { signExecutorCall } from './fix-executor.js';
 import { loadRoutingConfig, parseRoutingConfig, type RoutingConfig } from './routing-config.js';
@@ -138,7 +139,8 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
     const { runtime } = await setup([diagnosis('high'), action(ORDERS.map((o) => o.order_id)), diagnosis('high'), action([ORDERS[0]!.order_id])]);
     await runChain(runtime, strict, [cluster], { ordersOf });
     await runChain(runtime, strict, [{ ...cluster, pattern_id: 'P-000003', signature: 'GBP|x' }], { ordersOf });
-    const [many, one] = await listClusterProposals(database.db, runtime.domain);
+    const proposals = await listClusterProposals(database.db, runtime.domain);
+    const [many, one] = ['P-7f3a9c', 'P-000003'].map((id) => proposals.find((p) => p.clusterId === id));
     expect(many).toMatchObject({ orderCount: 12, needsSupervisor: true });
     expect(one).toMatchObject({ orderCount: 1, valueAed: 1_000, needsSupervisor: false });
   });
@@ -147,7 +149,7 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
 describe('approval, executor, verification, corrections', () => {
   it('approval writes checklists and makes one signed executor call, never repeated', async () => {
     const { runtime } = await setup([diagnosis('high'), action(ORDERS.slice(0, 3).map((o) => o.order_id))]);
-    await runChain(runtime, ROUTING, [cluster], { ordersOf });
+    const [step] = await runChain(runtime, ROUTING, [cluster], { ordersOf });
     const [p] = await listClusterProposals(database.db, runtime.domain);
     const received: { verified: boolean; key: string | undefined; body: { order_ids: string[] } }[] = [];
     const secret = 'test-secret-not-real';
@@ -184,6 +186,12 @@ describe('approval, executor, verification, corrections', () => {
     const dayLater = new Date(NOW.getTime() + 25 * 3_600_000);
     const [none] = await verifyProposals(database.db, runtime.domain, new Set(ORDERS.map((o) => o.order_id)), dayLater);
     expect(none!.line).toMatch(/^P-7f3a9c: no effect after 25 h /);
+
+    // "Was the diagnosis right?" on a resolved order of the fix judges the diagnosis behind it.
+    const feedback = { notes: 'BRN re-pushed; one order also needed a refund', by: 'asha.ops@example.com', at: later };
+    const link = await linkResolveFeedback(database.db, { orderId: ORDERS[0]!.order_id, diagnosisMatch: 'PARTIAL', ...feedback });
+    expect(link).toEqual({ linked: true, executionId: step!.diagnosis!.status === 'diagnosed' ? step!.diagnosis!.execution.id : 'none', verdict: 'partly' });
+    expect(await linkResolveFeedback(database.db, { orderId: ORDERS[9]!.order_id, diagnosisMatch: 'WRONG', ...feedback })).toEqual({ linked: false });
   });
 
   it('a correction changes the satisfaction figure and shows as a common mistake', async () => {
@@ -192,14 +200,14 @@ describe('approval, executor, verification, corrections', () => {
     const executionId = step!.diagnosis!.status === 'diagnosed' ? step!.diagnosis!.execution.id : '';
     const since = new Date(NOW.getTime() - 3_600_000);
     const before = (await correctionStats(database.db, since)).skills.find((s) => s.skill === 'ecm-diagnose')!;
-    expect(before.satisfaction).toBe(1);
+    expect(before.wrong).toBe(0);
     const result = await recordCorrection(database.db, executionId.slice(0, 12), { verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', by: 'lead.ops@example.com', at: NOW.toISOString() });
     expect(result).toMatchObject({ ok: true, executionId, skill: 'ecm-diagnose', subject: cluster.signature });
     const after = await correctionStats(database.db, since);
     const diag = after.skills.find((s) => s.skill === 'ecm-diagnose')!;
-    expect(diag.corrections).toBe(1);
-    expect(diag.satisfaction).toBeCloseTo((before.executions - 1) / before.executions);
-    expect(after.commonMistakes).toEqual([{ skill: 'ecm-diagnose', verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', count: 1 }]);
+    expect(diag.corrections).toBe(before.corrections + 1);
+    expect(diag.satisfaction).toBeCloseTo(before.satisfaction - 1 / before.executions);
+    expect(after.commonMistakes.filter((m) => m.verdict === 'wrong')).toEqual([{ skill: 'ecm-diagnose', verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', count: 1 }]);
     expect(await recordCorrection(database.db, 'nope', { verdict: 'right', note: null, by: 'a@example.com', at: NOW.toISOString() })).toMatchObject({ ok: false });
   });
 });

@@ -46,6 +46,8 @@ export interface ProposeForClusterRequest {
   readonly orders: readonly ClusterOrder[];
   readonly day: string;
   readonly approval: RoutingConfig['approval'];
+  /** The diagnosis execution this proposal follows (for feedback on its orders). */
+  readonly diagnosisExecutionId?: string;
   readonly traceId?: string;
 }
 
@@ -187,14 +189,15 @@ export async function proposeForCluster(runtime: AgentRuntime, req: ProposeForCl
   const inserted = await queryRows(
     runtime.db,
     `INSERT INTO proposals (id, created_at, domain, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, trace_id,
-       cluster_id, proposal_day, action_kind, action_detail, expected_effect, order_count)
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
+       cluster_id, proposal_day, action_kind, action_detail, expected_effect, order_count, execution_id, diagnosis_execution_id)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (domain, cluster_id, proposal_day) DO NOTHING RETURNING ${COLUMNS}`,
     [
       randomUUID(), runtime.now().toISOString(), runtime.domain, chosen[0]!.order_id,
       `${result.action.kind}${result.action.kind === 'retry_payout_with_partner' ? ` (${result.action.partner})` : ''} for ${chosen.length} order(s) of ${req.cluster.pattern_id}`,
       result.action.evidence.join(' | '), needsSupervisor(req.approval, valueAed, chosen.length), valueAed, RESOLVE_SKILL, execution.traceId,
       req.cluster.pattern_id, req.day, result.action.kind, JSON.stringify(result.action), entry.effect, chosen.length,
+      execution.id, req.diagnosisExecutionId ?? null,
     ],
   );
   if (inserted[0]) return { status: 'proposed', proposal: toProposal(row.parse(inserted[0])), execution };

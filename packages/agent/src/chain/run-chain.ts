@@ -66,6 +66,7 @@ export async function runChain<C extends ChainCluster>(runtime: AgentRuntime, ro
       orders: opts.ordersOf(cluster.pattern_id),
       day,
       approval: routing.approval,
+      diagnosisExecutionId: diagnosis.execution.id,
       ...(opts.traceId ? { traceId: opts.traceId } : {}),
     });
     steps.push({ cluster, routing: 'routed', diagnosis, resolveRouting: 'routed', proposal });
