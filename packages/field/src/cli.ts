@@ -104,6 +104,12 @@ agentCommand('reject', 'reject a fix proposal')
     return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
   }));
 
+agentCommand('correct', "judge a skill's output (a diagnosis, an insight, a proposal): feeds satisfaction and the common mistakes")
+  .argument('<execution-id>', 'the execution id (or its first 8+ characters), as the report or stats show it')
+  .option('--verdict <verdict>', 'wrong | partly | right')
+  .option('--note <text>', 'what was wrong (required unless right)')
+  .action(action(async () => (await import('./commands/correct.js')).correctCommand));
+
 agentCommand('chat', 'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too', { json: false }).action(
   action(async () => (await import('./commands/chat.js')).chatCommandAction),
 );

@@ -1,3 +1,4 @@
+import { ensureChainSchema } from '../chain/chain-schema.js';
 import { runStatements, type SqlQueryable } from '../db/sql.js';
 
 export const OUTCOMES = ['success', 'error', 'budget_skipped', 'max_turns', 'verifier_dropped'] as const;
@@ -78,4 +79,5 @@ export const AGENT_SCHEMA: readonly string[] = [
 
 export async function ensureAgentSchema(db: SqlQueryable): Promise<void> {
   await runStatements(db, AGENT_SCHEMA);
+  await ensureChainSchema(db);
 }

@@ -31,6 +31,8 @@ export async function myTicketsCommand(options: AgentOptions): Promise<number> {
     }
     const queue = buildQueue(s.config, tickets, live, now);
     const stats = todayStats(s.agent.email, resolutions, escalations, since);
+    const { loadChecklist, renderChecklist } = await import('../proposals/fix-checklist.js');
+    const checklist = await loadChecklist(s.state, tickets.map((t) => t.order_id));
 
     if (options.json) {
       printJson({
@@ -41,6 +43,7 @@ export async function myTicketsCommand(options: AgentOptions): Promise<number> {
         live_status: liveProblem ? `unavailable: ${liveProblem}` : 'ok',
         tickets: queue,
         stats,
+        checklist,
       });
       return EXIT.ok;
     }
@@ -50,6 +53,7 @@ export async function myTicketsCommand(options: AgentOptions): Promise<number> {
     else out.push('', renderQueue(queue, style));
     const done = queue.filter((e) => e.completed).length;
     if (done > 0) out.push('', style.green(`${done} order${done === 1 ? ' has' : 's have'} completed since assignment — resolve ${done === 1 ? 'it' : 'them'} first, it takes a minute.`));
+    if (checklist.length) out.push('', renderChecklist(checklist));
     out.push('', renderStats(stats));
     process.stdout.write(`${out.join('\n')}\n`);
     if (liveProblem) notice(`Live order status unavailable (${liveProblem}); the GOMS NOW column is empty.`);

@@ -53,8 +53,11 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
     }
     if (details.diagnosis && !runbook) details.warnings.push(`No runbook found for ${details.diagnosis.stuck_reason} (${details.diagnosis.runbook}); follow the action on the ticket and escalate.`);
 
+    const { loadChecklist, renderChecklist } = await import('../proposals/fix-checklist.js');
+    const checklist = await loadChecklist(s.state, [orderId]);
     if (options.json) {
       printJson({
+        checklist,
         order: details,
         ticket: ticket ? { ...ticket, yours: ticket.agent_email === s.agent.email, sla } : null,
         runbook: runbook ? { title: runbook.title, what_is_wrong: runbook.whatIsWrong, steps: runbook.steps, escalate: runbook.escalate, verify: runbook.verify } : null,
@@ -64,6 +67,7 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
     }
     const view = { details, ticket, sla, agentEmail: s.agent.email, runbook, escalation };
     process.stdout.write(`${renderOrder(view, s.config.settings.reports.time_zone, styleFor(process.stdout))}\n`);
+    if (checklist.length) process.stdout.write(`\n${renderChecklist(checklist)}\n`);
     return EXIT.ok;
   });
 }

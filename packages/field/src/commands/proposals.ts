@@ -53,11 +53,16 @@ export async function decideCommand(decision: 'approved' | 'rejected', id: strin
   const identity = await claimIdentity(options.agent);
   const p = await withSession({ command: decision === 'approved' ? 'approve' : 'reject', identity, now, warehouse: 'lazy' }, async (s) => {
     await ensureProposalTable(s.state);
-    return decideProposal(s.state, id, decision, s.agent, reason, now);
+    const decided = await decideProposal(s.state, id, decision, s.agent, reason, now);
+    // An approved cluster proposal becomes work: ticket checklists and, where configured, one executor call.
+    const { carryOutApproval } = await import('@ecm/agent');
+    const work = decision === 'approved' ? await carryOutApproval(s.state, decided.id, process.env, now) : null;
+    return { ...decided, work };
   });
   if (options.json) printJson({ proposal: p });
   else if (decision === 'approved') {
-    process.stdout.write(`Approved ${p.id.slice(0, 8)} for ${oneLine(p.order_id)}: ${oneLine(p.action)}\nNothing runs by itself: carry it out as the runbook says, then resolve the ticket (ecm-field resolve ${p.order_id} --notes "…").\n`);
+    const { describeApprovalWork } = await import('../proposals/approval-summary.js');
+    process.stdout.write(`Approved ${p.id.slice(0, 8)} for ${oneLine(p.order_id)}: ${oneLine(p.action)}\n${describeApprovalWork(p.work, p.order_id)}\n`);
   } else process.stdout.write(`Rejected ${p.id.slice(0, 8)} for ${oneLine(p.order_id)}: ${oneLine(reason ?? '')}\n`);
   return EXIT.ok;
 }

@@ -84,6 +84,8 @@ async function writeResolution(s: FieldSession, orderId: string, notes: string, 
     throw await asCliError(err);
   }
   await updateDailyStats(s);
+  const { linkFeedbackToDiagnosis } = await import('../proposals/feedback-to-diagnosis.js');
+  await linkFeedbackToDiagnosis(s, resolution);
   const open = await s.tickets.listTickets({ agentEmail: s.agent.email, statuses: s.config.settings.assignment.open_statuses });
   return { resolution, left: buildQueue(s.config, open, null, s.now) };
 }

@@ -17,13 +17,13 @@ const usd = (n: number) => `$${n.toFixed(4)}`;
 export async function statsCommand(options: { since?: string; json?: boolean; execution?: string }): Promise<number> {
   if (options.execution) return executionCommand(options.execution, Boolean(options.json));
   const since = parseSince(options.since ?? '24h', new Date());
-  const { ensureAgentSchema, skillStats } = await import('@ecm/agent');
-  const stats = await withTicketStore('stats', async (_store, state) => {
+  const { ensureAgentSchema, skillStats, correctionStats } = await import('@ecm/agent');
+  const { stats, corrections } = await withTicketStore('stats', async (_store, state) => {
     await ensureAgentSchema(state);
-    return skillStats(state, since);
+    return { stats: await skillStats(state, since), corrections: await correctionStats(state, since) };
   });
   if (options.json) {
-    process.stdout.write(`${JSON.stringify(stats)}\n`);
+    process.stdout.write(`${JSON.stringify({ ...stats, corrections })}\n`);
     return EXIT.ok;
   }
   const p = stats.platform;
@@ -53,6 +53,8 @@ export async function statsCommand(options: { since?: string; json?: boolean; ex
       ),
     );
   } else out.push('', 'No skill executions in this period (no ANTHROPIC_API_KEY, or nothing ran).');
+  const { renderCorrections } = await import('../render/corrections-view.js');
+  out.push(...renderCorrections(corrections));
   process.stdout.write(`${out.join('\n')}\n`);
   return EXIT.ok;
 }

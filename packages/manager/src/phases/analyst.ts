@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { EcmConfig, SlackMessage, StateDb, TicketStore, Warehouse } from '@ecm/core';
+import type { EcmConfig, SlackMessage, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 import type { DAILY_PHASES, PhaseName } from './phase.js';
 
 /** The phases with analyst insights (the SLA watch has none: it is alerts, not a report). */
@@ -10,7 +10,8 @@ type Reply = SlackMessage['thread'][number];
 /** The LLM's part of a run: analyst insights per phase and specialist diagnoses; never a number of its own. */
 export interface Analyst {
   insights(phase: AnalysedPhase, facts: Record<string, unknown>): Promise<Reply>;
-  diagnose(clusters: readonly RoutedCluster[]): Promise<Reply[]>;
+  /** With the run's triage result, the whole configured chain runs (diagnosis, then a fix proposal). */
+  diagnose(clusters: readonly RoutedCluster[], triage?: TriageResult): Promise<Reply[]>;
   /** Pushes the run's skill metrics (when PUSHGATEWAY_URL is set); a failed push never fails the run. */
   pushMetrics(phase: PhaseName): Promise<void>;
   /**
@@ -175,7 +176,11 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
       if (safe.lines.length === 0) return unavailableLine(`every insight named a customer's contact details (${safe.dropped} left out)`);
       return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)] };
     },
-    async diagnose(clusters) {
+    async diagnose(clusters, triage) {
+      if (triage) {
+        const { runSpecialistChain } = await import('./specialist-chain.js');
+        return runSpecialistChain(runtime, options.config, clusters, triage, unavailableLine);
+      }
       const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })));
       const replies: Reply[] = [];
       for (const r of results) {

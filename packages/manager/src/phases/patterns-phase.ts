@@ -73,5 +73,7 @@ export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
       sample_order_ids: c.order_ids.slice(0, 5),
     })),
   };
-  return { facts: { ...facts }, messages: [renderPatternsMessage(facts)], writes: { patterns: rows } };
+  const { proposalChecks, withProposalChecks } = await import('./proposal-checks.js');
+  const checks = await proposalChecks(ctx, triage);
+  return { facts: { ...facts, proposal_checks: checks }, messages: [await withProposalChecks(renderPatternsMessage(facts), checks)], writes: { patterns: rows } };
 }

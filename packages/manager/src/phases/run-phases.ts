@@ -124,7 +124,7 @@ async function runOnePhase(
       notice(`${phase}: resuming the unfinished run ${runKey}`);
     } else {
       const warehouse = await deps.warehouse();
-      plan = await withAnalysis(deps.analyst, phase, await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared }));
+      plan = await withAnalysis(deps.analyst, phase, shared.triage, await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared }));
       if (deps.demo) {
         const { markDemo } = await import('@ecm/core');
         plan = { ...plan, messages: plan.messages.map(markDemo) };
@@ -171,13 +171,14 @@ async function runOnePhase(
 }
 
 /** Adds the analyst's replies to the report's thread: insights, and for patterns the specialist's diagnoses. */
-async function withAnalysis(analyst: Analyst, phase: PhaseName, plan: PhasePlan): Promise<PhasePlan> {
+async function withAnalysis(analyst: Analyst, phase: PhaseName, triage: () => Promise<TriageResult>, plan: PhasePlan): Promise<PhasePlan> {
   const [main, ...rest] = plan.messages;
   if (!main || phase === 'sla') return plan;
   const replies = [await analyst.insights(phase, plan.facts)];
   if (phase === 'patterns') {
     const clusters = (plan.facts.clusters ?? []) as (RoutedCluster & { route_to_specialist: boolean })[];
-    replies.push(...(await analyst.diagnose(clusters.filter((c) => c.route_to_specialist))));
+    const routed = clusters.filter((c) => c.route_to_specialist);
+    replies.push(...(await analyst.diagnose(routed, routed.length ? await triage() : undefined)));
   }
   return { ...plan, messages: [{ ...main, thread: [...main.thread, ...replies] }, ...rest] };
 }

@@ -1,0 +1,22 @@
+import type { StateDb } from '@ecm/core';
+import type { ChecklistStep } from '@ecm/agent';
+
+/** The steps approved fixes put on these orders' tickets. */
+export async function loadChecklist(state: StateDb, orderIds: readonly string[]): Promise<ChecklistStep[]> {
+  if (!orderIds.length) return [];
+  const { ensureAgentSchema, checklistOf } = await import('@ecm/agent');
+  await ensureAgentSchema(state);
+  return checklistOf(state, orderIds);
+}
+
+/** One block per order: "[ ] step" lines under the order id. */
+export function renderChecklist(steps: readonly ChecklistStep[]): string {
+  if (!steps.length) return '';
+  const out = ['Approved fix checklist:'];
+  let current = '';
+  for (const s of steps) {
+    if (s.order_id !== current) out.push(`  ${(current = s.order_id)}`);
+    out.push(`    [${s.done ? 'x' : ' '}] ${s.step_text}`);
+  }
+  return out.join('\n');
+}
