@@ -22,6 +22,7 @@ Examples:
   ecm-field resolve ORD-00012345 --notes "refund ref R-1 initiated"
   ecm-field escalate ORD-00012345 --reason "Lulu has not credited after 48 h"
   ecm-field reopen ORD-00012345 --reason "customer reports no credit"
+  ecm-field correct order ORD-00012345 --reason brn_issue --note "the BRN was never sent"
   ecm-field my-tickets --json | jq '.tickets[0]'  machine output on stdout, notices on stderr
 
 Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configuration or usage
