@@ -34,6 +34,7 @@ export * from './reports/backlog-facts.js';
 export * from './reports/report-time.js';
 export * from './slack/index.js';
 export * from './triage/learned-multipliers.js';
+export * from './triage/classification-corrections.js';
 export * from './tickets/sheets/index.js';
 export * from './cli/cli-support.js';
 export * from './tickets/ticket-rows.js';

@@ -22,6 +22,7 @@ Examples:
   ecm-field resolve ORD-00012345 --notes "refund ref R-1 initiated"
   ecm-field escalate ORD-00012345 --reason "Lulu has not credited after 48 h"
   ecm-field reopen ORD-00012345 --reason "customer reports no credit"
+  ecm-field correct order ORD-00012345 --reason brn_issue --note "the BRN was never sent"
   ecm-field my-tickets --json | jq '.tickets[0]'  machine output on stdout, notices on stderr
 
 Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configuration or usage
@@ -104,10 +105,23 @@ agentCommand('reject', 'reject a fix proposal')
     return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
   }));
 
-agentCommand('correct', "judge a skill's output (a diagnosis, an insight, a proposal): feeds satisfaction and the common mistakes")
-  .argument('<execution-id>', 'the execution id (or its first 8+ characters), as the report or stats show it')
-  .option('--verdict <verdict>', 'wrong | partly | right')
-  .option('--note <text>', 'what was wrong (required unless right)')
+agentCommand('correct', "judge a skill's output (a diagnosis, an insight, a proposal), or correct a ticket's classification")
+  .argument('<execution-id|order>', 'a skill execution id (or its first 8+ characters, as the report or stats show it), or the word "order"')
+  .argument('[order-id]', 'with "order": the order whose ticket was classified wrong')
+  .option('--verdict <verdict>', 'an execution: wrong | partly | right')
+  .option('--reason <stuck-reason>', 'an order: the right stuck reason (from the catalogue, shared/stuck-reasons.yaml)')
+  .option('--note <text>', 'what was wrong (required for an execution unless right; optional for an order; at most 2,000 characters)')
+  .addHelpText(
+    'after',
+    `
+Two forms:
+  ecm-field correct EXECUTION_ID --verdict wrong|partly|right --note "…"
+      judges one skill execution; feeds the skill's satisfaction and the common mistakes, never the triage score.
+  ecm-field correct order ORDER --reason RIGHT_REASON [--note "…"]
+      the ticket's assignee or a supervisor says the order is stuck for another reason. It counts as one
+      "was the reason right? no" answer for the classified reason in the learned triage weights, and
+      ecm-manager stats lists it under the most corrected classifications.`,
+  )
   .action(action(async () => (await import('./commands/correct.js')).correctCommand));
 
 agentCommand('chat', 'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too', { json: false }).action(

@@ -1,4 +1,5 @@
 import { PII_REVEAL_SCHEMA } from '../audit/pii-reveals.js';
+import { CLASSIFICATION_CORRECTIONS_SCHEMA } from '../triage/classification-corrections.js';
 
 /**
  * The state database's tables. The first six mirror the tabs of the "ECM Operations" sheet (§9);
@@ -152,4 +153,6 @@ export const STATE_SCHEMA: readonly string[] = [
   `ALTER TABLE run_lock_holder ADD COLUMN IF NOT EXISTS token text`,
   // The record of personal data shown unmasked (owned by audit/pii-reveals.ts).
   ...PII_REVEAL_SCHEMA,
+  // Corrections of a ticket's classification (owned by triage/classification-corrections.ts).
+  CLASSIFICATION_CORRECTIONS_SCHEMA,
 ];

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { teamSchema, TICKET_STATUSES } from '../config/schema.js';
 import type { StateDb, StateQueryable } from '../state/state-db.js';
 import type { Row } from '../warehouse/warehouse.js';
+import { listClassificationCorrections, type ClassificationCorrection } from '../triage/classification-corrections.js';
 import {
   TicketRuleError,
   type Agent,
@@ -264,6 +265,10 @@ export class LocalTicketStore implements TicketStore {
 
   async listResolutions(since: Date): Promise<Resolution[]> {
     return parseRows(resolutionRow, await this.db.query('SELECT * FROM resolutions WHERE resolved_at >= $1 ORDER BY resolved_at', [since.toISOString()]));
+  }
+
+  async listClassificationCorrections(since: Date): Promise<ClassificationCorrection[]> {
+    return listClassificationCorrections(this.db, since);
   }
 
   async listEscalations(since: Date): Promise<Escalation[]> {

@@ -1,3 +1,4 @@
+import type { ClassificationCorrection } from '../triage/classification-corrections.js';
 import type { Priority, Team, TicketStatus } from '../config/schema.js';
 
 /** A row of the Agents tab (§9). */
@@ -167,6 +168,8 @@ export interface TicketStore {
   listTicketHistory(orderId?: string): Promise<TicketHistoryEntry[]>;
 
   listResolutions(since: Date): Promise<Resolution[]>;
+  /** Classification corrections (`ecm-field correct order`) since `since`; stores without them omit it. */
+  listClassificationCorrections?(since: Date): Promise<ClassificationCorrection[]>;
   listEscalations(since: Date): Promise<Escalation[]>;
   appendPatterns(rows: readonly PatternRow[]): Promise<void>;
   listPatterns(date?: string): Promise<PatternRow[]>;

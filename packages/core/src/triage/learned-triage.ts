@@ -5,17 +5,23 @@ import { learnFromResolutions, multipliersOf, type ReasonLearning } from './lear
 import { runTriage, triageOrder, type TriagedOrder, type TriageResult } from './run-triage.js';
 
 /** Where resolutions come from; any ticket store fits. */
-export type ResolutionSource = Pick<TicketStore, 'listResolutions'>;
+export type ResolutionSource = Pick<TicketStore, 'listResolutions' | 'listClassificationCorrections'>;
 
 /**
- * §13 learning as it stood at T: the resolutions of the learning window that were recorded by T.
+ * §13 learning as it stood at T: the resolutions and classification corrections of the learning window
+ * that were recorded by T.
  * The manager, the gateway and the field all ask this function, so a ticket's priority, the
  * gateway's answer and the field's order view use the same multipliers.
  */
 export async function learningAt(config: EcmConfig, tickets: ResolutionSource, asOf: Date): Promise<ReasonLearning[]> {
   const since = new Date(asOf.getTime() - config.settings.learning.window_days * 86_400_000);
   const resolutions = await tickets.listResolutions(since);
-  return learnFromResolutions(config.settings.learning, resolutions.filter((r) => new Date(r.resolved_at) <= asOf));
+  const corrections = tickets.listClassificationCorrections ? await tickets.listClassificationCorrections(since) : [];
+  return learnFromResolutions(
+    config.settings.learning,
+    resolutions.filter((r) => new Date(r.resolved_at) <= asOf),
+    corrections.filter((c) => new Date(c.corrected_at) <= asOf),
+  );
 }
 
 /** The learned severity multipliers at T; none (every reason 1) without a ticket store. */

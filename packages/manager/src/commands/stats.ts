@@ -18,9 +18,12 @@ export async function statsCommand(options: { since?: string; json?: boolean; ex
   if (options.execution) return executionCommand(options.execution, Boolean(options.json));
   const since = parseSince(options.since ?? '24h', new Date());
   const { ensureAgentSchema, skillStats, correctionStats } = await import('@ecm/agent');
-  const { stats, corrections } = await withTicketStore('stats', async (_store, state) => {
+  const { listClassificationCorrections, mostCorrectedClassifications } = await import('@ecm/core');
+  const { stats, corrections } = await withTicketStore('stats', async (store, state) => {
     await ensureAgentSchema(state);
-    return { stats: await skillStats(state, since), corrections: await correctionStats(state, since) };
+    // Both sources of a corrected classification: `ecm-field correct order` and "was the reason right? no" at resolve.
+    const correctedClassifications = mostCorrectedClassifications(await listClassificationCorrections(state, since), await store.listResolutions(since));
+    return { stats: await skillStats(state, since), corrections: { ...(await correctionStats(state, since)), correctedClassifications } };
   });
   if (options.json) {
     process.stdout.write(`${JSON.stringify({ ...stats, corrections })}\n`);

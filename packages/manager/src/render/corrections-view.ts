@@ -1,6 +1,7 @@
 import type { correctionStats } from '@ecm/agent';
+import type { CorrectedClassification } from '@ecm/core';
 
-type Corrections = Awaited<ReturnType<typeof correctionStats>>;
+type Corrections = Awaited<ReturnType<typeof correctionStats>> & { readonly correctedClassifications?: readonly CorrectedClassification[] };
 
 /** §15's satisfaction per skill and the "common mistakes" (the most frequent corrections). */
 export function renderCorrections(c: Corrections): string[] {
@@ -11,5 +12,8 @@ export function renderCorrections(c: Corrections): string[] {
   out.push('', 'Common mistakes:');
   if (!c.commonMistakes.length) out.push('  none recorded');
   for (const m of c.commonMistakes) out.push(`  ${m.count}× ${m.skill} (${m.verdict}): ${m.note}`);
+  out.push('  Most corrected classifications (ecm-field correct order, and "reason wrong" at resolve):');
+  if (!c.correctedClassifications?.length) out.push('    none recorded');
+  for (const k of c.correctedClassifications ?? []) out.push(`    ${k.count}× ${k.classified_reason} → ${k.corrected_reason}`);
   return out;
 }
