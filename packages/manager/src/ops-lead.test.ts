@@ -37,7 +37,7 @@ let fake: FakeSlack;
 /** Agents who got tickets in the daily run (their Slack ids are cached from then on). */
 const dailyAssignees = new Set<string>();
 
-const slackEnv = () => ({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: REPORT, SLACK_API_URL: fake.url });
+const slackEnv = () => ({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: REPORT, SLACK_API_URL: fake.url, ECM_DEMO: '1' });
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ECM_SHARED_DIR: shared, ECM_ESCALATION_FILE: ESCALATION, ...extra });
 
 function cli(args: string[], extra: Record<string, string> = {}, onStart?: (kill: () => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
