@@ -37,7 +37,7 @@ let fake: FakeSlack;
 /** Agents who got tickets in the daily run (their Slack ids are cached from then on). */
 const dailyAssignees = new Set<string>();
 
-const slackEnv = () => ({ ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: REPORT, SLACK_API_URL: fake.url });
+const slackEnv = () => ({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: REPORT, SLACK_API_URL: fake.url, ECM_DEMO: '1' });
 const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ECM_SHARED_DIR: shared, ECM_ESCALATION_FILE: ESCALATION, ...extra });
 
 function cli(args: string[], extra: Record<string, string> = {}, onStart?: (kill: () => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
@@ -303,5 +303,66 @@ describe('ecm-manager sla', () => {
     expect(lines.length).toBeGreaterThan(1);
     const keys = lines.map((l) => `${l.order}|${l.level}|${l.daily}`);
     expect(new Set(keys).size).toBe(keys.length);
+  }, 900_000);
+  it('posts the levels an earlier slot recorded exactly once when its run was killed (SIGKILL) and the next run is the next hour', async () => {
+    const from = fake.calls.length;
+    let killNow: (() => void) | null = null;
+    let postsSeen = 0;
+    const crash: Responder = (call) => {
+      if (call.method !== 'chat.postMessage') return undefined;
+      postsSeen += 1;
+      if (postsSeen === 2) {
+        setTimeout(() => killNow?.(), 50);
+        return { status: 503, delayMs: 60_000, body: { ok: false, error: 'service_unavailable' } };
+      }
+      return undefined;
+    };
+    fake.respond(workspaceResponder(fake, { users: USERS }, crash));
+    try {
+      // A new day: every 48 h ticket gets its daily update, more than one post.
+      const killed = await cli(['sla', '--as-of', later(72)], slackEnv(), (kill) => (killNow = kill));
+      expect(killed.signal).toBe('SIGKILL');
+    } finally {
+      fake.respond(workspaceResponder(fake, { users: USERS }));
+    }
+    expect(posts(from).length).toBe(1);
+
+    // What the killed run recorded as raised: its levels are in sla_alerts, its alerts in its saved plan.
+    const state = await openStateDb({ env: { ECM_HOME: home } });
+    let planned: string[];
+    let killedKey: string;
+    try {
+      const [run] = await state.query(`SELECT run_key, status, plan FROM runs WHERE phase = 'sla' AND as_of = $1`, [later(72)]);
+      expect(run?.status).toBe('written');
+      killedKey = String(run!.run_key);
+      const plan = (typeof run!.plan === 'string' ? JSON.parse(run!.plan) : run!.plan) as { facts: { alerts: { order_id: string; level: string }[] } };
+      planned = plan.facts.alerts.map((a) => `${a.order_id}|${a.level}`).sort();
+      const [recorded] = await state.query('SELECT count(*) AS n FROM sla_alerts WHERE run_key = $1', [killedKey]);
+      expect(Number(recorded!.n)).toBeGreaterThanOrEqual(planned.length);
+    } finally {
+      await state.close();
+    }
+    expect(planned.length).toBeGreaterThan(1);
+
+    // The next hour is a new slot: it finishes the killed slot's plan before planning its own.
+    const next = await cli(['sla', '--as-of', later(73)], slackEnv());
+    expect(next.code, next.stderr).toBe(0);
+    expect(next.stderr).toContain(`finishing the unfinished run ${killedKey}`);
+    const again = await cli(['sla', '--as-of', later(74)], slackEnv());
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).not.toContain('finishing the unfinished run');
+
+    const lines = slaLines(posts(from));
+    const keys = lines.map((l) => `${l.order}|${l.level}|${l.daily}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    // Every alert of the killed plan is in Slack exactly once.
+    expect(lines.map((l) => `${l.order}|${l.level}`).sort()).toEqual(planned);
+    const after = await openStateDb({ env: { ECM_HOME: home } });
+    try {
+      const [run] = await after.query('SELECT status FROM runs WHERE run_key = $1', [killedKey]);
+      expect(run?.status).toBe('succeeded');
+    } finally {
+      await after.close();
+    }
   }, 900_000);
 });

@@ -88,6 +88,38 @@ export async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, r
   }
 }
 
+/**
+ * Finishes the SLA watch runs of earlier slots that recorded their levels but did not post them all (the
+ * process died, or Slack failed): their levels count as raised, so no later plan would post them. Each is
+ * finished from its own saved plan through postPlan, which posts only what is missing. Returns what could
+ * not be posted (the run stays `written`; the next run tries again).
+ */
+async function finishEarlierSlaRuns(deps: Deps, exceptKey: string): Promise<string[]> {
+  const { LockLostError } = await import('@ecm/core');
+  const problems: string[] = [];
+  for (const run of await deps.runs.unfinished('sla', exceptKey)) {
+    notice(`sla: finishing the unfinished run ${run.runKey}`);
+    await deps.lock.assertHeld();
+    if (run.status === 'planned') {
+      await applyWrites(deps.tickets, run.plan.writes);
+      await recordSlaAlerts(deps.state, run.runKey, run.plan.writes);
+      await deps.runs.save(run.runKey, 'sla', run.slot, run.asOf, { status: 'written' });
+    }
+    try {
+      await postPlan(deps.runs, deps.sink, deps.lock, run.runKey, run.plan.messages);
+    } catch (err) {
+      if (err instanceof LockLostError) throw err;
+      problems.push(`${run.runKey}: ${errorText(err)}`);
+      await deps.lock.assertHeld();
+      await deps.runs.save(run.runKey, 'sla', run.slot, run.asOf, { status: 'written', error: `posting: ${errorText(err)}` });
+      continue;
+    }
+    await deps.lock.assertHeld();
+    await deps.runs.save(run.runKey, 'sla', run.slot, run.asOf, { status: 'succeeded', error: null });
+  }
+  return problems;
+}
+
 interface Deps {
   analyst: Analyst;
   config: EcmConfig;
@@ -232,6 +264,19 @@ async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOu
     analyst = await openAnalyst({ config, state, tickets, warehouse: openWarehouseOnce, asOf: options.asOf, dryRun: options.dryRun, command: options.command });
     const runs = new RunStore(state);
     const deps: Deps = { analyst, config, state, runs, lock, tickets, sink, warehouse: openWarehouseOnce, demo: source.demo };
+    // An earlier slot's SLA watch that died after recording its levels is finished before anything new is planned.
+    let earlierSlaProblems: string[] = [];
+    if (!options.dryRun && (options.phases.includes('sla') || options.command === 'daily')) {
+      const currentSla = `sla:${slotFor(config.settings.schedule, 'sla', options.asOf)}`;
+      try {
+        earlierSlaProblems = await finishEarlierSlaRuns(deps, currentSla);
+      } catch (err) {
+        const { LockLostError } = await import('@ecm/core');
+        if (err instanceof LockLostError) throw new CliError(err.message, EXIT.locked);
+        earlierSlaProblems = [errorText(err)];
+      }
+      for (const p of earlierSlaProblems) notice(`sla: an earlier run is still unfinished (the next run posts what is missing): ${p}`);
+    }
     let learned: Promise<readonly ReasonLearning[]> | null = null;
     const learning = () => (learned ??= learningAt(config, tickets, options.asOf));
     let triageResult: Promise<TriageResult> | null = null;
@@ -280,7 +325,7 @@ async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOu
     }
     await publishRunGauges(outcomes, notice);
     const exitCode: ExitCode =
-      outcomes.some((o) => o.status === 'failed') || analystFailed ? EXIT.failed : outcomes.some((o) => o.status === 'partial') ? EXIT.partial : EXIT.ok;
+      outcomes.some((o) => o.status === 'failed') || analystFailed ? EXIT.failed : outcomes.some((o) => o.status === 'partial') || earlierSlaProblems.length > 0 ? EXIT.partial : EXIT.ok;
     return { outcomes, exitCode };
   } finally {
     await analyst?.close();

@@ -29,6 +29,17 @@ export class RunStore {
     return row ? { status: String(row.status), plan: row.plan ? (jsonOf(row.plan) as PhasePlan) : null } : null;
   }
 
+  /** A phase's runs that saved a plan but did not finish it (planned or written), other than `exceptKey`, oldest first. */
+  async unfinished(phase: string, exceptKey: string): Promise<{ runKey: string; slot: string; asOf: Date; status: string; plan: PhasePlan }[]> {
+    const rows = await this.state.query(
+      `SELECT run_key, slot, as_of, status, plan FROM runs
+       WHERE phase = $1 AND status IN ('planned', 'written') AND plan IS NOT NULL AND run_key <> $2
+       ORDER BY as_of, started_at, run_key`,
+      [phase, exceptKey],
+    );
+    return rows.map((r) => ({ runKey: String(r.run_key), slot: String(r.slot), asOf: r.as_of instanceof Date ? r.as_of : new Date(String(r.as_of)), status: String(r.status), plan: jsonOf(r.plan) as PhasePlan }));
+  }
+
   async save(runKey: string, phase: string, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
     const now = new Date().toISOString();
     const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;
