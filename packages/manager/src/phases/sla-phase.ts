@@ -36,8 +36,6 @@ export async function recordSlaAlerts(state: StateDb, runKey: string, writes: Ph
 /** Order age now: hours stuck when the ticket was written plus the time since. */
 export const orderHoursOf = (t: Ticket, asOf: Date): number => t.hours_stuck + (asOf.getTime() - new Date(t.assigned_at).getTime()) / HOUR_MS;
 
-export const slaHoursOf = (config: EcmConfig, reason: string): number =>
-  (config.reasons.get(reason) ?? config.reasons.get(config.classification.fallback))?.sla_hours ?? 8;
 
 export const teamOf = (config: EcmConfig, t: Ticket, owner: Agent | undefined): string => config.reasons.get(t.diagnosis)?.team ?? owner?.team ?? 'Ops';
 
@@ -58,7 +56,7 @@ function channelFor(config: EcmConfig, team: string, critical: boolean): string 
  * the saved plan and recorded before posting.
  */
 export async function planSlaWatch(ctx: PhaseContext): Promise<PhasePlan> {
-  const { loadEscalationMatrix, localDate, openSlackDirectory, slaClock, formatReportTime } = await import('@ecm/core');
+  const { loadEscalationMatrix, localDate, openSlackDirectory, slaClock, slaHoursFor, formatReportTime } = await import('@ecm/core');
   const matrix = loadEscalationMatrix(ctx.config.sharedDir);
   const directory = openSlackDirectory(process.env, ctx.state);
   const timeZone = ctx.config.settings.reports.time_zone;
@@ -70,13 +68,15 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PhasePlan> {
 
   const alerts: SlaAlert[] = [];
   const keys: SlaAlertKey[] = [];
+  let breached = 0;
   for (const t of open) {
     const owner = byEmail.get(t.agent_email);
     const team = teamOf(ctx.config, t, owner);
     const orderHours = orderHoursOf(t, ctx.asOf);
-    const sla = slaClock(new Date(t.assigned_at), slaHoursOf(ctx.config, t.diagnosis), ctx.asOf);
+    const sla = slaClock(new Date(t.assigned_at), slaHoursFor(ctx.config, t.diagnosis), ctx.asOf);
     const fresh = (level: string, day = '') => !raised.has(keyOf({ order_id: t.order_id, level, day }));
     const base = { ticket: t, team, order_hours: orderHours, sla_left_minutes: sla.remaining_minutes };
+    if (sla.band === 'BREACHED') breached++;
 
     // A breach belongs to one assignment: a reopened ticket has a new clock and may breach again.
     if (sla.band === 'BREACHED' && fresh(BREACH, t.assigned_at)) {
@@ -102,6 +102,8 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PhasePlan> {
     as_of: ctx.asOf.toISOString(),
     report_time: reportTime,
     open_tickets: open.length,
+    /** Open tickets past their SLA now, raised in this run or before (the breach gauge). */
+    breached,
     raised: alerts.length,
     by_level: countBy(alerts.map((a) => a.level)),
     alerts: alerts.map((a) => ({ order_id: a.ticket.order_id, level: a.level, team: a.team, agent_email: a.ticket.agent_email, order_hours: Math.round(a.order_hours * 10) / 10, sla_left_minutes: a.sla_left_minutes, channel: a.channel ?? null })),

@@ -1,5 +1,5 @@
-import type { Agent, EcmConfig, SlaBand, Ticket } from '@ecm/core';
-import { orderHoursOf, slaHoursOf, teamOf } from '../phases/sla-phase.js';
+import { slaHoursFor, type Agent, type EcmConfig, type SlaBand, type Ticket } from '@ecm/core';
+import { orderHoursOf, teamOf } from '../phases/sla-phase.js';
 
 /** One ticket as the ops lead sees it across every agent. */
 export interface BoardRow {
@@ -44,7 +44,7 @@ export function boardRows(config: EcmConfig, tickets: readonly Ticket[], agents:
     .map((t): BoardRow => {
       const owner = byEmail.get(t.agent_email);
       const closed = t.status === 'RESOLVED';
-      const clock = closed ? null : slaClock(new Date(t.assigned_at), slaHoursOf(config, t.diagnosis), asOf);
+      const clock = closed ? null : slaClock(new Date(t.assigned_at), slaHoursFor(config, t.diagnosis), asOf);
       return {
         order_id: t.order_id,
         agent_email: t.agent_email,
