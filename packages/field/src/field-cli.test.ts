@@ -395,7 +395,8 @@ describe('ecm-field in a real terminal', () => {
   afterAll(() => terminals.forEach((t) => t.close()));
 
   it('resolve asks for notes and the three answers with arrow keys, defaults on Enter', async () => {
-    const t = (await myTickets(ASHA)).tickets.find((x) => x.status === 'OPEN' && !x.completed)!;
+    // Not the ticket reopened at NOW above: it was already resolved once at this same --as-of instant.
+    const t = (await myTickets(ASHA)).tickets.find((x) => x.status === 'OPEN' && !x.completed && new Date(x.assigned_at).getTime() !== new Date(NOW).getTime())!;
     const term = terminal(['resolve', t.order_id, '--agent', ASHA, '--as-of', NOW], 'resolve');
     await term.waitFor(/Resolution notes \(what was done\):/);
     term.type('Lulu credited after recon; ref L-42');
