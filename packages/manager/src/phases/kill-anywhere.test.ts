@@ -177,7 +177,7 @@ describe('killed at any instant, re-run: everything exactly once', () => {
   });
 
   it(`on Slack: ${KILLS} SIGKILLs over several slots, no report, reply or ticket lost or doubled (seed ${SEED})`, { timeout: 900_000 }, async () => {
-    const env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0KILL', SLACK_API_URL: slack.url };
+    const env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home, ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0KILL', SLACK_API_URL: slack.url };
     const rnd = random(SEED + 1);
     let armed: { n: number; seen: number; kill: () => void } | null = null;
     slack.respond((call) => {
