@@ -80,6 +80,7 @@ describe('limits on what people type', () => {
 describe('an escalation is never recorded without its notification', () => {
   it('Slack refuses: nothing recorded, the ticket stays OPEN; the next escalate notifies and records', async () => {
     const [, orderId] = await openTickets();
+    // The demo warehouse with a Slack token: only when asked for.
     const viaSlack = { ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0TEST', SLACK_API_URL: slack.url };
 
     slack.respond((call) => (call.method === 'chat.postMessage' ? { body: { ok: false, error: 'channel_not_found' } } : undefined));

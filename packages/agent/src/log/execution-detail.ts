@@ -1,7 +1,9 @@
 import { z } from 'zod';
 import type { TokenUsage } from '../budget/pricing.js';
 import { queryRows, sqlDate, sqlNumber, type SqlQueryable } from '../db/sql.js';
+import { maskSecrets, maskSecretsDeep } from '@ecm/core';
 import { redactPii } from '../insights/redact-pii.js';
+import { forLog, textForLog } from './execution-log.js';
 
 /** One tool call as the detail page shows it: masked arguments and the start of the result. */
 export interface ToolCallDetail {
@@ -44,21 +46,38 @@ export interface ExecutionDetail {
 const PREVIEW_CHARS = 300;
 const ARGUMENT_CHARS = 2000;
 
-/** Masks PII in a tool result: JSON results key by key, any text for e-mail addresses. */
+/** Masks secrets and PII in a tool result (before it is cut): JSON results key by key, any text for e-mails and phone numbers. */
 export function maskedPreview(text: string, max = PREVIEW_CHARS): string {
   let masked: string;
   try {
-    masked = JSON.stringify(redactPii(JSON.parse(text)));
+    masked = JSON.stringify(redactPii(maskSecretsDeep(JSON.parse(text))));
   } catch {
-    masked = String(redactPii(text));
+    masked = String(redactPii(maskSecrets(text)));
   }
   return masked.length <= max ? masked : `${masked.slice(0, max - 1)}…`;
 }
 
 export function maskedArguments(input: unknown): unknown {
-  const masked = redactPii(input);
+  const masked = redactPii(maskSecretsDeep(input));
   const json = JSON.stringify(masked) ?? 'null';
   return json.length <= ARGUMENT_CHARS ? masked : { truncated: `${json.slice(0, ARGUMENT_CHARS - 1)}…` };
+}
+
+/**
+ * A turn as the log keeps it: the execution log's masking (secrets, then PII) on what the model wrote
+ * and on each tool call's arguments, error and result. Names of tools and models are kept as they are.
+ */
+function turnForLog(t: TurnDetail): TurnDetail {
+  return {
+    ...t,
+    text: textForLog(t.text),
+    tool_calls: t.tool_calls.map((c) => ({
+      ...c,
+      arguments: forLog(c.arguments),
+      ...(c.error === undefined ? {} : { error: textForLog(c.error) ?? '' }),
+      result_preview: textForLog(c.result_preview) ?? '',
+    })),
+  };
 }
 
 /** Stores an execution's detail next to its log row (a table of its own; the row's columns stay as they are). */
@@ -66,7 +85,7 @@ export async function recordExecutionDetail(db: SqlQueryable, d: ExecutionDetail
   await db.query(
     `INSERT INTO skill_execution_details (execution_id, span_id, input, turns, model_ms, tools_ms) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
      ON CONFLICT (execution_id) DO NOTHING`,
-    [d.executionId, d.spanId, String(redactPii(d.input)), JSON.stringify(d.turns), Math.round(d.modelMs), Math.round(d.toolsMs)],
+    [d.executionId, d.spanId, textForLog(d.input) ?? '', JSON.stringify(d.turns.map(turnForLog)), Math.round(d.modelMs), Math.round(d.toolsMs)],
   );
 }
 

@@ -10,10 +10,10 @@ import type { Outcome } from './schema.js';
  * keys), e-mails and phone numbers masked. The log outlives the run and is read by people who
  * must not see either.
  */
-function forLog<T>(value: T): T {
+export function forLog<T>(value: T): T {
   return redactPii(maskSecretsDeep(value)) as T;
 }
-const textForLog = (text: string | null): string | null => (text === null ? null : (redactPii(maskSecrets(text)) as string));
+export const textForLog = (text: string | null): string | null => (text === null ? null : (redactPii(maskSecrets(text)) as string));
 
 /** One tool call as the log keeps it: never the raw arguments (they may hold PII), only a digest. */
 export interface ToolCallRecord {

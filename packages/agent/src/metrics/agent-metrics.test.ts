@@ -138,27 +138,6 @@ async function pushgateway(status = 200) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, received };
 }
 
-describe("the domain's work", () => {
-  it('comes from the backlog and triage facts, per run', async () => {
-    const m = new AgentMetrics();
-    m.observeWork('ecm', 'backlog', { actionable: 412, value_at_risk_aed: 1_250_000.5, high_value: 9, date: '2026-02-17' });
-    m.observeWork('ecm', 'triage', { assigned: 120, overflow: { P1: 2, total: 14 }, not_assigned_by_gate: 0 });
-    m.observeWork('ecm', 'patterns', { actionable: 1 }); // not a work figure of that phase
-    const gw = await pushgateway();
-    await m.push(gw.url, { job: 'ecm-manager', phase: 'backlog', domain: 'ecm' });
-    await m.push(gw.url, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' });
-    const [backlog, triage] = [gw.received[1]!, gw.received[3]!];
-    expect(backlog.url).toBe('/metrics/job/ecm-manager/phase/backlog');
-    for (const line of ['ecm_backlog_actionable_orders{domain="ecm"} 412', 'ecm_value_at_risk_aed{domain="ecm"} 1250000.5', 'ecm_high_value_orders{domain="ecm"} 9']) expect(backlog.body).toContain(line);
-    expect(backlog.body).not.toMatch(/^ecm_assigned_orders\{/m);
-    expect(triage.url).toBe('/metrics/job/ecm-manager/phase/triage');
-    for (const line of ['ecm_assigned_orders{domain="ecm"} 120', 'ecm_unassigned_orders{domain="ecm"} 14']) expect(triage.body).toContain(line);
-    // Each push carries its own phase only: the Pushgateway refuses a phase label other than the group's.
-    expect(triage.body).not.toMatch(/^ecm_backlog_actionable_orders\{/m);
-    expect(triage.body).not.toContain('phase="backlog"');
-  });
-});
-
 describe('pushing', () => {
   it("replaces the log's group and adds the phase's last-run time to the run's group", async () => {
     const gw = await pushgateway();

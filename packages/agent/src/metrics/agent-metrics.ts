@@ -54,14 +54,6 @@ export class AgentMetrics {
   readonly satisfaction = new Gauge({ name: 'aspora_skill_user_satisfaction', help: 'Share of the last 30 days of executions nobody corrected', labelNames: ['skill_name'], registers: this.reg });
   readonly routing = new Counter({ name: 'aspora_skill_routing_decisions_total', help: 'Hand-offs from a manager skill to a specialist skill, since the log began', labelNames: ['from_skill', 'to_skill'], registers: this.reg });
   readonly tokens = new Counter({ name: 'aspora_skill_tokens_total', help: 'Tokens by kind (input, output, cache_write, cache_read)', labelNames: ['skill_name', 'kind'], registers: this.reg });
-  // The domain's work, from the phase's facts (per run, like the last-run time)
-  readonly backlog = new Gauge({ name: 'ecm_backlog_actionable_orders', help: 'Actionable stuck orders at the last backlog run', labelNames: ['domain'], registers: [this.runRegistry] });
-  readonly valueAtRisk = new Gauge({ name: 'ecm_value_at_risk_aed', help: 'Value of the actionable stuck orders at the last backlog run, in AED', labelNames: ['domain'], registers: [this.runRegistry] });
-  readonly highValue = new Gauge({ name: 'ecm_high_value_orders', help: 'Actionable stuck orders above the high-value line at the last backlog run', labelNames: ['domain'], registers: [this.runRegistry] });
-  readonly assigned = new Gauge({ name: 'ecm_assigned_orders', help: 'Orders the last triage run assigned', labelNames: ['domain'], registers: [this.runRegistry] });
-  readonly unassigned = new Gauge({ name: 'ecm_unassigned_orders', help: 'Actionable orders the last triage run could not assign (capacity overflow or the sanity gate)', labelNames: ['domain'], registers: [this.runRegistry] });
-  /** Work figures by phase: a push carries only its own phase's, so no series sits in two groups. */
-  private readonly work = new Map<string, [Gauge<'domain'>, string, number][]>();
   // Per run
   readonly domainLastRun = new Gauge({ name: 'aspora_domain_last_run_timestamp_seconds', help: 'When a phase of the domain last finished and pushed (Unix seconds)', labelNames: ['domain', 'phase'], registers: [this.runRegistry] });
 
@@ -143,24 +135,6 @@ export class AgentMetrics {
     }
   }
 
-  /** The domain's work from a phase's facts (numbers the report already shows); other facts are ignored. */
-  observeWork(domain: string, phase: string, facts: Readonly<Record<string, unknown>>): void {
-    const num = (key: string) => (typeof facts[key] === 'number' && Number.isFinite(facts[key]) ? (facts[key] as number) : null);
-    const values: [Gauge<'domain'>, string, number][] = [];
-    this.work.set(phase, values);
-    const set = (g: Gauge<'domain'>, v: number | null) => v !== null && values.push([g, domain, v]);
-    if (phase === 'backlog') {
-      set(this.backlog, num('actionable'));
-      set(this.valueAtRisk, num('value_at_risk_aed'));
-      set(this.highValue, num('high_value'));
-    } else if (phase === 'triage') {
-      set(this.assigned, num('assigned'));
-      const overflow = facts.overflow as { total?: unknown } | undefined;
-      const gated = num('not_assigned_by_gate') ?? 0;
-      set(this.unassigned, typeof overflow?.total === 'number' ? overflow.total + gated : gated);
-    }
-  }
-
   /**
    * Pushes the log's metrics under {job: LOG_JOB} (a PUT replacing the previous push, so the series
    * are the log's totals, not a sum over runs) and the phase's last-run time under {job, phase}. A failed
@@ -170,7 +144,6 @@ export class AgentMetrics {
     // The run's group holds this phase's series only (the Pushgateway rejects a phase label that differs from the group's).
     this.runRegistry.resetMetrics();
     this.domainLastRun.set({ domain: group.domain, phase: group.phase }, Math.floor(at.getTime() / 1000));
-    for (const [gauge, domain, value] of this.work.get(group.phase) ?? []) gauge.set({ domain }, value);
     try {
       await new Pushgateway(url, { timeout: timeoutMs }, this.registry).push({ jobName: LOG_JOB });
       await new Pushgateway(url, { timeout: timeoutMs }, this.runRegistry).pushAdd({ jobName: group.job, groupings: { phase: group.phase } });

@@ -11,6 +11,8 @@ import { queryRows } from '../db/sql.js';
 import { recordExecutionDetail } from '../log/execution-detail.js';
 import { recordExecution, recordUserCorrection, type ExecutionRecord } from '../log/execution-log.js';
 import { ensureAgentSchema } from '../log/schema.js';
+// The domain's work gauges are the manager's (pushed with every run, with or without a model).
+import { pushRunGauges } from '../../../manager/src/metrics/run-gauges.js';
 import { AgentMetrics, pushMetrics } from './agent-metrics.js';
 
 const GRAFANA = new URL('../../../../deploy/grafana/', import.meta.url);
@@ -133,10 +135,13 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
 
     const metrics = new AgentMetrics();
     await metrics.refreshFromLog(database.db, { now, timeZone: 'Asia/Kolkata', budgets: { ecm: 5 } });
-    metrics.observeWork('ecm', 'backlog', { actionable: 412, value_at_risk_aed: 1_250_000.5, high_value: 9 });
     expect(await pushMetrics(metrics, { job: 'ecm-manager', phase: 'backlog', domain: 'ecm' }, { PUSHGATEWAY_URL: gateway })).toEqual({ ok: true, url: gateway });
-    metrics.observeWork('ecm', 'triage', { assigned: 120, overflow: { total: 14 }, not_assigned_by_gate: 0 });
     expect(await pushMetrics(metrics, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' }, { PUSHGATEWAY_URL: gateway })).toEqual({ ok: true, url: gateway });
+    const run = [
+      { phase: 'backlog', status: 'succeeded', ms: 1500, facts: { actionable: 412, value_at_risk_aed: 1_250_000.5, high_value: 9 }, messages: [{ thread: [] }] },
+      { phase: 'triage', status: 'succeeded', ms: 800, facts: { assigned: 120, assigned_value_aed: 90_000, overflow: { total: 14 }, not_assigned_by_gate: 0 }, messages: [{ thread: [] }] },
+    ];
+    expect(await pushRunGauges(run, { env: { PUSHGATEWAY_URL: gateway } })).toEqual({ ok: true, pushed: 2 });
   }, 60_000);
   afterAll(() => {
     for (const c of children) c.kill();
@@ -164,7 +169,8 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
     // Spot checks of what the panels show.
     expect(Number((await query('sum(aspora_cost_total_dollars)'))[0]!.value[1])).toBeCloseTo(0.1248, 10);
     expect((await query('sum by (from_skill, to_skill) (aspora_skill_routing_decisions_total)'))[0]!.metric).toEqual({ from_skill: 'ecm-triage', to_skill: 'ecm-diagnose' });
-    expect(Number((await query('max(ecm_unassigned_orders{domain="ecm"})'))[0]!.value[1])).toBe(14);
+    expect(Number((await query('max(ecm_triage_unassigned_orders{domain="ecm"})'))[0]!.value[1])).toBe(14);
+    expect(Number((await query('max(ecm_backlog_high_value_orders{domain="ecm"})'))[0]!.value[1])).toBe(9);
   }, 120_000);
 
   it('loads the platform alerts', async () => {

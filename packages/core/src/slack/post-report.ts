@@ -1,5 +1,7 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { checkSlackLimits, SlackLimitError } from './slack-limits.js';
 import type { SlackMessage } from './slack-message.js';
+import { SlackPostError } from './slack-post-error.js';
 import type { PostKey, SlackSink } from './slack-sink.js';
 
 /** Progress after one successful post: persist it, and a crashed run resumes from here. */
@@ -42,6 +44,12 @@ export interface PostReportOptions {
   beforePost?: (intent: PostIntent) => Promise<void>;
   /** Called after every successful post; if it throws, posting stops (progress never runs ahead of what is saved). */
   onPosted?: (step: PostProgress) => Promise<void>;
+  /**
+   * A keyed post whose outcome is unknown (timeout, HTTP 504, connection lost) is looked up after
+   * `delayMs` and adopted if there, sent again only if the lookup says it is not: at most `attempts`
+   * sends in all (default 3, 1 s).
+   */
+  ambiguous?: { attempts?: number; delayMs?: number };
 }
 
 export interface PostedReport {
@@ -50,6 +58,9 @@ export interface PostedReport {
   replyTs: string[];
   totalReplies: number;
 }
+
+const AMBIGUOUS_ATTEMPTS = 3;
+const AMBIGUOUS_DELAY_MS = 1_000;
 
 /** The key of post `post` (0 = main message, n = reply n) of a message. */
 export function postKeyOf(runKey: string, messageKey: string, post: number): PostKey {
@@ -89,8 +100,24 @@ export async function postReport(
       if (found) return { ts: found.ts, adopted: true };
     }
     await options.beforePost?.({ post, ...(key ? { key } : {}) });
-    const { ts } = await sink.postMessage({ ...channel, ...body, ...(threadTs ? { threadTs } : {}), ...(key ? { key } : {}) });
-    return { ts, adopted: false };
+    const since = new Date();
+    const request = { ...channel, ...body, ...(threadTs ? { threadTs } : {}), ...(key ? { key } : {}) };
+    const attempts = Math.max(1, options.ambiguous?.attempts ?? AMBIGUOUS_ATTEMPTS);
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const { ts } = await sink.postMessage(request);
+        return { ts, adopted: false };
+      } catch (error) {
+        // Only a keyed post can be looked up; an unkeyed one, or the last attempt, stays "may have been posted".
+        if (!key || !(error instanceof SlackPostError) || !error.maybePosted || attempt >= attempts) throw error;
+        await sleep(options.ambiguous?.delayMs ?? AMBIGUOUS_DELAY_MS);
+        // Never a blind re-send: if the lookup fails, the original error stands.
+        const found = await sink.findPosted({ key, since, ...channel, ...(threadTs ? { threadTs } : {}) }).catch(() => {
+          throw error;
+        });
+        if (found) return { ts: found.ts, adopted: true };
+      }
+    }
   };
 
   let parentTs = options.parentTs;

@@ -286,3 +286,58 @@ describe('finding a post lost in a crash', () => {
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
   });
 });
+
+describe('a post whose outcome is unknown, resolved in the same run', () => {
+  const runKey = 'triage:daily@2026-02-17T14:00+05:30';
+  const posts = () => slack.calls.filter((c) => c.method === 'chat.postMessage');
+  const options = (saved: PostProgress[]) => ({ runKey, messageKey: '0', ambiguous: { delayMs: 5 }, onPosted: async (s: PostProgress) => void saved.push(s) });
+
+  it('the connection drops after Slack accepted a reply: it is looked up and adopted, never sent again', async () => {
+    // The third call is reply 2 (main, reply 1, reply 2, …).
+    slack.respond((call, n) => (n === 2 ? { ...okAnswer(call), drop: 'after-accepting' } : undefined));
+    const saved: PostProgress[] = [];
+    const message = triageMessage(3);
+    const result = await postReport(sink(), message, options(saved));
+    expect(slack.posted().map((c) => c.params.text)).toEqual([message.text, 'Agent 1', 'Agent 2', 'Agent 3']);
+    expect(posts()).toHaveLength(4);
+    expect(slack.calls.filter((c) => c.method === 'conversations.replies')).toHaveLength(1);
+    expect(saved.map((s) => [s.postedReplies, s.adopted])).toEqual([[0, false], [1, false], [2, true], [3, false]]);
+    expect(result.replyTs[1]).toBe(slack.messages()[2]!.ts);
+  });
+
+  it('the connection drops before Slack accepted the main message: the lookup finds nothing, so it is sent again, once', async () => {
+    slack.respond((call, n) => (n === 0 ? { ...okAnswer(call), drop: 'before-accepting' } : undefined));
+    const saved: PostProgress[] = [];
+    const message = triageMessage(1);
+    await postReport(sink(), message, options(saved));
+    expect(slack.calls.map((c) => c.method)).toEqual(['chat.postMessage', 'conversations.history', 'chat.postMessage', 'chat.postMessage']);
+    expect(slack.posted().map((c) => c.params.text)).toEqual([message.text, 'Agent 1']);
+    expect(saved.map((s) => s.adopted)).toEqual([false, false]);
+  });
+
+  it('gives up after three sends that all end unknown, reporting that the last may have been posted', async () => {
+    slack.respond((call) => (call.method === 'chat.postMessage' ? { ...okAnswer(call), drop: 'before-accepting' } : undefined));
+    const error = await rejection(postReport(sink(), triageMessage(1), options([])));
+    expect(error.maybePosted).toBe(true);
+    expect(error.code).toBe('connection_lost');
+    expect(posts()).toHaveLength(3);
+    expect(slack.posted()).toHaveLength(0);
+  });
+
+  it('never sends again when the lookup itself fails', async () => {
+    slack.respond((call, n) =>
+      n === 0 ? { ...okAnswer(call), drop: 'before-accepting' } : call.method === 'conversations.history' ? { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } } : undefined,
+    );
+    const error = await rejection(postReport(sink(), triageMessage(1), options([])));
+    expect(error.code).toBe('connection_lost');
+    expect(error.maybePosted).toBe(true);
+    expect(posts()).toHaveLength(1);
+  });
+
+  it('a post without a key cannot be looked up: it stays "may have been posted" and is not sent again', async () => {
+    slack.respond((call, n) => (n === 0 ? { ...okAnswer(call), drop: 'before-accepting' } : undefined));
+    const error = await rejection(postReport(sink(), triageMessage(0), { ambiguous: { delayMs: 5 } }));
+    expect(error.maybePosted).toBe(true);
+    expect(slack.calls).toHaveLength(1);
+  });
+});

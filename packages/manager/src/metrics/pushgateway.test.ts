@@ -113,10 +113,16 @@ describe.runIf(available)('a daily run without an LLM key, pushed to a real Push
     }
     expect(get('ecm_backlog_actionable_orders', { phase: 'backlog' })[0]?.value).toBe(facts.backlog!.actionable);
     expect(get('ecm_backlog_value_at_risk_aed', { phase: 'backlog' })[0]?.value).toBe(facts.backlog!.value_at_risk_aed);
+    expect(get('ecm_backlog_high_value_orders', { phase: 'backlog' })[0]?.value).toBe(facts.backlog!.high_value);
     expect(get('ecm_triage_tickets_assigned', { phase: 'triage' })[0]?.value).toBe(facts.triage!.assigned);
+    expect(get('ecm_triage_unassigned_orders', { phase: 'triage', domain: 'ecm' })[0]?.value).toEqual(expect.any(Number));
     expect(facts.triage!.assigned).toEqual(expect.any(Number));
-    // No LLM key: the agent runtime pushed nothing for this run, and nothing depends on it.
-    expect(samples.filter((s) => s.name.startsWith('aspora_') && s.labels.job === 'ecm-manager')).toEqual([]);
+    // No LLM key: the execution log's metrics are still pushed (earlier runs' executions), but this run
+    // executed no skill; in the run's groups there is only each phase's last-run time, and no run gauge depends on it.
+    expect(samples.filter((s) => s.name.startsWith('aspora_') && s.labels.job === 'ecm-manager').map((s) => [s.name, s.labels.phase]).sort()).toEqual(
+      ['backlog', 'patterns', 'triage'].map((phase) => ['aspora_domain_last_run_timestamp_seconds', phase]),
+    );
+    expect(samples.filter((s) => s.name === 'aspora_executions_total' && s.value > 0)).toEqual([]);
     // The Pushgateway that answered is the one started here (it exits at once if its port was taken).
     expect(gateway.exitCode).toBeNull();
   });

@@ -5,8 +5,8 @@ import { exposition, gaugesFor, pushRunGauges, type RunOutcome } from './run-gau
 
 const at = new Date('2026-02-17T01:30:00Z');
 const seconds = at.getTime() / 1000;
-const backlog: RunOutcome = { phase: 'backlog', status: 'succeeded', ms: 1500, facts: { actionable: 412, value_at_risk_aed: 1234567.5, top_actions: [] }, messages: [{ thread: [{}, {}] }] };
-const triage: RunOutcome = { phase: 'triage', status: 'succeeded', ms: 800, facts: { assigned: 37, assigned_value_aed: 90000 }, messages: [{ thread: [] }] };
+const backlog: RunOutcome = { phase: 'backlog', status: 'succeeded', ms: 1500, facts: { actionable: 412, value_at_risk_aed: 1234567.5, high_value: 9, top_actions: [] }, messages: [{ thread: [{}, {}] }] };
+const triage: RunOutcome = { phase: 'triage', status: 'succeeded', ms: 800, facts: { assigned: 37, assigned_value_aed: 90000, overflow: { P1: 2, total: 14 }, not_assigned_by_gate: 3 }, messages: [{ thread: [] }] };
 const value = (outcome: RunOutcome, name: string, labels?: Record<string, string>) =>
   gaugesFor(outcome, at).find((g) => g.name === name && JSON.stringify(g.labels ?? {}) === JSON.stringify(labels ?? {}))?.value;
 
@@ -16,9 +16,16 @@ describe('gaugesFor', () => {
     expect(value(backlog, 'ecm_phase_last_run_timestamp_seconds')).toBe(seconds);
     expect(value(backlog, 'ecm_phase_duration_seconds')).toBe(1.5);
     expect(value(backlog, 'ecm_phase_messages_posted')).toBe(3);
-    expect(value(backlog, 'ecm_backlog_actionable_orders')).toBe(412);
-    expect(value(backlog, 'ecm_backlog_value_at_risk_aed')).toBe(1234567.5);
-    expect(value(triage, 'ecm_triage_tickets_assigned')).toBe(37);
+    const domain = { domain: 'ecm' };
+    expect(value(backlog, 'ecm_backlog_actionable_orders', domain)).toBe(412);
+    expect(value(backlog, 'ecm_backlog_value_at_risk_aed', domain)).toBe(1234567.5);
+    expect(value(backlog, 'ecm_backlog_high_value_orders', domain)).toBe(9);
+    expect(value(triage, 'ecm_triage_tickets_assigned', domain)).toBe(37);
+    // Capacity overflow plus the orders the sanity gate kept back.
+    expect(value(triage, 'ecm_triage_unassigned_orders', domain)).toBe(17);
+    // Each phase pushes its own figures only.
+    expect(gaugesFor(triage, at).some((g) => g.name.startsWith('ecm_backlog_'))).toBe(false);
+    expect(gaugesFor(backlog, at).some((g) => g.name.startsWith('ecm_triage_'))).toBe(false);
     expect(value(backlog, 'ecm_phase_last_run_status', { status: 'succeeded' })).toBe(1);
     expect(value(backlog, 'ecm_phase_last_run_status', { status: 'failed' })).toBe(0);
   });
@@ -31,7 +38,8 @@ describe('gaugesFor', () => {
 
   it('a dry run pushes nothing; a fact that is not a number is left out', () => {
     expect(gaugesFor({ ...backlog, status: 'dry_run' }, at)).toEqual([]);
-    expect(value({ ...backlog, facts: { actionable: 'many' } }, 'ecm_backlog_actionable_orders')).toBeUndefined();
+    expect(value({ ...backlog, facts: { actionable: 'many' } }, 'ecm_backlog_actionable_orders', { domain: 'ecm' })).toBeUndefined();
+    expect(value({ ...triage, facts: { assigned: 1 } }, 'ecm_triage_unassigned_orders', { domain: 'ecm' })).toBeUndefined();
   });
 });
 
@@ -74,7 +82,7 @@ describe('pushRunGauges', () => {
     ]);
     expect(received[0]!.type).toMatch(/^text\/plain; version=0\.0\.4/);
     expect(received[0]!.body).toContain(`ecm_phase_last_success_timestamp_seconds ${seconds}\n`);
-    expect(received[0]!.body).toContain('ecm_backlog_actionable_orders 412\n');
+    expect(received[0]!.body).toContain('ecm_backlog_actionable_orders{domain="ecm"} 412\n');
   });
 
   it('skips without PUSHGATEWAY_URL, and reports (never throws) a refused or failed push', async () => {

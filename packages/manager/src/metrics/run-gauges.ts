@@ -30,25 +30,36 @@ export interface Gauge {
 }
 
 const num = z.number().finite();
-const backlogFacts = z.object({ actionable: num, value_at_risk_aed: num }).partial();
-const triageFacts = z.object({ assigned: num, assigned_value_aed: num }).partial();
+const backlogFacts = z.object({ actionable: num, value_at_risk_aed: num, high_value: num }).partial();
+const triageFacts = z.object({ assigned: num, assigned_value_aed: num, overflow: z.object({ total: num }).partial(), not_assigned_by_gate: num }).partial();
+
+/** The domain the manager's work belongs to: the label the domain dashboard selects on. */
+export const WORK_DOMAIN = 'ecm';
 const patternsFacts = z.object({ pattern_count: num, novel_count: num }).partial();
 
 /** Facts of a phase, only the numbers the gauges use; a fact that is missing or not a number is left out. */
 function factGauges(outcome: RunOutcome): Gauge[] {
   const gauges: Gauge[] = [];
-  const add = (name: string, help: string, value: number | undefined) => value !== undefined && gauges.push({ name, help, value });
+  const add = (name: string, help: string, value: number | undefined) => value !== undefined && gauges.push({ name, help, value, labels: { domain: WORK_DOMAIN } });
   if (outcome.phase === 'backlog') {
     const f = backlogFacts.safeParse(outcome.facts);
     if (f.success) {
       add('ecm_backlog_actionable_orders', 'Actionable stuck orders in the last successful backlog report', f.data.actionable);
       add('ecm_backlog_value_at_risk_aed', 'Value of the actionable stuck orders in AED (last successful backlog report)', f.data.value_at_risk_aed);
+      add('ecm_backlog_high_value_orders', 'Actionable stuck orders above the high-value line (last successful backlog report)', f.data.high_value);
     }
   } else if (outcome.phase === 'triage') {
     const f = triageFacts.safeParse(outcome.facts);
     if (f.success) {
       add('ecm_triage_tickets_assigned', 'Tickets the last successful triage assigned', f.data.assigned);
       add('ecm_triage_assigned_value_aed', 'Value of the orders the last successful triage assigned, in AED', f.data.assigned_value_aed);
+      const overflow = f.data.overflow?.total;
+      const gated = f.data.not_assigned_by_gate;
+      add(
+        'ecm_triage_unassigned_orders',
+        'Actionable orders the last successful triage could not assign (capacity overflow or the sanity gate)',
+        overflow === undefined && gated === undefined ? undefined : (overflow ?? 0) + (gated ?? 0),
+      );
     }
   } else if (outcome.phase === 'patterns') {
     const f = patternsFacts.safeParse(outcome.facts);

@@ -72,14 +72,12 @@ const DROPPED_NOTE = (n: number) => (n ? `\n_${n} line${n === 1 ? '' : 's'} left
 const WITHHELD = '_(left out: it named a customer\'s contact details)_';
 
 /**
- * Pushes the phase's metrics when PUSHGATEWAY_URL is set: the execution log's (they hold earlier
- * runs' executions even when this one has no model) and the domain's work from the phase's facts.
- * Never throws: monitoring must not fail the run.
+ * Pushes the execution log's metrics when PUSHGATEWAY_URL is set (they hold earlier runs' executions
+ * even when this one has no model). The domain's work is not here: run-gauges.ts pushes it with every
+ * run. Never throws: monitoring must not fail the run.
  */
 function metricsPusher(state: StateDb, sharedDir: string) {
-  const facts = new Map<PhaseName, Record<string, unknown>>();
   return {
-    remember: (phase: PhaseName, f: Record<string, unknown>) => facts.set(phase, f),
     async push(phase: PhaseName): Promise<void> {
       if (!process.env.PUSHGATEWAY_URL?.trim()) return;
       try {
@@ -88,8 +86,6 @@ function metricsPusher(state: StateDb, sharedDir: string) {
         const metrics = new agent.AgentMetrics();
         await agent.ensureAgentSchema(state);
         await metrics.refreshFromLog(state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
-        const f = facts.get(phase);
-        if (f) metrics.observeWork(agent.ECM_DOMAIN, phase, f);
         await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.ECM_DOMAIN });
       } catch {
         // no log or no config: nothing to push
@@ -102,10 +98,7 @@ function metricsPusher(state: StateDb, sharedDir: string) {
 function withoutModel(reason: string, pusher: ReturnType<typeof metricsPusher> | null, problem: string | null = null): Analyst {
   return {
     problem,
-    insights: (phase, facts) => {
-      pusher?.remember(phase, facts);
-      return unavailableLine(reason);
-    },
+    insights: () => unavailableLine(reason),
     diagnose: async (clusters) => (clusters.length ? [await unavailableLine(`${clusters.length} cluster(s) qualify for specialist diagnosis, but ${reason}`)] : []),
     pushMetrics: async (phase) => pusher?.push(phase),
     close: async () => undefined,
@@ -169,7 +162,6 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   return {
     problem: null,
     async insights(phase, facts) {
-      pusher.remember(phase, facts);
       const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase });
       if ('unavailable' in result) return unavailableLine(result.unavailable);
       const safe = await safeLines(result.bullets);

@@ -18,6 +18,12 @@ export interface FakeAnswer {
   body?: unknown;
   /** Wait this long before answering (to trigger client timeouts). */
   delayMs?: number;
+  /**
+   * Close the connection instead of answering: `after-accepting` keeps the post (it is in the channel,
+   * the client never hears so), `before-accepting` drops it (nothing was posted). Either way the client
+   * sees a connection lost mid-request.
+   */
+  drop?: 'after-accepting' | 'before-accepting';
 }
 
 /** Chooses the answer to the n-th call (0-based) to any method. */
@@ -129,7 +135,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       call.answer = answer;
       // A post answered ok is in the channel, whether or not the client ever hears the answer.
       const body = answer.body as { ok?: boolean; ts?: unknown } | undefined;
-      if (call.method === 'chat.postMessage' && (answer.status ?? 200) === 200 && body?.ok === true && typeof body.ts === 'string') {
+      if (call.method === 'chat.postMessage' && answer.drop !== 'before-accepting' && (answer.status ?? 200) === 200 && body?.ok === true && typeof body.ts === 'string') {
         store.push({
           channel: call.params.channel ?? '',
           ts: body.ts,
@@ -140,6 +146,10 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       }
       const send = () => {
         if (res.destroyed) return;
+        if (answer.drop) {
+          req.socket.destroy();
+          return;
+        }
         res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', ...answer.headers });
         res.end(JSON.stringify(answer.body ?? { ok: true }));
       };
@@ -156,7 +166,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     messages: () => [...store],
     posted: () =>
-      calls.filter((c) => c.method === 'chat.postMessage' && (c.answer?.status ?? 200) === 200 && isOk(c.answer?.body)),
+      calls.filter((c) => c.method === 'chat.postMessage' && c.answer?.drop !== 'before-accepting' && (c.answer?.status ?? 200) === 200 && isOk(c.answer?.body)),
     respond: (r) => {
       responder = r;
     },
