@@ -30,6 +30,15 @@ describe('gaugesFor', () => {
     expect(value(backlog, 'ecm_phase_last_run_status', { status: 'failed' })).toBe(0);
   });
 
+  it('the SLA watch: open tickets, tickets past their SLA, alerts raised', () => {
+    const sla: RunOutcome = { phase: 'sla', status: 'succeeded', ms: 400, facts: { open_tickets: 120, breached: 7, raised: 3, alerts: [] }, messages: [] };
+    const domain = { domain: 'ecm' };
+    expect(value(sla, 'ecm_sla_open_tickets', domain)).toBe(120);
+    expect(value(sla, 'ecm_sla_breached_tickets', domain)).toBe(7);
+    expect(value(sla, 'ecm_sla_alerts_raised', domain)).toBe(3);
+    expect(gaugesFor(sla, at).some((g) => g.name.startsWith('ecm_backlog_'))).toBe(false);
+  });
+
   it('a failure: status and run time only, so the last success and figures stay as they were', () => {
     const failed = gaugesFor({ phase: 'triage', status: 'failed', ms: 0, facts: {}, messages: [{ thread: [] }] }, at);
     expect(failed.map((g) => g.name).sort()).toEqual(['ecm_phase_last_run_status', 'ecm_phase_last_run_status', 'ecm_phase_last_run_status', 'ecm_phase_last_run_status', 'ecm_phase_last_run_timestamp_seconds']);

@@ -36,6 +36,7 @@ const triageFacts = z.object({ assigned: num, assigned_value_aed: num, overflow:
 /** The domain the manager's work belongs to: the label the domain dashboard selects on. */
 export const WORK_DOMAIN = 'ecm';
 const patternsFacts = z.object({ pattern_count: num, novel_count: num }).partial();
+const slaFacts = z.object({ open_tickets: num, breached: num, raised: num }).partial();
 
 /** Facts of a phase, only the numbers the gauges use; a fact that is missing or not a number is left out. */
 function factGauges(outcome: RunOutcome): Gauge[] {
@@ -66,6 +67,13 @@ function factGauges(outcome: RunOutcome): Gauge[] {
     if (f.success) {
       add('ecm_patterns_clusters', 'Pattern clusters in the last successful patterns report', f.data.pattern_count);
       add('ecm_patterns_novel_clusters', 'Novel pattern clusters in the last successful patterns report', f.data.novel_count);
+    }
+  } else if (outcome.phase === 'sla') {
+    const f = slaFacts.safeParse(outcome.facts);
+    if (f.success) {
+      add('ecm_sla_open_tickets', 'Open tickets the last SLA watch looked at', f.data.open_tickets);
+      add('ecm_sla_breached_tickets', 'Open tickets past their SLA at the last SLA watch', f.data.breached);
+      add('ecm_sla_alerts_raised', 'Breach and escalation-ladder alerts the last SLA watch raised', f.data.raised);
     }
   }
   return gauges;
