@@ -7,6 +7,7 @@ import { RESOLVE_SKILL } from '../routing/propose-fix.js';
 import { verifyInsights } from '../verify/verify-insights.js';
 import { catalogueText, FIX_ACTIONS, fixActionSchema, type FixAction } from './fix-actions.js';
 import type { RoutingConfig } from './routing-config.js';
+import { firstJsonObject } from '../routing/diagnosis.js';
 
 /** What the run knows about one of the cluster's orders, from the triage result (never from the model). */
 export interface ClusterOrder {
@@ -103,15 +104,6 @@ export const needsSupervisor = (approval: RoutingConfig['approval'], valueAed: n
   valueAed >= approval.supervisor_min_value_aed || orderCount >= approval.supervisor_min_orders;
 
 const PROMPT_ORDER_LIMIT = 200;
-
-function firstJsonObject(text: string): unknown {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
-  const candidate = fenced ? fenced[1]! : text;
-  const start = candidate.indexOf('{');
-  const end = candidate.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
-  return JSON.parse(candidate.slice(start, end + 1)) as unknown;
-}
 
 type Checked = { ok: true; action: FixAction } | { ok: false; none: boolean; reason: string; verifier: boolean };
 

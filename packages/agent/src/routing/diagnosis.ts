@@ -16,8 +16,8 @@ export type ParsedDiagnosis =
   | { readonly ok: true; readonly diagnosis: Diagnosis; readonly droppedEvidence: readonly { text: string; numbers: string[] }[] }
   | { readonly ok: false; readonly reason: string; readonly verifier: boolean };
 
-/** The first JSON object in the text, fenced or bare. */
-function firstJsonObject(text: string): unknown {
+/** The first JSON object in a model's answer, fenced or bare (the diagnosis and the fix proposal both answer so). */
+export function firstJsonObject(text: string): unknown {
   const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
   const candidate = fenced ? fenced[1]! : text;
   const start = candidate.indexOf('{');

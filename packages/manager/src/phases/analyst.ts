@@ -1,5 +1,6 @@
 import path from 'node:path';
 import type { EcmConfig, SlackMessage, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { ChainCluster } from '@ecm/agent';
 import type { DAILY_PHASES, PhaseName } from './phase.js';
 
 /** The phases with analyst insights (the SLA watch has none: it is alerts, not a report). */
@@ -22,13 +23,8 @@ export interface Analyst {
   close(): Promise<void>;
 }
 
-export interface RoutedCluster {
-  readonly pattern_id: string;
-  readonly signature: string;
-  readonly stuck_reason: string;
-  readonly order_count: number;
-  readonly critical_count: number;
-  readonly total_amount_aed: number;
+/** A pattern cluster as the specialist chain sees it, with what the report adds. */
+export interface RoutedCluster extends ChainCluster {
   readonly avg_hours: number;
   readonly sample_order_ids: readonly string[];
 }
