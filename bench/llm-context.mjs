@@ -141,7 +141,7 @@ async function measureSeeded() {
 
 /** The tools the in-process gateway lists, as the model sees them. */
 async function gatewayTools() {
-  const core = await import(pathToFileURL(path.join(root, 'packages/core/dist/index.js')).href);
+  const core = await import(pathToFileURL(path.join(root, 'packages/core/dist/domain.js')).href);
   const { connectInProcess } = await import(pathToFileURL(path.join(root, 'packages/gateway/dist/index.js')).href);
   const config = core.loadConfig(path.join(root, 'shared'));
   const gateway = await connectInProcess({ config, warehouse: async () => { throw new Error('not needed to list tools'); } });

@@ -4,7 +4,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { openStateDb } from '@ecm/core';
+import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi, type RecordedRequest } from '../../agent/src/__fixtures__/fake-messages-api.js';

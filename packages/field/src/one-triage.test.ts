@@ -2,21 +2,9 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import {
-  defaultSharedDir,
-  learningAt,
-  loadConfig,
-  openStateDb,
-  openTicketStore,
-  openWarehouse,
-  runTriage,
-  slaHoursFor,
-  ticketSlaOutcome,
-  type StateDb,
-  type Ticket,
-  type TicketStore,
-  type TriagedOrder,
-} from '@ecm/core';
+import { defaultSharedDir, learningAt, loadConfig, runTriage, slaHoursFor, ticketSlaOutcome, type Ticket, type TicketStore, type TriagedOrder } from '@ecm/core/domain';
+import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
+import { openWarehouse } from '@ecm/core/warehouse';
 import { connectInProcess } from '@ecm/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildClis, cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, runNode } from './__fixtures__/run-cli.js';

@@ -1,5 +1,7 @@
 import { rmSync } from 'node:fs';
-import { defaultSharedDir, openStateDb, openWarehouse } from '@ecm/core';
+import { defaultSharedDir } from '@ecm/core/domain';
+import { openStateDb } from '@ecm/core/stores';
+import { openWarehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildClis, cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';

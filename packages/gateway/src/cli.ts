@@ -1,4 +1,6 @@
 import { parseArgs } from 'node:util';
+import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
+import { openWarehouse, warehouseSource } from '@ecm/core/warehouse';
 
 const USAGE = `ecm-gateway — the ECM tools (warehouse, stuck orders, runbooks, tickets) as an MCP server
 
@@ -71,11 +73,7 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(values.role)) fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
   if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
-  const [{ defaultSharedDir, loadConfig, openWarehouse }, { WarehouseAccess }, { roleSql }] = await Promise.all([
-    import('@ecm/core'),
-    import('./warehouse/warehouse-access.js'),
-    import('./warehouse/role-sql.js'),
-  ]);
+  const [{ WarehouseAccess }, { roleSql }] = await Promise.all([import('./warehouse/warehouse-access.js'), import('./warehouse/role-sql.js')]);
   const config = loadConfig(defaultSharedDir(process.env));
   const access = new WarehouseAccess(config.settings.warehouse_access);
   const needColumns = access.tableNames.filter((t) => access.piiOf(t).size > 0);
@@ -118,7 +116,6 @@ async function main(): Promise<void> {
 
   const env = process.env;
   // Before serving: a production configuration without a warehouse never serves the demo's synthetic data.
-  const { warehouseSource } = await import('@ecm/core');
   try {
     warehouseSource(env);
   } catch (err) {

@@ -1,4 +1,6 @@
-import { multipliersAt, runTriage, type EcmConfig, type StateQueryable, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
+import { multipliersAt, runTriage, type EcmConfig, type TicketStore, type TriagedOrder, type TriageResult } from '@ecm/core/domain';
+import { type StateQueryable } from '@ecm/core/stores';
+import { type Warehouse } from '@ecm/core/warehouse';
 import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';

@@ -1,4 +1,6 @@
-import type { EcmConfig, StateQueryable, TicketStore, Warehouse } from '@ecm/core';
+import type { EcmConfig, TicketStore } from '@ecm/core/domain';
+import type { StateQueryable } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
 
 /** Where log lines go: pino in the CLI, nothing by default in-process. */
 export interface GatewayLog {

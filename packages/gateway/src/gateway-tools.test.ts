@@ -1,18 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import {
-  clusterOrders,
-  listPiiReveals,
-  openStateDb,
-  openTicketStore,
-  PgWarehouse,
-  runTriage,
-  type PgliteWarehouse,
-  type StateDb,
-  type Ticket,
-  type TicketStore,
-  type TriageResult,
-} from '@ecm/core';
+import { clusterOrders, runTriage, type Ticket, type TicketStore, type TriageResult } from '@ecm/core/domain';
+import { listPiiReveals, openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
+import { PgWarehouse, type PgliteWarehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOk, callTool } from './__fixtures__/call-tool.js';
 import { config, seededPglite, sharedDir, TEST_AS_OF } from './__fixtures__/test-warehouse.js';

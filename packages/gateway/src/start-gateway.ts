@@ -1,4 +1,7 @@
-import { defaultSharedDir, loadConfig, maskSecretsDeep, openStateDb, openTicketStore, openWarehouse, type StateDb, type TicketStore, type Warehouse } from '@ecm/core';
+import { defaultSharedDir, loadConfig, type TicketStore } from '@ecm/core/domain';
+import { maskSecretsDeep } from '@ecm/core/text';
+import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
+import { openWarehouse, type Warehouse } from '@ecm/core/warehouse';
 import { pino } from 'pino';
 import { GatewayContext } from './gateway-context.js';
 import type { GatewayDeps } from './gateway-deps.js';

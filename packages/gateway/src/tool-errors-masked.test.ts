@@ -1,4 +1,4 @@
-import { openWarehouse } from '@ecm/core';
+import { openWarehouse } from '@ecm/core/warehouse';
 import { afterAll, describe, expect, it } from 'vitest';
 import { callTool } from './__fixtures__/call-tool.js';
 import { config, sharedDir, TEST_AS_OF } from './__fixtures__/test-warehouse.js';

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import type { Warehouse } from '@ecm/core';
+import type { Warehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACKS, BOUNDED } from './__fixtures__/attack-corpus.js';
 import { callOk, callTool } from './__fixtures__/call-tool.js';

@@ -1,4 +1,4 @@
-import type { Warehouse } from '@ecm/core';
+import type { Warehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENIGN, skillExampleQueries } from './__fixtures__/benign-corpus.js';
 import { callTool } from './__fixtures__/call-tool.js';

@@ -1,13 +1,15 @@
-export { describeError, loadValidConfig, notice, parseAsOf } from '@ecm/core';
-import type { EcmConfig, StateDb, Warehouse } from '@ecm/core';
-import { CliError, describeError, notice } from '@ecm/core';
+export { describeError, loadValidConfig, notice, parseAsOf } from '@ecm/core/cli-kit';
+import type { EcmConfig } from '@ecm/core/domain';
+import type { StateDb } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
+import { CliError, describeError, notice } from '@ecm/core/cli-kit';
 import { progressBar } from './progress.js';
+import { openWarehouse, redactUrl } from '@ecm/core/warehouse';
+import { warehouseTimeoutsOf, openStateDb, stateTimeoutsOf } from '@ecm/core/stores';
 
 export async function openConfiguredWarehouse(config: EcmConfig): Promise<Warehouse> {
-  const { openWarehouse, redactUrl } = await import('@ecm/core');
   const bar = progressBar('Seeding the demo warehouse');
   try {
-    const { warehouseTimeoutsOf } = await import('@ecm/core');
     const warehouse = await openWarehouse({
       sharedDir: config.sharedDir,
       timeouts: warehouseTimeoutsOf(config.settings.timeouts),
@@ -26,7 +28,6 @@ export async function openConfiguredWarehouse(config: EcmConfig): Promise<Wareho
 
 /** The state store; with the configuration, under its `timeouts:`. */
 export async function openConfiguredState(config?: EcmConfig): Promise<StateDb> {
-  const { openStateDb, redactUrl, stateTimeoutsOf } = await import('@ecm/core');
   try {
     return await openStateDb(config ? { timeouts: stateTimeoutsOf(config.settings.timeouts) } : {});
   } catch (err) {

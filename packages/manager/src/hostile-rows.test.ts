@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { formatMinorUnits, openPglite, PgWarehouse, PgliteWarehouse, toMinorUnits, type Warehouse } from '@ecm/core';
+import { formatMinorUnits, toMinorUnits } from '@ecm/core/domain';
+import { openPglite, PgWarehouse, PgliteWarehouse, type Warehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = fileURLToPath(new URL('../bin/ecm-manager.js', import.meta.url));

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LocalTicketStore, openStateDb } from '@ecm/core';
+import { LocalTicketStore, openStateDb } from '@ecm/core/stores';
 import { dmChannelOf, startFakeSlack, workspaceResponder, type FakeSlack, type ReceivedCall, type Responder } from '../../core/src/slack/__fixtures__/fake-slack-api.js';
 
 /**

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
-import { openPglite } from '@ecm/core';
+import { openPglite } from '@ecm/core/warehouse';
 import pg from 'pg';
 import type { SqlQueryable } from '../db/sql.js';
 

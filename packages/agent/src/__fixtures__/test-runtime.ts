@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { defaultSharedDir } from '@ecm/core';
+import { defaultSharedDir } from '@ecm/core/domain';
 import { loadLlmConfig, type LlmConfig } from '../config/llm-config.js';
 import { loadSkills } from '../skills/load-skills.js';
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ConfigError } from '@ecm/core';
+import { ConfigError } from '@ecm/core/domain';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { SHARED_DIR } from '../__fixtures__/test-runtime.js';

@@ -1,4 +1,4 @@
-import { ConfigError } from '@ecm/core';
+import { ConfigError } from '@ecm/core/domain';
 import type { LlmConfig, Role } from './llm-config.js';
 
 export const roleModelEnv = (role: Role) => `ECM_${role.toUpperCase()}_MODEL`;

@@ -32,4 +32,4 @@ export const sqlDate = z.union([z.date(), z.string().transform((s, ctx) => {
 })]);
 
 /** The state database of @ecm/core as the runtime's SQL target (checked by the compiler, not at run time). */
-export const fromStateDb = (db: import('@ecm/core').StateQueryable): SqlQueryable => db;
+export const fromStateDb = (db: import('@ecm/core/stores').StateQueryable): SqlQueryable => db;

@@ -1,4 +1,4 @@
-import { maskContactDetails } from '@ecm/core';
+import { maskContactDetails } from '@ecm/core/text';
 
 const PII_KEYS = /^(full_name|customer_name|name|email|customer_email|phone|customer_phone|mobile)$/i;
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}/g;

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TokenUsage } from '../budget/pricing.js';
 import { queryRows, sqlDate, sqlNumber, type SqlQueryable } from '../db/sql.js';
-import { maskSecrets, maskSecretsDeep } from '@ecm/core';
+import { maskSecrets, maskSecretsDeep } from '@ecm/core/text';
 import { redactPii } from '../insights/redact-pii.js';
 import { forLog, textForLog } from './execution-log.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { TokenUsage } from '../budget/pricing.js';
 import { queryRows, sqlNumber, type SqlQueryable } from '../db/sql.js';
-import { maskSecrets, maskSecretsDeep } from '@ecm/core';
+import { maskSecrets, maskSecretsDeep } from '@ecm/core/text';
 import { redactPii } from '../insights/redact-pii.js';
 import type { Outcome } from './schema.js';
 

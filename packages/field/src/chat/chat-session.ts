@@ -9,6 +9,7 @@ import { styleFor } from '../render/style.js';
 import { withSession } from '../session/field-session.js';
 import { chatCommand, splitWords } from './command-line.js';
 import { chooseSkill } from './choose-skill.js';
+import { stripControls } from '@ecm/core/text';
 
 const HELP = [
   'Commands (as on the command line, with or without a leading /):',
@@ -167,7 +168,6 @@ export async function runChat(identity: ClaimedIdentity, agentName: string, asOf
         if (answer.budgetSpent) budgetRefused += 1;
         history.push({ question: text, answer: answer.text });
         // The model's answer is text, never terminal control: escape sequences in it are removed.
-        const { stripControls } = await import('@ecm/core');
         process.stdout.write(`${stripControls(answer.text)}\n`);
       } catch (err) {
         notice(style.red(`The assistant failed: ${(err as Error).message}`));

@@ -4,6 +4,8 @@ import { claimIdentity } from '../identity/agent-identity.js';
 import { withSession } from '../session/field-session.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
+import { checkText, STUCK_REASONS_FILE } from '@ecm/core/domain';
+import { recordClassificationCorrection } from '@ecm/core/stores';
 
 export type CorrectOptions = AgentOptions & { verdict?: string; note?: string; reason?: string };
 
@@ -43,7 +45,6 @@ async function correctClassification(orderIdArg: string | undefined, options: Co
   if (options.verdict !== undefined) throw new CliError('--verdict judges a skill execution; a classification takes --reason RIGHT_REASON', EXIT.config);
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
-  const { checkText, recordClassificationCorrection, STUCK_REASONS_FILE } = await import('@ecm/core');
   const reasonArg = options.reason?.trim() ?? '';
   let note: string | null = null;
   if (options.note !== undefined) {

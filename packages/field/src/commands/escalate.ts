@@ -1,5 +1,5 @@
-import { terminalSafeDeep } from '@ecm/core';
-import { escalationRow, type Escalation } from '@ecm/core';
+import { terminalSafeDeep } from '@ecm/core/text';
+import { escalationRow, type Escalation } from '@ecm/core/domain';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { escalationTarget, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
 import { renderEscalationMessage } from '../escalation/escalation-message.js';
@@ -14,10 +14,12 @@ import { asCliError } from '../tickets/ticket-rules.js';
 import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
+import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain';
+import { fetchOrderStatuses, isDemo } from '@ecm/core/warehouse';
+import { markDemo, openSlackSink, postReport } from '@ecm/core/slack';
 
 async function checkedReason(reason: string): Promise<string> {
   if (!reason.trim()) throw new CliError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', EXIT.config);
-  const { checkText, FREE_TEXT_MAX } = await import('@ecm/core');
   const checked = checkText('the escalation reason', reason, { lines: true });
   if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`, EXIT.config);
   return checked.text;
@@ -25,7 +27,6 @@ async function checkedReason(reason: string): Promise<string> {
 
 /** GOMS status now, for the Escalations row; a warehouse that cannot answer does not stop an escalation. */
 async function liveStatus(s: FieldSession, orderId: string): Promise<string> {
-  const { fetchOrderStatuses } = await import('@ecm/core');
   try {
     const status = (await fetchOrderStatuses(await s.warehouse(), s.config, [orderId])).get(orderId);
     return status ? [status.status, status.sub_state].filter(Boolean).join(' / ') || 'UNKNOWN' : 'NOT_IN_WAREHOUSE';
@@ -86,7 +87,6 @@ async function escalate(s: FieldSession, orderId: string, reason: string): Promi
 
 /** Posts to Slack (or the outbox without a token), before the escalation is recorded. */
 async function notifyTeam(facts: Parameters<typeof renderEscalationMessage>[0], channel: string | undefined): Promise<Escalated['slack']> {
-  const { isDemo, markDemo, openSlackSink, postReport } = await import('@ecm/core');
   try {
     // The outbox prints its copy on stderr, so stdout stays the command's own output.
     const sink = openSlackSink(process.env, { out: process.stderr });

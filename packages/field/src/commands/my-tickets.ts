@@ -1,4 +1,4 @@
-import type { OrderStatus } from '@ecm/core';
+import type { OrderStatus } from '@ecm/core/warehouse';
 import { notice, parseAsOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { claimIdentity } from '../identity/agent-identity.js';
@@ -7,12 +7,13 @@ import { styleFor } from '../render/style.js';
 import { withSession } from '../session/field-session.js';
 import { buildQueue, startOfDay, todayStats } from '../tickets/my-queue.js';
 import { printJson, type AgentOptions } from './options.js';
+import { fetchOrderStatuses } from '@ecm/core/warehouse';
+import { formatReportTime } from '@ecm/core/slack';
 
 export async function myTicketsCommand(options: AgentOptions): Promise<number> {
   const now = parseAsOf(options.asOf);
   const identity = await claimIdentity(options.agent);
   return withSession({ command: 'my-tickets', identity, now, warehouse: 'lazy' }, async (s) => {
-    const { fetchOrderStatuses, formatReportTime } = await import('@ecm/core');
     const { settings } = s.config;
     const tickets = await s.tickets.listTickets({ agentEmail: s.agent.email, statuses: settings.assignment.open_statuses });
     const since = startOfDay(now, settings.reports.time_zone);

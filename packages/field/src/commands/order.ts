@@ -1,4 +1,4 @@
-import { slaHoursFor } from '@ecm/core';
+import { slaHoursFor } from '@ecm/core/domain';
 import { notice, parseAsOf } from '../context.js';
 import { escalationTarget, EscalationMatrixError, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
 import { runbookParts } from '../content/runbook-sections.js';

@@ -1,4 +1,4 @@
-import { oneLine } from '@ecm/core';
+import { oneLine } from '@ecm/core/text';
 import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { claimIdentity } from '../identity/agent-identity.js';

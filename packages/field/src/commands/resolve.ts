@@ -1,4 +1,4 @@
-import type { Resolution, Ticket } from '@ecm/core';
+import type { Resolution, Ticket } from '@ecm/core/domain';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { claimIdentity } from '../identity/agent-identity.js';
@@ -10,7 +10,7 @@ import { withSession, type FieldSession } from '../session/field-session.js';
 import { ACTION_FOLLOWED, defaultFeedback, DIAGNOSIS_MATCH, feedbackFlag, RESOLUTION_TYPE, type Feedback } from '../tickets/feedback.js';
 import { buildQueue } from '../tickets/my-queue.js';
 import { ownOpenTicket } from '../tickets/order-whereabouts.js';
-import { checkText, FREE_TEXT_MAX, ticketSlaOutcome } from '@ecm/core';
+import { checkText, FREE_TEXT_MAX, ticketSlaOutcome } from '@ecm/core/domain';
 import { formatMinutes } from '../tickets/sla-clock.js';
 import { asCliError } from '../tickets/ticket-rules.js';
 import { updateDailyStats } from '../tickets/update-daily-stats.js';

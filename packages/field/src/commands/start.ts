@@ -1,4 +1,4 @@
-import type { Ticket } from '@ecm/core';
+import type { Ticket } from '@ecm/core/domain';
 import { parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { claimIdentity } from '../identity/agent-identity.js';

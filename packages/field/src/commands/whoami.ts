@@ -1,4 +1,4 @@
-import { oneLine } from '@ecm/core';
+import { oneLine } from '@ecm/core/text';
 import { parseAsOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 import { claimIdentity, forgetIdentity, rememberedIdentityFile } from '../identity/agent-identity.js';

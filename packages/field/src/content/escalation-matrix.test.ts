@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultSharedDir, loadConfig, TEAMS } from '@ecm/core';
+import { defaultSharedDir, loadConfig, TEAMS } from '@ecm/core/domain';
 import { describe, expect, it } from 'vitest';
 import { escalationFile, escalationTarget, ladderStep, loadEscalationMatrix, parseEscalationMatrix } from './escalation-matrix.js';
 

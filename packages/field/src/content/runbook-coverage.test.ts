@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { defaultSharedDir, loadConfig } from '@ecm/core';
+import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
 import { describe, expect, it } from 'vitest';
 import { RUNBOOK_SECTIONS, runbookParts } from './runbook-sections.js';
 

@@ -1,5 +1,7 @@
-import type { Escalation, SlackMessage } from '@ecm/core';
+import type { Escalation } from '@ecm/core/domain';
+import type { SlackMessage } from '@ecm/core/slack';
 import type { EscalationTarget } from '../content/escalation-matrix.js';
+import { md, section, context } from '@ecm/core/slack';
 
 export interface EscalationFacts {
   readonly escalation: Escalation;
@@ -16,7 +18,6 @@ const money = new Intl.NumberFormat('en-US', { minimumFractionDigits: 2, maximum
  * id only. Every value from data goes through `md`, so a reason typed by an agent cannot ping or link.
  */
 export async function renderEscalationMessage(f: EscalationFacts): Promise<SlackMessage> {
-  const { md, section, context } = await import('@ecm/core');
   const e = f.escalation;
   const level = f.target.step ? `${f.target.step.level} (${f.target.step.hours} h: ${f.target.step.meaning})` : 'below the 16 h ladder';
   const title = md`:arrow_up: *ECM Escalation* — ${e.order_id} (${f.team})`;

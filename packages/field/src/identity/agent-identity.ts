@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Agent, TicketStore } from '@ecm/core';
+import type { Agent, TicketStore } from '@ecm/core/domain';
 import { z } from 'zod';
 import { interactive } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';

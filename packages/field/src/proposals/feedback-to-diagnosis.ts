@@ -1,4 +1,4 @@
-import type { Resolution } from '@ecm/core';
+import type { Resolution } from '@ecm/core/domain';
 import { notice } from '../context.js';
 import type { FieldSession } from '../session/field-session.js';
 

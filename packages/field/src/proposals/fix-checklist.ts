@@ -1,4 +1,4 @@
-import type { StateDb } from '@ecm/core';
+import type { StateDb } from '@ecm/core/stores';
 import type { ChecklistStep } from '@ecm/agent';
 
 /** The steps approved fixes put on these orders' tickets. */

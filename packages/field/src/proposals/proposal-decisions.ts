@@ -1,4 +1,5 @@
-import type { Agent, StateDb, StateQueryable } from '@ecm/core';
+import type { Agent } from '@ecm/core/domain';
+import type { StateDb, StateQueryable } from '@ecm/core/stores';
 import { z } from 'zod';
 import { CliError, EXIT } from '../exit-codes.js';
 

@@ -1,8 +1,12 @@
-import type { Agent, EcmConfig, StateDb, TicketStore, Warehouse } from '@ecm/core';
+import type { Agent, EcmConfig, TicketStore } from '@ecm/core/domain';
+import type { StateDb } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
 import { loadValidConfig, notice } from '../context.js';
 import { CliError } from '../exit-codes.js';
 import { requireAgent, type ClaimedIdentity } from '../identity/agent-identity.js';
 import { lockEmbeddedStores } from './store-lock.js';
+import { openStateDb, openTicketStore } from '@ecm/core/stores';
+import { redactUrl, openWarehouse, warehouseSource } from '@ecm/core/warehouse';
 
 /** What a command works with: configuration, the state and ticket stores, the agent, the warehouse. */
 export interface FieldSession {
@@ -25,7 +29,6 @@ export interface SessionOptions {
 }
 
 async function openState(): Promise<StateDb> {
-  const { openStateDb, redactUrl } = await import('@ecm/core');
   try {
     return await openStateDb();
   } catch (err) {
@@ -35,7 +38,6 @@ async function openState(): Promise<StateDb> {
 }
 
 async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
-  const { openWarehouse, redactUrl } = await import('@ecm/core');
   try {
     // Quiet about the demo warehouse in use: a field command's output is the agent's queue, not setup notes.
     return await openWarehouse({ sharedDir: config.sharedDir, onNotice: (line) => (line.startsWith('Creating') ? notice(line) : undefined) });
@@ -53,7 +55,6 @@ async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
 export async function withSession<T>(options: SessionOptions, fn: (session: FieldSession) => Promise<T>): Promise<T> {
   const config = await loadValidConfig();
   // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
-  const { warehouseSource } = await import('@ecm/core');
   warehouseSource(process.env);
   const lock = await lockEmbeddedStores(options.command);
   let warehouse: Promise<Warehouse> | null = null;
@@ -63,7 +64,6 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Fiel
     // Settle the warehouse's failure too, so an unopened warehouse never becomes an unhandled rejection.
     warehouse?.catch(() => undefined);
     state = await openState();
-    const { openTicketStore } = await import('@ecm/core');
     const tickets = await openTicketStore(state);
     const agent = await requireAgent(tickets, options.identity);
     return await fn({

@@ -1,5 +1,6 @@
 import { notice } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { describeHolder, waitForFileLock, RunLockedError } from '@ecm/core/stores';
 
 export interface HeldLock {
   release(): Promise<void>;
@@ -14,7 +15,6 @@ const LOCK_WAIT_MS = 15_000;
  */
 export async function lockEmbeddedStores(command: string, env: NodeJS.ProcessEnv = process.env): Promise<HeldLock> {
   if (env.ECM_STATE_URL && env.ECM_WAREHOUSE_URL) return { release: async () => undefined };
-  const { describeHolder, waitForFileLock, RunLockedError } = await import('@ecm/core');
   let lock: HeldLock;
   try {
     lock = await waitForFileLock(describeHolder(command, new Date(), 'ecm-field'), env, LOCK_WAIT_MS, (other) => notice(`waiting for ${other} to finish…`));

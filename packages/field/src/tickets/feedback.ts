@@ -1,4 +1,4 @@
-import type { ActionFollowed, DiagnosisMatch, ResolutionType, TicketStatus } from '@ecm/core';
+import type { ActionFollowed, DiagnosisMatch, ResolutionType, TicketStatus } from '@ecm/core/domain';
 import type { Choice } from '../prompt/select.js';
 
 /** The three quick answers of §14 that feed the learning loop (§13), with what each means. */

@@ -1,4 +1,5 @@
-import { defaultSharedDir, loadConfig, type OrderStatus, type Ticket } from '@ecm/core';
+import { defaultSharedDir, loadConfig, type Ticket } from '@ecm/core/domain';
+import { type OrderStatus } from '@ecm/core/warehouse';
 import { describe, expect, it } from 'vitest';
 import { buildQueue, reasonsStuckWhileCompleted, startOfDay, todayStats } from './my-queue.js';
 

@@ -1,5 +1,6 @@
-import type { EcmConfig, Escalation, OrderStatus, Priority, Resolution, Ticket, TicketStatus } from '@ecm/core';
-import { slaHoursFor } from '@ecm/core';
+import type { EcmConfig, Escalation, Priority, Resolution, Ticket, TicketStatus } from '@ecm/core/domain';
+import type { OrderStatus } from '@ecm/core/warehouse';
+import { slaHoursFor } from '@ecm/core/domain';
 import { slaClock, type SlaClock } from './sla-clock.js';
 
 const HOUR_MS = 3_600_000;

@@ -1,4 +1,4 @@
-import type { Ticket } from '@ecm/core';
+import type { Ticket } from '@ecm/core/domain';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callTool, openFieldGateway, ToolFailure } from '../gateway/field-gateway.js';
 import { orderDetailsSchema } from '../gateway/order-details-schema.js';

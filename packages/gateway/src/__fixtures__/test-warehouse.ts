@@ -1,4 +1,6 @@
-import { defaultSharedDir, loadConfig, openPglite, PgliteWarehouse, PgWarehouse, seedWarehouse, type Warehouse } from '@ecm/core';
+import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
+import { openPglite, PgliteWarehouse, PgWarehouse, type Warehouse } from '@ecm/core/warehouse';
+import { seedWarehouse } from '@ecm/core/demo';
 
 export const sharedDir = defaultSharedDir();
 export const config = loadConfig(sharedDir);

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSharedDir, loadConfig, openPglite } from '@ecm/core';
+import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
+import { openPglite } from '@ecm/core/warehouse';
 import { ensureAgentSchema, logMetricsEndpoint, NO_USAGE, recordExecution } from '@ecm/agent';
 import { GatewayContext } from '../gateway-context.js';
 import { startHttpGateway, type HttpGateway } from './http-gateway.js';

@@ -1,4 +1,4 @@
-import { candidateWindow, HOUR_MS, slaHoursFor, toWarehouseTime, triageOrder, type EcmConfig, type TriagedOrder } from '@ecm/core';
+import { candidateWindow, HOUR_MS, slaHoursFor, toWarehouseTime, triageOrder, type EcmConfig, type TriagedOrder } from '@ecm/core/domain';
 import type { GatewayContext } from '../gateway-context.js';
 import type { ToolCaller } from '../tools/define-tool.js';
 import { ToolError } from '../tools/tool-error.js';

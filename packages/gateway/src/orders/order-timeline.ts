@@ -1,4 +1,5 @@
-import { loadQuery, parseWarehouseTime } from '@ecm/core';
+import { loadQuery } from '@ecm/core/warehouse';
+import { parseWarehouseTime } from '@ecm/core/domain';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 

@@ -1,4 +1,5 @@
-import { decidePiiReveal, recordPiiReveal } from '@ecm/core';
+import { decidePiiReveal } from '@ecm/core/domain';
+import { recordPiiReveal } from '@ecm/core/stores';
 import type { GatewayContext } from '../gateway-context.js';
 import type { ToolCaller } from '../tools/define-tool.js';
 

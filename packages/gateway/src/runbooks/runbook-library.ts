@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EcmConfig } from '@ecm/core';
+import type { EcmConfig } from '@ecm/core/domain';
 
 export interface Runbook {
   /** File name without .md, e.g. refund_pending. */

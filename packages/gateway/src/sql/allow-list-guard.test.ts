@@ -1,4 +1,4 @@
-import { loadConfig, warehouseAccessSchema } from '@ecm/core';
+import { loadConfig, warehouseAccessSchema } from '@ecm/core/domain';
 import { describe, expect, it } from 'vitest';
 import { WarehouseAccess } from '../warehouse/warehouse-access.js';
 import { checkReadOnlySql, MAX_CONCATENATIONS } from './read-only-guard.js';

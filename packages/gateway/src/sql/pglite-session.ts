@@ -1,4 +1,4 @@
-import type { Warehouse } from '@ecm/core';
+import type { Warehouse } from '@ecm/core/warehouse';
 import type { ExtendedQuery, ReadOnlySession } from './read-only-session.js';
 
 /** The part of PGlite's API this module uses (PgliteWarehouse.db). */

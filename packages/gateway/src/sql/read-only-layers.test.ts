@@ -1,8 +1,8 @@
-import { openPglite, PgliteWarehouse } from '@ecm/core';
+import { openPglite, PgliteWarehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PgReadOnlySession } from './pg-session.js';
 import { PgliteReadOnlySession } from './pglite-session.js';
-import { loadConfig } from '@ecm/core';
+import { loadConfig } from '@ecm/core/domain';
 import { WarehouseAccess } from '../warehouse/warehouse-access.js';
 import { checkReadOnlySql } from './read-only-guard.js';
 import { QueryTimeoutError, type ReadOnlySession } from './read-only-session.js';

@@ -1,4 +1,4 @@
-import { maskSecrets } from '@ecm/core';
+import { maskSecrets } from '@ecm/core/text';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';

@@ -1,4 +1,4 @@
-import { clusterOrders, clusterTrends, localDate, TEAMS, trendText, type TriagedOrder } from '@ecm/core';
+import { clusterOrders, clusterTrends, localDate, TEAMS, trendText, type TriagedOrder } from '@ecm/core/domain';
 import type { GatewayContext } from '../gateway-context.js';
 import { z } from 'zod';
 import { orderDetails, type OrderDetails } from '../orders/order-details.js';

@@ -1,4 +1,5 @@
-import { escalationRow, HOUR_MS, refreshDailyStats, slaHoursFor, ticketSlaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core';
+import { escalationRow, HOUR_MS, slaHoursFor, ticketSlaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core/domain';
+import { refreshDailyStats } from '@ecm/core/stores';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { fetchOrderTimeline } from '../orders/order-timeline.js';

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { loadConfig, PgWarehouse } from '@ecm/core';
+import { loadConfig } from '@ecm/core/domain';
+import { PgWarehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seededPgSchema, type PgTestSchema } from '../__fixtures__/test-warehouse.js';
 import { PgReadOnlySession } from '../sql/pg-session.js';

@@ -1,4 +1,4 @@
-import type { WarehouseAccessSettings } from '@ecm/core';
+import type { WarehouseAccessSettings } from '@ecm/core/domain';
 
 /**
  * The relations and columns warehouse_query may read (ecm.yaml `warehouse_access`, defaulting to the

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
-import type { Agent, Team } from '@ecm/core';
+import type { Agent, Team } from '@ecm/core/domain';
 import { loadValidConfig, notice } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { textTable } from '../render/text-table.js';
 import { withTicketStore } from './with-state.js';
+import { TICKET_STATUSES, TEAMS, checkText, NAME_MAX, parseAgentsCsv } from '@ecm/core/domain';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
 export async function agentsListCommand(options: { json?: boolean; all?: boolean }): Promise<number> {
   return withTicketStore('agents list', async (store) => {
-    const { TICKET_STATUSES } = await import('@ecm/core');
     const agents = (await store.listAgents()).filter((a) => options.all || a.active);
     const open = await store.listTickets({ statuses: TICKET_STATUSES.filter((s) => s !== 'RESOLVED') });
     const load = new Map<string, number>();
@@ -42,10 +42,8 @@ export async function agentsListCommand(options: { json?: boolean; all?: boolean
 
 export async function agentsAddCommand(email: string, options: { name?: string; team?: string; max?: string; slack?: string; supervisor?: boolean }): Promise<number> {
   const config = await loadValidConfig();
-  const { TEAMS } = await import('@ecm/core');
   if (!EMAIL.test(email)) throw new CliError(`"${email}" is not an e-mail address`, EXIT.config);
   if (!options.name) throw new CliError('--name is required', EXIT.config);
-  const { checkText, NAME_MAX } = await import('@ecm/core');
   const name = checkText('--name', options.name, { max: NAME_MAX });
   if (!name.ok) throw new CliError(name.problem, EXIT.config);
   if (!options.team || !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team: expected one of ${TEAMS.join(', ')}`, EXIT.config);
@@ -66,7 +64,6 @@ export async function agentsDeactivateCommand(email: string): Promise<number> {
 
 export async function agentsImportCommand(file: string, options: { dryRun?: boolean }): Promise<number> {
   const config = await loadValidConfig();
-  const { parseAgentsCsv } = await import('@ecm/core');
   let text: string;
   try {
     text = readFileSync(file, 'utf8');

@@ -1,6 +1,7 @@
 import { CliError, EXIT } from '../exit-codes.js';
 import { textTable } from '../render/text-table.js';
 import { withTicketStore } from './with-state.js';
+import { listPiiReveals } from '@ecm/core/stores';
 
 /** `audit`: every time a customer's personal data was shown unmasked — who, which order, when, through which program. */
 export async function auditCommand(options: { since?: string; agent?: string; json?: boolean }): Promise<number> {
@@ -10,7 +11,6 @@ export async function auditCommand(options: { since?: string; agent?: string; js
     if (Number.isNaN(since.getTime())) throw new CliError(`--since "${options.since}" is not a time; use ISO 8601, e.g. 2026-02-17T00:00:00Z`, EXIT.config);
   }
   return withTicketStore('audit', async (_store, state) => {
-    const { listPiiReveals } = await import('@ecm/core');
     const reveals = await listPiiReveals(state, { ...(since ? { since } : {}), ...(options.agent ? { agentEmail: options.agent } : {}) });
     if (options.json) {
       process.stdout.write(`${JSON.stringify({ reveals })}\n`);

@@ -1,9 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import type { EcmConfig, StateDb } from '@ecm/core';
+import type { EcmConfig } from '@ecm/core/domain';
+import type { StateDb } from '@ecm/core/stores';
 import { loadValidConfig, notice, openConfiguredState, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { progressBar } from '../progress.js';
+import { parseAgentsCsv } from '@ecm/core/domain';
+import { openTicketStore } from '@ecm/core/stores';
+import { DEFAULT_DEMO, seedWarehouse, WarehouseNotEmptyError } from '@ecm/core/demo';
+import { PgWarehouse, createDemoWarehouse, redactUrl } from '@ecm/core/warehouse';
 
 export interface DemoSeedOptions {
   orders?: string;
@@ -25,7 +30,6 @@ function positiveNumber(flag: string, value: string | undefined, integer: boolea
 
 /** The fictional roster in shared/demo/agents.csv, written into the ticket store. */
 export async function seedDemoAgents(config: EcmConfig, state: StateDb): Promise<number> {
-  const { parseAgentsCsv, openTicketStore } = await import('@ecm/core');
   const { agents, problems } = parseAgentsCsv(readFileSync(path.join(config.sharedDir, 'demo', 'agents.csv'), 'utf8'), config.settings.assignment.default_max_tickets);
   if (problems.length) throw new Error(`shared/demo/agents.csv line ${problems[0]!.line}: ${problems[0]!.problem}`);
   const store = await openTicketStore(state);
@@ -36,7 +40,6 @@ export async function seedDemoAgents(config: EcmConfig, state: StateDb): Promise
 /** `ecm-manager demo seed`: deterministic synthetic data, into the embedded warehouse or any PostgreSQL. */
 export async function demoSeedCommand(options: DemoSeedOptions): Promise<number> {
   const config = await loadValidConfig();
-  const { DEFAULT_DEMO, PgWarehouse, createDemoWarehouse, seedWarehouse, redactUrl, WarehouseNotEmptyError } = await import('@ecm/core');
   const orders = positiveNumber('--orders', options.orders, true) ?? DEFAULT_DEMO.orders;
   const days = positiveNumber('--days', options.days, true) ?? DEFAULT_DEMO.days;
   const seed = options.seed === undefined ? DEFAULT_DEMO.seed : Number(options.seed);

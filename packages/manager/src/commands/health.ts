@@ -1,6 +1,12 @@
-import type { EcmConfig, StateDb } from '@ecm/core';
+import type { EcmConfig } from '@ecm/core/domain';
+import type { StateDb } from '@ecm/core/stores';
 import { loadValidConfig } from '../context.js';
 import { EXIT } from '../exit-codes.js';
+import { openWarehouse, loadQuery, readDemoInfo, warehouseSource } from '@ecm/core/warehouse';
+import { parseWarehouseTime, runTriage } from '@ecm/core/domain';
+import { openStateDb, openTicketStore, acquireFileLock, describeHolder, RunLockedError, checkSheet, SheetsTicketStore } from '@ecm/core/stores';
+import { openSlackSink } from '@ecm/core/slack';
+import { maskSecrets, oneLine } from '@ecm/core/text';
 
 type Level = 'ok' | 'degraded' | 'down' | 'not_configured';
 
@@ -20,7 +26,6 @@ const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }>
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 async function checkWarehouse(config: EcmConfig, asOf: Date, active: boolean): Promise<Check> {
-  const { openWarehouse, loadQuery, parseWarehouseTime, readDemoInfo, runTriage, warehouseSource } = await import('@ecm/core');
   try {
     warehouseSource(process.env);
   } catch (err) {
@@ -145,7 +150,6 @@ async function checkLlm(config: EcmConfig, budget: BudgetToday | null, active: b
 export async function healthCommand(options: { json?: boolean; active?: boolean }): Promise<number> {
   const config = await loadValidConfig();
   const now = new Date();
-  const { openStateDb, openTicketStore, openSlackSink, acquireFileLock, describeHolder, RunLockedError } = await import('@ecm/core');
   const checks: Check[] = [await checkWarehouse(config, now, Boolean(options.active))];
   let history: PhaseHistory[] = [];
   let missed: string[] = [];
@@ -161,7 +165,6 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
       checks.push({ name: 'state store', level: 'ok', detail: state.label, ms });
       const tickets = await openTicketStore(state);
       if (tickets.kind === 'sheets') {
-        const { checkSheet, SheetsTicketStore } = await import('@ecm/core');
         if (tickets instanceof SheetsTicketStore) {
           const sheet = await checkSheet(tickets);
           checks.push({ name: 'sheet', level: sheet.ok ? 'ok' : 'down', detail: sheet.detail });
@@ -202,7 +205,6 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
   const degraded = checks.some((c) => c.level === 'down' || c.level === 'degraded');
   const status = down ? 'down' : degraded ? 'degraded' : 'healthy';
   // Details quote driver errors and connection labels: no password leaves this command, no control character reaches the terminal.
-  const { maskSecrets, oneLine } = await import('@ecm/core');
   const shown = (text: string) => oneLine(maskSecrets(text));
   checks.forEach((c, i) => (checks[i] = { ...c, detail: shown(c.detail) }));
   history = history.map((h) => ({ ...h, last_error: h.last_error === null ? null : shown(h.last_error) }));

@@ -2,6 +2,7 @@ import type { PhaseName } from '../phases/phase.js';
 import type { PhaseOutcome } from '../phases/run-phases.js';
 import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { renderBlocksAsText } from '@ecm/core/slack';
 
 export interface PhaseCommandOptions {
   asOf?: string;
@@ -45,7 +46,6 @@ export function phaseCommand(command: string, phases: readonly PhaseName[]) {
     }
     const { outcomes, exitCode } = run;
     if (options.dryRun && !options.json) {
-      const { renderBlocksAsText } = await import('@ecm/core');
       for (const o of outcomes) {
         for (const m of o.messages) {
           process.stdout.write(`\n${renderBlocksAsText(m.blocks).join('\n')}\n`);

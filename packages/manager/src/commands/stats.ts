@@ -1,6 +1,7 @@
 import { CliError, EXIT } from '../exit-codes.js';
 import { textTable } from '../render/text-table.js';
 import { withTicketStore } from './with-state.js';
+import { listClassificationCorrections, mostCorrectedClassifications } from '@ecm/core/stores';
 
 const UNITS: Record<string, number> = { m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -18,7 +19,6 @@ export async function statsCommand(options: { since?: string; json?: boolean; ex
   if (options.execution) return executionCommand(options.execution, Boolean(options.json));
   const since = parseSince(options.since ?? '24h', new Date());
   const { ensureAgentSchema, skillStats, correctionStats } = await import('@ecm/agent');
-  const { listClassificationCorrections, mostCorrectedClassifications } = await import('@ecm/core');
   const { stats, corrections } = await withTicketStore('stats', async (store, state) => {
     await ensureAgentSchema(state);
     // Both sources of a corrected classification: `ecm-field correct order` and "was the reason right? no" at resolve.

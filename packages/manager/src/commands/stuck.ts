@@ -1,8 +1,10 @@
-import type { Priority, TriagedOrder } from '@ecm/core';
+import type { Priority, TriagedOrder } from '@ecm/core/domain';
 import { loadValidConfig, openConfiguredWarehouse, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { withTicketStore } from './with-state.js';
 import { orderRecord, renderStuckCsv, renderStuckTable } from '../render/stuck-view.js';
+import { TEAMS, multipliersAt, runTriage } from '@ecm/core/domain';
+import { warehouseSource } from '@ecm/core/warehouse';
 
 export interface StuckOptions {
   asOf?: string;
@@ -21,7 +23,6 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
   const config = await loadValidConfig();
   const asOf = parseAsOf(options.asOf);
-  const { TEAMS, multipliersAt, runTriage, warehouseSource } = await import('@ecm/core');
   warehouseSource(process.env); // a production configuration without a warehouse stops here (exit 3)
   if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   if (options.reason && !config.reasons.has(options.reason)) {

@@ -1,5 +1,7 @@
 import os from 'node:os';
-import type { Agent, EcmConfig, SlackSink, StateDb, Ticket, TicketHistoryEntry, TicketStore } from '@ecm/core';
+import type { Agent, EcmConfig, Ticket, TicketHistoryEntry, TicketStore } from '@ecm/core/domain';
+import type { SlackSink } from '@ecm/core/slack';
+import type { StateDb } from '@ecm/core/stores';
 import { loadValidConfig, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { csvCell } from '../render/stuck-view.js';
@@ -9,6 +11,8 @@ import { openLoad, planHandover, type Move } from '../tickets/plan-handover.js';
 import { boardRows, filterBoard, summarize, type BoardRow } from '../tickets/ticket-board.js';
 import { teamOf } from '../phases/sla-phase.js';
 import { withTicketStore } from './with-state.js';
+import { TEAMS, TICKET_STATUSES, slaClock } from '@ecm/core/domain';
+import { openSlackDirectory, openSlackSink } from '@ecm/core/slack';
 
 export interface TicketsListOptions {
   asOf?: string;
@@ -35,7 +39,6 @@ export async function ticketsListCommand(options: TicketsListOptions): Promise<n
   if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
   const config = await loadValidConfig();
   const asOf = parseAsOf(options.asOf);
-  const { TEAMS, TICKET_STATUSES, slaClock } = await import('@ecm/core');
   if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   const statuses = options.status?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
   const bad = statuses?.find((s) => !(TICKET_STATUSES as readonly string[]).includes(s));
@@ -113,7 +116,6 @@ interface MoveOptions {
 
 /** Plans the notices, saves them with the moves under one run key, moves, posts. */
 async function moveTickets(config: EcmConfig, state: StateDb, store: TicketStore, agents: readonly Agent[], moves: readonly Move[], runKey: string, at: Date, options: MoveOptions): Promise<{ posted: boolean; error?: string }> {
-  const { openSlackDirectory, openSlackSink } = await import('@ecm/core');
   const operator = operatorName(options.by);
   const reason = options.reason?.trim() ?? '';
   const reassignments = moves.map(
@@ -126,7 +128,6 @@ async function moveTickets(config: EcmConfig, state: StateDb, store: TicketStore
 }
 
 async function finishEarlier(state: StateDb, store: TicketStore): Promise<void> {
-  const { openSlackSink } = await import('@ecm/core');
   await finishUnfinishedNotices(state, store, openSlackSink(process.env, { out: process.stderr }));
 }
 

@@ -1,13 +1,14 @@
-import type { StateDb, TicketStore } from '@ecm/core';
+import type { StateDb } from '@ecm/core/stores';
+import type { TicketStore } from '@ecm/core/domain';
 import { notice, openConfiguredState } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { describeHolder, openTicketStore, waitForFileLock, RunLockedError } from '@ecm/core/stores';
 
 /**
  * Opens the state store and ticket store for a short command. The embedded store admits one process
  * at a time, so a short command waits briefly for a running job instead of failing at once.
  */
 export async function withTicketStore<T>(command: string, fn: (store: TicketStore, state: StateDb) => Promise<T>): Promise<T> {
-  const { describeHolder, openTicketStore, waitForFileLock, RunLockedError } = await import('@ecm/core');
   let lock: { release(): Promise<void> } | null = null;
   if (!process.env.ECM_STATE_URL) {
     try {

@@ -1,4 +1,4 @@
-import type { Escalation, Resolution, Ticket } from '@ecm/core';
+import type { Escalation, Resolution, Ticket } from '@ecm/core/domain';
 import { describe, expect, it } from 'vitest';
 import { agentDailyStats } from './agent-daily-stats.js';
 

@@ -1,4 +1,4 @@
-import type { DailyStatsRow, Escalation, Resolution, Ticket } from '@ecm/core';
+import type { DailyStatsRow, Escalation, Resolution, Ticket } from '@ecm/core/domain';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 

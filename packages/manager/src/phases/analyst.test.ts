@@ -1,7 +1,8 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatCount, openStateDb, openTicketStore, renderBlocksAsText } from '@ecm/core';
+import { formatCount, renderBlocksAsText } from '@ecm/core/slack';
+import { openStateDb, openTicketStore } from '@ecm/core/stores';
 import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { SharedCopy } from '../../../core/src/config/__fixtures__/shared-copy.js';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';

@@ -1,7 +1,12 @@
 import path from 'node:path';
-import type { EcmConfig, SlackMessage, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { EcmConfig, TicketStore, TriageResult } from '@ecm/core/domain';
+import type { SlackMessage } from '@ecm/core/slack';
+import type { StateDb } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
 import type { ChainCluster } from '@ecm/agent';
 import type { DAILY_PHASES, PhaseName } from './phase.js';
+import { context, md, section, formatPercent, trustedMrkdwn } from '@ecm/core/slack';
+import { maskSecrets, oneLine, llmLinesAsMrkdwn } from '@ecm/core/text';
 
 /** The phases with analyst insights (the SLA watch has none: it is alerts, not a report). */
 export type AnalysedPhase = (typeof DAILY_PHASES)[number];
@@ -47,7 +52,6 @@ export function promptFacts(facts: Record<string, unknown>): Record<string, unkn
 const MAX_REASON_CHARS = 300;
 
 async function unavailableLine(reason: string): Promise<Reply> {
-  const { context, md, maskSecrets, oneLine } = await import('@ecm/core');
   // The reason may quote an API error or a connection string: one line, no password, and md escapes it.
   const safe = oneLine(maskSecrets(reason));
   const shown = safe.length > MAX_REASON_CHARS ? `${safe.slice(0, MAX_REASON_CHARS - 1)}…` : safe;
@@ -60,7 +64,6 @@ async function unavailableLine(reason: string): Promise<Reply> {
  * report is posted whatever the model wrote; at worst a line is missing.
  */
 async function safeLines(lines: readonly string[], max?: number): Promise<{ lines: string[]; dropped: number }> {
-  const { llmLinesAsMrkdwn } = await import('@ecm/core');
   return llmLinesAsMrkdwn(lines, max);
 }
 
@@ -121,7 +124,6 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set', pusher);
   const agent = await import('@ecm/agent');
   const { connectInProcess } = await import('@ecm/gateway');
-  const { context, md, section, formatPercent, trustedMrkdwn } = await import('@ecm/core');
   const sharedDir = options.config.sharedDir;
   let loaded: { llm: ReturnType<typeof agent.loadLlmConfig>; skills: ReturnType<typeof agent.loadSkills>; guardrails: string };
   try {

@@ -1,6 +1,8 @@
-import type { BacklogFacts } from '@ecm/core';
+import type { BacklogFacts } from '@ecm/core/domain';
 import { renderBacklogMessage } from '../render/backlog-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
+import { backlogFacts, localDate } from '@ecm/core/domain';
+import { fetchPipeline } from '@ecm/core/warehouse';
 
 /** The last successful backlog of an earlier day, for "up/down vs the previous day". */
 async function previousBacklog(ctx: PhaseContext, today: string): Promise<{ date: string; actionable: number } | null> {
@@ -16,7 +18,6 @@ async function previousBacklog(ctx: PhaseContext, today: string): Promise<{ date
 }
 
 export async function planBacklog(ctx: PhaseContext): Promise<PhasePlan> {
-  const { backlogFacts, fetchPipeline, localDate } = await import('@ecm/core');
   const triage = await ctx.triage();
   const pipeline = await fetchPipeline(ctx.warehouse, ctx.config, ctx.asOf);
   const today = localDate(ctx.asOf, ctx.config.settings.reports.time_zone);

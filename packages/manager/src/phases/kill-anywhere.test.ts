@@ -4,7 +4,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoWarehouse, defaultSharedDir, openStateDb, type SlackMessage } from '@ecm/core';
+import { createDemoWarehouse } from '@ecm/core/warehouse';
+import { defaultSharedDir } from '@ecm/core/domain';
+import { openStateDb } from '@ecm/core/stores';
+import { type SlackMessage } from '@ecm/core/slack';
 import { startFakeSlack, type FakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
 
 /**

@@ -1,6 +1,8 @@
-import type { PatternCluster, PatternRow } from '@ecm/core';
+import type { PatternCluster, PatternRow } from '@ecm/core/domain';
 import { renderPatternsMessage, type PatternsFacts } from '../render/patterns-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
+import { clusterOrders, clusterTrends, trendText, localDate } from '@ecm/core/domain';
+import { formatReportTime } from '@ecm/core/slack';
 
 /** The most recent earlier day's pattern rows, signature → order count (null on the first run). */
 async function previousPatterns(ctx: PhaseContext, today: string): Promise<{ date: string; counts: Map<string, number> } | null> {
@@ -21,7 +23,6 @@ function recommendation(ctx: PhaseContext, c: PatternCluster): string {
 
 /** §13: clusters, impact, majority reason, novelty, flags, trend; rows for the Pattern Intelligence tab. */
 export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
-  const { clusterOrders, clusterTrends, trendText, localDate, formatReportTime } = await import('@ecm/core');
   const triage = await ctx.triage();
   const p = ctx.config.settings.patterns;
   const today = localDate(ctx.asOf, ctx.config.settings.reports.time_zone);

@@ -1,4 +1,7 @@
-import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketHistoryEntry, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, Ticket, TicketHistoryEntry, TicketStore, TriageResult } from '@ecm/core/domain';
+import type { SlackMessage } from '@ecm/core/slack';
+import type { StateDb } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
 
 export const PHASES = ['backlog', 'triage', 'patterns', 'sla'] as const;
 /** What the `daily` job runs; the SLA watch has its own hourly job. */

@@ -1,6 +1,8 @@
-import type { SlackMessage, TriageResult } from '@ecm/core';
+import type { SlackMessage } from '@ecm/core/slack';
+import type { TriageResult } from '@ecm/core/domain';
 import type { ProposalCheck } from '@ecm/agent';
 import type { PhaseContext } from './phase.js';
+import { section, md } from '@ecm/core/slack';
 
 /**
  * Verification of approved fixes (§15 chain): which of each proposal's orders are no longer stuck in
@@ -18,7 +20,6 @@ export async function proposalChecks(ctx: PhaseContext, triage: TriageResult): P
 /** The verification lines as one thread reply of the patterns report. */
 export async function withProposalChecks(message: SlackMessage, checks: readonly ProposalCheck[]): Promise<SlackMessage> {
   if (!checks.length) return message;
-  const { section, md } = await import('@ecm/core');
   const text = `*Approved fixes — verification*\n${checks.map((c) => md`• ${c.line}`).join('\n')}`;
   return { ...message, thread: [...message.thread, { text: 'Approved fixes — verification', blocks: [section(text)] }] };
 }

@@ -5,7 +5,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquirePgLock, defaultSharedDir, migrateState, PgWarehouse, seedWarehouse } from '@ecm/core';
+import { acquirePgLock, migrateState } from '@ecm/core/stores';
+import { defaultSharedDir } from '@ecm/core/domain';
+import { PgWarehouse } from '@ecm/core/warehouse';
+import { seedWarehouse } from '@ecm/core/demo';
 import { okAnswer, startFakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
 
 const BASE = process.env.ECM_TEST_PG_URL;

@@ -1,5 +1,8 @@
 import { ECM, inRunSpan, inSpan } from '@ecm/agent/tracing';
-import type { EcmConfig, ReasonLearning, RunLock, SlackMessage, SlackSink, StateDb, TicketStore, TriageResult, Warehouse } from '@ecm/core';
+import type { EcmConfig, ReasonLearning, TicketStore, TriageResult } from '@ecm/core/domain';
+import type { RunLock, StateDb } from '@ecm/core/stores';
+import type { SlackMessage, SlackSink } from '@ecm/core/slack';
+import type { Warehouse } from '@ecm/core/warehouse';
 import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 import { publishRunGauges } from '../metrics/run-gauges.js';
@@ -12,6 +15,10 @@ import { RunStore } from './run-store.js';
 import { slotFor } from './run-slot.js';
 import { planSlaWatch, recordSlaAlerts } from './sla-phase.js';
 import { planTriage } from './triage-phase.js';
+import { TicketRuleError, learningAt, multipliersOf, runTriage } from '@ecm/core/domain';
+import { postReport, markDemo, checkSlackLimits, describeViolation, openSlackSink } from '@ecm/core/slack';
+import { StateStoreError, LockLostError, acquireFileLock, acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf, openTicketStore, refreshDailyStats } from '@ecm/core/stores';
+import { warehouseSource } from '@ecm/core/warehouse';
 
 export type PhaseStatus = 'succeeded' | 'skipped' | 'failed' | 'partial' | 'dry_run';
 
@@ -40,7 +47,6 @@ const PLANNERS: Record<PhaseName, (ctx: PhaseContext) => Promise<PhasePlan>> = {
 
 /** Applies a plan's writes. Each is idempotent, so finishing a half-applied plan writes only what is missing. */
 async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<void> {
-  const { TicketRuleError } = await import('@ecm/core');
   for (const resolution of writes.self_healed ?? []) {
     try {
       await tickets.resolveTicket(resolution, { byAutomation: true });
@@ -61,7 +67,6 @@ async function applyWrites(tickets: TicketStore, writes: PhaseWrites): Promise<v
  * before it is sent again.
  */
 export async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
-  const { postReport, StateStoreError } = await import('@ecm/core');
   // Whatever fails while reading or recording progress is the state store's failure, not Slack's.
   const recording = async <T>(what: () => Promise<T>): Promise<T> => {
     try {
@@ -95,7 +100,6 @@ export async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, r
  * not be posted (the run stays `written`; the next run tries again).
  */
 async function finishEarlierSlaRuns(deps: Deps, exceptKey: string): Promise<string[]> {
-  const { LockLostError } = await import('@ecm/core');
   const problems: string[] = [];
   for (const run of await deps.runs.unfinished('sla', exceptKey)) {
     notice(`sla: finishing the unfinished run ${run.runKey}`);
@@ -158,11 +162,9 @@ async function runOnePhase(
       const warehouse = await deps.warehouse();
       plan = await withAnalysis(deps.analyst, phase, shared.triage, await PLANNERS[phase]({ config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot, ...shared }));
       if (deps.demo) {
-        const { markDemo } = await import('@ecm/core');
         plan = { ...plan, messages: plan.messages.map(markDemo) };
       }
     }
-    const { checkSlackLimits, describeViolation } = await import('@ecm/core');
     for (const m of plan.messages) {
       const violations = checkSlackLimits(m);
       if (violations.length) throw new Error(`the ${phase} report breaks Slack's limits: ${violations.map(describeViolation).join('; ')}`);
@@ -187,7 +189,6 @@ async function runOnePhase(
   try {
     await postPlan(runs, deps.sink, lock, runKey, plan.messages);
   } catch (err) {
-    const { LockLostError, StateStoreError } = await import('@ecm/core');
     if (err instanceof LockLostError) throw err;
     if (err instanceof StateStoreError) {
       // Not a Slack failure: what was posted could not be recorded. The next run adopts or posts it.
@@ -216,7 +217,6 @@ async function withAnalysis(analyst: Analyst, phase: PhaseName, triage: () => Pr
 }
 
 async function takeLock(command: string, config: EcmConfig): Promise<RunLock> {
-  const { acquireFileLock, acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf } = await import('@ecm/core');
   const holder = describeHolder(command);
   try {
     if (process.env.ECM_STATE_URL) {
@@ -243,7 +243,6 @@ export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseO
 
 async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOutcome[]; exitCode: ExitCode }> {
   const config = await loadValidConfig();
-  const { learningAt, multipliersOf, openSlackSink, openTicketStore, runTriage, warehouseSource } = await import('@ecm/core');
   // Decided before the lock and the sink: a production configuration without a warehouse posts nothing (exit 3).
   const source = warehouseSource(process.env);
   if (source.demo) notice(`Demo data: every report is marked [DEMO]${source.why === 'ECM_DEMO' ? ' (ECM_DEMO is set)' : ''}. Set ECM_WAREHOUSE_URL to use a real warehouse.`);
@@ -271,7 +270,6 @@ async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOu
       try {
         earlierSlaProblems = await finishEarlierSlaRuns(deps, currentSla);
       } catch (err) {
-        const { LockLostError } = await import('@ecm/core');
         if (err instanceof LockLostError) throw new CliError(err.message, EXIT.locked);
         earlierSlaProblems = [errorText(err)];
       }
@@ -298,7 +296,6 @@ async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOu
         }));
         await analyst.pushMetrics(phase);
       } catch (err) {
-        const { LockLostError } = await import('@ecm/core');
         // Without the lock nothing more may be written or posted, not even the error alert.
         if (err instanceof LockLostError) throw new CliError(err.message, EXIT.locked);
         const message = errorText(err);
@@ -312,7 +309,6 @@ async function runPhasesTraced(options: RunOptions): Promise<{ outcomes: PhaseOu
     }
     // The triage changed tickets (assignments, self-healed closes): the day's Daily Stats rows follow.
     if (!options.dryRun && outcomes.some((o) => o.phase === 'triage' && (o.status === 'succeeded' || o.status === 'partial'))) {
-      const { refreshDailyStats } = await import('@ecm/core');
       await refreshDailyStats(config, tickets, options.asOf).catch((err: unknown) => notice(`The Daily Stats could not be updated: ${errorText(err)}`));
     }
     // A broken LLM configuration (e.g. a SKILL.md): the reports went out saying "insights unavailable"; the alert says why.

@@ -1,4 +1,4 @@
-import type { Settings } from '@ecm/core';
+import type { Settings } from '@ecm/core/domain';
 import { lastScheduledSlot, runKeyFor } from '../schedule/next-runs.js';
 import { DAILY_PHASES, type PhaseName } from './phase.js';
 

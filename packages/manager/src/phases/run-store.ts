@@ -1,4 +1,5 @@
-import type { PostProgress, StateDb } from '@ecm/core';
+import type { PostProgress } from '@ecm/core/slack';
+import type { StateDb } from '@ecm/core/stores';
 import type { PhasePlan } from './phase.js';
 
 /** A run as recorded: its status and the plan it is carrying out. */

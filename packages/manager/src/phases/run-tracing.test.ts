@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openStateDb } from '@ecm/core';
+import { openStateDb } from '@ecm/core/stores';
 import { startTracing } from '@ecm/agent/tracing';
 import { reply, startFakeMessagesApi, text, toolUse, type FakeMessagesApi, type RecordedRequest } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../agent/src/__fixtures__/otlp-receiver.js';

@@ -1,7 +1,11 @@
-import type { Agent, EcmConfig, EscalationMatrix, SlackDirectory, StateDb, Ticket } from '@ecm/core';
+import type { Agent, EcmConfig, EscalationMatrix, Ticket } from '@ecm/core/domain';
+import type { SlackDirectory } from '@ecm/core/slack';
+import type { StateDb } from '@ecm/core/stores';
 import { renderSlaMessages, type SlaAlert } from '../render/sla-message.js';
 import { mentionOf } from '../render/mention.js';
 import type { PhaseContext, PhasePlan, PhaseWrites, SlaAlertKey } from './phase.js';
+import { loadEscalationMatrix, localDate, slaClock, slaHoursFor } from '@ecm/core/domain';
+import { openSlackDirectory, formatReportTime } from '@ecm/core/slack';
 
 const HOUR_MS = 3_600_000;
 /** Level names of the sla_alerts table besides the ladder's L1/L2/L3. */
@@ -56,7 +60,6 @@ function channelFor(config: EcmConfig, team: string, critical: boolean): string 
  * the saved plan and recorded before posting.
  */
 export async function planSlaWatch(ctx: PhaseContext): Promise<PhasePlan> {
-  const { loadEscalationMatrix, localDate, openSlackDirectory, slaClock, slaHoursFor, formatReportTime } = await import('@ecm/core');
   const matrix = loadEscalationMatrix(ctx.config.sharedDir);
   const directory = openSlackDirectory(process.env, ctx.state);
   const timeZone = ctx.config.settings.reports.time_zone;

@@ -1,12 +1,14 @@
-import type { EcmConfig, SlackMessage, TriageResult } from '@ecm/core';
+import type { EcmConfig, TriageResult } from '@ecm/core/domain';
+import type { SlackMessage } from '@ecm/core/slack';
 import type { AgentRuntime, ChainStep, ClusterOrder } from '@ecm/agent';
 import type { RoutedCluster } from './analyst.js';
+import { clusterOrders } from '@ecm/core/domain';
+import { context, md, section, formatPercent, formatCount } from '@ecm/core/slack';
 
 type Reply = SlackMessage['thread'][number];
 
 /** The orders of each pattern cluster, from the run's triage result: a proposal's only source of orders and risk. */
 export async function clusterOrdersOf(config: EcmConfig, triage: TriageResult): Promise<Map<string, ClusterOrder[]>> {
-  const { clusterOrders } = await import('@ecm/core');
   const amount = new Map(triage.orders.map((o) => [o.order_id, o.amount_aed]));
   return new Map(clusterOrders(config, triage.orders).map((c) => [c.pattern_id, c.order_ids.map((id) => ({ order_id: id, amount_aed: amount.get(id) ?? 0 }))]));
 }
@@ -23,7 +25,6 @@ export async function runSpecialistChain(
   unavailable: (reason: string) => Promise<Reply>,
 ): Promise<Reply[]> {
   const agent = await import('@ecm/agent');
-  const { context, md, section, formatPercent, formatCount } = await import('@ecm/core');
   const routing = agent.loadRoutingConfig(config.sharedDir, new Set(runtime.skills.keys()));
   if (!routing.ok) return [await unavailable(`specialist chain not configured: ${routing.errors.join('; ')}`)];
   const orders = await clusterOrdersOf(config, triage);

@@ -1,7 +1,10 @@
-import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core';
+import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core/domain';
 import { agentDailyStats } from './agent-daily-stats.js';
 import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
+import { fetchOrderStatuses } from '@ecm/core/warehouse';
+import { planAssignments, ticketFor, localDate } from '@ecm/core/domain';
+import { formatReportTime, openSlackDirectory } from '@ecm/core/slack';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -25,7 +28,6 @@ function selfHealedResolution(ctx: PhaseContext, t: Ticket): Resolution {
 
 /** §8: close self-healed tickets, report orphans, apply the sanity gates, assign. */
 export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
-  const { fetchOrderStatuses, planAssignments, ticketFor, formatReportTime } = await import('@ecm/core');
   const triage = await ctx.triage();
   const openStatuses = ctx.config.settings.assignment.open_statuses;
   const [agents, openTickets] = await Promise.all([ctx.tickets.listAgents(), ctx.tickets.listTickets({ statuses: openStatuses })]);
@@ -86,7 +88,6 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
     self_healed: selfHealed.map((r) => ({ order_id: r.order_id, agent_email: r.agent_email, stuck_reason: r.stuck_reason })),
     orphaned,
   };
-  const { openSlackDirectory } = await import('@ecm/core');
   const slack = ctx.config.settings.slack;
   // DM channels are opened now, while planning, so a resumed run posts to the same place.
   const direct = new Map<string, string>();
@@ -104,7 +105,6 @@ export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
 
 /** This run's report day per agent, counting the tickets and self-healed closes this plan is about to write. */
 async function perAgentStats(ctx: PhaseContext, agents: readonly Agent[], newTickets: readonly Ticket[], selfHealed: readonly Resolution[]) {
-  const { localDate } = await import('@ecm/core');
   const tz = ctx.config.settings.reports.time_zone;
   const since = new Date(ctx.asOf.getTime() - 2 * 86_400_000);
   const [all, resolutions, escalations] = await Promise.all([ctx.tickets.listTickets(), ctx.tickets.listResolutions(since), ctx.tickets.listEscalations(since)]);

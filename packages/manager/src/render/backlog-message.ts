@@ -1,21 +1,5 @@
-import {
-  fitToLimits,
-  barChart,
-  codeTable,
-  context,
-  formatAed,
-  formatCount,
-  formatHours,
-  formatMinorUnits,
-  header,
-  toMinorUnits,
-  md,
-  section,
-  type BacklogFacts,
-  type EcmConfig,
-  type SlackMessage,
-  type SlackPost,
-} from '@ecm/core';
+import { fitToLimits, barChart, codeTable, context, formatAed, formatCount, formatHours, header, md, section, type SlackMessage, type SlackPost } from '@ecm/core/slack';
+import { formatMinorUnits, toMinorUnits, type BacklogFacts, type EcmConfig } from '@ecm/core/domain';
 
 function directionText(f: BacklogFacts): string {
   const d = f.direction;

@@ -1,5 +1,5 @@
 import type { correctionStats } from '@ecm/agent';
-import type { CorrectedClassification } from '@ecm/core';
+import type { CorrectedClassification } from '@ecm/core/stores';
 
 type Corrections = Awaited<ReturnType<typeof correctionStats>> & { readonly correctedClassifications?: readonly CorrectedClassification[] };
 

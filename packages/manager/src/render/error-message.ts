@@ -1,4 +1,5 @@
-import { maskSecrets, md, oneLine, section, type SlackMessage } from '@ecm/core';
+import { maskSecrets, oneLine } from '@ecm/core/text';
+import { md, section, type SlackMessage } from '@ecm/core/slack';
 
 const MAX_REASON = 300;
 

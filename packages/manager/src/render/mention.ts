@@ -1,4 +1,4 @@
-import { escapeMrkdwn, trustedMrkdwn, type SlackDirectory, type TrustedMrkdwn } from '@ecm/core';
+import { escapeMrkdwn, trustedMrkdwn, type SlackDirectory, type TrustedMrkdwn } from '@ecm/core/slack';
 
 const SLACK_USER_ID = /^[UW][A-Z0-9]{2,}$/;
 

@@ -1,4 +1,5 @@
-import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type ReasonLearning, type SlackMessage } from '@ecm/core';
+import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type SlackMessage } from '@ecm/core/slack';
+import { type ReasonLearning } from '@ecm/core/domain';
 
 export interface PatternsFacts {
   readonly as_of: string;

@@ -1,4 +1,5 @@
-import { fitToLimits, formatCount, formatHours, header, md, section, trustedMrkdwn, type SlackMessage, type Ticket, type TrustedMrkdwn } from '@ecm/core';
+import { fitToLimits, formatCount, formatHours, header, md, section, trustedMrkdwn, type SlackMessage, type TrustedMrkdwn } from '@ecm/core/slack';
+import { type Ticket } from '@ecm/core/domain';
 
 export interface SlaAlert {
   readonly ticket: Ticket;

@@ -1,4 +1,4 @@
-import { formatMinorUnits, toMinorUnits, type TriageResult, type TriagedOrder } from '@ecm/core';
+import { formatMinorUnits, toMinorUnits, type TriageResult, type TriagedOrder } from '@ecm/core/domain';
 import { formatInt, textTable, type Column } from './text-table.js';
 
 /**

@@ -1,4 +1,4 @@
-import { oneLine } from '@ecm/core';
+import { oneLine } from '@ecm/core/text';
 
 export interface Column<T> {
   readonly header: string;

@@ -1,4 +1,5 @@
-import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, formatMinorUnits, header, md, section, toMinorUnits, type SanityCheck, type SlackMessage, type SlackPost } from '@ecm/core';
+import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, header, md, section, type SlackMessage, type SlackPost } from '@ecm/core/slack';
+import { formatMinorUnits, toMinorUnits, type SanityCheck } from '@ecm/core/domain';
 
 /** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
 const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { loadConfig, settingsFileSchema } from '@ecm/core';
+import { loadConfig, settingsFileSchema } from '@ecm/core/domain';
 import { DEPLOY_K8S, K8S_MANIFEST_PATH, renderSchedule } from './write-manifests.js';
 
 // The deployment files committed under deploy/ and .env.example, checked against the code and

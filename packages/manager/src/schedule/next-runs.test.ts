@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@ecm/core';
+import { loadConfig } from '@ecm/core/domain';
 import { parseCron, runsOnDate } from './cron-expression.js';
 import { lastScheduledSlot, runKeyFor, type ScheduledJob } from './next-runs.js';
 import { wallTimeAt } from './zone-time.js';

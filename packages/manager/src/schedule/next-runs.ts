@@ -1,4 +1,4 @@
-import type { Settings } from '@ecm/core';
+import type { Settings } from '@ecm/core/domain';
 import { parseCron, runsOnDate } from './cron-expression.js';
 import { formatOffset, instantOfWallTime, offsetMinutesAt, wallTimeAt } from './zone-time.js';
 

@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '@ecm/core';
+import { loadConfig } from '@ecm/core/domain';
 import { renderCrontab } from './render-crontab.js';
 import { describeUtcEquivalent } from './utc-equivalent.js';
 import type { ScheduledJob } from './next-runs.js';

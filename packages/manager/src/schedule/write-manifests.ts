@@ -1,4 +1,4 @@
-import type { Settings } from '@ecm/core';
+import type { Settings } from '@ecm/core/domain';
 import { renderCrontab, type CrontabOptions } from './render-crontab.js';
 import { renderK8sCronJobs, type K8sOptions } from './render-k8s.js';
 

@@ -1,8 +1,12 @@
-import type { Agent, EcmConfig, RunLock, SlackDirectory, SlackMessage, SlackSink, StateDb, TicketStore } from '@ecm/core';
+import type { Agent, EcmConfig, TicketStore } from '@ecm/core/domain';
+import type { RunLock, StateDb } from '@ecm/core/stores';
+import type { SlackDirectory, SlackMessage, SlackSink } from '@ecm/core/slack';
 import { describeError, notice } from '../context.js';
 import type { PhasePlan } from '../phases/phase.js';
 import { mentionOf } from '../render/mention.js';
 import type { Move } from './plan-handover.js';
+import { md, section, trustedMrkdwn, formatCount, fitToLimits } from '@ecm/core/slack';
+import { TicketRuleError } from '@ecm/core/domain';
 
 /** The run-record phase of reassignment notices (runs table), beside backlog, triage, patterns and sla. */
 export const NOTICE_PHASE = 'notify';
@@ -18,7 +22,6 @@ export interface MoveContext {
  * (or the report channel) with a mention, or their plain name when Slack does not know them.
  */
 export async function noticesFor(config: EcmConfig, directory: SlackDirectory, agents: readonly Agent[], moves: readonly Move[], ctx: MoveContext): Promise<SlackMessage[]> {
-  const { md, section, trustedMrkdwn, formatCount, fitToLimits } = await import('@ecm/core');
   const byEmail = new Map(agents.map((a) => [a.email, a]));
   const byAssignee = new Map<string, Move[]>();
   for (const m of moves) byAssignee.set(m.to, [...(byAssignee.get(m.to) ?? []), m]);
@@ -79,7 +82,6 @@ async function applyMoves(store: TicketStore, plan: PhasePlan): Promise<void> {
   for (const change of plan.writes.reassignments ?? []) {
     const now = await store.getTicket(change.order_id);
     if (now?.agent_email === change.to_agent) continue;
-    const { TicketRuleError } = await import('@ecm/core');
     try {
       await store.reassignTicket(change);
     } catch (err) {

@@ -1,4 +1,4 @@
-import type { Agent, EcmConfig, Ticket } from '@ecm/core';
+import type { Agent, EcmConfig, Ticket } from '@ecm/core/domain';
 import { teamOf } from '../phases/sla-phase.js';
 
 export interface Move {

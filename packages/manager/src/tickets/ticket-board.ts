@@ -1,4 +1,4 @@
-import { slaHoursFor, type Agent, type EcmConfig, type SlaBand, type Ticket } from '@ecm/core';
+import { slaHoursFor, type Agent, type EcmConfig, type SlaBand, type Ticket } from '@ecm/core/domain';
 import { orderHoursOf, teamOf } from '../phases/sla-phase.js';
 
 /** One ticket as the ops lead sees it across every agent. */
