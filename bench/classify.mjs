@@ -15,12 +15,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const coreDist = path.join(here, '..', 'packages', 'core', 'dist', 'index.js');
-if (!existsSync(coreDist)) {
+const coreDist = (name) => path.join(here, '..', 'packages', 'core', 'dist', `${name}.js`);
+if (!existsSync(coreDist('domain'))) {
   console.error('packages/core is not built: run `pnpm build` (or `pnpm bench`, which builds first)');
   process.exit(2);
 }
-const core = await import(coreDist);
+const core = { ...(await import(coreDist('domain'))), ...(await import(coreDist('warehouse'))) };
 const { AS_OF, prepareWarehouse } = await import('./seeded-warehouse.mjs');
 
 const DEFAULT_ORDERS = { pglite: 150_000, postgres: 1_000_000 };

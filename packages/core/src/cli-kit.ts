@@ -2,3 +2,4 @@
 // notices, --as-of, the ECM_HOME directory. Light: loaded before any command is chosen.
 export * from './cli/cli-support.js';
 export * from './ecm-home.js';
+export * from './cli/program-version.js';

@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { programVersion } from '@ecm/core/cli-kit';
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
 import { openWarehouse, warehouseSource } from '@ecm/core/warehouse';
 
@@ -28,14 +29,17 @@ Environment:
                        only when nothing points at production or ECM_DEMO=1 (else exit 3)
   ECM_WAREHOUSE_QUERY_URL  connection for warehouse_query (a SELECT-only role); default ECM_WAREHOUSE_URL
   ECM_STATE_URL, ECM_TICKETS, ECM_HOME, ECM_SHARED_DIR, ECM_AGENT_EMAIL, ECM_GATEWAY_ALLOWED_HOSTS
-Logs are JSON lines on stderr; stdout carries the MCP protocol over stdio.`;
+Logs are JSON lines on stderr; stdout carries the MCP protocol over stdio.
 
-const EXIT_USAGE = 2;
+Exit codes: 0 ok, 1 failed (e.g. the port is taken), 3 bad configuration or usage (an unknown flag, a bad
+            value: run ecm-gateway --help; a production configuration without a warehouse).`;
+
 const EXIT_FAILURE = 1;
-/** Bad configuration, as for every ECM program (e.g. a production configuration without a warehouse). */
+/** Bad configuration or usage, as for every ECM program (e.g. a production configuration without a warehouse). */
 const EXIT_CONFIG = 3;
+const RUN_HELP = 'run ecm-gateway --help for usage';
 
-function fail(message: string, code = EXIT_USAGE): never {
+function fail(message: string, code = EXIT_CONFIG): never {
   process.stderr.write(`ecm-gateway: ${message}\n`);
   process.exit(code);
 }
@@ -59,7 +63,7 @@ function parseCli() {
       strict: true,
     }).values;
   } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return fail(`${err instanceof Error ? err.message : String(err)} (${RUN_HELP})`);
   }
 }
 
@@ -69,7 +73,7 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
   try {
     values = parseArgs({ args: [...argv], options: { role: { type: 'string', default: 'ecm_gateway_reader' }, schema: { type: 'string', default: 'public' } }, strict: true }).values;
   } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)}\n\n${USAGE}`);
+    return fail(`${err instanceof Error ? err.message : String(err)} (${RUN_HELP})`);
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(values.role)) fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
   if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
@@ -103,8 +107,7 @@ async function main(): Promise<void> {
     return;
   }
   if (args.version) {
-    const { GATEWAY_VERSION } = await import('./server.js');
-    process.stdout.write(`${GATEWAY_VERSION}\n`);
+    process.stdout.write(`${programVersion(new URL('../package.json', import.meta.url))}\n`);
     return;
   }
   const port = Number(args.port);

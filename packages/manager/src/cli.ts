@@ -1,4 +1,4 @@
-import { runCli } from '@ecm/core/cli-kit';
+import { programVersion, runCli } from '@ecm/core/cli-kit';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-manager')
@@ -6,7 +6,8 @@ const program = new Command('ecm-manager')
     'Finds stuck remittance orders, explains them, assigns them to ops agents and reports to Slack.\n' +
       'With nothing configured it uses an embedded demo warehouse and prints Slack messages to the terminal.',
   )
-  .showHelpAfterError('(run with --help for usage)')
+  .version(programVersion(new URL('../package.json', import.meta.url)), '--version', 'print the version')
+  .showHelpAfterError('(run ecm-manager --help for usage)')
   // Usage errors become exit 3 (bad usage) instead of commander's process.exit(1); set before any subcommand so they inherit it.
   .exitOverride()
   .addHelpText(
@@ -20,8 +21,9 @@ Examples:
   ecm-manager sla                        the hourly SLA watch (breaches, 16/24/48 h ladder)
   ecm-manager demo seed --orders 20000   re-create the demo warehouse smaller
 
-Exit codes: 0 ok, 1 failed, 2 partly done (the next run completes it), 3 bad configuration,
-            4 LLM budget exhausted (only LLM-only work), 5 another run holds the lock.
+Exit codes: 0 ok, 1 failed, 2 partly done (the next run completes it), 3 bad configuration or usage
+            (an unknown command or flag, a bad argument: run ecm-manager --help), 4 LLM budget exhausted
+            (only LLM-only work), 5 another run holds the lock.
 Environment: ECM_WAREHOUSE_URL, ECM_STATE_URL, ECM_HOME, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID (see .env.example).
 Without ECM_WAREHOUSE_URL the demo warehouse is used only when nothing points at production, or with ECM_DEMO=1.`,
   );

@@ -6,6 +6,7 @@ import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 import { checkText, STUCK_REASONS_FILE } from '@ecm/core/domain';
 import { recordClassificationCorrection } from '@ecm/core/stores';
+import { ensureAgentSchema, recordCorrection, VERDICTS } from '@ecm/agent/state';
 
 export type CorrectOptions = AgentOptions & { verdict?: string; note?: string; reason?: string };
 
@@ -24,7 +25,6 @@ export async function correctCommand(target: string, orderIdArg: string | undefi
 
 async function correctExecution(executionId: string, options: CorrectOptions): Promise<number> {
   const now = parseAsOf(options.asOf);
-  const { VERDICTS, recordCorrection, ensureAgentSchema } = await import('@ecm/agent');
   const verdict = (options.verdict ?? '').trim().toLowerCase();
   if (!(VERDICTS as readonly string[]).includes(verdict)) throw new CliError(`--verdict: expected one of ${VERDICTS.join(', ')}`, EXIT.config);
   const note = options.note?.trim() || null;

@@ -1,3 +1,4 @@
+import { carryOutApproval } from '@ecm/agent/state';
 import { oneLine } from '@ecm/core/text';
 import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -55,7 +56,6 @@ export async function decideCommand(decision: 'approved' | 'rejected', id: strin
     await ensureProposalTable(s.state);
     const decided = await decideProposal(s.state, id, decision, s.agent, reason, now);
     // An approved cluster proposal becomes work: ticket checklists and, where configured, one executor call.
-    const { carryOutApproval } = await import('@ecm/agent');
     const work = decision === 'approved' ? await carryOutApproval(s.state, decided.id, process.env, now) : null;
     return { ...decided, work };
   });

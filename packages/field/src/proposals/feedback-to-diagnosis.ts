@@ -1,4 +1,5 @@
 import type { Resolution } from '@ecm/core/domain';
+import { ensureAgentSchema, linkResolveFeedback } from '@ecm/agent/state';
 import { notice } from '../context.js';
 import type { FieldSession } from '../session/field-session.js';
 
@@ -8,7 +9,6 @@ import type { FieldSession } from '../session/field-session.js';
  */
 export async function linkFeedbackToDiagnosis(s: FieldSession, resolution: Resolution): Promise<void> {
   try {
-    const { ensureAgentSchema, linkResolveFeedback } = await import('@ecm/agent');
     await ensureAgentSchema(s.state);
     const link = await linkResolveFeedback(s.state, { orderId: resolution.order_id, diagnosisMatch: String(resolution.diagnosis_match), notes: resolution.notes, by: s.agent.email, at: s.now });
     if (link.linked) notice(`Your answer was recorded as "${link.verdict}" on the diagnosis behind the approved fix (execution ${link.executionId.slice(0, 8)}).`);

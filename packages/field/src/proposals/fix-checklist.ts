@@ -1,10 +1,9 @@
 import type { StateDb } from '@ecm/core/stores';
-import type { ChecklistStep } from '@ecm/agent';
+import { checklistOf, ensureAgentSchema, type ChecklistStep } from '@ecm/agent/state';
 
 /** The steps approved fixes put on these orders' tickets. */
 export async function loadChecklist(state: StateDb, orderIds: readonly string[]): Promise<ChecklistStep[]> {
   if (!orderIds.length) return [];
-  const { ensureAgentSchema, checklistOf } = await import('@ecm/agent');
   await ensureAgentSchema(state);
   return checklistOf(state, orderIds);
 }

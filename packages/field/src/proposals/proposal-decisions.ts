@@ -1,5 +1,6 @@
 import type { Agent } from '@ecm/core/domain';
 import type { StateDb, StateQueryable } from '@ecm/core/stores';
+import { ensureAgentSchema } from '@ecm/agent/state';
 import { z } from 'zod';
 import { CliError, EXIT } from '../exit-codes.js';
 
@@ -25,7 +26,6 @@ export type ProposalStatus = ProposalRow['status'];
 
 /** The agent runtime's `proposals` table, created by its schema when missing. */
 export async function ensureProposalTable(db: StateDb): Promise<void> {
-  const { ensureAgentSchema } = await import('@ecm/agent');
   await ensureAgentSchema(db);
 }
 

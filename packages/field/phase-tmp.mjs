@@ -1,0 +1,14 @@
+const t = () => performance.now();
+let last = t(); const lap = (l) => { const n = t(); console.log(l.padEnd(28), Math.round(n - last), 'ms rss', Math.round(process.memoryUsage().rss / 1e6)); last = n; };
+const cli = await import('@ecm/core/cli-kit'); lap('cli-kit');
+const domain = await import('@ecm/core/domain'); lap('domain import');
+const stores = await import('@ecm/core/stores'); lap('stores import');
+const wh = await import('@ecm/core/warehouse'); lap('warehouse import');
+const config = await cli.loadValidConfig(); lap('loadValidConfig');
+const state = await stores.openStateDb(); lap('openStateDb');
+const tickets = await stores.openTicketStore(state); lap('openTicketStore');
+const list = await tickets.listTickets({ agentEmail: 'asha.ops@example.com', statuses: config.settings.assignment.open_statuses }); lap(`listTickets ${list.length}`);
+const w = await wh.openWarehouse({ sharedDir: config.sharedDir }); lap('openWarehouse');
+const live = await wh.fetchOrderStatuses(w, config, list.map((x) => x.order_id)); lap(`fetchOrderStatuses ${live.size}`);
+await Promise.all([state.close(), w.close()]); lap('close');
+console.log('maxRSS MB', Math.round(process.resourceUsage().maxRSS / 1024));
