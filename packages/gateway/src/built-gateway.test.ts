@@ -76,9 +76,13 @@ describe('the built binary over stdio', () => {
     const help = spawnSync(process.execPath, [gatewayBin, '--help'], { encoding: 'utf8' });
     expect(help.status).toBe(0);
     expect(help.stdout).toMatch(/ecm-gateway --http \[--port 8765\]/);
+    expect(help.stdout).toMatch(/Exit codes: 0 ok, 1 failed .* 3 bad configuration or usage/s);
     const bad = spawnSync(process.execPath, [gatewayBin, '--no-such-flag'], { encoding: 'utf8' });
-    expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/no-such-flag/);
+    expect(bad.status).toBe(3);
+    expect(bad.stderr).toMatch(/no-such-flag.*run ecm-gateway --help/);
+    const version = spawnSync(process.execPath, [gatewayBin, '--version'], { encoding: 'utf8' });
+    expect(version.status).toBe(0);
+    expect(version.stdout).toMatch(/^\d+\.\d+\.\d+\n$/);
   });
 
   it('lists the tools and answers them, keeping stdout for the protocol and logging JSON to stderr', async () => {

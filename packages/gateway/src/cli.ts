@@ -1,7 +1,5 @@
 import { parseArgs } from 'node:util';
 import { programVersion } from '@ecm/core/cli-kit';
-import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
-import { openWarehouse, warehouseSource } from '@ecm/core/warehouse';
 
 const USAGE = `ecm-gateway — the ECM tools (warehouse, stuck orders, runbooks, tickets) as an MCP server
 
@@ -77,7 +75,13 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(values.role)) fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
   if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
-  const [{ WarehouseAccess }, { roleSql }] = await Promise.all([import('./warehouse/warehouse-access.js'), import('./warehouse/role-sql.js')]);
+  // Lazy, as every import past argument parsing here: --help, --version and usage errors answer without zod or the configuration loader.
+  const [{ defaultSharedDir, loadConfig }, { openWarehouse }, { WarehouseAccess }, { roleSql }] = await Promise.all([
+    import('@ecm/core/domain'),
+    import('@ecm/core/warehouse'),
+    import('./warehouse/warehouse-access.js'),
+    import('./warehouse/role-sql.js'),
+  ]);
   const config = loadConfig(defaultSharedDir(process.env));
   const access = new WarehouseAccess(config.settings.warehouse_access);
   const needColumns = access.tableNames.filter((t) => access.piiOf(t).size > 0);
@@ -119,6 +123,7 @@ async function main(): Promise<void> {
 
   const env = process.env;
   // Before serving: a production configuration without a warehouse never serves the demo's synthetic data.
+  const { warehouseSource } = await import('@ecm/core/warehouse');
   try {
     warehouseSource(env);
   } catch (err) {
