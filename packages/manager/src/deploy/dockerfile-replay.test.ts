@@ -126,4 +126,11 @@ describe('deploy/Dockerfile', () => {
     expect(copied).toContain('tsconfig.base.json');
     for (const ref of rootConfig.references) expect(copied.some((c) => ref.path === c || ref.path.startsWith(`${c}/`)), ref.path).toBe(true);
   });
+
+  it('ships no scratch script from a package root, and keeps bins, sources and package scripts', () => {
+    const ignored = dockerignore(readFileSync(`${DOCKERFILE}.dockerignore`, 'utf8'));
+    expect(ignored('packages/core/t4.mjs')).toBe(true);
+    expect(ignored('packages/field/scratch.mjs')).toBe(true);
+    for (const kept of ['packages/field/bin/ecm-field.js', 'packages/core/scripts/pglite-template.mjs', 'packages/core/src/domain.ts', 'packages/core/package.json']) expect(ignored(kept), kept).toBe(false);
+  });
 });
