@@ -1,8 +1,7 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, defaultSharedDir } from '@ecm/core/domain';
+import { configErrorFrom, ConfigError, defaultSharedDir } from '@ecm/core/domain';
 import yaml from 'js-yaml';
-import { configErrorFrom } from '@ecm/core/domain';
 import { skillFrontmatterSchema, type Skill } from './skill.js';
 
 export const SKILLS_DIR = 'skills';

@@ -1,5 +1,5 @@
 import { terminalSafeDeep } from '@ecm/core/text';
-import { escalationRow, type Escalation } from '@ecm/core/domain';
+import { checkText, FREE_TEXT_MAX, escalationRow, type Escalation } from '@ecm/core/domain';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { escalationTarget, loadEscalationMatrix, type EscalationTarget } from '../content/escalation-matrix.js';
 import { renderEscalationMessage } from '../escalation/escalation-message.js';
@@ -14,7 +14,6 @@ import { asCliError } from '../tickets/ticket-rules.js';
 import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
-import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain';
 import { fetchOrderStatuses, isDemo } from '@ecm/core/warehouse';
 import { markDemo, openSlackSink, postReport } from '@ecm/core/slack';
 

@@ -1,9 +1,8 @@
-import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core/domain';
+import { localDate, planAssignments, ticketFor, fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core/domain';
 import { agentDailyStats } from './agent-daily-stats.js';
 import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
 import { fetchOrderStatuses } from '@ecm/core/warehouse';
-import { planAssignments, ticketFor, localDate } from '@ecm/core/domain';
 import { formatReportTime, openSlackDirectory } from '@ecm/core/slack';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
