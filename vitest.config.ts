@@ -7,6 +7,7 @@ export default defineConfig({
   resolve: {
     // Tests run against the TypeScript sources; the CLIs run from the compiled dist/.
     alias: [
+      { find: /^@ecm\/agent\/skills$/, replacement: fileURLToPath(new URL('./packages/agent/src/skills/load-skills.ts', import.meta.url)) },
       { find: /^@ecm\/agent\/tracing$/, replacement: fileURLToPath(new URL('./packages/agent/src/tracing/index.ts', import.meta.url)) },
       { find: /^@ecm\/core$/, replacement: src('core') },
       { find: /^@ecm\/agent$/, replacement: src('agent') },
