@@ -34,6 +34,20 @@ afterAll(async () => {
   if (home) rmSync(home, { recursive: true, force: true });
 });
 
+describe('.mcp.json', () => {
+  it('outside the repository the command says where to start instead of failing obscurely', () => {
+    const server = mcpJson.mcpServers['ecm-gateway']!;
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'ecm-not-a-repo-'));
+    try {
+      const result = spawnSync(server.command, server.args, { cwd: outside, env: gatewayEnv(home), encoding: 'utf8', timeout: 30_000 });
+      expect(result.status).toBe(1);
+      expect(result.stderr).toMatch(/is not in .* or a folder above it: start the MCP client inside the ECM repository/);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the skills where Claude Code finds them, from one source', () => {
   const linksDir = path.join(repoRoot, '.claude', 'skills');
 
@@ -82,6 +96,13 @@ describe('tool names in the skills, the slash commands and CLAUDE.md', () => {
     const offered = texts.sources.flatMap((s) => [...s.text.matchAll(/\/mcp__ecm-gateway__([A-Za-z0-9_-]+)/g)].map((m) => `${s.file}: ${m[1]!}`));
     expect(offered.length).toBeGreaterThan(0);
     expect(offered.filter((o) => !prompts.includes(o.split(': ')[1]!))).toEqual([]);
+  });
+
+  it("the server's own instructions name only its tools", () => {
+    const instructions = stdio.getInstructions() ?? '';
+    const mentions = toolMentions({ file: 'initialize.instructions', text: instructions }, names());
+    expect(mentions.length).toBeGreaterThan(2);
+    expect(mentions.filter((m) => !names().includes(m.tool))).toEqual([]);
   });
 
   it('the check catches a tool that does not exist (yet), in prose or in Claude Code form', () => {
