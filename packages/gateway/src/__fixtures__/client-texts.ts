@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import type { Skill } from '@ecm/agent';
 import { loadSkills } from '@ecm/agent/skills';
 
 /** How Claude Code names a tool of the ecm-gateway server. */
@@ -48,7 +49,15 @@ export function commandAllowedTools(text: string): string[] {
 }
 
 /** Everything a person's MCP client reads that names tools: the skills, the slash commands and CLAUDE.md. */
-export function clientTexts(repoRoot: string) {
+export interface ClientTexts {
+  readonly skills: readonly Skill[];
+  readonly commands: readonly { readonly name: string; readonly file: string; readonly text: string }[];
+  readonly claudeMd: TextSource;
+  /** The skills, the commands and CLAUDE.md. */
+  readonly sources: readonly TextSource[];
+}
+
+export function clientTexts(repoRoot: string): ClientTexts {
   const sharedSkills = path.join(repoRoot, 'shared', 'skills');
   const skills = loadSkills(sharedSkills);
   const commandsDir = path.join(repoRoot, '.claude', 'commands');

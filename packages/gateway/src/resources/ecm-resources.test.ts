@@ -51,7 +51,7 @@ describe('runbooks and the stuck-reason catalogue as MCP resources', () => {
     for (const name of runbookFiles) {
       const content = await read(`ecm://runbooks/${name}`);
       expect(content.mimeType).toBe('text/markdown');
-      const tool = (await gateway.client.callTool({ name: 'runbook_get', arguments: { name } })) as { structuredContent: { content: string } };
+      const tool = (await gateway.client.callTool({ name: 'runbook_get', arguments: { name } })) as unknown as { structuredContent: { content: string } };
       expect(content.text, name).toBe(tool.structuredContent.content);
     }
   });
