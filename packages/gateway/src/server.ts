@@ -1,6 +1,8 @@
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { GatewayContext } from './gateway-context.js';
 import type { GatewayDeps } from './gateway-deps.js';
+import { registerSkillPrompts } from './prompts/skill-prompts.js';
+import { registerEcmResources } from './resources/ecm-resources.js';
 import type { GatewayTool, ToolCaller } from './tools/define-tool.js';
 import { ecmBacklogSummary, ecmOrderDetails, ecmPatternClusters, ecmStuckOrders } from './tools/order-tools.js';
 import { runbookGet, runbooksSearch } from './tools/runbook-tools.js';
@@ -35,6 +37,8 @@ const INSTRUCTIONS = [
 export function buildServer(ctx: GatewayContext, caller: ToolCaller): McpServer {
   const server = new McpServer({ name: GATEWAY_NAME, version: GATEWAY_VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: {} } });
   for (const tool of GATEWAY_TOOLS) tool.register(server, ctx, caller);
+  registerSkillPrompts(server, ctx);
+  registerEcmResources(server, ctx);
   return server;
 }
 
