@@ -1,4 +1,4 @@
-import type { ActionsBlock, Button } from '@slack/types';
+import type { ActionsBlock, Button, SectionBlock } from '@slack/types';
 
 /**
  * The action ids of the buttons the reports carry, and the callback ids of the modals they open.
@@ -43,4 +43,13 @@ export function proposalButtons(proposalId: string): ActionsBlock {
     block_id: `ecm_proposal:${proposalId}`.slice(0, 255),
     elements: [button(ACTION.approve, 'Approve', proposalId, 'primary'), button(ACTION.reject, 'Reject', proposalId, 'danger')],
   };
+}
+
+/**
+ * A queue of tickets with their buttons: each ticket's line (mrkdwn, escaped by the caller) followed
+ * by its Start / Resolve / Escalate. Two blocks a ticket, so a post of 10 tickets stays far below
+ * Slack's 50 blocks.
+ */
+export function ticketLinesWithButtons(items: readonly { readonly orderId: string; readonly mrkdwn: string }[]): (SectionBlock | ActionsBlock)[] {
+  return items.flatMap((i) => [{ type: 'section', text: { type: 'mrkdwn', text: i.mrkdwn } } satisfies SectionBlock, ticketButtons(i.orderId)]);
 }
