@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunStore } from '../../phases/run-store.js';
 import { startFakeSocketMode, type FakeSocketMode } from './__fixtures__/fake-socket-mode.js';
-import { ASSIGNEE, buttonClick, interactive, ORDER, resolveSubmission, serveListener, slackSignature, startHarness, USERS, type Harness } from './__fixtures__/slack-app-harness.js';
+import { ASSIGNEE, buttonClick, OTHER, interactive, ORDER, resolveSubmission, serveListener, slackSignature, startHarness, USERS, type Harness } from './__fixtures__/slack-app-harness.js';
 import { ACTION, VIEW } from './slack-actions.js';
 import { createSlackTrigger, type SlackTrigger } from './slack-app.js';
 
@@ -128,6 +128,61 @@ describe('HTTP mode: Bolt verifies every request', () => {
     expect(calls(h, 'chat.postEphemeral')[0]?.params.text).toContain('the daily budget is spent');
     expect(calls(h, 'users.info')).toEqual([]);
     expect((await h.tickets.getTicket(ORDER))?.status).toBe('OPEN');
+  });
+});
+
+describe('Escalate and the fix proposals', () => {
+  it("the assignee's Escalate tells the thread (no team channel configured) first, then records it once", async () => {
+    const { h, post } = await httpApp();
+    expect(await post(interactive(buttonClick(USERS.assignee, ACTION.escalate, ORDER)))).toBe(200);
+    await vi.waitFor(() => expect(calls(h, 'views.open')).toHaveLength(1), { timeout: 5000 });
+    expect(JSON.parse(calls(h, 'views.open')[0]!.params.view!)).toMatchObject({ callback_id: VIEW.escalate });
+    const submission = resolveSubmission(USERS.assignee, 'V00000009', ORDER, '');
+    const escalate = { ...submission, view: { ...submission.view, callback_id: VIEW.escalate, state: { values: { reason: { value: { type: 'plain_text_input', value: 'Partner rejects the bank code <!channel>' } } } } } };
+    expect(await post(interactive(escalate))).toBe(200);
+    await vi.waitFor(() => expect(h.gate.finished.filter((f) => f.trigger.kind === VIEW.escalate)).toHaveLength(1), { timeout: 5000 });
+    expect((await h.tickets.getTicket(ORDER))?.status).toBe('ESCALATED');
+    const told = calls(h, 'chat.postMessage');
+    expect(told).toHaveLength(1);
+    expect(told[0]?.params.channel).toBe('D0000AMAL');
+    expect(told[0]?.params.text).toContain('&lt;!channel&gt;');
+    expect(told[0]?.params.text).not.toContain('<!channel>');
+    // Clicking again changes nothing and tells no team twice.
+    expect(await post(interactive({ ...escalate, view: { ...escalate.view, id: 'V00000010' } }))).toBe(200);
+    await vi.waitFor(() => expect(h.gate.finished.filter((f) => f.trigger.kind === VIEW.escalate)).toHaveLength(2), { timeout: 5000 });
+    expect(calls(h, 'chat.postMessage')).toHaveLength(1);
+    expect(await h.state.query('SELECT order_id FROM escalations')).toHaveLength(1);
+  });
+
+  it('a high-value proposal is approved only by a supervisor, and stays decided', async () => {
+    const { h, post } = await httpApp();
+    const { ensureAgentSchema, sqlProposalStore } = await import('@ecm/agent');
+    await ensureAgentSchema(h.state);
+    const proposal = await sqlProposalStore(h.state).create({ domain: 'ecm', orderId: ORDER, action: 'refund the held amount', rationale: 'partner confirmed', needsSupervisor: true, amountAed: 90_000, skill: 'ecm-resolve', traceId: 't-1' }, new Date());
+    const click = (user: string, action: string) => ({ ...buttonClick(user, action, proposal.id, 'C0REPORTS'), actions: [{ type: 'button', action_id: action, block_id: `ecm_proposal:${proposal.id}`, value: proposal.id, action_ts: `${Date.now() / 1000}.${action}` }] });
+
+    expect(await post(interactive(click(USERS.assignee, ACTION.approve)))).toBe(200);
+    await vi.waitFor(() => expect(h.gate.finished).toHaveLength(1), { timeout: 5000 });
+    expect(calls(h, 'chat.postEphemeral')[0]?.params.text).toContain('only a supervisor may approve it');
+    const [row] = await h.state.query('SELECT status FROM proposals WHERE id = $1', [proposal.id]);
+    expect(row).toEqual({ status: 'pending' });
+
+    await h.tickets.upsertAgents([{ ...OTHER, role: 'supervisor' }]);
+    expect(await post(interactive(click(USERS.other, ACTION.approve)))).toBe(200);
+    await vi.waitFor(() => expect(h.gate.finished).toHaveLength(2), { timeout: 5000 });
+    expect(h.gate.finished[1]?.outcome).toBe('done');
+    const [after] = await h.state.query('SELECT status, decided_by FROM proposals WHERE id = $1', [proposal.id]);
+    expect(after).toEqual({ status: 'approved', decided_by: OTHER.email });
+
+    // Reject opens its form; a decided proposal stays decided.
+    expect(await post(interactive(click(USERS.assignee, ACTION.reject)))).toBe(200);
+    await vi.waitFor(() => expect(calls(h, 'views.open')).toHaveLength(1), { timeout: 5000 });
+    const base = resolveSubmission(USERS.assignee, 'V00000011', proposal.id, '');
+    const reject = { ...base, view: { ...base.view, callback_id: VIEW.reject, private_metadata: JSON.stringify({ subject: proposal.id, channel: 'C0REPORTS', thread_ts: null }), state: { values: { reason: { value: { type: 'plain_text_input', value: 'already refunded' } } } } } };
+    expect(await post(interactive(reject))).toBe(200);
+    await vi.waitFor(() => expect(h.gate.finished.filter((f) => f.trigger.kind === VIEW.reject)).toHaveLength(1), { timeout: 5000 });
+    expect(h.gate.finished.at(-1)?.outcome).toBe('refused');
+    expect(calls(h, 'chat.postEphemeral').at(-1)?.params.text).toContain('already approved');
   });
 });
 

@@ -279,7 +279,22 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
     if ('invalid' in feedback) return { ok: false, message: `The answer to ${feedback.invalid} is not one of its choices; nothing was resolved.` };
     return resolveTicket(d, agent, ctx.subject, { notes, ...feedback });
   });
-  onSubmit(VIEW.escalate, 'reason', 'the escalation reason', async (_client, _user, agent, ctx, reason) => escalateTicket(d, agent, ctx.subject, reason));
+  onSubmit(VIEW.escalate, 'reason', 'the escalation reason', async (client, _user, agent, ctx, reason) =>
+    escalateTicket(d, agent, ctx.subject, reason, async (e, team, teamChannel) => {
+      // The team's channel; without one, the thread the button was in (never a customer detail: the order id only).
+      const channel = teamChannel ?? ctx.channel;
+      if (!channel) return { ok: false, error: `no Slack channel for ${team}` };
+      const { md, section, context } = await import('@ecm/core');
+      const title = md`:arrow_up: *ECM Escalation* — ${e.order_id} (${team})`;
+      const body = md`*${e.order_id}* · ${e.priority} · ${e.currency} ${e.amount.toLocaleString('en-US')} · ${e.stuck_hours} h old · GOMS ${e.order_status}\n*Why:* ${e.reason}`;
+      try {
+        await client.chat.postMessage({ channel, text: `${title}\n${body}`, blocks: [section(title), section(body), context(md`Escalated by ${agent.name} (${e.escalated_by}) from Slack`)], ...(teamChannel ? {} : ctx.thread_ts ? { thread_ts: ctx.thread_ts } : {}) });
+        return { ok: true };
+      } catch (err) {
+        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+      }
+    }),
+  );
   onSubmit(VIEW.reject, 'reason', 'the rejection reason', async (_client, _user, agent, ctx, reason) => decideProposal(d.state, d.domain, ctx.subject, 'rejected', agent, reason, d.now()));
 
   app.error(async (err) => {

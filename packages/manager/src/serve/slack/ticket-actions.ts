@@ -1,4 +1,4 @@
-import type { ActionFollowed, Agent, DiagnosisMatch, EcmConfig, Resolution, ResolutionType, StateDb, Ticket, TicketStore, Warehouse } from '@ecm/core';
+import type { ActionFollowed, Agent, DiagnosisMatch, EcmConfig, Escalation, Resolution, ResolutionType, StateDb, Ticket, TicketStore, Warehouse } from '@ecm/core';
 
 /** What a ticket action needs: the stores the serve process holds open, and the clock. */
 export interface TicketActionDeps {
@@ -126,18 +126,29 @@ async function liveStatus(d: TicketActionDeps, orderId: string): Promise<string>
   }
 }
 
-/** Escalate with a reason: recorded once per ticket (a second would notify the team again for the same problem). */
-export async function escalateTicket(d: TicketActionDeps, agent: Agent, orderId: string, reason: string): Promise<ActionResult> {
+/** Tells the order's team about an escalation; a failure means nothing is recorded. */
+export type EscalationNotice = (escalation: Escalation, team: string, channel: string | null) => Promise<{ ok: true } | { ok: false; error: string }>;
+
+/**
+ * Escalate with a reason, as the terminal does: once per ticket (a second would notify the team again
+ * for the same problem), and the team told first, recorded second — a ticket is never ESCALATED while
+ * its team was not told.
+ */
+export async function escalateTicket(d: TicketActionDeps, agent: Agent, orderId: string, reason: string, notify: EscalationNotice): Promise<ActionResult> {
   const own = await ownOpenTicket(d, agent, orderId, 'escalate');
   if (!own.ok || !own.ticket) return own;
   if (own.ticket.status === 'ESCALATED') return { ok: false, message: `${orderId} is already escalated; follow up with the contact and resolve it when fixed.` };
   const { escalationRow } = await import('@ecm/core');
   const escalation = escalationRow(own.ticket, { by: agent.email, reason, orderStatus: await liveStatus(d, orderId), at: d.now() });
+  const team = d.config.reasons.get(own.ticket.diagnosis)?.team ?? agent.team;
+  const channel = (d.config.settings.slack.team_channels as Record<string, string | undefined>)[team] ?? null;
+  const told = await notify(escalation, team, channel);
+  if (!told.ok) return { ok: false, message: `The team could not be notified (${told.error}); nothing was recorded and ${orderId} stays ${own.ticket.status}. Click Escalate again to retry.` };
   try {
     const ticket = await d.tickets.escalateTicket(escalation);
-    return { ok: true, message: `Escalated ${orderId}: ${reason}`, ticket };
+    return { ok: true, message: `Escalated ${orderId} to ${team}${channel ? '' : ' (no team channel configured: told here)'}: ${reason}`, ticket };
   } catch (err) {
-    return { ok: false, message: await ruleMessage(err) };
+    return { ok: false, message: `The team was notified, but the escalation was not recorded: ${await ruleMessage(err)}. Click Escalate again to record it.` };
   }
 }
 
