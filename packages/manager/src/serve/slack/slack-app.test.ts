@@ -3,7 +3,7 @@ import { RunStore } from '../../phases/run-store.js';
 import { startFakeSocketMode, type FakeSocketMode } from './__fixtures__/fake-socket-mode.js';
 import { ASSIGNEE, buttonClick, OTHER, interactive, ORDER, resolveSubmission, serveListener, slackSignature, startHarness, USERS, type Harness } from './__fixtures__/slack-app-harness.js';
 import { ACTION, VIEW } from './slack-actions.js';
-import { createSlackTrigger, type SlackTrigger } from './slack-app.js';
+import { createSlackTrigger, slackConnectionFromEnv, type SlackTrigger } from './slack-app.js';
 
 const SECRET = 'test-signing-secret-not-a-real-one';
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -42,6 +42,10 @@ describe('createSlackTrigger', () => {
     const base = { config: h.config, state: h.state, tickets: h.tickets, warehouse: () => Promise.reject(new Error('none')), domain: 'ecm', gate: h.gate };
     expect(createSlackTrigger({ ...base, slack: { botToken: 'xoxb-test' } })).toBeUndefined();
     expect(createSlackTrigger({ ...base, slack: { botToken: '', signingSecret: SECRET } })).toBeUndefined();
+    expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test' })).toBeUndefined();
+    expect(slackConnectionFromEnv({ SLACK_APP_TOKEN: 'xapp-test', SLACK_SIGNING_SECRET: SECRET })).toBeUndefined();
+    expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: ` ${SECRET} ` })).toEqual({ botToken: 'xoxb-test', signingSecret: SECRET });
+    expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_SIGNING_SECRET: '', SLACK_API_URL: 'http://127.0.0.1:1/api/' })).toEqual({ botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: 'http://127.0.0.1:1/api/' });
   });
 });
 
