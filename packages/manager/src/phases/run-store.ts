@@ -41,6 +41,20 @@ export class RunStore {
     return rows.map((r) => ({ runKey: String(r.run_key), slot: String(r.slot), asOf: r.as_of instanceof Date ? r.as_of : new Date(String(r.as_of)), status: String(r.status), plan: jsonOf(r.plan) as PhasePlan }));
   }
 
+  /**
+   * The run whose posted message has `parentTs` as its ts: the report a Slack thread belongs to, with
+   * the facts it was written from. Null for a thread that is not one of our reports.
+   */
+  async runOfPost(parentTs: string): Promise<{ runKey: string; phase: string; asOf: Date; facts: unknown } | null> {
+    const [row] = await this.state.query(
+      `SELECT r.run_key, r.phase, r.as_of, r.facts FROM run_posts p JOIN runs r ON r.run_key = p.run_key
+       WHERE p.parent_ts = $1 ORDER BY r.started_at DESC LIMIT 1`,
+      [parentTs],
+    );
+    if (!row) return null;
+    return { runKey: String(row.run_key), phase: String(row.phase), asOf: row.as_of instanceof Date ? row.as_of : new Date(String(row.as_of)), facts: row.facts ? jsonOf(row.facts) : null };
+  }
+
   async save(runKey: string, phase: string, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan; error?: string | null }): Promise<void> {
     const now = new Date().toISOString();
     const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;

@@ -4,6 +4,7 @@ import type { AgentRuntime, ChainStep, ClusterOrder } from '@ecm/agent';
 import type { RoutedCluster } from './analyst.js';
 import { clusterOrders } from '@ecm/core/domain';
 import { context, md, section, formatPercent, formatCount } from '@ecm/core/slack';
+import { proposalButtons } from '../serve/slack/slack-actions.js';
 
 type Reply = SlackMessage['thread'][number];
 
@@ -47,6 +48,8 @@ export async function runSpecialistChain(
         blocks: [
           section(md`*Specialist diagnosis — ${step.cluster.pattern_id}* (${step.cluster.critical_count} critical, confidence ${confidence})\n*Root cause:* ${d.root_cause}\n*Fix:* ${d.recommended_fix}` + proposalLine),
           ...(d.evidence.length ? [context(d.evidence.slice(0, 5).map((e) => md`• ${e}`).join('\n'))] : []),
+          // Approve / Reject from the thread (the Slack app applies the same rules as ecm-field approve/reject).
+          ...(p && (p.status === 'proposed' || p.status === 'exists') ? [proposalButtons(p.proposal.id)] : []),
         ],
       });
     } else if (r?.status === 'failed') replies.push(await unavailable(`diagnosis of ${step.cluster.pattern_id}: ${r.reason}`));

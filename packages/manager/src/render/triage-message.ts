@@ -1,5 +1,6 @@
 import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, header, md, section, type SlackMessage, type SlackPost } from '@ecm/core/slack';
 import { formatMinorUnits, toMinorUnits, type SanityCheck } from '@ecm/core/domain';
+import { ticketLinesWithButtons } from '../serve/slack/slack-actions.js';
 
 /** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
 const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
@@ -46,6 +47,12 @@ const ROWS_PER_REPLY = 30;
 const AGENT_REPLIES_MAX = 3;
 const QUEUE_LINES_PER_POST = 10;
 
+/** Each ticket's line with its Start / Resolve / Escalate buttons (the Slack app answers them). */
+function queueBlocks(mine: readonly TriageFacts['assignments'][number][]): SlackMessage['blocks'] {
+  const lines = queueLines(mine);
+  return ticketLinesWithButtons(mine.map((a, i) => ({ orderId: a.order_id, mrkdwn: lines[i]! })));
+}
+
 export interface TriageRenderOptions {
   /** Agents who get their queue as a direct message: no reply for them in the report thread. */
   readonly direct: ReadonlySet<string>;
@@ -72,15 +79,14 @@ export function renderAgentQueues(f: TriageFacts, directChannels: ReadonlyMap<st
   return byAgent(f)
     .filter(([email]) => directChannels.has(email))
     .map(([email, mine]) => {
-      const lines = queueLines(mine);
-      const parts: string[][] = [];
-      for (let i = 0; i < lines.length; i += QUEUE_LINES_PER_POST) parts.push(lines.slice(i, i + QUEUE_LINES_PER_POST));
+      const parts: TriageFacts['assignments'][number][][] = [];
+      for (let i = 0; i < mine.length; i += QUEUE_LINES_PER_POST) parts.push(mine.slice(i, i + QUEUE_LINES_PER_POST));
       const head = md`*${formatCount(mine.length)}* new ECM ticket${mine.length === 1 ? '' : 's'} for you (${f.report_time}), most urgent first — \`ecm-field my-tickets\` shows your whole queue`;
       return {
         title: `Queue for ${email}`,
         text: md`${formatCount(mine.length)} new ECM tickets for you`,
-        blocks: [section(head), section(parts[0]!.join('\n'))],
-        thread: parts.slice(1).map((p) => ({ text: 'More new tickets', blocks: [section(`${CONTINUED}\n${p.join('\n')}`)] })),
+        blocks: [section(head), ...queueBlocks(parts[0]!)],
+        thread: parts.slice(1).map((p) => ({ text: 'More new tickets', blocks: [section(CONTINUED), ...queueBlocks(p)] })),
         channel: directChannels.get(email)!,
       };
     });
@@ -149,11 +155,10 @@ export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions
     blocks.push(context(md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`));
   } else {
     for (const [, mine] of undelivered) {
-      const lines = queueLines(mine);
       // One reply per agent; a long queue continues in further replies rather than being cut.
-      for (let i = 0; i < lines.length; i += QUEUE_LINES_PER_POST) {
+      for (let i = 0; i < mine.length; i += QUEUE_LINES_PER_POST) {
         const who = mine[0]!.agent;
-        thread.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}\n` + lines.slice(i, i + QUEUE_LINES_PER_POST).join('\n'))] });
+        thread.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}`), ...queueBlocks(mine.slice(i, i + QUEUE_LINES_PER_POST))] });
       }
     }
   }

@@ -4,6 +4,7 @@ import type { SlackDirectory, SlackMessage, SlackSink } from '@ecm/core/slack';
 import { describeError, notice } from '../context.js';
 import type { PhasePlan } from '../phases/phase.js';
 import { mentionOf } from '../render/mention.js';
+import { ticketLinesWithButtons } from '../serve/slack/slack-actions.js';
 import type { Move } from './plan-handover.js';
 import { md, section, trustedMrkdwn, formatCount, fitToLimits } from '@ecm/core/slack';
 import { TicketRuleError } from '@ecm/core/domain';
@@ -16,6 +17,9 @@ export interface MoveContext {
   readonly reason: string;
   readonly at: string;
 }
+
+const TICKETS_PER_POST = 20;
+const chunks = <T>(list: readonly T[]): T[][] => Array.from({ length: Math.ceil(list.length / TICKETS_PER_POST) }, (_, i) => list.slice(i * TICKETS_PER_POST, (i + 1) * TICKETS_PER_POST));
 
 /**
  * One message per new assignee: a direct message when Slack can open one, else their team's channel
@@ -33,13 +37,15 @@ export async function noticesFor(config: EcmConfig, directory: SlackDirectory, a
     const teamChannel = agent ? (config.settings.slack.team_channels as Record<string, string | undefined>)[agent.team] : undefined;
     const channel = dm ?? teamChannel;
     const lines = mine.map((m) => md`• \`${m.ticket.order_id}\` ${m.ticket.priority} ${m.ticket.currency} ${formatCount(m.ticket.amount)} · ${m.ticket.diagnosis} (was ${m.ticket.agent_email}) — ${m.ticket.notes}`);
+    const items = mine.map((m, i) => ({ orderId: m.ticket.order_id, mrkdwn: lines[i]! }));
     const head = md`${dm ? '' : trustedMrkdwn(`${who.mrkdwn}: `)}*${formatCount(mine.length)}* ticket${mine.length === 1 ? '' : 's'} reassigned to you by ${ctx.operator}${trustedMrkdwn(ctx.reason ? md` — ${ctx.reason}` : '')}`;
     out.push(
       fitToLimits({
         title: `Tickets reassigned to ${email}`,
         text: md`${formatCount(mine.length)} tickets reassigned to you`,
-        blocks: [section(head), section(lines.join('\n'))],
-        thread: [],
+        // Each ticket with its Start / Resolve / Escalate buttons, 20 a post (41 blocks, under Slack's 50).
+        blocks: [section(head), ...ticketLinesWithButtons(items.slice(0, TICKETS_PER_POST))],
+        thread: chunks(items.slice(TICKETS_PER_POST)).map((part) => ({ text: 'More reassigned tickets', blocks: [section('_(continued)_'), ...ticketLinesWithButtons(part)] })),
         ...(channel ? { channel } : {}),
       }),
     );

@@ -223,3 +223,37 @@ export function workspaceResponder(fake: Pick<FakeSlack, 'url'>, workspace: Fake
     }
   };
 }
+
+// ---- An app's interactive methods ------------------------------------------------------------------
+// users.info (the profile e-mail an app maps to a person), views.open, chat.postEphemeral and
+// apps.connections.open (the Socket Mode URL). Additive, like workspaceResponder.
+
+export interface FakeApp {
+  /** Slack user id → the e-mail on their profile; any other id is `user_not_found`. */
+  readonly profiles: Record<string, string>;
+  /** What apps.connections.open answers (a local Socket Mode stand-in's ws:// URL). */
+  readonly socketUrl?: () => string;
+}
+
+export function appResponder(app: FakeApp, next: Responder = () => undefined): Responder {
+  let nextView = 0;
+  return (call, n) => {
+    switch (call.method) {
+      case 'users.info': {
+        const email = app.profiles[call.params.user ?? ''];
+        return { body: email ? { ok: true, user: { id: call.params.user, deleted: false, is_bot: false, profile: { email } } } : { ok: false, error: 'user_not_found' } };
+      }
+      case 'views.open': {
+        if (!call.params.trigger_id) return { body: { ok: false, error: 'invalid_arguments' } };
+        nextView += 1;
+        return { body: { ok: true, view: { id: `V${String(nextView).padStart(8, '0')}`, ...JSON.parse(call.params.view ?? '{}') } } };
+      }
+      case 'chat.postEphemeral':
+        return { body: { ok: true, message_ts: nextTs() } };
+      case 'apps.connections.open':
+        return app.socketUrl ? { body: { ok: true, url: app.socketUrl() } } : { body: { ok: false, error: 'not_allowed_token_type' } };
+      default:
+        return next(call, n);
+    }
+  };
+}
