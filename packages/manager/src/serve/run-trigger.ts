@@ -13,6 +13,8 @@ export interface RunDeps {
   readonly state: StateDb;
   /** Where the manager's run prints its outbox and notices. */
   readonly out: NodeJS.WritableStream;
+  /** Model credentials (ANTHROPIC_API_KEY, ANTHROPIC_BASE_URL) for the domains' skills. */
+  readonly env: NodeJS.ProcessEnv;
 }
 
 const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
@@ -39,7 +41,7 @@ export function createTriggerRunner(deps: RunDeps) {
     // The domain's role models apply to skills that do not name their own.
     const skills = domain.skillList.map((s) => (s.model === undefined && domain.roles[s.role] ? { ...s, model: domain.roles[s.role]!.model } : s));
     await agent.ensureAgentSchema(deps.state);
-    const runtime = agent.createAgentRuntime({ domain: domain.name, llm, skills, guardrails: agent.loadGuardrails(deps.sharedDir), db: deps.state });
+    const runtime = agent.createAgentRuntime({ domain: domain.name, llm, skills, guardrails: agent.loadGuardrails(deps.sharedDir), db: deps.state, env: deps.env });
     if (runtime.unavailable) return { outcome: 'failed', detail: `skill ${skillName} not run: ${runtime.unavailable}` };
     const execution = await runtime.runSkill({ skill: skillName, input: JSON.stringify(input), subject: label });
     if (execution.outcome === 'success' || execution.outcome === 'verifier_dropped') return { outcome: 'done', detail: `skill ${skillName}: execution ${execution.id}` };

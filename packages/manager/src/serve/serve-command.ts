@@ -64,7 +64,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     globalDailyBudgetUsd: serveConfig.global_daily_budget_usd,
     spentToday: (domain, now) => (domain ? agent.spentSince(state, domain, startOfDayIn(now, timeZone)) : agent.spentSinceAllDomains(state, startOfDayIn(now, timeZone))),
   });
-  const runner = createTriggerRunner({ sharedDir, state, out: process.stderr });
+  const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
   // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
   const slack = await loadSlackTrigger({ gate, state, domains, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
   const server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
