@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigError } from '@ecm/core';
 import { SHARED_DIR } from '../__fixtures__/test-runtime.js';
+import { managerDomainName } from '../config/domain.js';
 import { loadDomain, loadDomains, managerDomain } from './load-domains.js';
 
 const REFUNDS = fileURLToPath(new URL('../../../manager/src/serve/__fixtures__/domains/refunds', import.meta.url));
@@ -89,5 +90,18 @@ describe('domains as configuration', () => {
     const second = refundsWith({ yaml: (t) => t.replace('name: refunds', 'name: refunds\nmanager_phases: true') });
     expect(() => managerDomain(loadDomains([ECM_DOMAINS, path.dirname(second)]))).toThrow(/exactly one domain may run the manager's phases; found ecm, refunds/);
     expect(() => managerDomain(loadDomains([path.dirname(REFUNDS)]))).toThrow(/expected one domain with manager_phases: true/);
+  });
+
+  it("the manager's domain name is configuration: rename the folder and its name, and metrics, budget and log follow", () => {
+    const root = mkdtempSync(path.join(os.tmpdir(), 'ecm-domains-'));
+    temp.push(root);
+    const text = readFileSync(path.join(ECM_DOMAINS, 'ecm/domain.yaml'), 'utf8')
+      .replace('name: ecm', 'name: remittances')
+      .replace('dir: ../../skills', `dir: ${path.join(SHARED_DIR, 'skills')}`)
+      .replace('routing: ../../config/routing.yaml', `routing: ${path.join(SHARED_DIR, 'config/routing.yaml')}`);
+    cpSync(path.join(ECM_DOMAINS, 'ecm'), path.join(root, 'remittances'), { recursive: true });
+    writeFileSync(path.join(root, 'remittances/domain.yaml'), text);
+    expect(managerDomainName(SHARED_DIR, { ECM_DOMAINS_DIR: root })).toBe('remittances');
+    expect(managerDomainName(SHARED_DIR, {})).toBe('ecm');
   });
 });
