@@ -186,6 +186,27 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     expect(metricsText).toMatch(/ecm_triggers_total\{domain="refunds",source="webhook",outcome="done"\} 3/);
   });
 
+  it('two replicas sharing the store: one admission per dedupe key, and never more than the rate limit, under concurrency', async () => {
+    const second = await openStateDb({ env: { ECM_STATE_URL: withSchema(BASE!, schema) } });
+    try {
+      const spend = (db: StateDb) => (d: string | undefined, now: Date) => (d ? spentSince(db, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(db, startOfDay(now, 'Asia/Kolkata')));
+      const replicas = [state, second].map((db) => createTriggerGate({ state: db as StateDb, domains, metrics: new ServeMetrics(), globalDailyBudgetUsd: 20, spentToday: spend(db) }));
+      const same = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 2]!.admit({ domain: 'ecm', source: 'alertmanager', kind: 'stuck-backlog', dedupeKey: 'beef01@2026-11-30T00:00:00Z', detail: {} })));
+      expect(same.filter((a) => a.ok)).toHaveLength(1);
+      expect(same.filter((a) => !a.ok && a.code === 'duplicate')).toHaveLength(11);
+      // ecm allows 6 alertmanager triggers per 60 min; one is taken above.
+      const many = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 2]!.admit({ domain: 'ecm', source: 'alertmanager', kind: 'stuck-backlog', dedupeKey: `cafe${i}@2026-11-30T00:00:00Z`, detail: {} })));
+      expect(many.filter((a) => a.ok)).toHaveLength(5);
+      expect(many.filter((a) => !a.ok && a.code === 'rate_limited')).toHaveLength(7);
+      for (const a of [...same, ...many]) if (a.ok) await a.finish('done', 'test');
+      const rows = await store.list({ domain: 'ecm', source: 'alertmanager' });
+      expect(rows.filter((r) => r.outcome === 'done')).toHaveLength(6);
+      expect(rows.filter((r) => r.outcome === 'running')).toHaveLength(0);
+    } finally {
+      await second.close();
+    }
+  });
+
   it("a domain over its daily LLM budget, and all domains over the global budget, are refused and recorded", async () => {
     // What the skills spent today, as the agent runtime records it.
     await state.query(
