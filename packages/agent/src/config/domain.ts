@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { defaultSharedDir } from '@ecm/core';
-import { domainDirs, loadDomains, managerDomain } from '../domains/load-domains.js';
+import { domainDirs, managerDomainNameIn } from '../domains/load-domains.js';
 
 const names = new Map<string, string>();
 
@@ -14,7 +14,7 @@ export function managerDomainName(sharedDir: string = defaultSharedDir(), env: N
   const key = dirs.join(path.delimiter);
   let name = names.get(key);
   if (name === undefined) {
-    name = managerDomain(loadDomains(dirs)).name;
+    name = managerDomainNameIn(dirs);
     names.set(key, name);
   }
   return name;

@@ -104,4 +104,10 @@ describe('domains as configuration', () => {
     expect(managerDomainName(SHARED_DIR, { ECM_DOMAINS_DIR: root })).toBe('remittances');
     expect(managerDomainName(SHARED_DIR, {})).toBe('ecm');
   });
+
+  it("reads the manager's domain name without loading skills: a broken SKILL.md does not hide it", () => {
+    const folder = refundsWith({ yaml: (t) => t.replace('name: refunds', 'name: refunds\nmanager_phases: true'), skill: (t) => t.replace('role: field', 'role: cashier') });
+    expect(() => loadDomain(folder)).toThrow(/metadata\.role/);
+    expect(managerDomainName(SHARED_DIR, { ECM_DOMAINS_DIR: path.dirname(folder) })).toBe('refunds');
+  });
 });

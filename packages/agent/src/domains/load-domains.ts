@@ -4,7 +4,8 @@ import { ConfigError, CronSyntaxError, defaultSharedDir, parseConfig, parseCron 
 import yaml from 'js-yaml';
 import { inspectSkills } from '../skills/load-skills.js';
 import type { Skill } from '../skills/skill.js';
-import { domainFileSchema, type DomainFile, type TriggerRun } from './domain-schema.js';
+import { z } from 'zod';
+import { domainFileSchema, domainNameSchema, type DomainFile, type TriggerRun } from './domain-schema.js';
 
 export const DOMAIN_FILE = 'domain.yaml';
 export const DOMAINS_DIR = 'domains';
@@ -134,4 +135,34 @@ export function managerDomain(domains: ReadonlyMap<string, Domain>): Domain {
     );
   }
   return found[0]!;
+}
+
+const domainHeaderSchema = z.object({ name: domainNameSchema, manager_phases: z.boolean().default(false) }).loose();
+
+/**
+ * The manager's domain name from the domain.yaml files alone (name and manager_phases), without loading
+ * any skill: a broken SKILL.md must not stop the reports, which only need the name.
+ */
+export function managerDomainNameIn(dirs: readonly string[]): string {
+  const found: { name: string; file: string }[] = [];
+  const files: string[] = [];
+  for (const dir of dirs) {
+    if (!existsSync(dir)) throw new ConfigError(dir, '', 'domains folder not found (set ECM_DOMAINS_DIR or create shared/domains/<domain>/domain.yaml)');
+    for (const entry of readdirSync(dir).sort()) {
+      const file = path.join(dir, entry, DOMAIN_FILE);
+      if (!existsSync(file)) continue;
+      files.push(file);
+      const header = parseConfig(domainHeaderSchema, readYaml(file) ?? {}, file);
+      if (header.name !== entry) throw new ConfigError(file, 'name', `"${header.name}" must match its folder name "${entry}"`);
+      if (header.manager_phases) found.push({ name: header.name, file });
+    }
+  }
+  if (found.length !== 1) {
+    throw new ConfigError(
+      files.join(', ') || dirs.join(path.delimiter),
+      'manager_phases',
+      found.length ? `exactly one domain may run the manager's phases; found ${found.map((d) => d.name).join(', ')}` : 'expected one domain with manager_phases: true (the domain of the scheduled runs)',
+    );
+  }
+  return found[0]!.name;
 }
