@@ -207,6 +207,26 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     }
   });
 
+  it('shutdown past its drain bound records the unfinished trigger as interrupted, and refuses new requests meanwhile', async () => {
+    const spend = (d: string | undefined, now: Date) => (d ? spentSince(state, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(state, startOfDay(now, 'Asia/Kolkata')));
+    const gate = createTriggerGate({ state, domains, metrics: new ServeMetrics(), globalDailyBudgetUsd: 20, spentToday: spend });
+    const env = { ECM_WEBHOOK_SECRET: 'drain-secret' };
+    // A run that never ends, standing in for a triage stuck on a slow warehouse.
+    const stuck = createServeServer({ config: loadServeConfig(defaultSharedDir()), domains, state, gate, store, runner: { run: () => new Promise(() => undefined) }, metrics: new ServeMetrics(), env, log: () => undefined });
+    const p = await stuck.listen(0, '127.0.0.1');
+    const body = JSON.stringify({ type: 'backlog.recheck', id: 'never-ends' });
+    expect((await post(p, '/webhooks/ecm', body, signed(body, nowSeconds(), 'drain-secret'))).status).toBe(202);
+    const stopping = stuck.shutdown(300);
+    const started = Date.now();
+    const result = await stopping;
+    expect(Date.now() - started).toBeLessThan(2000);
+    expect(result).toEqual({ drained: 0, interrupted: 1 });
+    const [row] = (await store.list({ domain: 'ecm', source: 'webhook' })).filter((r) => r.dedupe_key === 'id:never-ends');
+    expect(row).toMatchObject({ outcome: 'failed' });
+    expect(row!.detail).toMatch(/^interrupted: the service stopped/);
+    await expect(post(p, '/webhooks/ecm', body, signed(body, nowSeconds(), 'drain-secret'))).rejects.toThrow(/ECONNREFUSED/);
+  });
+
   it("a domain over its daily LLM budget, and all domains over the global budget, are refused and recorded", async () => {
     // What the skills spent today, as the agent runtime records it.
     await state.query(
