@@ -57,7 +57,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   }
   const metrics = new ServeMetrics();
   const timeZone = llm.budget.time_zone;
+  let server: ReturnType<typeof createServeServer> | undefined;
   const gate = createTriggerGate({
+    track: (finished) => server?.track(finished),
     state,
     domains,
     metrics,
@@ -67,7 +69,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
   // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
   const slack = await loadSlackTrigger({ gate, state, domains, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
-  const server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
+  server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
 
   let port: number;
   try {

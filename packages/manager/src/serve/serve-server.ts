@@ -84,6 +84,8 @@ const header = (req: IncomingMessage, name: string): string | undefined => {
 export function createServeServer(deps: ServeDeps) {
   const now = deps.now ?? (() => new Date());
   const running = new Map<Promise<void>, (outcome: 'failed', detail: string) => Promise<void>>();
+  /** Triggers admitted elsewhere (the Slack app) through the same gate: a shutdown waits for them too. */
+  const others = new Set<Promise<void>>();
   let stopping = false;
 
   function start(t: TriggerRequest, domain: Domain, run: Parameters<TriggerRunner['run']>[1], finish: (o: 'done' | 'failed' | 'refused', d?: string) => Promise<void>): void {
@@ -242,6 +244,11 @@ export function createServeServer(deps: ServeDeps) {
     },
     /** Triggers this server started that have not finished. */
     inFlight: () => running.size,
+    /** The gate's `track`: an admitted trigger's promise of being finished. */
+    track(finished: Promise<void>): void {
+      others.add(finished);
+      void finished.finally(() => others.delete(finished));
+    },
     /**
      * Stops accepting, lets in-flight triggers finish within `drainMs`, records the rest as failed
      * (interrupted), and closes the connections. The caller closes the stores afterwards.
@@ -253,7 +260,7 @@ export function createServeServer(deps: ServeDeps) {
       await deps.slack?.stop().catch((err: unknown) => deps.log(`serve: the Slack app did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`));
       const pending = [...running.keys()];
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled(pending), new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+      await Promise.race([Promise.allSettled([...pending, ...others]), new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
       clearTimeout(timer);
       const left = [...running.values()];
       for (const interrupt of left) await interrupt('failed', `interrupted: the service stopped after ${Math.round(drainMs / 1000)} s of draining`).catch(() => undefined);

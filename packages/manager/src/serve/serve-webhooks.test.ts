@@ -107,7 +107,7 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
 
   it('a correctly signed refund.requested runs the refunds skill: the domain is configuration plus a skill', async () => {
     api.push(reply([text('The policy allows it: refunds under AED 500 within 30 days.')], { input: 200, output: 40 }));
-    const body = refundEvent('rf-first');
+    const body = JSON.stringify({ type: 'refund.requested', id: 'rf-first', data: { refund_id: 'rf-first', amount_aed: 120, customer_email: 'sara.customer@example.com', phone: '+971 50 123 4567' } });
     const answer = await post(port, '/webhooks/refunds', body, signed(body));
     expect(answer).toEqual({ status: 202, json: { accepted: true, domain: 'refunds', type: 'refund.requested' } });
     await waitFinished();
@@ -119,6 +119,11 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     expect(api.requests[0]!.body.model).toBe('claude-haiku-4-5');
     expect(JSON.stringify(api.requests[0]!.body.system)).toContain('Refund check');
     expect(JSON.stringify(api.requests[0]!.body.messages)).toContain('rf-first');
+    // What the sender sent is kept with personal data masked.
+    const [stored] = await state.query(`SELECT payload::text AS payload FROM triggers WHERE dedupe_key = 'id:rf-first'`);
+    expect(String(stored!.payload)).toContain('rf-first');
+    expect(String(stored!.payload)).not.toContain('sara.customer@example.com');
+    expect(String(stored!.payload)).not.toContain('123 4567');
   });
 
   it('refuses unsigned, forged, stale and replayed requests, records none of them as a trigger', async () => {

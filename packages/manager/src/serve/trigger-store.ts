@@ -1,3 +1,4 @@
+import { forLog, textForLog } from '@ecm/agent';
 import type { StateQueryable } from '@ecm/core';
 import { z } from 'zod';
 
@@ -107,13 +108,14 @@ export class TriggerStore {
   private async insert(db: StateQueryable, t: NewTrigger, outcome: TriggerOutcome, detail: string | null, now: Date, finishedAt: Date | null = outcome === 'running' ? null : now): Promise<string> {
     const rows = await db.query(
       `INSERT INTO triggers (domain, source, kind, dedupe_key, outcome, detail, payload, received_at, finished_at) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb, $8, $9) RETURNING id`,
-      [t.domain, t.source, t.kind, t.dedupeKey ?? null, outcome, detail, JSON.stringify(t.detail), now.toISOString(), finishedAt?.toISOString() ?? null],
+      // What a sender put in a trigger is kept as the execution log keeps inputs: personal data and secrets masked.
+      [t.domain, t.source, t.kind, t.dedupeKey ?? null, outcome, textForLog(detail), JSON.stringify(forLog(t.detail)), now.toISOString(), finishedAt?.toISOString() ?? null],
     );
     return String(rows[0]!.id);
   }
 
   async finish(id: string, outcome: 'done' | 'failed' | 'refused', detail: string | undefined, now: Date): Promise<void> {
-    await this.db.query(`UPDATE triggers SET outcome = $2, detail = $3, finished_at = $4 WHERE id = $1 AND outcome = 'running'`, [id, outcome, detail ?? null, now.toISOString()]);
+    await this.db.query(`UPDATE triggers SET outcome = $2, detail = $3, finished_at = $4 WHERE id = $1 AND outcome = 'running'`, [id, outcome, textForLog(detail ?? null), now.toISOString()]);
   }
 
   /** Marks the live triggers of an alert resolved; false when none was recorded (it never fired here). */
