@@ -54,7 +54,7 @@ const rateLimitSchema = z
   .object({ max: z.number().int('expected a whole number').min(1, 'expected at least 1'), per_minutes: z.number().int('expected whole minutes').min(1).max(24 * 60) })
   .strict();
 
-export const TRIGGER_SOURCES = ['alertmanager', 'webhook', 'slack'] as const;
+export const TRIGGER_SOURCES = ['alertmanager', 'webhook', 'slack', 'cron'] as const;
 export type TriggerSource = (typeof TRIGGER_SOURCES)[number];
 
 export const domainFileSchema = z

@@ -71,8 +71,8 @@ describe('domains as configuration', () => {
     ['a skill allowing a tool the domain does not list', { yaml: (t) => t.replace('tools: [runbook_get]', 'tools: [warehouse_query]') }, /domain\.yaml: tools: skill refund-check allows runbook_get, which the domain's tools do not list/],
     ['a skill naming another domain', { skill: (t) => t.replace('domain: refunds', 'domain: ecm') }, /refund-check\/SKILL\.md: metadata\.domain: "ecm" but the skill is used by domain "refunds"/],
     ['a broken SKILL.md', { skill: (t) => t.replace('role: field', 'role: cashier') }, /domain\.yaml: skills\.dir: .*refund-check\/SKILL\.md: metadata\.role: expected one of/],
-    ['a cron expression that does not parse', { yaml: (t) => `${t}  cron:\n    - { name: nightly, cron: "61 * * * *", time_zone: Asia/Dubai, run: { skill: refund-check } }\n` }, /triggers\.cron\[0\]\.cron: /],
-    ['an unknown time zone', { yaml: (t) => `${t}  cron:\n    - { name: nightly, cron: "0 2 * * *", time_zone: Mars/Olympus, run: { skill: refund-check } }\n` }, /triggers\.cron\[0\]\.time_zone: "Mars\/Olympus" is not an IANA time zone/],
+    ['a cron expression that does not parse', { yaml: (t) => t.replace('cron: "30 2 * * *"', 'cron: "61 * * * *"') }, /triggers\.cron\[0\]\.cron: /],
+    ['an unknown time zone', { yaml: (t) => t.replace('time_zone: Asia/Dubai', 'time_zone: Mars/Olympus') }, /triggers\.cron\[0\]\.time_zone: "Mars\/Olympus" is not an IANA time zone/],
     ['YAML that does not parse', { yaml: (t) => t.replace('guardrails:', 'guardrails: [') }, /refunds\/domain\.yaml: \(top level\): not valid YAML/],
   ];
   it.each(cases)('%s: one message naming the file, the key and what was expected', (_name, edit, expected) => {

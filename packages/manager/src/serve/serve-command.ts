@@ -1,6 +1,7 @@
 import type { StateDb } from '@ecm/core';
 import { describeError, loadValidConfig, notice, openConfiguredState } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
+import { createCronTriggers } from './cron-triggers.js';
 import { createTriggerRunner } from './run-trigger.js';
 import { choosePort, loadServeConfig } from './serve-config.js';
 import { ServeMetrics } from './serve-metrics.js';
@@ -71,10 +72,13 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const slack = await loadSlackTrigger({ gate, state, domains, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
   server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
 
+  const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });
+
   let port: number;
   try {
     port = await server.listen(chosen.port, serveConfig.host);
     await slack?.start();
+    cron.start();
   } catch (err) {
     await server.shutdown(0).catch(() => undefined);
     await state.close();
@@ -87,6 +91,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   notice(`serve: ${signal}: no new triggers; waiting up to ${serveConfig.shutdown.drain_seconds} s for ${server.inFlight()} running`);
+  cron.stop();
   const drained = await server.shutdown(serveConfig.shutdown.drain_seconds * 1000);
   await state.close();
   notice(`serve: stopped (${drained.drained} finished, ${drained.interrupted} interrupted)`);

@@ -242,6 +242,8 @@ export function createServeServer(deps: ServeDeps) {
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       });
     },
+    /** Runs an admitted trigger in the background, as the routes do (the cron jobs use it). */
+    runAdmitted: start,
     /** Triggers this server started that have not finished. */
     inFlight: () => running.size,
     /** The gate's `track`: an admitted trigger's promise of being finished. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSharedDir, openStateDb, type StateDb } from '@ecm/core';
 import { domainDirs, ensureAgentSchema, loadDomains, spentSince, spentSinceAllDomains, startOfDay, type Domain } from '@ecm/agent';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
+import { createCronTriggers } from './cron-triggers.js';
 import { createTriggerRunner } from './run-trigger.js';
 import { loadServeConfig } from './serve-config.js';
 import { ServeMetrics } from './serve-metrics.js';
@@ -64,6 +65,7 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
   let port: number;
   let metrics: ServeMetrics;
   let domains: ReadonlyMap<string, Domain>;
+  let mainGate: ReturnType<typeof createTriggerGate>;
   const logged: string[] = [];
 
   beforeAll(async () => {
@@ -86,6 +88,7 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
       spentToday: (d, now) => (d ? spentSince(state, d, startOfDay(now, tz)) : spentSinceAllDomains(state, startOfDay(now, tz))),
     });
     store = gate.store;
+    mainGate = gate;
     const env = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: api.url, REFUNDS_WEBHOOK_SECRET: SECRET };
     const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
     serve = createServeServer({ config: { ...loadServeConfig(sharedDir), body_limit_bytes: 4096 }, domains, state, gate, store, runner, metrics, env, log: (l) => logged.push(l) });
@@ -230,6 +233,22 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     expect(row).toMatchObject({ outcome: 'failed' });
     expect(row!.detail).toMatch(/^interrupted: the service stopped/);
     await expect(post(p, '/webhooks/ecm', body, signed(body, nowSeconds(), 'drain-secret'))).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it("a domain's cron job starts once per due minute in its own time zone, however many ticks or replicas", async () => {
+    api.push(reply([text('Swept: nothing pending.')]));
+    const replicas = [0, 1].map(() => createCronTriggers({ domains, gate: mainGate, start: serve.runAdmitted, log: (l) => logged.push(l) }));
+    const due = new Date('2026-11-30T22:30:05Z'); // 02:30 on 1 December in Asia/Dubai
+    expect(await replicas[0]!.tick(due)).toBe(1);
+    expect(await replicas[1]!.tick(new Date(due.getTime() + 20_000))).toBe(0);
+    expect(await replicas[0]!.tick(new Date('2026-11-30T22:31:00Z'))).toBe(0);
+    expect(await replicas[0]!.tick(new Date('2026-11-30T02:30:00Z'))).toBe(0); // 02:30 UTC is 06:30 in Dubai
+    await waitFinished();
+    const rows = await store.list({ domain: 'refunds', source: 'cron' });
+    expect(rows.map((r) => [r.kind, r.dedupe_key, r.outcome])).toEqual([
+      ['nightly-sweep', 'nightly-sweep@2026-12-01T02:30', 'done'],
+      ['nightly-sweep', 'nightly-sweep@2026-12-01T02:30', 'duplicate'],
+    ]);
   });
 
   it("a domain over its daily LLM budget, and all domains over the global budget, are refused and recorded", async () => {

@@ -8,7 +8,7 @@ import { z } from 'zod';
  * own schema in the state store, as the agent package does for its tables.
  */
 
-export const TRIGGER_SOURCES = ['slack', 'alertmanager', 'webhook'] as const;
+export const TRIGGER_SOURCES = ['slack', 'alertmanager', 'webhook', 'cron'] as const;
 export type TriggerSourceName = (typeof TRIGGER_SOURCES)[number];
 
 /** `running` until finished; the refusals are written once and never change. */
