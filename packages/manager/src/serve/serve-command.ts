@@ -29,7 +29,8 @@ async function loadSlackTrigger(deps: { gate: TriggerGate; state: StateDb; domai
 /** `ecm-manager serve [--port N]`: runs until SIGTERM or SIGINT, then drains and exits 0. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const agent = await import('@ecm/agent');
-  const { ConfigError, defaultSharedDir, startOfDayIn } = await loadCore();
+  const { ConfigError, defaultSharedDir } = await import('@ecm/core');
+  const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
   const env = process.env;
   const sharedDir = defaultSharedDir(env);
   let serveConfig, domains, llm;
@@ -98,8 +99,3 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   return EXIT.ok;
 }
 
-async function loadCore() {
-  const core = await import('@ecm/core');
-  const agent = await import('@ecm/agent');
-  return { ConfigError: core.ConfigError, defaultSharedDir: core.defaultSharedDir, startOfDayIn: (now: Date, tz: string) => agent.startOfDay(now, tz) };
-}
