@@ -178,9 +178,11 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     // Two admitted so far for refunds (limit 3 per 60 min): one more may run.
     api.push(reply([text('Allowed.')]));
     const first = refundEvent('rf-again');
-    expect((await post(port, '/webhooks/refunds', first, signed(first))).status).toBe(202);
+    const sentAt = nowSeconds();
+    expect((await post(port, '/webhooks/refunds', first, signed(first, sentAt))).status).toBe(202);
     await waitFinished();
-    const again = await post(port, '/webhooks/refunds', first, signed(first, nowSeconds() - 1));
+    // The sender delivers the same event again, signed afresh (another timestamp, so not a replay).
+    const again = await post(port, '/webhooks/refunds', first, signed(first, sentAt - 1));
     expect(again).toMatchObject({ status: 200, json: { accepted: false, code: 'duplicate' } });
     const fourth = refundEvent();
     const limited = await post(port, '/webhooks/refunds', fourth, signed(fourth));
