@@ -49,3 +49,5 @@ export * from './chain/fix-executor.js';
 export * from './chain/verify-proposals.js';
 export * from './log/corrections.js';
 export * from './chain/feedback-link.js';
+export * from './domains/domain-schema.js';
+export * from './domains/load-domains.js';

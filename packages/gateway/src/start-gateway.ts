@@ -82,7 +82,7 @@ export async function startGateway(options: StartOptions): Promise<void> {
     const openEndpoint = async () => {
       const agent = await import('@ecm/agent');
       const llm = agent.loadLlmConfig(config.sharedDir);
-      return agent.logMetricsEndpoint(logDb, { timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
+      return agent.logMetricsEndpoint(logDb, { timeZone: llm.budget.time_zone, budgets: { [agent.managerDomainName(config.sharedDir)]: llm.budget.daily_usd_per_domain } });
     };
     const metrics = {
       contentType: 'text/plain; version=0.0.4; charset=utf-8',

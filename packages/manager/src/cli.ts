@@ -216,6 +216,11 @@ program
   .option('--namespace <ns>', 'with --k8s: namespace')
   .option('--json', 'JSON on stdout')
   .action(action(async () => (await import('./commands/schedule.js')).scheduleCommand));
+program
+  .command('serve')
+  .description('the trigger service: Alertmanager alerts, signed webhooks and Slack, routed to domains (shared/domains); /health, /metrics')
+  .option('--port <n>', 'listen on this port (default: PORT, else shared/config/serve.yaml)')
+  .action(action(async () => (await import('./serve/serve-command.js')).serveCommand));
 
 const demo = program.command('demo').description('the embedded demo: synthetic warehouse data and a fictional agent roster');
 demo

@@ -96,6 +96,12 @@ export async function spentSince(db: SqlQueryable, domain: string, since: Date):
   return z.object({ spent: sqlNumber }).parse(rows[0]).spent;
 }
 
+/** Dollars spent by every domain together since `since`: the trigger service's global daily budget. */
+export async function spentSinceAllDomains(db: SqlQueryable, since: Date): Promise<number> {
+  const rows = await queryRows(db, 'SELECT coalesce(sum(cost_usd), 0)::float8 AS spent FROM skill_executions WHERE created_at >= $1', [since.toISOString()]);
+  return z.object({ spent: sqlNumber }).parse(rows[0]).spent;
+}
+
 /** How many executions of `skill` about `subject` since `since` produced output (errors and skips do not count). */
 export async function countSubjectExecutions(db: SqlQueryable, q: { domain: string; skill: string; subject: string; since: Date }): Promise<number> {
   const rows = await queryRows(

@@ -47,6 +47,7 @@ export function parseSkillFile(file: string, text: string): Skill {
     name: fm.name,
     description: fm.description.trim(),
     role: fm.metadata.role,
+    ...(fm.metadata.domain ? { domain: fm.metadata.domain } : {}),
     model: fm.metadata.model,
     allowedTools: fm.metadata['allowed-tools'],
     maxTurns: fm.metadata['max-turns'],

@@ -20,6 +20,8 @@ export const skillFrontmatterSchema = z
     metadata: z
       .object({
         role: z.enum(ROLES, { message: `expected one of ${ROLES.join(', ')}` }),
+        /** The domain the skill belongs to; the domain's domain.yaml must list it (shared/domains/<domain>/). */
+        domain: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'expected a domain name such as ecm').optional(),
         model: z.string().min(1).optional(),
         'allowed-tools': z
           .union([z.array(toolName), z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean))])
@@ -37,6 +39,8 @@ export interface Skill {
   readonly name: string;
   readonly description: string;
   readonly role: Role;
+  /** The domain its frontmatter names, if any. */
+  readonly domain?: string | undefined;
   readonly model?: string | undefined;
   readonly allowedTools: readonly string[];
   readonly maxTurns: number;

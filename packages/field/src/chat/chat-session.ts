@@ -60,7 +60,7 @@ function fieldAssistant(identity: ClaimedIdentity, asOf: string | undefined): As
         const gateway = await openFieldGateway(s, { allowPii: false });
         try {
           const runtime = agentRuntime.createAgentRuntime({
-            domain: 'ecm',
+            domain: agentRuntime.managerDomainName(sharedDir),
             llm: agentRuntime.loadLlmConfig(sharedDir),
             skills,
             guardrails: agentRuntime.loadGuardrails(sharedDir),

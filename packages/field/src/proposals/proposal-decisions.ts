@@ -4,7 +4,8 @@ import { ensureAgentSchema } from '@ecm/agent/state';
 import { z } from 'zod';
 import { CliError, EXIT } from '../exit-codes.js';
 
-export const PROPOSAL_DOMAIN = 'ecm';
+/** Proposals belong to the manager's domain (the domain.yaml under shared/domains with manager_phases: true). */
+const proposalDomain = async () => (await import('@ecm/agent')).managerDomainName();
 
 const when = z.union([z.date(), z.string()]).transform((v) => new Date(v).toISOString());
 const proposalRow = z.object({
@@ -34,7 +35,7 @@ const COLUMNS = 'id, created_at, order_id, action, rationale, status, needs_supe
 export async function listProposalRows(db: StateQueryable, status: ProposalStatus | null): Promise<ProposalRow[]> {
   const rows = await db.query(
     `SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
-    [PROPOSAL_DOMAIN, status],
+    [await proposalDomain(), status],
   );
   return rows.map((r) => proposalRow.parse(r));
 }
@@ -43,7 +44,7 @@ export async function listProposalRows(db: StateQueryable, status: ProposalStatu
 async function findForUpdate(tx: StateQueryable, idOrPrefix: string): Promise<ProposalRow> {
   const key = idOrPrefix.trim().toLowerCase();
   if (!/^[0-9a-f-]{4,36}$/.test(key)) throw new CliError(`"${idOrPrefix}" is not a proposal id (see ecm-field proposals)`, EXIT.config);
-  const rows = await tx.query(`SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND id LIKE $2 ORDER BY id FOR UPDATE`, [PROPOSAL_DOMAIN, `${key}%`]);
+  const rows = await tx.query(`SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND id LIKE $2 ORDER BY id FOR UPDATE`, [await proposalDomain(), `${key}%`]);
   if (rows.length === 0) throw new CliError(`no proposal ${idOrPrefix}; see ecm-field proposals --all`, EXIT.failed);
   if (rows.length > 1) throw new CliError(`"${idOrPrefix}" matches ${rows.length} proposals; give more of the id`, EXIT.config);
   return proposalRow.parse(rows[0]);

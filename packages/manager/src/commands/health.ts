@@ -115,8 +115,8 @@ interface BudgetToday {
 /** Today's LLM spend against the daily budget, the day as the budget counts it (llm.yaml budget.time_zone, IST by default). */
 async function llmBudget(state: StateDb, config: EcmConfig, now: Date): Promise<BudgetToday | null> {
   try {
-    const { loadLlmConfig, llmBudgetToday } = await import('@ecm/agent');
-    return await llmBudgetToday(state, loadLlmConfig(config.sharedDir), 'ecm', now);
+    const { loadLlmConfig, llmBudgetToday, managerDomainName } = await import('@ecm/agent');
+    return await llmBudgetToday(state, loadLlmConfig(config.sharedDir), managerDomainName(config.sharedDir), now);
   } catch {
     return null; // the agent runtime has not created its log yet
   }

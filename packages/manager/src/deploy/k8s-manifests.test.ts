@@ -117,9 +117,9 @@ const workloads = documents.filter(({ doc }) => podTemplateOf(doc));
 
 describe('deploy/k8s/*.yaml', () => {
   it('holds the namespace, the CronJobs, the gateway and the Secret example', () => {
-    expect(files).toEqual(['cronjobs.yaml', 'gateway.yaml', 'namespace.yaml', 'secret.example.yaml']);
+    expect(files).toEqual(['cronjobs.yaml', 'gateway.yaml', 'namespace.yaml', 'secret.example.yaml', 'serve.yaml']);
     expect(documents.map(({ doc }) => `${doc.kind}/${doc.metadata.name}`).sort()).toEqual(
-      expect.arrayContaining(['CronJob/ecm-daily', 'Deployment/ecm-gateway', 'Service/ecm-gateway', 'Namespace/ecm', 'Secret/ecm-env']),
+      expect.arrayContaining(['CronJob/ecm-daily', 'Deployment/ecm-gateway', 'Service/ecm-gateway', 'Deployment/ecm-serve', 'Service/ecm-serve', 'Namespace/ecm', 'Secret/ecm-env']),
     );
   });
 

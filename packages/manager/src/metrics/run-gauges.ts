@@ -1,3 +1,4 @@
+import { managerDomainName } from '@ecm/agent';
 import { z } from 'zod';
 
 /**
@@ -33,15 +34,15 @@ const num = z.number().finite();
 const backlogFacts = z.object({ actionable: num, value_at_risk_aed: num, high_value: num }).partial();
 const triageFacts = z.object({ assigned: num, assigned_value_aed: num, overflow: z.object({ total: num }).partial(), not_assigned_by_gate: num }).partial();
 
-/** The domain the manager's work belongs to: the label the domain dashboard selects on. */
-export const WORK_DOMAIN = 'ecm';
+/** The domain the manager's work belongs to (its domain.yaml): the label the domain dashboard selects on. */
+const workDomain = () => managerDomainName();
 const patternsFacts = z.object({ pattern_count: num, novel_count: num }).partial();
 const slaFacts = z.object({ open_tickets: num, breached: num, raised: num }).partial();
 
 /** Facts of a phase, only the numbers the gauges use; a fact that is missing or not a number is left out. */
 function factGauges(outcome: RunOutcome): Gauge[] {
   const gauges: Gauge[] = [];
-  const add = (name: string, help: string, value: number | undefined) => value !== undefined && gauges.push({ name, help, value, labels: { domain: WORK_DOMAIN } });
+  const add = (name: string, help: string, value: number | undefined) => value !== undefined && gauges.push({ name, help, value, labels: { domain: workDomain() } });
   if (outcome.phase === 'backlog') {
     const f = backlogFacts.safeParse(outcome.facts);
     if (f.success) {

@@ -84,8 +84,8 @@ function metricsPusher(state: StateDb, sharedDir: string) {
         const llm = agent.loadLlmConfig(sharedDir);
         const metrics = new agent.AgentMetrics();
         await agent.ensureAgentSchema(state);
-        await metrics.refreshFromLog(state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.ECM_DOMAIN]: llm.budget.daily_usd_per_domain } });
-        await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.ECM_DOMAIN });
+        await metrics.refreshFromLog(state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.managerDomainName(sharedDir)]: llm.budget.daily_usd_per_domain } });
+        await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.managerDomainName(sharedDir) });
       } catch {
         // no log or no config: nothing to push
       }
@@ -149,7 +149,7 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   }
   await agent.ensureAgentSchema(options.state);
   const runtime = agent.createAgentRuntime({
-    domain: agent.ECM_DOMAIN,
+    domain: agent.managerDomainName(options.config.sharedDir),
     llm: loaded.llm,
     skills: loaded.skills,
     guardrails: loaded.guardrails,

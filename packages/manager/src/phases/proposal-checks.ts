@@ -12,9 +12,9 @@ export async function proposalChecks(ctx: PhaseContext, triage: TriageResult): P
   // Read-only: without the chain's tables (no model ever ran here) there is nothing to verify.
   const [present] = await ctx.state.query(`SELECT to_regclass('proposal_checklist') IS NOT NULL AS present`);
   if (present?.present !== true) return [];
-  const { verifyProposals } = await import('@ecm/agent');
+  const { managerDomainName, verifyProposals } = await import('@ecm/agent');
   const stuck = new Set(triage.orders.filter((o) => o.disqualified === null).map((o) => o.order_id));
-  return verifyProposals(ctx.state, 'ecm', stuck, ctx.asOf);
+  return verifyProposals(ctx.state, managerDomainName(ctx.config.sharedDir), stuck, ctx.asOf);
 }
 
 /** The verification lines as one thread reply of the patterns report. */

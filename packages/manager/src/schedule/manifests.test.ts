@@ -99,8 +99,8 @@ describe('deploy/docker-compose.yml', () => {
   const ours = Object.entries(services).filter(([, s]) => s.build?.dockerfile === 'deploy/Dockerfile');
 
   it('has the state database, the gateway and the scheduled jobs, built from deploy/Dockerfile', () => {
-    expect(Object.keys(services).sort()).toEqual(['ecm-daily', 'ecm-gateway', 'ecm-triage', 'postgres']);
-    expect(ours.map(([name]) => name).sort()).toEqual(['ecm-daily', 'ecm-gateway', 'ecm-triage']);
+    expect(Object.keys(services).sort()).toEqual(['ecm-daily', 'ecm-gateway', 'ecm-serve', 'ecm-triage', 'postgres']);
+    expect(ours.map(([name]) => name).sort()).toEqual(['ecm-daily', 'ecm-gateway', 'ecm-serve', 'ecm-triage']);
     for (const [, s] of ours) {
       expect(path.resolve(root, 'deploy', s.build.context)).toBe(root);
       expect(path.resolve(root, 'deploy', s.env_file)).toBe(path.join(root, '.env'));

@@ -1,0 +1,101 @@
+import type { StateDb } from '@ecm/core';
+import { describeError, loadValidConfig, notice, openConfiguredState } from '../context.js';
+import { CliError, EXIT } from '../exit-codes.js';
+import { createCronTriggers } from './cron-triggers.js';
+import { createTriggerRunner } from './run-trigger.js';
+import { choosePort, loadServeConfig } from './serve-config.js';
+import { ServeMetrics } from './serve-metrics.js';
+import { createServeServer, type SlackTrigger } from './serve-server.js';
+import { createTriggerGate, type TriggerGate } from './trigger-gate.js';
+import { ensureTriggerSchema } from './trigger-store.js';
+
+export interface ServeOptions {
+  port?: string;
+}
+
+/** The Slack app, when its module is present and configured; the server runs without it. */
+async function loadSlackTrigger(deps: { gate: TriggerGate; state: StateDb; domains: ReadonlyMap<string, unknown>; sharedDir: string; env: NodeJS.ProcessEnv; log: (line: string) => void }): Promise<SlackTrigger | undefined> {
+  const specifier = './slack/slack-app.js';
+  let mod: { createSlackTrigger?: (d: typeof deps) => SlackTrigger | undefined };
+  try {
+    mod = (await import(specifier)) as typeof mod;
+  } catch (err) {
+    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('slack-app')) return undefined;
+    throw err;
+  }
+  return mod.createSlackTrigger?.(deps);
+}
+
+/** `ecm-manager serve [--port N]`: runs until SIGTERM or SIGINT, then drains and exits 0. */
+export async function serveCommand(options: ServeOptions): Promise<number> {
+  const agent = await import('@ecm/agent');
+  const { ConfigError, defaultSharedDir } = await import('@ecm/core');
+  const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
+  const env = process.env;
+  const sharedDir = defaultSharedDir(env);
+  let serveConfig, domains, llm;
+  try {
+    serveConfig = loadServeConfig(sharedDir);
+    domains = agent.loadDomains(agent.domainDirs(env, sharedDir));
+    llm = agent.loadLlmConfig(sharedDir);
+  } catch (err) {
+    if (err instanceof ConfigError) throw new CliError(`bad configuration: ${err.message}`, EXIT.config);
+    throw err;
+  }
+  if ([...domains.values()].some((d) => d.manager_phases)) await loadValidConfig();
+  const chosen = choosePort(options.port, env, serveConfig);
+  if ('error' in chosen) throw new CliError(chosen.error, EXIT.config);
+  if (!env.ECM_STATE_URL) {
+    throw new CliError('serve needs ECM_STATE_URL (PostgreSQL): the embedded state store admits one process at a time, and the service shares the store with the scheduled jobs', EXIT.config);
+  }
+
+  const state = await openConfiguredState();
+  try {
+    await ensureTriggerSchema(state);
+    await agent.ensureAgentSchema(state);
+  } catch (err) {
+    await state.close();
+    throw new CliError(`cannot prepare the state store: ${describeError(err)}`);
+  }
+  const metrics = new ServeMetrics();
+  const timeZone = llm.budget.time_zone;
+  let server: ReturnType<typeof createServeServer> | undefined;
+  const gate = createTriggerGate({
+    track: (finished) => server?.track(finished),
+    state,
+    domains,
+    metrics,
+    globalDailyBudgetUsd: serveConfig.global_daily_budget_usd,
+    spentToday: (domain, now) => (domain ? agent.spentSince(state, domain, startOfDayIn(now, timeZone)) : agent.spentSinceAllDomains(state, startOfDayIn(now, timeZone))),
+  });
+  const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
+  // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
+  const slack = await loadSlackTrigger({ gate, state, domains, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
+  server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
+
+  const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });
+
+  let port: number;
+  try {
+    port = await server.listen(chosen.port, serveConfig.host);
+    await slack?.start();
+    cron.start();
+  } catch (err) {
+    await server.shutdown(0).catch(() => undefined);
+    await state.close();
+    throw new CliError(`cannot listen on ${serveConfig.host}:${chosen.port}: ${describeError(err)}`);
+  }
+  notice(`serve: listening on http://${serveConfig.host}:${port} — domains: ${[...domains.keys()].join(', ')}${slack ? ', Slack on' : ''}`);
+
+  const signal = await new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  notice(`serve: ${signal}: no new triggers; waiting up to ${serveConfig.shutdown.drain_seconds} s for ${server.inFlight()} running`);
+  cron.stop();
+  const drained = await server.shutdown(serveConfig.shutdown.drain_seconds * 1000);
+  await state.close();
+  notice(`serve: stopped (${drained.drained} finished, ${drained.interrupted} interrupted)`);
+  return EXIT.ok;
+}
+
