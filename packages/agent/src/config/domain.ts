@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { defaultSharedDir } from '@ecm/core';
+import { defaultSharedDir } from '@ecm/core/domain';
 import { domainDirs, managerDomainNameIn } from '../domains/load-domains.js';
 
 const names = new Map<string, string>();

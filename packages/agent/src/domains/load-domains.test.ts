@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigError } from '@ecm/core';
+import { ConfigError } from '@ecm/core/domain';
 import { SHARED_DIR } from '../__fixtures__/test-runtime.js';
 import { managerDomainName } from '../config/domain.js';
 import { loadDomain, loadDomains, managerDomain } from './load-domains.js';

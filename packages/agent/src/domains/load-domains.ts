@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, CronSyntaxError, defaultSharedDir, parseConfig, parseCron } from '@ecm/core';
+import { ConfigError, CronSyntaxError, defaultSharedDir, parseConfig, parseCron } from '@ecm/core/domain';
 import yaml from 'js-yaml';
 import { inspectSkills } from '../skills/load-skills.js';
 import type { Skill } from '../skills/skill.js';

@@ -1,4 +1,4 @@
-import { parseCron, runsOnDate } from '@ecm/core';
+import { parseCron, runsOnDate } from '@ecm/core/domain';
 import type { Domain, TriggerRun } from '@ecm/agent';
 import type { TriggerGate, TriggerRequest } from './trigger-gate.js';
 

@@ -1,4 +1,4 @@
-import type { StateDb } from '@ecm/core';
+import type { StateDb } from '@ecm/core/stores';
 import type { Domain, TriggerRun } from '@ecm/agent';
 import type { PhaseName } from '../phases/phase.js';
 

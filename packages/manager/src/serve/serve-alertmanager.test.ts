@@ -7,7 +7,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSharedDir, migrateState, PgWarehouse, seedWarehouse } from '@ecm/core';
+import { defaultSharedDir } from '@ecm/core/domain';
+import { migrateState } from '@ecm/core/stores';
+import { PgWarehouse } from '@ecm/core/warehouse';
+import { seedWarehouse } from '@ecm/core/demo';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { signWebhook } from './webhook-signature.js';
 

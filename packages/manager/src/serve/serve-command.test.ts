@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { defaultSharedDir } from '@ecm/core';
+import { defaultSharedDir } from '@ecm/core/domain';
 
 const CLI = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
 const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.meta.url));

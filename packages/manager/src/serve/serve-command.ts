@@ -1,11 +1,14 @@
-import type { StateDb } from '@ecm/core';
-import { describeError, loadValidConfig, notice, openConfiguredState } from '../context.js';
+import type { StateDb } from '@ecm/core/stores';
+import { openTicketStore } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
+import { describeError, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { createCronTriggers } from './cron-triggers.js';
 import { createTriggerRunner } from './run-trigger.js';
 import { choosePort, loadServeConfig } from './serve-config.js';
 import { ServeMetrics } from './serve-metrics.js';
 import { createServeServer, type SlackTrigger } from './serve-server.js';
+import { createSlackTrigger, slackConnectionFromEnv } from './slack/slack-app.js';
 import { createTriggerGate, type TriggerGate } from './trigger-gate.js';
 import { ensureTriggerSchema } from './trigger-store.js';
 
@@ -13,23 +16,32 @@ export interface ServeOptions {
   port?: string;
 }
 
-/** The Slack app, when its module is present and configured; the server runs without it. */
-async function loadSlackTrigger(deps: { gate: TriggerGate; state: StateDb; domains: ReadonlyMap<string, unknown>; sharedDir: string; env: NodeJS.ProcessEnv; log: (line: string) => void }): Promise<SlackTrigger | undefined> {
-  const specifier = './slack/slack-app.js';
-  let mod: { createSlackTrigger?: (d: typeof deps) => SlackTrigger | undefined };
-  try {
-    mod = (await import(specifier)) as typeof mod;
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND' && String((err as Error).message).includes('slack-app')) return undefined;
-    throw err;
-  }
-  return mod.createSlackTrigger?.(deps);
+/** The Slack app when Slack is configured (a bot token and an app token or a signing secret); else none. */
+async function openSlackTrigger(deps: { gate: TriggerGate; state: StateDb; sharedDir: string; env: NodeJS.ProcessEnv; log: (line: string) => void }): Promise<SlackTrigger | undefined> {
+  const slack = slackConnectionFromEnv(deps.env);
+  if (!slack) return undefined;
+  const { managerDomainName } = await import('@ecm/agent');
+  const config = await loadValidConfig();
+  const tickets = await openTicketStore(deps.state);
+  let warehouse: Promise<Warehouse> | undefined;
+  return createSlackTrigger({
+    slack,
+    config,
+    state: deps.state,
+    tickets,
+    // Opened on the first order question, not at start: a slow warehouse never delays Slack's acks.
+    warehouse: () => (warehouse ??= openConfiguredWarehouse(config)),
+    domain: managerDomainName(deps.sharedDir),
+    gate: deps.gate,
+    env: deps.env,
+    log: deps.log,
+  });
 }
 
 /** `ecm-manager serve [--port N]`: runs until SIGTERM or SIGINT, then drains and exits 0. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const agent = await import('@ecm/agent');
-  const { ConfigError, defaultSharedDir } = await import('@ecm/core');
+  const { ConfigError, defaultSharedDir } = await import('@ecm/core/domain');
   const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
   const env = process.env;
   const sharedDir = defaultSharedDir(env);
@@ -70,7 +82,7 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   });
   const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
   // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
-  const slack = await loadSlackTrigger({ gate, state, domains, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
+  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
   server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
 
   const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });

@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '@ecm/core';
+import { ConfigError, parseConfig } from '@ecm/core/domain';
 import yaml from 'js-yaml';
 import { z } from 'zod';
 

@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { StateDb } from '@ecm/core';
+import type { StateDb } from '@ecm/core/stores';
 import type { Domain } from '@ecm/agent';
 import { z } from 'zod';
 import { alertDedupeKey, alertmanagerPayloadSchema, routeAlert } from './alert-routing.js';
@@ -11,12 +11,9 @@ import type { TriggerStore } from './trigger-store.js';
 import type { TriggerRunner } from './run-trigger.js';
 import { checkWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
 
-/** What the Slack app hands the server (packages/manager/src/serve/slack/slack-app.ts). */
-export interface SlackTrigger {
-  requestListener?: (req: IncomingMessage, res: ServerResponse) => void;
-  start(): Promise<void>;
-  stop(): Promise<void>;
-}
+import type { SlackTrigger } from './slack/slack-app.js';
+
+export type { SlackTrigger };
 
 export interface ServeDeps {
   readonly config: ServeConfig;

@@ -1,4 +1,4 @@
-import type { StateDb } from '@ecm/core';
+import type { StateDb } from '@ecm/core/stores';
 import type { Domain } from '@ecm/agent';
 import type { ServeMetrics } from './serve-metrics.js';
 import { TriggerStore, type TriggerSourceName } from './trigger-store.js';

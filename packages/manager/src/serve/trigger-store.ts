@@ -1,5 +1,5 @@
 import { forLog, textForLog } from '@ecm/agent';
-import type { StateQueryable } from '@ecm/core';
+import type { StateQueryable } from '@ecm/core/stores';
 import { z } from 'zod';
 
 /**
