@@ -1,4 +1,4 @@
-import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type ReasonLearning, type SlackMessage } from '@ecm/core';
+import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type PatternClusterView, type ReasonLearning, type SlackMessage } from '@ecm/core';
 
 export interface PatternsFacts {
   readonly as_of: string;
@@ -11,25 +11,13 @@ export interface PatternsFacts {
   readonly gone: readonly string[];
   /** Reasons whose weight the learning loop changed or flagged (§13). */
   readonly learning: readonly ReasonLearning[];
-  readonly clusters: readonly {
-    pattern_id: string;
-    signature: string;
-    stuck_reason: string;
-    order_count: number;
-    total_amount_aed: number;
-    avg_hours: number;
-    max_hours: number;
-    high_value_count: number;
-    critical_count: number;
-    impact: number;
-    novel: boolean;
-    systemic: boolean;
-    flags: { high_value: boolean; majority_critical: boolean; over_72h: boolean };
+  /** The domain's cluster view, with the trend and what the report recommends. */
+  readonly clusters: readonly (PatternClusterView & {
     trend: string;
     recommendation: string;
     route_to_specialist: boolean;
     sample_order_ids: readonly string[];
-  }[];
+  })[];
 }
 
 function flagText(c: PatternsFacts['clusters'][number]): string {
