@@ -67,3 +67,4 @@ export * from './orders/mask-pii.js';
 export * from './orders/stuck-order.js';
 export * from './patterns/pattern-history.js';
 export * from './patterns/pattern-cluster-view.js';
+export * from './cli/open-stores.js';

@@ -1,8 +1,7 @@
 import type { Agent, EcmConfig, StateDb, TicketStore, Warehouse } from '@ecm/core';
 import { loadValidConfig, notice } from '../context.js';
-import { CliError } from '../exit-codes.js';
+import { EXIT } from '../exit-codes.js';
 import { requireAgent, type ClaimedIdentity } from '../identity/agent-identity.js';
-import { lockEmbeddedStores } from './store-lock.js';
 
 /** What a command works with: configuration, the state and ticket stores, the agent, the warehouse. */
 export interface FieldSession {
@@ -24,27 +23,15 @@ export interface SessionOptions {
   readonly warehouse: 'eager' | 'lazy';
 }
 
-async function openState(): Promise<StateDb> {
-  const { openStateDb, redactUrl } = await import('@ecm/core');
-  try {
-    return await openStateDb();
-  } catch (err) {
-    const where = process.env.ECM_STATE_URL ? redactUrl(process.env.ECM_STATE_URL) : 'the embedded state store';
-    throw new CliError(`cannot open the state store (${where}): ${(err as Error).message}`);
-  }
-}
+// Quiet about the demo warehouse in use: a field command's output is the agent's queue, not setup notes.
+const warehouseHooks = { onNotice: (line: string) => (line.startsWith('Creating') ? notice(line) : undefined) };
 
 async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
-  const { openWarehouse, redactUrl } = await import('@ecm/core');
-  try {
-    // Quiet about the demo warehouse in use: a field command's output is the agent's queue, not setup notes.
-    return await openWarehouse({ sharedDir: config.sharedDir, onNotice: (line) => (line.startsWith('Creating') ? notice(line) : undefined) });
-  } catch (err) {
-    if (err instanceof CliError) throw err; // e.g. a production configuration without a warehouse (exit 3)
-    const where = process.env.ECM_WAREHOUSE_URL ? redactUrl(process.env.ECM_WAREHOUSE_URL) : 'the embedded demo warehouse';
-    throw new CliError(`cannot open the warehouse (${where}): ${(err as Error).message}`);
-  }
+  const { openWarehouseStore } = await import('@ecm/core');
+  return openWarehouseStore(config, warehouseHooks);
 }
+
+const LOCK_WAIT_MS = 15_000;
 
 /**
  * Runs `fn` with the stores open and the agent checked, then closes everything and releases the
@@ -53,18 +40,26 @@ async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
 export async function withSession<T>(options: SessionOptions, fn: (session: FieldSession) => Promise<T>): Promise<T> {
   const config = await loadValidConfig();
   // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
-  const { warehouseSource } = await import('@ecm/core');
+  const { lockEmbeddedStores, openTicketStores, warehouseSource } = await import('@ecm/core');
   warehouseSource(process.env);
-  const lock = await lockEmbeddedStores(options.command);
+  const lock = await lockEmbeddedStores({
+    program: 'ecm-field',
+    command: options.command,
+    stores: ['state', 'warehouse'],
+    waitMs: LOCK_WAIT_MS,
+    lockedExit: EXIT.failed,
+    onWait: (other) => notice(`waiting for ${other} to finish…`),
+    releaseOnSignal: true,
+  });
   let warehouse: Promise<Warehouse> | null = null;
   let state: StateDb | null = null;
   try {
     if (options.warehouse === 'eager') warehouse = openWarehouseFor(config);
     // Settle the warehouse's failure too, so an unopened warehouse never becomes an unhandled rejection.
     warehouse?.catch(() => undefined);
-    state = await openState();
-    const { openTicketStore } = await import('@ecm/core');
-    const tickets = await openTicketStore(state);
+    const stores = await openTicketStores(config);
+    state = stores.state;
+    const tickets = stores.tickets;
     const agent = await requireAgent(tickets, options.identity);
     return await fn({
       config,
