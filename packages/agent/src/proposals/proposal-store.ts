@@ -81,20 +81,10 @@ export async function listProposals(db: SqlQueryable, domain: string, status?: P
  * decision with who made it, when and why. Snake case: it is printed as JSON as it stands.
  */
 const when = z.union([z.date(), z.string()]).transform((v) => new Date(v).toISOString());
-export const proposalDecisionSchema = z.object({
-  id: z.string(),
-  created_at: when,
-  order_id: z.string(),
-  action: z.string(),
-  rationale: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected']),
-  needs_supervisor: z.boolean(),
-  amount_aed: sqlNumber.nullable(),
-  skill: z.string(),
-  decided_by: z.string().nullable(),
-  decided_at: when.nullable(),
-  decision_reason: z.string().nullable(),
-});
+export const proposalDecisionSchema = z
+  .object({ id: z.string(), created_at: when })
+  .extend(proposalRow.pick({ order_id: true, action: true, rationale: true, status: true, needs_supervisor: true, amount_aed: true, skill: true }).shape)
+  .extend({ decided_by: z.string().nullable(), decided_at: when.nullable(), decision_reason: z.string().nullable() });
 export type ProposalDecisionRow = z.infer<typeof proposalDecisionSchema>;
 
 const DECISION_COLUMNS = 'id, created_at, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, decided_by, decided_at, decision_reason';
