@@ -2,11 +2,9 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
-import { reply, startFakeMessagesApi, text, type Script } from '../__fixtures__/fake-messages-api.js';
-import { fixtureSkills, GUARDRAILS, SHARED_DIR, testLlmConfig } from '../__fixtures__/test-runtime.js';
-import { queryRows } from '../db/sql.js';
+import { reply, text, type Script } from '../__fixtures__/fake-messages-api.js';
+import { SHARED_DIR } from '../__fixtures__/test-runtime.js';
 import { correctionStats, recordCorrection } from '../log/corrections.js';
-import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { carryOutApproval, checklistOf } from './approval-work.js';
 import { linkResolveFeedback } from './feedback-link.js';
 import { listClusterProposals } from './cluster-proposal.js';
@@ -28,22 +26,8 @@ const NOW = new Date('2026-02-17T02:00:00Z');
 
 const suite = agentTestSuite();
 const open = suite.open;
-let seq = 0;
 
-async function setup(script: Script[], now = NOW) {
-  const api = await startFakeMessagesApi(script);
-  open.push(api);
-  const runtime = createAgentRuntime({
-    domain: `chain${++seq}`,
-    llm: testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: suite.db,
-    env: { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
-    now: () => now,
-  });
-  return { api, runtime };
-}
+const setup = (script: Script[], now = NOW) => suite.startRuntime(script, { prefix: 'chain', now: () => now });
 
 const ORDERS = Array.from({ length: 12 }, (_, i) => ({ order_id: `ORD-2026-${String(i + 1).padStart(6, '0')}`, amount_aed: 1_000 + i * 100 }));
 const cluster = { pattern_id: 'P-7f3a9c', signature: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv', stuck_reason: 'brn_issue', order_count: 12, critical_count: 12, total_amount_aed: 18_600 };

@@ -1,18 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
-import { apiError, reply, startFakeMessagesApi, text, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
+import { apiError, reply, text, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
 import { startTestGateway } from '../__fixtures__/test-gateway.js';
 import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
 import type { LlmConfig } from '../config/llm-config.js';
 import { queryRows } from '../db/sql.js';
-import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { measureLlmContext } from '../bench/llm-context.js';
 import { generateInsights, parseBullets } from './generate-insights.js';
 import { redactPii } from './redact-pii.js';
 
 const suite = agentTestSuite();
 const open = suite.open;
-let seq = 0;
 
 const facts = {
   as_of: '2026-02-17T01:30:00Z',
@@ -23,21 +21,8 @@ const facts = {
   top_customer: { order_id: 'ORD-2026-000123', full_name: 'Test Customer', email: 'test.customer@example.com' },
 };
 
-async function setup(script: Script[], opts: { env?: NodeJS.ProcessEnv; llm?: LlmConfig } = {}) {
-  const api = await startFakeMessagesApi(script);
-  const gateway = await startTestGateway();
-  open.push(api, gateway);
-  const runtime = createAgentRuntime({
-    domain: `insights${++seq}`,
-    llm: opts.llm ?? testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: suite.db,
-    mcp: gateway.client,
-    env: opts.env ?? { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
-  });
-  return { api, runtime };
-}
+const setup = (script: Script[], opts: { env?: NodeJS.ProcessEnv; llm?: LlmConfig } = {}) =>
+  suite.startRuntime(script, { prefix: 'insights', gateway: true, ...(opts.llm ? { llm: opts.llm } : {}), ...(opts.env ? { env: () => opts.env! } : {}) });
 
 describe('generateInsights', () => {
   it('never lets an invented figure reach the output, and logs the dropped bullet', async () => {

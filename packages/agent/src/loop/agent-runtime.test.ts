@@ -3,33 +3,19 @@ import { describe, expect, it } from 'vitest';
 import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
 import { apiError, reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi, type Script } from '../__fixtures__/fake-messages-api.js';
 import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
-import { INJECTION, startTestGateway } from '../__fixtures__/test-gateway.js';
+import { INJECTION } from '../__fixtures__/test-gateway.js';
 import type { LlmConfig } from '../config/llm-config.js';
 import { queryRows } from '../db/sql.js';
 import { recordExecution } from '../log/execution-log.js';
 import { executionPage } from '../log/execution-detail.js';
-import { createAgentRuntime, type AgentRuntime } from './agent-runtime.js';
+import { createAgentRuntime } from './agent-runtime.js';
 
 const suite = agentTestSuite();
 const open = suite.open;
-let domainSeq = 0;
 
 async function setup(script: Script[], opts: { llm?: LlmConfig; env?: NodeJS.ProcessEnv; now?: () => Date } = {}) {
-  const api = await startFakeMessagesApi(script);
-  const gateway = await startTestGateway();
-  open.push(api, gateway);
-  const domain = `test${++domainSeq}`;
-  const runtime = createAgentRuntime({
-    domain,
-    llm: opts.llm ?? testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: suite.db,
-    mcp: gateway.client,
-    env: opts.env ?? { ANTHROPIC_API_KEY: 'sk-test-key', ANTHROPIC_BASE_URL: api.url },
-    ...(opts.now ? { now: opts.now } : {}),
-  });
-  return { api, gateway, runtime, domain };
+  const { api, gateway, runtime, domain } = await suite.startRuntime(script, { prefix: 'test', gateway: true, ...(opts.llm ? { llm: opts.llm } : {}), ...(opts.env ? { env: () => opts.env! } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  return { api, gateway: gateway!, runtime, domain };
 }
 
 const rowOf = async (id: string) => (await queryRows(suite.db, 'SELECT * FROM skill_executions WHERE id = $1', [id]))[0]!;

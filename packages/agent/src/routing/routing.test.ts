@@ -1,10 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
-import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
-import { startTestGateway } from '../__fixtures__/test-gateway.js';
-import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
+import { reply, text, toolResultsOf, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
+import { testLlmConfig } from '../__fixtures__/test-runtime.js';
 import { queryRows } from '../db/sql.js';
-import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { AgentMetrics } from '../metrics/agent-metrics.js';
 import { listProposals } from '../proposals/proposal-store.js';
 import { diagnoseClusters } from './diagnose-clusters.js';
@@ -13,24 +11,10 @@ import { proposeFix } from './propose-fix.js';
 import { routeClusters } from './route-clusters.js';
 
 const suite = agentTestSuite();
-const open = suite.open;
-let seq = 0;
 
 async function setup(script: Script[]) {
-  const api = await startFakeMessagesApi(script);
-  const gateway = await startTestGateway();
-  open.push(api, gateway);
-  const runtime = createAgentRuntime({
-    domain: `routing${++seq}`,
-    llm: testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: suite.db,
-    mcp: gateway.client,
-    env: { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
-    now: () => new Date('2026-02-17T02:00:00Z'),
-  });
-  return { api, gateway, runtime };
+  const { api, gateway, runtime } = await suite.startRuntime(script, { prefix: 'routing', gateway: true, now: () => new Date('2026-02-17T02:00:00Z') });
+  return { api, gateway: gateway!, runtime };
 }
 
 const critical = { signature_text: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv', critical_count: 12, order_count: 14, total_amount_aed: 98_765, avg_hours: 51.5 };
