@@ -68,3 +68,4 @@ export * from './orders/stuck-order.js';
 export * from './patterns/pattern-history.js';
 export * from './patterns/pattern-cluster-view.js';
 export * from './cli/open-stores.js';
+export * from './reports/day-start.js';

@@ -69,3 +69,8 @@ export function stuckOrderRecordOf(o: TriagedOrder): StuckOrderRecord {
     created_at: o.created_at,
   };
 }
+
+const PRIORITY_RANK: Readonly<Record<string, number>> = { P1: 0, P2: 1, P3: 2, P4: 3 };
+
+/** P1 first; anything that is not a priority after P4. */
+export const priorityRank = (priority: string): number => PRIORITY_RANK[priority] ?? 9;

@@ -1,9 +1,8 @@
-import type { Agent, EcmConfig, EscalationMatrix, SlackDirectory, StateDb, Ticket } from '@ecm/core';
+import { HOUR_MS, type Agent, type EcmConfig, type EscalationMatrix, type SlackDirectory, type StateDb, type Ticket } from '@ecm/core';
 import { renderSlaMessages, type SlaAlert } from '../render/sla-message.js';
 import { mentionOf } from '../render/mention.js';
 import type { PhaseContext, PhasePlan, PhaseWrites, SlaAlertKey } from './phase.js';
 
-const HOUR_MS = 3_600_000;
 /** Level names of the sla_alerts table besides the ladder's L1/L2/L3. */
 const BREACH = 'BREACH';
 const DAILY_UPDATE = 'DAILY';
