@@ -34,3 +34,14 @@ export * from './tickets/input-limits.js';
 export * from './tickets/agents-csv.js';
 export * from './audit/reveal-rule.js';
 export * from './warehouse/warehouse-time.js';
+// The domain layer: one order across every system, why an order is not a candidate, the shapes of a
+// stuck order and of a pattern cluster, pattern history.
+export * from './orders/order-details-shape.js';
+export * from './orders/order-details.js';
+export * from './orders/order-timeline.js';
+export * from './orders/not-candidate.js';
+export * from './orders/mask-pii.js';
+export * from './orders/stuck-order.js';
+export * from './patterns/pattern-history.js';
+export * from './patterns/pattern-cluster-view.js';
+export * from './reports/day-start.js';

@@ -11,3 +11,4 @@ export * from './tickets/daily-stats.js';
 export * from './audit/pii-reveals.js';
 export * from './triage/classification-corrections.js';
 export * from './warehouse/store-url.js';
+export * from './cli/open-stores.js';

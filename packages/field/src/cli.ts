@@ -1,4 +1,5 @@
 import { programVersion, runCli } from '@ecm/core/cli-kit';
+import { lazyAction } from '@ecm/core/stores';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-field')
@@ -36,12 +37,7 @@ Environment: ECM_AGENT_EMAIL, ECM_HOME, ECM_WAREHOUSE_URL, ECM_STATE_URL, SLACK_
   );
 
 /** Runs a lazily imported command and turns its result into the process exit code. */
-function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
-  return async (...args: A) => {
-    const run = await load();
-    process.exitCode = await run(...args);
-  };
-}
+const action = lazyAction;
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 failed, 3 bad configuration or usage, 6 not allowed (not the assignee, unknown or inactive agent).';
 

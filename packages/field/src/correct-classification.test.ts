@@ -1,43 +1,25 @@
 import { rmSync } from 'node:fs';
 import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildClis, cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+import { ASHA, BILAL, seededDemo } from './__fixtures__/seeded-demo.js';
 
-const ASHA = 'asha.ops@example.com';
-const BILAL = 'bilal.ops@example.com';
 
 const queueJson = z.object({ tickets: z.array(z.object({ order_id: z.string(), stuck_reason: z.string() })) });
 const orderJson = z.object({
   order: z.object({ diagnosis: z.object({ stuck_reason: z.string(), score: z.number(), factors: z.array(z.object({ factor: z.string(), contribution: z.number() })) }) }),
 });
 
-let home = '';
-const field = (agent: string, args: readonly string[]) => runNode(FIELD_BIN, [...args, '--agent', agent, '--as-of', NOW], cliEnv(home));
+const demo = seededDemo();
+const field = demo.asAgent;
+const withState = demo.withState;
 
 async function severityOf(orderId: string): Promise<number> {
   const r = await field(ASHA, ['order', orderId, '--json']);
   expect(r.code, r.stderr).toBe(0);
   return orderJson.parse(JSON.parse(r.stdout)).order.diagnosis.factors.find((f) => f.factor === 'severity')!.contribution;
 }
-
-/** Reads or writes the state the CLIs use, after they have exited (the embedded store admits one process at a time). */
-async function withState<T>(fn: (state: Awaited<ReturnType<typeof openStateDb>>) => Promise<T>): Promise<T> {
-  const state = await openStateDb({ env: { ECM_HOME: home } });
-  try {
-    return await fn(state);
-  } finally {
-    await state.close();
-  }
-}
-
-beforeAll(async () => {
-  buildClis();
-  home = await seedSmallDemo();
-}, 600_000);
-afterAll(() => {
-  if (home) rmSync(home, { recursive: true, force: true });
-});
 
 describe('ecm-field correct order: correcting a classification', () => {
   let tickets: z.infer<typeof queueJson>['tickets'] = [];
@@ -98,7 +80,7 @@ describe('ecm-field correct order: correcting a classification', () => {
     const resolved = await field(ASHA, ['resolve', u.order_id, '--notes', 'fixed by hand', '--diagnosis-match', 'WRONG']);
     expect(resolved.code, resolved.stderr).toBe(0);
 
-    const stats = await runNode(MANAGER_BIN, ['stats', '--since', '3650d'], cliEnv(home));
+    const stats = await demo.manager(['stats', '--since', '3650d']);
     expect(stats.code, stats.stderr).toBe(0);
     expect(stats.stdout).toMatch(/Most corrected classifications/);
     const lines = stats.stdout.split('\n');

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
@@ -6,12 +6,10 @@ import { openStateDb, openTicketStore } from '@ecm/core/stores';
 import { type Resolution } from '@ecm/core/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildClis, cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+import { cliEnv, DEMO_AS_OF, FIELD_BIN, NOW } from './__fixtures__/run-cli.js';
+import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';
 import { hasTmux, TmuxTerminal } from './__fixtures__/tmux-terminal.js';
 
-const ASHA = 'asha.ops@example.com';
-const BILAL = 'bilal.ops@example.com';
-const LENA = 'lena.lead@example.com'; // the demo roster's supervisor
 const BAND = z.enum(['BREACHED', 'CRITICAL', 'WARNING', 'OK']);
 const PRIORITY = z.enum(['P1', 'P2', 'P3', 'P4']);
 
@@ -64,9 +62,9 @@ const orderJson = z.object({
   escalation: z.object({ step: z.object({ level: z.string(), hours: z.number() }).nullable(), contact: z.object({ team: z.string(), level: z.string(), contact: z.string() }).nullable() }).nullable(),
 });
 
-let home = '';
-const field = (args: readonly string[], extra: NodeJS.ProcessEnv = {}, input?: string) => runNode(FIELD_BIN, [...args], cliEnv(home, extra), input);
-const asAgent = (agent: string, args: readonly string[]) => field([...args, '--agent', agent, '--as-of', NOW]);
+const demo = seededDemo();
+const field = demo.field;
+const asAgent = demo.asAgent;
 
 async function myTickets(agent: string): Promise<MyTickets> {
   const r = await asAgent(agent, ['my-tickets', '--json']);
@@ -74,23 +72,9 @@ async function myTickets(agent: string): Promise<MyTickets> {
   return myTicketsJson.parse(JSON.parse(r.stdout));
 }
 
-/** Reads the stores the CLI wrote, after it has exited (the embedded store admits one process at a time). */
-async function withStore<T>(fn: (store: Awaited<ReturnType<typeof openTicketStore>>) => Promise<T>): Promise<T> {
-  const state = await openStateDb({ env: { ECM_HOME: home } });
-  try {
-    return await fn(await openTicketStore(state, {}));
-  } finally {
-    await state.close();
-  }
-}
-
-beforeAll(async () => {
-  buildClis();
-  home = await seedSmallDemo();
-}, 600_000);
-afterAll(() => {
-  if (home) rmSync(home, { recursive: true, force: true });
-});
+/** Reads the ticket store the CLI wrote, after it has exited. */
+const withStore = <T>(fn: (store: Awaited<ReturnType<typeof openTicketStore>>) => Promise<T>): Promise<T> =>
+  demo.withState(async (state) => fn(await openTicketStore(state, {})));
 
 describe('ecm-field on the demo', () => {
   let queue: MyTickets;
@@ -236,7 +220,7 @@ describe('ecm-field on the demo', () => {
     expect(ticket?.status).toBe('ESCALATED');
 
     // The team's Slack message: data escaped, so the reason cannot ping the channel.
-    const outbox = path.join(home, 'outbox');
+    const outbox = path.join(demo.home, 'outbox');
     const posted = readdirSync(outbox)
       .map((f) => readFileSync(path.join(outbox, f), 'utf8'))
       .find((json) => json.includes('ECM Escalation') && json.includes(t.order_id));
@@ -257,7 +241,7 @@ describe('ecm-field on the demo', () => {
     expect(resolveUnknown.code).toBe(1);
     expect(resolveUnknown.stderr).toMatch(/ORD-NOT-THERE/);
 
-    const stuck = await runNode(MANAGER_BIN, ['stuck', '--all', '--json', '--as-of', NOW], cliEnv(home));
+    const stuck = await demo.manager(['stuck', '--all', '--json', '--as-of', NOW]);
     const orders = z.object({ orders: z.array(z.object({ order_id: z.string(), disqualified: z.string().nullable(), monitor_only: z.boolean() })) }).parse(JSON.parse(stuck.stdout)).orders;
     const dq = orders.find((o) => o.disqualified)!;
     const r = await asAgent(ASHA, ['resolve', dq.order_id, '--notes', 'x']);
@@ -285,19 +269,14 @@ describe('ecm-field on the demo', () => {
   it('proposals: the human gate; high-value approvals need a supervisor', async () => {
     expect((await asAgent(ASHA, ['proposals', '--json'])).code).toBe(0); // creates the table when the runtime has not yet
     const { sqlProposalStore } = await import('@ecm/agent');
-    const [small, big] = await (async () => {
-      const state = await openStateDb({ env: { ECM_HOME: home } });
-      try {
-        const store = sqlProposalStore(state);
-        const base = { domain: 'ecm', rationale: 'Lulu shows CREDITED', skill: 'ecm-resolve', traceId: 't-1' };
-        return [
-          await store.create({ ...base, orderId: 'ORD-00000001', action: 'Force status sync', needsSupervisor: false, amountAed: 900 }, new Date(DEMO_AS_OF)),
-          await store.create({ ...base, orderId: 'ORD-00000002', action: 'Refund 9,000 AED', needsSupervisor: true, amountAed: 9000 }, new Date(DEMO_AS_OF)),
-        ];
-      } finally {
-        await state.close();
-      }
-    })();
+    const [small, big] = await demo.withState(async (state) => {
+      const store = sqlProposalStore(state);
+      const base = { domain: 'ecm', rationale: 'Lulu shows CREDITED', skill: 'ecm-resolve', traceId: 't-1' };
+      return [
+        await store.create({ ...base, orderId: 'ORD-00000001', action: 'Force status sync', needsSupervisor: false, amountAed: 900 }, new Date(DEMO_AS_OF)),
+        await store.create({ ...base, orderId: 'ORD-00000002', action: 'Refund 9,000 AED', needsSupervisor: true, amountAed: 9000 }, new Date(DEMO_AS_OF)),
+      ];
+    });
     const listed = z.object({ proposals: z.array(z.object({ id: z.string(), status: z.string(), needs_supervisor: z.boolean() })) }).parse(JSON.parse((await asAgent(ASHA, ['proposals', '--json'])).stdout));
     expect(listed.proposals.map((p) => p.id).sort()).toEqual([small.id, big.id].sort());
     expect(listed.proposals.every((p) => p.status === 'pending')).toBe(true);
@@ -389,7 +368,7 @@ describe('ecm-field in a real terminal', () => {
     if (!hasTmux) throw new Error('the terminal tests need tmux: apt-get install tmux');
   });
   const terminal = (args: readonly string[], tag: string, extra: NodeJS.ProcessEnv = {}) => {
-    const t = new TmuxTerminal(home, ['node', FIELD_BIN, ...args], cliEnv(home, { TERM: 'xterm-256color', ...extra }), tag);
+    const t = new TmuxTerminal(demo.home, ['node', FIELD_BIN, ...args], cliEnv(demo.home, { TERM: 'xterm-256color', ...extra }), tag);
     terminals.push(t);
     return t;
   };

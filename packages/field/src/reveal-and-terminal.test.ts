@@ -3,12 +3,11 @@ import { defaultSharedDir } from '@ecm/core/domain';
 import { openStateDb } from '@ecm/core/stores';
 import { openWarehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildClis, cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+import { NOW } from './__fixtures__/run-cli.js';
+import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';
 
-const ASHA = 'asha.ops@example.com';
-const BILAL = 'bilal.ops@example.com';
-const LENA = 'lena.lead@example.com'; // the demo roster's supervisor
 
 // Clear screen, set the window title, open a hidden hyperlink.
 const HOSTILE = 'Ava\u001b[2J Example\u001b]0;title\u0007\u001b]8;;http://x\u0007 link\u001b]8;;\u0007';
@@ -18,28 +17,15 @@ const auditJson = z.object({
   reveals: z.array(z.object({ revealed_at: z.string(), agent_email: z.string(), order_id: z.string(), program: z.string(), basis: z.enum(['assignee', 'supervisor']) })),
 });
 
-let home = '';
-const field = (agent: string, args: readonly string[]) => runNode(FIELD_BIN, [...args, '--agent', agent, '--as-of', NOW], cliEnv(home));
-const manager = (args: readonly string[]) => runNode(MANAGER_BIN, args, cliEnv(home));
+const demo = seededDemo();
+const field = demo.asAgent;
+const manager = demo.manager;
 
 /** Orders of an agent's open tickets, read after the CLIs have exited (the embedded store admits one process). */
 async function openOrdersOf(agent: string): Promise<string[]> {
-  const state = await openStateDb({ env: { ECM_HOME: home } });
-  try {
-    const rows = await state.query(`SELECT order_id FROM tickets WHERE agent_email = $1 AND status IN ('OPEN', 'IN_PROGRESS') ORDER BY order_id`, [agent]);
-    return rows.map((r) => String(r.order_id));
-  } finally {
-    await state.close();
-  }
+  const rows = await demo.withState((state) => state.query(`SELECT order_id FROM tickets WHERE agent_email = $1 AND status IN ('OPEN', 'IN_PROGRESS') ORDER BY order_id`, [agent]));
+  return rows.map((r) => String(r.order_id));
 }
-
-beforeAll(async () => {
-  buildClis();
-  home = await seedSmallDemo();
-}, 600_000);
-afterAll(() => {
-  if (home) rmSync(home, { recursive: true, force: true });
-});
 
 describe('revealing personal data: only the assignee of an open ticket or a supervisor, and every reveal recorded', () => {
   let ashas: string[] = [];
@@ -102,19 +88,16 @@ describe('terminal escapes in data are stripped before printing', () => {
   let order = '';
   beforeAll(async () => {
     [order] = (await openOrdersOf(ASHA)).slice(-1);
-    const warehouse = await openWarehouse({ env: { ECM_HOME: home }, sharedDir: defaultSharedDir() });
+    const warehouse = await openWarehouse({ env: { ECM_HOME: demo.home }, sharedDir: defaultSharedDir() });
     try {
       await warehouse.query('UPDATE customers SET full_name = $1 WHERE owner_id = (SELECT owner_id FROM orders_goms WHERE order_id = $2)', [HOSTILE, order]);
     } finally {
       await warehouse.close();
     }
-    const state = await openStateDb({ env: { ECM_HOME: home } });
-    try {
+    await demo.withState(async (state) => {
       await state.query('UPDATE agents SET name = $1 WHERE email = $2', [HOSTILE, ASHA]);
       await state.query('UPDATE tickets SET notes = $1 WHERE order_id = $2', [`Call the partner ${HOSTILE}`, order]);
-    } finally {
-      await state.close();
-    }
+    });
   }, 120_000);
 
   const clean = (out: string) => {

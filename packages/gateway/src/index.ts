@@ -7,9 +7,9 @@ export type { GatewayDeps, GatewayLog, QuerySettings } from './gateway-deps.js';
 export { GatewayContext } from './gateway-context.js';
 export { createGatewayServer, GATEWAY_NAME, GATEWAY_TOOLS, GATEWAY_VERSION, type GatewayServer } from './server.js';
 export { checkReadOnlySql, type GuardVerdict } from './sql/read-only-guard.js';
-export { orderDetailsSchema } from './tools/order-tools.js';
-export type { OrderDetails } from './orders/order-details.js';
-export { runbookSchema } from './tools/runbook-tools.js';
+// The order details' shape is the domain's (@ecm/core); re-exported for clients of the tool.
+export { orderDetailsSchema, type OrderDetails } from '@ecm/core/domain';
+export { runbookSchema } from './tools/runbook-get.js';
 
 export interface InProcessGateway {
   readonly client: Client;

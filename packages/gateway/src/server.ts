@@ -3,28 +3,13 @@ import { GatewayContext } from './gateway-context.js';
 import type { GatewayDeps } from './gateway-deps.js';
 import { registerSkillPrompts } from './prompts/skill-prompts.js';
 import { registerEcmResources } from './resources/ecm-resources.js';
-import type { GatewayTool, ToolCaller } from './tools/define-tool.js';
-import { ecmBacklogSummary, ecmOrderDetails, ecmPatternClusters, ecmStuckOrders } from './tools/order-tools.js';
-import { runbookGet, runbooksSearch } from './tools/runbook-tools.js';
-import { ticketsList, ticketsUpdate } from './tools/ticket-tools.js';
-import { warehouseDescribeTable, warehouseListTables, warehouseQuery } from './tools/warehouse-tools.js';
+import type { ToolCaller } from './tools/define-tool.js';
+import { GATEWAY_TOOLS } from './tools/registry.js';
 
 export const GATEWAY_NAME = 'ecm-gateway';
 export const GATEWAY_VERSION = '0.1.0';
 
-export const GATEWAY_TOOLS: readonly GatewayTool[] = [
-  warehouseQuery,
-  warehouseListTables,
-  warehouseDescribeTable,
-  ecmStuckOrders,
-  ecmOrderDetails,
-  ecmBacklogSummary,
-  ecmPatternClusters,
-  runbooksSearch,
-  runbookGet,
-  ticketsList,
-  ticketsUpdate,
-];
+export { GATEWAY_TOOLS };
 
 const INSTRUCTIONS = [
   'ECM (exception case management) tools for stuck remittance orders.',

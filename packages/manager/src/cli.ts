@@ -1,4 +1,5 @@
 import { programVersion, runCli } from '@ecm/core/cli-kit';
+import { lazyAction } from '@ecm/core/stores';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-manager')
@@ -29,12 +30,7 @@ Without ECM_WAREHOUSE_URL the demo warehouse is used only when nothing points at
   );
 
 /** Runs a lazily imported command and turns its result into the process exit code. */
-function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
-  return async (...args: A) => {
-    const run = await load();
-    process.exitCode = await run(...args);
-  };
-}
+const action = lazyAction;
 
 /**
  * For a subcommand whose parent has options of the same name (`tickets --json` and `tickets handover

@@ -1,25 +1,2 @@
-/** Minutes east of UTC of `timeZone` at the instant `at`. */
-function offsetMinutes(at: Date, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
-  return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
-}
-
-/** The instant the calendar day containing `now` began in `timeZone` (e.g. IST midnight). */
-export function startOfDay(now: Date, timeZone: string): Date {
-  const local = new Date(now.getTime() + offsetMinutes(now, timeZone) * 60_000);
-  const midnightAsUtc = Date.UTC(local.getUTCFullYear(), local.getUTCMonth(), local.getUTCDate());
-  // The offset at midnight can differ from now's across a daylight-saving change.
-  const guess = new Date(midnightAsUtc - offsetMinutes(now, timeZone) * 60_000);
-  return new Date(midnightAsUtc - offsetMinutes(guess, timeZone) * 60_000);
-}
+// The budget's day starts when the calendar day starts in its time zone: one definition, in core.
+export { startOfDay } from '@ecm/core/domain';

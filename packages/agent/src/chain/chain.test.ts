@@ -1,13 +1,10 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
-import { reply, startFakeMessagesApi, text, type Script } from '../__fixtures__/fake-messages-api.js';
-import { fixtureSkills, GUARDRAILS, SHARED_DIR, testLlmConfig } from '../__fixtures__/test-runtime.js';
-import { queryRows } from '../db/sql.js';
+import { describe, expect, it } from 'vitest';
+import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
+import { reply, text, type Script } from '../__fixtures__/fake-messages-api.js';
+import { SHARED_DIR } from '../__fixtures__/test-runtime.js';
 import { correctionStats, recordCorrection } from '../log/corrections.js';
-import { ensureAgentSchema } from '../log/schema.js';
-import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { carryOutApproval, checklistOf } from './approval-work.js';
 import { linkResolveFeedback } from './feedback-link.js';
 import { listClusterProposals } from './cluster-proposal.js';
@@ -27,32 +24,10 @@ const ROUTING: RoutingConfig = {
 };
 const NOW = new Date('2026-02-17T02:00:00Z');
 
-let database: TestDatabase;
-let seq = 0;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  database = await openPgliteDb();
-  await ensureAgentSchema(database.db);
-});
-afterAll(async () => database.close());
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const suite = agentTestSuite();
+const open = suite.open;
 
-async function setup(script: Script[], now = NOW) {
-  const api = await startFakeMessagesApi(script);
-  open.push(api);
-  const runtime = createAgentRuntime({
-    domain: `chain${++seq}`,
-    llm: testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: database.db,
-    env: { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
-    now: () => now,
-  });
-  return { api, runtime };
-}
+const setup = (script: Script[], now = NOW) => suite.startRuntime(script, { prefix: 'chain', now: () => now });
 
 const ORDERS = Array.from({ length: 12 }, (_, i) => ({ order_id: `ORD-2026-${String(i + 1).padStart(6, '0')}`, amount_aed: 1_000 + i * 100 }));
 const cluster = { pattern_id: 'P-7f3a9c', signature: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv', stuck_reason: 'brn_issue', order_count: 12, critical_count: 12, total_amount_aed: 18_600 };
@@ -94,7 +69,7 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
     const steps = await runChain(runtime, ROUTING, [cluster, calm], { ordersOf });
     expect(steps.map((s) => s.routing)).toEqual(['routed', 'not_matched']);
     expect(steps[0]!.proposal).toMatchObject({ status: 'proposed' });
-    const proposals = await listClusterProposals(database.db, runtime.domain);
+    const proposals = await listClusterProposals(suite.db, runtime.domain);
     expect(proposals).toHaveLength(1);
     // Risk from the triage facts: orders 1–10 at 1,000 + i·100 AED.
     expect(proposals[0]).toMatchObject({ clusterId: 'P-7f3a9c', day: '2026-02-17', orderCount: 10, valueAed: 14_500, needsSupervisor: false, status: 'pending' });
@@ -104,9 +79,9 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
 
     const again = await runChain(runtime, ROUTING, [cluster], { ordersOf });
     expect(again[0]!.routing).toBe('already_routed_today');
-    expect(await listClusterProposals(database.db, runtime.domain)).toHaveLength(1);
+    expect(await listClusterProposals(suite.db, runtime.domain)).toHaveLength(1);
     expect(api.requests).toHaveLength(2);
-    const decisions = await listRoutingDecisions(database.db, runtime.domain);
+    const decisions = await listRoutingDecisions(suite.db, runtime.domain);
     expect(decisions.map((d) => `${d.rule}:${d.subject}:${d.outcome}`)).toEqual([
       'critical-cluster-to-diagnose:P-7f3a9c:routed',
       'confident-diagnosis-to-resolve:P-7f3a9c:routed',
@@ -120,7 +95,7 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
     const [step] = await runChain(runtime, ROUTING, [cluster], { ordersOf });
     expect(step).toMatchObject({ routing: 'routed', resolveRouting: 'not_matched' });
     expect(step!.proposal).toBeUndefined();
-    expect(await listClusterProposals(database.db, runtime.domain)).toEqual([]);
+    expect(await listClusterProposals(suite.db, runtime.domain)).toEqual([]);
     expect(api.requests).toHaveLength(1);
   });
 
@@ -139,7 +114,7 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
     const { runtime } = await setup([diagnosis('high'), action(ORDERS.map((o) => o.order_id)), diagnosis('high'), action([ORDERS[0]!.order_id])]);
     await runChain(runtime, strict, [cluster], { ordersOf });
     await runChain(runtime, strict, [{ ...cluster, pattern_id: 'P-000003', signature: 'GBP|x' }], { ordersOf });
-    const proposals = await listClusterProposals(database.db, runtime.domain);
+    const proposals = await listClusterProposals(suite.db, runtime.domain);
     const [many, one] = ['P-7f3a9c', 'P-000003'].map((id) => proposals.find((p) => p.clusterId === id));
     expect(many).toMatchObject({ orderCount: 12, needsSupervisor: true });
     expect(one).toMatchObject({ orderCount: 1, valueAed: 1_000, needsSupervisor: false });
@@ -150,7 +125,7 @@ describe('approval, executor, verification, corrections', () => {
   it('approval writes checklists and makes one signed executor call, never repeated', async () => {
     const { runtime } = await setup([diagnosis('high'), action(ORDERS.slice(0, 3).map((o) => o.order_id))]);
     const [step] = await runChain(runtime, ROUTING, [cluster], { ordersOf });
-    const [p] = await listClusterProposals(database.db, runtime.domain);
+    const [p] = await listClusterProposals(suite.db, runtime.domain);
     const received: { verified: boolean; key: string | undefined; body: { order_ids: string[] } }[] = [];
     const secret = 'test-secret-not-real';
     const receiver = createServer((req, res) => {
@@ -167,31 +142,31 @@ describe('approval, executor, verification, corrections', () => {
     open.push({ close: () => new Promise<void>((r) => receiver.close(() => r())) });
     const env = { ECM_FIX_EXECUTOR_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fixes`, ECM_FIX_EXECUTOR_SECRET: secret };
 
-    expect(await carryOutApproval(database.db, p!.id, env, NOW)).toEqual({ status: 'not_approved' });
+    expect(await carryOutApproval(suite.db, p!.id, env, NOW)).toEqual({ status: 'not_approved' });
     expect(received).toEqual([]);
-    await database.db.query(`UPDATE proposals SET status = 'approved', decided_by = 'lead.ops@example.com', decided_at = $2 WHERE id = $1`, [p!.id, NOW.toISOString()]);
-    const first = await carryOutApproval(database.db, p!.id, env, NOW);
+    await suite.db.query(`UPDATE proposals SET status = 'approved', decided_by = 'lead.ops@example.com', decided_at = $2 WHERE id = $1`, [p!.id, NOW.toISOString()]);
+    const first = await carryOutApproval(suite.db, p!.id, env, NOW);
     expect(first).toMatchObject({ status: 'done', checklistSteps: 6, executor: { status: 'delivered', httpStatus: 202 } });
-    const second = await carryOutApproval(database.db, p!.id, env, NOW);
+    const second = await carryOutApproval(suite.db, p!.id, env, NOW);
     expect(second).toMatchObject({ status: 'done', checklistSteps: 0, executor: { status: 'already_called', outcome: 'delivered' } });
     expect(received).toEqual([{ verified: true, key: p!.id, body: expect.objectContaining({ order_ids: ORDERS.slice(0, 3).map((o) => o.order_id) }) }]);
-    const steps = await checklistOf(database.db, [ORDERS[0]!.order_id]);
+    const steps = await checklistOf(suite.db, [ORDERS[0]!.order_id]);
     expect(steps.map((s) => s.step_text)).toEqual([`Re-push the BRN from the acquirer to Lulu (proposal ${p!.id.slice(0, 8)})`, `Confirm Lulu shows CREDITED for the order (proposal ${p!.id.slice(0, 8)})`]);
 
     // Verification: two of the three orders left the stuck set six hours later.
     const later = new Date(NOW.getTime() + 6 * 3_600_000);
     const stillStuck = new Set([ORDERS[2]!.order_id, ...ORDERS.slice(5).map((o) => o.order_id)]);
-    const [check] = await verifyProposals(database.db, runtime.domain, stillStuck, later);
+    const [check] = await verifyProposals(suite.db, runtime.domain, stillStuck, later);
     expect(check).toMatchObject({ order_count: 3, cleared_count: 2, line: `P-7f3a9c: 2 of 3 orders cleared within 6 h (repush_brn_to_lulu, proposal ${p!.id.slice(0, 8)})` });
     const dayLater = new Date(NOW.getTime() + 25 * 3_600_000);
-    const [none] = await verifyProposals(database.db, runtime.domain, new Set(ORDERS.map((o) => o.order_id)), dayLater);
+    const [none] = await verifyProposals(suite.db, runtime.domain, new Set(ORDERS.map((o) => o.order_id)), dayLater);
     expect(none!.line).toMatch(/^P-7f3a9c: no effect after 25 h /);
 
     // "Was the diagnosis right?" on a resolved order of the fix judges the diagnosis behind it.
     const feedback = { notes: 'BRN re-pushed; one order also needed a refund', by: 'asha.ops@example.com', at: later };
-    const link = await linkResolveFeedback(database.db, { orderId: ORDERS[0]!.order_id, diagnosisMatch: 'PARTIAL', ...feedback });
+    const link = await linkResolveFeedback(suite.db, { orderId: ORDERS[0]!.order_id, diagnosisMatch: 'PARTIAL', ...feedback });
     expect(link).toEqual({ linked: true, executionId: step!.diagnosis!.status === 'diagnosed' ? step!.diagnosis!.execution.id : 'none', verdict: 'partly' });
-    expect(await linkResolveFeedback(database.db, { orderId: ORDERS[9]!.order_id, diagnosisMatch: 'WRONG', ...feedback })).toEqual({ linked: false });
+    expect(await linkResolveFeedback(suite.db, { orderId: ORDERS[9]!.order_id, diagnosisMatch: 'WRONG', ...feedback })).toEqual({ linked: false });
   });
 
   it('a correction changes the satisfaction figure and shows as a common mistake', async () => {
@@ -199,15 +174,15 @@ describe('approval, executor, verification, corrections', () => {
     const [step] = await runChain(runtime, ROUTING, [cluster], { ordersOf });
     const executionId = step!.diagnosis!.status === 'diagnosed' ? step!.diagnosis!.execution.id : '';
     const since = new Date(NOW.getTime() - 3_600_000);
-    const before = (await correctionStats(database.db, since)).skills.find((s) => s.skill === 'ecm-diagnose')!;
+    const before = (await correctionStats(suite.db, since)).skills.find((s) => s.skill === 'ecm-diagnose')!;
     expect(before.wrong).toBe(0);
-    const result = await recordCorrection(database.db, executionId.slice(0, 12), { verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', by: 'lead.ops@example.com', at: NOW.toISOString() });
+    const result = await recordCorrection(suite.db, executionId.slice(0, 12), { verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', by: 'lead.ops@example.com', at: NOW.toISOString() });
     expect(result).toMatchObject({ ok: true, executionId, skill: 'ecm-diagnose', subject: cluster.signature });
-    const after = await correctionStats(database.db, since);
+    const after = await correctionStats(suite.db, since);
     const diag = after.skills.find((s) => s.skill === 'ecm-diagnose')!;
     expect(diag.corrections).toBe(before.corrections + 1);
     expect(diag.satisfaction).toBeCloseTo(before.satisfaction - 1 / before.executions);
     expect(after.commonMistakes.filter((m) => m.verdict === 'wrong')).toEqual([{ skill: 'ecm-diagnose', verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', count: 1 }]);
-    expect(await recordCorrection(database.db, 'nope', { verdict: 'right', note: null, by: 'a@example.com', at: NOW.toISOString() })).toMatchObject({ ok: false });
+    expect(await recordCorrection(suite.db, 'nope', { verdict: 'right', note: null, by: 'a@example.com', at: NOW.toISOString() })).toMatchObject({ ok: false });
   });
 });

@@ -1,27 +1,16 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
-import { apiError, reply, startFakeMessagesApi, text, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
+import { describe, expect, it } from 'vitest';
+import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
+import { apiError, reply, text, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
 import { startTestGateway } from '../__fixtures__/test-gateway.js';
 import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
 import type { LlmConfig } from '../config/llm-config.js';
 import { queryRows } from '../db/sql.js';
-import { ensureAgentSchema } from '../log/schema.js';
-import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { measureLlmContext } from '../bench/llm-context.js';
 import { generateInsights, parseBullets } from './generate-insights.js';
 import { redactPii } from './redact-pii.js';
 
-let database: TestDatabase;
-let seq = 0;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  database = await openPgliteDb();
-  await ensureAgentSchema(database.db);
-});
-afterAll(async () => database.close());
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const suite = agentTestSuite();
+const open = suite.open;
 
 const facts = {
   as_of: '2026-02-17T01:30:00Z',
@@ -32,21 +21,8 @@ const facts = {
   top_customer: { order_id: 'ORD-2026-000123', full_name: 'Test Customer', email: 'test.customer@example.com' },
 };
 
-async function setup(script: Script[], opts: { env?: NodeJS.ProcessEnv; llm?: LlmConfig } = {}) {
-  const api = await startFakeMessagesApi(script);
-  const gateway = await startTestGateway();
-  open.push(api, gateway);
-  const runtime = createAgentRuntime({
-    domain: `insights${++seq}`,
-    llm: opts.llm ?? testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: database.db,
-    mcp: gateway.client,
-    env: opts.env ?? { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
-  });
-  return { api, runtime };
-}
+const setup = (script: Script[], opts: { env?: NodeJS.ProcessEnv; llm?: LlmConfig } = {}) =>
+  suite.startRuntime(script, { prefix: 'insights', gateway: true, ...(opts.llm ? { llm: opts.llm } : {}), ...(opts.env ? { env: () => opts.env! } : {}) });
 
 describe('generateInsights', () => {
   it('never lets an invented figure reach the output, and logs the dropped bullet', async () => {
@@ -76,7 +52,7 @@ describe('generateInsights', () => {
     expect(result.dropped).toEqual([{ text: '*640 orders* will breach their SLA by tonight.', numbers: ['640'] }]);
     expect(result.execution.outcome).toBe('verifier_dropped');
 
-    const [row] = await queryRows(database.db, 'SELECT outcome, outcome_detail, output FROM skill_executions WHERE id = $1', [result.execution.id]);
+    const [row] = await queryRows(suite.db, 'SELECT outcome, outcome_detail, output FROM skill_executions WHERE id = $1', [result.execution.id]);
     expect(row).toMatchObject({ outcome: 'verifier_dropped', outcome_detail: expect.stringContaining('unsupported figures: 640') });
     expect(JSON.stringify((row!.output as { bullets: string[] }).bullets)).not.toContain('640');
 

@@ -1,48 +1,24 @@
 import pg from 'pg';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
+import { describe, expect, it } from 'vitest';
+import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
 import { apiError, reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi, type Script } from '../__fixtures__/fake-messages-api.js';
 import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
-import { INJECTION, startTestGateway } from '../__fixtures__/test-gateway.js';
+import { INJECTION } from '../__fixtures__/test-gateway.js';
 import type { LlmConfig } from '../config/llm-config.js';
 import { queryRows } from '../db/sql.js';
 import { recordExecution } from '../log/execution-log.js';
-import { ensureAgentSchema } from '../log/schema.js';
 import { executionPage } from '../log/execution-detail.js';
-import { createAgentRuntime, type AgentRuntime } from './agent-runtime.js';
+import { createAgentRuntime } from './agent-runtime.js';
 
-let database: TestDatabase;
-let domainSeq = 0;
-const open: { close(): Promise<void> }[] = [];
-
-beforeAll(async () => {
-  database = await openPgliteDb();
-  await ensureAgentSchema(database.db);
-});
-afterAll(async () => database.close());
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const suite = agentTestSuite();
+const open = suite.open;
 
 async function setup(script: Script[], opts: { llm?: LlmConfig; env?: NodeJS.ProcessEnv; now?: () => Date } = {}) {
-  const api = await startFakeMessagesApi(script);
-  const gateway = await startTestGateway();
-  open.push(api, gateway);
-  const domain = `test${++domainSeq}`;
-  const runtime = createAgentRuntime({
-    domain,
-    llm: opts.llm ?? testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: database.db,
-    mcp: gateway.client,
-    env: opts.env ?? { ANTHROPIC_API_KEY: 'sk-test-key', ANTHROPIC_BASE_URL: api.url },
-    ...(opts.now ? { now: opts.now } : {}),
-  });
-  return { api, gateway, runtime, domain };
+  const { api, gateway, runtime, domain } = await suite.startRuntime(script, { prefix: 'test', gateway: true, ...(opts.llm ? { llm: opts.llm } : {}), ...(opts.env ? { env: () => opts.env! } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  return { api, gateway: gateway!, runtime, domain };
 }
 
-const rowOf = async (id: string) => (await queryRows(database.db, 'SELECT * FROM skill_executions WHERE id = $1', [id]))[0]!;
+const rowOf = async (id: string) => (await queryRows(suite.db, 'SELECT * FROM skill_executions WHERE id = $1', [id]))[0]!;
 const toolNames = (api: FakeMessagesApi, i: number) => api.requests[i]!.body.tools?.map((t) => t.name);
 const READ_ONLY_OFFER = ['load_skill', 'orders_lookup', 'runbook_get', 'big_dump', 'flaky', 'tickets_list'];
 
@@ -95,7 +71,7 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     expect(exec.withheldTools).toEqual([{ name: 'assign_ticket', why: 'not read-only: skills get no write path' }]);
 
     // The detail page: the full input, each assistant turn's reasoning with its tool calls, the latency split.
-    const page = (await executionPage(database.db, exec.id))!;
+    const page = (await executionPage(suite.db, exec.id))!;
     expect(page).toMatchObject({ id: exec.id, skill: 'test-reader', traceId: 'trace-1', spanId: null, input: 'How many refund_pending orders?', outcome: 'success', output: exec.output });
     expect(page.turns.map((t) => [t.turn, t.text, t.stop_reason, t.tool_calls.map((c) => c.name)])).toEqual([
       [1, 'Let me look.', 'tool_use', ['orders_lookup']],
@@ -108,8 +84,8 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     expect(page.latency.toolsMs).toBe(Math.round(exec.toolsMs));
     expect(exec.modelMs + exec.toolsMs).toBeLessThanOrEqual(exec.latencyMs);
     expect(exec.toolsMs).toBeGreaterThan(0);
-    expect(await executionPage(database.db, exec.id.slice(0, 8))).toMatchObject({ id: exec.id });
-    expect(await executionPage(database.db, 'no-such-execution')).toBeNull();
+    expect(await executionPage(suite.db, exec.id.slice(0, 8))).toMatchObject({ id: exec.id });
+    expect(await executionPage(suite.db, 'no-such-execution')).toBeNull();
   });
 
   it('runs independent tool calls in parallel and returns their results in call order', async () => {
@@ -318,8 +294,8 @@ describe('budgets', () => {
       routing: null,
       traceId: 'seed',
     });
-    await recordExecution(database.db, row('2026-02-17T18:00:00Z', 3)); // 23:30 IST Feb 17: yesterday
-    await recordExecution(database.db, row('2026-02-17T18:35:00Z', 4.999)); // 00:05 IST Feb 18: today
+    await recordExecution(suite.db, row('2026-02-17T18:00:00Z', 3)); // 23:30 IST Feb 17: yesterday
+    await recordExecution(suite.db, row('2026-02-17T18:35:00Z', 4.999)); // 00:05 IST Feb 18: today
     expect(await runtime.spentToday()).toBeCloseTo(4.999, 10);
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'hi' });
     expect(api.requests).toHaveLength(0);
@@ -357,7 +333,7 @@ describe('budgets', () => {
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'hi' });
     expect(exec).toMatchObject({ outcome: 'error', detail: 'no ANTHROPIC_API_KEY set', recorded: false });
     expect(api.requests).toHaveLength(0);
-    expect(await queryRows(database.db, 'SELECT 1 FROM skill_executions WHERE id = $1', [exec.id])).toEqual([]);
+    expect(await queryRows(suite.db, 'SELECT 1 FROM skill_executions WHERE id = $1', [exec.id])).toEqual([]);
   });
 });
 
@@ -385,6 +361,6 @@ describe('prompt injection through a tool result', () => {
     expect(gateway.writes).toEqual([]);
     expect(gateway.calls.map((c) => c.name)).toEqual(['tickets_list']);
     expect(exec.outcome).toBe('success');
-    expect((await queryRows(database.db, 'SELECT count(*)::int AS n FROM proposals')).at(0)).toEqual({ n: 0 });
+    expect((await queryRows(suite.db, 'SELECT count(*)::int AS n FROM proposals')).at(0)).toEqual({ n: 0 });
   });
 });

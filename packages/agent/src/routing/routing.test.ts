@@ -1,11 +1,8 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
-import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
-import { startTestGateway } from '../__fixtures__/test-gateway.js';
-import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
+import { describe, expect, it } from 'vitest';
+import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
+import { reply, text, toolResultsOf, toolUse, type Script } from '../__fixtures__/fake-messages-api.js';
+import { testLlmConfig } from '../__fixtures__/test-runtime.js';
 import { queryRows } from '../db/sql.js';
-import { ensureAgentSchema } from '../log/schema.js';
-import { createAgentRuntime } from '../loop/agent-runtime.js';
 import { AgentMetrics } from '../metrics/agent-metrics.js';
 import { listProposals } from '../proposals/proposal-store.js';
 import { diagnoseClusters } from './diagnose-clusters.js';
@@ -13,33 +10,11 @@ import { parseDiagnosis } from './diagnosis.js';
 import { proposeFix } from './propose-fix.js';
 import { routeClusters } from './route-clusters.js';
 
-let database: TestDatabase;
-let seq = 0;
-const open: { close(): Promise<void> }[] = [];
-beforeAll(async () => {
-  database = await openPgliteDb();
-  await ensureAgentSchema(database.db);
-});
-afterAll(async () => database.close());
-afterEach(async () => {
-  while (open.length) await open.pop()!.close();
-});
+const suite = agentTestSuite();
 
 async function setup(script: Script[]) {
-  const api = await startFakeMessagesApi(script);
-  const gateway = await startTestGateway();
-  open.push(api, gateway);
-  const runtime = createAgentRuntime({
-    domain: `routing${++seq}`,
-    llm: testLlmConfig(),
-    skills: fixtureSkills(),
-    guardrails: GUARDRAILS,
-    db: database.db,
-    mcp: gateway.client,
-    env: { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url },
-    now: () => new Date('2026-02-17T02:00:00Z'),
-  });
-  return { api, gateway, runtime };
+  const { api, gateway, runtime } = await suite.startRuntime(script, { prefix: 'routing', gateway: true, now: () => new Date('2026-02-17T02:00:00Z') });
+  return { api, gateway: gateway!, runtime };
 }
 
 const critical = { signature_text: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv', critical_count: 12, order_count: 14, total_amount_aed: 98_765, avg_hours: 51.5 };
@@ -74,7 +49,7 @@ describe('diagnoseClusters', () => {
     expect(first.execution).toMatchObject({ model: 'claude-sonnet-4-6', role: 'specialist', outcome: 'verifier_dropped' });
     expect(api.requests[0]!.body.model).toBe('claude-sonnet-4-6');
 
-    const [row] = await queryRows(database.db, 'SELECT routed_from, routed_to, subject, outcome FROM skill_executions WHERE id = $1', [first.execution.id]);
+    const [row] = await queryRows(suite.db, 'SELECT routed_from, routed_to, subject, outcome FROM skill_executions WHERE id = $1', [first.execution.id]);
     expect(row).toEqual({ routed_from: 'ecm-triage', routed_to: 'ecm-diagnose', subject: critical.signature_text, outcome: 'verifier_dropped' });
 
     // Later the same day (the 14:00 Gulf run): no second diagnosis, no model call.
@@ -84,7 +59,7 @@ describe('diagnoseClusters', () => {
 
     // The hand-off is counted from the log: one routed execution, whatever the process that pushes.
     const metrics = new AgentMetrics();
-    await metrics.refreshFromLog(database.db, { now: runtime.now(), timeZone: 'Asia/Kolkata', budgets: {} });
+    await metrics.refreshFromLog(suite.db, { now: runtime.now(), timeZone: 'Asia/Kolkata', budgets: {} });
     const m = await metrics.registry.metrics();
     expect(m).toContain(`aspora_domain_routing_decisions_total{domain="${runtime.domain}"} 1`);
     expect(m).toMatch(/aspora_skill_routing_decisions_total\{from_skill="ecm-triage",to_skill="ecm-diagnose"\} [1-9]/);
@@ -110,7 +85,7 @@ describe('diagnoseClusters', () => {
 
 describe('proposeFix', () => {
   const answer = (order_id: string, action: string, rationale: string) => reply([text(JSON.stringify({ order_id, action, rationale }))]);
-  const proposalsOf = async (domain: string) => listProposals(database.db, domain);
+  const proposalsOf = async (domain: string) => listProposals(suite.db, domain);
 
   it('records the answer as a pending proposal, marks a high-value order for a supervisor, and writes nothing else', async () => {
     const { api, gateway, runtime } = await setup([
@@ -126,7 +101,7 @@ describe('proposeFix', () => {
     expect(toolResultsOf(api.requests[1]!)[1]).toMatchObject({ is_error: true, content: expect.stringContaining('unknown tool "assign_ticket"') });
     expect(gateway.writes).toEqual([]);
     expect(await proposalsOf(runtime.domain)).toEqual([result.proposal]);
-    expect(await queryRows(database.db, 'SELECT count(*)::int AS n FROM proposals WHERE status <> $1 OR decided_at IS NOT NULL', ['pending'])).toEqual([{ n: 0 }]);
+    expect(await queryRows(suite.db, 'SELECT count(*)::int AS n FROM proposals WHERE status <> $1 OR decided_at IS NOT NULL', ['pending'])).toEqual([{ n: 0 }]);
   });
 
   it('needs a supervisor unless the run knows the order is below the high-value line', async () => {

@@ -1,7 +1,7 @@
+import { HOUR_MS } from '../warehouse/warehouse-time.js';
 import type { Escalation, Resolution, Ticket } from './ticket-store.js';
 
 const MINUTE_MS = 60_000;
-const HOUR_MS = 3_600_000;
 
 export type SlaOutcome = Pick<Resolution, 'resolution_minutes' | 'sla_target_minutes' | 'sla_status'>;
 

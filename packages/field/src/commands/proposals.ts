@@ -3,7 +3,8 @@ import { oneLine } from '@ecm/core/text';
 import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { claimIdentity } from '../identity/agent-identity.js';
-import { decideProposal, ensureProposalTable, listProposalRows, type ProposalRow } from '../proposals/proposal-decisions.js';
+import { decideProposal, ensureProposalTable, listProposalRows } from '../proposals/proposal-decisions.js';
+import type { ProposalDecisionRow } from '@ecm/agent';
 import { styleFor } from '../render/style.js';
 import { textTable } from '../render/text-table.js';
 import { shortTime, zoneLabel } from '../render/when.js';
@@ -29,7 +30,7 @@ export async function proposalsCommand(options: AgentOptions & { all?: boolean }
     const style = styleFor(process.stdout);
     const tz = s.config.settings.reports.time_zone;
     process.stdout.write(
-      `${textTable<ProposalRow>(
+      `${textTable<ProposalDecisionRow>(
         [
           { header: 'ID', value: (p) => p.id.slice(0, 8) },
           { header: 'PROPOSED', value: (p) => `${shortTime(p.created_at, tz)} ${zoneLabel(tz)}` },

@@ -1,2 +1,3 @@
-// The gateway's own output schemas: the terminal parses exactly what the server declares.
-export { orderDetailsSchema, runbookSchema, type OrderDetails } from '@ecm/gateway';
+// The output schemas the gateway declares: the order details are the domain's shape, the runbook the gateway's.
+export { orderDetailsSchema, type OrderDetails } from '@ecm/core/domain';
+export { runbookSchema } from '@ecm/gateway';

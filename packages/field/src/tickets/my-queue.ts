@@ -1,10 +1,9 @@
 import type { EcmConfig, Escalation, Priority, Resolution, Ticket, TicketStatus } from '@ecm/core/domain';
 import type { OrderStatus } from '@ecm/core/warehouse';
 import { slaHoursFor } from '@ecm/core/domain';
+import { HOUR_MS, priorityRank } from '@ecm/core/domain';
 import { slaClock, type SlaClock } from './sla-clock.js';
 
-const HOUR_MS = 3_600_000;
-const PRIORITY_RANK: Record<Priority, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 
 /** One open ticket as the agent sees it: SLA clock, live order status and what to do next. */
 export interface QueueEntry {
@@ -77,7 +76,7 @@ export function buildQueue(config: EcmConfig, tickets: readonly Ticket[], live: 
     })
     .sort(
       (a, b) =>
-        PRIORITY_RANK[a.priority] - PRIORITY_RANK[b.priority] ||
+        priorityRank(a.priority) - priorityRank(b.priority) ||
         a.sla.remaining_minutes - b.sla.remaining_minutes ||
         a.order_id.localeCompare(b.order_id),
     );
@@ -109,14 +108,5 @@ export function todayStats(agentEmail: string, resolutions: readonly Resolution[
   };
 }
 
-/** Midnight of `now`'s calendar day in `timeZone`, as an instant. */
-export function startOfDay(now: Date, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', second: '2-digit', hourCycle: 'h23' })
-      .formatToParts(now)
-      .map((p) => [p.type, p.value]),
-  );
-  const wall = Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day), Number(parts.hour), Number(parts.minute), Number(parts.second));
-  const offset = wall - Math.floor(now.getTime() / 1000) * 1000;
-  return new Date(Date.UTC(Number(parts.year), Number(parts.month) - 1, Number(parts.day)) - offset);
-}
+// The day starts at midnight in the reports' time zone, daylight saving included: core's definition.
+export { startOfDay } from '@ecm/core/domain';

@@ -1,4 +1,5 @@
 import type { Ticket } from '@ecm/core/domain';
+import { whyNotInQueue } from '@ecm/core/domain';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callTool, openFieldGateway, ToolFailure } from '../gateway/field-gateway.js';
 import { orderDetailsSchema } from '../gateway/order-details-schema.js';
@@ -32,13 +33,7 @@ export async function ownOpenTicket(s: FieldSession, orderId: string, verb: 'res
 async function whyNoTicket(s: FieldSession, orderId: string): Promise<string> {
   const gateway = await openFieldGateway(s, { allowPii: false });
   try {
-    const d = await callTool(gateway.client, 'ecm_order_details', { order_id: orderId }, orderDetailsSchema);
-    const goms = `GOMS ${d.order.status ?? 'none'} / ${d.order.sub_state ?? 'none'}`;
-    if (!d.diagnosis) return `order ${orderId} is not in anyone's queue: ${d.not_a_candidate ?? `not a stuck order (${goms})`}`;
-    const g = d.diagnosis;
-    if (g.disqualification) return `order ${orderId} is not in anyone's queue: disqualified as ${g.disqualification.reason} — ${g.disqualification.explain}`;
-    if (g.monitor_only) return `order ${orderId} is not in anyone's queue: ${g.stuck_reason} is monitor-only (${g.summary}); it is counted in the backlog, never assigned`;
-    return `order ${orderId} is stuck (${g.stuck_reason}, ${g.team}, ${g.priority}) but not assigned to anyone yet; the next triage assigns it (ecm-manager triage), unless the team is over capacity`;
+    return whyNotInQueue(await callTool(gateway.client, 'ecm_order_details', { order_id: orderId }, orderDetailsSchema));
   } catch (err) {
     if (err instanceof ToolFailure) return `order ${orderId}: ${err.message}`;
     throw err;

@@ -62,19 +62,8 @@ interface PhaseHistory {
 }
 
 async function phaseHistory(state: StateDb): Promise<PhaseHistory[]> {
-  const rows = await state.query(
-    `SELECT phase,
-            MAX(CASE WHEN status = 'succeeded' THEN finished_at END) AS last_success,
-            MAX(CASE WHEN status = 'failed' THEN finished_at END) AS last_failure
-     FROM runs GROUP BY phase ORDER BY phase`,
-  );
-  const out: PhaseHistory[] = [];
-  for (const r of rows) {
-    const [err] = await state.query(`SELECT error FROM runs WHERE phase = $1 AND status = 'failed' ORDER BY finished_at DESC LIMIT 1`, [r.phase]);
-    const iso = (v: unknown) => (v ? new Date(String(v)).toISOString() : null);
-    out.push({ phase: String(r.phase), last_success: iso(r.last_success), last_failure: iso(r.last_failure), last_error: err?.error ? String(err.error) : null });
-  }
-  return out;
+  const { RunStore } = await import('../phases/run-store.js');
+  return new RunStore(state).phaseHistory();
 }
 
 /** Whether each scheduled job's latest slot has a succeeded run (grace: 2 h after the slot). */
@@ -82,28 +71,28 @@ async function missedRuns(config: EcmConfig, state: StateDb, now: Date): Promise
   const { lastScheduledSlot, runKeyFor } = await import('../schedule/index.js');
   const missed: string[] = [];
   // Slots before the first run ever are not "missed": the system was not installed yet.
-  const [first] = await state.query('SELECT MIN(started_at) AS first FROM runs');
-  if (!first?.first) return missed;
-  const installed = new Date(String(first.first));
+  const { RunStore } = await import('../phases/run-store.js');
+  const runs = new RunStore(state);
+  const installed = await runs.firstStartedAt();
+  if (!installed) return missed;
   for (const job of config.settings.schedule) {
     const slot = lastScheduledSlot(job, new Date(now.getTime() - 2 * 3_600_000));
     if (!slot || slot < installed) continue;
     const phases = job.command === 'daily' ? ['backlog', 'triage', 'patterns'] : [job.command];
     const keys = phases.map((p) => `${p}:${runKeyFor(job, slot)}`);
-    const rows = await state.query(`SELECT run_key FROM runs WHERE status = 'succeeded' AND run_key = ANY($1::text[])`, [keys]);
-    if (rows.length < keys.length) missed.push(`${job.name} at ${slot.toISOString()}`);
+    const succeeded = await runs.succeededKeys(keys);
+    if (keys.some((k) => !succeeded.has(k))) missed.push(`${job.name} at ${slot.toISOString()}`);
   }
   return missed;
 }
 
 /** The orders the latest backlog run quarantined (warehouse rows that failed validation), from its facts. */
 async function lastQuarantined(state: StateDb): Promise<{ count: number; run_key: string } | null> {
-  const [row] = await state.query(
-    `SELECT run_key, facts FROM runs WHERE phase = 'backlog' AND status = 'succeeded' AND facts IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
-  );
-  if (!row) return null;
-  const facts = (typeof row.facts === 'string' ? JSON.parse(row.facts) : row.facts) as { quarantined?: unknown[] } | null;
-  return { count: Array.isArray(facts?.quarantined) ? facts.quarantined.length : 0, run_key: String(row.run_key) };
+  const { RunStore } = await import('../phases/run-store.js');
+  const latest = await new RunStore(state).latestSucceededFacts('backlog');
+  if (!latest) return null;
+  const facts = latest.facts as { quarantined?: unknown[] } | null;
+  return { count: Array.isArray(facts?.quarantined) ? facts.quarantined.length : 0, run_key: latest.runKey };
 }
 
 interface BudgetToday {
@@ -161,7 +150,7 @@ export async function healthCommand(options: { json?: boolean; active?: boolean 
     if (!process.env.ECM_STATE_URL) lock = acquireFileLock(describeHolder(options.active ? 'test' : 'health'));
     const { value: state, ms } = await timed(() => openStateDb());
     try {
-      if (options.active) await state.transaction(async (tx) => tx.query('SELECT COUNT(*) FROM runs'));
+      if (options.active) await new (await import('../phases/run-store.js')).RunStore(state).countInTransaction();
       checks.push({ name: 'state store', level: 'ok', detail: state.label, ms });
       const tickets = await openTicketStore(state);
       if (tickets.kind === 'sheets') {

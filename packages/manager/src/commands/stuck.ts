@@ -2,9 +2,7 @@ import type { Priority, TriagedOrder } from '@ecm/core/domain';
 import { loadValidConfig, openConfiguredWarehouse, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { withTicketStore } from './with-state.js';
-import { orderRecord, renderStuckCsv, renderStuckTable } from '../render/stuck-view.js';
-import { TEAMS, multipliersAt, runTriage } from '@ecm/core/domain';
-import { warehouseSource } from '@ecm/core/warehouse';
+import { renderStuckCsv, renderStuckTable } from '../render/stuck-view.js';
 
 export interface StuckOptions {
   asOf?: string;
@@ -23,6 +21,7 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
   const config = await loadValidConfig();
   const asOf = parseAsOf(options.asOf);
+  const [{ TEAMS, multipliersAt, runTriage, stuckOrderRecordOf }, { warehouseSource }] = await Promise.all([import('@ecm/core/domain'), import('@ecm/core/warehouse')]);
   warehouseSource(process.env); // a production configuration without a warehouse stops here (exit 3)
   if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   if (options.reason && !config.reasons.has(options.reason)) {
@@ -46,7 +45,7 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
       .filter((o) => !options.currency || o.currency === options.currency.toUpperCase())
       .slice(0, limit);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ as_of: result.as_of, orders: shown.map(orderRecord), quarantined: result.quarantined, summary: result.summary })}\n`);
+      process.stdout.write(`${JSON.stringify({ as_of: result.as_of, orders: shown.map(stuckOrderRecordOf), quarantined: result.quarantined, summary: result.summary })}\n`);
     } else if (options.csv) {
       process.stdout.write(`${renderStuckCsv(shown)}\n`);
     } else {

@@ -1,31 +1,23 @@
 import type { StateDb } from '@ecm/core/stores';
 import type { TicketStore } from '@ecm/core/domain';
-import { notice, openConfiguredState } from '../context.js';
-import { CliError, EXIT } from '../exit-codes.js';
-import { describeHolder, openTicketStore, waitForFileLock, RunLockedError } from '@ecm/core/stores';
+import { notice } from '../context.js';
+import { EXIT } from '../exit-codes.js';
 
 /**
  * Opens the state store and ticket store for a short command. The embedded store admits one process
  * at a time, so a short command waits briefly for a running job instead of failing at once.
  */
 export async function withTicketStore<T>(command: string, fn: (store: TicketStore, state: StateDb) => Promise<T>): Promise<T> {
-  let lock: { release(): Promise<void> } | null = null;
-  if (!process.env.ECM_STATE_URL) {
-    try {
-      lock = await waitForFileLock(describeHolder(command), process.env, 30_000, (holder) => notice(`waiting for ${holder} to finish…`));
-    } catch (err) {
-      if (err instanceof RunLockedError) throw new CliError(`${err.message}; try again when it has finished`, EXIT.locked);
-      throw err;
-    }
-  }
+  const { lockEmbeddedStores, openTicketStores } = await import('@ecm/core/stores');
+  const lock = await lockEmbeddedStores({ program: 'ecm-manager', command, stores: ['state'], waitMs: 30_000, lockedExit: EXIT.locked, onWait: (holder) => notice(`waiting for ${holder} to finish…`) });
   try {
-    const state = await openConfiguredState();
+    const { state, tickets } = await openTicketStores();
     try {
-      return await fn(await openTicketStore(state), state);
+      return await fn(tickets, state);
     } finally {
       await state.close();
     }
   } finally {
-    await lock?.release();
+    await lock.release();
   }
 }

@@ -6,12 +6,10 @@ import { fetchPipeline } from '@ecm/core/warehouse';
 
 /** The last successful backlog of an earlier day, for "up/down vs the previous day". */
 async function previousBacklog(ctx: PhaseContext, today: string): Promise<{ date: string; actionable: number } | null> {
-  const rows = await ctx.state.query(
-    `SELECT facts FROM runs WHERE phase = 'backlog' AND status = 'succeeded' AND as_of < $1 ORDER BY as_of DESC LIMIT 20`,
-    [ctx.asOf.toISOString()],
-  );
-  for (const row of rows) {
-    const facts = (typeof row.facts === 'string' ? JSON.parse(row.facts) : row.facts) as Partial<BacklogFacts> | null;
+  const { RunStore } = await import('./run-store.js');
+  const earlier = await new RunStore(ctx.state).succeededFactsBefore('backlog', ctx.asOf, 20);
+  for (const saved of earlier) {
+    const facts = saved as Partial<BacklogFacts> | null;
     if (facts?.date && facts.date < today && typeof facts.actionable === 'number') return { date: facts.date, actionable: facts.actionable };
   }
   return null;

@@ -1,17 +1,6 @@
 import type { PatternCluster, PatternRow } from '@ecm/core/domain';
 import { renderPatternsMessage, type PatternsFacts } from '../render/patterns-message.js';
 import type { PhaseContext, PhasePlan } from './phase.js';
-import { clusterOrders, clusterTrends, trendText, localDate } from '@ecm/core/domain';
-import { formatReportTime } from '@ecm/core/slack';
-
-/** The most recent earlier day's pattern rows, signature → order count (null on the first run). */
-async function previousPatterns(ctx: PhaseContext, today: string): Promise<{ date: string; counts: Map<string, number> } | null> {
-  // From the ticket store, not the state database: with the Google Sheet, that is where the rows live.
-  const all = await ctx.tickets.listPatterns();
-  const date = all.reduce<string | null>((latest, p) => (p.date < today && (latest === null || p.date > latest) ? p.date : latest), null);
-  if (date === null) return null;
-  return { date, counts: new Map(all.filter((p) => p.date === date).map((p) => [p.signature, p.order_count])) };
-}
 
 function recommendation(ctx: PhaseContext, c: PatternCluster): string {
   const reason = ctx.config.reasons.get(c.stuck_reason);
@@ -23,11 +12,13 @@ function recommendation(ctx: PhaseContext, c: PatternCluster): string {
 
 /** §13: clusters, impact, majority reason, novelty, flags, trend; rows for the Pattern Intelligence tab. */
 export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
+  const [{ clusterOrders, clusterTrends, trendText, localDate, patternClusterView, previousPatterns }, { formatReportTime }] = await Promise.all([import('@ecm/core/domain'), import('@ecm/core/slack')]);
   const triage = await ctx.triage();
   const p = ctx.config.settings.patterns;
   const today = localDate(ctx.asOf, ctx.config.settings.reports.time_zone);
   const clusters = clusterOrders(ctx.config, triage.orders);
-  const previous = await previousPatterns(ctx, today);
+  // From the ticket store, not the state database: with the Google Sheet, that is where the rows live.
+  const previous = await previousPatterns(ctx.tickets, today);
   const { trends, gone } = clusterTrends(clusters, previous?.counts ?? null);
   const rows: PatternRow[] = clusters.map((c) => ({
     date: today,
@@ -55,19 +46,7 @@ export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
     novel_count: clusters.filter((c) => c.novel).length,
     gone,
     clusters: clusters.map((c, i) => ({
-      pattern_id: c.pattern_id,
-      signature: c.signature_text,
-      stuck_reason: c.stuck_reason,
-      order_count: c.order_count,
-      total_amount_aed: c.total_amount_aed,
-      avg_hours: c.avg_hours,
-      max_hours: Math.round(c.max_hours * 10) / 10,
-      high_value_count: c.high_value_count,
-      critical_count: c.critical_count,
-      impact: c.impact,
-      novel: c.novel,
-      systemic: c.systemic,
-      flags: c.flags,
+      ...patternClusterView(c),
       trend: rows[i]!.delta,
       recommendation: rows[i]!.recommendation,
       route_to_specialist: c.critical_count >= p.diagnose_min_critical,

@@ -102,4 +102,57 @@ export class RunStore {
       [runKey, index, title, step.parentTs, step.postedReplies, step.totalReplies],
     );
   }
+
+  /** A phase's succeeded runs before `before`, newest first: their facts (null when none were saved). */
+  async succeededFactsBefore(phase: string, before: Date, limit: number): Promise<unknown[]> {
+    const rows = await this.state.query(
+      `SELECT facts FROM runs WHERE phase = $1 AND status = 'succeeded' AND as_of < $2 ORDER BY as_of DESC LIMIT $3`,
+      [phase, before.toISOString(), limit],
+    );
+    return rows.map((r) => (r.facts === null || r.facts === undefined ? null : jsonOf(r.facts)));
+  }
+
+  /** The latest succeeded run of a phase that saved facts, with its key; null when there is none. */
+  async latestSucceededFacts(phase: string): Promise<{ runKey: string; facts: unknown } | null> {
+    const [row] = await this.state.query(
+      `SELECT run_key, facts FROM runs WHERE phase = $1 AND status = 'succeeded' AND facts IS NOT NULL ORDER BY started_at DESC LIMIT 1`,
+      [phase],
+    );
+    return row ? { runKey: String(row.run_key), facts: jsonOf(row.facts) } : null;
+  }
+
+  /** Per phase: when it last succeeded and last failed, and the last failure's error. */
+  async phaseHistory(): Promise<{ phase: string; last_success: string | null; last_failure: string | null; last_error: string | null }[]> {
+    const rows = await this.state.query(
+      `SELECT phase,
+              MAX(CASE WHEN status = 'succeeded' THEN finished_at END) AS last_success,
+              MAX(CASE WHEN status = 'failed' THEN finished_at END) AS last_failure
+       FROM runs GROUP BY phase ORDER BY phase`,
+    );
+    const iso = (v: unknown) => (v ? new Date(String(v)).toISOString() : null);
+    const out = [];
+    for (const r of rows) {
+      const [err] = await this.state.query(`SELECT error FROM runs WHERE phase = $1 AND status = 'failed' ORDER BY finished_at DESC LIMIT 1`, [r.phase]);
+      out.push({ phase: String(r.phase), last_success: iso(r.last_success), last_failure: iso(r.last_failure), last_error: err?.error ? String(err.error) : null });
+    }
+    return out;
+  }
+
+  /** When the first run ever started: slots before it were not missed, the system was not installed yet. */
+  async firstStartedAt(): Promise<Date | null> {
+    const [first] = await this.state.query('SELECT MIN(started_at) AS first FROM runs');
+    return first?.first ? new Date(String(first.first)) : null;
+  }
+
+  /** Which of these run keys succeeded. */
+  async succeededKeys(keys: readonly string[]): Promise<Set<string>> {
+    const rows = await this.state.query(`SELECT run_key FROM runs WHERE status = 'succeeded' AND run_key = ANY($1::text[])`, [keys]);
+    return new Set(rows.map((r) => String(r.run_key)));
+  }
+
+  /** How many runs are recorded, read in a transaction: `test` proves the store answers and commits. */
+  async countInTransaction(): Promise<number> {
+    const [row] = await this.state.transaction(async (tx) => tx.query('SELECT COUNT(*)::int AS n FROM runs'));
+    return Number(row?.n ?? 0);
+  }
 }

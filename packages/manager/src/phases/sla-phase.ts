@@ -1,13 +1,13 @@
 import type { Agent, EcmConfig, EscalationMatrix, Ticket } from '@ecm/core/domain';
 import type { SlackDirectory } from '@ecm/core/slack';
 import type { StateDb } from '@ecm/core/stores';
+import { HOUR_MS } from '@ecm/core/domain';
 import { renderSlaMessages, type SlaAlert } from '../render/sla-message.js';
 import { mentionOf } from '../render/mention.js';
 import type { PhaseContext, PhasePlan, PhaseWrites, SlaAlertKey } from './phase.js';
 import { loadEscalationMatrix, localDate, slaClock, slaHoursFor } from '@ecm/core/domain';
 import { openSlackDirectory, formatReportTime } from '@ecm/core/slack';
 
-const HOUR_MS = 3_600_000;
 /** Level names of the sla_alerts table besides the ladder's L1/L2/L3. */
 const BREACH = 'BREACH';
 const DAILY_UPDATE = 'DAILY';

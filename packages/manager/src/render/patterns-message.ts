@@ -1,5 +1,6 @@
 import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type SlackMessage } from '@ecm/core/slack';
 import { type ReasonLearning } from '@ecm/core/domain';
+import { type PatternClusterView } from '@ecm/core/domain';
 
 export interface PatternsFacts {
   readonly as_of: string;
@@ -12,25 +13,13 @@ export interface PatternsFacts {
   readonly gone: readonly string[];
   /** Reasons whose weight the learning loop changed or flagged (§13). */
   readonly learning: readonly ReasonLearning[];
-  readonly clusters: readonly {
-    pattern_id: string;
-    signature: string;
-    stuck_reason: string;
-    order_count: number;
-    total_amount_aed: number;
-    avg_hours: number;
-    max_hours: number;
-    high_value_count: number;
-    critical_count: number;
-    impact: number;
-    novel: boolean;
-    systemic: boolean;
-    flags: { high_value: boolean; majority_critical: boolean; over_72h: boolean };
+  /** The domain's cluster view, with the trend and what the report recommends. */
+  readonly clusters: readonly (PatternClusterView & {
     trend: string;
     recommendation: string;
     route_to_specialist: boolean;
     sample_order_ids: readonly string[];
-  }[];
+  })[];
 }
 
 function flagText(c: PatternsFacts['clusters'][number]): string {

@@ -1,34 +1,6 @@
 import { formatMinorUnits, toMinorUnits, type TriageResult, type TriagedOrder } from '@ecm/core/domain';
+import { stuckOrderRecordOf } from '@ecm/core/domain';
 import { formatInt, textTable, type Column } from './text-table.js';
-
-/**
- * The fields the JSON and CSV views promise, in a stable order. Amounts are exact decimal strings
- * ("9999999999999999.99"): a JSON number would be read back as a double and lose the cents.
- */
-export function orderRecord(o: TriagedOrder) {
-  return {
-    order_id: o.order_id,
-    currency: o.currency,
-    send_amount: o.send_amount_decimal,
-    amount_aed: o.amount_aed_decimal,
-    hours: o.hours,
-    category: o.category,
-    stuck_reason: o.stuck_reason,
-    team: o.team,
-    score: o.score,
-    priority: o.priority,
-    factors: o.factors,
-    high_value: o.high_value,
-    monitor_only: o.monitor_only,
-    disqualified: o.disqualified,
-    customer_impact: o.customer_impact,
-    action: o.action,
-    status: o.status,
-    sub_state: o.sub_state,
-    acquirer: o.acquirer,
-    created_at: o.created_at,
-  };
-}
 
 const why = (o: TriagedOrder): string => (o.disqualified ? `(disq) ${o.disqualified}` : o.monitor_only ? `(monitor) ${o.stuck_reason}` : o.stuck_reason);
 
@@ -73,7 +45,7 @@ export function csvCell(value: unknown): string {
 
 export function renderStuckCsv(shown: readonly TriagedOrder[]): string {
   const rows = shown.map((o) => {
-    const r = orderRecord(o);
+    const r = stuckOrderRecordOf(o);
     return CSV_FIELDS.map((f) => csvCell(r[f])).join(',');
   });
   return [CSV_FIELDS.join(','), ...rows].join('\n');

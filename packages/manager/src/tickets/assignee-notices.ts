@@ -102,12 +102,8 @@ async function applyMoves(store: TicketStore, plan: PhasePlan): Promise<void> {
 export async function finishUnfinishedNotices(state: StateDb, store: TicketStore, sink: SlackSink): Promise<void> {
   const { RunStore } = await import('../phases/run-store.js');
   const runs = new RunStore(state);
-  const rows = await state.query(`SELECT run_key, as_of FROM runs WHERE phase = $1 AND status IN ('planned', 'written') ORDER BY started_at`, [NOTICE_PHASE]);
-  for (const row of rows) {
-    const runKey = String(row.run_key);
-    const run = await runs.read(runKey);
-    if (!run?.plan) continue;
-    notice(`finishing the unfinished ${runKey}`);
-    await runNoticePlan(state, store, sink, runKey, new Date(String(row.as_of)), run.plan);
+  for (const run of await runs.unfinished(NOTICE_PHASE, '')) {
+    notice(`finishing the unfinished ${run.runKey}`);
+    await runNoticePlan(state, store, sink, run.runKey, run.asOf, run.plan);
   }
 }

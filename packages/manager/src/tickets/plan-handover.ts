@@ -1,4 +1,5 @@
 import type { Agent, EcmConfig, Ticket } from '@ecm/core/domain';
+import { priorityRank } from '@ecm/core/domain';
 import { teamOf } from '../phases/sla-phase.js';
 
 export interface Move {
@@ -12,7 +13,6 @@ export interface HandoverPlan {
   readonly stranded: readonly Ticket[];
 }
 
-const PRIORITY_RANK: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 
 /** Open tickets per agent (the statuses that count against capacity). */
 export function openLoad(config: EcmConfig, tickets: readonly Ticket[]): Map<string, number> {
@@ -34,7 +34,7 @@ export function planHandover(config: EcmConfig, from: string, tickets: readonly 
   const receivers = agents.filter((a) => a.active && a.email !== from).sort((a, b) => a.email.localeCompare(b.email));
   const theirs = tickets
     .filter((t) => t.agent_email === from && open.has(t.status))
-    .sort((a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || b.hours_stuck - a.hours_stuck || a.order_id.localeCompare(b.order_id));
+    .sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || b.hours_stuck - a.hours_stuck || a.order_id.localeCompare(b.order_id));
   const moves: Move[] = [];
   const stranded: Ticket[] = [];
   for (const t of theirs) {

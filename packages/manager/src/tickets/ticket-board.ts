@@ -1,4 +1,5 @@
 import { slaHoursFor, type Agent, type EcmConfig, type SlaBand, type Ticket } from '@ecm/core/domain';
+import { priorityRank } from '@ecm/core/domain';
 import { orderHoursOf, teamOf } from '../phases/sla-phase.js';
 
 /** One ticket as the ops lead sees it across every agent. */
@@ -36,7 +37,6 @@ export interface BoardFilter {
   readonly breached?: boolean;
 }
 
-const PRIORITY_RANK: Record<string, number> = { P1: 0, P2: 1, P3: 2, P4: 3 };
 
 export function boardRows(config: EcmConfig, tickets: readonly Ticket[], agents: readonly Agent[], asOf: Date, slaClock: (assignedAt: Date, slaHours: number, now: Date) => { remaining_minutes: number; band: SlaBand }): BoardRow[] {
   const byEmail = new Map(agents.map((a) => [a.email, a]));
@@ -62,7 +62,7 @@ export function boardRows(config: EcmConfig, tickets: readonly Ticket[], agents:
         sla_band: clock?.band ?? 'CLOSED',
       };
     })
-    .sort((a, b) => (PRIORITY_RANK[a.priority] ?? 9) - (PRIORITY_RANK[b.priority] ?? 9) || (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity) || a.order_id.localeCompare(b.order_id));
+    .sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity) || a.order_id.localeCompare(b.order_id));
 }
 
 export function filterBoard(rows: readonly BoardRow[], f: BoardFilter): BoardRow[] {

@@ -1,12 +1,6 @@
 import { z } from 'zod';
-
-const runbookOutput = { name: z.string(), title: z.string(), path: z.string(), reasons: z.array(z.string()), content: z.string() };
-/** runbook_get's structured result, for clients that parse it (ecm-field). */
-export const runbookSchema = z.object(runbookOutput);
 import { defineTool } from './define-tool.js';
-import { ToolError } from './tool-error.js';
-
-const READ_ONLY = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false } as const;
+import { READ_ONLY } from './tool-inputs.js';
 
 export const runbooksSearch = defineTool({
   name: 'runbooks_search',
@@ -29,22 +23,5 @@ export const runbooksSearch = defineTool({
       ? results.map((r, i) => `${i + 1}. ${r.title} [${r.name}] (score ${r.score})\n   ${r.snippet}`).join('\n')
       : `No runbook matches "${args.query}".`;
     return { structured: { query: args.query, results }, text };
-  },
-});
-
-export const runbookGet = defineTool({
-  name: 'runbook_get',
-  title: 'Read one runbook',
-  description:
-    'Returns the full Markdown of one runbook, found by stuck reason (e.g. refund_pending, stuck_at_rda_partner_rfi_grtr_than_24_hrs) or by runbook name as runbooks_search lists it. An unknown name is an error that lists the known runbooks.',
-  input: { name: z.string().min(1).max(200).describe('A stuck reason or a runbook name') },
-  output: runbookOutput,
-  annotations: READ_ONLY,
-  async run(ctx, args) {
-    const runbook = ctx.runbooks.get(args.name);
-    if (!runbook) {
-      throw new ToolError(`No runbook or stuck reason is named "${args.name}"; known runbooks: ${ctx.runbooks.list().map((r) => r.name).join(', ')}.`);
-    }
-    return { structured: { name: runbook.name, title: runbook.title, path: runbook.path, reasons: [...runbook.reasons], content: runbook.content }, text: runbook.content };
   },
 });

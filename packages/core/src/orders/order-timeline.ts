@@ -1,7 +1,9 @@
-import { loadQuery } from '@ecm/core/warehouse';
-import { parseWarehouseTime } from '@ecm/core/domain';
 import { z } from 'zod';
-import type { GatewayContext } from '../gateway-context.js';
+import { loadQuery } from '../queries/load-query.js';
+import { parseWarehouseTime } from '../warehouse/warehouse-time.js';
+
+/** Sends one statement to the warehouse and answers its rows. */
+export type WarehouseRows = (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>;
 
 const text = z.string().nullable();
 const time = z.string().transform(parseWarehouseTime);
@@ -71,8 +73,8 @@ export interface OrderTimeline {
 }
 
 /** Everything the warehouse holds about one order, in one statement; null for an unknown order. */
-export async function fetchOrderTimeline(ctx: GatewayContext, orderId: string): Promise<OrderTimeline | null> {
-  const rows = await ctx.query(loadQuery(ctx.config.sharedDir, 'order_timeline'), [orderId]);
+export async function fetchOrderTimeline(query: WarehouseRows, sharedDir: string, orderId: string): Promise<OrderTimeline | null> {
+  const rows = await query(loadQuery(sharedDir, 'order_timeline'), [orderId]);
   if (rows.length === 0) return null;
   const parsed = rows.map((row, i) => {
     const result = timelineRow.safeParse(row);
