@@ -10,7 +10,7 @@ type Reply = SlackMessage['thread'][number];
 
 /** The LLM's part of a run: analyst insights per phase and specialist diagnoses; never a number of its own. */
 export interface Analyst {
-  insights(phase: AnalysedPhase, facts: Record<string, unknown>): Promise<Reply>;
+  insights(phase: AnalysedPhase, facts: object): Promise<Reply>;
   /** With the run's triage result, the whole configured chain runs (diagnosis, then a fix proposal). */
   diagnose(clusters: readonly RoutedCluster[], triage?: TriageResult): Promise<Reply[]>;
   /** Pushes the run's skill metrics (when PUSHGATEWAY_URL is set); a failed push never fails the run. */
@@ -33,7 +33,7 @@ const SKILL_OF: Record<AnalysedPhase, string> = { backlog: 'ecm-daily-flow', tri
 const PROMPT_LIST_LIMIT = 10;
 
 /** Facts for a prompt: aggregates as they are, long lists cut to their first ten (so prompts do not grow with the warehouse). */
-export function promptFacts(facts: Record<string, unknown>): Record<string, unknown> {
+export function promptFacts(facts: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(facts)) {
     if (Array.isArray(value) && value.length > PROMPT_LIST_LIMIT) {

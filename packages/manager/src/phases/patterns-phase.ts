@@ -1,6 +1,6 @@
 import type { PatternCluster, PatternRow } from '@ecm/core';
 import { renderPatternsMessage, type PatternsFacts } from '../render/patterns-message.js';
-import type { PhaseContext, PhasePlan } from './phase.js';
+import type { PhaseContext, PlanOf } from './phase.js';
 
 /** The most recent earlier day's pattern rows, signature → order count (null on the first run). */
 async function previousPatterns(ctx: PhaseContext, today: string): Promise<{ date: string; counts: Map<string, number> } | null> {
@@ -20,7 +20,7 @@ function recommendation(ctx: PhaseContext, c: PatternCluster): string {
 }
 
 /** §13: clusters, impact, majority reason, novelty, flags, trend; rows for the Pattern Intelligence tab. */
-export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
+export async function planPatterns(ctx: PhaseContext): Promise<PlanOf<'patterns'>> {
   const { clusterOrders, clusterTrends, trendText, localDate, formatReportTime } = await import('@ecm/core');
   const triage = await ctx.triage();
   const p = ctx.config.settings.patterns;

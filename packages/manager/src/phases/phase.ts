@@ -1,3 +1,4 @@
+import type { BacklogFacts, PatternsPhaseFacts, SlaFacts, TriageFacts } from './phase-facts.js';
 import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, SlackMessage, StateDb, Ticket, TicketHistoryEntry, TicketStore, TriageResult, Warehouse } from '@ecm/core';
 
 export const PHASES = ['backlog', 'triage', 'patterns', 'sla'] as const;
@@ -40,9 +41,19 @@ export interface SlaAlertKey {
   readonly day: string;
 }
 
-/** A phase's complete, deterministic outcome: the numbers, the messages showing them, the writes. */
-export interface PhasePlan {
-  readonly facts: Record<string, unknown>;
+/** A phase's complete, deterministic outcome: the numbers (typed per phase), the messages showing them, the writes. */
+export interface PhasePlan<F = PhaseFacts> {
+  readonly facts: F;
   readonly messages: readonly SlackMessage[];
   readonly writes: PhaseWrites;
 }
+
+/** Each phase's facts (schemas in phase-facts.ts: plans are read back from the run store). */
+export interface PhaseFactsOf {
+  readonly backlog: BacklogFacts;
+  readonly triage: TriageFacts;
+  readonly patterns: PatternsPhaseFacts;
+  readonly sla: SlaFacts;
+}
+export type PhaseFacts = PhaseFactsOf[PhaseName];
+export type PlanOf<P extends PhaseName> = PhasePlan<PhaseFactsOf[P]>;

@@ -1,7 +1,7 @@
 import type { Agent, EcmConfig, EscalationMatrix, SlackDirectory, StateDb, Ticket } from '@ecm/core';
 import { renderSlaMessages, type SlaAlert } from '../render/sla-message.js';
 import { mentionOf } from '../render/mention.js';
-import type { PhaseContext, PhasePlan, PhaseWrites, SlaAlertKey } from './phase.js';
+import type { PhaseContext, PhaseWrites, PlanOf, SlaAlertKey } from './phase.js';
 
 const HOUR_MS = 3_600_000;
 /** Level names of the sla_alerts table besides the ladder's L1/L2/L3. */
@@ -55,7 +55,7 @@ function channelFor(config: EcmConfig, team: string, critical: boolean): string 
  * tags the head and repeats once a day). Each level is raised once per ticket; what was raised is part of
  * the saved plan and recorded before posting.
  */
-export async function planSlaWatch(ctx: PhaseContext): Promise<PhasePlan> {
+export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
   const { loadEscalationMatrix, localDate, openSlackDirectory, slaClock, slaHoursFor, formatReportTime } = await import('@ecm/core');
   const matrix = loadEscalationMatrix(ctx.config.sharedDir);
   const directory = openSlackDirectory(process.env, ctx.state);

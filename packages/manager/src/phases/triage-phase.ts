@@ -1,7 +1,7 @@
 import { fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core';
 import { agentDailyStats } from './agent-daily-stats.js';
 import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
-import type { PhaseContext, PhasePlan } from './phase.js';
+import type { PhaseContext, PlanOf } from './phase.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
@@ -24,7 +24,7 @@ function selfHealedResolution(ctx: PhaseContext, t: Ticket): Resolution {
 }
 
 /** §8: close self-healed tickets, report orphans, apply the sanity gates, assign. */
-export async function planTriage(ctx: PhaseContext): Promise<PhasePlan> {
+export async function planTriage(ctx: PhaseContext): Promise<PlanOf<'triage'>> {
   const { fetchOrderStatuses, planAssignments, ticketFor, formatReportTime } = await import('@ecm/core');
   const triage = await ctx.triage();
   const openStatuses = ctx.config.settings.assignment.open_statuses;

@@ -1,36 +1,7 @@
-import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type ReasonLearning, type SlackMessage } from '@ecm/core';
+import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type SlackMessage } from '@ecm/core';
 
-export interface PatternsFacts {
-  readonly as_of: string;
-  readonly report_time: string;
-  readonly date: string;
-  readonly previous_date: string | null;
-  readonly orders_in_patterns: number;
-  readonly pattern_count: number;
-  readonly novel_count: number;
-  readonly gone: readonly string[];
-  /** Reasons whose weight the learning loop changed or flagged (§13). */
-  readonly learning: readonly ReasonLearning[];
-  readonly clusters: readonly {
-    pattern_id: string;
-    signature: string;
-    stuck_reason: string;
-    order_count: number;
-    total_amount_aed: number;
-    avg_hours: number;
-    max_hours: number;
-    high_value_count: number;
-    critical_count: number;
-    impact: number;
-    novel: boolean;
-    systemic: boolean;
-    flags: { high_value: boolean; majority_critical: boolean; over_72h: boolean };
-    trend: string;
-    recommendation: string;
-    route_to_specialist: boolean;
-    sample_order_ids: readonly string[];
-  }[];
-}
+export type { PatternsFacts } from '../phases/phase-facts.js';
+import type { PatternsFacts } from '../phases/phase-facts.js';
 
 function flagText(c: PatternsFacts['clusters'][number]): string {
   return [c.flags.high_value ? 'HV' : '', c.flags.majority_critical ? 'CRIT' : '', c.flags.over_72h ? '>72h' : ''].filter(Boolean).join(',') || '-';

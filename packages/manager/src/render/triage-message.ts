@@ -1,44 +1,11 @@
-import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, formatMinorUnits, header, md, section, toMinorUnits, type SanityCheck, type SlackMessage, type SlackPost } from '@ecm/core';
+import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, formatMinorUnits, header, md, section, toMinorUnits, type SlackMessage, type SlackPost } from '@ecm/core';
 
 /** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
 const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
 const exactAed = (decimal: string) => `AED ${exact(decimal)}`;
 
-export interface TriageFacts {
-  readonly as_of: string;
-  readonly report_time: string;
-  readonly actionable: number;
-  readonly assignment_allowed: boolean;
-  readonly sanity: SanityCheck;
-  readonly assigned: number;
-  readonly assigned_value_aed: number;
-  readonly assigned_value_aed_decimal: string;
-  readonly assigned_by_priority: Readonly<Record<string, number>>;
-  readonly assigned_high_value: number;
-  readonly already_open: number;
-  readonly resolved_still_stuck: number;
-  readonly overflow: Readonly<Record<'P1' | 'P2' | 'P3' | 'P4' | 'total', number>>;
-  readonly not_assigned_by_gate: number;
-  readonly capacity: readonly { email: string; handle: string; team: string; max_tickets: number; open_before: number; assigned: number; free_after: number }[];
-  readonly assignments: readonly {
-    order_id: string;
-    agent: string;
-    agent_email: string;
-    priority: string;
-    score: number;
-    stuck_reason: string;
-    currency: string;
-    send_amount: number;
-    amount_aed: number;
-    send_amount_decimal: string;
-    amount_aed_decimal: string;
-    hours: number;
-    high_value: boolean;
-    action: string;
-  }[];
-  readonly self_healed: readonly { order_id: string; agent_email: string; stuck_reason: string }[];
-  readonly orphaned: readonly { order_id: string; agent_email: string; priority: string }[];
-}
+export type { TriageFacts } from '../phases/phase-facts.js';
+import type { TriageFacts } from '../phases/phase-facts.js';
 
 const ROWS_PER_REPLY = 30;
 /** More agents than this without a direct message: one pointer reply instead of one reply per agent. */
