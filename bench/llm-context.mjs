@@ -15,12 +15,15 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const DIST = path.join(root, 'packages/agent/dist/index.js');
+// The measurement is not part of the agent library's API: it is read from its own module in dist.
+const MEASURE = path.join(root, 'packages/agent/dist/bench/llm-context.js');
 /** The skill that writes each phase's insights; override per phase with the { phases: [...] } form. */
 export const PHASE_SKILLS = { backlog: 'ecm-daily-flow', triage: 'triage-and-assign', patterns: 'pattern-intelligence' };
 
 async function agent() {
-  if (!existsSync(DIST)) throw new Error(`${DIST} not found: build it first with \`npx tsc -b packages/agent\``);
-  return import(pathToFileURL(DIST).href);
+  for (const file of [DIST, MEASURE]) if (!existsSync(file)) throw new Error(`${file} not found: build it first with \`npx tsc -b packages/agent\``);
+  const [library, { measureLlmContext }] = await Promise.all([import(pathToFileURL(DIST).href), import(pathToFileURL(MEASURE).href)]);
+  return { ...library, measureLlmContext };
 }
 
 function phasesOf(doc) {

@@ -1,4 +1,3 @@
-export * from './bench/llm-context.js';
 export * from './budget/day-window.js';
 export * from './budget/estimate.js';
 export * from './budget/pricing.js';

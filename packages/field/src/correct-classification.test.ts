@@ -1,7 +1,6 @@
 import { rmSync } from 'node:fs';
 import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ASHA, BILAL, seededDemo } from './__fixtures__/seeded-demo.js';
 

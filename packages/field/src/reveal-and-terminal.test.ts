@@ -3,7 +3,6 @@ import { defaultSharedDir } from '@ecm/core/domain';
 import { openStateDb } from '@ecm/core/stores';
 import { openWarehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NOW } from './__fixtures__/run-cli.js';
 import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';

@@ -1,3 +1,5 @@
+// Measurement for bench/llm-context.mjs, which imports this module from dist directly: it is not part
+// of the library's API (the index does not export it), so the product never ships benchmark code paths.
 import type { Tool } from '@anthropic-ai/sdk/resources/messages';
 import { estimateTokens } from '../budget/estimate.js';
 import { costOf } from '../budget/pricing.js';

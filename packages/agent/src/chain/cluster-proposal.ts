@@ -131,6 +131,56 @@ export function checkFixAction(text: string, clusterOrderIds: ReadonlySet<string
   return { ok: true, action: { ...parsed.data, order_ids: orderIds, evidence: evidence.kept } };
 }
 
+/** What the resolver sees of the cluster: the cluster, its size and value, the diagnosis, and (up to 200) order ids; no customer contact. */
+function proposalFacts(req: ProposeForClusterRequest) {
+  return redactPii({
+    cluster: req.cluster,
+    order_count: req.orders.length,
+    total_amount_aed: Math.round(req.orders.reduce((s, o) => s + o.amount_aed, 0) * 100) / 100,
+    diagnosis: req.diagnosis,
+    order_ids: req.orders.slice(0, PROMPT_ORDER_LIMIT).map((o) => o.order_id),
+  });
+}
+
+const proposalPrompt = (facts: unknown) =>
+  [
+    'Propose one fix for this cluster from the action catalogue. Answer with one JSON object:',
+    '{"kind": one of the actions, "order_ids": [ids from the cluster], "evidence": [string, ...]} (plus "partner" for retry_payout_with_partner),',
+    'or {"kind": "none", "reason": string} when no action fits. You never carry an action out; a person decides.',
+    'Actions:',
+    catalogueText(),
+    'Facts (JSON):',
+    JSON.stringify(facts, null, 1),
+  ].join('\n');
+
+type Execution = Awaited<ReturnType<AgentRuntime['runSkill']>>;
+type Order = ProposeForClusterRequest['orders'][number];
+
+/** Stores the checked action as a pending proposal, once per cluster and day; the risk comes from the chosen orders. */
+async function storeProposal(runtime: AgentRuntime, req: ProposeForClusterRequest, action: FixAction, byId: ReadonlyMap<string, Order>, execution: Execution): Promise<ClusterProposalResult> {
+  const chosen = action.order_ids.map((id) => byId.get(id)!);
+  const valueAed = Math.round(chosen.reduce((s, o) => s + o.amount_aed, 0) * 100) / 100;
+  const entry = FIX_ACTIONS[action.kind];
+  const inserted = await queryRows(
+    runtime.db,
+    `INSERT INTO proposals (id, created_at, domain, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, trace_id,
+       cluster_id, proposal_day, action_kind, action_detail, expected_effect, order_count, execution_id, diagnosis_execution_id)
+     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
+     ON CONFLICT (domain, cluster_id, proposal_day) DO NOTHING RETURNING ${COLUMNS}`,
+    [
+      randomUUID(), runtime.now().toISOString(), runtime.domain, chosen[0]!.order_id,
+      `${action.kind}${action.kind === 'retry_payout_with_partner' ? ` (${action.partner})` : ''} for ${chosen.length} order(s) of ${req.cluster.pattern_id}`,
+      action.evidence.join(' | '), needsSupervisor(req.approval, valueAed, chosen.length), valueAed, RESOLVE_SKILL, execution.traceId,
+      req.cluster.pattern_id, req.day, action.kind, JSON.stringify(action), entry.effect, chosen.length,
+      execution.id, req.diagnosisExecutionId ?? null,
+    ],
+  );
+  if (inserted[0]) return { status: 'proposed', proposal: toProposal(row.parse(inserted[0])), execution };
+  // Another run of the same day stored it first.
+  const winner = await findClusterProposal(runtime.db, runtime.domain, req.cluster.pattern_id, req.day);
+  return winner ? { status: 'exists', proposal: winner, execution } : { status: 'failed', reason: 'proposal vanished after a conflict', execution };
+}
+
 /**
  * Asks the resolver for one fix from the catalogue for a diagnosed cluster and stores it as a pending
  * proposal, once per cluster and day. Risk (value, count) and the supervisor gate come from the
@@ -141,25 +191,11 @@ export async function proposeForCluster(runtime: AgentRuntime, req: ProposeForCl
   if (existing) return { status: 'exists', proposal: existing };
   if (runtime.unavailable) return { status: 'failed', reason: runtime.unavailable };
   const byId = new Map(req.orders.map((o) => [o.order_id, o]));
-  const facts = redactPii({
-    cluster: req.cluster,
-    order_count: req.orders.length,
-    total_amount_aed: Math.round(req.orders.reduce((s, o) => s + o.amount_aed, 0) * 100) / 100,
-    diagnosis: req.diagnosis,
-    order_ids: req.orders.slice(0, PROMPT_ORDER_LIMIT).map((o) => o.order_id),
-  });
+  const facts = proposalFacts(req);
   let checked: Checked | undefined;
   const execution = await runtime.runSkill({
     skill: RESOLVE_SKILL,
-    input: [
-      'Propose one fix for this cluster from the action catalogue. Answer with one JSON object:',
-      '{"kind": one of the actions, "order_ids": [ids from the cluster], "evidence": [string, ...]} (plus "partner" for retry_payout_with_partner),',
-      'or {"kind": "none", "reason": string} when no action fits. You never carry an action out; a person decides.',
-      'Actions:',
-      catalogueText(),
-      'Facts (JSON):',
-      JSON.stringify(facts, null, 1),
-    ].join('\n'),
+    input: proposalPrompt(facts),
     inputSummary: `cluster ${req.cluster.pattern_id} (${req.orders.length} orders)`,
     subject: req.cluster.pattern_id,
     ...(req.traceId ? { traceId: req.traceId } : {}),
@@ -175,25 +211,5 @@ export async function proposeForCluster(runtime: AgentRuntime, req: ProposeForCl
     return { status: 'failed', reason: execution.detail ?? (result && !result.ok ? result.reason : 'no answer'), execution };
   }
   if (!result.ok) return { status: result.none ? 'no_proposal' : 'failed', reason: result.reason, execution };
-  const chosen = result.action.order_ids.map((id) => byId.get(id)!);
-  const valueAed = Math.round(chosen.reduce((s, o) => s + o.amount_aed, 0) * 100) / 100;
-  const entry = FIX_ACTIONS[result.action.kind];
-  const inserted = await queryRows(
-    runtime.db,
-    `INSERT INTO proposals (id, created_at, domain, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, trace_id,
-       cluster_id, proposal_day, action_kind, action_detail, expected_effect, order_count, execution_id, diagnosis_execution_id)
-     VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-     ON CONFLICT (domain, cluster_id, proposal_day) DO NOTHING RETURNING ${COLUMNS}`,
-    [
-      randomUUID(), runtime.now().toISOString(), runtime.domain, chosen[0]!.order_id,
-      `${result.action.kind}${result.action.kind === 'retry_payout_with_partner' ? ` (${result.action.partner})` : ''} for ${chosen.length} order(s) of ${req.cluster.pattern_id}`,
-      result.action.evidence.join(' | '), needsSupervisor(req.approval, valueAed, chosen.length), valueAed, RESOLVE_SKILL, execution.traceId,
-      req.cluster.pattern_id, req.day, result.action.kind, JSON.stringify(result.action), entry.effect, chosen.length,
-      execution.id, req.diagnosisExecutionId ?? null,
-    ],
-  );
-  if (inserted[0]) return { status: 'proposed', proposal: toProposal(row.parse(inserted[0])), execution };
-  // Another run of the same day stored it first.
-  const winner = await findClusterProposal(runtime.db, runtime.domain, req.cluster.pattern_id, req.day);
-  return winner ? { status: 'exists', proposal: winner, execution } : { status: 'failed', reason: 'proposal vanished after a conflict', execution };
+  return storeProposal(runtime, req, result.action, byId, execution);
 }

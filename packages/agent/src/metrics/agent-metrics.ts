@@ -71,32 +71,7 @@ export class AgentMetrics {
     this.registry.resetMetrics();
     this.domainLatency.reset();
     this.skillLatency.reset();
-    const series = {
-      executions: new Map(), cost: new Map(), corrections: new Map(), domainExecutions: new Map(), domainCost: new Map(),
-      skillExecutions: new Map(), skillCost: new Map(), tokens: new Map(),
-    } as const;
-    const today = new Map<string, { all: number; ok: number }>();
-    const recent = new Map<string, { all: number; corrected: number }>();
-    for (const g of s.groups) {
-      fold(series.executions, { domain: g.domain, outcome: g.outcome }, g.executions);
-      fold(series.cost, { domain: g.domain }, g.today.costUsd);
-      fold(series.corrections, { domain: g.domain }, g.corrections);
-      fold(series.domainExecutions, { domain: g.domain, skill_role: g.role }, g.executions);
-      fold(series.domainCost, { domain: g.domain, skill_role: g.role, model: g.model }, g.today.costUsd);
-      fold(series.skillExecutions, { skill_name: g.skill, skill_role: g.role, outcome: g.outcome }, g.executions);
-      fold(series.skillCost, { skill_name: g.skill, model: g.model }, g.today.costUsd);
-      for (const [kind, v] of [['input', g.tokens.input], ['output', g.tokens.output], ['cache_write', g.tokens.cacheWrite], ['cache_read', g.tokens.cacheRead]] as const) {
-        fold(series.tokens, { skill_name: g.skill, kind }, v);
-      }
-      const t = today.get(g.domain) ?? { all: 0, ok: 0 };
-      t.all += g.today.executions;
-      if (s.successOutcomes.includes(g.outcome)) t.ok += g.today.executions;
-      today.set(g.domain, t);
-      const r = recent.get(g.skill) ?? { all: 0, corrected: 0 };
-      r.all += g.recent.executions;
-      r.corrected += g.recent.corrections;
-      recent.set(g.skill, r);
-    }
+    const { series, today, recent } = foldGroups(s);
     const inc = <L extends string>(c: Counter<L>, m: Map<string, { labels: Labels<L>; value: number }>) => m.forEach(({ labels, value }) => c.inc(labels as never, value));
     const set = <L extends string>(g: Gauge<L>, m: Map<string, { labels: Labels<L>; value: number }>) => m.forEach(({ labels, value }) => g.set(labels as never, value));
     inc(this.executions, series.executions);
@@ -112,27 +87,17 @@ export class AgentMetrics {
     for (const [domain, t] of today) if (t.all) this.successRate.set({ domain }, t.ok / t.all);
     for (const [skill, r] of recent) if (r.all) this.satisfaction.set({ skill_name: skill }, 1 - r.corrected / r.all);
     for (const [domain, usd] of Object.entries(budgets)) this.domainBudget.set({ domain }, usd);
-
-    const byRole = new Map<string, { labels: { domain: string; skill_role: string }; cumulative: number[]; sum: number; count: number }>();
-    const bySkill = new Map<string, { cumulative: number[]; sum: number; count: number }>();
-    for (const l of s.latency) {
-      const key = `${l.domain}\u0000${l.role}`;
-      const role = byRole.get(key) ?? { labels: { domain: l.domain, skill_role: l.role }, cumulative: l.cumulative.map(() => 0), sum: 0, count: 0 };
-      const skill = bySkill.get(l.skill) ?? { cumulative: l.cumulative.map(() => 0), sum: 0, count: 0 };
-      for (const agg of [role, skill]) {
-        l.cumulative.forEach((c, i) => (agg.cumulative[i]! += c));
-        agg.sum += l.sumSeconds;
-        agg.count += l.count;
-      }
-      byRole.set(key, role);
-      bySkill.set(l.skill, skill);
-    }
-    for (const r of byRole.values()) this.domainLatency.set(r.labels, r.cumulative, r.sum, r.count);
-    for (const [skill, r] of bySkill) this.skillLatency.set({ skill_name: skill }, r.cumulative, r.sum, r.count);
+    this.applyLatency(s);
     for (const r of s.routing) {
       this.routing.inc({ from_skill: r.from, to_skill: r.to }, r.count);
       this.domainRouting.inc({ domain: r.domain }, r.count);
     }
+  }
+
+  private applyLatency(s: LogSnapshot): void {
+    const { byRole, bySkill } = latencyByRoleAndSkill(s);
+    for (const r of byRole.values()) this.domainLatency.set(r.labels, r.cumulative, r.sum, r.count);
+    for (const [skill, r] of bySkill) this.skillLatency.set({ skill_name: skill }, r.cumulative, r.sum, r.count);
   }
 
   /**
@@ -163,4 +128,54 @@ export async function pushMetrics(
   const url = env.PUSHGATEWAY_URL?.trim();
   if (!url) return { ok: 'skipped', reason: 'PUSHGATEWAY_URL not set' };
   return metrics.push(url, group);
+}
+
+/** The log's groups folded into one series per metric, and the success and correction counts behind the rates. */
+function foldGroups(s: LogSnapshot) {
+  const series = {
+    executions: new Map(), cost: new Map(), corrections: new Map(), domainExecutions: new Map(), domainCost: new Map(),
+    skillExecutions: new Map(), skillCost: new Map(), tokens: new Map(),
+  } as const;
+  const today = new Map<string, { all: number; ok: number }>();
+  const recent = new Map<string, { all: number; corrected: number }>();
+  for (const g of s.groups) {
+    fold(series.executions, { domain: g.domain, outcome: g.outcome }, g.executions);
+    fold(series.cost, { domain: g.domain }, g.today.costUsd);
+    fold(series.corrections, { domain: g.domain }, g.corrections);
+    fold(series.domainExecutions, { domain: g.domain, skill_role: g.role }, g.executions);
+    fold(series.domainCost, { domain: g.domain, skill_role: g.role, model: g.model }, g.today.costUsd);
+    fold(series.skillExecutions, { skill_name: g.skill, skill_role: g.role, outcome: g.outcome }, g.executions);
+    fold(series.skillCost, { skill_name: g.skill, model: g.model }, g.today.costUsd);
+    for (const [kind, v] of [['input', g.tokens.input], ['output', g.tokens.output], ['cache_write', g.tokens.cacheWrite], ['cache_read', g.tokens.cacheRead]] as const) {
+      fold(series.tokens, { skill_name: g.skill, kind }, v);
+    }
+    const t = today.get(g.domain) ?? { all: 0, ok: 0 };
+    t.all += g.today.executions;
+    if (s.successOutcomes.includes(g.outcome)) t.ok += g.today.executions;
+    today.set(g.domain, t);
+    const r = recent.get(g.skill) ?? { all: 0, corrected: 0 };
+    r.all += g.recent.executions;
+    r.corrected += g.recent.corrections;
+    recent.set(g.skill, r);
+  }
+  return { series, today, recent };
+}
+
+/** Latency histograms summed per domain and role, and per skill (bucket by bucket). */
+function latencyByRoleAndSkill(s: LogSnapshot) {
+  const byRole = new Map<string, { labels: { domain: string; skill_role: string }; cumulative: number[]; sum: number; count: number }>();
+  const bySkill = new Map<string, { cumulative: number[]; sum: number; count: number }>();
+  for (const l of s.latency) {
+    const key = `${l.domain}\u0000${l.role}`;
+    const role = byRole.get(key) ?? { labels: { domain: l.domain, skill_role: l.role }, cumulative: l.cumulative.map(() => 0), sum: 0, count: 0 };
+    const skill = bySkill.get(l.skill) ?? { cumulative: l.cumulative.map(() => 0), sum: 0, count: 0 };
+    for (const agg of [role, skill]) {
+      l.cumulative.forEach((c, i) => (agg.cumulative[i]! += c));
+      agg.sum += l.sumSeconds;
+      agg.count += l.count;
+    }
+    byRole.set(key, role);
+    bySkill.set(l.skill, skill);
+  }
+  return { byRole, bySkill };
 }

@@ -30,6 +30,54 @@ export interface AssignmentPlan {
 
 const emptyByPriority = (): Record<Priority, number> => ({ P1: 0, P2: 0, P3: 0, P4: 0 });
 
+/** Each active agent's load: open tickets before this run, and what this run assigns. */
+type Load = Map<string, { agent: Agent; open: number; assigned: number }>;
+
+function loadOf(config: EcmConfig, active: readonly Agent[], tickets: readonly Ticket[]): Load {
+  const openStatuses = new Set<string>(config.settings.assignment.open_statuses);
+  const open = new Map<string, number>();
+  for (const t of tickets) if (openStatuses.has(t.status)) open.set(t.agent_email, (open.get(t.agent_email) ?? 0) + 1);
+  return new Map(active.map((a) => [a.email, { agent: a, open: open.get(a.email) ?? 0, assigned: 0 }]));
+}
+
+const freeSlots = (load: Load, email: string) => {
+  const s = load.get(email)!;
+  return s.agent.max_tickets - s.open - s.assigned;
+};
+
+/** Spreads high-value orders: the next team member (with room) after the last one who got one. */
+function nextInRotation(load: Load, active: readonly Agent[], team: string, roundRobin: Map<string, number>): Agent {
+  const allOfTeam = active.filter((a) => a.team === team);
+  let i = roundRobin.get(team) ?? 0;
+  for (;;) {
+    const candidate = allOfTeam[i % allOfTeam.length]!;
+    i++;
+    if (freeSlots(load, candidate.email) > 0) {
+      roundRobin.set(team, i % allOfTeam.length);
+      return candidate;
+    }
+  }
+}
+
+/** The team member with the fewest tickets (open and newly assigned); the first by e-mail on a tie. */
+const leastLoaded = (load: Load, team: readonly Agent[]): Agent =>
+  team.reduce((best, a) => {
+    const la = load.get(a.email)!;
+    const lb = load.get(best.email)!;
+    return la.open + la.assigned < lb.open + lb.assigned ? a : best;
+  });
+
+const capacityOf = (load: Load): AssignmentPlan['capacity'] =>
+  [...load.values()].map((s) => ({
+    email: s.agent.email,
+    name: s.agent.name,
+    team: s.agent.team,
+    max_tickets: s.agent.max_tickets,
+    open_before: s.open,
+    assigned: s.assigned,
+    free_after: s.agent.max_tickets - s.open - s.assigned,
+  }));
+
 /**
  * §8: actionable orders, highest score first, to active agents of their team with capacity left;
  * high-value orders round-robin across the team, the rest to the least-loaded agent. Pure and
@@ -38,17 +86,9 @@ const emptyByPriority = (): Record<Priority, number> => ({ P1: 0, P2: 0, P3: 0, 
 export function planAssignments(config: EcmConfig, orders: readonly TriagedOrder[], agents: readonly Agent[], tickets: readonly Ticket[]): AssignmentPlan {
   const openStatuses = new Set<string>(config.settings.assignment.open_statuses);
   const ticketByOrder = new Map(tickets.map((t) => [t.order_id, t]));
-  const load = new Map<string, number>();
-  for (const t of tickets) if (openStatuses.has(t.status)) load.set(t.agent_email, (load.get(t.agent_email) ?? 0) + 1);
-
   const active = agents.filter((a) => a.active).sort((a, b) => a.email.localeCompare(b.email));
-  const state = new Map(active.map((a) => [a.email, { agent: a, open: load.get(a.email) ?? 0, assigned: 0 }]));
-  const free = (email: string) => {
-    const s = state.get(email)!;
-    return s.agent.max_tickets - s.open - s.assigned;
-  };
+  const load = loadOf(config, active, tickets);
   const roundRobin = new Map<string, number>();
-
   const assignments: Assignment[] = [];
   const overflow = emptyByPriority();
   let alreadyOpen = 0;
@@ -60,51 +100,17 @@ export function planAssignments(config: EcmConfig, orders: readonly TriagedOrder
       else resolvedStillStuck.push(order.order_id);
       continue;
     }
-    const team = active.filter((a) => a.team === order.team && free(a.email) > 0);
+    const team = active.filter((a) => a.team === order.team && freeSlots(load, a.email) > 0);
     if (team.length === 0) {
       overflow[order.priority]++;
       continue;
     }
-    let chosen: Agent;
-    if (order.high_value) {
-      // Spread high-value orders: the next team member after the last one who got one.
-      const allOfTeam = active.filter((a) => a.team === order.team);
-      let i = roundRobin.get(order.team) ?? 0;
-      for (;;) {
-        const candidate = allOfTeam[i % allOfTeam.length]!;
-        i++;
-        if (free(candidate.email) > 0) {
-          chosen = candidate;
-          break;
-        }
-      }
-      roundRobin.set(order.team, i % allOfTeam.length);
-    } else {
-      chosen = team.reduce((best, a) => {
-        const la = state.get(a.email)!;
-        const lb = state.get(best.email)!;
-        return la.open + la.assigned < lb.open + lb.assigned ? a : best;
-      });
-    }
-    state.get(chosen.email)!.assigned++;
+    const chosen = order.high_value ? nextInRotation(load, active, order.team, roundRobin) : leastLoaded(load, team);
+    load.get(chosen.email)!.assigned++;
     assignments.push({ order, agent_email: chosen.email });
   }
   const total = overflow.P1 + overflow.P2 + overflow.P3 + overflow.P4;
-  return {
-    assignments,
-    already_open: alreadyOpen,
-    resolved_still_stuck: resolvedStillStuck,
-    overflow: { ...overflow, total },
-    capacity: [...state.values()].map((s) => ({
-      email: s.agent.email,
-      name: s.agent.name,
-      team: s.agent.team,
-      max_tickets: s.agent.max_tickets,
-      open_before: s.open,
-      assigned: s.assigned,
-      free_after: s.agent.max_tickets - s.open - s.assigned,
-    })),
-  };
+  return { assignments, already_open: alreadyOpen, resolved_still_stuck: resolvedStillStuck, overflow: { ...overflow, total }, capacity: capacityOf(load) };
 }
 
 /** The ticket written for one assignment: the reason's one-line action is the note. */

@@ -208,6 +208,46 @@ function rowsOf(o: DemoOrder, asOf: number, push: (table: TableName, row: Cell[]
   if (o.rda && o.falcon) push('rda_fulfillments', [ftvId, o.rda, at(14)]);
 }
 
+/** Rows collected per table and handed out in batches of `batchSize`, so memory stays flat. */
+function batcher(batchSize: number) {
+  const buffers = new Map<TableName, Cell[][]>();
+  const pending: RowBatch[] = [];
+  const push = (table: TableName, row: Cell[]): void => {
+    let buffer = buffers.get(table);
+    if (!buffer) buffers.set(table, (buffer = []));
+    buffer.push(row);
+    if (buffer.length >= batchSize) {
+      pending.push({ table, rows: buffer });
+      buffers.set(table, []);
+    }
+  };
+  /** What is left in the buffers, as the last batches. */
+  const flush = () => {
+    for (const [table, rows] of buffers) if (rows.length) pending.push({ table, rows });
+  };
+  return { push, flush, pending };
+}
+
+/** The fictional customers: example.com addresses and numbers from the reserved drama range. */
+function pushCustomers(r: Random, customers: number, push: (table: TableName, row: Cell[]) => void): void {
+  for (let c = 1; c <= customers; c++) {
+    const first = r.pick(FIRST);
+    const last = r.pick(LAST);
+    const id = `CUS-${String(c).padStart(7, '0')}`;
+    push('customers', [id, `${first} ${last}`, `${first}.${last}.${c}@example.com`.toLowerCase(), `+44 7700 900${String(c % 1000).padStart(3, '0')}`]);
+  }
+}
+
+/** One stuck order of the plan: its scenario shapes it, and the manifest records the reason triage must find. */
+function stuckOrder(r: Random, index: number, next: PlannedStuck, customers: number, manifest?: { expected: Map<string, string> }): DemoOrder {
+  const currency = r.pick(next.scenario.currencies);
+  const order = baseOrder(r, index, next.created, currency, customers);
+  next.scenario.build(order, r);
+  if (order.rfi) order.rfiAgeHours = r.chance(0.3) ? r.between(0.5, 3.5) : r.between(4.5, 11);
+  manifest?.expected.set(order.id, next.scenario.expect);
+  return order;
+}
+
 /**
  * Generates the demo warehouse as row batches, oldest order first. Deterministic: the same options
  * give the same rows. Memory stays flat: rows leave in batches of `batchSize`.
@@ -224,18 +264,7 @@ export function* generateDemo(
   const stuck = planStuckOrders(r, options, start, asOf);
   const normalCount = Math.max(0, options.orders - stuck.length);
   const span = asOf - start;
-
-  const buffers = new Map<TableName, Cell[][]>();
-  const pending: RowBatch[] = [];
-  const push = (table: TableName, row: Cell[]): void => {
-    let buffer = buffers.get(table);
-    if (!buffer) buffers.set(table, (buffer = []));
-    buffer.push(row);
-    if (buffer.length >= batchSize) {
-      pending.push({ table, rows: buffer });
-      buffers.set(table, []);
-    }
-  };
+  const { push, flush, pending } = batcher(batchSize);
 
   let stuckIndex = 0;
   let index = 0;
@@ -245,11 +274,7 @@ export function* generateDemo(
     index++;
     let order: DemoOrder;
     if (next && next.created <= normalAt) {
-      const currency = r.pick(next.scenario.currencies);
-      order = baseOrder(r, index, next.created, currency, customers);
-      next.scenario.build(order, r);
-      if (order.rfi) order.rfiAgeHours = r.chance(0.3) ? r.between(0.5, 3.5) : r.between(4.5, 11);
-      manifest?.expected.set(order.id, next.scenario.expect);
+      order = stuckOrder(r, index, next, customers, manifest);
       stuckIndex++;
     } else {
       const currency = r.weighted([['AED', 55], ['GBP', 30], ['EUR', 12], ['USD', 3]] as const);
@@ -261,14 +286,8 @@ export function* generateDemo(
     while (pending.length) yield pending.shift()!;
     if (index % batchSize === 0) yield { ordersDone: index, ordersTotal: normalCount + stuck.length };
   }
-
-  for (let c = 1; c <= customers; c++) {
-    const first = r.pick(FIRST);
-    const last = r.pick(LAST);
-    const id = `CUS-${String(c).padStart(7, '0')}`;
-    push('customers', [id, `${first} ${last}`, `${first}.${last}.${c}@example.com`.toLowerCase(), `+44 7700 900${String(c % 1000).padStart(3, '0')}`]);
-  }
-  for (const [table, rows] of buffers) if (rows.length) pending.push({ table, rows });
+  pushCustomers(r, customers, push);
+  flush();
   while (pending.length) yield pending.shift()!;
   if (manifest) manifest.customers = customers;
   yield { ordersDone: index, ordersTotal: index };

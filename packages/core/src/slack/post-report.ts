@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { checkSlackLimits, SlackLimitError } from './slack-limits.js';
 import type { SlackMessage } from './slack-message.js';
 import { SlackPostError } from './slack-post-error.js';
-import type { PostKey, SlackSink } from './slack-sink.js';
+import type { PostKey, SlackPostRequest, SlackSink } from './slack-sink.js';
 
 /** Progress after one successful post: persist it, and a crashed run resumes from here. */
 export interface PostProgress {
@@ -67,6 +67,60 @@ export function postKeyOf(runKey: string, messageKey: string, post: number): Pos
   return { runKey, messageKey: post === 0 ? messageKey : `${messageKey}.${post}` };
 }
 
+/** A report that would be rejected halfway, or a resume point that cannot be right, posts nothing at all. */
+function assertPostable(message: SlackMessage, options: PostReportOptions): void {
+  const violations = checkSlackLimits(message);
+  if (violations.length > 0) throw new SlackLimitError(message.title, violations);
+  const totalReplies = message.thread.length;
+  const already = options.postedReplies ?? 0;
+  if (!Number.isInteger(already) || already < 0 || already > totalReplies) {
+    throw new RangeError(`postedReplies must be a whole number from 0 to ${totalReplies}, got ${already}`);
+  }
+  if (already > 0 && !options.parentTs) {
+    throw new RangeError('postedReplies without parentTs: the thread parent of the posted replies is unknown');
+  }
+}
+
+type PostBody = { text: string; blocks: SlackMessage['blocks'] };
+type Where = { channel?: string; threadTs?: string };
+
+/**
+ * Posts a keyed or unkeyed request. A keyed post whose outcome is unknown ("may have been posted") is
+ * looked up before it is tried again; only a failure that says nothing was posted is thrown at once.
+ */
+async function postOrAdopt(sink: SlackSink, request: SlackPostRequest, key: PostKey | undefined, where: Where, options: PostReportOptions): Promise<{ ts: string; adopted: boolean }> {
+  const since = new Date();
+  const attempts = Math.max(1, options.ambiguous?.attempts ?? AMBIGUOUS_ATTEMPTS);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const { ts } = await sink.postMessage(request);
+      return { ts, adopted: false };
+    } catch (error) {
+      // Only a keyed post can be looked up; an unkeyed one, or the last attempt, stays "may have been posted".
+      if (!key || !(error instanceof SlackPostError) || !error.maybePosted || attempt >= attempts) throw error;
+      await sleep(options.ambiguous?.delayMs ?? AMBIGUOUS_DELAY_MS);
+      // Never a blind re-send: if the lookup fails, the original error stands.
+      const found = await sink.findPosted({ key, since, ...where }).catch(() => {
+        throw error;
+      });
+      if (found) return { ts: found.ts, adopted: true };
+    }
+  }
+}
+
+/** Sends post `post`, unless an earlier attempt that died before recording it already did. */
+async function send(sink: SlackSink, options: PostReportOptions, post: number, body: PostBody, threadTs?: string): Promise<{ ts: string; adopted: boolean }> {
+  const key = options.runKey !== undefined && options.messageKey !== undefined ? postKeyOf(options.runKey, options.messageKey, post) : undefined;
+  const channel = options.channel !== undefined ? { channel: options.channel } : {};
+  const where: Where = { ...channel, ...(threadTs ? { threadTs } : {}) };
+  if (key && options.pending?.post === post) {
+    const found = await sink.findPosted({ key, since: options.pending.since, ...where });
+    if (found) return { ts: found.ts, adopted: true };
+  }
+  await options.beforePost?.({ post, ...(key ? { key } : {}) });
+  return postOrAdopt(sink, { ...channel, ...body, ...(threadTs ? { threadTs } : {}), ...(key ? { key } : {}) }, key, where, options);
+}
+
 /**
  * Posts a report: the main message, then each thread reply in order, reporting progress after each.
  * Checks Slack's limits first, so a message that would be rejected halfway posts nothing at all.
@@ -76,60 +130,19 @@ export async function postReport(
   message: SlackMessage,
   options: PostReportOptions = {},
 ): Promise<PostedReport> {
-  const violations = checkSlackLimits(message);
-  if (violations.length > 0) throw new SlackLimitError(message.title, violations);
-
+  assertPostable(message, options);
   const totalReplies = message.thread.length;
-  const already = options.postedReplies ?? 0;
-  if (!Number.isInteger(already) || already < 0 || already > totalReplies) {
-    throw new RangeError(`postedReplies must be a whole number from 0 to ${totalReplies}, got ${already}`);
-  }
-  if (already > 0 && !options.parentTs) {
-    throw new RangeError('postedReplies without parentTs: the thread parent of the posted replies is unknown');
-  }
-  const channel = options.channel !== undefined ? { channel: options.channel } : {};
   const report = async (step: PostProgress) => options.onPosted?.(step);
-  const keyOf = (post: number): PostKey | undefined =>
-    options.runKey !== undefined && options.messageKey !== undefined ? postKeyOf(options.runKey, options.messageKey, post) : undefined;
-
-  /** Sends post `post`, unless an earlier attempt that died before recording it already did. */
-  const send = async (post: number, body: { text: string; blocks: SlackMessage['blocks'] }, threadTs?: string) => {
-    const key = keyOf(post);
-    if (key && options.pending?.post === post) {
-      const found = await sink.findPosted({ key, since: options.pending.since, ...channel, ...(threadTs ? { threadTs } : {}) });
-      if (found) return { ts: found.ts, adopted: true };
-    }
-    await options.beforePost?.({ post, ...(key ? { key } : {}) });
-    const since = new Date();
-    const request = { ...channel, ...body, ...(threadTs ? { threadTs } : {}), ...(key ? { key } : {}) };
-    const attempts = Math.max(1, options.ambiguous?.attempts ?? AMBIGUOUS_ATTEMPTS);
-    for (let attempt = 1; ; attempt++) {
-      try {
-        const { ts } = await sink.postMessage(request);
-        return { ts, adopted: false };
-      } catch (error) {
-        // Only a keyed post can be looked up; an unkeyed one, or the last attempt, stays "may have been posted".
-        if (!key || !(error instanceof SlackPostError) || !error.maybePosted || attempt >= attempts) throw error;
-        await sleep(options.ambiguous?.delayMs ?? AMBIGUOUS_DELAY_MS);
-        // Never a blind re-send: if the lookup fails, the original error stands.
-        const found = await sink.findPosted({ key, since, ...channel, ...(threadTs ? { threadTs } : {}) }).catch(() => {
-          throw error;
-        });
-        if (found) return { ts: found.ts, adopted: true };
-      }
-    }
-  };
-
   let parentTs = options.parentTs;
   if (!parentTs) {
-    const { ts, adopted } = await send(0, { text: message.text, blocks: message.blocks });
+    const { ts, adopted } = await send(sink, options, 0, { text: message.text, blocks: message.blocks });
     parentTs = ts;
     await report({ parentTs, postedReplies: 0, totalReplies, ts, adopted });
   }
   const replyTs: string[] = [];
-  for (let i = already; i < totalReplies; i++) {
+  for (let i = options.postedReplies ?? 0; i < totalReplies; i++) {
     const reply = message.thread[i] as SlackMessage['thread'][number];
-    const { ts, adopted } = await send(i + 1, { text: reply.text, blocks: reply.blocks }, parentTs);
+    const { ts, adopted } = await send(sink, options, i + 1, { text: reply.text, blocks: reply.blocks }, parentTs);
     replyTs.push(ts);
     await report({ parentTs, postedReplies: i + 1, totalReplies, ts, adopted });
   }

@@ -165,80 +165,87 @@ export class WebApiSink implements SlackSink {
       return { code: 'unexpected', maybePosted: true, message: `${what} failed unexpectedly: ${String(error)}` };
     }
     switch (error.code) {
-      case ErrorCode.PlatformError: {
-        const slackCode = error.data.error;
-        const scope = neededScopeSchema.safeParse(error.data);
-        const needed = scope.success ? ` (needed: ${scope.data.needed})` : '';
-        return {
-          code: slackCode,
-          maybePosted: false,
-          message: `Slack refused ${what}: ${slackCode}${needed} — ${explainSlackError(slackCode)}`,
-        };
-      }
+      case ErrorCode.PlatformError:
+        return platformVerdict(error, what);
       case ErrorCode.RateLimitedError:
-        return error.retryAfter <= this.maxRetryAfterSec
-          ? {
-              code: 'rate_limited',
-              maybePosted: false,
-              message: `Slack rate-limited ${what}`,
-              retry: error.retryAfter * 1000,
-            }
-          : {
-              code: 'rate_limited',
-              maybePosted: false,
-              message: `Slack rate-limited ${what} for ${error.retryAfter}s (more than ${this.maxRetryAfterSec}s): nothing was posted, re-run later`,
-            };
+        return this.rateLimitVerdict(error.retryAfter, what);
       case ErrorCode.HTTPError:
-        if (error.statusCode === 504) {
-          // A gateway timeout: Slack's backend may have posted before the gateway gave up.
-          return {
-            code: 'http_504',
-            maybePosted: true,
-            message: `Slack answered HTTP 504 (gateway timeout) to ${what}: the message may have been posted — check the channel before re-running`,
-            ...(idempotent ? { retry: 'backoff' as const } : {}),
-          };
-        }
-        return error.statusCode >= 500
-          ? {
-              code: `http_${error.statusCode}`,
-              maybePosted: false,
-              message: `Slack answered HTTP ${error.statusCode} to ${what}: nothing was posted, Slack may be having an outage (https://slack-status.com)`,
-              retry: 'backoff',
-            }
-          : {
-              code: `http_${error.statusCode}`,
-              maybePosted: false,
-              message: `Slack answered HTTP ${error.statusCode} to ${what}: check SLACK_API_URL (${this.options.slackApiUrl ?? 'https://slack.com/api/'})`,
-            };
-      case ErrorCode.RequestError: {
-        const original = error.original;
-        if (original.name === 'TimeoutError' || original.name === 'AbortError') {
-          return {
-            code: 'timeout',
-            maybePosted: true,
-            message: `Slack did not answer ${what} within ${this.timeoutMs / 1000}s: the message may have been posted — check the channel before re-running`,
-            ...(idempotent ? { retry: 'backoff' as const } : {}),
-          };
-        }
-        if (CONNECT_FAILURES.has(causeCode(original) ?? '')) {
-          return {
-            code: 'unreachable',
-            maybePosted: false,
-            message: `Could not reach Slack at ${this.options.slackApiUrl ?? 'https://slack.com/api/'} (${causeCode(original)}): nothing was posted — check the network or SLACK_API_URL`,
-            retry: 'backoff',
-          };
-        }
-        return {
-          code: 'connection_lost',
-          maybePosted: true,
-          message: `The connection to Slack failed during ${what} (${causeCode(original) ?? original.message}): the message may have been posted — check the channel before re-running`,
-          ...(idempotent ? { retry: 'backoff' as const } : {}),
-        };
-      }
+        return this.httpVerdict(error.statusCode, what, idempotent);
+      case ErrorCode.RequestError:
+        return this.requestVerdict(error.original, what, idempotent);
       default:
         return { code: 'unexpected', maybePosted: true, message: `${what} failed: ${String(error)}` };
     }
   }
+
+  /** A short wait is waited out; a long one is not: nothing was posted, so a later re-run is safe. */
+  private rateLimitVerdict(retryAfter: number, what: string): Verdict {
+    return retryAfter <= this.maxRetryAfterSec
+      ? { code: 'rate_limited', maybePosted: false, message: `Slack rate-limited ${what}`, retry: retryAfter * 1000 }
+      : {
+          code: 'rate_limited',
+          maybePosted: false,
+          message: `Slack rate-limited ${what} for ${retryAfter}s (more than ${this.maxRetryAfterSec}s): nothing was posted, re-run later`,
+        };
+  }
+
+  private httpVerdict(statusCode: number, what: string, idempotent: boolean): Verdict {
+    if (statusCode === 504) {
+      // A gateway timeout: Slack's backend may have posted before the gateway gave up.
+      return {
+        code: 'http_504',
+        maybePosted: true,
+        message: `Slack answered HTTP 504 (gateway timeout) to ${what}: the message may have been posted — check the channel before re-running`,
+        ...(idempotent ? { retry: 'backoff' as const } : {}),
+      };
+    }
+    return statusCode >= 500
+      ? {
+          code: `http_${statusCode}`,
+          maybePosted: false,
+          message: `Slack answered HTTP ${statusCode} to ${what}: nothing was posted, Slack may be having an outage (https://slack-status.com)`,
+          retry: 'backoff',
+        }
+      : {
+          code: `http_${statusCode}`,
+          maybePosted: false,
+          message: `Slack answered HTTP ${statusCode} to ${what}: check SLACK_API_URL (${this.options.slackApiUrl ?? 'https://slack.com/api/'})`,
+        };
+  }
+
+  /** No HTTP answer: a connection never made posted nothing; a timeout or a dropped connection may have. */
+  private requestVerdict(original: Error, what: string, idempotent: boolean): Verdict {
+    if (original.name === 'TimeoutError' || original.name === 'AbortError') {
+      return {
+        code: 'timeout',
+        maybePosted: true,
+        message: `Slack did not answer ${what} within ${this.timeoutMs / 1000}s: the message may have been posted — check the channel before re-running`,
+        ...(idempotent ? { retry: 'backoff' as const } : {}),
+      };
+    }
+    if (CONNECT_FAILURES.has(causeCode(original) ?? '')) {
+      return {
+        code: 'unreachable',
+        maybePosted: false,
+        message: `Could not reach Slack at ${this.options.slackApiUrl ?? 'https://slack.com/api/'} (${causeCode(original)}): nothing was posted — check the network or SLACK_API_URL`,
+        retry: 'backoff',
+      };
+    }
+    return {
+      code: 'connection_lost',
+      maybePosted: true,
+      message: `The connection to Slack failed during ${what} (${causeCode(original) ?? original.message}): the message may have been posted — check the channel before re-running`,
+      ...(idempotent ? { retry: 'backoff' as const } : {}),
+    };
+  }
+}
+
+/** Slack answered and refused: nothing was posted; the message names the scope a missing permission needs. */
+function platformVerdict(error: { data: { error: string } }, what: string): Verdict {
+  const slackCode = error.data.error;
+  const scope = neededScopeSchema.safeParse(error.data);
+  const needed = scope.success ? ` (needed: ${scope.data.needed})` : '';
+  return { code: slackCode, maybePosted: false, message: `Slack refused ${what}: ${slackCode}${needed} — ${explainSlackError(slackCode)}` };
 }
 
 interface Verdict {

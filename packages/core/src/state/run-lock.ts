@@ -226,13 +226,11 @@ export interface PgLockOptions {
   statementTimeoutMs?: number;
 }
 
-/**
- * On PostgreSQL a session advisory lock on a dedicated connection: released by the server when the
- * process dies, so no stale lock survives a crash. The holder and a fencing token are written to
- * `run_lock_holder`; `assertHeld` proves the connection is alive, still holds the advisory lock, and
- * that the token is still ours (a run that took the lock after ours was lost replaces it).
- */
-export async function acquirePgLock(url: string, holder: string, options: PgLockOptions = {}): Promise<RunLock> {
+/** Why the lock's connection is gone (null while it is alive): set by the connection's events and by failed checks. */
+type Liveness = { lost: string | null };
+
+/** The lock's dedicated connection; a dropped connection is recorded as lost, never crashes the run. */
+async function lockConnection(url: string, options: PgLockOptions): Promise<{ client: pg.Client; liveness: Liveness }> {
   const statementMs = options.statementTimeoutMs ?? 10_000;
   const client: pg.Client = new (loadPg().Client)({
     connectionString: url,
@@ -242,27 +240,62 @@ export async function acquirePgLock(url: string, holder: string, options: PgLock
     query_timeout: statementMs + 2_000,
     keepAlive: true,
   });
-  let lost: string | null = null;
-  // Registered before connecting: a dropped lock connection must be noticed, never crash the run.
+  const liveness: Liveness = { lost: null };
+  // Registered before connecting.
   client.on('error', (err: Error) => {
-    lost ??= `the lock's connection to the state store failed: ${err.message}`;
+    liveness.lost ??= `the lock's connection to the state store failed: ${err.message}`;
   });
   client.on('end', () => {
-    lost ??= "the lock's connection to the state store closed";
+    liveness.lost ??= "the lock's connection to the state store closed";
   });
   await client.connect();
+  return { client, liveness };
+}
+
+/** Takes the advisory lock and records the holder and our fencing token; held by another: RunLockedError naming it. */
+async function takeAdvisoryLock(client: pg.Client, holder: string, token: string): Promise<void> {
+  const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
+  if (!rows[0]?.locked) {
+    const held = await client.query<{ holder: string }>('SELECT holder FROM run_lock_holder WHERE id = 1');
+    throw new RunLockedError(held.rows[0]?.holder ?? 'another process (holder not recorded)');
+  }
+  await client.query(
+    `INSERT INTO run_lock_holder (id, holder, acquired_at, token) VALUES (1, $1, $2, $3)
+     ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = EXCLUDED.acquired_at, token = EXCLUDED.token`,
+    [holder, new Date().toISOString(), token],
+  );
+}
+
+/** Proves the connection is alive, still holds the advisory lock, and the fencing token is still ours. */
+async function assertPgLockHeld(client: pg.Client, liveness: Liveness, token: string): Promise<void> {
+  if (liveness.lost) throw new LockLostError(liveness.lost);
+  let row: { held: boolean; token: string | null } | undefined;
+  try {
+    // On the lock's own connection: it answers only while alive, and pg_locks shows what it holds.
+    ({ rows: [row] } = await client.query<{ held: boolean; token: string | null }>(
+      `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
+                        AND objid = ${LOCK_KEY} AND objsubid = 1 AND granted) AS held,
+              (SELECT token FROM run_lock_holder WHERE id = 1) AS token`,
+    ));
+  } catch (err) {
+    liveness.lost ??= `the lock's connection to the state store failed: ${(err as Error).message}`;
+    throw new LockLostError(liveness.lost);
+  }
+  if (!row?.held) throw new LockLostError('the state store no longer shows the advisory lock on its connection');
+  if (row.token !== token) throw new LockLostError('another run has taken the lock since (its fencing token replaced ours)');
+}
+
+/**
+ * On PostgreSQL a session advisory lock on a dedicated connection: released by the server when the
+ * process dies, so no stale lock survives a crash. The holder and a fencing token are written to
+ * `run_lock_holder`; `assertHeld` proves the connection is alive, still holds the advisory lock, and
+ * that the token is still ours (a run that took the lock after ours was lost replaces it).
+ */
+export async function acquirePgLock(url: string, holder: string, options: PgLockOptions = {}): Promise<RunLock> {
+  const { client, liveness } = await lockConnection(url, options);
   const token = randomUUID();
   try {
-    const { rows } = await client.query<{ locked: boolean }>('SELECT pg_try_advisory_lock($1) AS locked', [LOCK_KEY]);
-    if (!rows[0]?.locked) {
-      const held = await client.query<{ holder: string }>('SELECT holder FROM run_lock_holder WHERE id = 1');
-      throw new RunLockedError(held.rows[0]?.holder ?? 'another process (holder not recorded)');
-    }
-    await client.query(
-      `INSERT INTO run_lock_holder (id, holder, acquired_at, token) VALUES (1, $1, $2, $3)
-       ON CONFLICT (id) DO UPDATE SET holder = EXCLUDED.holder, acquired_at = EXCLUDED.acquired_at, token = EXCLUDED.token`,
-      [holder, new Date().toISOString(), token],
-    );
+    await takeAdvisoryLock(client, holder, token);
   } catch (err) {
     await client.end().catch(() => undefined);
     throw err;
@@ -270,27 +303,11 @@ export async function acquirePgLock(url: string, holder: string, options: PgLock
   let released = false;
   return {
     holder,
-    assertHeld: async () => {
-      if (lost) throw new LockLostError(lost);
-      let row: { held: boolean; token: string | null } | undefined;
-      try {
-        // On the lock's own connection: it answers only while alive, and pg_locks shows what it holds.
-        ({ rows: [row] } = await client.query<{ held: boolean; token: string | null }>(
-          `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
-                            AND objid = ${LOCK_KEY} AND objsubid = 1 AND granted) AS held,
-                  (SELECT token FROM run_lock_holder WHERE id = 1) AS token`,
-        ));
-      } catch (err) {
-        lost ??= `the lock's connection to the state store failed: ${(err as Error).message}`;
-        throw new LockLostError(lost);
-      }
-      if (!row?.held) throw new LockLostError('the state store no longer shows the advisory lock on its connection');
-      if (row.token !== token) throw new LockLostError('another run has taken the lock since (its fencing token replaced ours)');
-    },
+    assertHeld: () => assertPgLockHeld(client, liveness, token),
     release: async () => {
       if (released) return;
       released = true;
-      if (!lost) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
+      if (!liveness.lost) await client.query('SELECT pg_advisory_unlock($1)', [LOCK_KEY]).catch(() => undefined);
       await client.end().catch(() => undefined);
     },
   };

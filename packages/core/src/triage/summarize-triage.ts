@@ -63,67 +63,77 @@ export function sanityCheck(config: EcmConfig, actionable: number): SanityCheck 
   return { status: 'typical', assignment_allowed: true, message: `${actionable} actionable orders, within the typical ${low}–${high}` };
 }
 
-export function summarizeTriage(config: EcmConfig, orders: readonly TriagedOrder[], quarantined = 0): TriageSummary {
-  const disqualifiedByReason: Record<string, number> = {};
-  const byReason: Record<string, number> = {};
-  const byTeam: Record<string, number> = {};
-  const byPriority: Record<string, number> = { P1: 0, P2: 0, P3: 0, P4: 0 };
-  const byCategory: Record<string, number> = {};
-  // Sums in minor units (bigint): a sum of doubles drifts, and a huge amount swallows small ones.
-  const byCurrency: Record<string, { count: number; amount: bigint; amount_aed: bigint }> = {};
-  let monitorOnly = 0;
-  let disqualified = 0;
-  let actionable = 0;
-  let valueAtRisk = 0n;
-  let highValue = 0;
-  let customerImpact = 0;
-  for (const o of orders) {
-    if (o.disqualified) {
-      disqualified++;
-      increment(disqualifiedByReason, o.disqualified);
-      continue;
-    }
-    if (o.monitor_only) {
-      monitorOnly++;
-      continue;
-    }
-    actionable++;
-    increment(byReason, o.stuck_reason);
-    increment(byTeam, o.team);
-    increment(byPriority, o.priority);
-    increment(byCategory, o.category);
-    const c = (byCurrency[o.currency] ??= { count: 0, amount: 0n, amount_aed: 0n });
-    const aed = toMinorUnits(o.amount_aed_decimal);
-    c.count++;
-    c.amount += toMinorUnits(o.send_amount_decimal);
-    c.amount_aed += aed;
-    valueAtRisk += aed;
-    if (o.high_value) highValue++;
-    if (o.customer_impact) customerImpact++;
-  }
-  const currencyTotals: Record<string, CurrencyTotal> = {};
+/** Running counts of one triage; sums in minor units (bigint): a sum of doubles drifts, and a huge amount swallows small ones. */
+function newTally() {
+  return {
+    disqualifiedByReason: {} as Record<string, number>,
+    byReason: {} as Record<string, number>,
+    byTeam: {} as Record<string, number>,
+    byPriority: { P1: 0, P2: 0, P3: 0, P4: 0 } as Record<string, number>,
+    byCategory: {} as Record<string, number>,
+    byCurrency: {} as Record<string, { count: number; amount: bigint; amount_aed: bigint }>,
+    monitorOnly: 0,
+    disqualified: 0,
+    actionable: 0,
+    valueAtRisk: 0n,
+    highValue: 0,
+    customerImpact: 0,
+  };
+}
+type Tally = ReturnType<typeof newTally>;
+
+function countActionable(t: Tally, o: TriagedOrder): void {
+  t.actionable++;
+  increment(t.byReason, o.stuck_reason);
+  increment(t.byTeam, o.team);
+  increment(t.byPriority, o.priority);
+  increment(t.byCategory, o.category);
+  const c = (t.byCurrency[o.currency] ??= { count: 0, amount: 0n, amount_aed: 0n });
+  const aed = toMinorUnits(o.amount_aed_decimal);
+  c.count++;
+  c.amount += toMinorUnits(o.send_amount_decimal);
+  c.amount_aed += aed;
+  t.valueAtRisk += aed;
+  if (o.high_value) t.highValue++;
+  if (o.customer_impact) t.customerImpact++;
+}
+
+function currencyTotalsOf(byCurrency: Tally['byCurrency']): Record<string, CurrencyTotal> {
+  const totals: Record<string, CurrencyTotal> = {};
   for (const [currency, c] of Object.entries(byCurrency)) {
     const amount = fromMinorUnits(c.amount);
     const amountAed = fromMinorUnits(c.amount_aed);
-    currencyTotals[currency] = { count: c.count, amount: approximate(amount), amount_aed: approximate(amountAed), amount_decimal: amount, amount_aed_decimal: amountAed };
+    totals[currency] = { count: c.count, amount: approximate(amount), amount_aed: approximate(amountAed), amount_decimal: amount, amount_aed_decimal: amountAed };
   }
-  const valueAtRiskDecimal = fromMinorUnits(valueAtRisk);
+  return totals;
+}
+
+export function summarizeTriage(config: EcmConfig, orders: readonly TriagedOrder[], quarantined = 0): TriageSummary {
+  const t = newTally();
+  for (const o of orders) {
+    if (o.disqualified) {
+      t.disqualified++;
+      increment(t.disqualifiedByReason, o.disqualified);
+    } else if (o.monitor_only) t.monitorOnly++;
+    else countActionable(t, o);
+  }
+  const valueAtRiskDecimal = fromMinorUnits(t.valueAtRisk);
   return {
     candidates: orders.length,
-    actionable,
-    monitor_only: monitorOnly,
-    disqualified,
-    disqualified_by_reason: disqualifiedByReason,
-    actionable_by_reason: byReason,
-    actionable_by_team: byTeam,
-    actionable_by_priority: byPriority,
-    actionable_by_category: byCategory,
-    actionable_by_currency: currencyTotals,
+    actionable: t.actionable,
+    monitor_only: t.monitorOnly,
+    disqualified: t.disqualified,
+    disqualified_by_reason: t.disqualifiedByReason,
+    actionable_by_reason: t.byReason,
+    actionable_by_team: t.byTeam,
+    actionable_by_priority: t.byPriority,
+    actionable_by_category: t.byCategory,
+    actionable_by_currency: currencyTotalsOf(t.byCurrency),
     value_at_risk_aed: approximate(valueAtRiskDecimal),
     value_at_risk_aed_decimal: valueAtRiskDecimal,
     quarantined,
-    high_value: highValue,
-    customer_impact: customerImpact,
-    sanity: sanityCheck(config, actionable),
+    high_value: t.highValue,
+    customer_impact: t.customerImpact,
+    sanity: sanityCheck(config, t.actionable),
   };
 }

@@ -1,30 +1,14 @@
 import type { PhaseName } from '../phases/phase.js';
-import type { PhaseOutcome } from '../phases/run-phases.js';
 import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { renderBlocksAsText } from '@ecm/core/slack';
+import { summaryLine } from './phase-exit.js';
 
 export interface PhaseCommandOptions {
   asOf?: string;
   json?: boolean;
   dryRun?: boolean;
   force?: boolean;
-}
-
-function summaryLine(o: PhaseOutcome): string {
-  const secs = (o.ms / 1000).toFixed(1);
-  switch (o.status) {
-    case 'succeeded':
-      return `${o.phase}: done in ${secs} s (${o.run_key})`;
-    case 'skipped':
-      return `${o.phase}: skipped — ${o.error ?? `already done for this slot (${o.run_key}); use --force to run it again`}`;
-    case 'dry_run':
-      return `${o.phase}: dry run in ${secs} s — nothing written, nothing posted`;
-    case 'partial':
-      return `${o.phase}: partly done — ${o.error}`;
-    case 'failed':
-      return `${o.phase}: FAILED — ${o.error}`;
-  }
 }
 
 /** `daily`, `backlog`, `triage`, `patterns`: run phases, print what happened, exit with its meaning. */

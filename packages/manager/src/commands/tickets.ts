@@ -34,36 +34,38 @@ const hm = (minutes: number | null) => {
   return `${sign}${Math.floor(m / 60)}h${String(m % 60).padStart(2, '0')}`;
 };
 
-/** `ecm-manager tickets`: every ticket across agents and teams, with SLA left and band, and a summary. */
-export async function ticketsListCommand(options: TicketsListOptions): Promise<number> {
-  if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
-  const config = await loadValidConfig();
-  const asOf = parseAsOf(options.asOf);
+/** The statuses --status names (validated), else the open ones, else all with --all; --team checked too. */
+async function shownStatusesOf(options: TicketsListOptions, openStatuses: readonly string[]): Promise<readonly string[] | undefined> {
   if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   const statuses = options.status?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
   const bad = statuses?.find((s) => !(TICKET_STATUSES as readonly string[]).includes(s));
   if (bad) throw new CliError(`--status ${bad}: expected ${TICKET_STATUSES.join(', ')} (comma-separated)`, EXIT.config);
-  const shownStatuses = statuses ?? (options.all ? undefined : config.settings.assignment.open_statuses);
+  return statuses ?? (options.all ? undefined : openStatuses);
+}
 
-  const rows = await withTicketStore('tickets', async (store) => {
-    const [tickets, agents] = await Promise.all([store.listTickets(), store.listAgents()]);
-    return boardRows(config, tickets, agents, asOf, slaClock);
-  });
-  const shown = filterBoard(rows, { ...(options.agent ? { agent: options.agent } : {}), ...(options.team ? { team: options.team } : {}), ...(shownStatuses ? { statuses: shownStatuses } : {}), breached: Boolean(options.breached) });
-  const byAgent = summarize(shown, (r) => r.agent_email);
-  const byTeam = summarize(shown, (r) => r.team);
-  if (options.json) {
-    process.stdout.write(`${JSON.stringify({ as_of: asOf.toISOString(), tickets: shown, summary: { total: shown.length, by_agent: byAgent.map(({ key, ...s }) => ({ agent_email: key, ...s })), by_team: byTeam.map(({ key, ...s }) => ({ team: key, ...s })) } })}\n`);
-    return EXIT.ok;
-  }
-  if (options.csv) {
-    process.stdout.write(`${[CSV_FIELDS.join(','), ...shown.map((r) => CSV_FIELDS.map((f) => csvCell(r[f])).join(','))].join('\n')}\n`);
-    return EXIT.ok;
-  }
-  if (shown.length === 0) {
-    process.stdout.write('No tickets match. Tickets are written by `ecm-manager daily` (or `triage`).\n');
-    return EXIT.ok;
-  }
+type Summary = ReturnType<typeof summarize>;
+
+function printBoardJson(asOf: Date, shown: readonly BoardRow[], byAgent: Summary, byTeam: Summary): void {
+  process.stdout.write(`${JSON.stringify({ as_of: asOf.toISOString(), tickets: shown, summary: { total: shown.length, by_agent: byAgent.map(({ key, ...s }) => ({ agent_email: key, ...s })), by_team: byTeam.map(({ key, ...s }) => ({ team: key, ...s })) } })}\n`);
+}
+
+function printBoardCsv(shown: readonly BoardRow[]): void {
+  process.stdout.write(`${[CSV_FIELDS.join(','), ...shown.map((r) => CSV_FIELDS.map((f) => csvCell(r[f])).join(','))].join('\n')}\n`);
+}
+
+const summaryTable = (title: string, list: Summary) =>
+  textTable(
+    [
+      { header: title, width: 28, value: (s: Summary[number]) => s.key },
+      { header: 'OPEN', width: 5, align: 'right', value: (s) => String(s.open) },
+      { header: 'BREACHED', width: 8, align: 'right', value: (s) => String(s.breached) },
+      { header: 'CRITICAL', width: 8, align: 'right', value: (s) => String(s.critical) },
+      { header: 'ESCALATED', width: 9, align: 'right', value: (s) => String(s.escalated) },
+    ],
+    list,
+  );
+
+function printBoardText(shown: readonly BoardRow[], byAgent: Summary, byTeam: Summary): void {
   process.stdout.write(
     `${textTable<BoardRow>(
       [
@@ -79,20 +81,30 @@ export async function ticketsListCommand(options: TicketsListOptions): Promise<n
       shown,
     )}\n`,
   );
-  const summaryTable = (title: string, list: ReturnType<typeof summarize>) =>
-    textTable(
-      [
-        { header: title, width: 28, value: (s: (typeof list)[number]) => s.key },
-        { header: 'OPEN', width: 5, align: 'right', value: (s) => String(s.open) },
-        { header: 'BREACHED', width: 8, align: 'right', value: (s) => String(s.breached) },
-        { header: 'CRITICAL', width: 8, align: 'right', value: (s) => String(s.critical) },
-        { header: 'ESCALATED', width: 9, align: 'right', value: (s) => String(s.escalated) },
-      ],
-      list,
-    );
   process.stdout.write(`\n${summaryTable('BY TEAM', byTeam)}\n\n${summaryTable('BY AGENT', byAgent)}\n`);
   if (shown.some((r) => !r.agent_active)) process.stdout.write('\n! inactive agent: move these with `ecm-manager tickets handover --from EMAIL`\n');
-  notice(`${shown.length} tickets (${shownStatuses ? shownStatuses.join(', ') : 'all statuses'}) as of ${asOf.toISOString()}`);
+}
+
+/** `ecm-manager tickets`: every ticket across agents and teams, with SLA left and band, and a summary. */
+export async function ticketsListCommand(options: TicketsListOptions): Promise<number> {
+  if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
+  const config = await loadValidConfig();
+  const asOf = parseAsOf(options.asOf);
+  const shownStatuses = await shownStatusesOf(options, config.settings.assignment.open_statuses);
+  const rows = await withTicketStore('tickets', async (store) => {
+    const [tickets, agents] = await Promise.all([store.listTickets(), store.listAgents()]);
+    return boardRows(config, tickets, agents, asOf, slaClock);
+  });
+  const shown = filterBoard(rows, { ...(options.agent ? { agent: options.agent } : {}), ...(options.team ? { team: options.team } : {}), ...(shownStatuses ? { statuses: shownStatuses } : {}), breached: Boolean(options.breached) });
+  const byAgent = summarize(shown, (r) => r.agent_email);
+  const byTeam = summarize(shown, (r) => r.team);
+  if (options.json) printBoardJson(asOf, shown, byAgent, byTeam);
+  else if (options.csv) printBoardCsv(shown);
+  else if (shown.length === 0) process.stdout.write('No tickets match. Tickets are written by `ecm-manager daily` (or `triage`).\n');
+  else {
+    printBoardText(shown, byAgent, byTeam);
+    notice(`${shown.length} tickets (${shownStatuses ? shownStatuses.join(', ') : 'all statuses'}) as of ${asOf.toISOString()}`);
+  }
   return EXIT.ok;
 }
 

@@ -18,7 +18,7 @@ const STATUSES = ['succeeded', 'partial', 'failed', 'skipped'] as const;
 export interface RunOutcome {
   readonly phase: string;
   readonly status: string;
-  readonly facts: Record<string, unknown>;
+  readonly facts: unknown;
   readonly messages: readonly { readonly thread: readonly unknown[] }[];
   readonly ms: number;
 }

@@ -15,7 +15,7 @@ type Reply = SlackMessage['thread'][number];
 
 /** The LLM's part of a run: analyst insights per phase and specialist diagnoses; never a number of its own. */
 export interface Analyst {
-  insights(phase: AnalysedPhase, facts: Record<string, unknown>): Promise<Reply>;
+  insights(phase: AnalysedPhase, facts: object): Promise<Reply>;
   /** With the run's triage result, the whole configured chain runs (diagnosis, then a fix proposal). */
   diagnose(clusters: readonly RoutedCluster[], triage?: TriageResult): Promise<Reply[]>;
   /** Pushes the run's skill metrics (when PUSHGATEWAY_URL is set); a failed push never fails the run. */
@@ -38,7 +38,7 @@ const SKILL_OF: Record<AnalysedPhase, string> = { backlog: 'ecm-daily-flow', tri
 const PROMPT_LIST_LIMIT = 10;
 
 /** Facts for a prompt: aggregates as they are, long lists cut to their first ten (so prompts do not grow with the warehouse). */
-export function promptFacts(facts: Record<string, unknown>): Record<string, unknown> {
+export function promptFacts(facts: object): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(facts)) {
     if (Array.isArray(value) && value.length > PROMPT_LIST_LIMIT) {
@@ -114,6 +114,75 @@ export interface AnalystOptions {
   readonly command: string;
 }
 
+type AgentModule = typeof import('@ecm/agent');
+type Loaded = { llm: ReturnType<AgentModule['loadLlmConfig']>; skills: ReturnType<AgentModule['loadSkills']>; guardrails: string };
+
+/** The LLM configuration, or (never a lost report) why it is broken, short for the reports and whole for the alert. */
+function loadLlmSetup(agent: AgentModule, sharedDir: string): { ok: true; loaded: Loaded } | { ok: false; reason: string; problem: string } {
+  try {
+    return { ok: true, loaded: { llm: agent.loadLlmConfig(sharedDir), skills: agent.loadSkills(path.join(sharedDir, agent.SKILLS_DIR)), guardrails: agent.loadGuardrails(sharedDir) } };
+  } catch (err) {
+    const detail = err instanceof Error ? err.message : String(err);
+    const first = detail.split('\n').map((l) => l.trim()).filter(Boolean);
+    const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : first[0] ?? detail;
+    return { ok: false, reason: `the LLM configuration is broken (${short})`, problem: `LLM configuration broken, reports went out without insights: ${first.join(' ')}` };
+  }
+}
+
+/** The gateway in-process; without it the skills still run on the phase's facts alone. */
+async function gatewayOrNull(agent: AgentModule, options: AnalystOptions) {
+  const { connectInProcess } = await import('@ecm/gateway');
+  try {
+    return await agent.connectGateway({
+      connectInProcess: () => connectInProcess({ config: options.config, warehouse: options.warehouse, tickets: options.tickets, asOf: () => options.asOf }),
+    });
+  } catch {
+    return null;
+  }
+}
+
+type Runtime = ReturnType<AgentModule['createAgentRuntime']>;
+type DiagnosisResult = Awaited<ReturnType<AgentModule['diagnoseClusters']>>[number];
+
+/** One specialist diagnosis as a thread reply: root cause and fix as safe lines, evidence in a context block. */
+async function diagnosisReply(cluster: Pick<RoutedCluster, 'pattern_id' | 'critical_count'>, d: Extract<DiagnosisResult, { status: 'diagnosed' }>['diagnosis']): Promise<Reply> {
+  const confidence = typeof d.confidence === 'number' ? formatPercent(d.confidence) : d.confidence;
+  const [rootCause, fix] = await Promise.all([safeLines([d.root_cause]), safeLines([d.recommended_fix])]);
+  // Evidence goes in a context block: shorter lines keep it well inside Slack's element limit.
+  const evidence = await safeLines(d.evidence.slice(0, 5), 300);
+  const line = (safe: { lines: string[]; dropped: number }) => trustedMrkdwn(safe.lines[0] ?? (safe.dropped ? WITHHELD : '—'));
+  return {
+    text: `Diagnosis of ${cluster.pattern_id}`,
+    blocks: [
+      section(md`*Specialist diagnosis — ${cluster.pattern_id}* (${cluster.critical_count} critical, confidence ${String(confidence)})\n*Root cause:* ${line(rootCause)}\n*Fix:* ${line(fix)}`),
+      ...(evidence.lines.length ? [context(evidence.lines.map((e) => `• ${e}`).join('\n'))] : []),
+    ],
+  };
+}
+
+async function insightsReply(agent: AgentModule, runtime: Runtime, phase: AnalysedPhase, facts: object): Promise<Reply> {
+  const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase });
+  if ('unavailable' in result) return unavailableLine(result.unavailable);
+  const safe = await safeLines(result.bullets);
+  if (safe.lines.length === 0) return unavailableLine(`every insight named a customer's contact details (${safe.dropped} left out)`);
+  return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)] };
+}
+
+/** With the run's triage result the whole configured chain runs; without it, diagnosis alone. */
+async function diagnoseReplies(agent: AgentModule, runtime: Runtime, config: EcmConfig, clusters: readonly RoutedCluster[], triage?: TriageResult): Promise<Reply[]> {
+  if (triage) {
+    const { runSpecialistChain } = await import('./specialist-chain.js');
+    return runSpecialistChain(runtime, config, clusters, triage, unavailableLine);
+  }
+  const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })));
+  const replies: Reply[] = [];
+  for (const r of results) {
+    if (r.status === 'diagnosed') replies.push(await diagnosisReply(r.cluster, r.diagnosis));
+    else if (r.status === 'failed') replies.push(await unavailableLine(`diagnosis of ${r.cluster.pattern_id}: ${r.reason}`));
+  }
+  return replies;
+}
+
 /**
  * The analyst for this run. Without credentials or in a dry run nothing heavy is loaded; otherwise one
  * agent runtime per run (its circuit breaker is per run) with the gateway's tools in-process.
@@ -123,75 +192,23 @@ export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   const pusher = metricsPusher(options.state, options.config.sharedDir);
   if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set', pusher);
   const agent = await import('@ecm/agent');
-  const { connectInProcess } = await import('@ecm/gateway');
-  const sharedDir = options.config.sharedDir;
-  let loaded: { llm: ReturnType<typeof agent.loadLlmConfig>; skills: ReturnType<typeof agent.loadSkills>; guardrails: string };
-  try {
-    loaded = {
-      llm: agent.loadLlmConfig(sharedDir),
-      skills: agent.loadSkills(path.join(sharedDir, agent.SKILLS_DIR)),
-      guardrails: agent.loadGuardrails(sharedDir),
-    };
-  } catch (err) {
-    // Never a lost report: the deterministic reports go out, each saying why there are no insights.
-    const detail = err instanceof Error ? err.message : String(err);
-    const first = detail.split('\n').map((l) => l.trim()).filter(Boolean);
-    const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : first[0] ?? detail;
-    return withoutModel(`the LLM configuration is broken (${short})`, pusher, `LLM configuration broken, reports went out without insights: ${first.join(' ')}`);
-  }
-  let gateway: Awaited<ReturnType<typeof agent.connectGateway>> | null = null;
-  try {
-    gateway = await agent.connectGateway({
-      connectInProcess: () => connectInProcess({ config: options.config, warehouse: options.warehouse, tickets: options.tickets, asOf: () => options.asOf }),
-    });
-  } catch {
-    gateway = null; // the skills still run on the phase's facts alone
-  }
+  const setup = loadLlmSetup(agent, options.config.sharedDir);
+  if (!setup.ok) return withoutModel(setup.reason, pusher, setup.problem);
+  const gateway = await gatewayOrNull(agent, options);
   await agent.ensureAgentSchema(options.state);
   const runtime = agent.createAgentRuntime({
     domain: agent.managerDomainName(options.config.sharedDir),
-    llm: loaded.llm,
-    skills: loaded.skills,
-    guardrails: loaded.guardrails,
+    llm: setup.loaded.llm,
+    skills: setup.loaded.skills,
+    guardrails: setup.loaded.guardrails,
     db: options.state,
     mcp: gateway ? agent.toolClientOf(gateway) : undefined,
   });
   // Executions take the trace id of the active run span (see run-phases.ts), one trace per run.
   return {
     problem: null,
-    async insights(phase, facts) {
-      const result = await agent.generateInsights(runtime, { skill: SKILL_OF[phase], facts: promptFacts(facts), phase });
-      if ('unavailable' in result) return unavailableLine(result.unavailable);
-      const safe = await safeLines(result.bullets);
-      if (safe.lines.length === 0) return unavailableLine(`every insight named a customer's contact details (${safe.dropped} left out)`);
-      return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)] };
-    },
-    async diagnose(clusters, triage) {
-      if (triage) {
-        const { runSpecialistChain } = await import('./specialist-chain.js');
-        return runSpecialistChain(runtime, options.config, clusters, triage, unavailableLine);
-      }
-      const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })));
-      const replies: Reply[] = [];
-      for (const r of results) {
-        if (r.status === 'diagnosed') {
-          const d = r.diagnosis;
-          const confidence = typeof d.confidence === 'number' ? formatPercent(d.confidence) : d.confidence;
-          const [rootCause, fix] = await Promise.all([safeLines([d.root_cause]), safeLines([d.recommended_fix])]);
-          // Evidence goes in a context block: shorter lines keep it well inside Slack's element limit.
-          const evidence = await safeLines(d.evidence.slice(0, 5), 300);
-          const line = (safe: { lines: string[]; dropped: number }) => trustedMrkdwn(safe.lines[0] ?? (safe.dropped ? WITHHELD : '—'));
-          replies.push({
-            text: `Diagnosis of ${r.cluster.pattern_id}`,
-            blocks: [
-              section(md`*Specialist diagnosis — ${r.cluster.pattern_id}* (${r.cluster.critical_count} critical, confidence ${String(confidence)})\n*Root cause:* ${line(rootCause)}\n*Fix:* ${line(fix)}`),
-              ...(evidence.lines.length ? [context(evidence.lines.map((e) => `• ${e}`).join('\n'))] : []),
-            ],
-          });
-        } else if (r.status === 'failed') replies.push(await unavailableLine(`diagnosis of ${r.cluster.pattern_id}: ${r.reason}`));
-      }
-      return replies;
-    },
+    insights: (phase, facts) => insightsReply(agent, runtime, phase, facts),
+    diagnose: (clusters, triage) => diagnoseReplies(agent, runtime, options.config, clusters, triage),
     pushMetrics: (phase) => pusher.push(phase),
     async close() {
       await gateway?.close().catch(() => undefined);

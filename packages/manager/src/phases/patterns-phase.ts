@@ -1,6 +1,7 @@
-import type { PatternCluster, PatternRow } from '@ecm/core/domain';
+import { clusterOrders, clusterTrends, localDate, patternClusterView, previousPatterns, trendText, type PatternCluster, type PatternRow } from '@ecm/core/domain';
+import { formatReportTime } from '@ecm/core/slack';
 import { renderPatternsMessage, type PatternsFacts } from '../render/patterns-message.js';
-import type { PhaseContext, PhasePlan } from './phase.js';
+import type { PhaseContext, PlanOf } from './phase.js';
 
 function recommendation(ctx: PhaseContext, c: PatternCluster): string {
   const reason = ctx.config.reasons.get(c.stuck_reason);
@@ -11,8 +12,7 @@ function recommendation(ctx: PhaseContext, c: PatternCluster): string {
 }
 
 /** §13: clusters, impact, majority reason, novelty, flags, trend; rows for the Pattern Intelligence tab. */
-export async function planPatterns(ctx: PhaseContext): Promise<PhasePlan> {
-  const [{ clusterOrders, clusterTrends, trendText, localDate, patternClusterView, previousPatterns }, { formatReportTime }] = await Promise.all([import('@ecm/core/domain'), import('@ecm/core/slack')]);
+export async function planPatterns(ctx: PhaseContext): Promise<PlanOf<'patterns'>> {
   const triage = await ctx.triage();
   const p = ctx.config.settings.patterns;
   const today = localDate(ctx.asOf, ctx.config.settings.reports.time_zone);

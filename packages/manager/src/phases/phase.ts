@@ -2,6 +2,7 @@ import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, 
 import type { SlackMessage } from '@ecm/core/slack';
 import type { StateDb } from '@ecm/core/stores';
 import type { Warehouse } from '@ecm/core/warehouse';
+import type { BacklogFacts, PatternsPhaseFacts, SlaFacts, TriageFacts } from './phase-facts.js';
 
 export const PHASES = ['backlog', 'triage', 'patterns', 'sla'] as const;
 /** What the `daily` job runs; the SLA watch has its own hourly job. */
@@ -43,9 +44,19 @@ export interface SlaAlertKey {
   readonly day: string;
 }
 
-/** A phase's complete, deterministic outcome: the numbers, the messages showing them, the writes. */
-export interface PhasePlan {
-  readonly facts: Record<string, unknown>;
+/** A phase's complete, deterministic outcome: the numbers (typed per phase), the messages showing them, the writes. */
+export interface PhasePlan<F = PhaseFacts> {
+  readonly facts: F;
   readonly messages: readonly SlackMessage[];
   readonly writes: PhaseWrites;
 }
+
+/** Each phase's facts (schemas in phase-facts.ts: plans are read back from the run store). */
+export interface PhaseFactsOf {
+  readonly backlog: BacklogFacts;
+  readonly triage: TriageFacts;
+  readonly patterns: PatternsPhaseFacts;
+  readonly sla: SlaFacts;
+}
+export type PhaseFacts = PhaseFactsOf[PhaseName];
+export type PlanOf<P extends PhaseName> = PhasePlan<PhaseFactsOf[P]>;

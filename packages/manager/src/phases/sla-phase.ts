@@ -7,6 +7,7 @@ import { mentionOf } from '../render/mention.js';
 import type { PhaseContext, PhasePlan, PhaseWrites, SlaAlertKey } from './phase.js';
 import { loadEscalationMatrix, localDate, slaClock, slaHoursFor } from '@ecm/core/domain';
 import { openSlackDirectory, formatReportTime } from '@ecm/core/slack';
+import type { PlanOf } from './phase.js';
 
 /** Level names of the sla_alerts table besides the ladder's L1/L2/L3. */
 const BREACH = 'BREACH';
@@ -59,7 +60,7 @@ function channelFor(config: EcmConfig, team: string, critical: boolean): string 
  * tags the head and repeats once a day). Each level is raised once per ticket; what was raised is part of
  * the saved plan and recorded before posting.
  */
-export async function planSlaWatch(ctx: PhaseContext): Promise<PhasePlan> {
+export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
   const matrix = loadEscalationMatrix(ctx.config.sharedDir);
   const directory = openSlackDirectory(process.env, ctx.state);
   const timeZone = ctx.config.settings.reports.time_zone;

@@ -36,19 +36,18 @@ function quarantineReply(f: BacklogFacts): SlackPost[] {
   ];
 }
 
-/** §10 backlog report: main message with the headline numbers, thread with the breakdowns. */
-export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackMessage {
-  const title = `:bar_chart: *ECM Backlog* — ${f.report_time}`;
+const currenciesOf = (f: BacklogFacts) => Object.entries(f.by_currency).sort((a, b) => b[1].amount_aed - a[1].amount_aed);
+
+/** The main message: the headline, severity and age, value at risk, top actions, warnings, what is not work. */
+function mainBlocks(f: BacklogFacts) {
   const p = f.by_priority;
   const c = f.by_category;
-  const currencies = Object.entries(f.by_currency).sort((a, b) => b[1].amount_aed - a[1].amount_aed);
   const topActions = f.top_actions.map((a, i) => md`${i + 1}. *${formatCount(a.orders)}* × \`${a.reason}\` (${a.team}, ${formatAed(a.amount_aed, { compact: true })}): ${a.summary}`);
   const sanity = f.sanity.status === 'typical' ? [] : [section(md`:warning: ${f.sanity.message}`)];
-  const mainText = md`${formatCount(f.actionable)} actionable stuck orders, ${exactAed(f.value_at_risk_aed_decimal)} at risk — ${directionText(f)}`;
   const quarantined = f.quarantined.length
     ? [context(md`:warning: ${formatCount(f.quarantined.length)} orders quarantined (unreadable warehouse rows), listed in the thread.`)]
     : [];
-  const blocks = [
+  return [
     header(`ECM Backlog — ${f.report_time}`),
     section(md`*${formatCount(f.actionable)}* actionable stuck orders — ${directionText(f)}`),
     section(
@@ -57,14 +56,16 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
     ),
     section(
       md`*${exactAed(f.value_at_risk_aed_decimal)}* at risk (${formatCount(f.high_value)} high-value orders): ` +
-        currencies.map(([cur, t]) => md`${cur} ${exactCount(t.amount_decimal)} (${formatCount(t.count)})`).join(' · '),
+        currenciesOf(f).map(([cur, t]) => md`${cur} ${exactCount(t.amount_decimal)} (${formatCount(t.count)})`).join(' · '),
     ),
     section(`*Top actions*\n${topActions.join('\n') || 'No actionable orders.'}`),
     ...sanity,
     ...quarantined,
     context(md`${formatCount(f.monitor_only)} monitor-only and ${formatCount(f.disqualified)} disqualified of ${formatCount(f.candidates)} candidates are not counted as work.`),
   ];
+}
 
+function waterfallReply(f: BacklogFacts) {
   const inflowRows = f.inflow.map((d) => ({ label: d.date.slice(5), value: d.orders, ...(d.spike ? { mark: '◀ spike' } : {}) }));
   const waterfall = codeTable(
     ['', 'orders'],
@@ -75,9 +76,13 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
       ["today's pipeline (<12h)", f.waterfall.pipeline],
     ],
   );
+  return { text: 'Waterfall and inflow', blocks: [section(`*Waterfall*\n${waterfall}`), section(`*Stuck orders by day created (last ${f.inflow.length} days)*\n${barChart(inflowRows, 20)}`)] };
+}
+
+function breakdownReply(f: BacklogFacts) {
   const currencyTable = codeTable(
     ['currency', 'orders', 'amount', 'AED'],
-    currencies.map(([cur, t]) => [cur, t.count, exactCount(t.amount_decimal), exactCount(t.amount_aed_decimal)]),
+    currenciesOf(f).map(([cur, t]) => [cur, t.count, exactCount(t.amount_decimal), exactCount(t.amount_aed_decimal)]),
     { align: ['left', 'right', 'right', 'right'] },
   );
   const subStateTable = codeTable(
@@ -85,25 +90,26 @@ export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackM
     f.sub_states.map((s) => [s.sub_state, s.orders, formatHours(s.avg_hours), formatHours(s.max_hours)]),
     { align: ['left', 'right', 'right', 'right'] },
   );
+  return { text: 'Currency and sub_state breakdown', blocks: [section(`*By currency*\n${currencyTable}`), section(`*By sub_state*\n${subStateTable}`)] };
+}
+
+function notWorkReply(config: EcmConfig, f: BacklogFacts) {
   const disqualified = Object.entries(f.disqualified_by_reason).sort((a, b) => b[1] - a[1]);
-  return fitToLimits({
-    title,
-    text: mainText,
-    blocks,
-    thread: [
-      { text: 'Waterfall and inflow', blocks: [section(`*Waterfall*\n${waterfall}`), section(`*Stuck orders by day created (last ${f.inflow.length} days)*\n${barChart(inflowRows, 20)}`)] },
-      { text: 'Currency and sub_state breakdown', blocks: [section(`*By currency*\n${currencyTable}`), section(`*By sub_state*\n${subStateTable}`)] },
-      {
-        text: 'Not counted as work',
-        blocks: [
-          section(
-            `*Disqualified (${formatCount(f.disqualified)})*\n` +
-              (disqualified.length ? codeTable(['reason', 'orders'], disqualified.map(([r, n]) => [r, n])) : 'none'),
-          ),
-          context(md`Explained in ${config.sharedDir.split('/').slice(-1)[0]}/config/classification.yaml (disqualification).`),
-        ],
-      },
-      ...quarantineReply(f),
+  return {
+    text: 'Not counted as work',
+    blocks: [
+      section(`*Disqualified (${formatCount(f.disqualified)})*\n` + (disqualified.length ? codeTable(['reason', 'orders'], disqualified.map(([r, n]) => [r, n])) : 'none')),
+      context(md`Explained in ${config.sharedDir.split('/').slice(-1)[0]}/config/classification.yaml (disqualification).`),
     ],
+  };
+}
+
+/** §10 backlog report: main message with the headline numbers, thread with the breakdowns. */
+export function renderBacklogMessage(config: EcmConfig, f: BacklogFacts): SlackMessage {
+  return fitToLimits({
+    title: `:bar_chart: *ECM Backlog* — ${f.report_time}`,
+    text: md`${formatCount(f.actionable)} actionable stuck orders, ${exactAed(f.value_at_risk_aed_decimal)} at risk — ${directionText(f)}`,
+    blocks: mainBlocks(f),
+    thread: [waterfallReply(f), breakdownReply(f), notWorkReply(config, f), ...quarantineReply(f)],
   });
 }

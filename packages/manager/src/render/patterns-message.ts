@@ -1,26 +1,7 @@
 import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type SlackMessage } from '@ecm/core/slack';
-import { type ReasonLearning } from '@ecm/core/domain';
-import { type PatternClusterView } from '@ecm/core/domain';
 
-export interface PatternsFacts {
-  readonly as_of: string;
-  readonly report_time: string;
-  readonly date: string;
-  readonly previous_date: string | null;
-  readonly orders_in_patterns: number;
-  readonly pattern_count: number;
-  readonly novel_count: number;
-  readonly gone: readonly string[];
-  /** Reasons whose weight the learning loop changed or flagged (§13). */
-  readonly learning: readonly ReasonLearning[];
-  /** The domain's cluster view, with the trend and what the report recommends. */
-  readonly clusters: readonly (PatternClusterView & {
-    trend: string;
-    recommendation: string;
-    route_to_specialist: boolean;
-    sample_order_ids: readonly string[];
-  })[];
-}
+export type { PatternsFacts } from '../phases/phase-facts.js';
+import type { PatternsFacts } from '../phases/phase-facts.js';
 
 function flagText(c: PatternsFacts['clusters'][number]): string {
   return [c.flags.high_value ? 'HV' : '', c.flags.majority_critical ? 'CRIT' : '', c.flags.over_72h ? '>72h' : ''].filter(Boolean).join(',') || '-';

@@ -6,41 +6,8 @@ import { ticketLinesWithButtons } from '../serve/slack/slack-actions.js';
 const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
 const exactAed = (decimal: string) => `AED ${exact(decimal)}`;
 
-export interface TriageFacts {
-  readonly as_of: string;
-  readonly report_time: string;
-  readonly actionable: number;
-  readonly assignment_allowed: boolean;
-  readonly sanity: SanityCheck;
-  readonly assigned: number;
-  readonly assigned_value_aed: number;
-  readonly assigned_value_aed_decimal: string;
-  readonly assigned_by_priority: Readonly<Record<string, number>>;
-  readonly assigned_high_value: number;
-  readonly already_open: number;
-  readonly resolved_still_stuck: number;
-  readonly overflow: Readonly<Record<'P1' | 'P2' | 'P3' | 'P4' | 'total', number>>;
-  readonly not_assigned_by_gate: number;
-  readonly capacity: readonly { email: string; handle: string; team: string; max_tickets: number; open_before: number; assigned: number; free_after: number }[];
-  readonly assignments: readonly {
-    order_id: string;
-    agent: string;
-    agent_email: string;
-    priority: string;
-    score: number;
-    stuck_reason: string;
-    currency: string;
-    send_amount: number;
-    amount_aed: number;
-    send_amount_decimal: string;
-    amount_aed_decimal: string;
-    hours: number;
-    high_value: boolean;
-    action: string;
-  }[];
-  readonly self_healed: readonly { order_id: string; agent_email: string; stuck_reason: string }[];
-  readonly orphaned: readonly { order_id: string; agent_email: string; priority: string }[];
-}
+export type { TriageFacts } from '../phases/phase-facts.js';
+import type { TriageFacts } from '../phases/phase-facts.js';
 
 const ROWS_PER_REPLY = 30;
 /** More agents than this without a direct message: one pointer reply instead of one reply per agent. */
@@ -94,42 +61,46 @@ export function renderAgentQueues(f: TriageFacts, directChannels: ReadonlyMap<st
 
 const CONTINUED = '_(continued)_';
 
-/**
- * §10 triage report: what was assigned to whom. The thread has the assignment list (the first rows and a
- * pointer when it is long) and, for agents without a direct message, their queues — one reply each for a
- * few agents, else one pointer — so a run with many agents stays a handful of posts in the channel.
- */
-export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions = DEFAULT_OPTIONS): SlackMessage {
-  const title = `:dart: *ECM Triage* — ${f.report_time}`;
-  const top = f.assignments.filter((a) => a.priority === 'P1').slice(0, 3);
-  const blocks: SlackMessage['blocks'] = [header(`ECM Triage — ${f.report_time}`)];
+type Blocks = SlackMessage['blocks'];
+
+/** What was assigned (or why nothing was), capacity, the top critical orders and the overflow. */
+function assignedBlocks(f: TriageFacts): Blocks {
   if (!f.assignment_allowed) {
-    blocks.push(section(md`:no_entry: *0* orders assigned — ${f.sanity.message}. Nothing was written; check the candidate filters and the warehouse feeds, then re-run with --force.`));
-  } else if (f.capacity.length === 0) {
-    blocks.push(section(md`:no_entry: *0* orders assigned — there are no active agents in the ticket store. Add them with \`ecm-manager agents add\` or \`agents import\`.`));
-  } else {
-    blocks.push(
-      section(
-        md`*${formatCount(f.assigned)}* orders assigned (${exactAed(f.assigned_value_aed_decimal)}, ${formatCount(f.assigned_high_value)} high value) — ` +
-          md`${formatCount(f.assigned_by_priority.P1 ?? 0)} P1 · ${formatCount(f.assigned_by_priority.P2 ?? 0)} P2 · ${formatCount(f.assigned_by_priority.P3 ?? 0)} P3 · ${formatCount(f.assigned_by_priority.P4 ?? 0)} P4`,
-      ),
-    );
-    const free = f.capacity.reduce((n, c) => n + Math.max(0, c.free_after), 0);
-    const max = f.capacity.reduce((n, c) => n + c.max_tickets, 0);
-    blocks.push(section(md`*${formatCount(f.capacity.length)}* active agents, ${formatCount(free)} of ${formatCount(max)} ticket slots still free; ${formatCount(f.already_open)} orders already had an open ticket.`));
-    if (top.length) {
-      blocks.push(section(`*Top critical*\n${top.map((a) => md`• \`${a.order_id}\` ${exactAed(a.amount_aed_decimal)} · ${formatHours(a.hours)} · ${a.stuck_reason} → ${a.agent}`).join('\n')}`));
-    }
-    if (f.overflow.total > 0) {
-      blocks.push(section(md`:warning: *${formatCount(f.overflow.total)}* orders not assigned (no capacity): ${formatCount(f.overflow.P1)} P1 · ${formatCount(f.overflow.P2)} P2 · ${formatCount(f.overflow.P3)} P3 · ${formatCount(f.overflow.P4)} P4`));
-    }
+    return [section(md`:no_entry: *0* orders assigned — ${f.sanity.message}. Nothing was written; check the candidate filters and the warehouse feeds, then re-run with --force.`)];
   }
+  if (f.capacity.length === 0) {
+    return [section(md`:no_entry: *0* orders assigned — there are no active agents in the ticket store. Add them with \`ecm-manager agents add\` or \`agents import\`.`)];
+  }
+  const blocks: Blocks = [
+    section(
+      md`*${formatCount(f.assigned)}* orders assigned (${exactAed(f.assigned_value_aed_decimal)}, ${formatCount(f.assigned_high_value)} high value) — ` +
+        md`${formatCount(f.assigned_by_priority.P1 ?? 0)} P1 · ${formatCount(f.assigned_by_priority.P2 ?? 0)} P2 · ${formatCount(f.assigned_by_priority.P3 ?? 0)} P3 · ${formatCount(f.assigned_by_priority.P4 ?? 0)} P4`,
+    ),
+  ];
+  const free = f.capacity.reduce((n, c) => n + Math.max(0, c.free_after), 0);
+  const max = f.capacity.reduce((n, c) => n + c.max_tickets, 0);
+  blocks.push(section(md`*${formatCount(f.capacity.length)}* active agents, ${formatCount(free)} of ${formatCount(max)} ticket slots still free; ${formatCount(f.already_open)} orders already had an open ticket.`));
+  const top = f.assignments.filter((a) => a.priority === 'P1').slice(0, 3);
+  if (top.length) {
+    blocks.push(section(`*Top critical*\n${top.map((a) => md`• \`${a.order_id}\` ${exactAed(a.amount_aed_decimal)} · ${formatHours(a.hours)} · ${a.stuck_reason} → ${a.agent}`).join('\n')}`));
+  }
+  if (f.overflow.total > 0) {
+    blocks.push(section(md`:warning: *${formatCount(f.overflow.total)}* orders not assigned (no capacity): ${formatCount(f.overflow.P1)} P1 · ${formatCount(f.overflow.P2)} P2 · ${formatCount(f.overflow.P3)} P3 · ${formatCount(f.overflow.P4)} P4`));
+  }
+  return blocks;
+}
+
+/** Self-healed closes, orphaned tickets and orders stuck again, as one context line (none when there are none). */
+function notesBlocks(f: TriageFacts): Blocks {
   const notes: string[] = [];
   if (f.self_healed.length) notes.push(md`${formatCount(f.self_healed.length)} tickets closed as self-healed`);
   if (f.orphaned.length) notes.push(md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (move them: \`ecm-manager tickets handover --from EMAIL\`)`);
   if (f.resolved_still_stuck) notes.push(md`${formatCount(f.resolved_still_stuck)} resolved orders are stuck again`);
-  if (notes.length) blocks.push(context(notes.join(' · ')));
+  return notes.length ? [context(notes.join(' · '))] : [];
+}
 
+/** The assignment list in the thread: every row in parts, or (when long) the most urgent and a pointer to the full list. */
+function assignmentReplies(f: TriageFacts, options: TriageRenderOptions): SlackPost[] {
   const thread: SlackPost[] = [];
   const long = f.assignments.length > options.tableRowsMax;
   const tableRows = long ? f.assignments.slice(0, ROWS_PER_REPLY) : f.assignments;
@@ -148,26 +119,45 @@ export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions
       thread.push({ text: `Assignments ${part}`, blocks: [section(`*Assignments ${part}*\n${table}`)] });
     }
   }
+  return thread;
+}
+
+/**
+ * Queues of agents without a direct message: one reply each (continued rather than cut) for a few
+ * agents; for more, one line in the report instead, so the thread stays short however many there are.
+ */
+function queueParts(f: TriageFacts, options: TriageRenderOptions): { blocks: Blocks; replies: SlackPost[] } {
   const undelivered = byAgent(f).filter(([email]) => !options.direct.has(email));
   if (undelivered.length > AGENT_REPLIES_MAX) {
-    // A line in the report, not another reply: the thread stays short however many agents there are.
     const dm = options.direct.size ? md` (${formatCount(options.direct.size)} agents got theirs by direct message)` : '';
-    blocks.push(context(md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`));
-  } else {
-    for (const [, mine] of undelivered) {
-      // One reply per agent; a long queue continues in further replies rather than being cut.
-      for (let i = 0; i < mine.length; i += QUEUE_LINES_PER_POST) {
-        const who = mine[0]!.agent;
-        thread.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}`), ...queueBlocks(mine.slice(i, i + QUEUE_LINES_PER_POST))] });
-      }
+    return { blocks: [context(md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`)], replies: [] };
+  }
+  const replies: SlackPost[] = [];
+  for (const [, mine] of undelivered) {
+    // One reply per agent; a long queue continues in further replies rather than being cut.
+    for (let i = 0; i < mine.length; i += QUEUE_LINES_PER_POST) {
+      const who = mine[0]!.agent;
+      replies.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}`), ...queueBlocks(mine.slice(i, i + QUEUE_LINES_PER_POST))] });
     }
   }
-  if (f.orphaned.length) {
-    thread.push({
-      text: 'Orphaned tickets',
-      blocks: [section(`*Orphaned tickets (agent inactive)*\n${codeTable(['order', 'pri', 'agent'], f.orphaned.slice(0, 60).map((o) => [o.order_id, o.priority, o.agent_email]))}`)],
-    });
-  }
+  return { blocks: [], replies };
+}
+
+function orphanedReplies(f: TriageFacts): SlackPost[] {
+  if (!f.orphaned.length) return [];
+  return [{ text: 'Orphaned tickets', blocks: [section(`*Orphaned tickets (agent inactive)*\n${codeTable(['order', 'pri', 'agent'], f.orphaned.slice(0, 60).map((o) => [o.order_id, o.priority, o.agent_email]))}`)] }];
+}
+
+/**
+ * §10 triage report: what was assigned to whom. The thread has the assignment list (the first rows and a
+ * pointer when it is long) and, for agents without a direct message, their queues — one reply each for a
+ * few agents, else one pointer — so a run with many agents stays a handful of posts in the channel.
+ */
+export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions = DEFAULT_OPTIONS): SlackMessage {
+  const title = `:dart: *ECM Triage* — ${f.report_time}`;
+  const queues = queueParts(f, options);
+  const blocks: Blocks = [header(`ECM Triage — ${f.report_time}`), ...assignedBlocks(f), ...notesBlocks(f), ...queues.blocks];
+  const thread: SlackPost[] = [...assignmentReplies(f, options), ...queues.replies, ...orphanedReplies(f)];
   const text = f.assignment_allowed ? md`${formatCount(f.assigned)} orders assigned (${exactAed(f.assigned_value_aed_decimal)})` : md`0 orders assigned: ${f.sanity.message}`;
   return fitToLimits({ title, text, blocks, thread });
 }

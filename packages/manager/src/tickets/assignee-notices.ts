@@ -3,6 +3,7 @@ import type { RunLock, StateDb } from '@ecm/core/stores';
 import type { SlackDirectory, SlackMessage, SlackSink } from '@ecm/core/slack';
 import { describeError, notice } from '../context.js';
 import type { PhasePlan } from '../phases/phase.js';
+import type { NoticeFacts } from '../phases/phase-facts.js';
 import { mentionOf } from '../render/mention.js';
 import { ticketLinesWithButtons } from '../serve/slack/slack-actions.js';
 import type { Move } from './plan-handover.js';
@@ -10,7 +11,7 @@ import { md, section, trustedMrkdwn, formatCount, fitToLimits } from '@ecm/core/
 import { TicketRuleError } from '@ecm/core/domain';
 
 /** The run-record phase of reassignment notices (runs table), beside backlog, triage, patterns and sla. */
-export const NOTICE_PHASE = 'notify';
+export const NOTICE_PHASE = 'notify' as const;
 
 export interface MoveContext {
   readonly operator: string;
@@ -66,8 +67,8 @@ const CALLER_HOLDS_LOCK: RunLock = { holder: 'ecm-manager tickets', assertHeld: 
  * phases' postPlan, so a crash at any point is finished by the next `tickets` command, posting each
  * notice once.
  */
-export async function runNoticePlan(state: StateDb, store: TicketStore, sink: SlackSink, runKey: string, at: Date, plan: PhasePlan): Promise<{ posted: boolean; error?: string }> {
-  const { postPlan } = await import('../phases/run-phases.js');
+export async function runNoticePlan(state: StateDb, store: TicketStore, sink: SlackSink, runKey: string, at: Date, plan: PhasePlan<NoticeFacts>): Promise<{ posted: boolean; error?: string }> {
+  const { postPlan } = await import('../phases/post-progress.js');
   const { RunStore } = await import('../phases/run-store.js');
   const runs = new RunStore(state);
   await runs.save(runKey, NOTICE_PHASE, at.toISOString(), at, { status: 'planned', plan });
@@ -84,7 +85,7 @@ export async function runNoticePlan(state: StateDb, store: TicketStore, sink: Sl
 }
 
 /** Applies a plan's moves; a move already made (by an earlier attempt) is skipped. */
-async function applyMoves(store: TicketStore, plan: PhasePlan): Promise<void> {
+async function applyMoves(store: TicketStore, plan: PhasePlan<NoticeFacts>): Promise<void> {
   for (const change of plan.writes.reassignments ?? []) {
     const now = await store.getTicket(change.order_id);
     if (now?.agent_email === change.to_agent) continue;
@@ -102,8 +103,10 @@ async function applyMoves(store: TicketStore, plan: PhasePlan): Promise<void> {
 export async function finishUnfinishedNotices(state: StateDb, store: TicketStore, sink: SlackSink): Promise<void> {
   const { RunStore } = await import('../phases/run-store.js');
   const runs = new RunStore(state);
-  for (const run of await runs.unfinished(NOTICE_PHASE, '')) {
-    notice(`finishing the unfinished ${run.runKey}`);
-    await runNoticePlan(state, store, sink, run.runKey, run.asOf, run.plan);
+  for (const { runKey, asOf } of await runs.unfinishedKeys(NOTICE_PHASE)) {
+    const run = await runs.read(NOTICE_PHASE, runKey);
+    if (!run?.plan) continue;
+    notice(`finishing the unfinished ${runKey}`);
+    await runNoticePlan(state, store, sink, runKey, asOf, run.plan);
   }
 }
