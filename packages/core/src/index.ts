@@ -57,3 +57,4 @@ export * from './tickets/daily-stats.js';
 export * from './tickets/sla-clock.js';
 export * from './escalation/escalation-matrix.js';
 export * from './escalation/markdown-sections.js';
+export * from './text/short-time.js';

@@ -1,4 +1,4 @@
-import { runCli } from '@ecm/core';
+import { runCli } from '@ecm/core/light';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-field')

@@ -1,4 +1,4 @@
-import { multipliersAt, runTriage, type EcmConfig, type StateQueryable, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
+import { multipliersAt, runTriage, type EcmConfig, type StateDb, type StateQueryable, type TicketStore, type TriagedOrder, type TriageResult, type Warehouse } from '@ecm/core';
 import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';
@@ -70,6 +70,11 @@ export class GatewayContext {
     this.#openAudit = deps.audit ? lazy(deps.audit) : null;
   }
 
+  /** The environment this gateway runs with (Slack for escalations, the fix executor for approvals). */
+  get env(): NodeJS.ProcessEnv {
+    return this.#deps.env ?? process.env;
+  }
+
   /** The ticket store's backend as far as it is known before opening it (for honest tool annotations). */
   get ticketStoreKind(): 'local' | 'sheets' | null {
     const t = this.#deps.tickets;
@@ -129,6 +134,16 @@ export class GatewayContext {
     } catch (err) {
       throw new ToolError(`The state store that records reveals of personal data is unavailable: ${messageOf(err)}`);
     }
+  }
+
+  /**
+   * The state store with transactions, for the field's tools (proposal decisions, corrections,
+   * checklists): the same store that records reveals.
+   */
+  async stateDb(): Promise<StateDb> {
+    const db = await this.auditLog();
+    if (!db || typeof (db as Partial<StateDb>).transaction !== 'function') throw new ToolError('No state store is configured for this gateway, so it cannot serve the field tools.');
+    return db as StateDb;
   }
 
   querySettings(warehouse: Warehouse): QuerySettings {

@@ -6,6 +6,7 @@ import { ecmBacklogSummary, ecmOrderDetails, ecmPatternClusters, ecmStuckOrders 
 import { runbookGet, runbooksSearch } from './tools/runbook-tools.js';
 import { ticketsList, ticketsUpdate } from './tools/ticket-tools.js';
 import { warehouseDescribeTable, warehouseListTables, warehouseQuery } from './tools/warehouse-tools.js';
+import { FIELD_TOOLS } from './tools/field-tools.js';
 
 export const GATEWAY_NAME = 'ecm-gateway';
 export const GATEWAY_VERSION = '0.1.0';
@@ -22,6 +23,7 @@ export const GATEWAY_TOOLS: readonly GatewayTool[] = [
   runbookGet,
   ticketsList,
   ticketsUpdate,
+  ...FIELD_TOOLS,
 ];
 
 const INSTRUCTIONS = [

@@ -13,4 +13,4 @@ export {
   type EscalationTarget,
   type LadderStep,
   type Level,
-} from '@ecm/core';
+} from '@ecm/core/light';

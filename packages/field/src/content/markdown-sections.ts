@@ -1,1 +1,1 @@
-export { numberedItems, sections, tableRows } from '@ecm/core';
+export { numberedItems, sections, tableRows } from '@ecm/core/light';

@@ -1,4 +1,5 @@
-import { oneLine, terminalSafeDeep, type Agent } from '@ecm/core';
+import type { Agent } from '@ecm/core';
+import { oneLine, terminalSafeDeep } from '@ecm/core/light';
 import type { QueueEntry, TodayStats } from '../tickets/my-queue.js';
 import { formatMinutes, type SlaBand } from '../tickets/sla-clock.js';
 import { formatAge, formatMoney } from './money.js';

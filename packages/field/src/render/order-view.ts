@@ -1,4 +1,5 @@
-import { terminalSafeDeep, type Ticket } from '@ecm/core';
+import type { Ticket } from '@ecm/core';
+import { terminalSafeDeep } from '@ecm/core/light';
 import type { EscalationTarget } from '../content/escalation-matrix.js';
 import type { RunbookParts } from '../content/runbook-sections.js';
 import type { OrderDetails } from '../gateway/order-details-schema.js';

@@ -1,4 +1,4 @@
-import { oneLine } from '@ecm/core';
+import { oneLine } from '@ecm/core/light';
 import { visibleLength } from './style.js';
 
 export interface Column<R> {

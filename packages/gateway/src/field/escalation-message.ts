@@ -1,5 +1,5 @@
 import type { Escalation, SlackMessage } from '@ecm/core';
-import type { EscalationTarget } from '../content/escalation-matrix.js';
+import type { EscalationTarget } from '@ecm/core';
 
 export interface EscalationFacts {
   readonly escalation: Escalation;

@@ -1,6 +1,6 @@
 import type { Agent, StateDb, StateQueryable } from '@ecm/core';
 import { z } from 'zod';
-import { CliError, EXIT } from '../exit-codes.js';
+import { ToolError } from '../tools/tool-error.js';
 
 export const PROPOSAL_DOMAIN = 'ecm';
 
@@ -41,10 +41,10 @@ export async function listProposalRows(db: StateQueryable, status: ProposalStatu
 /** One proposal by its id or an unambiguous prefix of it (the list shows the first 8 characters). */
 async function findForUpdate(tx: StateQueryable, idOrPrefix: string): Promise<ProposalRow> {
   const key = idOrPrefix.trim().toLowerCase();
-  if (!/^[0-9a-f-]{4,36}$/.test(key)) throw new CliError(`"${idOrPrefix}" is not a proposal id (see ecm-field proposals)`, EXIT.config);
+  if (!/^[0-9a-f-]{4,36}$/.test(key)) throw new ToolError(`"${idOrPrefix}" is not a proposal id (see ecm-field proposals)`, 'usage');
   const rows = await tx.query(`SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND id LIKE $2 ORDER BY id FOR UPDATE`, [PROPOSAL_DOMAIN, `${key}%`]);
-  if (rows.length === 0) throw new CliError(`no proposal ${idOrPrefix}; see ecm-field proposals --all`, EXIT.failed);
-  if (rows.length > 1) throw new CliError(`"${idOrPrefix}" matches ${rows.length} proposals; give more of the id`, EXIT.config);
+  if (rows.length === 0) throw new ToolError(`no proposal ${idOrPrefix}; see ecm-field proposals --all`);
+  if (rows.length > 1) throw new ToolError(`"${idOrPrefix}" matches ${rows.length} proposals; give more of the id`, 'usage');
   return proposalRow.parse(rows[0]);
 }
 
@@ -56,12 +56,12 @@ export async function decideProposal(db: StateDb, idOrPrefix: string, decision: 
   return db.transaction(async (tx) => {
     const p = await findForUpdate(tx, idOrPrefix);
     if (p.status !== 'pending') {
-      throw new CliError(`proposal ${p.id.slice(0, 8)} was already ${p.status} by ${p.decided_by ?? 'someone'}${p.decided_at ? ` at ${p.decided_at}` : ''}`, EXIT.failed);
+      throw new ToolError(`proposal ${p.id.slice(0, 8)} was already ${p.status} by ${p.decided_by ?? 'someone'}${p.decided_at ? ` at ${p.decided_at}` : ''}`);
     }
     if (decision === 'approved' && p.needs_supervisor && agent.role !== 'supervisor') {
-      throw new CliError(
+      throw new ToolError(
         `proposal ${p.id.slice(0, 8)} is high value (${p.amount_aed === null ? 'amount unknown' : `AED ${Math.round(p.amount_aed).toLocaleString('en-US')}`}): only a supervisor may approve it; ${agent.email} is not one. Ask your supervisor (ESCALATION.md: supervisor).`,
-        EXIT.notAllowed,
+        'not_allowed',
       );
     }
     const rows = await tx.query(
@@ -71,3 +71,19 @@ export async function decideProposal(db: StateDb, idOrPrefix: string, decision: 
     return proposalRow.parse(rows[0]);
   });
 }
+
+/** A proposal as the field tools return it (times as ISO strings). */
+export const proposalOutput = z.object({
+  id: z.string(),
+  created_at: z.string(),
+  order_id: z.string(),
+  action: z.string(),
+  rationale: z.string(),
+  status: z.enum(['pending', 'approved', 'rejected']),
+  needs_supervisor: z.boolean(),
+  amount_aed: z.number().nullable(),
+  skill: z.string(),
+  decided_by: z.string().nullable(),
+  decided_at: z.string().nullable(),
+  decision_reason: z.string().nullable(),
+});
