@@ -72,18 +72,3 @@ export async function decideProposal(db: StateDb, idOrPrefix: string, decision: 
   });
 }
 
-/** A proposal as the field tools return it (times as ISO strings). */
-export const proposalOutput = z.object({
-  id: z.string(),
-  created_at: z.string(),
-  order_id: z.string(),
-  action: z.string(),
-  rationale: z.string(),
-  status: z.enum(['pending', 'approved', 'rejected']),
-  needs_supervisor: z.boolean(),
-  amount_aed: z.number().nullable(),
-  skill: z.string(),
-  decided_by: z.string().nullable(),
-  decided_at: z.string().nullable(),
-  decision_reason: z.string().nullable(),
-});

@@ -1,9 +1,9 @@
 import { checkText, recordClassificationCorrection, STUCK_REASONS_FILE } from '@ecm/core';
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
-import { orderIdInput } from '../field/field-schemas.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 
 /** field_correct_classification: the ticket's assignee or a supervisor says the order is stuck for another reason. */
 export const fieldCorrectClassification = defineTool({
@@ -14,16 +14,7 @@ export const fieldCorrectClassification = defineTool({
     'Only the ticket\'s assignee or a supervisor. It counts as "the reason was wrong" for the classified reason in the learned triage weights.',
   ].join(' '),
   input: { order_id: orderIdInput, reason: z.string().max(100), note: z.string().max(20_000).optional() },
-  output: {
-    classification_correction: z.object({
-      corrected_at: z.string(),
-      order_id: z.string(),
-      corrected_by: z.string(),
-      classified_reason: z.string(),
-      corrected_reason: z.string(),
-      note: z.string().nullable(),
-    }),
-  },
+  output: FIELD_OUTPUT.field_correct_classification,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
     let note: string | null = null;

@@ -2,9 +2,10 @@ import { oneLine } from '@ecm/core';
 import { z } from 'zod';
 import { describeApprovalWork } from '../field/approval-summary.js';
 import { callerAgent } from '../field/caller-agent.js';
-import { decideProposal, ensureProposalTable, proposalOutput } from '../field/proposal-decisions.js';
+import { decideProposal, ensureProposalTable } from '../field/proposal-decisions.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { FIELD_OUTPUT } from '../field/field-schemas.js';
 
 /** field_decide_proposal: the human gate — the caller approves or rejects one fix proposal. */
 export const fieldDecideProposal = defineTool({
@@ -15,7 +16,7 @@ export const fieldDecideProposal = defineTool({
     'A high-value proposal needs a supervisor to approve; a rejection needs a `reason`. An approval puts checklist steps on the tickets and, where configured, calls the fix executor once.',
   ].join(' '),
   input: { id: z.string().min(1).max(64), decision: z.enum(['approved', 'rejected']), reason: z.string().max(2000).optional() },
-  output: { proposal: proposalOutput, work: z.record(z.string(), z.unknown()).nullable(), work_summary: z.string().nullable() },
+  output: FIELD_OUTPUT.field_decide_proposal,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(ctx, args, caller) {
     const reason = args.reason?.trim() || null;
@@ -30,7 +31,7 @@ export const fieldDecideProposal = defineTool({
     const work = args.decision === 'approved' ? await carryOutApproval(state, proposal.id, ctx.env, now) : null;
     const workSummary = args.decision === 'approved' ? describeApprovalWork(work, proposal.order_id) : null;
     return {
-      structured: { proposal, work: work as unknown as Record<string, unknown> | null, work_summary: workSummary },
+      structured: { proposal, work_summary: workSummary },
       text: `${args.decision === 'approved' ? 'Approved' : 'Rejected'} ${proposal.id.slice(0, 8)} for ${oneLine(proposal.order_id)}: ${oneLine(args.decision === 'approved' ? proposal.action : (reason ?? ''))}`,
     };
   },

@@ -2,9 +2,9 @@ import { checkText, FREE_TEXT_MAX } from '@ecm/core';
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
 import { escalateTicket } from '../field/escalate-ticket.js';
-import { escalationOutput, escalationTargetOutput, orderIdInput } from '../field/field-schemas.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 
 /** field_escalate: escalates the caller's own ticket — the team is told first, then it is recorded. */
 export const fieldEscalate = defineTool({
@@ -15,15 +15,7 @@ export const fieldEscalate = defineTool({
     'then writes the Escalations row and marks the ticket ESCALATED. `reason`: what is blocked and who must act. One escalation per ticket; if the team cannot be notified nothing is recorded.',
   ].join(' '),
   input: { order_id: orderIdInput, reason: z.string().max(20_000).describe('What is blocked and who must act') },
-  output: {
-    escalation: escalationOutput,
-    team: z.string(),
-    stuckReason: z.string(),
-    target: escalationTargetOutput,
-    slack: z.object({ posted: z.boolean(), where: z.string(), error: z.string().nullable() }),
-    notices: z.array(z.string()),
-  },
-  // Open world: it posts to Slack.
+  output: FIELD_OUTPUT.field_escalate,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(ctx, args, caller) {
     if (!args.reason.trim()) throw new ToolError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', 'usage');

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { FIELD_OUTPUT } from '../field/field-schemas.js';
 
 /** field_judge_execution: a person's verdict on one skill execution (a diagnosis, an insight, a proposal). */
 export const fieldJudgeExecution = defineTool({
@@ -10,7 +11,7 @@ export const fieldJudgeExecution = defineTool({
   description:
     "Records the calling agent's verdict (wrong | partly | right) on one skill execution (`execution_id`: the id or its first 8+ characters), with a `note` saying what was wrong (required unless right). Feeds the skill's satisfaction and common mistakes.",
   input: { execution_id: z.string().min(1).max(64), verdict: z.enum(['wrong', 'partly', 'right']), note: z.string().max(2000).optional() },
-  output: { correction: z.object({ execution_id: z.string(), skill: z.string(), subject: z.string().nullable(), verdict: z.string(), note: z.string().nullable() }) },
+  output: FIELD_OUTPUT.field_judge_execution,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
     const note = args.note?.trim() || null;

@@ -1,18 +1,9 @@
 import { z } from 'zod';
 import type { OrderStatus } from '@ecm/core';
 import { callerAgent } from '../field/caller-agent.js';
-import { agentOutput, checklistOutput, queueEntryOutput } from '../field/field-schemas.js';
 import { buildQueue, startOfDay, todayStats } from '../field/my-queue.js';
 import { defineTool } from './define-tool.js';
-
-const statsOutput = z.object({
-  since: z.string(),
-  resolved: z.number(),
-  avg_minutes: z.number().nullable(),
-  sla_met_pct: z.number().nullable(),
-  self_healed: z.number(),
-  escalated: z.number(),
-});
+import { FIELD_OUTPUT, type FieldAnswer } from '../field/field-schemas.js';
 
 /** field_my_queue: the calling agent's open tickets, most urgent first, with live status and today's stats. */
 export const fieldMyQueue = defineTool({
@@ -24,18 +15,7 @@ export const fieldMyQueue = defineTool({
     '`as_of` sets the time for the SLA clocks (default now). Read-only.',
   ].join(' '),
   input: { as_of: z.iso.datetime({ offset: true }).optional().describe('ISO time for the SLA clocks (default now)') },
-  output: {
-    agent: agentOutput,
-    as_of: z.string(),
-    as_of_label: z.string(),
-    time_zone: z.string(),
-    open: z.number().int(),
-    completed_meanwhile: z.number().int(),
-    live_status: z.string(),
-    tickets: z.array(queueEntryOutput),
-    stats: statsOutput,
-    checklist: checklistOutput,
-  },
+  output: FIELD_OUTPUT.field_my_queue,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const { agent, store } = await callerAgent(ctx, caller);
@@ -58,7 +38,7 @@ export const fieldMyQueue = defineTool({
     }
     const queue = buildQueue(ctx.config, tickets, live, now);
     const stats = todayStats(agent.email, resolutions, escalations, since);
-    let checklist: z.infer<typeof checklistOutput> = [];
+    let checklist: FieldAnswer<'field_my_queue'>['checklist'] = [];
     if (tickets.length) {
       const { ensureAgentSchema, checklistOf } = await import('@ecm/agent');
       const state = await ctx.stateDb();

@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
-import { orderIdInput, ticketOutput } from '../field/field-schemas.js';
 import { ownOpenTicket } from '../field/own-ticket.js';
 import { defineTool } from './define-tool.js';
+import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 
 /** field_my_ticket: checks that an order is the caller's own open ticket before asking the agent anything. */
 export const fieldMyTicket = defineTool({
@@ -11,7 +11,7 @@ export const fieldMyTicket = defineTool({
   description:
     "The calling agent's own open ticket on an order, as it would be started, resolved or escalated; refused with where the order is instead (someone else's queue, resolved, not stuck, not yet assigned). Read-only.",
   input: { order_id: orderIdInput, action: z.enum(['start', 'resolve', 'escalate']) },
-  output: { ticket: ticketOutput },
+  output: FIELD_OUTPUT.field_my_ticket,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const me = await callerAgent(ctx, caller);

@@ -1,8 +1,8 @@
 import { EscalationMatrixError, escalationTarget, loadEscalationMatrix, slaClock, slaHoursFor, type EscalationTarget } from '@ecm/core';
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
-import { checklistOutput, escalationTargetOutput, orderIdInput, slaClockOutput, ticketOutput } from '../field/field-schemas.js';
 import { defineTool } from './define-tool.js';
+import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 
 /**
  * field_order_context: what the terminal shows around ecm_order_details — the order's ticket and its
@@ -19,13 +19,7 @@ export const fieldOrderContext = defineTool({
     order_id: orderIdInput,
     diagnosis: z.object({ team: z.string().max(64), hours: z.number().min(0).max(1e6), escalation: z.string().max(200) }).optional(),
   },
-  output: {
-    ticket: ticketOutput.extend({ yours: z.boolean(), sla: slaClockOutput }).nullable(),
-    escalation: escalationTargetOutput.nullable(),
-    escalation_problem: z.string().nullable(),
-    checklist: checklistOutput,
-    time_zone: z.string(),
-  },
+  output: FIELD_OUTPUT.field_order_context,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const { agent, store } = await callerAgent(ctx, caller);

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
-import { ensureProposalTable, listProposalRows, proposalOutput } from '../field/proposal-decisions.js';
+import { ensureProposalTable, listProposalRows } from '../field/proposal-decisions.js';
 import { defineTool } from './define-tool.js';
+import { FIELD_OUTPUT } from '../field/field-schemas.js';
 
 /** field_proposals: the fix proposals waiting for a person's decision (or all of them). */
 export const fieldProposals = defineTool({
@@ -9,7 +10,7 @@ export const fieldProposals = defineTool({
   title: 'Fix proposals',
   description: "The agent runtime's fix proposals waiting for a person's decision (`all`: also the decided ones), with the gate (agent or supervisor). Read-only.",
   input: { all: z.boolean().default(false) },
-  output: { agent: z.string(), supervisor: z.boolean(), time_zone: z.string(), proposals: z.array(proposalOutput) },
+  output: FIELD_OUTPUT.field_proposals,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const { agent } = await callerAgent(ctx, caller);

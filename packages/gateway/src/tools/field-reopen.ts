@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { callerAgent, storeWrite } from '../field/caller-agent.js';
-import { orderIdInput, ticketOutput } from '../field/field-schemas.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 
 /** field_reopen: the caller's own resolved or escalated ticket is OPEN again, with a new SLA clock. */
 export const fieldReopen = defineTool({
@@ -10,7 +10,7 @@ export const fieldReopen = defineTool({
   title: 'Reopen my ticket',
   description: "Reopens the calling agent's own resolved or escalated ticket (the order is not fixed after all): OPEN again, a new SLA clock, the reason in the ticket history. Only the assignee may reopen.",
   input: { order_id: orderIdInput, reason: z.string().min(1).max(2000).describe('What shows the order is not fixed') },
-  output: { ticket: ticketOutput },
+  output: FIELD_OUTPUT.field_reopen,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
     const me = await callerAgent(ctx, caller);

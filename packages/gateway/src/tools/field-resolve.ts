@@ -2,32 +2,11 @@ import { checkText, FREE_TEXT_MAX, ticketSlaOutcome, type Resolution } from '@ec
 import { z } from 'zod';
 import { callerAgent, storeWrite } from '../field/caller-agent.js';
 import { linkFeedbackToDiagnosis } from '../field/feedback-to-diagnosis.js';
-import { orderIdInput, queueEntryOutput } from '../field/field-schemas.js';
 import { buildQueue } from '../field/my-queue.js';
 import { ownOpenTicket, updateDailyStats } from '../field/own-ticket.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
-
-const DIAGNOSIS_MATCH = ['CORRECT', 'PARTIAL', 'WRONG'] as const;
-const ACTION_FOLLOWED = ['YES', 'MODIFIED', 'IGNORED'] as const;
-const RESOLUTION_TYPE = ['AGENT_RESOLVED', 'ESCALATED_RESOLVED', 'FALSE_POSITIVE', 'SELF_HEALED'] as const;
-
-const resolutionOutput = z.object({
-  resolved_at: z.string(),
-  order_id: z.string(),
-  agent_email: z.string(),
-  notes: z.string(),
-  assigned_at: z.string(),
-  resolution_minutes: z.number(),
-  sla_target_minutes: z.number(),
-  sla_status: z.enum(['MET', 'MISSED']),
-  stuck_reason: z.string(),
-  amount: z.number(),
-  currency: z.string(),
-  diagnosis_match: z.enum(DIAGNOSIS_MATCH),
-  action_followed: z.enum(ACTION_FOLLOWED),
-  resolution_type: z.enum(RESOLUTION_TYPE),
-});
+import { FIELD_OUTPUT, orderIdInput, RESOLUTION_TYPE, DIAGNOSIS_MATCH, ACTION_FOLLOWED } from '../field/field-schemas.js';
 
 /** field_resolve: closes the caller's own ticket with the three feedback answers that feed the learning loop. */
 export const fieldResolve = defineTool({
@@ -45,7 +24,7 @@ export const fieldResolve = defineTool({
     action_followed: z.enum(ACTION_FOLLOWED).optional(),
     resolution_type: z.enum(RESOLUTION_TYPE).optional(),
   },
-  output: { resolution: resolutionOutput, left: z.array(queueEntryOutput), notices: z.array(z.string()) },
+  output: FIELD_OUTPUT.field_resolve,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
     if (!args.notes.trim()) throw new ToolError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', 'usage');

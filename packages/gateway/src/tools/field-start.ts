@@ -1,8 +1,8 @@
 import { callerAgent, storeWrite } from '../field/caller-agent.js';
-import { orderIdInput, ticketOutput } from '../field/field-schemas.js';
 import { ownOpenTicket } from '../field/own-ticket.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 
 /** field_start: the caller picks up its own ticket (OPEN → IN_PROGRESS), so the lead sees who is on it. */
 export const fieldStart = defineTool({
@@ -10,7 +10,7 @@ export const fieldStart = defineTool({
   title: 'Start my ticket',
   description: "Marks the calling agent's own OPEN ticket IN_PROGRESS (already IN_PROGRESS: unchanged). Refused for someone else's ticket, a resolved one or an escalated one.",
   input: { order_id: orderIdInput },
-  output: { ticket: ticketOutput },
+  output: FIELD_OUTPUT.field_start,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const me = await callerAgent(ctx, caller);
