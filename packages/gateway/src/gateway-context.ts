@@ -146,6 +146,25 @@ export class GatewayContext {
     return db as StateDb;
   }
 
+  #agentSchema: Promise<StateDb> | null = null;
+
+  /**
+   * The state store with the agent runtime's tables (proposals, checklists, executions), created
+   * once per process rather than on every tool call.
+   */
+  agentState(): Promise<StateDb> {
+    this.#agentSchema ??= (async () => {
+      const db = await this.stateDb();
+      const { ensureAgentSchema } = await import('@ecm/agent');
+      await ensureAgentSchema(db);
+      return db;
+    })().catch((err: unknown) => {
+      this.#agentSchema = null;
+      throw err;
+    });
+    return this.#agentSchema;
+  }
+
   querySettings(warehouse: Warehouse): QuerySettings {
     const q = this.#deps.query ?? {};
     return {

@@ -2,7 +2,7 @@ import { oneLine } from '@ecm/core';
 import { z } from 'zod';
 import { describeApprovalWork } from '../field/approval-summary.js';
 import { callerAgent } from '../field/caller-agent.js';
-import { decideProposal, ensureProposalTable } from '../field/proposal-decisions.js';
+import { decideProposal } from '../field/proposal-decisions.js';
 import { defineTool } from './define-tool.js';
 import { ToolError } from './tool-error.js';
 import { FIELD_OUTPUT } from '../field/field-schemas.js';
@@ -22,8 +22,7 @@ export const fieldDecideProposal = defineTool({
     const reason = args.reason?.trim() || null;
     if (args.decision === 'rejected' && !reason) throw new ToolError('a rejection needs a reason (--reason "…"): it tells the runtime what was wrong with the fix', 'usage');
     const { agent } = await callerAgent(ctx, caller);
-    const state = await ctx.stateDb();
-    await ensureProposalTable(state);
+    const state = await ctx.agentState();
     const now = ctx.now();
     const proposal = await decideProposal(state, args.id, args.decision, agent, reason, now);
     // An approved cluster proposal becomes work: ticket checklists and, where configured, one executor call.

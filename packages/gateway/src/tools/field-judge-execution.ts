@@ -17,9 +17,8 @@ export const fieldJudgeExecution = defineTool({
     const note = args.note?.trim() || null;
     if (args.verdict !== 'right' && !note) throw new ToolError('--note: say what was wrong; it becomes a "common mistake" the skill learns from', 'usage');
     const { agent } = await callerAgent(ctx, caller);
-    const { recordCorrection, ensureAgentSchema } = await import('@ecm/agent');
-    const state = await ctx.stateDb();
-    await ensureAgentSchema(state);
+    const { recordCorrection } = await import('@ecm/agent');
+    const state = await ctx.agentState();
     const result = await recordCorrection(state, args.execution_id, { verdict: args.verdict, note, by: agent.email, at: ctx.now().toISOString() });
     if (!result.ok) throw new ToolError(result.reason);
     const correction = { execution_id: result.executionId, skill: result.skill, subject: result.subject ?? null, verdict: args.verdict, note };

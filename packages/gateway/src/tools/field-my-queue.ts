@@ -40,9 +40,8 @@ export const fieldMyQueue = defineTool({
     const stats = todayStats(agent.email, resolutions, escalations, since);
     let checklist: FieldAnswer<'field_my_queue'>['checklist'] = [];
     if (tickets.length) {
-      const { ensureAgentSchema, checklistOf } = await import('@ecm/agent');
-      const state = await ctx.stateDb();
-      await ensureAgentSchema(state);
+      const { checklistOf } = await import('@ecm/agent');
+      const state = await ctx.agentState();
       checklist = await checklistOf(state, tickets.map((t) => t.order_id));
     }
     const completed = queue.filter((e) => e.completed).length;

@@ -36,9 +36,8 @@ export const fieldOrderContext = defineTool({
         problem = err.message;
       }
     }
-    const { ensureAgentSchema, checklistOf } = await import('@ecm/agent');
-    const state = await ctx.stateDb();
-    await ensureAgentSchema(state);
+    const { checklistOf } = await import('@ecm/agent');
+    const state = await ctx.agentState();
     const checklist = await checklistOf(state, [args.order_id]);
     return {
       structured: { ticket, escalation, escalation_problem: problem, checklist, time_zone: ctx.config.settings.reports.time_zone },

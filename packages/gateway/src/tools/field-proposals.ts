@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
-import { ensureProposalTable, listProposalRows } from '../field/proposal-decisions.js';
+import { listProposalRows } from '../field/proposal-decisions.js';
 import { defineTool } from './define-tool.js';
 import { FIELD_OUTPUT } from '../field/field-schemas.js';
 
@@ -14,8 +14,7 @@ export const fieldProposals = defineTool({
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const { agent } = await callerAgent(ctx, caller);
-    const state = await ctx.stateDb();
-    await ensureProposalTable(state);
+    const state = await ctx.agentState();
     const proposals = await listProposalRows(state, args.all ? null : 'pending');
     return {
       structured: { agent: agent.email, supervisor: agent.role === 'supervisor', time_zone: ctx.config.settings.reports.time_zone, proposals },
