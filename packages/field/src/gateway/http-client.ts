@@ -45,6 +45,8 @@ class HttpToolClient implements ToolClient {
   async #request(method: string, params: Record<string, unknown>): Promise<unknown> {
     const id = this.#nextId++;
     const answer = new Promise<unknown>((resolve, reject) => this.#pending.set(id, { resolve, reject }));
+    // A failed send also reaches onerror, which rejects this answer: the send's own error is the one reported.
+    answer.catch(() => undefined);
     try {
       await this.transport.send({ jsonrpc: '2.0', id, method, params });
     } catch (err) {
