@@ -10,3 +10,5 @@ export * from './text/short-time.js';
 export * from './tickets/sla-clock.js';
 export * from './escalation/markdown-sections.js';
 export * from './escalation/escalation-matrix.js';
+export * from './tickets/input-limits.js';
+export * from './triage/order-id.js';

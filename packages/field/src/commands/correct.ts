@@ -1,3 +1,4 @@
+import { checkText } from '@ecm/core/light';
 import { parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callField } from '../gateway/field-tools.js';
@@ -41,7 +42,11 @@ async function correctClassification(orderIdArg: string | undefined, options: Co
   if (options.verdict !== undefined) throw new CliError('--verdict judges a skill execution; a classification takes --reason RIGHT_REASON', EXIT.config);
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
-  // The catalogue and the note's limits are checked by the gateway, which holds the catalogue.
+  if (options.note !== undefined) {
+    const checked = checkText('--note', options.note, { lines: true });
+    if (!checked.ok) throw new CliError(checked.problem, EXIT.config);
+  }
+  // The catalogue is checked by the gateway, which holds it.
   const { classification_correction: correction } = await withFieldTools({ command: 'correct', agentFlag: options.agent, now }, (c) =>
     callField(c.client, 'field_correct_classification', { order_id: orderId, reason: options.reason?.trim() ?? '', ...(options.note !== undefined ? { note: options.note } : {}) }),
   );

@@ -1,4 +1,4 @@
-import { terminalSafeDeep } from '@ecm/core/light';
+import { checkText, FREE_TEXT_MAX, terminalSafeDeep } from '@ecm/core/light';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callField } from '../gateway/field-tools.js';
@@ -8,10 +8,12 @@ import { withFieldTools } from '../session/field-connection.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
-/** A reason must say something; its length and content are checked by the gateway (the same rule for every client). */
+/** Checked here to answer at once, and again by the gateway (the rule for every client). */
 function checkedReason(reason: string): string {
   if (!reason.trim()) throw new CliError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', EXIT.config);
-  return reason;
+  const checked = checkText('the escalation reason', reason, { lines: true });
+  if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`, EXIT.config);
+  return checked.text;
 }
 
 export async function escalateCommand(orderIdArg: string, options: AgentOptions & { reason?: string }): Promise<number> {

@@ -1,4 +1,5 @@
 import type { Ticket } from '@ecm/core';
+import { checkText, FREE_TEXT_MAX } from '@ecm/core/light';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callField } from '../gateway/field-tools.js';
@@ -33,10 +34,12 @@ function flags(options: ResolveOptions): PartialFeedback {
   }
 }
 
-/** Notes must say something; their length and content are checked by the gateway (the same rule for every client). */
+/** Checked here to answer at once, and again by the gateway (the rule for every client). */
 function checkedNotes(notes: string): string {
   if (!notes.trim()) throw new CliError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', EXIT.config);
-  return notes;
+  const checked = checkText('the resolution notes', notes, { lines: true });
+  if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, EXIT.config);
+  return checked.text;
 }
 
 /** Asks what the flags did not say, on the terminal, without holding the stores meanwhile. */
