@@ -163,27 +163,25 @@ async function measure(kind, orders) {
 }
 
 async function measureEmbedded(kind, orders, env) {
-  {
-    const s = await series([FIELD, 'my-tickets', '--agent', AGENT, '--as-of', NOW, '--json'], env);
-    const queue = JSON.parse(s.last.stdout);
-    if (queue.open === 0) throw new Error(`${AGENT} has no open tickets after the daily run on ${kind}: nothing representative to measure`);
-    const line = {
-      bench: 'field_start',
-      store: kind === 'pglite' ? 'embedded' : 'postgres',
-      orders,
-      command: 'ecm-field my-tickets',
-      tickets: queue.open,
-      live_status: queue.live_status,
-      ms: s.ms,
-      ms_runs: s.ms_runs,
-      peak_rss_mb: s.peak_rss_mb,
-      node_baseline_ms: baseline.ms,
-      node_baseline_rss_mb: baseline.peak_rss_mb,
-      target: { ms_below: TARGET_MS[kind] },
-      meets_target: s.ms < TARGET_MS[kind],
-    };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
-  }
+  const s = await series([FIELD, 'my-tickets', '--agent', AGENT, '--as-of', NOW, '--json'], env);
+  const queue = JSON.parse(s.last.stdout);
+  if (queue.open === 0) throw new Error(`${AGENT} has no open tickets after the daily run on ${kind}: nothing representative to measure`);
+  const line = {
+    bench: 'field_start',
+    store: kind === 'pglite' ? 'embedded' : 'postgres',
+    orders,
+    command: 'ecm-field my-tickets',
+    tickets: queue.open,
+    live_status: queue.live_status,
+    ms: s.ms,
+    ms_runs: s.ms_runs,
+    peak_rss_mb: s.peak_rss_mb,
+    node_baseline_ms: baseline.ms,
+    node_baseline_rss_mb: baseline.peak_rss_mb,
+    target: { ms_below: TARGET_MS[kind] },
+    meets_target: s.ms < TARGET_MS[kind],
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 await measure('pglite', ORDERS);

@@ -17,34 +17,32 @@ export async function proposalsCommand(options: AgentOptions & { all?: boolean }
   const now = parseAsOf(options.asOf);
   const list = await withFieldTools({ command: 'proposals', agentFlag: options.agent, now }, (c) => callField(c.client, 'field_proposals', { all: Boolean(options.all) }));
   const rows = list.proposals;
-  {
-    if (options.json) {
-      printJson({ agent: list.agent, supervisor: list.supervisor, proposals: rows });
-      return EXIT.ok;
-    }
-    if (rows.length === 0) {
-      process.stdout.write(options.all ? 'No fix proposals yet.\n' : 'No proposals waiting for a decision.\n');
-      return EXIT.ok;
-    }
-    const style = styleFor(process.stdout);
-    const tz = list.time_zone;
-    process.stdout.write(
-      `${textTable<ProposalRow>(
-        [
-          { header: 'ID', value: (p) => p.id.slice(0, 8) },
-          { header: 'PROPOSED', value: (p) => `${shortTime(p.created_at, tz)} ${zoneLabel(tz)}` },
-          { header: 'ORDER', value: (p) => p.order_id },
-          { header: 'VALUE', value: (p) => aed(p.amount_aed), align: 'right' },
-          { header: 'GATE', value: (p) => (p.needs_supervisor ? 'supervisor' : 'agent'), paint: (t, p) => (p.needs_supervisor ? style.yellow(t) : t) },
-          { header: 'STATUS', value: (p) => (p.status === 'pending' ? 'pending' : `${p.status} by ${p.decided_by ?? '?'}`) },
-          { header: 'ACTION', value: (p) => p.action, max: 70 },
-        ],
-        rows,
-      )}\n`,
-    );
-    if (!options.all) notice(`Decide with: ecm-field approve ID  |  ecm-field reject ID --reason "…"${list.supervisor ? '' : ' (supervisor-gated ones need a supervisor)'}`);
+  if (options.json) {
+    printJson({ agent: list.agent, supervisor: list.supervisor, proposals: rows });
     return EXIT.ok;
   }
+  if (rows.length === 0) {
+    process.stdout.write(options.all ? 'No fix proposals yet.\n' : 'No proposals waiting for a decision.\n');
+    return EXIT.ok;
+  }
+  const style = styleFor(process.stdout);
+  const tz = list.time_zone;
+  process.stdout.write(
+    `${textTable<ProposalRow>(
+      [
+        { header: 'ID', value: (p) => p.id.slice(0, 8) },
+        { header: 'PROPOSED', value: (p) => `${shortTime(p.created_at, tz)} ${zoneLabel(tz)}` },
+        { header: 'ORDER', value: (p) => p.order_id },
+        { header: 'VALUE', value: (p) => aed(p.amount_aed), align: 'right' },
+        { header: 'GATE', value: (p) => (p.needs_supervisor ? 'supervisor' : 'agent'), paint: (t, p) => (p.needs_supervisor ? style.yellow(t) : t) },
+        { header: 'STATUS', value: (p) => (p.status === 'pending' ? 'pending' : `${p.status} by ${p.decided_by ?? '?'}`) },
+        { header: 'ACTION', value: (p) => p.action, max: 70 },
+      ],
+      rows,
+    )}\n`,
+  );
+  if (!options.all) notice(`Decide with: ecm-field approve ID  |  ecm-field reject ID --reason "…"${list.supervisor ? '' : ' (supervisor-gated ones need a supervisor)'}`);
+  return EXIT.ok;
 }
 
 export async function decideCommand(decision: 'approved' | 'rejected', id: string, options: AgentOptions & { reason?: string }): Promise<number> {
