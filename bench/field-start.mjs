@@ -4,14 +4,19 @@
 // to `node -e 0` on the same machine. On the embedded default (PGlite state store and the 150k-order
 // demo warehouse) and, with ECM_BENCH_PG_URL, with ECM_STATE_URL and ECM_WAREHOUSE_URL on PostgreSQL.
 // Targets: under 1.0 s embedded, under 0.35 s on PostgreSQL. Prints one JSON line per measurement.
+// Then the same command on an agent's machine through the HTTP gateway (`store: gateway`): the built
+// `ecm-gateway --http` serves the same stores, the agent's process has only ECM_GATEWAY_URL and a
+// personal token (issued with `ecm-gateway tokens issue`). Target: under 0.3 s and 120 MB.
 //
-//   node bench/field-start.mjs [--runs 5] [--orders 150000]
+//   node bench/field-start.mjs [--runs 5] [--orders 150000] [--gateway-only]
 //
 // Both stores hold the same 150k-order demo (on 1M orders the daily run's sanity gate stops
 // assignment, so no agent would have a queue to show).
 //
 // Needs the built CLIs (`pnpm build`, or `npx tsc -b packages/manager packages/field`).
 import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { managerEnv, runManager, SHARED } from './manager-run.mjs';
@@ -19,6 +24,9 @@ import { AS_OF, prepareWarehouse } from './seeded-warehouse.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const FIELD = path.join(here, '..', 'packages', 'field', 'bin', 'ecm-field.js');
+const GATEWAY = path.join(here, '..', 'packages', 'gateway', 'bin', 'ecm-gateway.js');
+const GATEWAY_TARGET = { ms_below: 300, rss_mb_below: 120 };
+const GATEWAY_ONLY = process.argv.includes('--gateway-only');
 const PEAK_RSS = path.join(here, 'peak-rss-on-exit.mjs');
 const TARGET_MS = { pglite: 1000, postgres: 350 };
 /** The demo roster's busiest Ops agent; 90 minutes after the 07:00 IST assignment. */
@@ -33,6 +41,77 @@ function option(name, fallback) {
   return n;
 }
 const RUNS = option('runs', 5);
+
+/** Runs a built CLI to completion; its stdout, or an error with its stderr. */
+function runCli(bin, args, env) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [bin, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (c) => (stdout += c));
+    child.stderr.on('data', (c) => (stderr += c));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${path.basename(bin)} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`))));
+  });
+}
+
+/** `ecm-gateway --http` on a free loopback port, serving the prepared stores; resolves with its URL once listening. */
+function startGateway(env) {
+  const child = spawn(process.execPath, [GATEWAY, '--http', '--port', '0', '--as-of', NOW], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  let err = '';
+  const url = new Promise((resolve, reject) => {
+    child.stderr.on('data', (c) => {
+      err += c;
+      for (const line of err.split('\n')) {
+        try {
+          const entry = JSON.parse(line);
+          if (entry.msg === 'listening' && entry.url) resolve(entry.url);
+        } catch {
+          // not a whole line yet
+        }
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`ecm-gateway exited ${code}: ${err.slice(-500)}`)));
+  });
+  return { url, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
+}
+
+/** my-tickets on an agent's machine: no store settings, only the gateway's URL and the agent's token. */
+async function measureGateway(kind, orders, env) {
+  const token = (await runCli(GATEWAY, ['tokens', 'issue', '--agent', AGENT, '--by', 'bench'], env)).trim();
+  const gateway = startGateway(env);
+  const laptop = mkdtempSync(path.join(os.tmpdir(), 'ecm-bench-laptop-'));
+  try {
+    const url = await gateway.url;
+    const agentEnv = { PATH: process.env.PATH, HOME: laptop, ECM_HOME: laptop, ECM_GATEWAY_URL: url, ECM_GATEWAY_TOKEN: token };
+    const args = [FIELD, 'my-tickets', '--as-of', NOW, '--json'];
+    // The gateway is a long-running service: its first call opens the stores, which no agent waits for twice.
+    await timeProcess(args, agentEnv);
+    const s = await series(args, agentEnv);
+    const queue = JSON.parse(s.last.stdout);
+    if (queue.open === 0) throw new Error(`${AGENT} has no open tickets through the gateway on ${kind}`);
+    const line = {
+      bench: 'field_start',
+      store: 'gateway',
+      gateway_stores: kind === 'pglite' ? 'embedded' : 'postgres',
+      orders,
+      command: 'ecm-field my-tickets (ECM_GATEWAY_URL + token)',
+      tickets: queue.open,
+      live_status: queue.live_status,
+      ms: s.ms,
+      ms_runs: s.ms_runs,
+      peak_rss_mb: s.peak_rss_mb,
+      node_baseline_ms: baseline.ms,
+      node_baseline_rss_mb: baseline.peak_rss_mb,
+      target: GATEWAY_TARGET,
+      meets_target: s.ms < GATEWAY_TARGET.ms_below && s.peak_rss_mb < GATEWAY_TARGET.rss_mb_below,
+    };
+    process.stdout.write(`${JSON.stringify(line)}\n`);
+  } finally {
+    await gateway.stop();
+    rmSync(laptop, { recursive: true, force: true });
+  }
+}
 const ORDERS = option('orders', 150_000);
 
 const median = (values) => {
@@ -76,28 +155,33 @@ async function measure(kind, orders) {
   try {
     // Tickets come from the daily run at T, as in production.
     await runManager(env, ['daily', '--as-of', AS_OF.toISOString(), '--json']);
-    const s = await series([FIELD, 'my-tickets', '--agent', AGENT, '--as-of', NOW, '--json'], env);
-    const queue = JSON.parse(s.last.stdout);
-    if (queue.open === 0) throw new Error(`${AGENT} has no open tickets after the daily run on ${kind}: nothing representative to measure`);
-    const line = {
-      bench: 'field_start',
-      store: kind === 'pglite' ? 'embedded' : 'postgres',
-      orders,
-      command: 'ecm-field my-tickets',
-      tickets: queue.open,
-      live_status: queue.live_status,
-      ms: s.ms,
-      ms_runs: s.ms_runs,
-      peak_rss_mb: s.peak_rss_mb,
-      node_baseline_ms: baseline.ms,
-      node_baseline_rss_mb: baseline.peak_rss_mb,
-      target: { ms_below: TARGET_MS[kind] },
-      meets_target: s.ms < TARGET_MS[kind],
-    };
-    process.stdout.write(`${JSON.stringify(line)}\n`);
+    if (!GATEWAY_ONLY) await measureEmbedded(kind, orders, env);
+    await measureGateway(kind, orders, env);
   } finally {
     cleanup();
   }
+}
+
+async function measureEmbedded(kind, orders, env) {
+  const s = await series([FIELD, 'my-tickets', '--agent', AGENT, '--as-of', NOW, '--json'], env);
+  const queue = JSON.parse(s.last.stdout);
+  if (queue.open === 0) throw new Error(`${AGENT} has no open tickets after the daily run on ${kind}: nothing representative to measure`);
+  const line = {
+    bench: 'field_start',
+    store: kind === 'pglite' ? 'embedded' : 'postgres',
+    orders,
+    command: 'ecm-field my-tickets',
+    tickets: queue.open,
+    live_status: queue.live_status,
+    ms: s.ms,
+    ms_runs: s.ms_runs,
+    peak_rss_mb: s.peak_rss_mb,
+    node_baseline_ms: baseline.ms,
+    node_baseline_rss_mb: baseline.peak_rss_mb,
+    target: { ms_below: TARGET_MS[kind] },
+    meets_target: s.ms < TARGET_MS[kind],
+  };
+  process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 
 await measure('pglite', ORDERS);

@@ -1,5 +1,4 @@
-import { programVersion, runCli } from '@ecm/core/cli-kit';
-import { lazyAction } from '@ecm/core/stores';
+import { runCli } from '@ecm/core/cli-kit';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-field')
@@ -7,15 +6,16 @@ const program = new Command('ecm-field')
     "An ops agent's terminal for stuck remittance orders: your queue with SLA clocks, one order across every system,\n" +
       'resolve and escalate your tickets, decide fix proposals. With nothing configured it uses the embedded demo.',
   )
-  .version(programVersion(new URL('../package.json', import.meta.url)), '--version', 'print the version')
-  .showHelpAfterError('(run ecm-field --help for usage)')
+  .showHelpAfterError('(run with --help for usage)')
   // Usage errors become exit 3 instead of commander's process.exit(1); set before any subcommand so they inherit it.
   .exitOverride()
   .addHelpText(
     'after',
     `
-Who you are: --agent EMAIL, else ECM_AGENT_EMAIL, else asked once on a terminal and remembered in ECM_HOME
-(ecm-field whoami --forget clears it). You must be an active agent in the Agents tab.
+Through the gateway (an agent's machine): set ECM_GATEWAY_URL and your personal token in ECM_GATEWAY_TOKEN
+(ecm-gateway tokens issue --agent EMAIL); you are the token's agent and --agent is refused. No store URL needed.
+Embedded (nothing configured): --agent EMAIL, else ECM_AGENT_EMAIL, else asked once on a terminal and remembered
+in ECM_HOME (ecm-field whoami --forget clears it). You must be an active agent in the Agents tab.
 
 Examples:
   ecm-field my-tickets                            your open tickets, most urgent first, with live order status
@@ -28,16 +28,20 @@ Examples:
   ecm-field my-tickets --json | jq '.tickets[0]'  machine output on stdout, notices on stderr
 
 Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configuration or usage
-            (an unknown command or flag, a missing --notes/--reason, a bad flag value: run ecm-field --help),
-            6 not allowed (not the assignee, an unknown or
+            (a missing --notes/--reason, a bad flag value), 6 not allowed (not the assignee, an unknown or
             inactive agent, a supervisor-only approval).
 Colour only on a terminal, never with NO_COLOR set.
-Environment: ECM_AGENT_EMAIL, ECM_HOME, ECM_WAREHOUSE_URL, ECM_STATE_URL, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID,
+Environment: ECM_GATEWAY_URL, ECM_GATEWAY_TOKEN, ECM_AGENT_EMAIL, ECM_HOME, ECM_WAREHOUSE_URL, ECM_STATE_URL, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID,
              ANTHROPIC_API_KEY (chat).`,
   );
 
 /** Runs a lazily imported command and turns its result into the process exit code. */
-const action = lazyAction;
+function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
+  return async (...args: A) => {
+    const run = await load();
+    process.exitCode = await run(...args);
+  };
+}
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 failed, 3 bad configuration or usage, 6 not allowed (not the assignee, unknown or inactive agent).';
 
@@ -46,7 +50,7 @@ function agentCommand(name: string, description: string, options: { json?: boole
   const cmd = program
     .command(name)
     .description(description)
-    .option('--agent <email>', 'act as this agent (default: ECM_AGENT_EMAIL, else the remembered one)')
+    .option('--agent <email>', 'embedded mode: act as this agent (default: ECM_AGENT_EMAIL, else the remembered one); refused through the gateway')
     .addOption(new Option('--as-of <iso>', 'the current time for SLA clocks (ISO 8601); default now — for demos seeded at a fixed time'))
     .addHelpText('after', `\n${EXIT_CODES}`);
   return options.json === false ? cmd : cmd.option('--json', 'one JSON object on stdout');

@@ -2,5 +2,5 @@
 export * from './content/escalation-matrix.js';
 export * from './content/runbook-sections.js';
 export * from './exit-codes.js';
-export * from './tickets/my-queue.js';
+export type * from './tickets/my-queue.js';
 export * from './tickets/sla-clock.js';

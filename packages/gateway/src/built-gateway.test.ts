@@ -14,6 +14,9 @@ import { callOk, callTool } from './__fixtures__/call-tool.js';
 import { buildGateway, conformanceCli, gatewayBin, gatewayEnv, inspectorCli, run, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
 import { config, sharedDir, TEST_AS_OF } from './__fixtures__/test-warehouse.js';
 
+// The general tools and the field tools (src/tools/field-tools.ts).
+const GATEWAY_TOOL_COUNT = 11 + 12;
+
 const AS_OF = TEST_AS_OF.toISOString();
 const ALICE = 'alice.agent@example.com';
 const BOB = 'bob.agent@example.com';
@@ -87,7 +90,7 @@ describe('the built binary over stdio', () => {
 
   it('lists the tools and answers them, keeping stdout for the protocol and logging JSON to stderr', async () => {
     const { tools } = await client.listTools();
-    expect(tools).toHaveLength(11);
+    expect(tools).toHaveLength(GATEWAY_TOOL_COUNT);
     const d = await callOk<{ order_id: string; diagnosis: { stuck_reason: string } | null }>(client, 'ecm_order_details', { order_id: orderId });
     expect(d.order_id).toBe(orderId);
     expect(d.diagnosis).not.toBeNull();
@@ -125,7 +128,7 @@ describe('the built binary over HTTP', () => {
   it('answers /health without a token', async () => {
     const res = await fetch(`${gw.base}/health`);
     expect(res.status).toBe(200);
-    expect(await res.json()).toMatchObject({ status: 'ok', name: 'ecm-gateway', tools: 11 });
+    expect(await res.json()).toMatchObject({ status: 'ok', name: 'ecm-gateway', tools: GATEWAY_TOOL_COUNT });
   });
 
   it('requires a token and refuses a wrong one', async () => {
@@ -275,7 +278,7 @@ describe('the MCP Inspector (CLI mode) as a client', () => {
     it(`lists the tools over ${name}`, async () => {
       const out = (await inspector([...target(), '--method', 'tools/list'])) as { tools: { name: string; outputSchema?: unknown }[] };
       expect(out.tools.map((t) => t.name)).toContain('ecm_order_details');
-      expect(out.tools).toHaveLength(11);
+      expect(out.tools).toHaveLength(GATEWAY_TOOL_COUNT);
       expect(out.tools.every((t) => t.outputSchema)).toBe(true);
     });
 

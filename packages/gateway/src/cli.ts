@@ -9,6 +9,8 @@ Usage:
                                    serve Streamable HTTP at http://HOST:PORT/mcp (GET /health needs no token)
   ecm-gateway role-sql [--role ecm_gateway_reader] [--schema public]
                                    print the SQL that creates the SELECT-only role for ECM_WAREHOUSE_QUERY_URL
+  ecm-gateway tokens issue --agent EMAIL | list | revoke ID|EMAIL
+                                   personal bearer tokens, kept hashed in the state store (see tokens --help)
 
 Options:
   --agent EMAIL        the agent whose tickets this connection may change (stdio; HTTP without a token)
@@ -22,7 +24,8 @@ Options:
 
 Environment:
   ECM_GATEWAY_TOKEN    bearer tokens for HTTP: TOKEN or AGENT_EMAIL:TOKEN, comma-separated (min. 16 characters).
-                       Required unless --host is loopback; the email is the agent the token acts for.
+                       The email is the agent the token acts for. Tokens issued with \`ecm-gateway tokens\` work too;
+                       one of the two is required unless --host is loopback.
   ECM_WAREHOUSE_URL    the warehouse (PostgreSQL/Redshift); unset: the embedded demo warehouse under ECM_HOME,
                        only when nothing points at production or ECM_DEMO=1 (else exit 3)
   ECM_WAREHOUSE_QUERY_URL  connection for warehouse_query (a SELECT-only role); default ECM_WAREHOUSE_URL
@@ -101,6 +104,13 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'tokens') {
+    const { tokensCommand, TokensCommandError } = await import('./http/token-commands.js');
+    process.exitCode = await tokensCommand(process.argv.slice(3)).catch((err: unknown) =>
+      fail(err instanceof Error ? err.message : String(err), err instanceof TokensCommandError ? err.exitCode : EXIT_FAILURE),
+    );
+    return;
+  }
   if (process.argv[2] === 'role-sql') {
     await printRoleSql(process.argv.slice(3)).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT_FAILURE));
     return;

@@ -1,5 +1,5 @@
 import { multipliersAt, runTriage, type EcmConfig, type TicketStore, type TriagedOrder, type TriageResult } from '@ecm/core/domain';
-import { type StateQueryable } from '@ecm/core/stores';
+import { type StateDb, type StateQueryable } from '@ecm/core/stores';
 import { type Warehouse } from '@ecm/core/warehouse';
 import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
@@ -72,6 +72,11 @@ export class GatewayContext {
     this.#openAudit = deps.audit ? lazy(deps.audit) : null;
   }
 
+  /** The environment this gateway runs with (Slack for escalations, the fix executor for approvals). */
+  get env(): NodeJS.ProcessEnv {
+    return this.#deps.env ?? process.env;
+  }
+
   /** The ticket store's backend as far as it is known before opening it (for honest tool annotations). */
   get ticketStoreKind(): 'local' | 'sheets' | null {
     const t = this.#deps.tickets;
@@ -131,6 +136,35 @@ export class GatewayContext {
     } catch (err) {
       throw new ToolError(`The state store that records reveals of personal data is unavailable: ${messageOf(err)}`);
     }
+  }
+
+  /**
+   * The state store with transactions, for the field's tools (proposal decisions, corrections,
+   * checklists): the same store that records reveals.
+   */
+  async stateDb(): Promise<StateDb> {
+    const db = await this.auditLog();
+    if (!db || typeof (db as Partial<StateDb>).transaction !== 'function') throw new ToolError('No state store is configured for this gateway, so it cannot serve the field tools.');
+    return db as StateDb;
+  }
+
+  #agentSchema: Promise<StateDb> | null = null;
+
+  /**
+   * The state store with the agent runtime's tables (proposals, checklists, executions), created
+   * once per process rather than on every tool call.
+   */
+  agentState(): Promise<StateDb> {
+    this.#agentSchema ??= (async () => {
+      const db = await this.stateDb();
+      const { ensureAgentSchema } = await import('@ecm/agent');
+      await ensureAgentSchema(db);
+      return db;
+    })().catch((err: unknown) => {
+      this.#agentSchema = null;
+      throw err;
+    });
+    return this.#agentSchema;
   }
 
   querySettings(warehouse: Warehouse): QuerySettings {

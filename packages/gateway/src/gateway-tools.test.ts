@@ -30,11 +30,28 @@ afterAll(async () => {
   await warehouse?.close();
 });
 
+const FIELD_TOOL_NAMES = [
+  'field_correct_classification',
+  'field_decide_proposal',
+  'field_escalate',
+  'field_judge_execution',
+  'field_my_queue',
+  'field_my_ticket',
+  'field_order_context',
+  'field_proposals',
+  'field_reopen',
+  'field_resolve',
+  'field_start',
+  'field_whoami',
+];
+const FIELD_WRITES = ['field_correct_classification', 'field_decide_proposal', 'field_escalate', 'field_judge_execution', 'field_reopen', 'field_resolve', 'field_start'];
+
 const EXPECTED_TOOLS = [
   'ecm_backlog_summary',
   'ecm_order_details',
   'ecm_pattern_clusters',
   'ecm_stuck_orders',
+  ...FIELD_TOOL_NAMES,
   'runbook_get',
   'runbooks_search',
   'tickets_list',
@@ -49,7 +66,7 @@ describe('tool list', () => {
     const { tools } = await gateway.client.listTools();
     expect(tools.map((t) => t.name).sort()).toEqual(EXPECTED_TOOLS);
     for (const t of tools) {
-      expect(t.name).toMatch(/^(warehouse|ecm|runbooks?|tickets)_[a-z_]+$/);
+      expect(t.name).toMatch(/^(warehouse|ecm|runbooks?|tickets|field)_[a-z_]+$/);
       expect(t.description!.length, t.name).toBeGreaterThan(80);
       expect(t.inputSchema.type).toBe('object');
       expect(t.outputSchema?.type, t.name).toBe('object');
@@ -57,11 +74,11 @@ describe('tool list', () => {
     }
   });
 
-  it('marks only tickets_update as a write, and it as destructive and not idempotent', async () => {
+  it('marks only tickets_update and the field tools that change something as writes', async () => {
     const { tools } = await gateway.client.listTools();
     const writes = tools.filter((t) => !t.annotations!.readOnlyHint);
-    expect(writes.map((t) => t.name)).toEqual(['tickets_update']);
-    expect(writes[0]!.annotations).toMatchObject({ destructiveHint: true, idempotentHint: false, openWorldHint: false });
+    expect(writes.map((t) => t.name).sort()).toEqual(['tickets_update', ...FIELD_WRITES].sort());
+    expect(writes.find((t) => t.name === 'tickets_update')!.annotations).toMatchObject({ destructiveHint: true, idempotentHint: false, openWorldHint: false });
   });
 });
 

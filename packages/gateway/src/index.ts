@@ -34,3 +34,5 @@ export async function connectInProcess(deps: GatewayDeps, clientName = 'ecm-in-p
     },
   };
 }
+export type { QueueEntry, TodayStats } from './field/my-queue.js';
+export { FIELD_TOOLS } from './tools/field-tools.js';

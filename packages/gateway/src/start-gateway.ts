@@ -46,7 +46,8 @@ export async function startGateway(options: StartOptions): Promise<void> {
     log,
     allowPii: options.allowPii,
     ...(options.agentEmail ? { agentEmail: options.agentEmail } : {}),
-    ...(options.asOf ? { asOf: () => options.asOf! } : {}),
+    // A fixed time (demos, tests) is the clock of ticket changes too, as ecm-field --as-of is.
+    ...(options.asOf ? { asOf: () => options.asOf!, now: () => options.asOf! } : {}),
     warehouse: async () => {
       warehouse = await openWarehouse({ sharedDir: config.sharedDir, env, onNotice: (line) => log.info({}, line) });
       log.info({ warehouse: warehouse.label }, 'warehouse opened');
@@ -73,8 +74,14 @@ export async function startGateway(options: StartOptions): Promise<void> {
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
 
   if (options.http) {
-    const [{ startHttpGateway }, { GatewayTokens }] = await Promise.all([import('./http/http-gateway.js'), import('./http/gateway-tokens.js')]);
+    const [{ startHttpGateway }, { GatewayTokens }, { StoredTokens }] = await Promise.all([
+      import('./http/http-gateway.js'),
+      import('./http/gateway-tokens.js'),
+      import('./http/token-store.js'),
+    ]);
     const tokens = GatewayTokens.parse(env.ECM_GATEWAY_TOKEN);
+    // Personal tokens issued by a lead live in the state store, checked on every request.
+    const storedTokens = new StoredTokens({ query: async (sql, params) => (await openState()).query(sql, params) });
     // A long-running service is scraped rather than pushing: /metrics serves the execution log's metrics.
     // The LLM runtime's modules load on the first scrape, so a gateway nobody scrapes never loads them.
     const logDb = { query: async (sql: string, params?: unknown[]) => (state ??= await openStateDb({ env })).query(sql, params) };
@@ -94,9 +101,9 @@ export async function startGateway(options: StartOptions): Promise<void> {
         return (await endpoint).render();
       },
     };
-    const http = await startHttpGateway(ctx, { ...options.http, tokens, metrics });
+    const http = await startHttpGateway(ctx, { ...options.http, tokens, storedTokens, metrics });
     stop = http.close;
-    log.info({ url: http.url, auth: tokens ? `${tokens.size} bearer token(s)` : 'none (loopback only)', agent: tokens ? 'token subject' : ctx.defaultAgent }, 'listening');
+    log.info({ url: http.url, auth: tokens ? `${tokens.size} bearer token(s) and issued tokens` : 'issued tokens (without one: loopback only, as the configured agent)', agent: tokens ? 'token subject' : ctx.defaultAgent }, 'listening');
     return;
   }
 

@@ -3,9 +3,9 @@ import path from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import { notice, parseAsOf } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { openFieldGateway } from '../gateway/field-gateway.js';
 import type { ClaimedIdentity } from '../identity/agent-identity.js';
 import { styleFor } from '../render/style.js';
+import { openInProcessGateway } from '../session/field-connection.js';
 import { withSession } from '../session/field-session.js';
 import { chatCommand, splitWords } from './command-line.js';
 import { chooseSkill } from './choose-skill.js';
@@ -28,10 +28,10 @@ interface Turn {
 
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
-/** Runs one ecm-field command as a child process with the session's agent, as typed. */
-function runChild(words: readonly string[], identity: ClaimedIdentity, asOf: string | undefined, stdinIsTerminal: boolean): Promise<number> {
+/** Runs one ecm-field command as a child process with the session's agent (through the gateway: the token's), as typed. */
+function runChild(words: readonly string[], identity: ClaimedIdentity | null, asOf: string | undefined, stdinIsTerminal: boolean): Promise<number> {
   const cli = process.argv[1] ?? path.resolve('bin/ecm-field.js');
-  const args = [cli, ...words, '--agent', identity.email, ...(asOf && !words.includes('--as-of') ? ['--as-of', asOf] : [])];
+  const args = [cli, ...words, ...(identity ? ['--agent', identity.email] : []), ...(asOf && !words.includes('--as-of') ? ['--as-of', asOf] : [])];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: [stdinIsTerminal ? 'inherit' : 'ignore', 'inherit', 'inherit'] });
     child.on('exit', (code) => resolve(code ?? EXIT.failed));
@@ -57,7 +57,7 @@ function fieldAssistant(identity: ClaimedIdentity, asOf: string | undefined): As
         const agentRuntime = await import('@ecm/agent');
         const sharedDir = s.config.sharedDir;
         const skills = agentRuntime.loadSkills(path.join(sharedDir, agentRuntime.SKILLS_DIR)).filter((k) => k.role === 'field');
-        const gateway = await openFieldGateway(s, { allowPii: false });
+        const gateway = await openInProcessGateway(s, { allowPii: false });
         try {
           const runtime = agentRuntime.createAgentRuntime({
             domain: agentRuntime.managerDomainName(sharedDir),
@@ -114,17 +114,21 @@ class LineQueue {
 }
 
 /** The interactive loop: commands run as typed; questions in words go to the assistant when an LLM is configured. */
-export async function runChat(identity: ClaimedIdentity, agentName: string, asOf: string | undefined, llmProblem: string | null): Promise<number> {
+export async function runChat(identity: ClaimedIdentity | null, agent: { readonly name: string; readonly email: string }, asOf: string | undefined, llmProblem: string | null): Promise<number> {
   const terminal = Boolean(process.stdin.isTTY);
   const style = styleFor(process.stderr);
-  notice(`ecm-field chat — ${agentName} <${identity.email}>. Type help for the commands, exit to leave.`);
+  notice(`ecm-field chat — ${agent.name} <${agent.email}>. Type help for the commands, exit to leave.`);
   if (llmProblem) {
     notice(
-      style.yellow(`Questions in words need an LLM (${llmProblem}): set ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (ANTHROPIC_BASE_URL for a gateway). Until then, the commands below work here.`),
+      style.yellow(
+        identity
+          ? `Questions in words need an LLM (${llmProblem}): set ANTHROPIC_API_KEY, or ANTHROPIC_AUTH_TOKEN (ANTHROPIC_BASE_URL for a gateway). Until then, the commands below work here.`
+          : `Only the commands work here: ${llmProblem}.`,
+      ),
     );
     notice(HELP);
   }
-  const assistant = llmProblem ? null : fieldAssistant(identity, asOf);
+  const assistant = llmProblem || !identity ? null : fieldAssistant(identity, asOf);
   const history: Turn[] = [];
   // Exit 4 (LLM budget exhausted and nothing else could be done): every question met a spent budget and no command ran.
   let questions = 0;

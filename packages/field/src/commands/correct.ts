@@ -1,12 +1,10 @@
+import { checkText } from '@ecm/core/domain';
 import { parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { claimIdentity } from '../identity/agent-identity.js';
-import { withSession } from '../session/field-session.js';
+import { callField } from '../gateway/field-tools.js';
+import { withFieldTools } from '../session/field-connection.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
-import { checkText, STUCK_REASONS_FILE } from '@ecm/core/domain';
-import { recordClassificationCorrection } from '@ecm/core/stores';
-import { ensureAgentSchema, recordCorrection, VERDICTS } from '@ecm/agent/state';
 
 export type CorrectOptions = AgentOptions & { verdict?: string; note?: string; reason?: string };
 
@@ -23,20 +21,19 @@ export async function correctCommand(target: string, orderIdArg: string | undefi
   return correctExecution(target, options);
 }
 
+const VERDICTS = ['wrong', 'partly', 'right'] as const;
+
 async function correctExecution(executionId: string, options: CorrectOptions): Promise<number> {
   const now = parseAsOf(options.asOf);
   const verdict = (options.verdict ?? '').trim().toLowerCase();
   if (!(VERDICTS as readonly string[]).includes(verdict)) throw new CliError(`--verdict: expected one of ${VERDICTS.join(', ')}`, EXIT.config);
   const note = options.note?.trim() || null;
   if (verdict !== 'right' && !note) throw new CliError('--note: say what was wrong; it becomes a "common mistake" the skill learns from', EXIT.config);
-  const identity = await claimIdentity(options.agent);
-  const result = await withSession({ command: 'correct', identity, now, warehouse: 'lazy' }, async (s) => {
-    await ensureAgentSchema(s.state);
-    return recordCorrection(s.state, executionId, { verdict: verdict as (typeof VERDICTS)[number], note, by: s.agent.email, at: now.toISOString() });
-  });
-  if (!result.ok) throw new CliError(result.reason, EXIT.failed);
-  if (options.json) printJson({ correction: { execution_id: result.executionId, skill: result.skill, subject: result.subject, verdict, note } });
-  else process.stdout.write(`Recorded: ${result.skill} execution ${result.executionId.slice(0, 8)}${result.subject ? ` (${result.subject})` : ''} judged ${verdict}.\n`);
+  const { correction } = await withFieldTools({ command: 'correct', agentFlag: options.agent, now }, (c) =>
+    callField(c.client, 'field_judge_execution', { execution_id: executionId, verdict, ...(note ? { note } : {}) }),
+  );
+  if (options.json) printJson({ correction });
+  else process.stdout.write(`Recorded: ${correction.skill} execution ${correction.execution_id.slice(0, 8)}${correction.subject ? ` (${correction.subject})` : ''} judged ${verdict}.\n`);
   return EXIT.ok;
 }
 
@@ -45,30 +42,14 @@ async function correctClassification(orderIdArg: string | undefined, options: Co
   if (options.verdict !== undefined) throw new CliError('--verdict judges a skill execution; a classification takes --reason RIGHT_REASON', EXIT.config);
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
-  const reasonArg = options.reason?.trim() ?? '';
-  let note: string | null = null;
   if (options.note !== undefined) {
     const checked = checkText('--note', options.note, { lines: true });
     if (!checked.ok) throw new CliError(checked.problem, EXIT.config);
-    note = checked.text;
   }
-  const identity = await claimIdentity(options.agent);
-  const correction = await withSession({ command: 'correct', identity, now, warehouse: 'lazy' }, async (s) => {
-    const known = [...s.config.reasons.keys()].sort();
-    if (!reasonArg) throw new CliError(`--reason: the right stuck reason, one of the catalogue (${STUCK_REASONS_FILE}): ${known.join(', ')}`, EXIT.config);
-    if (!s.config.reasons.has(reasonArg)) {
-      throw new CliError(`--reason: "${reasonArg.slice(0, 80)}" is not a stuck reason in the catalogue (${STUCK_REASONS_FILE}); known: ${known.join(', ')}`, EXIT.config);
-    }
-    const ticket = await s.tickets.getTicket(orderId);
-    if (!ticket) throw new CliError(`order ${orderId} has no ticket; only a ticket's classification can be corrected`, EXIT.failed);
-    if (ticket.agent_email !== s.agent.email && s.agent.role !== 'supervisor') {
-      throw new CliError(`order ${orderId} is ${ticket.agent_email}'s ticket; only its assignee or a supervisor may correct its classification`, EXIT.notAllowed);
-    }
-    if (ticket.diagnosis === reasonArg) throw new CliError(`order ${orderId} is already classified ${reasonArg}; nothing to correct`, EXIT.config);
-    const c = { corrected_at: now.toISOString(), order_id: orderId, corrected_by: s.agent.email, classified_reason: ticket.diagnosis, corrected_reason: reasonArg, note };
-    await recordClassificationCorrection(s.state, c);
-    return c;
-  });
+  // The catalogue is checked by the gateway, which holds it.
+  const { classification_correction: correction } = await withFieldTools({ command: 'correct', agentFlag: options.agent, now }, (c) =>
+    callField(c.client, 'field_correct_classification', { order_id: orderId, reason: options.reason?.trim() ?? '', ...(options.note !== undefined ? { note: options.note } : {}) }),
+  );
   if (options.json) printJson({ classification_correction: correction });
   else {
     process.stdout.write(

@@ -1,19 +1,15 @@
-import type { Resolution, Ticket } from '@ecm/core/domain';
+import type { Ticket } from '@ecm/core/domain';
+import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { claimIdentity } from '../identity/agent-identity.js';
+import { callField } from '../gateway/field-tools.js';
 import { askLine } from '../prompt/ask-line.js';
 import { select } from '../prompt/select.js';
 import { renderLeft } from '../render/queue-left.js';
 import { styleFor } from '../render/style.js';
-import { withSession, type FieldSession } from '../session/field-session.js';
+import { withFieldTools } from '../session/field-connection.js';
 import { ACTION_FOLLOWED, defaultFeedback, DIAGNOSIS_MATCH, feedbackFlag, RESOLUTION_TYPE, type Feedback } from '../tickets/feedback.js';
-import { buildQueue } from '../tickets/my-queue.js';
-import { ownOpenTicket } from '../tickets/order-whereabouts.js';
-import { checkText, FREE_TEXT_MAX, ticketSlaOutcome } from '@ecm/core/domain';
 import { formatMinutes } from '../tickets/sla-clock.js';
-import { asCliError } from '../tickets/ticket-rules.js';
-import { updateDailyStats } from '../tickets/update-daily-stats.js';
 import { checkOrderId } from './order-id.js';
 import { printJson, type AgentOptions } from './options.js';
 
@@ -38,9 +34,9 @@ function flags(options: ResolveOptions): PartialFeedback {
   }
 }
 
+/** Checked here to answer at once, and again by the gateway (the rule for every client). */
 function checkedNotes(notes: string): string {
-  const trimmed = notes.trim();
-  if (!trimmed) throw new CliError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', EXIT.config);
+  if (!notes.trim()) throw new CliError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', EXIT.config);
   const checked = checkText('the resolution notes', notes, { lines: true });
   if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, EXIT.config);
   return checked.text;
@@ -63,50 +59,27 @@ async function askMissing(ticket: Ticket, notes: string | undefined, given: Part
   };
 }
 
-async function writeResolution(s: FieldSession, orderId: string, notes: string, given: PartialFeedback) {
-  const ticket = await ownOpenTicket(s, orderId, 'resolve');
-  const feedback = { ...defaultFeedback(ticket.status), ...Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined)) } as Feedback;
-  const resolution: Resolution = {
-    resolved_at: s.now.toISOString(),
-    order_id: ticket.order_id,
-    agent_email: s.agent.email,
-    notes,
-    assigned_at: ticket.assigned_at,
-    ...ticketSlaOutcome(s.config, ticket, s.now),
-    stuck_reason: ticket.diagnosis,
-    amount: ticket.amount,
-    currency: ticket.currency,
-    ...feedback,
-  };
-  try {
-    await s.tickets.resolveTicket(resolution);
-  } catch (err) {
-    throw await asCliError(err);
-  }
-  await updateDailyStats(s);
-  const { linkFeedbackToDiagnosis } = await import('../proposals/feedback-to-diagnosis.js');
-  await linkFeedbackToDiagnosis(s, resolution);
-  const open = await s.tickets.listTickets({ agentEmail: s.agent.email, statuses: s.config.settings.assignment.open_statuses });
-  return { resolution, left: buildQueue(s.config, open, null, s.now) };
-}
-
 export async function resolveCommand(orderIdArg: string, options: ResolveOptions): Promise<number> {
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
   const given = flags(options);
   let notes = options.notes === undefined ? undefined : checkedNotes(options.notes);
-  const identity = await claimIdentity(options.agent);
+  const connect = { command: 'resolve', agentFlag: options.agent, now };
   const canAsk = interactive() && !options.json;
   if (notes === undefined && !canAsk) throw new CliError('--notes "…" is required: say what was done', EXIT.config);
 
   if (canAsk && (notes === undefined || Object.values(given).some((v) => v === undefined))) {
-    const ticket = await withSession({ command: 'resolve', identity, now, warehouse: 'lazy' }, (s) => ownOpenTicket(s, orderId, 'resolve'));
+    // Checked before asking, and the connection closed while the agent types.
+    const { ticket } = await withFieldTools(connect, (c) => callField(c.client, 'field_my_ticket', { order_id: orderId, action: 'resolve' }));
     const answers = await askMissing(ticket, notes, given);
     notes = answers.notes;
     Object.assign(given, answers.feedback);
   }
 
-  const { resolution, left } = await withSession({ command: 'resolve', identity, now, warehouse: 'lazy' }, (s) => writeResolution(s, orderId, notes as string, given));
+  const answers = Object.fromEntries(Object.entries(given).filter(([, v]) => v !== undefined));
+  const done = await withFieldTools(connect, (c) => callField(c.client, 'field_resolve', { order_id: orderId, notes, ...answers }));
+  for (const line of done.notices) notice(line);
+  const { resolution, left } = done;
   if (options.json) {
     printJson({ resolution, queue_left: left.length, next: left.slice(0, 3) });
     return EXIT.ok;

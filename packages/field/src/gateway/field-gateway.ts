@@ -1,19 +1,22 @@
-import type { InProcessGateway } from '@ecm/gateway';
 import { z } from 'zod';
-import type { FieldSession } from '../session/field-session.js';
+import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 
-/** The slice of an MCP client this package calls (the gateway's in-process client fits). */
+/** The slice of an MCP client this package calls: the SDK's client, over HTTP or in this process. */
 export interface ToolClient {
   callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<unknown>;
 }
 
-/** A tool answered with an error (e.g. an unknown order id): its text says why. */
-export class ToolFailure extends Error {
+/** How the gateway said a refused call ends (`_meta.ecm_error`): failed, not allowed, or bad input. */
+const EXIT_OF: Record<string, ExitCode> = { failed: EXIT.failed, not_allowed: EXIT.notAllowed, usage: EXIT.config };
+
+/** A tool answered with an error (e.g. an unknown order id, someone else's ticket): its text says why. */
+export class ToolFailure extends CliError {
   constructor(
     readonly tool: string,
     message: string,
+    exitCode: ExitCode = EXIT.failed,
   ) {
-    super(message);
+    super(message, exitCode);
     this.name = 'ToolFailure';
   }
 }
@@ -22,36 +25,14 @@ const callResult = z.looseObject({
   content: z.array(z.looseObject({ type: z.string(), text: z.string().optional() })).default([]),
   structuredContent: z.unknown().optional(),
   isError: z.boolean().optional(),
+  _meta: z.looseObject({ ecm_error: z.string().optional() }).optional(),
 });
 
-/**
- * The gateway's tools in this process, acting for the session's agent. Agents reach order data
- * through the gateway, as a chat session would; only a human's `--reveal-pii` unmasks one order.
- */
-export async function openFieldGateway(s: FieldSession, options: { allowPii: boolean }): Promise<InProcessGateway> {
-  const { connectInProcess } = await import('@ecm/gateway');
-  return connectInProcess(
-    {
-      config: s.config,
-      warehouse: () => s.warehouse(),
-      tickets: s.tickets,
-      agentEmail: s.agent.email,
-      allowPii: options.allowPii,
-      // The gateway decides who may see a customer unmasked and records it in this state store.
-      audit: s.state,
-      program: 'ecm-field',
-      asOf: () => s.now,
-      now: () => s.now,
-    },
-    'ecm-field',
-  );
-}
-
-/** Calls a tool and parses its structured result; a tool error becomes a ToolFailure. */
+/** Calls a tool and parses its structured result; a tool error becomes a ToolFailure with the gateway's exit code. */
 export async function callTool<T>(client: ToolClient, name: string, args: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
   const result = callResult.parse(await client.callTool({ name, arguments: args }));
   const text = result.content.map((c) => c.text ?? '').join('\n').trim();
-  if (result.isError) throw new ToolFailure(name, text || `${name} failed`);
+  if (result.isError) throw new ToolFailure(name, text || `${name} failed`, EXIT_OF[result._meta?.ecm_error ?? 'failed'] ?? EXIT.failed);
   const parsed = schema.safeParse(result.structuredContent);
   if (!parsed.success) throw new Error(`${name} returned an unexpected result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;

@@ -1,5 +1,4 @@
 import { oneLine, terminalSafeDeep } from '@ecm/core/text';
-import { type Agent } from '@ecm/core/domain';
 import type { QueueEntry, TodayStats } from '../tickets/my-queue.js';
 import { formatMinutes, type SlaBand } from '../tickets/sla-clock.js';
 import { formatAge, formatMoney } from './money.js';
@@ -57,6 +56,6 @@ export function renderStats(stats: TodayStats): string {
   return `Today: ${parts.join(' · ')}`;
 }
 
-export function renderHeader(agent: Agent, open: number, when: string, style: Style): string {
+export function renderHeader(agent: { readonly name: string; readonly email: string; readonly team: string }, open: number, when: string, style: Style): string {
   return `${style.bold(oneLine(agent.name))} (${oneLine(agent.email)}, ${agent.team}) — ${open} open ticket${open === 1 ? '' : 's'} · ${when}`;
 }

@@ -1,6 +1,6 @@
+import type { Ticket } from '@ecm/core/domain';
 import { terminalSafeDeep } from '@ecm/core/text';
-import { type Ticket } from '@ecm/core/domain';
-import type { EscalationTarget } from '../content/escalation-matrix.js';
+import type { FieldAnswer } from '@ecm/gateway/field-schemas';
 import type { RunbookParts } from '../content/runbook-sections.js';
 import type { OrderDetails } from '../gateway/order-details-schema.js';
 import { formatMinutes, type SlaClock } from '../tickets/sla-clock.js';
@@ -14,9 +14,10 @@ export interface OrderView {
   readonly details: OrderDetails;
   readonly ticket: Ticket | null;
   readonly sla: SlaClock | null;
-  readonly agentEmail: string;
+  /** The ticket is the caller's own. */
+  readonly yours: boolean;
   readonly runbook: RunbookParts | null;
-  readonly escalation: EscalationTarget | null;
+  readonly escalation: FieldAnswer<'field_order_context'>['escalation'];
 }
 
 const aed = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
@@ -34,7 +35,7 @@ function headline(v: OrderView): string {
 function ticketLine(v: OrderView, tz: string, style: Style): string {
   const t = v.ticket;
   if (!t) return 'Ticket: none (not in anyone\'s queue)';
-  const whose = t.agent_email === v.agentEmail ? 'yours' : `assigned to ${t.agent_email}`;
+  const whose = v.yours ? 'yours' : `assigned to ${t.agent_email}`;
   const sla = v.sla && t.status !== 'RESOLVED' ? `, SLA ${formatMinutes(v.sla.remaining_minutes)} left — ${paintBand(style, v.sla.band, v.sla.band)}` : '';
   return `Ticket: ${whose} (${t.status}, assigned ${shortTime(t.assigned_at, tz)} ${zoneLabel(tz)}${sla})`;
 }

@@ -1,14 +1,2 @@
-/** "Feb 17 07:00 IST"-style short times in the reports' time zone. */
-export function shortTime(iso: string | Date, timeZone: string): string {
-  const d = typeof iso === 'string' ? new Date(iso) : iso;
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', { timeZone, month: 'short', day: '2-digit', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' })
-      .formatToParts(d)
-      .map((p) => [p.type, p.value]),
-  );
-  return `${parts.month} ${parts.day} ${parts.hour}:${parts.minute}`;
-}
-
-const ZONE_NAMES: Record<string, string> = { 'Asia/Kolkata': 'IST', 'Asia/Calcutta': 'IST', 'Asia/Dubai': 'GST', UTC: 'UTC', 'Etc/UTC': 'UTC' };
-
-export const zoneLabel = (timeZone: string): string => ZONE_NAMES[timeZone] ?? timeZone;
+// Short times are formatted the same way by the terminal and by the gateway's messages.
+export { shortTime, zoneLabel } from '@ecm/core/text';

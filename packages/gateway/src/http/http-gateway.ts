@@ -13,10 +13,22 @@ export interface HttpGatewayOptions {
   readonly port: number;
   /** Null only on a loopback host: then requests act for the context's configured agent. */
   readonly tokens: GatewayTokens | null;
+  /**
+   * Personal tokens issued with `ecm-gateway tokens issue`, checked in the state store on every
+   * request (so a revocation counts at once). With them, a non-loopback host needs no ECM_GATEWAY_TOKEN.
+   */
+  readonly storedTokens?: StoredTokenCheck | null;
   /** Host header names to accept besides the loopback ones (DNS-rebinding protection). */
   readonly allowedHosts?: readonly string[];
   /** Served on GET /metrics for Prometheus (aggregates only, no token, like /health). */
   readonly metrics?: { readonly contentType: string; render(): Promise<string> } | undefined;
+}
+
+/** The state store's issued tokens, as far as a request's check goes. */
+export interface StoredTokenCheck {
+  verify(token: string): Promise<{ subject: string } | undefined>;
+  /** Whether any unrevoked token exists: without one, a non-loopback gateway would let nobody in. */
+  hasActive(): Promise<boolean>;
 }
 
 export interface HttpGateway {
@@ -74,12 +86,38 @@ export function originAllowed(origin: string | undefined, allowedHosts: readonly
   return allowedHosts.some((h) => h === url.host || h === url.hostname);
 }
 
+/** The bearer token's subject, or a reason to answer 401; `anonymous` when no token is needed and none was sent. */
+type Authentication = { readonly ok: true; readonly subject: string | null; readonly token: string } | { readonly ok: true; readonly anonymous: true } | { readonly ok: false; readonly description: string };
+
+async function authenticate(req: IncomingMessage, auth: AuthOptions): Promise<Authentication> {
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) {
+    if (header === undefined && !auth.required) return { ok: true, anonymous: true };
+    return { ok: false, description: header === undefined ? 'Missing bearer token: send Authorization: Bearer <token>' : 'Invalid bearer token' };
+  }
+  const token = match[1]!;
+  const fromEnv = auth.tokens?.verify(token);
+  if (fromEnv) return { ok: true, subject: fromEnv.subject, token };
+  // A token sent is always checked, even where none is required: a wrong one is never ignored.
+  const stored = auth.stored ? await auth.stored.verify(token) : undefined;
+  if (stored) return { ok: true, subject: stored.subject, token };
+  return { ok: false, description: 'Invalid bearer token' };
+}
+
+interface AuthOptions {
+  readonly tokens: GatewayTokens | null;
+  readonly stored: StoredTokenCheck | null;
+  /** Every /mcp request must carry a valid token (any token configured, or a non-loopback host). */
+  readonly required: boolean;
+}
+
 /**
  * What runs before express reads anything: the Origin check, then, for /mcp, the bearer token and
  * the declared body size. An unauthenticated request is answered 401 before its body is parsed.
  * Returns false when it has answered the request itself.
  */
-function preflight(req: IncomingMessage, res: ServerResponse, tokens: GatewayTokens | null, allowedHosts: readonly string[]): boolean {
+async function preflight(req: IncomingMessage, res: ServerResponse, auth: AuthOptions, allowedHosts: readonly string[], log: GatewayContext['log']): Promise<boolean> {
   const origin = req.headers.origin;
   if (!originAllowed(origin, allowedHosts)) {
     sendJson(res, 403, rpcError(-32000, 'Forbidden: requests from this Origin are not accepted; call the gateway from a non-browser client or a configured host.'));
@@ -87,22 +125,27 @@ function preflight(req: IncomingMessage, res: ServerResponse, tokens: GatewayTok
   }
   const path = (req.url ?? '/').split('?')[0]!;
   if (path !== '/mcp' && !path.startsWith('/mcp/')) return true;
-  if (tokens) {
-    const header = req.headers.authorization ?? '';
-    const match = /^Bearer\s+(\S+)$/i.exec(header);
-    const verified = match ? tokens.verify(match[1]!) : null;
-    if (!verified) {
-      const description = match ? 'Invalid bearer token' : 'Missing bearer token: send Authorization: Bearer <token>';
-      sendJson(res, 401, { error: 'invalid_token', error_description: description }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` });
-      return false;
-    }
+  let verdict: Authentication;
+  try {
+    verdict = await authenticate(req, auth);
+  } catch (err) {
+    // The token store cannot be read: nobody is let in on a guess.
+    log.error({ error: err instanceof Error ? err.message : String(err) }, 'token check failed');
+    sendJson(res, 503, rpcError(-32000, 'The gateway cannot check tokens right now (its state store is unavailable); try again shortly.'));
+    return false;
+  }
+  if (!verdict.ok) {
+    sendJson(res, 401, { error: 'invalid_token', error_description: verdict.description }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${verdict.description}"` });
+    return false;
+  }
+  if (!('anonymous' in verdict)) {
     // Static tokens do not expire; the SDK wants an expiry, so each request gets a fresh one.
     (req as IncomingMessage & { auth?: AuthInfo }).auth = {
-      token: match![1]!,
-      clientId: verified.subject ?? 'ecm-token',
+      token: verdict.token,
+      clientId: verdict.subject ?? 'ecm-token',
       scopes: [],
       expiresAt: Math.floor(Date.now() / 1000) + STATIC_TOKEN_LIFETIME_S,
-      extra: { subject: verified.subject },
+      extra: { subject: verdict.subject },
     };
   }
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -119,11 +162,13 @@ function preflight(req: IncomingMessage, res: ServerResponse, tokens: GatewayTok
  * checked before anything else (DNS-rebinding protection); GET /health answers without a token.
  */
 export async function startHttpGateway(ctx: GatewayContext, options: HttpGatewayOptions): Promise<HttpGateway> {
-  if (!options.tokens && !isLoopbackHost(options.host)) {
+  const stored = options.storedTokens ?? null;
+  if (!options.tokens && !isLoopbackHost(options.host) && !(stored && (await stored.hasActive()))) {
     throw new HttpStartError(
-      `Refusing to listen on ${options.host} without ECM_GATEWAY_TOKEN: anyone who can reach the port could query the warehouse. Set ECM_GATEWAY_TOKEN or use --host 127.0.0.1.`,
+      `Refusing to listen on ${options.host} without ECM_GATEWAY_TOKEN or issued tokens: anyone who can reach the port could query the warehouse. Set ECM_GATEWAY_TOKEN, issue a token (ecm-gateway tokens issue --agent EMAIL), or use --host 127.0.0.1.`,
     );
   }
+  const auth: AuthOptions = { tokens: options.tokens, stored, required: options.tokens !== null || !isLoopbackHost(options.host) };
   const allowedHosts = allowedHostsFor(options.host, options.allowedHosts ?? []);
   const app = createMcpExpressApp({ host: options.host, ...(allowedHosts ? { allowedHosts } : {}) });
   app.disable('x-powered-by');
@@ -145,15 +190,15 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
     });
   }
 
-  const tokens = options.tokens;
-
   app.post('/mcp', async (req: Request, res: Response) => {
     if (Array.isArray(req.body)) {
       // One tool call per HTTP request: a batch would multiply the work one request can ask for.
       res.status(400).json(rpcError(-32600, 'Batches are not accepted: send one JSON-RPC message per HTTP request.'));
       return;
     }
-    const subject = tokens ? (((req as Request & { auth?: AuthInfo }).auth?.extra?.subject as string | null | undefined) ?? null) : ctx.defaultAgent;
+    // A token's subject when one was sent; the configured agent only on loopback without any token.
+    const authInfo = (req as Request & { auth?: AuthInfo }).auth;
+    const subject = authInfo ? ((authInfo.extra?.subject as string | null | undefined) ?? null) : ctx.defaultAgent;
     const server = buildServer(ctx, { agentEmail: subject, transport: 'http' });
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
@@ -194,7 +239,9 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
 
   const hostsForOrigin = options.allowedHosts ?? [];
   const httpServer = createServer((req, res) => {
-    if (preflight(req, res, tokens, hostsForOrigin)) app(req, res);
+    void preflight(req, res, auth, hostsForOrigin, ctx.log).then((go) => {
+      if (go) app(req, res);
+    });
   });
   const server = await new Promise<Server>((resolve, reject) => {
     httpServer.once('error', reject);

@@ -3,7 +3,7 @@ import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
-import { ToolError } from './tool-error.js';
+import { ToolError, type ToolErrorKind } from './tool-error.js';
 
 /** Who is calling: the HTTP token's subject, or the agent configured for stdio / in-process. */
 export interface ToolCaller {
@@ -41,7 +41,12 @@ export interface GatewayTool {
 }
 
 // An error's text reaches the client (often an LLM) and the log: a connection string's password never does.
-const errorResult = (text: string): CallToolResult => ({ isError: true, content: [{ type: 'text', text: maskSecrets(text) }] });
+// `_meta.ecm_error` tells a program (ecm-field) how the refusal ends: failed, not allowed, bad input.
+const errorResult = (text: string, kind: ToolErrorKind = 'failed'): CallToolResult => ({
+  isError: true,
+  content: [{ type: 'text', text: maskSecrets(text) }],
+  _meta: { ecm_error: kind },
+});
 
 export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spec: ToolSpec<I, O>): GatewayTool {
   const inputSchema = z.object(spec.input);
@@ -63,7 +68,7 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spe
           } catch (err) {
             if (err instanceof ToolError) {
               ctx.log.warn({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: maskSecrets(err.message) }, 'tool call refused');
-              return errorResult(err.message);
+              return errorResult(err.message, err.kind);
             }
             const message = maskSecrets(err instanceof Error ? err.message : String(err));
             const stack = err instanceof Error && err.stack ? maskSecrets(err.stack) : undefined;

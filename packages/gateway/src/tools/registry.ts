@@ -10,6 +10,7 @@ import { ticketsUpdate } from './tickets-update.js';
 import { warehouseDescribeTable } from './warehouse-describe-table.js';
 import { warehouseListTables } from './warehouse-list-tables.js';
 import { warehouseQuery } from './warehouse-query.js';
+import { FIELD_TOOLS } from './field-tools.js';
 
 /** Every tool the gateway serves, in the order clients list them: one file per tool, one line each here. */
 export const GATEWAY_TOOLS: readonly GatewayTool[] = [
@@ -24,4 +25,5 @@ export const GATEWAY_TOOLS: readonly GatewayTool[] = [
   runbookGet,
   ticketsList,
   ticketsUpdate,
+  ...FIELD_TOOLS,
 ];

@@ -1,6 +1,6 @@
 import type { Escalation } from '@ecm/core/domain';
 import type { SlackMessage } from '@ecm/core/slack';
-import type { EscalationTarget } from '../content/escalation-matrix.js';
+import type { EscalationTarget } from '@ecm/core/domain';
 import { md, section, context } from '@ecm/core/slack';
 
 export interface EscalationFacts {

@@ -1,4 +1,4 @@
-import type { ApprovalWork } from '@ecm/agent/state';
+import type { ApprovalWork } from '@ecm/agent';
 
 /** What the approval set in motion, in one or two lines for the approver. */
 export function describeApprovalWork(work: ApprovalWork | null, orderId: string): string {

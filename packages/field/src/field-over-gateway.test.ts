@@ -1,0 +1,183 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openStateDb } from '@ecm/core/stores';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { buildGateway, gatewayBin, gatewayEnv, startHttpGatewayProcess, type HttpGatewayProcess } from '../../gateway/src/__fixtures__/gateway-process.js';
+import { buildClis, cliEnv, FIELD_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+
+const ASHA = 'asha.ops@example.com';
+const BILAL = 'bilal.ops@example.com';
+
+const queueJson = z.object({
+  agent: z.object({ email: z.string(), name: z.string(), team: z.string() }),
+  open: z.number().int(),
+  live_status: z.string(),
+  tickets: z.array(z.object({ order_id: z.string(), status: z.string(), stuck_reason: z.string(), completed: z.boolean(), sla: z.object({ elapsed_minutes: z.number() }) })),
+});
+
+let home = '';
+/** The agent's laptop: an empty ECM_HOME and no store URL — only the gateway's address and a token. */
+let laptop = '';
+let gw: HttpGatewayProcess | null = null;
+const issued = new Map<string, string>();
+
+const gatewayCli = (args: readonly string[]) => runNode(gatewayBin, args, gatewayEnv(home));
+const fieldAs = (token: string, args: readonly string[]) =>
+  runNode(FIELD_BIN, [...args, ...(args.includes('--as-of') ? [] : ['--as-of', NOW])], cliEnv(laptop, { ECM_GATEWAY_URL: gw!.url, ECM_GATEWAY_TOKEN: token }));
+const asAgent = (email: string, args: readonly string[]) => fieldAs(issued.get(email)!, args);
+
+async function queueOf(email: string) {
+  const r = await asAgent(email, ['my-tickets', '--json']);
+  expect(r.code, r.stderr).toBe(0);
+  return queueJson.parse(JSON.parse(r.stdout));
+}
+
+beforeAll(async () => {
+  buildClis();
+  await buildGateway();
+  home = await seedSmallDemo();
+  laptop = mkdtempSync(path.join(os.tmpdir(), 'ecm-laptop-'));
+  // Issued before the gateway starts: the embedded state store admits one process at a time.
+  for (const email of [ASHA, BILAL]) {
+    const r = await gatewayCli(['tokens', 'issue', '--agent', email, '--by', 'lena.lead@example.com']);
+    expect(r.code, r.stderr).toBe(0);
+    issued.set(email, r.stdout.trim());
+  }
+  gw = await startHttpGatewayProcess(['--as-of', NOW, '--allow-pii'], gatewayEnv(home));
+}, 600_000);
+afterAll(async () => {
+  await gw?.stop();
+  for (const dir of [home, laptop]) if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+describe('ecm-gateway tokens', () => {
+  it('issues to roster agents only and never lists a secret', async () => {
+    expect(issued.get(ASHA)).toMatch(/^ecmt_/);
+    // The gateway holds the embedded store now; the list was checked above through the issue output, and below after it stops.
+    const unknown = await runNode(gatewayBin, ['tokens', 'issue', '--agent', 'nobody@example.com'], gatewayEnv(mkdtempSync(path.join(os.tmpdir(), 'ecm-empty-'))));
+    expect(unknown.code).toBe(6);
+    expect(unknown.stderr).toMatch(/not an agent/);
+    expect(unknown.stdout).toBe('');
+  });
+});
+
+describe('ecm-field through the HTTP gateway with a personal token', () => {
+  it('my-tickets: the token\'s agent queue, with live status, from a machine without database settings', async () => {
+    const q = await queueOf(ASHA);
+    expect(q.agent.email).toBe(ASHA);
+    expect(q.open).toBe(q.tickets.length);
+    expect(q.tickets.length).toBeGreaterThan(3);
+    expect(q.live_status).toBe('ok');
+    for (const t of q.tickets) expect(t.sla.elapsed_minutes).toBe(90);
+    const text = await asAgent(ASHA, ['my-tickets']);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain(`(${ASHA}, Ops) — ${q.open} open tickets`);
+    const who = await asAgent(ASHA, ['whoami', '--json']);
+    expect(JSON.parse(who.stdout)).toMatchObject({ agent: { email: ASHA }, source: 'token' });
+  });
+
+  it('refuses --agent, a forged token and a missing one, saying why', async () => {
+    const flag = await asAgent(ASHA, ['my-tickets', '--agent', BILAL]);
+    expect(flag.code).toBe(3);
+    expect(flag.stderr).toMatch(/--agent is only for the embedded single-user mode/);
+    const forged = await fieldAs(`ecmt_${'x'.repeat(43)}`, ['my-tickets']);
+    expect(forged.code).toBe(6);
+    expect(forged.stderr).toMatch(/refused ECM_GATEWAY_TOKEN/);
+    const stolenShape = await fieldAs(`${issued.get(ASHA)!.slice(0, -2)}zz`, ['whoami']);
+    expect(stolenShape.code).toBe(6);
+    const none = await runNode(FIELD_BIN, ['my-tickets'], cliEnv(laptop, { ECM_GATEWAY_URL: gw!.url }));
+    expect(none.code).toBe(3);
+    expect(none.stderr).toMatch(/ECM_GATEWAY_TOKEN is not/);
+  });
+
+  it("cannot act on another agent's ticket nor reveal its customer", async () => {
+    const bilals = (await queueOf(BILAL)).tickets.find((t) => t.status === 'OPEN' && !t.completed)!;
+    expect(bilals).toBeDefined();
+    for (const args of [
+      ['start', bilals.order_id],
+      ['resolve', bilals.order_id, '--notes', 'done'],
+      ['escalate', bilals.order_id, '--reason', 'blocked'],
+      ['reopen', bilals.order_id, '--reason', 'not fixed'],
+      ['order', bilals.order_id, '--reveal-pii'],
+    ]) {
+      const r = await asAgent(ASHA, args);
+      expect(r.code, `${args.join(' ')}: ${r.stderr}`).toBe(6);
+    }
+    const masked = await asAgent(ASHA, ['order', bilals.order_id, '--json']);
+    expect(masked.code, masked.stderr).toBe(0);
+    expect(JSON.parse(masked.stdout)).toMatchObject({ order: { customer: { masked: true } }, ticket: { agent_email: BILAL, yours: false } });
+    expect((await queueOf(BILAL)).tickets.find((t) => t.order_id === bilals.order_id)?.status).toBe('OPEN');
+  });
+
+  it('order, start, resolve with feedback, escalate, correct and proposals as the token\'s agent', async () => {
+    const mine = (await queueOf(ASHA)).tickets.filter((t) => t.status === 'OPEN' && !t.completed);
+    expect(mine.length).toBeGreaterThan(2);
+    const [a, b, c] = mine as [(typeof mine)[number], (typeof mine)[number], (typeof mine)[number]];
+
+    const revealed = await asAgent(ASHA, ['order', a.order_id, '--reveal-pii', '--json']);
+    expect(revealed.code, revealed.stderr).toBe(0);
+    expect(JSON.parse(revealed.stdout)).toMatchObject({ order: { customer: { masked: false } }, ticket: { yours: true } });
+
+    const started = await asAgent(ASHA, ['start', a.order_id, '--json']);
+    expect(started.code, started.stderr).toBe(0);
+    expect(JSON.parse(started.stdout)).toMatchObject({ ticket: { order_id: a.order_id, status: 'IN_PROGRESS' } });
+
+    const resolved = await asAgent(ASHA, ['resolve', a.order_id, '--notes', 'refund ref R-1 initiated', '--diagnosis-match', 'partial', '--json']);
+    expect(resolved.code, resolved.stderr).toBe(0);
+    expect(JSON.parse(resolved.stdout)).toMatchObject({ resolution: { order_id: a.order_id, agent_email: ASHA, diagnosis_match: 'PARTIAL', action_followed: 'YES' } });
+    const again = await asAgent(ASHA, ['resolve', a.order_id, '--notes', 'twice']);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toMatch(/already resolved/);
+
+    const escalated = await asAgent(ASHA, ['escalate', b.order_id, '--reason', 'Lulu silent for 2 days', '--json']);
+    expect(escalated.code, escalated.stderr).toBe(0);
+    expect(JSON.parse(escalated.stdout)).toMatchObject({ escalation: { order_id: b.order_id, escalated_by: ASHA }, slack: { posted: true } });
+
+    const otherReason = c.stuck_reason === 'brn_issue' ? 'refund_pending' : 'brn_issue';
+    const corrected = await asAgent(ASHA, ['correct', 'order', c.order_id, '--reason', otherReason, '--json']);
+    expect(corrected.code, corrected.stderr).toBe(0);
+    expect(JSON.parse(corrected.stdout)).toMatchObject({ classification_correction: { order_id: c.order_id, corrected_by: ASHA, corrected_reason: otherReason } });
+    const badReason = await asAgent(ASHA, ['correct', 'order', c.order_id, '--reason', 'not_a_reason']);
+    expect(badReason.code).toBe(3);
+
+    const proposals = await asAgent(ASHA, ['proposals', '--json']);
+    expect(proposals.code, proposals.stderr).toBe(0);
+    expect(JSON.parse(proposals.stdout)).toMatchObject({ agent: ASHA, supervisor: false });
+
+    const left = await queueOf(ASHA);
+    expect(left.tickets.map((t) => t.order_id)).not.toContain(a.order_id);
+    expect(left.tickets.find((t) => t.order_id === b.order_id)?.status).toBe('ESCALATED');
+  });
+});
+
+describe('after the gateway stops', () => {
+  it('the state store holds token hashes only, and the reveals the gateway allowed', async () => {
+    await gw?.stop();
+    gw = null;
+    const state = await openStateDb({ env: { ECM_HOME: home } });
+    try {
+      const rows = await state.query('SELECT * FROM gateway_tokens');
+      expect(rows.length).toBe(2);
+      const stored = JSON.stringify(rows);
+      for (const token of issued.values()) {
+        expect(stored).not.toContain(token);
+        expect(stored).not.toContain(token.slice(5));
+      }
+      const reveals = await state.query('SELECT agent_email FROM pii_reveals');
+      expect(reveals.length).toBeGreaterThan(0);
+      expect(reveals.every((r) => r.agent_email === ASHA)).toBe(true);
+    } finally {
+      await state.close();
+    }
+    const list = await gatewayCli(['tokens', 'list']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).toContain(ASHA);
+    for (const token of issued.values()) expect(list.stdout).not.toContain(token);
+    const revoked = await gatewayCli(['tokens', 'revoke', BILAL]);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await gatewayCli(['tokens', 'revoke', BILAL])).code).toBe(1);
+  });
+});
+
