@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
@@ -54,9 +54,22 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
   // changes no result and little time.
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
   const options = { parsers: PGLITE_PARSERS, pgliteWasmModule, startParams };
-  const fresh = dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'));
-  const template = fresh ? await emptyClusterTemplate() : null;
-  const db = dataDir ? new PGlite(dataDir, template ? { ...options, loadDataDir: template } : options) : new PGlite(options);
+  if (dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    // Made beside its place and renamed into it once complete: a process killed while creating the
+    // cluster (PG_VERSION is written first) leaves nothing PostgreSQL would later fail to start.
+    const parent = path.dirname(dataDir);
+    const building = `${path.basename(dataDir)}.creating-`;
+    // The embedded stores admit one process at a time (their file lock): leftovers are from killed runs.
+    for (const stale of readdirSync(parent).filter((f) => f.startsWith(building))) rmSync(path.join(parent, stale), { recursive: true, force: true });
+    const scratch = path.join(parent, `${building}${process.pid}`);
+    const template = await emptyClusterTemplate();
+    const creating = new PGlite(scratch, template ? { ...options, loadDataDir: template } : options);
+    await creating.waitReady;
+    await creating.close();
+    rmSync(dataDir, { recursive: true, force: true }); // an empty folder, or one a killed run left without PG_VERSION
+    renameSync(scratch, dataDir);
+  }
+  const db = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
   await db.waitReady;
   return db;
 }
