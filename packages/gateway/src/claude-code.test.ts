@@ -161,7 +161,7 @@ describe('skill routing and slash commands', () => {
     expect(field.length).toBeGreaterThanOrEqual(4);
     const named = new Set([...texts.claudeMd.text.matchAll(/`([a-z0-9]+(?:-[a-z0-9]+)+)`/g)].map((m) => m[1]!));
     for (const f of field) expect(named.has(f), f).toBe(true);
-    const knownNonSkills = new Set(['ecm-gateway', 'ecm-manager']);
+    const knownNonSkills = new Set(['ecm-gateway', 'ecm-manager', 'ecm-field']);
     expect([...named].filter((n) => !skillNames().includes(n) && !knownNonSkills.has(n))).toEqual([]);
   });
 });
