@@ -4,3 +4,4 @@ export * from './text/mask-secrets.js';
 export * from './text/terminal-text.js';
 export * from './text/llm-text.js';
 export * from './text/short-time.js';
+export * from './text/error-text.js';
