@@ -1,4 +1,4 @@
-import { runCli } from '@ecm/core/cli-kit';
+import { lazyAction, programVersion, runCli } from '@ecm/core/cli-kit';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-field')
@@ -6,7 +6,8 @@ const program = new Command('ecm-field')
     "An ops agent's terminal for stuck remittance orders: your queue with SLA clocks, one order across every system,\n" +
       'resolve and escalate your tickets, decide fix proposals. With nothing configured it uses the embedded demo.',
   )
-  .showHelpAfterError('(run with --help for usage)')
+  .version(programVersion(new URL('../package.json', import.meta.url)), '--version', 'print the version')
+  .showHelpAfterError('(run ecm-field --help for usage)')
   // Usage errors become exit 3 instead of commander's process.exit(1); set before any subcommand so they inherit it.
   .exitOverride()
   .addHelpText(
@@ -28,7 +29,8 @@ Examples:
   ecm-field my-tickets --json | jq '.tickets[0]'  machine output on stdout, notices on stderr
 
 Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configuration or usage
-            (a missing --notes/--reason, a bad flag value), 6 not allowed (not the assignee, an unknown or
+            (an unknown command or flag, a missing --notes/--reason, a bad flag value: run ecm-field --help),
+            6 not allowed (not the assignee, an unknown or
             inactive agent, a supervisor-only approval).
 Colour only on a terminal, never with NO_COLOR set.
 Environment: ECM_GATEWAY_URL, ECM_GATEWAY_TOKEN, ECM_AGENT_EMAIL, ECM_HOME, ECM_WAREHOUSE_URL, ECM_STATE_URL, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID,
@@ -36,12 +38,7 @@ Environment: ECM_GATEWAY_URL, ECM_GATEWAY_TOKEN, ECM_AGENT_EMAIL, ECM_HOME, ECM_
   );
 
 /** Runs a lazily imported command and turns its result into the process exit code. */
-function action<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
-  return async (...args: A) => {
-    const run = await load();
-    process.exitCode = await run(...args);
-  };
-}
+const action = lazyAction;
 
 const EXIT_CODES = 'Exit codes: 0 ok, 1 failed, 3 bad configuration or usage, 6 not allowed (not the assignee, unknown or inactive agent).';
 

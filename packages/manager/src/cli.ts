@@ -1,5 +1,5 @@
 import { programVersion, runCli } from '@ecm/core/cli-kit';
-import { lazyAction } from '@ecm/core/stores';
+import { lazyAction } from '@ecm/core/cli-kit';
 import { Command, Option } from 'commander';
 
 const program = new Command('ecm-manager')

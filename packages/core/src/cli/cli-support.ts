@@ -108,3 +108,11 @@ export async function runCli(name: string, program: Program): Promise<void> {
     }
   }
 }
+
+/** A commander action that imports its command on first use and turns its result into the exit code. */
+export function lazyAction<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
+  return async (...args: A): Promise<void> => {
+    const run = await load();
+    process.exitCode = await run(...args);
+  };
+}

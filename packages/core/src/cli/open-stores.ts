@@ -95,10 +95,3 @@ export async function lockEmbeddedStores(request: StoreLockRequest, env: NodeJS.
   };
 }
 
-/** A commander action that imports its command on first use and turns its result into the exit code. */
-export function lazyAction<A extends unknown[]>(load: () => Promise<(...args: A) => Promise<number>>) {
-  return async (...args: A): Promise<void> => {
-    const run = await load();
-    process.exitCode = await run(...args);
-  };
-}
