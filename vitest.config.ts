@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -18,5 +19,10 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds dist/ when stale and shares seeded demo data across files (see the file).
+    globalSetup: ['./vitest.global-setup.ts'],
+    // Most files wait on a spawned CLI or a database: two files at once keep two cores busy
+    // (vitest's default on two cores is one). ECM_TEST_WORKERS overrides it.
+    maxWorkers: Number(process.env.ECM_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),
   },
 });

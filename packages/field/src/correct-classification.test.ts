@@ -2,7 +2,7 @@ import { rmSync } from 'node:fs';
 import { openStateDb } from '@ecm/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildClis, cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+import { cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 
 const ASHA = 'asha.ops@example.com';
 const BILAL = 'bilal.ops@example.com';
@@ -32,7 +32,6 @@ async function withState<T>(fn: (state: Awaited<ReturnType<typeof openStateDb>>)
 }
 
 beforeAll(async () => {
-  buildClis();
   home = await seedSmallDemo();
 }, 600_000);
 afterAll(() => {

@@ -45,8 +45,11 @@ async function emptyClusterTemplate(): Promise<Blob | null> {
   }
 }
 
-/** Opens an embedded PGlite database; `dataDir` undefined keeps it in memory. */
-export async function openPglite(dataDir?: string): Promise<PGlite> {
+/**
+ * Opens an embedded PGlite database; `dataDir` undefined keeps it in memory. A new database starts
+ * from `loadDataDir` when given (a `dumpDataDir()` of another one), else from the empty cluster.
+ */
+export async function openPglite(dataDir?: string, start: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   const [{ PGlite }, pgliteWasmModule] = await Promise.all([import('@electric-sql/pglite'), pgliteModule()]);
   // PostgreSQL's default 128 MB buffer pool is touched at start in WebAssembly memory: about 110 MB
   // resident per open database, and the CLIs open two. Our tables are scanned once per run (large
@@ -54,9 +57,11 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
   // changes no result and little time.
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
   const options = { parsers: PGLITE_PARSERS, pgliteWasmModule, startParams };
-  const fresh = dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'));
-  const template = fresh ? await emptyClusterTemplate() : null;
-  const db = dataDir ? new PGlite(dataDir, template ? { ...options, loadDataDir: template } : options) : new PGlite(options);
+  // In memory, too: initdb costs seconds on every open, the template a fraction of that.
+  const fresh = dataDir === undefined || !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const template = fresh ? (start.loadDataDir ?? (await emptyClusterTemplate())) : null;
+  const withTemplate = template ? { ...options, loadDataDir: template } : options;
+  const db = dataDir ? new PGlite(dataDir, withTemplate) : new PGlite(withTemplate);
   await db.waitReady;
   return db;
 }
