@@ -21,6 +21,7 @@ export default defineConfig({
     pool: 'forks',
     // Builds dist/ when stale and shares seeded demo data across files (see the file).
     globalSetup: ['./vitest.global-setup.ts'],
+    setupFiles: ['./vitest.worker-setup.ts'],
     // Most files wait on a spawned CLI or a database: two files at once keep two cores busy
     // (vitest's default on two cores is one). ECM_TEST_WORKERS overrides it.
     maxWorkers: Number(process.env.ECM_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),

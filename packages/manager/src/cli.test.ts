@@ -70,8 +70,9 @@ describe('ecm-manager stuck', () => {
   });
 
   it('bad input: exit 3 with a message saying what was expected', () => {
-    expect(cli(['stuck', '--team', 'Sales']).code).toBe(3);
-    expect(cli(['stuck', '--team', 'Sales']).stderr).toContain('expected one of Ops, KYC_ops, VDA_ops');
+    const team = cli(['stuck', '--team', 'Sales']);
+    expect(team.code).toBe(3);
+    expect(team.stderr).toContain('expected one of Ops, KYC_ops, VDA_ops');
     expect(cli(['stuck', '--as-of', 'yesterday']).code).toBe(3);
     expect(cli(['stuck', '--bogus']).code).toBe(3);
   });
