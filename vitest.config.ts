@@ -16,7 +16,8 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
-    testTimeout: 60_000,
+    // A hang guard: a test of six CLI runs takes a minute when two workers share two busy cores.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Builds dist/ when stale and shares seeded demo data across files (see the file).
