@@ -86,7 +86,7 @@ function demoTemplate(spec: DemoSpec): Promise<string> {
     const dir = path.join(templatesRoot(), key);
     made = once(dir, async () => {
       const home = path.join(dir, 'home');
-      const { warehouse } = await createDemoWarehouse({ sharedDir: defaultSharedDir(), env: { ECM_HOME: home }, days: 30, ...spec });
+      const { warehouse } = await createDemoWarehouse({ sharedDir: defaultSharedDir({}), env: { ECM_HOME: home }, days: 30, ...spec });
       try {
         writeFileSync(path.join(dir, 'warehouse.tar'), Buffer.from(await (await warehouse.db.dumpDataDir('none')).arrayBuffer()));
       } finally {
@@ -132,8 +132,8 @@ function runManager(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ 
   });
 }
 
-/** Variables that would point the built CLI at something other than the template's home. */
-const OUTSIDE = ['ECM_AGENT_EMAIL', 'ECM_STATE_URL', 'ECM_WAREHOUSE_URL', 'ECM_TICKETS', 'ECM_DEMO', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+/** Variables that would point the built CLI at something other than the template's home and the repository's configuration. */
+const OUTSIDE = ['ECM_SHARED_DIR', 'ECM_AGENT_EMAIL', 'ECM_STATE_URL', 'ECM_WAREHOUSE_URL', 'ECM_TICKETS', 'ECM_DEMO', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
 
 /**
  * A new temporary ECM_HOME in the state the built `ecm-manager` leaves after running each of
