@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vitest/config';
 
@@ -18,8 +19,15 @@ export default defineConfig({
   },
   test: {
     include: ['packages/*/src/**/*.test.ts', 'bench/**/*.test.ts'],
-    testTimeout: 60_000,
+    // A hang guard: a test of six CLI runs takes a minute when two workers share two busy cores.
+    testTimeout: 120_000,
     hookTimeout: 120_000,
     pool: 'forks',
+    // Builds dist/ when stale and shares seeded demo data across files (see the file).
+    globalSetup: ['./vitest.global-setup.ts'],
+    setupFiles: ['./vitest.worker-setup.ts'],
+    // Most files wait on a spawned CLI or a database: two files at once keep two cores busy
+    // (vitest's default on two cores is one). ECM_TEST_WORKERS overrides it.
+    maxWorkers: Number(process.env.ECM_TEST_WORKERS) || Math.max(2, availableParallelism() - 1),
   },
 });

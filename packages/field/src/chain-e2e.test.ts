@@ -8,7 +8,7 @@ import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi, type RecordedRequest } from '../../agent/src/__fixtures__/fake-messages-api.js';
-import { buildClis, cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, NOW, runNode } from './__fixtures__/run-cli.js';
+import { cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, NOW, runNode } from './__fixtures__/run-cli.js';
 
 const LENA = 'lena.lead@example.com'; // the demo roster's supervisor
 const SECRET = 'demo-secret-not-real';
@@ -39,7 +39,6 @@ describe('the chain end to end through the built CLIs', () => {
   let executorUrl = '';
 
   beforeAll(async () => {
-    buildClis();
     home = mkdtempSync(path.join(os.tmpdir(), 'ecm-chain-'));
     api = await startFakeMessagesApi(Array.from({ length: 200 }, () => standIn));
     receiver = createServer((req, res) => {

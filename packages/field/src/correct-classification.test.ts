@@ -3,6 +3,7 @@ import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ASHA, BILAL, seededDemo } from './__fixtures__/seeded-demo.js';
+import { cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 
 
 const queueJson = z.object({ tickets: z.array(z.object({ order_id: z.string(), stuck_reason: z.string() })) });

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cliEnv, DEMO_AS_OF, FIELD_BIN, NOW } from './__fixtures__/run-cli.js';
 import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';
+import { MANAGER_BIN, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 import { hasTmux, TmuxTerminal } from './__fixtures__/tmux-terminal.js';
 
 const BAND = z.enum(['BREACHED', 'CRITICAL', 'WARNING', 'OK']);
@@ -95,6 +96,7 @@ describe('ecm-field on the demo', () => {
       expect(t.sla.elapsed_minutes).toBe(90);
     }
     expect(queue.live_status).toBe('ok');
+    expect(queue.tickets.length).toBeGreaterThan(0);
     expect(queue.tickets.every((t) => t.live !== null && t.live.status !== null)).toBe(true);
 
     const text = await asAgent(ASHA, ['my-tickets']);
@@ -279,6 +281,7 @@ describe('ecm-field on the demo', () => {
     });
     const listed = z.object({ proposals: z.array(z.object({ id: z.string(), status: z.string(), needs_supervisor: z.boolean() })) }).parse(JSON.parse((await asAgent(ASHA, ['proposals', '--json'])).stdout));
     expect(listed.proposals.map((p) => p.id).sort()).toEqual([small.id, big.id].sort());
+    expect(listed.proposals.length).toBeGreaterThan(0);
     expect(listed.proposals.every((p) => p.status === 'pending')).toBe(true);
 
     const denied = await asAgent(ASHA, ['approve', big.id.slice(0, 8)]);

@@ -5,7 +5,7 @@ import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildGateway, gatewayBin, gatewayEnv, startHttpGatewayProcess, type HttpGatewayProcess } from '../../gateway/src/__fixtures__/gateway-process.js';
-import { buildClis, cliEnv, FIELD_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
+import { cliEnv, FIELD_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 
 const ASHA = 'asha.ops@example.com';
 const BILAL = 'bilal.ops@example.com';
@@ -35,7 +35,6 @@ async function queueOf(email: string) {
 }
 
 beforeAll(async () => {
-  buildClis();
   await buildGateway();
   home = await seedSmallDemo();
   laptop = mkdtempSync(path.join(os.tmpdir(), 'ecm-laptop-'));

@@ -5,7 +5,7 @@ import { openStateDb, openTicketStore } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { startFakeSlack, type FakeSlack } from '../../core/src/slack/__fixtures__/fake-slack-api.js';
-import { cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, NOW, runNode } from './__fixtures__/run-cli.js';
+import { cliEnv, DEMO_AS_OF, FIELD_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 
 const ASHA = 'asha.ops@example.com';
 const ticketsJson = z.object({ tickets: z.array(z.object({ order_id: z.string(), status: z.string(), completed: z.boolean() })) });
@@ -26,14 +26,7 @@ async function ticketStatus(orderId: string): Promise<{ status: string | undefin
 }
 
 beforeAll(async () => {
-  home = mkdtempSync(path.join(os.tmpdir(), 'ecm-field-limits-'));
-  for (const args of [
-    ['demo', 'seed', '--orders', '3000', '--as-of', DEMO_AS_OF],
-    ['daily', '--as-of', DEMO_AS_OF],
-  ]) {
-    const r = await runNode(MANAGER_BIN, args, cliEnv(home));
-    if (r.code !== 0) throw new Error(`ecm-manager ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  }
+  home = await seedSmallDemo();
   slack = await startFakeSlack();
 }, 600_000);
 afterAll(async () => {

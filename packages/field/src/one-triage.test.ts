@@ -7,7 +7,7 @@ import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
 import { openWarehouse } from '@ecm/core/warehouse';
 import { connectInProcess } from '@ecm/gateway';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildClis, cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, runNode } from './__fixtures__/run-cli.js';
+import { cliEnv, DEMO_AS_OF, FIELD_BIN, MANAGER_BIN, runNode } from './__fixtures__/run-cli.js';
 
 const config = loadConfig(defaultSharedDir());
 const T = new Date(DEMO_AS_OF);
@@ -63,7 +63,6 @@ let unlearned: Map<string, TriagedOrder>;
 let learned: Map<string, TriagedOrder>;
 
 beforeAll(async () => {
-  buildClis();
   home = mkdtempSync(path.join(os.tmpdir(), 'ecm-one-triage-'));
   env = cliEnv(home);
   const seeded = await runNode(MANAGER_BIN, ['demo', 'seed', '--orders', '6000', '--seed', '11', '--as-of', DEMO_AS_OF], env);

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildClis, cliEnv, FIELD_BIN, MANAGER_BIN, REPO } from './__fixtures__/run-cli.js';
+import { cliEnv, FIELD_BIN, MANAGER_BIN, REPO } from './__fixtures__/run-cli.js';
 
 /** The three ECM programs, each with its package's manifest: one command-line contract for all. */
 const PROGRAMS = [
@@ -14,7 +14,6 @@ const PROGRAMS = [
 
 let home: string;
 beforeAll(() => {
-  buildClis(); // the manager and the field CLI reference the gateway: all three are built
   home = mkdtempSync(path.join(os.tmpdir(), 'ecm-usage-'));
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NOW } from './__fixtures__/run-cli.js';
 import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';
+import { cliEnv, FIELD_BIN, MANAGER_BIN, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 
 
 // Clear screen, set the window title, open a hidden hyperlink.
@@ -71,6 +72,7 @@ describe('revealing personal data: only the assignee of an open ticket or a supe
       [ASHA, ashas[0], 'ecm-field', 'assignee'],
       [LENA, ashas[1], 'ecm-field', 'supervisor'],
     ]);
+    expect(reveals.length).toBeGreaterThan(0);
     expect(reveals.every((r) => r.revealed_at === new Date(NOW).toISOString())).toBe(true);
 
     const lena = auditJson.parse(JSON.parse((await manager(['audit', '--json', '--agent', LENA])).stdout));

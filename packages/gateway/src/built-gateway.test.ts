@@ -6,12 +6,14 @@ import path from 'node:path';
 import { createDemoWarehouse } from '@ecm/core/warehouse';
 import { openStateDb, openTicketStore } from '@ecm/core/stores';
 import { runTriage } from '@ecm/core/domain';
+import { openWarehouse } from '@ecm/core/warehouse';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOk, callTool } from './__fixtures__/call-tool.js';
-import { buildGateway, conformanceCli, gatewayBin, gatewayEnv, inspectorCli, run, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
+import { seedDemoHome } from '../../core/src/demo/__fixtures__/demo-templates.js';
+import { conformanceCli, gatewayBin, gatewayEnv, inspectorCli, run, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
 import { config, sharedDir, TEST_AS_OF } from './__fixtures__/test-warehouse.js';
 
 // The general tools and the field tools (src/tools/field-tools.ts).
@@ -32,9 +34,9 @@ let bobOrder: string;
 beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'ecm-gateway-bin-'));
   const env = gatewayEnv(home);
-  await buildGateway();
-  // The demo warehouse the binary opens from ECM_HOME: small, so creating it takes seconds.
-  const { warehouse } = await createDemoWarehouse({ sharedDir, env, orders: 3_000, seed: 5, days: 30, asOf: TEST_AS_OF, stuckScale: 3 });
+  // The demo warehouse the binary opens from ECM_HOME (dist/ is built by the global setup).
+  await seedDemoHome(home, { orders: 3_000, seed: 5, asOf: TEST_AS_OF, stuckScale: 3 });
+  const warehouse = await openWarehouse({ sharedDir, env });
   const triage = await runTriage(warehouse, config, { asOf: TEST_AS_OF });
   await warehouse.close();
   const actionable = triage.orders.filter((o) => o.actionable);

@@ -5,7 +5,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectGateway } from '../../agent/src/tools/gateway-connection.js';
-import { buildGateway, gatewayEnv, repoRoot, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
+import { gatewayEnv, repoRoot, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
 
 const AGENT = 'dana.ops@example.com';
 const TOKEN = 'dana-token-0123456789abcdef0123';
@@ -13,9 +13,9 @@ const TOKEN = 'dana-token-0123456789abcdef0123';
 let home: string;
 beforeAll(async () => {
   // No warehouse is needed: listing tools never opens one.
+  // dist/ is built by the global setup.
   home = mkdtempSync(path.join(os.tmpdir(), 'ecm-gateway-clients-'));
-  await buildGateway();
-}, 180_000);
+});
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
 describe("our own MCP HTTP client (ECM_GATEWAY_URL) against the token-protected gateway", () => {

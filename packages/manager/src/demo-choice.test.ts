@@ -1,11 +1,11 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
+import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openStateDb } from '@ecm/core/stores';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../core/src/slack/__fixtures__/fake-slack-api.js';
+import { seededCliHome } from './__fixtures__/demo-home.js';
 
 const CLI = fileURLToPath(new URL('../bin/ecm-manager.js', import.meta.url));
 const GATEWAY = fileURLToPath(new URL('../../gateway/bin/ecm-gateway.js', import.meta.url));
@@ -36,10 +36,8 @@ const outbox = () => {
 let slack: FakeSlack;
 let production: Record<string, string>;
 
-beforeAll(() => {
-  home = mkdtempSync(path.join(os.tmpdir(), 'ecm-demo-choice-'));
-  const seeded = spawnSync(process.execPath, [CLI, 'demo', 'seed', '--orders', '6000', '--seed', '9', '--as-of', AS_OF], { env: env({}), encoding: 'utf8', timeout: 120_000 });
-  expect(seeded.status, seeded.stderr).toBe(0);
+beforeAll(async () => {
+  home = await seededCliHome('ecm-demo-choice-');
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 beforeEach(async () => {

@@ -164,6 +164,7 @@ describe.skipIf(!haveBinaries)('the dashboards against a real Prometheus fed by 
         const r = await query(expr);
         return r.length ? r : null;
       });
+      expect(result.length).toBeGreaterThan(0);
       expect(result.every((s) => Number.isFinite(Number(s.value[1]))), `${d.file}: ${p.title}: ${expr}`).toBe(true);
     }
     // Spot checks of what the panels show.

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSharedDir, loadConfig } from '../config/load-config.js';
-import { PgliteWarehouse, openPglite } from '../warehouse/pglite-warehouse.js';
+import type { PgliteWarehouse } from '../warehouse/pglite-warehouse.js';
 import { generateDemo, TABLE_COLUMNS, type DemoOptions, type TableName } from './generate-demo.js';
 import { seedWarehouse, WarehouseNotEmptyError, warehouseDdl } from './seed-warehouse.js';
+import { seededWarehouse } from './__fixtures__/demo-templates.js';
 import { tableChecksums, type TableChecksum } from './__fixtures__/table-checksums.js';
 
 const sharedDir = defaultSharedDir();
@@ -20,8 +21,8 @@ let warehouse: PgliteWarehouse;
 let first: Record<TableName, TableChecksum>;
 
 beforeAll(async () => {
-  warehouse = new PgliteWarehouse(await openPglite(), 'in-memory test warehouse');
-  await seedWarehouse(warehouse, { sharedDir, ...DEMO });
+  // Seeded by createDemoWarehouse in whichever test process made the run's template; re-seeded below.
+  warehouse = await seededWarehouse({ seed: DEMO.seed, orders: DEMO.orders, asOf: DEMO.asOf, stuckScale: DEMO.stuckScale! });
   first = await tableChecksums(warehouse);
 });
 afterAll(async () => {
@@ -40,7 +41,7 @@ describe('seedWarehouse', () => {
     expect(await tableChecksums(warehouse)).toEqual(first);
   });
 
-  it('gives identical data for the same seed and as-of', async () => {
+  it('gives identical data for the same seed and as-of (here, in another process than the first seed)', async () => {
     await seedWarehouse(warehouse, { sharedDir, ...DEMO, replace: true });
     expect(await tableChecksums(warehouse)).toEqual(first);
   });

@@ -125,6 +125,7 @@ describe('outbox sink', () => {
       (await first.postMessage({ text: 'c', blocks: [] })).ts,
     ];
     expect(new Set(ts).size).toBe(3);
+    expect(ts.length).toBeGreaterThan(0);
     expect(ts.every((t) => t.startsWith('outbox-20260217T013000000Z-'))).toBe(true);
     expect((await records()).map((r) => r.record.text)).toEqual(['a', 'b', 'c']);
     expect(printed).toContain('\nb\n');

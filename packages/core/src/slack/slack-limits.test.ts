@@ -166,6 +166,7 @@ describe('fitToLimits', () => {
     const parts = splitSectionText(lines.join('\n'), 1000);
     expect(parts.length).toBeGreaterThan(3);
     expect(parts.every((p) => p.length <= 1000)).toBe(true);
+    expect(parts.slice(1).length).toBeGreaterThan(0);
     expect(parts.slice(1).every((p) => p.startsWith(`${CONTINUED_MARK}\n`))).toBe(true);
     expect(parts.flatMap((p) => p.split('\n')).filter((l) => l !== CONTINUED_MARK)).toEqual(lines);
   });

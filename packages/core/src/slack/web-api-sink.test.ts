@@ -220,6 +220,7 @@ describe('WebApiSink against a local Slack Web API', () => {
     expect(result.replyTs).toHaveLength(2);
     const posted = slack.posted();
     expect(posted.map((c) => c.params.text)).toEqual([message.text, 'Agent 1', 'Agent 2', 'Agent 3', 'Agent 4']);
+    expect(posted.slice(1).length).toBeGreaterThan(0);
     expect(posted.slice(1).every((c) => c.params.thread_ts === progress?.parentTs)).toBe(true);
     expect(saved.map((s) => s.postedReplies)).toEqual([0, 1, 2, 3, 4]);
   });
@@ -269,6 +270,7 @@ describe('finding a post lost in a crash', () => {
     expect(await s.findPosted({ key: { runKey, messageKey: '0.3' }, threadTs: posted.parentTs, since })).toBeNull();
     expect(await s.findPosted({ key: { runKey, messageKey: '1' }, since })).toBeNull();
     const reads = slack.calls.filter((c) => c.method.startsWith('conversations.'));
+    expect(reads.length).toBeGreaterThan(0);
     expect(reads.every((c) => c.params.include_all_metadata === 'true' && Number(c.params.oldest) <= since.getTime() / 1000)).toBe(true);
   });
 

@@ -3,13 +3,12 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { planAssignments, ticketFor } from '../assignment/assign-orders.js';
 import { defaultSharedDir, loadConfig } from '../config/load-config.js';
-import { seedWarehouse } from '../demo/seed-warehouse.js';
+import { seededWarehouse } from '../demo/__fixtures__/demo-templates.js';
 import { clusterOrders } from '../patterns/cluster-orders.js';
 import { localDate } from '../reports/report-time.js';
 import pg from 'pg';
 import { openStateDb, type StateDb } from '../state/state-db.js';
 import { runTriage, type TriageResult } from '../triage/run-triage.js';
-import { PgliteWarehouse, openPglite } from '../warehouse/pglite-warehouse.js';
 import { parseAgentsCsv } from './agents-csv.js';
 import { LocalTicketStore } from './local-ticket-store.js';
 import { startFakeSheets, type FakeSheets } from './sheets/__fixtures__/fake-sheets-api.js';
@@ -205,9 +204,8 @@ const results = new Map<string, Record<string, unknown>>();
 const stats = new Map<string, DailyStatsRow[]>();
 
 beforeAll(async () => {
-  const warehouse = new PgliteWarehouse(await openPglite(), 'contract warehouse');
+  const warehouse = await seededWarehouse({ seed: 11, orders: 4_000, asOf, stuckScale: 3 }, 'contract warehouse');
   try {
-    await seedWarehouse(warehouse, { sharedDir, seed: 11, orders: 4_000, days: 30, asOf, stuckScale: 3 });
     triage = await runTriage(warehouse, config, { asOf });
   } finally {
     await warehouse.close();
@@ -326,6 +324,7 @@ describe('TicketStore contract: both backends', () => {
       const option = c.method === 'values.append' ? c.query.get('valueInputOption') : (c.body as { valueInputOption?: string }).valueInputOption;
       expect(option).toBe('RAW');
     }
+    expect(fake!.calls.filter((c) => c.method === 'values.append').length).toBeGreaterThan(0);
     expect(fake!.calls.filter((c) => c.method === 'values.append').every((c) => c.query.get('insertDataOption') === 'INSERT_ROWS')).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { defaultSharedDir, loadConfig } from '../config/load-config.js';
-import { seedWarehouse } from '../demo/seed-warehouse.js';
-import { openPglite, PgliteWarehouse } from '../warehouse/pglite-warehouse.js';
+import { loadConfig } from '../config/load-config.js';
+import { seededWarehouse } from '../demo/__fixtures__/demo-templates.js';
+import type { PgliteWarehouse } from '../warehouse/pglite-warehouse.js';
 import { runTriage, triageOrder, type TriageResult } from './run-triage.js';
 
 const asOf = new Date('2026-02-17T01:30:00Z');
@@ -10,8 +10,7 @@ let warehouse: PgliteWarehouse;
 let full: TriageResult;
 
 beforeAll(async () => {
-  warehouse = new PgliteWarehouse(await openPglite(), 'in-memory');
-  await seedWarehouse(warehouse, { sharedDir: defaultSharedDir(), seed: 13, orders: 6_000, days: 30, asOf });
+  warehouse = await seededWarehouse({ seed: 13, orders: 6_000, asOf });
   full = await runTriage(warehouse, config, { asOf });
 });
 afterAll(() => warehouse.close());

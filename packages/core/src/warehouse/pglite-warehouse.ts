@@ -45,8 +45,11 @@ async function emptyClusterTemplate(): Promise<Blob | null> {
   }
 }
 
-/** Opens an embedded PGlite database; `dataDir` undefined keeps it in memory. */
-export async function openPglite(dataDir?: string): Promise<PGlite> {
+/**
+ * Opens an embedded PGlite database; `dataDir` undefined keeps it in memory. A new database starts
+ * from `loadDataDir` when given (a `dumpDataDir()` of another one), else from the empty cluster.
+ */
+export async function openPglite(dataDir?: string, start: { loadDataDir?: Blob } = {}): Promise<PGlite> {
   const [{ PGlite }, pgliteWasmModule] = await Promise.all([import('@electric-sql/pglite'), pgliteModule()]);
   // PostgreSQL's default 128 MB buffer pool is touched at start in WebAssembly memory: about 110 MB
   // resident per open database, and the CLIs open two. Our tables are scanned once per run (large
@@ -54,7 +57,11 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
   // changes no result and little time.
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
   const options = { parsers: PGLITE_PARSERS, pgliteWasmModule, startParams };
-  if (dataDir !== undefined && !existsSync(path.join(dataDir, 'PG_VERSION'))) {
+  // In memory, too: initdb costs seconds on every open, the template a fraction of that.
+  const fresh = dataDir === undefined || !existsSync(path.join(dataDir, 'PG_VERSION'));
+  const template = fresh ? (start.loadDataDir ?? (await emptyClusterTemplate())) : null;
+  const withTemplate = template ? { ...options, loadDataDir: template } : options;
+  if (dataDir !== undefined && fresh) {
     // Made beside its place and renamed into it once complete: a process killed while creating the
     // cluster (PG_VERSION is written first) leaves nothing PostgreSQL would later fail to start.
     const parent = path.dirname(dataDir);
@@ -62,14 +69,13 @@ export async function openPglite(dataDir?: string): Promise<PGlite> {
     // The embedded stores admit one process at a time (their file lock): leftovers are from killed runs.
     for (const stale of readdirSync(parent).filter((f) => f.startsWith(building))) rmSync(path.join(parent, stale), { recursive: true, force: true });
     const scratch = path.join(parent, `${building}${process.pid}`);
-    const template = await emptyClusterTemplate();
-    const creating = new PGlite(scratch, template ? { ...options, loadDataDir: template } : options);
+    const creating = new PGlite(scratch, withTemplate);
     await creating.waitReady;
     await creating.close();
     rmSync(dataDir, { recursive: true, force: true }); // an empty folder, or one a killed run left without PG_VERSION
     renameSync(scratch, dataDir);
   }
-  const db = dataDir ? new PGlite(dataDir, options) : new PGlite(options);
+  const db = dataDir ? new PGlite(dataDir, options) : new PGlite(withTemplate);
   await db.waitReady;
   return db;
 }

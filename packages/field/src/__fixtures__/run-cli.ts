@@ -1,8 +1,7 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { managerHomeCopy } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 
 export const REPO = path.resolve(fileURLToPath(new URL('../../../../', import.meta.url)));
 export const FIELD_BIN = path.join(REPO, 'packages/field/bin/ecm-field.js');
@@ -41,21 +40,16 @@ export function runNode(bin: string, args: readonly string[], env: NodeJS.Proces
   });
 }
 
-/** Compiles the manager and the field CLI (and what they reference) the way the build does. */
-export function buildClis(): void {
-  execFileSync(process.execPath, [path.join(REPO, 'node_modules/typescript/bin/tsc'), '-b', 'packages/manager', 'packages/field'], { cwd: REPO, stdio: 'pipe' });
-}
-
-/** A temporary ECM_HOME with the small demo: 20,000 orders seeded at T, then the daily run (agents and tickets). */
-export async function seedSmallDemo(): Promise<string> {
-  const home = mkdtempSync(path.join(os.tmpdir(), 'ecm-field-'));
-  const env = cliEnv(home);
-  for (const args of [
-    ['demo', 'seed', '--orders', '20000', '--as-of', DEMO_AS_OF],
-    ['daily', '--as-of', DEMO_AS_OF],
-  ]) {
-    const r = await runNode(MANAGER_BIN, args, env);
-    if (r.code !== 0) throw new Error(`ecm-manager ${args.join(' ')} exited ${r.code}: ${r.stderr}`);
-  }
-  return home;
+/**
+ * A temporary ECM_HOME with the small demo: 20,000 orders seeded at T, then the daily run (agents and
+ * tickets). The two `ecm-manager` runs happen once per test run; each caller gets its own copy.
+ */
+export function seedSmallDemo(): Promise<string> {
+  return managerHomeCopy(
+    [
+      ['demo', 'seed', '--orders', '20000', '--as-of', DEMO_AS_OF],
+      ['daily', '--as-of', DEMO_AS_OF],
+    ],
+    'ecm-field-',
+  );
 }

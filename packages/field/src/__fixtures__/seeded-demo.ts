@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { openStateDb, type StateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll } from 'vitest';
-import { buildClis, cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo, type CliResult } from './run-cli.js';
+import { cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo, type CliResult } from './run-cli.js';
 
 /** Agents of the demo roster. */
 export const ASHA = 'asha.ops@example.com';
@@ -20,11 +20,10 @@ export interface SeededDemo {
   withState<T>(fn: (state: StateDb) => Promise<T>): Promise<T>;
 }
 
-/** Builds the CLIs and seeds the small demo in a fresh ECM_HOME for the file's tests; removes it afterwards. */
+/** A copy of the small demo (seeded once per test run; the CLIs built by the global setup) for the file's tests; removed afterwards. */
 export function seededDemo(): SeededDemo {
   let home = '';
   beforeAll(async () => {
-    buildClis();
     home = await seedSmallDemo();
   }, 600_000);
   afterAll(() => {

@@ -1,6 +1,7 @@
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
 import { openPglite, PgliteWarehouse, PgWarehouse, type Warehouse } from '@ecm/core/warehouse';
 import { seedWarehouse } from '@ecm/core/demo';
+import { seededWarehouse } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 
 export const sharedDir = defaultSharedDir();
 export const config = loadConfig(sharedDir);
@@ -9,11 +10,9 @@ export const TEST_AS_OF = new Date('2026-02-17T01:30:00.000Z');
 /** Small enough to seed in a few seconds, with every stuck scenario present (stuckScale 3). */
 export const TEST_DEMO = { seed: 11, orders: 6_000, days: 30, asOf: TEST_AS_OF, stuckScale: 3 } as const;
 
-/** An in-memory demo warehouse, seeded. */
-export async function seededPglite(orders: number = TEST_DEMO.orders): Promise<PgliteWarehouse> {
-  const warehouse = new PgliteWarehouse(await openPglite(), 'in-memory test warehouse');
-  await seedWarehouse(warehouse, { sharedDir, ...TEST_DEMO, orders });
-  return warehouse;
+/** An in-memory demo warehouse, seeded (from the run's shared copy of the same data). */
+export function seededPglite(orders: number = TEST_DEMO.orders): Promise<PgliteWarehouse> {
+  return seededWarehouse({ ...TEST_DEMO, orders });
 }
 
 export interface PgTestSchema {

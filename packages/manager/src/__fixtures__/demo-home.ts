@@ -4,6 +4,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import { createDemoWarehouse } from '@ecm/core/warehouse';
 import { defaultSharedDir } from '@ecm/core/domain';
+import { managerHomeCopy, seedDemoHome } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 
 /** Variables that would point a test at something other than its own temporary demo. */
 const OUTSIDE = ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ECM_TICKETS', 'ECM_DEMO'];
@@ -14,13 +15,12 @@ export interface DemoHome {
   cleanup(): void;
 }
 
-/** A fresh ECM_HOME with a small seeded demo warehouse; the process env points at it. */
+/** A fresh ECM_HOME with a small seeded demo warehouse (a copy of the run's); the process env points at it. */
 export async function demoHome(options: { orders: number; seed: number; asOf: Date; stuckScale?: number }): Promise<DemoHome> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'ecm-test-'));
   for (const name of OUTSIDE) delete process.env[name];
   process.env.ECM_HOME = home;
-  const { warehouse } = await createDemoWarehouse({ sharedDir: defaultSharedDir(), env: process.env, days: 30, ...options });
-  await warehouse.close();
+  await seedDemoHome(home, options);
   return {
     home,
     outboxFiles: () => {
@@ -44,4 +44,12 @@ export function collector(): Writable & { text(): string } {
     },
   });
   return Object.assign(stream, { text: () => chunks.join('') });
+}
+
+/**
+ * The CLI tests' demo: a new temporary ECM_HOME as `ecm-manager demo seed --orders 8000 --seed 4` at
+ * 07:00 IST on 2026-02-17 leaves it (warehouse and the demo roster). The seed runs once per test run.
+ */
+export function seededCliHome(prefix: string): Promise<string> {
+  return managerHomeCopy([['demo', 'seed', '--orders', '8000', '--seed', '4', '--as-of', '2026-02-17T01:30:00Z']], prefix);
 }

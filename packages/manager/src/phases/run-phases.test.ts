@@ -137,7 +137,7 @@ describe('daily on a seeded demo', () => {
 describe('resuming a run that died half-way', () => {
   let demo: DemoHome;
   beforeAll(async () => {
-    demo = await demoHome({ orders: 20_000, seed: 11, asOf: AS_OF });
+    demo = await demoHome({ orders: 30_000, seed: 7, asOf: AS_OF });
   });
   afterAll(() => demo.cleanup());
 
@@ -161,6 +161,7 @@ describe('resuming a run that died half-way', () => {
       const posted = slack.posted();
       expect(posted).toHaveLength(1 + message.thread.length);
       const parentTs = (parent.answer!.body as { ts: string }).ts;
+      expect(posted.slice(1).length).toBeGreaterThan(0);
       expect(posted.slice(1).every((c) => c.params.thread_ts === parentTs)).toBe(true);
       expect(new Set(posted.map((c) => c.params.text)).size).toBe(posted.length);
     } finally {
@@ -202,7 +203,7 @@ describe('resuming a run that died half-way', () => {
 describe('failures', () => {
   let demo: DemoHome;
   beforeAll(async () => {
-    demo = await demoHome({ orders: 5_000, seed: 3, asOf: AS_OF });
+    demo = await demoHome({ orders: 30_000, seed: 7, asOf: AS_OF });
   });
   afterAll(() => demo.cleanup());
 

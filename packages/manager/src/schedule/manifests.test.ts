@@ -141,6 +141,7 @@ describe('deploy/docker-compose.yml', () => {
 
   it('points the programs at services that exist', () => {
     const manager = services['ecm-daily']!;
+    expect(Object.keys(manager.depends_on).length).toBeGreaterThan(0);
     expect(Object.keys(manager.depends_on).every((dep) => dep in services)).toBe(true);
     const gatewayPort = services['ecm-gateway']!.command[services['ecm-gateway']!.command.indexOf('--port') + 1];
     expect(new URL(manager.environment.ECM_GATEWAY_URL).host).toBe(`ecm-gateway:${gatewayPort}`);

@@ -141,6 +141,7 @@ describe('credentials and scopes', () => {
     const store = await openTestStore(fake, { env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.short-lived', GOOGLE_APPLICATION_CREDENTIALS: keyFile } });
     await initSheets(store);
     expect(new Set(fake.calls.map((c) => c.headers.authorization))).toEqual(new Set(['Bearer ya29.short-lived']));
+    expect(fake.calls.length).toBeGreaterThan(0);
     expect(fake.calls.every((c) => c.headers['x-goog-user-project'] === undefined)).toBe(true);
   });
 
