@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import { programVersion } from '@ecm/core/cli-kit';
+import { errorText } from '@ecm/core/text';
 
 const USAGE = `ecm-gateway — the ECM tools (warehouse, stuck orders, runbooks, tickets) as an MCP server
 
@@ -64,7 +65,7 @@ function parseCli() {
       strict: true,
     }).values;
   } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)} (${RUN_HELP})`);
+    return fail(`${errorText(err)} (${RUN_HELP})`);
   }
 }
 
@@ -74,7 +75,7 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
   try {
     values = parseArgs({ args: [...argv], options: { role: { type: 'string', default: 'ecm_gateway_reader' }, schema: { type: 'string', default: 'public' } }, strict: true }).values;
   } catch (err) {
-    return fail(`${err instanceof Error ? err.message : String(err)} (${RUN_HELP})`);
+    return fail(`${errorText(err)} (${RUN_HELP})`);
   }
   if (!/^[a-z_][a-z0-9_]*$/.test(values.role)) fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
   if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
@@ -107,12 +108,12 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'tokens') {
     const { tokensCommand, TokensCommandError } = await import('./http/token-commands.js');
     process.exitCode = await tokensCommand(process.argv.slice(3)).catch((err: unknown) =>
-      fail(err instanceof Error ? err.message : String(err), err instanceof TokensCommandError ? err.exitCode : EXIT_FAILURE),
+      fail(errorText(err), err instanceof TokensCommandError ? err.exitCode : EXIT_FAILURE),
     );
     return;
   }
   if (process.argv[2] === 'role-sql') {
-    await printRoleSql(process.argv.slice(3)).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT_FAILURE));
+    await printRoleSql(process.argv.slice(3)).catch((err: unknown) => fail(errorText(err), EXIT_FAILURE));
     return;
   }
   const args = parseCli();
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
   try {
     warehouseSource(env);
   } catch (err) {
-    fail(err instanceof Error ? err.message : String(err), EXIT_CONFIG);
+    fail(errorText(err), EXIT_CONFIG);
   }
   const { startGateway } = await import('./start-gateway.js');
   await startGateway({
@@ -147,7 +148,7 @@ async function main(): Promise<void> {
     allowPii: args['allow-pii'],
     asOf,
     logLevel: args['log-level'],
-  }).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err), EXIT_FAILURE));
+  }).catch((err: unknown) => fail(errorText(err), EXIT_FAILURE));
 }
 
 void main();

@@ -6,6 +6,7 @@ import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';
 import type { ReadOnlySession } from './sql/read-only-session.js';
 import { ToolError } from './tools/tool-error.js';
+import { errorText } from '@ecm/core/text';
 
 const DEFAULT_QUERY: Omit<QuerySettings, 'maxPlanCost'> = { maxRows: 500, maxBytes: 256 * 1024, timeoutMs: 30_000 };
 const DEMO_MAX_PLAN_COST = 100_000;
@@ -34,7 +35,6 @@ function lazy<T>(source: T | (() => Promise<T>)): () => Promise<T> {
   };
 }
 
-const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * What every connection to the gateway shares: the warehouse (opened lazily), warehouse_query's
@@ -90,7 +90,7 @@ export class GatewayContext {
     try {
       return await this.#openWarehouse();
     } catch (err) {
-      throw new ToolError(`The warehouse is unavailable: ${messageOf(err)}`);
+      throw new ToolError(`The warehouse is unavailable: ${errorText(err)}`);
     }
   }
 
@@ -100,7 +100,7 @@ export class GatewayContext {
     try {
       return await warehouse.query(sql, params);
     } catch (err) {
-      throw new ToolError(`The warehouse query failed (${warehouse.label}): ${messageOf(err)}`);
+      throw new ToolError(`The warehouse query failed (${warehouse.label}): ${errorText(err)}`);
     }
   }
 
@@ -114,7 +114,7 @@ export class GatewayContext {
     try {
       return await multipliersAt(this.config, await this.#openTickets(), asOf);
     } catch (err) {
-      this.log.warn({ error: messageOf(err) }, 'learned multipliers unavailable; scoring with none');
+      this.log.warn({ error: errorText(err) }, 'learned multipliers unavailable; scoring with none');
       return {};
     }
   }
@@ -124,7 +124,7 @@ export class GatewayContext {
     try {
       return await this.#openTickets();
     } catch (err) {
-      throw new ToolError(`The ticket store is unavailable: ${messageOf(err)}`);
+      throw new ToolError(`The ticket store is unavailable: ${errorText(err)}`);
     }
   }
 
@@ -134,7 +134,7 @@ export class GatewayContext {
     try {
       return await this.#openAudit();
     } catch (err) {
-      throw new ToolError(`The state store that records reveals of personal data is unavailable: ${messageOf(err)}`);
+      throw new ToolError(`The state store that records reveals of personal data is unavailable: ${errorText(err)}`);
     }
   }
 
@@ -209,7 +209,7 @@ export class GatewayContext {
         this.#refreshing = true;
         const next = this.#startTriage();
         next.snapshot
-          .then(() => undefined, (err: unknown) => this.log.warn({ error: messageOf(err) }, 'triage refresh failed; keeping the previous result'))
+          .then(() => undefined, (err: unknown) => this.log.warn({ error: errorText(err) }, 'triage refresh failed; keeping the previous result'))
           .finally(() => (this.#refreshing = false));
       }
       return cached.snapshot;
@@ -228,7 +228,7 @@ export class GatewayContext {
         const asOf = this.asOf();
         result = await runTriage(warehouse, this.config, { asOf, multipliers: await this.multipliers(asOf) });
       } catch (err) {
-        throw new ToolError(`The triage could not run on ${warehouse.label}: ${messageOf(err)}`);
+        throw new ToolError(`The triage could not run on ${warehouse.label}: ${errorText(err)}`);
       }
       this.log.info({ candidates: result.orders.length, ms: Date.now() - started, as_of: result.as_of }, 'triage refreshed');
       return { result, byOrder: new Map(result.orders.map((o) => [o.order_id, o])) };

@@ -8,6 +8,7 @@ import { verifyInsights } from '../verify/verify-insights.js';
 import { catalogueText, FIX_ACTIONS, fixActionSchema, type FixAction } from './fix-actions.js';
 import type { RoutingConfig } from './routing-config.js';
 import { firstJsonObject } from '../routing/diagnosis.js';
+import { errorText } from '@ecm/core/text';
 
 /** What the run knows about one of the cluster's orders, from the triage result (never from the model). */
 export interface ClusterOrder {
@@ -113,7 +114,7 @@ export function checkFixAction(text: string, clusterOrderIds: ReadonlySet<string
   try {
     data = firstJsonObject(text);
   } catch (err) {
-    return { ok: false, none: false, reason: `proposal is not JSON: ${err instanceof Error ? err.message : String(err)}`, verifier: false };
+    return { ok: false, none: false, reason: `proposal is not JSON: ${errorText(err)}`, verifier: false };
   }
   if (data && typeof data === 'object' && (data as { kind?: unknown }).kind === 'none') {
     return { ok: false, none: true, reason: String((data as { reason?: unknown }).reason ?? 'no action fits'), verifier: false };

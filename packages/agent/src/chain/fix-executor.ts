@@ -1,6 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { queryRows, type SqlQueryable } from '../db/sql.js';
 import type { ClusterProposal } from './cluster-proposal.js';
+import { errorText } from '@ecm/core/text';
 
 export type ExecutorCall =
   | { readonly status: 'not_configured' }
@@ -58,7 +59,7 @@ export async function callFixExecutor(db: SqlQueryable, proposal: ClusterProposa
     const text = (await res.text().catch(() => '')).slice(0, 500);
     result = { status: res.ok ? 'delivered' : 'refused', httpStatus: res.status, detail: text || null };
   } catch (err) {
-    result = { status: 'unreachable', httpStatus: null, detail: err instanceof Error ? err.message : String(err) };
+    result = { status: 'unreachable', httpStatus: null, detail: errorText(err) };
   }
   await db.query(`UPDATE proposal_executor_calls SET finished_at = $2, http_status = $3, outcome = $4, detail = $5 WHERE proposal_id = $1`, [
     proposal.id,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { errorText } from '@ecm/core/text';
 
 export const ROUTING_CONFIG_FILE = 'config/routing.yaml';
 
@@ -72,7 +73,7 @@ export function parseRoutingConfig(text: string, file: string, knownSkills: Read
   try {
     data = yaml.load(text);
   } catch (err) {
-    return { ok: false, errors: [`${file}: not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`] };
+    return { ok: false, errors: [`${file}: not valid YAML: ${errorText(err).split('\n')[0]}`] };
   }
   const parsed = routingConfigSchema.safeParse(data);
   if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`) };

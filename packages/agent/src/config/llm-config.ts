@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, defaultSharedDir, parseConfig, timeZoneSchema } from '@ecm/core/domain';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { errorText } from '@ecm/core/text';
 
 
 export const LLM_CONFIG_FILE = 'config/llm.yaml';
@@ -71,7 +72,7 @@ export function loadLlmConfig(sharedDir: string = defaultSharedDir()): LlmConfig
   try {
     data = yaml.load(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(file, '', `not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new ConfigError(file, '', `not valid YAML: ${errorText(err).split('\n')[0]}`);
   }
   return parseLlmConfig(data, file);
 }

@@ -6,6 +6,7 @@ import { inspectSkills } from '../skills/load-skills.js';
 import type { Skill } from '../skills/skill.js';
 import { z } from 'zod';
 import { domainFileSchema, domainNameSchema, type DomainFile, type TriggerRun } from './domain-schema.js';
+import { errorText } from '@ecm/core/text';
 
 export const DOMAIN_FILE = 'domain.yaml';
 export const DOMAINS_DIR = 'domains';
@@ -32,7 +33,7 @@ function readYaml(file: string): unknown {
   try {
     return yaml.load(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(file, '', `not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new ConfigError(file, '', `not valid YAML: ${errorText(err).split('\n')[0]}`);
   }
 }
 

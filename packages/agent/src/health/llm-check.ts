@@ -5,6 +5,7 @@ import type { LlmConfig } from '../config/llm-config.js';
 import { startOfDay } from '../budget/day-window.js';
 import { spentSince } from '../log/execution-log.js';
 import type { SqlQueryable } from '../db/sql.js';
+import { errorText } from '@ecm/core/text';
 
 export type LlmProbe = { readonly ok: true; readonly model: string; readonly ms: number } | { readonly ok: false; readonly reason: string };
 
@@ -30,7 +31,7 @@ export async function probeLlm(config: LlmConfig, env: NodeJS.ProcessEnv = proce
   } catch (err) {
     const status = err instanceof Anthropic.APIError && err.status ? `HTTP ${err.status}: ` : '';
     const cause = err instanceof Error && err.cause instanceof Error ? ` (${err.cause.message})` : '';
-    return { ok: false, reason: `${status}${err instanceof Error ? err.message : String(err)}${cause}` };
+    return { ok: false, reason: `${status}${errorText(err)}${cause}` };
   }
 }
 

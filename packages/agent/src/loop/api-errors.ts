@@ -1,4 +1,5 @@
 import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from '@anthropic-ai/sdk';
+import { errorText } from '@ecm/core/text';
 
 /**
  * What to do about a failed model call. Spend limits are never retried: the account is out of
@@ -47,5 +48,5 @@ export function classifyCallError(err: unknown, timeoutMs: number): CallFailure 
       shouldRetry === 'true' || (shouldRetry !== 'false' && status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500));
     return { kind: retryable ? 'retryable' : 'fatal', message, status, retryAfterMs: retryAfterMs(err.headers) };
   }
-  return { kind: 'fatal', message: err instanceof Error ? err.message : String(err) };
+  return { kind: 'fatal', message: errorText(err) };
 }

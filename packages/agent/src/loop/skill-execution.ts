@@ -1,3 +1,4 @@
+import { errorText } from '@ecm/core/text';
 import { randomUUID } from 'node:crypto';
 import { startOfDay } from '../budget/day-window.js';
 import { worstCaseCallCost } from '../budget/estimate.js';
@@ -19,7 +20,6 @@ import type { ModelClient } from './model-client.js';
 import { runLoop, type LoopResult, type SpendCheck } from './run-loop.js';
 
 const summarize = (text: string, max = 500) => (text.length <= max ? text : `${text.slice(0, max - 1)}…`);
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /** The execution log's tables, created once per runtime (tried again after a failure). */
 function ensureSchema(rt: RuntimeState): Promise<void> {

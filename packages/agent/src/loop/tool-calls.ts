@@ -5,6 +5,7 @@ import type { AgentTool, ToolOutcome } from '../tools/agent-tool.js';
 import { ECM, GEN_AI } from '../tracing/gen-ai.js';
 import { inSpan, markError } from '../tracing/tracing.js';
 import { canonicalJson, digest } from './canonical-json.js';
+import { errorText } from '@ecm/core/text';
 
 export interface ToolUse {
   readonly id: string;
@@ -46,7 +47,7 @@ async function executeWithTimeout(tool: AgentTool, args: Record<string, unknown>
   try {
     return await Promise.race([tool.execute(args, { signal: controller.signal, timeoutMs: limits.timeoutMs }), timeout]);
   } catch (err) {
-    return { ok: false, error: `${tool.name} failed: ${err instanceof Error ? err.message : String(err)}` };
+    return { ok: false, error: `${tool.name} failed: ${errorText(err)}` };
   } finally {
     clearTimeout(timer);
     signal?.removeEventListener('abort', onAbort);

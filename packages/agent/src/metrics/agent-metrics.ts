@@ -2,6 +2,7 @@ import { Counter, Gauge, Pushgateway, Registry } from 'prom-client';
 import type { SqlQueryable } from '../db/sql.js';
 import { LogHistogram } from './log-histogram.js';
 import { LATENCY_BUCKETS, readLogSnapshot, type LogSnapshot } from './log-snapshot.js';
+import { errorText } from '@ecm/core/text';
 
 export type PushResult = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly error: string } | { readonly ok: 'skipped'; readonly reason: string };
 
@@ -114,7 +115,7 @@ export class AgentMetrics {
       await new Pushgateway(url, { timeout: timeoutMs }, this.runRegistry).pushAdd({ jobName: group.job, groupings: { phase: group.phase } });
       return { ok: true, url };
     } catch (err) {
-      return { ok: false, error: `metrics push to ${url} failed: ${err instanceof Error ? err.message : String(err)}` };
+      return { ok: false, error: `metrics push to ${url} failed: ${errorText(err)}` };
     }
   }
 }

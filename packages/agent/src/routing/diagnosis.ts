@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { verifyInsights } from '../verify/verify-insights.js';
+import { errorText } from '@ecm/core/text';
 
 /** The specialist's answer about one cluster. */
 export const diagnosisSchema = z
@@ -35,7 +36,7 @@ export function parseDiagnosis(text: string, facts: unknown): ParsedDiagnosis {
   try {
     data = firstJsonObject(text);
   } catch (err) {
-    return { ok: false, reason: `diagnosis is not JSON: ${err instanceof Error ? err.message : String(err)}`, verifier: false };
+    return { ok: false, reason: `diagnosis is not JSON: ${errorText(err)}`, verifier: false };
   }
   const parsed = diagnosisSchema.safeParse(data);
   if (!parsed.success) {

@@ -3,6 +3,7 @@ import { redactPii } from '../insights/redact-pii.js';
 import type { AgentRuntime, SkillExecution } from '../loop/agent-runtime.js';
 import { sqlProposalStore, type Proposal } from '../proposals/proposal-store.js';
 import { verifyInsights } from '../verify/verify-insights.js';
+import { errorText } from '@ecm/core/text';
 
 export const RESOLVE_SKILL = 'ecm-resolve';
 
@@ -65,7 +66,7 @@ export async function proposeFix(runtime: AgentRuntime, req: ProposeFixRequest):
       try {
         data = firstJsonObject(text);
       } catch (err) {
-        parsed = { ok: false, reason: `proposal is not JSON: ${err instanceof Error ? err.message : String(err)}`, verifier: false };
+        parsed = { ok: false, reason: `proposal is not JSON: ${errorText(err)}`, verifier: false };
         return { output: { rejected: parsed.reason }, outcome: 'error', detail: parsed.reason };
       }
       const result = fixProposalSchema.safeParse(data);

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { configErrorFrom, ConfigError, defaultSharedDir } from '@ecm/core/domain';
 import yaml from 'js-yaml';
 import { skillFrontmatterSchema, type Skill } from './skill.js';
+import { errorText } from '@ecm/core/text';
 
 export const SKILLS_DIR = 'skills';
 export const SKILL_FILE = 'SKILL.md';
@@ -34,7 +35,7 @@ export function parseSkillFile(file: string, text: string): Skill {
   try {
     data = yaml.load(parts.yaml);
   } catch (err) {
-    throw new ConfigError(file, '', `frontmatter is not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new ConfigError(file, '', `frontmatter is not valid YAML: ${errorText(err).split('\n')[0]}`);
   }
   const parsed = skillFrontmatterSchema.safeParse(data ?? {});
   if (!parsed.success) throw configErrorFrom(parsed.error, file);

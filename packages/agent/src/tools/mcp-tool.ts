@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { toolError, toolText, type AgentTool, type ToolInputSchema } from './agent-tool.js';
+import { errorText } from '@ecm/core/text';
 
 /**
  * The part of an MCP `Client` (@modelcontextprotocol/sdk) the runtime uses: listing and calling tools.
@@ -43,7 +44,7 @@ export function mcpTool(client: McpToolClient, listed: unknown): AgentTool {
       try {
         raw = await client.callTool({ name: t.name, arguments: args }, undefined, { timeout: ctx.timeoutMs, signal: ctx.signal });
       } catch (err) {
-        return toolError(err instanceof Error ? err.message : String(err));
+        return toolError(errorText(err));
       }
       const parsed = callResultSchema.safeParse(raw);
       if (!parsed.success) return toolError(`the tool returned a result that is not an MCP tool result`);

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { context, isSpanContextValid, SpanKind, SpanStatusCode, trace, TraceFlags, type Attributes, type Span } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { otlpSettings } from './otlp-settings.js';
+import { errorText } from '@ecm/core/text';
 
 export { SpanKind, type Attributes, type Span } from '@opentelemetry/api';
 
@@ -78,7 +79,7 @@ export function inSpan<T>(name: string, options: { readonly kind?: SpanKind; rea
       return await fn(span);
     } catch (err) {
       span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+      span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(err) });
       throw err;
     } finally {
       span.end();

@@ -16,6 +16,7 @@ import {
   type Settings,
   type StuckReason,
 } from './schema.js';
+import { errorText } from '../text/error-text.js';
 
 export interface EcmConfig {
   /** The folder the configuration was read from (the project's `shared/`). */
@@ -43,7 +44,7 @@ function readYaml(sharedDir: string, file: string): unknown {
   try {
     return yaml.load(readFileSync(full, 'utf8'));
   } catch (err) {
-    const reason = err instanceof Error ? err.message.split('\n')[0] : String(err);
+    const reason = errorText(err).split('\n')[0];
     throw new ConfigError(full, '', `not valid YAML: ${reason}`);
   }
 }

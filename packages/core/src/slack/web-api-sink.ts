@@ -14,6 +14,7 @@ const ErrorCode = {
 import { z } from 'zod';
 import { explainSlackError, SlackPostError } from './slack-post-error.js';
 import { POST_EVENT_TYPE, type FindPostRequest, type SlackAuthResult, type SlackPostRequest, type SlackSink } from './slack-sink.js';
+import { errorText } from '../text/error-text.js';
 
 export interface WebApiSinkOptions {
   token: string;
@@ -138,7 +139,7 @@ export class WebApiSink implements SlackSink {
       const result = authSchema.parse(await this.call('auth.test', true, () => client.auth.test()));
       return { ok: true, ...(result.team ? { team: result.team } : {}), ...(result.user ? { user: result.user } : {}) };
     } catch (error) {
-      return { ok: false, error: error instanceof Error ? error.message : String(error) };
+      return { ok: false, error: errorText(error) };
     }
   }
 

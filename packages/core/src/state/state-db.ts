@@ -8,6 +8,7 @@ import { openPglite } from '../warehouse/pglite-warehouse.js';
 import { checkStoreUrl, describeStoreFailure, type StoreTimeouts } from '../warehouse/store-url.js';
 import { redactUrl, type Row } from '../warehouse/warehouse.js';
 import { STATE_SCHEMA } from './state-schema.js';
+import { errorText } from '../text/error-text.js';
 
 /** Something SQL can be sent to: the state database itself or one of its transactions. */
 export interface StateQueryable {
@@ -64,7 +65,7 @@ export class PgliteStateDb implements StateDb {
   /** SQL errors (a constraint, a bad statement) stay as they are; only the store itself failing is wrapped. */
   private failure(err: unknown): unknown {
     if (err instanceof Error && 'code' in err && typeof err.code === 'string' && /^[0-9A-Z]{5}$/.test(err.code)) return err;
-    return new StateStoreError(`${this.label}: ${err instanceof Error ? err.message : String(err)}`, err);
+    return new StateStoreError(`${this.label}: ${errorText(err)}`, err);
   }
 
   async close(): Promise<void> {

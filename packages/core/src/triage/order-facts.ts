@@ -4,6 +4,7 @@ import type { Settings } from '../config/schema.js';
 import { HOUR_MS, parseWarehouseTime } from '../warehouse/warehouse-time.js';
 import { approximate, convertMinorUnits, fromMinorUnits, isDecimal, toMinorUnits } from './money.js';
 import { orderIdSchema } from './order-id.js';
+import { errorText } from '../text/error-text.js';
 
 const text = z.string().nullable();
 const time = z.string().transform((v, ctx) => {
@@ -11,7 +12,7 @@ const time = z.string().transform((v, ctx) => {
   try {
     return parseWarehouseTime(v);
   } catch (err) {
-    ctx.addIssue({ code: 'custom', message: err instanceof Error ? err.message : String(err) });
+    ctx.addIssue({ code: 'custom', message: errorText(err) });
     return z.NEVER;
   }
 });

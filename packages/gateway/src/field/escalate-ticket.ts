@@ -9,6 +9,7 @@ import { renderEscalationMessage, type EscalationFacts } from './escalation-mess
 import { ownOpenTicket, updateDailyStats } from './own-ticket.js';
 import { isDemo } from '@ecm/core/warehouse';
 import { markDemo, openSlackSink, postReport } from '@ecm/core/slack';
+import { errorText } from '@ecm/core/text';
 
 export interface Escalated {
   readonly escalation: Escalation;
@@ -78,7 +79,7 @@ export async function escalateTicket(ctx: GatewayContext, caller: ToolCaller, me
     await me.store.escalateTicket(escalation);
   } catch (err) {
     const cause = await storeRefusal(err);
-    const message = cause instanceof Error ? cause.message : String(cause);
+    const message = errorText(cause);
     throw new ToolError(`the team was notified, but the escalation was not recorded: ${message}. Run the same escalate again to record it.`, cause instanceof ToolError ? cause.kind : 'failed');
   }
   await updateDailyStats(ctx, me, notices);

@@ -1,5 +1,6 @@
 import type { Resolution } from '@ecm/core/domain';
 import type { StateDb } from '@ecm/core/stores';
+import { errorText } from '@ecm/core/text';
 
 /**
  * "Was the diagnosis right?" also judges the specialist's diagnosis behind an approved fix on this
@@ -12,6 +13,6 @@ export async function linkFeedbackToDiagnosis(state: StateDb, resolution: Resolu
     const link = await linkResolveFeedback(state, { orderId: resolution.order_id, diagnosisMatch: String(resolution.diagnosis_match), notes: resolution.notes, by: resolution.agent_email, at });
     if (link.linked) notices.push(`Your answer was recorded as "${link.verdict}" on the diagnosis behind the approved fix (execution ${link.executionId.slice(0, 8)}).`);
   } catch (err) {
-    notices.push(`Feedback not linked to the diagnosis: ${err instanceof Error ? err.message : String(err)}`);
+    notices.push(`Feedback not linked to the diagnosis: ${errorText(err)}`);
   }
 }

@@ -7,6 +7,7 @@ import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/
 import type { GatewayContext } from '../gateway-context.js';
 import { buildServer, GATEWAY_NAME, GATEWAY_TOOLS, GATEWAY_VERSION } from '../server.js';
 import type { GatewayTokens } from './gateway-tokens.js';
+import { errorText } from '@ecm/core/text';
 
 export interface HttpGatewayOptions {
   readonly host: string;
@@ -130,7 +131,7 @@ async function preflight(req: IncomingMessage, res: ServerResponse, auth: AuthOp
     verdict = await authenticate(req, auth);
   } catch (err) {
     // The token store cannot be read: nobody is let in on a guess.
-    log.error({ error: err instanceof Error ? err.message : String(err) }, 'token check failed');
+    log.error({ error: errorText(err) }, 'token check failed');
     sendJson(res, 503, rpcError(-32000, 'The gateway cannot check tokens right now (its state store is unavailable); try again shortly.'));
     return false;
   }
@@ -184,7 +185,7 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
       try {
         res.type(metrics.contentType).send(await metrics.render());
       } catch (err) {
-        ctx.log.error({ error: err instanceof Error ? err.message : String(err) }, 'metrics unavailable');
+        ctx.log.error({ error: errorText(err) }, 'metrics unavailable');
         res.status(503).type('text/plain').send('metrics unavailable: the execution log could not be read\n');
       }
     });
@@ -209,7 +210,7 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
       await server.connect(transport);
       await transport.handleRequest(req, res, req.body);
     } catch (err) {
-      ctx.log.error({ error: err instanceof Error ? err.message : String(err) }, 'HTTP request failed');
+      ctx.log.error({ error: errorText(err) }, 'HTTP request failed');
       if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
     }
   });
@@ -232,7 +233,7 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
     else if (status === 413) res.status(413).json(rpcError(-32600, `Request body too large: at most ${MAX_BODY_BYTES / 1024} KiB.`));
     else if (status === 415) res.status(415).json(rpcError(-32600, 'Unsupported content type: send application/json.'));
     else {
-      ctx.log.error({ error: err instanceof Error ? err.message : String(err) }, 'HTTP request failed');
+      ctx.log.error({ error: errorText(err) }, 'HTTP request failed');
       res.status(500).json(rpcError(-32603, 'Internal server error'));
     }
   });

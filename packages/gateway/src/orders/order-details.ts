@@ -4,6 +4,7 @@ import type { GatewayContext } from '../gateway-context.js';
 import type { ToolCaller } from '../tools/define-tool.js';
 import { ToolError } from '../tools/tool-error.js';
 import { revealPii } from './reveal-pii.js';
+import { errorText } from '@ecm/core/text';
 
 /** The warehouse's timeline of one order, read through the gateway's connection; null for an unknown order. */
 export const orderTimeline = (ctx: GatewayContext, orderId: string) => fetchOrderTimeline((sql, params) => ctx.query(sql, params), ctx.config.sharedDir, orderId);
@@ -19,7 +20,7 @@ export async function orderDetails(ctx: GatewayContext, orderId: string, options
     const triaged = (await triageOrder(await ctx.warehouse(), ctx.config, orderId, { asOf, multipliers: await ctx.multipliers(asOf) })) ?? undefined;
     triage = { ran: true, asOf, triaged };
   } catch (err) {
-    triage = { ran: false, error: err instanceof Error ? err.message : String(err) };
+    triage = { ran: false, error: errorText(err) };
   }
   const reveal = options.revealPii ? await revealPii(ctx, caller, orderId) : null;
   return buildOrderDetails({ config: ctx.config, timeline, asOf, triage, reveal });

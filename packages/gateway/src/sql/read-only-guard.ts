@@ -10,6 +10,7 @@ import {
   CONCATENATING_FUNCTIONS,
   FUNCTION_HINT,
 } from './allowed-sql.js';
+import { errorText } from '@ecm/core/text';
 
 /**
  * The first layer of warehouse_query's defence: PostgreSQL's own parser (libpg-query), then a walk
@@ -332,7 +333,7 @@ export async function checkReadOnlySql(sql: string, options: GuardOptions): Prom
   try {
     parsed = (await loadParser())(sql);
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     return refuse(`Refused: the statement is not valid PostgreSQL (${message}).`);
   }
   const stmts = parsed.stmts ?? [];

@@ -1,6 +1,7 @@
 import type { WarehouseAccess } from '../warehouse/warehouse-access.js';
 import { checkReadOnlySql, checkWrapper } from './read-only-guard.js';
 import { QueryTimeoutError, formatSeconds, type ReadOnlySession } from './read-only-session.js';
+import { errorText } from '@ecm/core/text';
 
 export interface QueryLimits {
   readonly maxRows: number;
@@ -129,7 +130,7 @@ export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, li
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, refused: true, message: err.message };
     if (err instanceof QueryTimeoutError) return { ok: false, refused: true, message: `Refused: the query ran longer than ${formatSeconds(limits.timeoutMs)} and was cancelled.` };
-    const message = err instanceof Error ? err.message : String(err);
+    const message = errorText(err);
     if ((err as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) {
       return { ok: false, refused: true, message: `Refused: the read-only transaction blocked a write (${message}).` };
     }

@@ -4,6 +4,7 @@ import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { ToolError, type ToolErrorKind } from './tool-error.js';
+import { errorText } from '@ecm/core/text';
 
 /** Who is calling: the HTTP token's subject, or the agent configured for stdio / in-process. */
 export interface ToolCaller {
@@ -70,7 +71,7 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spe
               ctx.log.warn({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: maskSecrets(err.message) }, 'tool call refused');
               return errorResult(err.message, err.kind);
             }
-            const message = maskSecrets(err instanceof Error ? err.message : String(err));
+            const message = maskSecrets(errorText(err));
             const stack = err instanceof Error && err.stack ? maskSecrets(err.stack) : undefined;
             ctx.log.error({ tool: spec.name, agent: caller.agentEmail, ms: ms(), error: message, stack }, 'tool call failed');
             return errorResult(`${spec.name} failed unexpectedly: ${message}`);

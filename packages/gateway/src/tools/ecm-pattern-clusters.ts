@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { defineTool } from './define-tool.js';
 import { money, READ_ONLY } from './tool-inputs.js';
+import { errorText } from '@ecm/core/text';
 
 /** The ticket store's pattern history; none without a ticket store, and none (said in the log) when it fails. */
 async function patternHistory(ctx: GatewayContext, asOf: Date): Promise<PatternHistory | null> {
@@ -10,7 +11,7 @@ async function patternHistory(ctx: GatewayContext, asOf: Date): Promise<PatternH
   try {
     return await previousPatterns(await ctx.tickets(), localDate(asOf, ctx.config.settings.reports.time_zone));
   } catch (err) {
-    ctx.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'pattern history unavailable');
+    ctx.log.warn({ error: errorText(err) }, 'pattern history unavailable');
     return null;
   }
 }

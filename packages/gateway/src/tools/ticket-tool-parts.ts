@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import type { ToolCaller } from './define-tool.js';
 import { ToolError } from './tool-error.js';
+import { errorText } from '@ecm/core/text';
 
 export const email = z.string().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/, 'an email address');
 const round1 = (n: number) => Math.round(n * 10) / 10;
@@ -56,6 +57,6 @@ export async function storeCall<T>(work: () => Promise<T>): Promise<T> {
     return await work();
   } catch (err) {
     if (err instanceof TicketRuleError || (err as { name?: unknown }).name === 'TicketRuleError') throw new ToolError(`The ticket was not changed: ${(err as Error).message}.`);
-    throw new ToolError(`The ticket store failed: ${err instanceof Error ? err.message : String(err)}`);
+    throw new ToolError(`The ticket store failed: ${errorText(err)}`);
   }
 }

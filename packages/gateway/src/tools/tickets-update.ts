@@ -7,6 +7,7 @@ import { defineTool } from './define-tool.js';
 import { requireAgent, storeCall, ticketAnnotations, ticketOutput, withSla } from './ticket-tool-parts.js';
 import { orderIdInput } from './tool-inputs.js';
 import { ToolError } from './tool-error.js';
+import { errorText } from '@ecm/core/text';
 
 async function orderStatus(ctx: GatewayContext, id: string): Promise<string> {
   try {
@@ -14,7 +15,7 @@ async function orderStatus(ctx: GatewayContext, id: string): Promise<string> {
     if (!timeline) return 'NOT_IN_WAREHOUSE';
     return [timeline.order.status, timeline.order.sub_state].filter(Boolean).join(' / ') || 'UNKNOWN';
   } catch (err) {
-    ctx.log.warn({ order_id: id, error: err instanceof Error ? err.message : String(err) }, 'order status unavailable for an escalation');
+    ctx.log.warn({ order_id: id, error: errorText(err) }, 'order status unavailable for an escalation');
     return 'UNKNOWN (warehouse unavailable)';
   }
 }
@@ -95,7 +96,7 @@ export const ticketsUpdate = defineTool({
     }
     if (args.action === 'resolve' || args.action === 'escalate') {
       // The Daily Stats count resolutions and escalations; the change itself is recorded either way.
-      await refreshDailyStats(ctx.config, store, now).catch((err: unknown) => ctx.log.warn({ error: err instanceof Error ? err.message : String(err) }, 'daily stats not updated'));
+      await refreshDailyStats(ctx.config, store, now).catch((err: unknown) => ctx.log.warn({ error: errorText(err) }, 'daily stats not updated'));
     }
     const out = withSla(ctx, updated, now);
     const sla = resolution ? `; ${resolution.resolution_minutes} min against an SLA of ${resolution.sla_target_minutes} min: ${resolution.sla_status}` : '';

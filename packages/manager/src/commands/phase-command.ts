@@ -3,6 +3,7 @@ import { notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { renderBlocksAsText } from '@ecm/core/slack';
 import { summaryLine } from './phase-exit.js';
+import { errorText } from '@ecm/core/text';
 
 export interface PhaseCommandOptions {
   asOf?: string;
@@ -19,14 +20,14 @@ export function phaseCommand(command: string, phases: readonly PhaseName[]) {
     const asOf = parseAsOf(options.asOf);
     const out = options.json ? process.stderr : process.stdout;
     const tracing = await startTracing({ serviceName: 'ecm-manager' }).catch((err: unknown) => {
-      throw new CliError(err instanceof Error ? err.message : String(err), EXIT.config);
+      throw new CliError(errorText(err), EXIT.config);
     });
     let run: Awaited<ReturnType<typeof runPhases>>;
     try {
       run = await runPhases({ command, phases, asOf, dryRun: Boolean(options.dryRun), force: Boolean(options.force), out });
     } finally {
       // A batch process exits right after: buffered spans go out first.
-      await tracing.shutdown().catch((err: unknown) => notice(`traces not exported: ${err instanceof Error ? err.message : String(err)}`));
+      await tracing.shutdown().catch((err: unknown) => notice(`traces not exported: ${errorText(err)}`));
     }
     const { outcomes, exitCode } = run;
     if (options.dryRun && !options.json) {

@@ -1,5 +1,6 @@
 import { managerDomainName } from '@ecm/agent';
 import { z } from 'zod';
+import { errorText } from '@ecm/core/text';
 
 /**
  * The manager's own gauges, pushed to a Prometheus Pushgateway after every run whether or not an LLM
@@ -153,7 +154,7 @@ export async function pushRunGauges(outcomes: readonly RunOutcome[], options: Pu
       if (!res.ok) return { ok: false, error: `metrics push to ${target} failed: HTTP ${res.status} ${(await res.text()).slice(0, 200)}` };
       pushed++;
     } catch (err) {
-      return { ok: false, error: `metrics push to ${target} failed: ${err instanceof Error ? err.message : String(err)}` };
+      return { ok: false, error: `metrics push to ${target} failed: ${errorText(err)}` };
     }
   }
   return { ok: true, pushed };

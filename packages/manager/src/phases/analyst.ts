@@ -7,6 +7,7 @@ import type { ChainCluster } from '@ecm/agent';
 import type { DAILY_PHASES, PhaseName } from './phase.js';
 import { context, md, section, formatPercent, trustedMrkdwn } from '@ecm/core/slack';
 import { maskSecrets, oneLine, llmLinesAsMrkdwn } from '@ecm/core/text';
+import { errorText } from '@ecm/core/text';
 
 /** The phases with analyst insights (the SLA watch has none: it is alerts, not a report). */
 export type AnalysedPhase = (typeof DAILY_PHASES)[number];
@@ -122,7 +123,7 @@ function loadLlmSetup(agent: AgentModule, sharedDir: string): { ok: true; loaded
   try {
     return { ok: true, loaded: { llm: agent.loadLlmConfig(sharedDir), skills: agent.loadSkills(path.join(sharedDir, agent.SKILLS_DIR)), guardrails: agent.loadGuardrails(sharedDir) } };
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    const detail = errorText(err);
     const first = detail.split('\n').map((l) => l.trim()).filter(Boolean);
     const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : first[0] ?? detail;
     return { ok: false, reason: `the LLM configuration is broken (${short})`, problem: `LLM configuration broken, reports went out without insights: ${first.join(' ')}` };

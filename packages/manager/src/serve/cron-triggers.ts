@@ -1,6 +1,7 @@
 import { parseCron, runsOnDate } from '@ecm/core/domain';
 import type { Domain, TriggerRun } from '@ecm/agent';
 import type { TriggerGate, TriggerRequest } from './trigger-gate.js';
+import { errorText } from '@ecm/core/text';
 
 /** The wall-clock minute of `at` in `timeZone`. */
 function localMinute(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; key: string } {
@@ -47,7 +48,7 @@ export function createCronTriggers(deps: { readonly domains: ReadonlyMap<string,
     /** Checks every 20 s, so each minute is seen at least twice. */
     start(): void {
       if ([...deps.domains.values()].every((d) => d.triggers.cron.length === 0)) return;
-      timer = setInterval(() => void tick(new Date()).catch((err: unknown) => deps.log(`serve: cron triggers: ${err instanceof Error ? err.message : String(err)}`)), 20_000);
+      timer = setInterval(() => void tick(new Date()).catch((err: unknown) => deps.log(`serve: cron triggers: ${errorText(err)}`)), 20_000);
       timer.unref();
     },
     stop(): void {

@@ -1,3 +1,4 @@
+import { errorText } from '@ecm/core/text';
 import type { StateDb } from '@ecm/core/stores';
 import type { Domain, TriggerRun } from '@ecm/agent';
 import type { PhaseName } from '../phases/phase.js';
@@ -17,7 +18,6 @@ export interface RunDeps {
   readonly env: NodeJS.ProcessEnv;
 }
 
-const errorText = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
 /**
  * Runs what a domain's configuration says a trigger starts: the manager's phases (an ad-hoc run, one at

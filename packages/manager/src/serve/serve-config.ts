@@ -3,6 +3,7 @@ import path from 'node:path';
 import { ConfigError, parseConfig } from '@ecm/core/domain';
 import yaml from 'js-yaml';
 import { z } from 'zod';
+import { errorText } from '@ecm/core/text';
 
 export const SERVE_FILE = 'config/serve.yaml';
 
@@ -25,7 +26,7 @@ export function loadServeConfig(sharedDir: string): ServeConfig {
   try {
     data = yaml.load(readFileSync(file, 'utf8'));
   } catch (err) {
-    throw new ConfigError(file, '', `not valid YAML: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`);
+    throw new ConfigError(file, '', `not valid YAML: ${errorText(err).split('\n')[0]}`);
   }
   return parseConfig(serveFileSchema, data ?? {}, file);
 }

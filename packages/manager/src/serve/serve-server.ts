@@ -12,6 +12,7 @@ import type { TriggerRunner } from './run-trigger.js';
 import { checkWebhookSignature, SIGNATURE_HEADER, TIMESTAMP_HEADER } from './webhook-signature.js';
 
 import type { SlackTrigger } from './slack/slack-app.js';
+import { errorText } from '@ecm/core/text';
 
 export type { SlackTrigger };
 
@@ -89,7 +90,7 @@ export function createServeServer(deps: ServeDeps) {
     const work = deps.runner
       .run(domain, run, { source: t.source, kind: t.kind, ...t.detail }, `${t.source}:${domain.name}:${t.kind}`)
       .then((r) => finish(r.outcome, r.detail))
-      .catch((err: unknown) => deps.log(`serve: could not record the end of a ${t.source} trigger: ${err instanceof Error ? err.message : String(err)}`));
+      .catch((err: unknown) => deps.log(`serve: could not record the end of a ${t.source} trigger: ${errorText(err)}`));
     running.set(work, (o, d) => finish(o, d));
     void work.finally(() => running.delete(work));
   }
@@ -190,7 +191,7 @@ export function createServeServer(deps: ServeDeps) {
       await Promise.race([deps.state.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref())]);
       state = 'reachable';
     } catch (err) {
-      state = `unreachable: ${err instanceof Error ? err.message : String(err)}`;
+      state = `unreachable: ${errorText(err)}`;
     }
     const ok = state === 'reachable' && !stopping;
     send(res, ok ? 200 : 503, { ok, stopping, domains: [...deps.domains.keys()], state_store: state, slack: deps.slack ? (deps.slack.requestListener ? 'http' : 'socket') : 'off', in_flight: running.size });
@@ -224,7 +225,7 @@ export function createServeServer(deps: ServeDeps) {
         res.setHeader('connection', 'close');
         return send(res, 413, { error: `body larger than ${deps.config.body_limit_bytes} bytes` });
       }
-      deps.log(`serve: ${req.method} ${req.url}: ${err instanceof Error ? err.message : String(err)}`);
+      deps.log(`serve: ${req.method} ${req.url}: ${errorText(err)}`);
       if (!res.headersSent) send(res, 500, { error: 'internal error (see the service log)' });
     });
   });
@@ -256,7 +257,7 @@ export function createServeServer(deps: ServeDeps) {
       stopping = true;
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
-      await deps.slack?.stop().catch((err: unknown) => deps.log(`serve: the Slack app did not stop cleanly: ${err instanceof Error ? err.message : String(err)}`));
+      await deps.slack?.stop().catch((err: unknown) => deps.log(`serve: the Slack app did not stop cleanly: ${errorText(err)}`));
       const pending = [...running.keys()];
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([Promise.allSettled([...pending, ...others]), new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);

@@ -3,6 +3,7 @@ import type { SheetsTicketStore } from './sheets-ticket-store.js';
 import { agentCodec, escalationCodec, parseTab, resolutionCodec, ticketCodec, patternCodec, dailyStatsCodec, historyCodec, type RecordCodec } from './tab-records.js';
 import { TAB_KEYS, TABS, type TabKey } from './tab-layout.js';
 import { missingForWrite, type SheetProblem } from './tab-table.js';
+import { errorText } from '../../text/error-text.js';
 
 export interface SheetCheck {
   readonly ok: boolean;
@@ -29,7 +30,7 @@ function explain(err: unknown, store: SheetsTicketStore): string {
     if (err.status === 404) return `no such spreadsheet (check GOOGLE_SHEETS_SPREADSHEET_ID): ${err.message}`;
     return err.message;
   }
-  return err instanceof Error ? err.message : String(err);
+  return errorText(err);
 }
 
 /**

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import type { SheetsAuth } from './sheets-api.js';
 import { SheetsConfigError, type SheetsSettings } from './sheets-config.js';
+import { errorText } from '../../text/error-text.js';
 
 export const READ_SCOPE = 'https://www.googleapis.com/auth/spreadsheets.readonly';
 export const WRITE_SCOPE = 'https://www.googleapis.com/auth/spreadsheets';
@@ -34,7 +35,7 @@ export async function sheetsCredentials(settings: SheetsSettings): Promise<Sheet
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new SheetsConfigError(`GOOGLE_APPLICATION_CREDENTIALS: cannot read ${path}: ${err instanceof Error ? err.message : String(err)}`);
+    throw new SheetsConfigError(`GOOGLE_APPLICATION_CREDENTIALS: cannot read ${path}: ${errorText(err)}`);
   }
   let json: unknown;
   try {

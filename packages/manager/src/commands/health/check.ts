@@ -1,3 +1,4 @@
+import { errorText } from '@ecm/core/text';
 export type Level = 'ok' | 'degraded' | 'down' | 'not_configured';
 
 /** One line of the health screen: a dependency, how it is, and why. */
@@ -14,4 +15,3 @@ export const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   return { value, ms: Math.round(performance.now() - started) };
 };
 
-export const message = (err: unknown) => (err instanceof Error ? err.message : String(err));

@@ -1,6 +1,7 @@
+import { errorText } from '@ecm/core/text';
 import type { EcmConfig } from '@ecm/core/domain';
 import type { StateDb } from '@ecm/core/stores';
-import { message, type Check } from './check.js';
+import { type Check } from './check.js';
 
 export interface BudgetToday {
   readonly spent_usd: number;
@@ -38,6 +39,6 @@ export async function checkLlm(config: EcmConfig, budget: BudgetToday | null, ac
     if (!probe.ok) return { name: 'llm', level: 'down', detail: `a one-token call${via} failed: ${probe.reason}` };
     return { name: 'llm', level: 'ok', detail: `a one-token call to ${probe.model}${via} answered${spend}`, ms: probe.ms };
   } catch (err) {
-    return { name: 'llm', level: 'down', detail: message(err) };
+    return { name: 'llm', level: 'down', detail: errorText(err) };
   }
 }

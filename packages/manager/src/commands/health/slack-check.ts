@@ -1,4 +1,5 @@
-import { message, timed, type Check } from './check.js';
+import { errorText } from '@ecm/core/text';
+import { timed, type Check } from './check.js';
 import { openSlackSink } from '@ecm/core/slack';
 
 /** Slack: the outbox (not configured), or auth.test against the bot token. */
@@ -9,6 +10,6 @@ export async function checkSlack(): Promise<Check> {
     const { value: auth, ms } = await timed(async () => (sink.authTest ? sink.authTest() : { ok: true }));
     return { name: 'slack', level: auth.ok ? 'ok' : 'down', detail: auth.ok ? `auth.test ok${'team' in auth && auth.team ? ` (${auth.team})` : ''}` : `auth.test failed: ${'error' in auth ? auth.error : ''}`, ms };
   } catch (err) {
-    return { name: 'slack', level: 'down', detail: message(err) };
+    return { name: 'slack', level: 'down', detail: errorText(err) };
   }
 }

@@ -1,7 +1,8 @@
+import { errorText } from '@ecm/core/text';
 import type { EcmConfig } from '@ecm/core/domain';
 import type { StateDb } from '@ecm/core/stores';
 import { RunStore, type PhaseHistory } from '../../phases/run-store.js';
-import { message, timed, type Check } from './check.js';
+import { timed, type Check } from './check.js';
 import { llmBudget, type BudgetToday } from './llm-check.js';
 import { lastQuarantined, missedRuns } from './run-history.js';
 import { openTicketStore, checkSheet, SheetsTicketStore, openStateDb, acquireFileLock, describeHolder, RunLockedError } from '@ecm/core/stores';
@@ -58,7 +59,7 @@ export async function checkState(config: EcmConfig, now: Date, active: boolean):
     }
   } catch (err) {
     if (err instanceof RunLockedError) checks.push({ name: 'state store', level: 'ok', detail: `busy: ${err.holder}` });
-    else checks.push({ name: 'state store', level: 'down', detail: message(err) });
+    else checks.push({ name: 'state store', level: 'down', detail: errorText(err) });
   } finally {
     await lock?.release();
   }

@@ -1,5 +1,6 @@
+import { errorText } from '@ecm/core/text';
 import type { EcmConfig } from '@ecm/core/domain';
-import { message, timed, type Check } from './check.js';
+import { timed, type Check } from './check.js';
 import { openWarehouse, loadQuery, readDemoInfo, warehouseSource } from '@ecm/core/warehouse';
 import { parseWarehouseTime, runTriage } from '@ecm/core/domain';
 
@@ -7,7 +8,7 @@ export async function checkWarehouse(config: EcmConfig, asOf: Date, active: bool
   try {
     warehouseSource(process.env);
   } catch (err) {
-    return { name: 'warehouse', level: 'down', detail: message(err) };
+    return { name: 'warehouse', level: 'down', detail: errorText(err) };
   }
   if (!process.env.ECM_WAREHOUSE_URL && !readDemoInfo()) return { name: 'warehouse', level: 'not_configured', detail: 'no ECM_WAREHOUSE_URL and no demo warehouse yet (created on first run)' };
   try {
@@ -28,6 +29,6 @@ export async function checkWarehouse(config: EcmConfig, asOf: Date, active: bool
       await warehouse.close();
     }
   } catch (err) {
-    return { name: 'warehouse', level: 'down', detail: message(err) };
+    return { name: 'warehouse', level: 'down', detail: errorText(err) };
   }
 }

@@ -12,6 +12,7 @@ import { ACTION, VIEW } from './slack-actions.js';
 import { agentOfSlackUser } from './slack-identity.js';
 import { checkedFreeText, escalateTicket, ownOpenTicket, resolveTicket, startTicket, type ActionResult, type TicketActionDeps } from './ticket-actions.js';
 import type { Trigger, TriggerGate, TriggerOutcome } from './trigger-gate.js';
+import { errorText } from '@ecm/core/text';
 
 export type { Admission, Trigger, TriggerGate, TriggerOutcome } from './trigger-gate.js';
 export { ACTION, VIEW, proposalButtons, ticketButtons } from './slack-actions.js';
@@ -113,7 +114,7 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
     try {
       result = await work();
     } catch (err) {
-      result = { outcome: 'failed', detail: err instanceof Error ? err.message : String(err) };
+      result = { outcome: 'failed', detail: errorText(err) };
       log(`slack: ${trigger.kind} failed: ${result.detail}`);
     } finally {
       await admission.finish(result.outcome, result.detail);
@@ -293,7 +294,7 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
         await client.chat.postMessage({ channel, text: `${title}\n${body}`, blocks: [section(title), section(body), context(md`Escalated by ${agent.name} (${e.escalated_by}) from Slack`)], ...(teamChannel ? {} : ctx.thread_ts ? { thread_ts: ctx.thread_ts } : {}) });
         return { ok: true };
       } catch (err) {
-        return { ok: false, error: err instanceof Error ? err.message : String(err) };
+        return { ok: false, error: errorText(err) };
       }
     }),
   );

@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { formatA1, parseA1, type GridRange } from './a1-range.js';
+import { errorText } from '../../../text/error-text.js';
 
 /**
  * A local stand-in for the Google Sheets v4 REST API (https://sheets.googleapis.com/) on 127.0.0.1,
@@ -281,7 +282,7 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
         // Anything but an ApiError is a defect of the fake itself: answer 500 with it rather than crash the test run.
         const status = err instanceof ApiError ? err.status : 500;
         call.status = status;
-        return send(status, { error: { code: status, message: err instanceof Error ? err.message : String(err), status: err instanceof ApiError ? err.reason : 'INTERNAL' } });
+        return send(status, { error: { code: status, message: errorText(err), status: err instanceof ApiError ? err.reason : 'INTERNAL' } });
       }
     });
   });
