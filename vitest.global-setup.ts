@@ -21,7 +21,9 @@ export default function setup(): () => void {
       execFileSync(process.execPath, [tsc, '-b', `packages/${pkg}`], { cwd: REPO, stdio: 'pipe' });
     } catch (err) {
       const out = err as { stdout?: Buffer; stderr?: Buffer };
-      throw new Error(`The build failed (packages/${pkg}); the tests need a compiling tree:\n${String(out.stdout ?? '')}${String(out.stderr ?? '')}`);
+      throw new Error(
+        `The build failed (packages/${pkg}); the tests need a compiling tree:\n${String(out.stdout ?? '')}${String(out.stderr ?? '')}`,
+      );
     }
   }
   const templates = mkdtempSync(path.join(os.tmpdir(), 'ecm-test-templates-'));

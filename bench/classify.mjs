@@ -9,7 +9,7 @@
 // its own child process so that its peak RSS is its own (seeding is done beforehand, elsewhere).
 // PostgreSQL is measured when ECM_BENCH_PG_URL is set.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -225,6 +225,6 @@ async function main() {
 }
 
 main().catch((err) => {
-  console.error(`[classify] ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+  console.error(`[classify] ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
   process.exit(1);
 });

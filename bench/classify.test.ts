@@ -10,12 +10,19 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 
 describe('bench classify', () => {
   it('prints an engine and a baseline line that agree, with one round trip for the engine', () => {
-    const run = spawnSync(process.execPath, [path.join(here, 'run.mjs'), '--only', 'classify', '--no-record', '--warehouse', 'pglite', '--orders', '3000', '--runs', '1'], {
-      encoding: 'utf8',
-      timeout: 120_000,
-    });
+    const run = spawnSync(
+      process.execPath,
+      [path.join(here, 'run.mjs'), '--only', 'classify', '--no-record', '--warehouse', 'pglite', '--orders', '3000', '--runs', '1'],
+      {
+        encoding: 'utf8',
+        timeout: 120_000,
+      },
+    );
     expect(run.status, run.stderr).toBe(0);
-    const lines = run.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = run.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => [l.bench, l.warehouse, l.orders, l.approach])).toEqual([
       ['classify', 'pglite', 3000, 'engine'],
       ['classify', 'pglite', 3000, 'baseline'],

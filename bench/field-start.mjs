@@ -51,7 +51,9 @@ function runCli(bin, args, env) {
     child.stdout.on('data', (c) => (stdout += c));
     child.stderr.on('data', (c) => (stderr += c));
     child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`${path.basename(bin)} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`))));
+    child.on('close', (code) =>
+      code === 0 ? resolve(stdout) : reject(new Error(`${path.basename(bin)} ${args.join(' ')} exited ${code}: ${stderr.slice(-500)}`)),
+    );
   });
 }
 
@@ -73,7 +75,10 @@ function startGateway(env) {
     });
     child.once('exit', (code) => reject(new Error(`ecm-gateway exited ${code}: ${err.slice(-500)}`)));
   });
-  return { url, stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))) };
+  return {
+    url,
+    stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once('exit', resolve), child.kill('SIGTERM')))),
+  };
 }
 
 /** my-tickets on an agent's machine: no store settings, only the gateway's URL and the agent's token. */
@@ -143,11 +148,18 @@ function timeProcess(args, env) {
 async function series(args, env) {
   const runs = [];
   for (let i = 0; i < RUNS; i++) runs.push(await timeProcess(args, env));
-  return { ms: round1(median(runs.map((r) => r.ms))), ms_runs: runs.map((r) => round1(r.ms)), peak_rss_mb: median(runs.map((r) => r.peak_rss_mb)), last: runs.at(-1) };
+  return {
+    ms: round1(median(runs.map((r) => r.ms))),
+    ms_runs: runs.map((r) => round1(r.ms)),
+    peak_rss_mb: median(runs.map((r) => r.peak_rss_mb)),
+    last: runs.at(-1),
+  };
 }
 
 const baseline = await series(['-e', '0'], { PATH: process.env.PATH });
-process.stdout.write(`${JSON.stringify({ bench: 'field_start', store: 'none', command: 'node -e 0', ms: baseline.ms, ms_runs: baseline.ms_runs, peak_rss_mb: baseline.peak_rss_mb })}\n`);
+process.stdout.write(
+  `${JSON.stringify({ bench: 'field_start', store: 'none', command: 'node -e 0', ms: baseline.ms, ms_runs: baseline.ms_runs, peak_rss_mb: baseline.peak_rss_mb })}\n`,
+);
 
 async function measure(kind, orders) {
   const location = await prepareWarehouse({ warehouse: kind, orders, seed: 42, days: 30, url: process.env.ECM_BENCH_PG_URL }, SHARED);

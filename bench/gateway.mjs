@@ -67,14 +67,20 @@ function gatewayHome(location, orders) {
   if (location.dataDir) {
     mkdirSync(path.join(home, 'warehouse'));
     cpSync(location.dataDir, path.join(home, 'warehouse', 'pgdata'), { recursive: true });
-    writeFileSync(path.join(home, 'warehouse', 'demo.json'), JSON.stringify({ seed: 42, orders, days: 30, as_of: AS_OF.toISOString(), seeded_at: new Date().toISOString() }));
+    writeFileSync(
+      path.join(home, 'warehouse', 'demo.json'),
+      JSON.stringify({ seed: 42, orders, days: 30, as_of: AS_OF.toISOString(), seeded_at: new Date().toISOString() }),
+    );
   } else env.ECM_WAREHOUSE_URL = location.url;
   return { env, cleanup: () => rmSync(home, { recursive: true, force: true }) };
 }
 
 function startHttp(env) {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [GATEWAY, '--http', '--port', '0', '--as-of', AS_OF.toISOString()], { env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [GATEWAY, '--http', '--port', '0', '--as-of', AS_OF.toISOString()], {
+      env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let err = '';
     const timer = setTimeout(() => reject(new Error(`the gateway did not start: ${err}`)), 60_000);
     const onData = (c) => {
@@ -167,7 +173,10 @@ async function hostileRun(kind, orders, url, child, rounds = 2) {
   await client.close();
   const peak = peakRssMb(child.pid);
   // The gateway must still be alive and answer after the corpus.
-  const health = await fetch(url.replace(/\/mcp$/, '/health')).then((r) => r.status, () => 0);
+  const health = await fetch(url.replace(/\/mcp$/, '/health')).then(
+    (r) => r.status,
+    () => 0,
+  );
   return {
     bench: 'gateway',
     warehouse: kind,
@@ -220,7 +229,9 @@ async function measure(kind, orders) {
     // stdio: one client, one gateway process.
     progress(`${kind}: stdio`);
     const stdio = new Client({ name: 'ecm-bench', version: '0.0.0' });
-    await stdio.connect(new StdioClientTransport({ command: process.execPath, args: [GATEWAY, '--as-of', AS_OF.toISOString()], env, stderr: 'ignore' }));
+    await stdio.connect(
+      new StdioClientTransport({ command: process.execPath, args: [GATEWAY, '--as-of', AS_OF.toISOString()], env, stderr: 'ignore' }),
+    );
     const ids = await sampleOrders(stdio);
     await callLoop(stdio, ids, { calls: 30, deadline: performance.now() + 10_000 }); // warm-up
     const stdioRun = await callLoop(stdio, ids, { calls: CALLS, deadline: performance.now() + SECONDS * 1000 });
@@ -243,7 +254,9 @@ async function measure(kind, orders) {
       const started = performance.now();
       const deadline = started + SECONDS * 1000;
       const perClient = Math.ceil(MAX_CONCURRENT_CALLS / CLIENTS);
-      const runs = await Promise.all(clients.map((c, i) => callLoop(c, ids.slice(i).concat(ids.slice(0, i)), { calls: perClient, deadline })));
+      const runs = await Promise.all(
+        clients.map((c, i) => callLoop(c, ids.slice(i).concat(ids.slice(0, i)), { calls: perClient, deadline })),
+      );
       const seconds = (performance.now() - started) / 1000;
       await Promise.all(clients.map((c) => c.close()));
       const latencies = runs.flatMap((r) => r.latencies);

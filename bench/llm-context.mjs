@@ -21,7 +21,8 @@ const MEASURE = path.join(root, 'packages/agent/dist/bench/llm-context.js');
 export const PHASE_SKILLS = { backlog: 'ecm-daily-flow', triage: 'triage-and-assign', patterns: 'pattern-intelligence' };
 
 async function agent() {
-  for (const file of [DIST, MEASURE]) if (!existsSync(file)) throw new Error(`${file} not found: build it first with \`npx tsc -b packages/agent\``);
+  for (const file of [DIST, MEASURE])
+    if (!existsSync(file)) throw new Error(`${file} not found: build it first with \`npx tsc -b packages/agent\``);
   const [library, { measureLlmContext }] = await Promise.all([import(pathToFileURL(DIST).href), import(pathToFileURL(MEASURE).href)]);
   return { ...library, measureLlmContext };
 }
@@ -38,13 +39,14 @@ export async function measure(factsDoc, { tools, model, outputTokens, sharedDir 
   const skills = a.loadSkills(path.join(shared, a.SKILLS_DIR));
   const phases = phasesOf(factsDoc);
   const missing = phases.filter((p) => !skills.some((s) => s.name === p.skill)).map((p) => `${p.phase} → ${p.skill}`);
-  if (missing.length) throw new Error(`no skill for phase(s) ${missing.join(', ')}; use the { "phases": [{ "phase", "skill", "facts" }] } form`);
+  if (missing.length)
+    throw new Error(`no skill for phase(s) ${missing.join(', ')}; use the { "phases": [{ "phase", "skill", "facts" }] } form`);
   return a.measureLlmContext({
     phases,
     skills,
     guardrails: a.loadGuardrails(shared),
     llm: a.loadLlmConfig(shared),
-    tools: Array.isArray(tools) ? tools : tools?.tools ?? [],
+    tools: Array.isArray(tools) ? tools : (tools?.tools ?? []),
     ...(model ? { model } : {}),
     ...(outputTokens ? { outputTokensPerPhase: outputTokens } : {}),
   });
@@ -66,12 +68,15 @@ function print(report) {
   const head = ['phase', 'skill', 'system', 'tools', 'facts msg', 'total', '~tokens in', 'cacheable', 'cost'];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (r) => r.map((c, i) => c.padEnd(widths[i])).join('  ');
-  console.log(`Model ${report.model}, ${report.outputTokensPerPhase} output tokens per phase, one turn per phase (~4 characters per token)\n`);
+  console.log(
+    `Model ${report.model}, ${report.outputTokensPerPhase} output tokens per phase, one turn per phase (~4 characters per token)\n`,
+  );
   console.log(line(head));
   for (const r of rows) console.log(line(r));
   const d = report.dailyRun;
   console.log(`\nDaily run: ${kb(d.bytes)}, ~${d.estimatedInputTokens} input tokens, estimated $${d.estimatedCostUsd.toFixed(4)}`);
-  for (const p of report.phases) if (p.toolsNotMeasured.length) console.log(`  ${p.phase}: tools not measured (pass --tools): ${p.toolsNotMeasured.join(', ')}`);
+  for (const p of report.phases)
+    if (p.toolsNotMeasured.length) console.log(`  ${p.phase}: tools not measured (pass --tools): ${p.toolsNotMeasured.join(', ')}`);
 }
 
 async function main(argv) {
@@ -110,8 +115,14 @@ async function measureSeeded() {
   const tools = await gatewayTools();
   const pg = process.env.ECM_BENCH_PG_URL;
   const targets = pg
-    ? [{ warehouse: 'pglite', orders: 150_000 }, { warehouse: 'postgres', orders: 1_500_000, url: pg }]
-    : [{ warehouse: 'pglite', orders: 15_000 }, { warehouse: 'pglite', orders: 150_000 }];
+    ? [
+        { warehouse: 'pglite', orders: 150_000 },
+        { warehouse: 'postgres', orders: 1_500_000, url: pg },
+      ]
+    : [
+        { warehouse: 'pglite', orders: 15_000 },
+        { warehouse: 'pglite', orders: 150_000 },
+      ];
   const lines = [];
   for (const target of targets) {
     const location = await prepareWarehouse({ ...target, seed: 42, days: 30 }, SHARED);
@@ -125,7 +136,17 @@ async function measureSeeded() {
         warehouse: target.warehouse,
         orders: target.orders,
         model: report.model,
-        phases: Object.fromEntries(report.phases.map((p) => [p.phase, { bytes: p.bytes.total, facts_bytes: p.bytes.input, est_input_tokens: p.estimatedInputTokens, est_cost_usd: Number(p.estimatedCostUsd.toFixed(5)) }])),
+        phases: Object.fromEntries(
+          report.phases.map((p) => [
+            p.phase,
+            {
+              bytes: p.bytes.total,
+              facts_bytes: p.bytes.input,
+              est_input_tokens: p.estimatedInputTokens,
+              est_cost_usd: Number(p.estimatedCostUsd.toFixed(5)),
+            },
+          ]),
+        ),
         daily_bytes: report.dailyRun.bytes,
         daily_est_cost_usd: Number(report.dailyRun.estimatedCostUsd.toFixed(5)),
         target_cost_usd: 0.02,
@@ -138,7 +159,16 @@ async function measureSeeded() {
   }
   const [small, large] = lines;
   const growth = (large.daily_bytes - small.daily_bytes) / small.daily_bytes;
-  console.log(JSON.stringify({ bench: 'llm_context_growth', from_orders: small.orders, to_orders: large.orders, bytes_growth: Number(growth.toFixed(4)), target: 0.1, meets_target: growth < 0.1 }));
+  console.log(
+    JSON.stringify({
+      bench: 'llm_context_growth',
+      from_orders: small.orders,
+      to_orders: large.orders,
+      bytes_growth: Number(growth.toFixed(4)),
+      target: 0.1,
+      meets_target: growth < 0.1,
+    }),
+  );
   return 0;
 }
 
@@ -147,7 +177,12 @@ async function gatewayTools() {
   const core = await import(pathToFileURL(path.join(root, 'packages/core/dist/domain.js')).href);
   const { connectInProcess } = await import(pathToFileURL(path.join(root, 'packages/gateway/dist/index.js')).href);
   const config = core.loadConfig(path.join(root, 'shared'));
-  const gateway = await connectInProcess({ config, warehouse: async () => { throw new Error('not needed to list tools'); } });
+  const gateway = await connectInProcess({
+    config,
+    warehouse: async () => {
+      throw new Error('not needed to list tools');
+    },
+  });
   try {
     return (await gateway.client.listTools()).tools;
   } finally {

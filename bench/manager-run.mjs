@@ -36,7 +36,10 @@ export async function managerEnv(location, orders) {
   if (location.dataDir) {
     mkdirSync(path.join(home, 'warehouse'));
     cpSync(location.dataDir, path.join(home, 'warehouse', 'pgdata'), { recursive: true });
-    writeFileSync(path.join(home, 'warehouse', 'demo.json'), JSON.stringify({ seed: 42, orders, days: 30, as_of: AS_OF.toISOString(), seeded_at: new Date().toISOString() }));
+    writeFileSync(
+      path.join(home, 'warehouse', 'demo.json'),
+      JSON.stringify({ seed: 42, orders, days: 30, as_of: AS_OF.toISOString(), seeded_at: new Date().toISOString() }),
+    );
   } else {
     env.ECM_WAREHOUSE_URL = location.url;
     env.ECM_STATE_URL = await freshStateSchema(process.env.ECM_BENCH_PG_URL);
@@ -50,7 +53,10 @@ export async function managerEnv(location, orders) {
 export function runManager(env, args, { json = true } = {}) {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    const child = spawn(process.execPath, ['--import', path.join(here, 'peak-rss-on-exit.mjs'), CLI, ...args], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', path.join(here, 'peak-rss-on-exit.mjs'), CLI, ...args], {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));

@@ -15,7 +15,6 @@ export const pgSchemaFor = (orders) => `ecm_bench_${orders}`;
 const round1 = (n) => Math.round(n * 10) / 10;
 const progress = (line) => process.stderr.write(`[bench] ${line}\n`);
 
-
 /** What identifies a seeded data set; a cached warehouse is reused only when all of it matches. */
 const dataKey = (target) => ({ orders: target.orders, seed: target.seed, days: target.days, as_of: AS_OF.toISOString() });
 const sameKey = (a, b) => JSON.stringify(a) === JSON.stringify(b);
@@ -59,10 +58,9 @@ export async function prepareWarehouse(target, sharedDir) {
   const PG_SCHEMA = pgSchemaFor(target.orders);
   const admin = new core.PgWarehouse(target.url);
   try {
-    const [row] = await admin.query(
-      `SELECT obj_description(n.oid, 'pg_namespace') AS note FROM pg_namespace AS n WHERE n.nspname = $1`,
-      [PG_SCHEMA],
-    );
+    const [row] = await admin.query(`SELECT obj_description(n.oid, 'pg_namespace') AS note FROM pg_namespace AS n WHERE n.nspname = $1`, [
+      PG_SCHEMA,
+    ]);
     const note = row?.note ? JSON.parse(String(row.note)) : null;
     if (note && sameKey(note, key)) return { url: pgSchemaUrl(target.url, PG_SCHEMA) };
     await admin.query(`DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE`);
@@ -70,7 +68,12 @@ export async function prepareWarehouse(target, sharedDir) {
     const started = Date.now();
     const warehouse = new core.PgWarehouse(pgSchemaUrl(target.url, PG_SCHEMA));
     try {
-      await core.seedWarehouse(warehouse, { sharedDir, ...key, asOf: AS_OF, onProgress: seedProgress(`${admin.label} schema ${PG_SCHEMA}`) });
+      await core.seedWarehouse(warehouse, {
+        sharedDir,
+        ...key,
+        asOf: AS_OF,
+        onProgress: seedProgress(`${admin.label} schema ${PG_SCHEMA}`),
+      });
     } finally {
       await warehouse.close();
     }
@@ -82,4 +85,3 @@ export async function prepareWarehouse(target, sharedDir) {
     await admin.close();
   }
 }
-

@@ -9,7 +9,13 @@ const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CORE = path.join(REPO, 'packages/core');
 const PRELOAD = fileURLToPath(new URL('./__fixtures__/record-loads.mjs', import.meta.url));
 /** The drivers and clients each subpath must not load by being imported: they start databases or networks. */
-const HEAVY = { pglite: '/@electric-sql/pglite/', pg: '/node_modules/pg/', sheets: '/@googleapis/sheets/', googleAuth: '/google-auth-library/', slackWebApi: '/@slack/web-api/' };
+const HEAVY = {
+  pglite: '/@electric-sql/pglite/',
+  pg: '/node_modules/pg/',
+  sheets: '/@googleapis/sheets/',
+  googleAuth: '/google-auth-library/',
+  slackWebApi: '/@slack/web-api/',
+};
 
 let dir: string;
 beforeAll(() => {
@@ -36,14 +42,23 @@ describe('@ecm/core subpaths load only what their purpose needs', () => {
     expect(loads.some((u) => u.includes(HEAVY.pglite))).toBe(true);
   });
 
-  it.each(['@ecm/core/text', '@ecm/core/cli-kit', '@ecm/core/domain', '@ecm/core/stores', '@ecm/core/warehouse', '@ecm/core/slack', '@ecm/core/demo'])(
-    '%s loads no database driver, Google or Slack client',
-    (specifier) => {
-      const loads = loadsOf(specifier);
-      expect(loads.some((u) => u.endsWith(`/dist/${specifier.split('/').at(-1)}.js`))).toBe(true);
-      for (const [name, marker] of Object.entries(HEAVY)) expect(loads.filter((u) => u.includes(marker)), name).toEqual([]);
-    },
-  );
+  it.each([
+    '@ecm/core/text',
+    '@ecm/core/cli-kit',
+    '@ecm/core/domain',
+    '@ecm/core/stores',
+    '@ecm/core/warehouse',
+    '@ecm/core/slack',
+    '@ecm/core/demo',
+  ])('%s loads no database driver, Google or Slack client', (specifier) => {
+    const loads = loadsOf(specifier);
+    expect(loads.some((u) => u.endsWith(`/dist/${specifier.split('/').at(-1)}.js`))).toBe(true);
+    for (const [name, marker] of Object.entries(HEAVY))
+      expect(
+        loads.filter((u) => u.includes(marker)),
+        name,
+      ).toEqual([]);
+  });
 
   it('text and cli-kit load nothing outside Node and their own files (not even zod)', () => {
     for (const specifier of ['@ecm/core/text', '@ecm/core/cli-kit']) {

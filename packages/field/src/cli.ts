@@ -47,17 +47,24 @@ function agentCommand(name: string, description: string, options: { json?: boole
   const cmd = program
     .command(name)
     .description(description)
-    .option('--agent <email>', 'embedded mode: act as this agent (default: ECM_AGENT_EMAIL, else the remembered one); refused through the gateway')
+    .option(
+      '--agent <email>',
+      'embedded mode: act as this agent (default: ECM_AGENT_EMAIL, else the remembered one); refused through the gateway',
+    )
     .addOption(new Option('--as-of <iso>', 'the current time for SLA clocks (ISO 8601); default now — for demos seeded at a fixed time'))
     .addHelpText('after', `\n${EXIT_CODES}`);
   return options.json === false ? cmd : cmd.option('--json', 'one JSON object on stdout');
 }
 
-agentCommand('my-tickets', 'your open tickets: live order status, SLA band (BREACHED/CRITICAL/WARNING/OK), next action, today\'s stats').action(
-  action(async () => (await import('./commands/my-tickets.js')).myTicketsCommand),
-);
+agentCommand(
+  'my-tickets',
+  "your open tickets: live order status, SLA band (BREACHED/CRITICAL/WARNING/OK), next action, today's stats",
+).action(action(async () => (await import('./commands/my-tickets.js')).myTicketsCommand));
 
-agentCommand('order', 'one order: timeline across GOMS, payment, Falcon, payout, Lulu, RFI, TRM, RDA; what is wrong; runbook steps; score; escalation')
+agentCommand(
+  'order',
+  'one order: timeline across GOMS, payment, Falcon, payout, Lulu, RFI, TRM, RDA; what is wrong; runbook steps; score; escalation',
+)
   .argument('<order-id>', 'the GOMS order id')
   .option('--reveal-pii', "show the customer's name, e-mail and phone for this order (never copy them into notes or Slack)")
   .action(action(async () => (await import('./commands/order.js')).orderCommand));
@@ -67,14 +74,20 @@ agentCommand('resolve', 'close your ticket: writes the Resolutions row (time, SL
   .option('--notes <text>', 'what was done (required; asked on a terminal when left out)')
   .option('--diagnosis-match <answer>', 'CORRECT | PARTIAL | WRONG (asked on a terminal; default CORRECT)')
   .option('--action-followed <answer>', 'YES | MODIFIED | IGNORED (asked on a terminal; default YES)')
-  .option('--resolution-type <answer>', 'AGENT_RESOLVED | ESCALATED_RESOLVED | FALSE_POSITIVE | SELF_HEALED (default AGENT_RESOLVED, ESCALATED_RESOLVED for an escalated ticket)')
+  .option(
+    '--resolution-type <answer>',
+    'AGENT_RESOLVED | ESCALATED_RESOLVED | FALSE_POSITIVE | SELF_HEALED (default AGENT_RESOLVED, ESCALATED_RESOLVED for an escalated ticket)',
+  )
   .action(action(async () => (await import('./commands/resolve.js')).resolveCommand));
 
 agentCommand('start', 'pick up your ticket: OPEN → IN_PROGRESS, so your lead sees who is working on it')
   .argument('<order-id>', 'the order of your ticket')
   .action(action(async () => (await import('./commands/start.js')).startCommand));
 
-agentCommand('reopen', 'reopen your resolved or escalated ticket (the order is not fixed after all): OPEN again, new SLA clock, recorded in the history')
+agentCommand(
+  'reopen',
+  'reopen your resolved or escalated ticket (the order is not fixed after all): OPEN again, new SLA clock, recorded in the history',
+)
   .argument('<order-id>', 'the order of your ticket')
   .option('--reason <text>', 'what shows it is not fixed (required)')
   .action(action(async () => (await import('./commands/start.js')).reopenCommand));
@@ -91,21 +104,28 @@ agentCommand('proposals', "fix proposals from the agent runtime waiting for a pe
 agentCommand('approve', 'approve a fix proposal (high-value ones need a supervisor); nothing runs by itself')
   .argument('<id>', 'the proposal id (or its first characters, as listed)')
   .option('--reason <text>', 'a note for the record')
-  .action(action(async () => {
-    const { decideCommand } = await import('./commands/proposals.js');
-    return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('approved', id, options);
-  }));
+  .action(
+    action(async () => {
+      const { decideCommand } = await import('./commands/proposals.js');
+      return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('approved', id, options);
+    }),
+  );
 
 agentCommand('reject', 'reject a fix proposal')
   .argument('<id>', 'the proposal id (or its first characters, as listed)')
   .option('--reason <text>', 'why the fix is wrong (required)')
-  .action(action(async () => {
-    const { decideCommand } = await import('./commands/proposals.js');
-    return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
-  }));
+  .action(
+    action(async () => {
+      const { decideCommand } = await import('./commands/proposals.js');
+      return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
+    }),
+  );
 
 agentCommand('correct', "judge a skill's output (a diagnosis, an insight, a proposal), or correct a ticket's classification")
-  .argument('<execution-id|order>', 'a skill execution id (or its first 8+ characters, as the report or stats show it), or the word "order"')
+  .argument(
+    '<execution-id|order>',
+    'a skill execution id (or its first 8+ characters, as the report or stats show it), or the word "order"',
+  )
   .argument('[order-id]', 'with "order": the order whose ticket was classified wrong')
   .option('--verdict <verdict>', 'an execution: wrong | partly | right')
   .option('--reason <stuck-reason>', 'an order: the right stuck reason (from the catalogue, shared/stuck-reasons.yaml)')
@@ -123,13 +143,14 @@ Two forms:
   )
   .action(action(async () => (await import('./commands/correct.js')).correctCommand));
 
-agentCommand('chat', 'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too', { json: false }).action(
-  action(async () => (await import('./commands/chat.js')).chatCommandAction),
-);
+agentCommand(
+  'chat',
+  'an interactive session: questions in words go to the field skills (needs ANTHROPIC_API_KEY); the commands above work too',
+  { json: false },
+).action(action(async () => (await import('./commands/chat.js')).chatCommandAction));
 
 agentCommand('whoami', 'the agent this terminal acts as, and where that comes from')
   .option('--forget', 'forget the remembered agent (the next command asks again)')
   .action(action(async () => (await import('./commands/whoami.js')).whoamiCommand));
-
 
 await runCli('ecm-field', program);

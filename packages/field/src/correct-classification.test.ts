@@ -1,14 +1,16 @@
-import { rmSync } from 'node:fs';
-import { openStateDb } from '@ecm/core/stores';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { ASHA, BILAL, seededDemo } from './__fixtures__/seeded-demo.js';
-import { cliEnv, FIELD_BIN, MANAGER_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
-
 
 const queueJson = z.object({ tickets: z.array(z.object({ order_id: z.string(), stuck_reason: z.string() })) });
 const orderJson = z.object({
-  order: z.object({ diagnosis: z.object({ stuck_reason: z.string(), score: z.number(), factors: z.array(z.object({ factor: z.string(), contribution: z.number() })) }) }),
+  order: z.object({
+    diagnosis: z.object({
+      stuck_reason: z.string(),
+      score: z.number(),
+      factors: z.array(z.object({ factor: z.string(), contribution: z.number() })),
+    }),
+  }),
 });
 
 const demo = seededDemo();
@@ -50,7 +52,6 @@ describe('ecm-field correct order: correcting a classification', () => {
   }, 300_000);
 
   it('the assignee\'s correction is stored and counts as a "reason wrong" answer in the learned weight', async () => {
-
     // Four self-healed resolutions of the reason: one short of the evidence the learning loop needs.
     await withState(async (s) => {
       for (let i = 0; i < 4; i++) {
@@ -66,12 +67,21 @@ describe('ecm-field correct order: correcting a classification', () => {
     const ok = await field(ASHA, ['correct', 'order', t.order_id, '--reason', other, '--note', 'the payout partner had it all along']);
     expect(ok.code, ok.stderr).toBe(0);
     expect(ok.stdout).toContain(`classified ${reason}, corrected to ${other}`);
-    const rows = await withState((s) => s.query('SELECT order_id, corrected_by, classified_reason, corrected_reason, note FROM classification_corrections'));
-    expect(rows).toEqual([{ order_id: t.order_id, corrected_by: ASHA, classified_reason: reason, corrected_reason: other, note: 'the payout partner had it all along' }]);
+    const rows = await withState((s) =>
+      s.query('SELECT order_id, corrected_by, classified_reason, corrected_reason, note FROM classification_corrections'),
+    );
+    expect(rows).toEqual([
+      {
+        order_id: t.order_id,
+        corrected_by: ASHA,
+        classified_reason: reason,
+        corrected_reason: other,
+        note: 'the payout partner had it all along',
+      },
+    ]);
 
     // The correction is the fifth "reason wrong" answer: 4 of 5 self-healed is above 0.7, so the severity weight halves.
     expect(await severityOf(t.order_id)).toBeCloseTo(before / 2, 6);
-
   }, 300_000);
 
   it('stats lists the most corrected classifications, with the resolve answers "reason wrong"', async () => {

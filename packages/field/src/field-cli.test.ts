@@ -2,13 +2,12 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { openStateDb, openTicketStore } from '@ecm/core/stores';
-import { type Resolution } from '@ecm/core/domain';
+import { openTicketStore } from '@ecm/core/stores';
+import type { Resolution } from '@ecm/core/domain';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { cliEnv, DEMO_AS_OF, FIELD_BIN, NOW } from './__fixtures__/run-cli.js';
 import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';
-import { MANAGER_BIN, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 import { hasTmux, TmuxTerminal } from './__fixtures__/tmux-terminal.js';
 
 const BAND = z.enum(['BREACHED', 'CRITICAL', 'WARNING', 'OK']);
@@ -36,7 +35,14 @@ const myTicketsJson = z.object({
       next_action: z.string().min(1),
     }),
   ),
-  stats: z.object({ since: z.string(), resolved: z.number(), avg_minutes: z.number().nullable(), sla_met_pct: z.number().nullable(), self_healed: z.number(), escalated: z.number() }),
+  stats: z.object({
+    since: z.string(),
+    resolved: z.number(),
+    avg_minutes: z.number().nullable(),
+    sla_met_pct: z.number().nullable(),
+    self_healed: z.number(),
+    escalated: z.number(),
+  }),
 });
 type MyTickets = z.infer<typeof myTicketsJson>;
 
@@ -44,7 +50,12 @@ const orderJson = z.object({
   order: z.object({
     order_id: z.string(),
     order: z.object({ status: z.string().nullable(), hours: z.number(), currency: z.string().nullable() }),
-    customer: z.object({ full_name: z.string().nullable(), email: z.string().nullable(), phone: z.string().nullable(), masked: z.boolean() }),
+    customer: z.object({
+      full_name: z.string().nullable(),
+      email: z.string().nullable(),
+      phone: z.string().nullable(),
+      masked: z.boolean(),
+    }),
     timeline: z.array(z.object({ at: z.string(), system: z.string(), status: z.string().nullable() })).min(1),
     diagnosis: z
       .object({
@@ -58,9 +69,23 @@ const orderJson = z.object({
       .nullable(),
     warnings: z.array(z.string()),
   }),
-  ticket: z.object({ order_id: z.string(), agent_email: z.string(), yours: z.boolean(), sla: z.object({ band: BAND }).nullable() }).nullable(),
-  runbook: z.object({ title: z.string().nullable(), what_is_wrong: z.string().nullable(), steps: z.array(z.string()), escalate: z.array(z.string()) }).nullable(),
-  escalation: z.object({ step: z.object({ level: z.string(), hours: z.number() }).nullable(), contact: z.object({ team: z.string(), level: z.string(), contact: z.string() }).nullable() }).nullable(),
+  ticket: z
+    .object({ order_id: z.string(), agent_email: z.string(), yours: z.boolean(), sla: z.object({ band: BAND }).nullable() })
+    .nullable(),
+  runbook: z
+    .object({
+      title: z.string().nullable(),
+      what_is_wrong: z.string().nullable(),
+      steps: z.array(z.string()),
+      escalate: z.array(z.string()),
+    })
+    .nullable(),
+  escalation: z
+    .object({
+      step: z.object({ level: z.string(), hours: z.number() }).nullable(),
+      contact: z.object({ team: z.string(), level: z.string(), contact: z.string() }).nullable(),
+    })
+    .nullable(),
 });
 
 const demo = seededDemo();
@@ -88,7 +113,9 @@ describe('ecm-field on the demo', () => {
     const rank = (p: string) => Number(p.slice(1));
     for (let i = 1; i < queue.tickets.length; i++) {
       const [a, b] = [queue.tickets[i - 1]!, queue.tickets[i]!];
-      expect(rank(a.priority) < rank(b.priority) || (a.priority === b.priority && a.sla.remaining_minutes <= b.sla.remaining_minutes)).toBe(true);
+      expect(rank(a.priority) < rank(b.priority) || (a.priority === b.priority && a.sla.remaining_minutes <= b.sla.remaining_minutes)).toBe(
+        true,
+      );
     }
     // Assigned by the 07:00 IST daily at T; 90 minutes later on the SLA clock.
     for (const t of queue.tickets) {
@@ -155,9 +182,23 @@ describe('ecm-field on the demo', () => {
     const badFlag = await asAgent(ASHA, ['resolve', t.order_id, '--notes', 'done', '--diagnosis-match', 'MAYBE']);
     expect(badFlag.code).toBe(3);
 
-    const ok = await asAgent(ASHA, ['resolve', t.order_id, '--notes', 'refund ref R-1 initiated', '--diagnosis-match', 'partial', '--json']);
+    const ok = await asAgent(ASHA, [
+      'resolve',
+      t.order_id,
+      '--notes',
+      'refund ref R-1 initiated',
+      '--diagnosis-match',
+      'partial',
+      '--json',
+    ]);
     expect(ok.code, ok.stderr).toBe(0);
-    const out = z.object({ resolution: z.object({ order_id: z.string(), sla_status: z.enum(['MET', 'MISSED']) }), queue_left: z.number(), next: z.array(z.object({ order_id: z.string() })) }).parse(JSON.parse(ok.stdout));
+    const out = z
+      .object({
+        resolution: z.object({ order_id: z.string(), sla_status: z.enum(['MET', 'MISSED']) }),
+        queue_left: z.number(),
+        next: z.array(z.object({ order_id: z.string() })),
+      })
+      .parse(JSON.parse(ok.stdout));
     expect(out.queue_left).toBe(queue.open - 1);
 
     const after = await myTickets(ASHA);
@@ -167,7 +208,9 @@ describe('ecm-field on the demo', () => {
     expect(after.stats.avg_minutes).toBe(90);
 
     const slaMinutes = t.sla.target_minutes;
-    const row = await withStore(async (store) => (await store.listResolutions(new Date(DEMO_AS_OF))).find((x) => x.order_id === t.order_id));
+    const row = await withStore(async (store) =>
+      (await store.listResolutions(new Date(DEMO_AS_OF))).find((x) => x.order_id === t.order_id),
+    );
     expect(row).toEqual<Resolution>({
       resolved_at: new Date(NOW).toISOString(),
       order_id: t.order_id,
@@ -202,9 +245,18 @@ describe('ecm-field on the demo', () => {
     expect(r.code, r.stderr).toBe(0);
     const out = z
       .object({
-        escalation: z.object({ order_id: z.string(), escalated_by: z.string(), stuck_hours: z.number(), order_status: z.string(), assigned_to: z.string() }),
+        escalation: z.object({
+          order_id: z.string(),
+          escalated_by: z.string(),
+          stuck_hours: z.number(),
+          order_status: z.string(),
+          assigned_to: z.string(),
+        }),
         team: z.string(),
-        target: z.object({ step: z.object({ level: z.string(), hours: z.number() }).nullable(), contact: z.object({ team: z.string(), level: z.string(), contact: z.string() }).nullable() }),
+        target: z.object({
+          step: z.object({ level: z.string(), hours: z.number() }).nullable(),
+          contact: z.object({ team: z.string(), level: z.string(), contact: z.string() }).nullable(),
+        }),
         slack: z.object({ posted: z.boolean(), where: z.string() }),
       })
       .parse(JSON.parse(r.stdout));
@@ -217,8 +269,21 @@ describe('ecm-field on the demo', () => {
     expect(out.escalation.order_status).not.toMatch(/UNKNOWN|NOT_IN_WAREHOUSE/);
     expect(out.slack).toEqual({ posted: true, where: 'outbox (no SLACK_BOT_TOKEN)' });
 
-    const [row, ticket] = await withStore(async (store) => [(await store.listEscalations(new Date(DEMO_AS_OF))).find((e) => e.order_id === t.order_id), await store.getTicket(t.order_id)] as const);
-    expect(row).toMatchObject({ order_id: t.order_id, escalated_by: ASHA, reason: 'Lulu <!channel> silent for 2 days', assigned_to: ASHA, priority: t.priority, resolved_at: null });
+    const [row, ticket] = await withStore(
+      async (store) =>
+        [
+          (await store.listEscalations(new Date(DEMO_AS_OF))).find((e) => e.order_id === t.order_id),
+          await store.getTicket(t.order_id),
+        ] as const,
+    );
+    expect(row).toMatchObject({
+      order_id: t.order_id,
+      escalated_by: ASHA,
+      reason: 'Lulu <!channel> silent for 2 days',
+      assigned_to: ASHA,
+      priority: t.priority,
+      resolved_at: null,
+    });
     expect(ticket?.status).toBe('ESCALATED');
 
     // The team's Slack message: data escaped, so the reason cannot ping the channel.
@@ -244,7 +309,9 @@ describe('ecm-field on the demo', () => {
     expect(resolveUnknown.stderr).toMatch(/ORD-NOT-THERE/);
 
     const stuck = await demo.manager(['stuck', '--all', '--json', '--as-of', NOW]);
-    const orders = z.object({ orders: z.array(z.object({ order_id: z.string(), disqualified: z.string().nullable(), monitor_only: z.boolean() })) }).parse(JSON.parse(stuck.stdout)).orders;
+    const orders = z
+      .object({ orders: z.array(z.object({ order_id: z.string(), disqualified: z.string().nullable(), monitor_only: z.boolean() })) })
+      .parse(JSON.parse(stuck.stdout)).orders;
     const dq = orders.find((o) => o.disqualified)!;
     const r = await asAgent(ASHA, ['resolve', dq.order_id, '--notes', 'x']);
     expect(r.code).toBe(1);
@@ -275,11 +342,19 @@ describe('ecm-field on the demo', () => {
       const store = sqlProposalStore(state);
       const base = { domain: 'ecm', rationale: 'Lulu shows CREDITED', skill: 'ecm-resolve', traceId: 't-1' };
       return [
-        await store.create({ ...base, orderId: 'ORD-00000001', action: 'Force status sync', needsSupervisor: false, amountAed: 900 }, new Date(DEMO_AS_OF)),
-        await store.create({ ...base, orderId: 'ORD-00000002', action: 'Refund 9,000 AED', needsSupervisor: true, amountAed: 9000 }, new Date(DEMO_AS_OF)),
+        await store.create(
+          { ...base, orderId: 'ORD-00000001', action: 'Force status sync', needsSupervisor: false, amountAed: 900 },
+          new Date(DEMO_AS_OF),
+        ),
+        await store.create(
+          { ...base, orderId: 'ORD-00000002', action: 'Refund 9,000 AED', needsSupervisor: true, amountAed: 9000 },
+          new Date(DEMO_AS_OF),
+        ),
       ];
     });
-    const listed = z.object({ proposals: z.array(z.object({ id: z.string(), status: z.string(), needs_supervisor: z.boolean() })) }).parse(JSON.parse((await asAgent(ASHA, ['proposals', '--json'])).stdout));
+    const listed = z
+      .object({ proposals: z.array(z.object({ id: z.string(), status: z.string(), needs_supervisor: z.boolean() })) })
+      .parse(JSON.parse((await asAgent(ASHA, ['proposals', '--json'])).stdout));
     expect(listed.proposals.map((p) => p.id).sort()).toEqual([small.id, big.id].sort());
     expect(listed.proposals.length).toBeGreaterThan(0);
     expect(listed.proposals.every((p) => p.status === 'pending')).toBe(true);
@@ -291,7 +366,11 @@ describe('ecm-field on the demo', () => {
     expect((await asAgent(LENA, ['reject', big.id])).code).toBe(3);
     const rejected = await asAgent(LENA, ['reject', big.id, '--reason', 'refund already pending at the acquirer', '--json']);
     expect(rejected.code, rejected.stderr).toBe(0);
-    expect(JSON.parse(rejected.stdout).proposal).toMatchObject({ status: 'rejected', decided_by: LENA, decision_reason: 'refund already pending at the acquirer' });
+    expect(JSON.parse(rejected.stdout).proposal).toMatchObject({
+      status: 'rejected',
+      decided_by: LENA,
+      decision_reason: 'refund already pending at the acquirer',
+    });
     expect((await asAgent(LENA, ['approve', big.id])).code).toBe(1);
 
     const pending = z.object({ proposals: z.array(z.unknown()) }).parse(JSON.parse((await asAgent(ASHA, ['proposals', '--json'])).stdout));
@@ -317,9 +396,24 @@ describe('ecm-field on the demo', () => {
         req.on('data', (c: Buffer) => (body += c.toString()));
         req.on('end', () => {
           const parsed = JSON.parse(body) as { system?: { text: string }[]; messages: { content: unknown }[]; tools?: { name: string }[] };
-          requests.push({ system: (parsed.system ?? []).map((s) => s.text).join('\n'), user: JSON.stringify(parsed.messages[0]?.content), tools: (parsed.tools ?? []).map((t) => t.name) });
+          requests.push({
+            system: (parsed.system ?? []).map((s) => s.text).join('\n'),
+            user: JSON.stringify(parsed.messages[0]?.content),
+            tools: (parsed.tools ?? []).map((t) => t.name),
+          });
           res.setHeader('content-type', 'application/json');
-          res.end(JSON.stringify({ id: 'msg_1', type: 'message', role: 'assistant', model: 'claude-haiku-4-5', content: [{ type: 'text', text: 'Start with your P1 tickets.' }], stop_reason: 'end_turn', stop_sequence: null, usage: { input_tokens: 1200, output_tokens: 20 } }));
+          res.end(
+            JSON.stringify({
+              id: 'msg_1',
+              type: 'message',
+              role: 'assistant',
+              model: 'claude-haiku-4-5',
+              content: [{ type: 'text', text: 'Start with your P1 tickets.' }],
+              stop_reason: 'end_turn',
+              stop_sequence: null,
+              usage: { input_tokens: 1200, output_tokens: 20 },
+            }),
+          );
         });
       });
       await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -328,7 +422,11 @@ describe('ecm-field on the demo', () => {
 
     it('answers a question with the my-tickets skill and the gateway tools', async () => {
       const { port } = server.address() as AddressInfo;
-      const r = await field(['chat', '--agent', ASHA, '--as-of', NOW], { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` }, "what's on my plate?\nexit\n");
+      const r = await field(
+        ['chat', '--agent', ASHA, '--as-of', NOW],
+        { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: `http://127.0.0.1:${port}` },
+        "what's on my plate?\nexit\n",
+      );
       expect(r.code, r.stderr).toBe(0);
       expect(r.stdout).toContain('Start with your P1 tickets.');
       expect(r.stdout).toMatch(/\(my-tickets, 1 turn, \$0\.\d{4}\)/);
@@ -375,11 +473,17 @@ describe('ecm-field in a real terminal', () => {
     terminals.push(t);
     return t;
   };
-  afterAll(() => terminals.forEach((t) => t.close()));
+  afterAll(() =>
+    terminals.forEach((t) => {
+      t.close();
+    }),
+  );
 
   it('resolve asks for notes and the three answers with arrow keys, defaults on Enter', async () => {
     // Not the ticket reopened at NOW above: it was already resolved once at this same --as-of instant.
-    const t = (await myTickets(ASHA)).tickets.find((x) => x.status === 'OPEN' && !x.completed && new Date(x.assigned_at).getTime() !== new Date(NOW).getTime())!;
+    const t = (await myTickets(ASHA)).tickets.find(
+      (x) => x.status === 'OPEN' && !x.completed && new Date(x.assigned_at).getTime() !== new Date(NOW).getTime(),
+    )!;
     const term = terminal(['resolve', t.order_id, '--agent', ASHA, '--as-of', NOW], 'resolve');
     await term.waitFor(/Resolution notes \(what was done\):/);
     term.type('Lulu credited after recon; ref L-42');
@@ -401,8 +505,17 @@ describe('ecm-field in a real terminal', () => {
     expect(screen).toMatch(/PARTIAL \/ YES \/ FALSE_POSITIVE/);
     expect(screen).toMatch(/open tickets? left; next:/);
 
-    const row = await withStore(async (store) => (await store.listResolutions(new Date(DEMO_AS_OF))).find((r) => r.order_id === t.order_id));
-    expect(row).toMatchObject({ agent_email: ASHA, notes: 'Lulu credited after recon; ref L-42', diagnosis_match: 'PARTIAL', action_followed: 'YES', resolution_type: 'FALSE_POSITIVE', resolution_minutes: 90 });
+    const row = await withStore(async (store) =>
+      (await store.listResolutions(new Date(DEMO_AS_OF))).find((r) => r.order_id === t.order_id),
+    );
+    expect(row).toMatchObject({
+      agent_email: ASHA,
+      notes: 'Lulu credited after recon; ref L-42',
+      diagnosis_match: 'PARTIAL',
+      action_followed: 'YES',
+      resolution_type: 'FALSE_POSITIVE',
+      resolution_minutes: 90,
+    });
   });
 
   it('Ctrl-C at a question changes nothing', async () => {

@@ -4,7 +4,13 @@ import path from 'node:path';
 import { openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildGateway, gatewayBin, gatewayEnv, startHttpGatewayProcess, type HttpGatewayProcess } from '../../gateway/src/__fixtures__/gateway-process.js';
+import {
+  buildGateway,
+  gatewayBin,
+  gatewayEnv,
+  startHttpGatewayProcess,
+  type HttpGatewayProcess,
+} from '../../gateway/src/__fixtures__/gateway-process.js';
 import { cliEnv, FIELD_BIN, NOW, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
 
 const ASHA = 'asha.ops@example.com';
@@ -14,7 +20,15 @@ const queueJson = z.object({
   agent: z.object({ email: z.string(), name: z.string(), team: z.string() }),
   open: z.number().int(),
   live_status: z.string(),
-  tickets: z.array(z.object({ order_id: z.string(), status: z.string(), stuck_reason: z.string(), completed: z.boolean(), sla: z.object({ elapsed_minutes: z.number() }) })),
+  tickets: z.array(
+    z.object({
+      order_id: z.string(),
+      status: z.string(),
+      stuck_reason: z.string(),
+      completed: z.boolean(),
+      sla: z.object({ elapsed_minutes: z.number() }),
+    }),
+  ),
 });
 
 let home = '';
@@ -25,7 +39,11 @@ const issued = new Map<string, string>();
 
 const gatewayCli = (args: readonly string[]) => runNode(gatewayBin, args, gatewayEnv(home));
 const fieldAs = (token: string, args: readonly string[]) =>
-  runNode(FIELD_BIN, [...args, ...(args.includes('--as-of') ? [] : ['--as-of', NOW])], cliEnv(laptop, { ECM_GATEWAY_URL: gw!.url, ECM_GATEWAY_TOKEN: token }));
+  runNode(
+    FIELD_BIN,
+    [...args, ...(args.includes('--as-of') ? [] : ['--as-of', NOW])],
+    cliEnv(laptop, { ECM_GATEWAY_URL: gw!.url, ECM_GATEWAY_TOKEN: token }),
+  );
 const asAgent = (email: string, args: readonly string[]) => fieldAs(issued.get(email)!, args);
 
 async function queueOf(email: string) {
@@ -55,7 +73,11 @@ describe('ecm-gateway tokens', () => {
   it('issues to roster agents only and never lists a secret', async () => {
     expect(issued.get(ASHA)).toMatch(/^ecmt_/);
     // The gateway holds the embedded store now; the list was checked above through the issue output, and below after it stops.
-    const unknown = await runNode(gatewayBin, ['tokens', 'issue', '--agent', 'nobody@example.com'], gatewayEnv(mkdtempSync(path.join(os.tmpdir(), 'ecm-empty-'))));
+    const unknown = await runNode(
+      gatewayBin,
+      ['tokens', 'issue', '--agent', 'nobody@example.com'],
+      gatewayEnv(mkdtempSync(path.join(os.tmpdir(), 'ecm-empty-'))),
+    );
     expect(unknown.code).toBe(6);
     expect(unknown.stderr).toMatch(/not an agent/);
     expect(unknown.stdout).toBe('');
@@ -63,7 +85,7 @@ describe('ecm-gateway tokens', () => {
 });
 
 describe('ecm-field through the HTTP gateway with a personal token', () => {
-  it('my-tickets: the token\'s agent queue, with live status, from a machine without database settings', async () => {
+  it("my-tickets: the token's agent queue, with live status, from a machine without database settings", async () => {
     const q = await queueOf(ASHA);
     expect(q.agent.email).toBe(ASHA);
     expect(q.open).toBe(q.tickets.length);
@@ -106,11 +128,14 @@ describe('ecm-field through the HTTP gateway with a personal token', () => {
     }
     const masked = await asAgent(ASHA, ['order', bilals.order_id, '--json']);
     expect(masked.code, masked.stderr).toBe(0);
-    expect(JSON.parse(masked.stdout)).toMatchObject({ order: { customer: { masked: true } }, ticket: { agent_email: BILAL, yours: false } });
+    expect(JSON.parse(masked.stdout)).toMatchObject({
+      order: { customer: { masked: true } },
+      ticket: { agent_email: BILAL, yours: false },
+    });
     expect((await queueOf(BILAL)).tickets.find((t) => t.order_id === bilals.order_id)?.status).toBe('OPEN');
   });
 
-  it('order, start, resolve with feedback, escalate, correct and proposals as the token\'s agent', async () => {
+  it("order, start, resolve with feedback, escalate, correct and proposals as the token's agent", async () => {
     const mine = (await queueOf(ASHA)).tickets.filter((t) => t.status === 'OPEN' && !t.completed);
     expect(mine.length).toBeGreaterThan(2);
     const [a, b, c] = mine as [(typeof mine)[number], (typeof mine)[number], (typeof mine)[number]];
@@ -123,21 +148,36 @@ describe('ecm-field through the HTTP gateway with a personal token', () => {
     expect(started.code, started.stderr).toBe(0);
     expect(JSON.parse(started.stdout)).toMatchObject({ ticket: { order_id: a.order_id, status: 'IN_PROGRESS' } });
 
-    const resolved = await asAgent(ASHA, ['resolve', a.order_id, '--notes', 'refund ref R-1 initiated', '--diagnosis-match', 'partial', '--json']);
+    const resolved = await asAgent(ASHA, [
+      'resolve',
+      a.order_id,
+      '--notes',
+      'refund ref R-1 initiated',
+      '--diagnosis-match',
+      'partial',
+      '--json',
+    ]);
     expect(resolved.code, resolved.stderr).toBe(0);
-    expect(JSON.parse(resolved.stdout)).toMatchObject({ resolution: { order_id: a.order_id, agent_email: ASHA, diagnosis_match: 'PARTIAL', action_followed: 'YES' } });
+    expect(JSON.parse(resolved.stdout)).toMatchObject({
+      resolution: { order_id: a.order_id, agent_email: ASHA, diagnosis_match: 'PARTIAL', action_followed: 'YES' },
+    });
     const again = await asAgent(ASHA, ['resolve', a.order_id, '--notes', 'twice']);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already resolved/);
 
     const escalated = await asAgent(ASHA, ['escalate', b.order_id, '--reason', 'Lulu silent for 2 days', '--json']);
     expect(escalated.code, escalated.stderr).toBe(0);
-    expect(JSON.parse(escalated.stdout)).toMatchObject({ escalation: { order_id: b.order_id, escalated_by: ASHA }, slack: { posted: true } });
+    expect(JSON.parse(escalated.stdout)).toMatchObject({
+      escalation: { order_id: b.order_id, escalated_by: ASHA },
+      slack: { posted: true },
+    });
 
     const otherReason = c.stuck_reason === 'brn_issue' ? 'refund_pending' : 'brn_issue';
     const corrected = await asAgent(ASHA, ['correct', 'order', c.order_id, '--reason', otherReason, '--json']);
     expect(corrected.code, corrected.stderr).toBe(0);
-    expect(JSON.parse(corrected.stdout)).toMatchObject({ classification_correction: { order_id: c.order_id, corrected_by: ASHA, corrected_reason: otherReason } });
+    expect(JSON.parse(corrected.stdout)).toMatchObject({
+      classification_correction: { order_id: c.order_id, corrected_by: ASHA, corrected_reason: otherReason },
+    });
     const badReason = await asAgent(ASHA, ['correct', 'order', c.order_id, '--reason', 'not_a_reason']);
     expect(badReason.code).toBe(3);
 
@@ -179,4 +219,3 @@ describe('after the gateway stops', () => {
     expect((await gatewayCli(['tokens', 'revoke', BILAL])).code).toBe(1);
   });
 });
-

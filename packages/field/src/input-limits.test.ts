@@ -1,6 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { openStateDb, openTicketStore } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -12,7 +10,8 @@ const ticketsJson = z.object({ tickets: z.array(z.object({ order_id: z.string(),
 
 let home = '';
 let slack: FakeSlack;
-const asAsha = (args: readonly string[], extra: NodeJS.ProcessEnv = {}) => runNode(FIELD_BIN, [...args, '--agent', ASHA, '--as-of', NOW], cliEnv(home, extra));
+const asAsha = (args: readonly string[], extra: NodeJS.ProcessEnv = {}) =>
+  runNode(FIELD_BIN, [...args, '--agent', ASHA, '--as-of', NOW], cliEnv(home, extra));
 
 async function ticketStatus(orderId: string): Promise<{ status: string | undefined; escalations: number }> {
   const state = await openStateDb({ env: { ECM_HOME: home } });
@@ -79,7 +78,9 @@ describe('an escalation is never recorded without its notification', () => {
     slack.respond((call) => (call.method === 'chat.postMessage' ? { body: { ok: false, error: 'channel_not_found' } } : undefined));
     const failed = await asAsha(['escalate', orderId!, '--reason', 'Lulu silent for 2 days'], viaSlack);
     expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/the team could not be notified .*channel_not_found.*nothing was recorded and .* stays OPEN\. Run the same escalate again to retry/);
+    expect(failed.stderr).toMatch(
+      /the team could not be notified .*channel_not_found.*nothing was recorded and .* stays OPEN\. Run the same escalate again to retry/,
+    );
     expect(slack.posted()).toHaveLength(0);
     expect(await ticketStatus(orderId!)).toEqual({ status: 'OPEN', escalations: 0 });
 

@@ -2,7 +2,17 @@ import { rmSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { defaultSharedDir, learningAt, loadConfig, runTriage, slaHoursFor, ticketSlaOutcome, type Ticket, type TicketStore, type TriagedOrder } from '@ecm/core/domain';
+import {
+  defaultSharedDir,
+  learningAt,
+  loadConfig,
+  runTriage,
+  slaHoursFor,
+  ticketSlaOutcome,
+  type Ticket,
+  type TicketStore,
+  type TriagedOrder,
+} from '@ecm/core/domain';
 import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
 import { openWarehouse } from '@ecm/core/warehouse';
 import { connectInProcess } from '@ecm/gateway';
@@ -25,7 +35,10 @@ async function withStore<R>(fn: (tickets: TicketStore, state: StateDb) => Promis
 }
 
 /** The gateway in this process, as Claude Code or a chat session sees it, acting for `agent` at T. */
-async function withGateway<R>(agent: string, fn: (call: (name: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<R>): Promise<R> {
+async function withGateway<R>(
+  agent: string,
+  fn: (call: (name: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>) => Promise<R>,
+): Promise<R> {
   return withStore(async (tickets) => {
     const warehouse = await openWarehouse({ sharedDir: config.sharedDir, env });
     const gateway = await connectInProcess({ config, warehouse, tickets, agentEmail: agent, asOf: () => T, now: () => T, env });
@@ -121,7 +134,11 @@ describe('one triage: manager, gateway and field agree after learning moves a mu
     const sample = ofReason.slice(0, 3);
 
     const fromGateway = await withGateway(agent, async (call) => {
-      const stuck = (await call('ecm_stuck_orders', { reason, scope: 'all', limit: 500 })).orders as { order_id: string; score: number; priority: string }[];
+      const stuck = (await call('ecm_stuck_orders', { reason, scope: 'all', limit: 500 })).orders as {
+        order_id: string;
+        score: number;
+        priority: string;
+      }[];
       const out: { order_id: string; score: number; priority: string; listed?: { score: number; priority: string } }[] = [];
       for (const t of sample) {
         const d = (await call('ecm_order_details', { order_id: t.order_id })).diagnosis as { score: number; priority: string };
@@ -145,7 +162,11 @@ describe('one triage: manager, gateway and field agree after learning moves a mu
 });
 
 describe('SLA hours: one rule for a reason the catalogue no longer has', () => {
-  const retired = (n: number): Ticket => ({ ...historyTicket(n, agent, 'retired_reason'), order_id: `ORD-RETIRED-${n}`, assigned_at: new Date(T.getTime() - 2 * 60 * MIN).toISOString() });
+  const retired = (n: number): Ticket => ({
+    ...historyTicket(n, agent, 'retired_reason'),
+    order_id: `ORD-RETIRED-${n}`,
+    assigned_at: new Date(T.getTime() - 2 * 60 * MIN).toISOString(),
+  });
 
   it('the gateway, the field and the core rule give the same hours; tickets_update and ecm-field resolve record MET and the Daily Stats', async () => {
     expect(slaHoursFor(config, 'retired_reason')).toBe(config.settings.assignment.default_sla_hours);
@@ -153,7 +174,10 @@ describe('SLA hours: one rule for a reason the catalogue no longer has', () => {
     const hours = config.settings.assignment.default_sla_hours;
 
     const viaGateway = await withGateway(agent, async (call) => {
-      const listed = (await call('tickets_list', { agent: 'me', order_ids: ['ORD-RETIRED-1', 'ORD-RETIRED-2'] })).tickets as { order_id: string; sla_hours: number }[];
+      const listed = (await call('tickets_list', { agent: 'me', order_ids: ['ORD-RETIRED-1', 'ORD-RETIRED-2'] })).tickets as {
+        order_id: string;
+        sla_hours: number;
+      }[];
       const resolved = await call('tickets_update', {
         order_id: 'ORD-RETIRED-1',
         action: 'resolve',
@@ -168,18 +192,32 @@ describe('SLA hours: one rule for a reason the catalogue no longer has', () => {
     expect(viaGateway.resolution).toMatchObject({ sla_status: 'MET', sla_target_minutes: hours * 60 });
 
     const statsRow = () =>
-      withStore(async (_t, state) => (await state.query('SELECT resolved, sla_met_pct FROM daily_stats WHERE date = $1 AND agent_email = $2', ['2026-02-17', agent]))[0]);
+      withStore(
+        async (_t, state) =>
+          (
+            await state.query('SELECT resolved, sla_met_pct FROM daily_stats WHERE date = $1 AND agent_email = $2', ['2026-02-17', agent])
+          )[0],
+      );
     const afterGateway = await statsRow();
     expect(Number(afterGateway?.resolved)).toBeGreaterThanOrEqual(1);
 
     const queue = await runNode(FIELD_BIN, ['my-tickets', '--agent', agent, '--as-of', DEMO_AS_OF, '--json'], env);
     expect(queue.code, queue.stderr).toBe(0);
-    const entry = (JSON.parse(queue.stdout) as { tickets: { order_id: string; sla: { target_minutes: number } }[] }).tickets.find((t) => t.order_id === 'ORD-RETIRED-2');
+    const entry = (JSON.parse(queue.stdout) as { tickets: { order_id: string; sla: { target_minutes: number } }[] }).tickets.find(
+      (t) => t.order_id === 'ORD-RETIRED-2',
+    );
     expect(entry?.sla.target_minutes).toBe(hours * 60);
 
-    const resolve = await runNode(FIELD_BIN, ['resolve', 'ORD-RETIRED-2', '--agent', agent, '--as-of', DEMO_AS_OF, '--notes', 'payout re-sent', '--json'], env);
+    const resolve = await runNode(
+      FIELD_BIN,
+      ['resolve', 'ORD-RETIRED-2', '--agent', agent, '--as-of', DEMO_AS_OF, '--notes', 'payout re-sent', '--json'],
+      env,
+    );
     expect(resolve.code, resolve.stderr).toBe(0);
-    expect((JSON.parse(resolve.stdout) as { resolution: { sla_status: string; sla_target_minutes: number } }).resolution).toMatchObject({ sla_status: 'MET', sla_target_minutes: hours * 60 });
+    expect((JSON.parse(resolve.stdout) as { resolution: { sla_status: string; sla_target_minutes: number } }).resolution).toMatchObject({
+      sla_status: 'MET',
+      sla_target_minutes: hours * 60,
+    });
     const afterField = await statsRow();
     expect(Number(afterField?.resolved)).toBe(Number(afterGateway?.resolved) + 1);
   }, 120_000);

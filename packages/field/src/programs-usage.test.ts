@@ -9,7 +9,11 @@ import { cliEnv, FIELD_BIN, MANAGER_BIN, REPO } from './__fixtures__/run-cli.js'
 const PROGRAMS = [
   { name: 'ecm-manager', bin: MANAGER_BIN, manifest: path.join(REPO, 'packages/manager/package.json') },
   { name: 'ecm-field', bin: FIELD_BIN, manifest: path.join(REPO, 'packages/field/package.json') },
-  { name: 'ecm-gateway', bin: path.join(REPO, 'packages/gateway/bin/ecm-gateway.js'), manifest: path.join(REPO, 'packages/gateway/package.json') },
+  {
+    name: 'ecm-gateway',
+    bin: path.join(REPO, 'packages/gateway/bin/ecm-gateway.js'),
+    manifest: path.join(REPO, 'packages/gateway/package.json'),
+  },
 ] as const;
 
 let home: string;

@@ -1,20 +1,26 @@
-import { rmSync } from 'node:fs';
 import { defaultSharedDir } from '@ecm/core/domain';
-import { openStateDb } from '@ecm/core/stores';
 import { openWarehouse } from '@ecm/core/warehouse';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { NOW } from './__fixtures__/run-cli.js';
 import { ASHA, BILAL, LENA, seededDemo } from './__fixtures__/seeded-demo.js';
-import { cliEnv, FIELD_BIN, MANAGER_BIN, runNode, seedSmallDemo } from './__fixtures__/run-cli.js';
-
 
 // Clear screen, set the window title, open a hidden hyperlink.
 const HOSTILE = 'Ava\u001b[2J Example\u001b]0;title\u0007\u001b]8;;http://x\u0007 link\u001b]8;;\u0007';
 
-const revealJson = z.object({ order: z.object({ customer: z.object({ full_name: z.string().nullable(), masked: z.boolean() }), reveal_refused: z.string().nullable() }) });
+const revealJson = z.object({
+  order: z.object({ customer: z.object({ full_name: z.string().nullable(), masked: z.boolean() }), reveal_refused: z.string().nullable() }),
+});
 const auditJson = z.object({
-  reveals: z.array(z.object({ revealed_at: z.string(), agent_email: z.string(), order_id: z.string(), program: z.string(), basis: z.enum(['assignee', 'supervisor']) })),
+  reveals: z.array(
+    z.object({
+      revealed_at: z.string(),
+      agent_email: z.string(),
+      order_id: z.string(),
+      program: z.string(),
+      basis: z.enum(['assignee', 'supervisor']),
+    }),
+  ),
 });
 
 const demo = seededDemo();
@@ -23,7 +29,9 @@ const manager = demo.manager;
 
 /** Orders of an agent's open tickets, read after the CLIs have exited (the embedded store admits one process). */
 async function openOrdersOf(agent: string): Promise<string[]> {
-  const rows = await demo.withState((state) => state.query(`SELECT order_id FROM tickets WHERE agent_email = $1 AND status IN ('OPEN', 'IN_PROGRESS') ORDER BY order_id`, [agent]));
+  const rows = await demo.withState((state) =>
+    state.query(`SELECT order_id FROM tickets WHERE agent_email = $1 AND status IN ('OPEN', 'IN_PROGRESS') ORDER BY order_id`, [agent]),
+  );
   return rows.map((r) => String(r.order_id));
 }
 
@@ -57,7 +65,16 @@ describe('revealing personal data: only the assignee of an open ticket or a supe
   }, 120_000);
 
   it("a closed ticket's assignee may not", async () => {
-    const resolved = await field(ASHA, ['resolve', ashas[2]!, '--notes', 'refund reference R-1 initiated', '--diagnosis-match', 'CORRECT', '--action-followed', 'YES']);
+    const resolved = await field(ASHA, [
+      'resolve',
+      ashas[2]!,
+      '--notes',
+      'refund reference R-1 initiated',
+      '--diagnosis-match',
+      'CORRECT',
+      '--action-followed',
+      'YES',
+    ]);
     expect(resolved.code, resolved.stderr).toBe(0);
     const r = await field(ASHA, ['order', ashas[2]!, '--reveal-pii']);
     expect(r.code).toBe(6);
@@ -91,7 +108,10 @@ describe('terminal escapes in data are stripped before printing', () => {
     [order] = (await openOrdersOf(ASHA)).slice(-1);
     const warehouse = await openWarehouse({ env: { ECM_HOME: demo.home }, sharedDir: defaultSharedDir() });
     try {
-      await warehouse.query('UPDATE customers SET full_name = $1 WHERE owner_id = (SELECT owner_id FROM orders_goms WHERE order_id = $2)', [HOSTILE, order]);
+      await warehouse.query('UPDATE customers SET full_name = $1 WHERE owner_id = (SELECT owner_id FROM orders_goms WHERE order_id = $2)', [
+        HOSTILE,
+        order,
+      ]);
     } finally {
       await warehouse.close();
     }

@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
-import { createDemoWarehouse } from '@ecm/core/warehouse';
 import { openStateDb, openTicketStore } from '@ecm/core/stores';
 import { runTriage } from '@ecm/core/domain';
 import { openWarehouse } from '@ecm/core/warehouse';
@@ -13,7 +12,15 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { callOk, callTool } from './__fixtures__/call-tool.js';
 import { seedDemoHome } from '../../core/src/demo/__fixtures__/demo-templates.js';
-import { conformanceCli, gatewayBin, gatewayEnv, inspectorCli, run, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
+import {
+  conformanceCli,
+  gatewayBin,
+  gatewayEnv,
+  inspectorCli,
+  run,
+  startHttpGatewayProcess,
+  type HttpGatewayProcess,
+} from './__fixtures__/gateway-process.js';
 import { config, sharedDir, TEST_AS_OF } from './__fixtures__/test-warehouse.js';
 
 // The general tools and the field tools (src/tools/field-tools.ts).
@@ -50,7 +57,17 @@ beforeAll(async () => {
     { email: BOB, name: 'Bob Agent', team: 'Ops', slack_handle: null, active: true, max_tickets: 10, role: 'agent' },
   ]);
   const at = new Date().toISOString();
-  const base = { assigned_at: at, updated_at: at, status: 'OPEN', priority: 'P2', currency: 'AED', amount: 900, hours_stuck: 20, diagnosis: 'refund_pending', notes: 'n' } as const;
+  const base = {
+    assigned_at: at,
+    updated_at: at,
+    status: 'OPEN',
+    priority: 'P2',
+    currency: 'AED',
+    amount: 900,
+    hours_stuck: 20,
+    diagnosis: 'refund_pending',
+    notes: 'n',
+  } as const;
   await store.createTickets([
     { ...base, order_id: aliceOrder, agent_email: ALICE },
     { ...base, order_id: bobOrder, agent_email: BOB },
@@ -68,7 +85,12 @@ describe('the built binary over stdio', () => {
   let stderr = '';
 
   beforeAll(async () => {
-    transport = new StdioClientTransport({ command: process.execPath, args: [gatewayBin, '--as-of', AS_OF, '--agent', ALICE], env: gatewayEnv(home), stderr: 'pipe' });
+    transport = new StdioClientTransport({
+      command: process.execPath,
+      args: [gatewayBin, '--as-of', AS_OF, '--agent', ALICE],
+      env: gatewayEnv(home),
+      stderr: 'pipe',
+    });
     transport.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
     client = new Client({ name: 'ecm-test', version: '0.0.0' });
     await client.connect(transport);
@@ -93,7 +115,9 @@ describe('the built binary over stdio', () => {
   it('lists the tools and answers them, keeping stdout for the protocol and logging JSON to stderr', async () => {
     const { tools } = await client.listTools();
     expect(tools).toHaveLength(GATEWAY_TOOL_COUNT);
-    const d = await callOk<{ order_id: string; diagnosis: { stuck_reason: string } | null }>(client, 'ecm_order_details', { order_id: orderId });
+    const d = await callOk<{ order_id: string; diagnosis: { stuck_reason: string } | null }>(client, 'ecm_order_details', {
+      order_id: orderId,
+    });
     expect(d.order_id).toBe(orderId);
     expect(d.diagnosis).not.toBeNull();
     const r = await callTool(client, 'warehouse_query', { sql: 'DROP TABLE orders_goms' });
@@ -115,13 +139,19 @@ describe('the built binary over HTTP', () => {
 
   const connectHttp = async (url: string, token?: string) => {
     const client = new Client({ name: 'ecm-test', version: '0.0.0' });
-    const transport = new StreamableHTTPClientTransport(new URL(url), token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {});
+    const transport = new StreamableHTTPClientTransport(
+      new URL(url),
+      token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : {},
+    );
     await client.connect(transport);
     return client;
   };
 
   beforeAll(async () => {
-    gw = await startHttpGatewayProcess(['--as-of', AS_OF], gatewayEnv(home, { ECM_GATEWAY_TOKEN: `${ALICE}:${ALICE_TOKEN},${BOB}:${BOB_TOKEN} ${READER_TOKEN}` }));
+    gw = await startHttpGatewayProcess(
+      ['--as-of', AS_OF],
+      gatewayEnv(home, { ECM_GATEWAY_TOKEN: `${ALICE}:${ALICE_TOKEN},${BOB}:${BOB_TOKEN} ${READER_TOKEN}` }),
+    );
   });
   afterAll(async () => {
     await gw?.stop();
@@ -137,8 +167,12 @@ describe('the built binary over HTTP', () => {
     const body = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' });
     const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
     expect((await fetch(gw.url, { method: 'POST', headers, body })).status).toBe(401);
-    expect((await fetch(gw.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer wrong-token-0123456789abcdef' }, body })).status).toBe(401);
-    expect((await fetch(gw.url, { method: 'POST', headers: { ...headers, authorization: `Basic ${ALICE_TOKEN}` }, body })).status).toBe(401);
+    expect(
+      (await fetch(gw.url, { method: 'POST', headers: { ...headers, authorization: 'Bearer wrong-token-0123456789abcdef' }, body })).status,
+    ).toBe(401);
+    expect((await fetch(gw.url, { method: 'POST', headers: { ...headers, authorization: `Basic ${ALICE_TOKEN}` }, body })).status).toBe(
+      401,
+    );
     await expect(connectHttp(gw.url)).rejects.toThrow();
     await expect(connectHttp(gw.url, 'wrong-token-0123456789abcdef')).rejects.toThrow(/invalid_token|401/);
   });
@@ -149,7 +183,18 @@ describe('the built binary over HTTP', () => {
       new Promise<number>((resolve, reject) => {
         const u = new URL(gw.url);
         const req = request(
-          { host: u.hostname, port: u.port, path: u.pathname, method: 'POST', headers: { host, authorization: `Bearer ${ALICE_TOKEN}`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' } },
+          {
+            host: u.hostname,
+            port: u.port,
+            path: u.pathname,
+            method: 'POST',
+            headers: {
+              host,
+              authorization: `Bearer ${ALICE_TOKEN}`,
+              'content-type': 'application/json',
+              accept: 'application/json, text/event-stream',
+            },
+          },
           (res) => {
             res.resume();
             resolve(res.statusCode ?? 0);
@@ -198,7 +243,12 @@ describe('the built binary over HTTP', () => {
       const malformed = await fetch(gw.url, { method: 'POST', headers: auth, body: '{"jsonrpc": "2.0", garbage' });
       expect(malformed.status).toBe(400);
       expect(await expectCleanJson(malformed)).toMatchObject({ error: { code: -32700 } });
-      const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'warehouse_query', arguments: { sql: `SELECT '${'x'.repeat(300_000)}'` } } });
+      const big = JSON.stringify({
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'tools/call',
+        params: { name: 'warehouse_query', arguments: { sql: `SELECT '${'x'.repeat(300_000)}'` } },
+      });
       const oversized = await fetch(gw.url, { method: 'POST', headers: auth, body: big });
       expect(oversized.status).toBe(413);
       await expectCleanJson(oversized);
@@ -215,7 +265,12 @@ describe('the built binary over HTTP', () => {
     });
 
     it('refuses a JSON-RPC batch: one tool call per HTTP request', async () => {
-      const call = (id: number) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'warehouse_query', arguments: { sql: 'SELECT 1 AS n' } } });
+      const call = (id: number) => ({
+        jsonrpc: '2.0',
+        id,
+        method: 'tools/call',
+        params: { name: 'warehouse_query', arguments: { sql: 'SELECT 1 AS n' } },
+      });
       const res = await fetch(gw.url, { method: 'POST', headers: auth, body: JSON.stringify([call(1), call(2)]) });
       expect(res.status).toBe(400);
       const body = await expectCleanJson(res);
@@ -246,10 +301,18 @@ describe('the built binary over HTTP', () => {
   });
 
   it('refuses to start on a non-loopback host without a token, and with a short token', () => {
-    const open = spawnSync(process.execPath, [gatewayBin, '--http', '--host', '0.0.0.0', '--port', '0'], { env: gatewayEnv(home), encoding: 'utf8', timeout: 30_000 });
+    const open = spawnSync(process.execPath, [gatewayBin, '--http', '--host', '0.0.0.0', '--port', '0'], {
+      env: gatewayEnv(home),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(open.status).toBe(1);
     expect(open.stderr).toMatch(/Refusing to listen on 0\.0\.0\.0 without ECM_GATEWAY_TOKEN/);
-    const short = spawnSync(process.execPath, [gatewayBin, '--http', '--port', '0'], { env: gatewayEnv(home, { ECM_GATEWAY_TOKEN: 'short' }), encoding: 'utf8', timeout: 30_000 });
+    const short = spawnSync(process.execPath, [gatewayBin, '--http', '--port', '0'], {
+      env: gatewayEnv(home, { ECM_GATEWAY_TOKEN: 'short' }),
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     expect(short.status).toBe(1);
     expect(short.stderr).toMatch(/shorter than 16 characters/);
   });
@@ -257,7 +320,11 @@ describe('the built binary over HTTP', () => {
 
 /** The MCP Inspector's CLI prints the JSON result and exits 0 even when a tool returned isError: read the JSON. */
 async function inspector(args: readonly string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], { env: gatewayEnv(home), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], {
+    env: gatewayEnv(home),
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
@@ -285,14 +352,30 @@ describe('the MCP Inspector (CLI mode) as a client', () => {
     });
 
     it(`calls ecm_order_details over ${name}`, async () => {
-      const out = (await inspector([...target(), '--method', 'tools/call', '--tool-name', 'ecm_order_details', '--tool-arg', `order_id=${orderId}`])) as {
+      const out = (await inspector([
+        ...target(),
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'ecm_order_details',
+        '--tool-arg',
+        `order_id=${orderId}`,
+      ])) as {
         isError?: boolean;
         structuredContent: { order_id: string; diagnosis: unknown };
       };
       expect(out.isError ?? false).toBe(false);
       expect(out.structuredContent.order_id).toBe(orderId);
       expect(out.structuredContent.diagnosis).not.toBeNull();
-      const unknown = (await inspector([...target(), '--method', 'tools/call', '--tool-name', 'ecm_order_details', '--tool-arg', 'order_id=ORD-NOPE'])) as { isError?: boolean };
+      const unknown = (await inspector([
+        ...target(),
+        '--method',
+        'tools/call',
+        '--tool-name',
+        'ecm_order_details',
+        '--tool-arg',
+        'order_id=ORD-NOPE',
+      ])) as { isError?: boolean };
       expect(unknown.isError).toBe(true);
     });
   }
@@ -310,7 +393,11 @@ describe('the MCP conformance suite against the HTTP server', () => {
 
   for (const scenario of ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection']) {
     it(`passes ${scenario}`, async () => {
-      const result = spawnSync(process.execPath, [conformanceCli, 'server', '--url', gw.url, '--scenario', scenario], { encoding: 'utf8', timeout: 60_000, env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' } });
+      const result = spawnSync(process.execPath, [conformanceCli, 'server', '--url', gw.url, '--scenario', scenario], {
+        encoding: 'utf8',
+        timeout: 60_000,
+        env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+      });
       const output = `${result.stdout}\n${result.stderr}`;
       expect(result.status, output).toBe(0);
       const passed = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);

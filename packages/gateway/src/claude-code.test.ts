@@ -1,5 +1,17 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, realpathSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  realpathSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,12 +21,23 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_TOOL_PREFIX, clientTexts, commandAllowedTools, toolMentions } from './__fixtures__/client-texts.js';
-import { buildGateway, gatewayBin, gatewayEnv, inspectorCli, repoRoot, run, startHttpGatewayProcess, type HttpGatewayProcess } from './__fixtures__/gateway-process.js';
+import {
+  buildGateway,
+  gatewayBin,
+  gatewayEnv,
+  inspectorCli,
+  repoRoot,
+  run,
+  startHttpGatewayProcess,
+  type HttpGatewayProcess,
+} from './__fixtures__/gateway-process.js';
 
 /** Where Claude Code looks when started in a package folder, as an ops agent or developer would. */
 const SUBDIR = path.join(repoRoot, 'packages', 'field');
 const texts = clientTexts(repoRoot);
-const mcpJson = JSON.parse(readFileSync(path.join(repoRoot, '.mcp.json'), 'utf8')) as { mcpServers: Record<string, { command: string; args: string[] }> };
+const mcpJson = JSON.parse(readFileSync(path.join(repoRoot, '.mcp.json'), 'utf8')) as {
+  mcpServers: Record<string, { command: string; args: string[] }>;
+};
 
 let home: string;
 /** The server's tools as a client sees them (tools/list of the real binary, started as .mcp.json says). */
@@ -26,7 +49,9 @@ beforeAll(async () => {
   await buildGateway();
   const server = mcpJson.mcpServers['ecm-gateway']!;
   stdio = new Client({ name: 'ecm-test', version: '0.0.0' });
-  await stdio.connect(new StdioClientTransport({ command: server.command, args: server.args, cwd: SUBDIR, env: gatewayEnv(home), stderr: 'pipe' }));
+  await stdio.connect(
+    new StdioClientTransport({ command: server.command, args: server.args, cwd: SUBDIR, env: gatewayEnv(home), stderr: 'pipe' }),
+  );
   tools = (await stdio.listTools()).tools;
 }, 180_000);
 afterAll(async () => {
@@ -93,7 +118,9 @@ describe('tool names in the skills, the slash commands and CLAUDE.md', () => {
 
   it('every gateway prompt offered as a slash command (/mcp__ecm-gateway__name) is a prompt the server lists', async () => {
     const prompts = (await stdio.listPrompts()).prompts.map((p) => p.name);
-    const offered = texts.sources.flatMap((s) => [...s.text.matchAll(/\/mcp__ecm-gateway__([A-Za-z0-9_-]+)/g)].map((m) => `${s.file}: ${m[1]!}`));
+    const offered = texts.sources.flatMap((s) =>
+      [...s.text.matchAll(/\/mcp__ecm-gateway__([A-Za-z0-9_-]+)/g)].map((m) => `${s.file}: ${m[1]!}`),
+    );
     expect(offered.length).toBeGreaterThan(0);
     expect(offered.filter((o) => !prompts.includes(o.split(': ')[1]!))).toEqual([]);
   });
@@ -106,8 +133,12 @@ describe('tool names in the skills, the slash commands and CLAUDE.md', () => {
   });
 
   it('the check catches a tool that does not exist (yet), in prose or in Claude Code form', () => {
-    const text = 'Call `ticket_resolve` after `tickets_list`; then my_queue, proposals_list and mcp__ecm-gateway__order_lookup. refund_pending and payout_partner are no tools.';
-    const unknown = toolMentions({ file: 'x.md', text }, names()).filter((m) => !names().includes(m.tool)).map((m) => m.tool).sort();
+    const text =
+      'Call `ticket_resolve` after `tickets_list`; then my_queue, proposals_list and mcp__ecm-gateway__order_lookup. refund_pending and payout_partner are no tools.';
+    const unknown = toolMentions({ file: 'x.md', text }, names())
+      .filter((m) => !names().includes(m.tool))
+      .map((m) => m.tool)
+      .sort();
     expect(unknown).toEqual(['my_queue', 'order_lookup', 'proposals_list', 'ticket_resolve']);
   });
 
@@ -170,7 +201,10 @@ describe('prompts and resources through the SDK client (stdio, started from a su
   it('lists one prompt per skill and reads one with an order id', async () => {
     const { prompts } = await stdio.listPrompts();
     expect(prompts.map((p) => p.name).sort()).toEqual(texts.skills.map((s) => s.name).sort());
-    const got = await stdio.getPrompt({ name: 'escalate-ticket', arguments: { order_id: 'ORD-TEST-0001', reason: 'Lulu not credited after 50 h' } });
+    const got = await stdio.getPrompt({
+      name: 'escalate-ticket',
+      arguments: { order_id: 'ORD-TEST-0001', reason: 'Lulu not credited after 50 h' },
+    });
     const text = (got.messages[0]!.content as { text: string }).text;
     expect(text).toContain('- order_id: "ORD-TEST-0001"');
     expect(text).toContain('# Escalate ticket');
@@ -186,7 +220,11 @@ describe('prompts and resources through the SDK client (stdio, started from a su
 
 /** The MCP Inspector's CLI (installed with the gateway's dev dependencies; no network). */
 async function inspector(args: readonly string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], { env: gatewayEnv(home), timeout: 60_000, maxBuffer: 16 * 1024 * 1024 });
+  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], {
+    env: gatewayEnv(home),
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
   return JSON.parse(stdout) as Record<string, unknown>;
 }
 
@@ -205,10 +243,22 @@ describe('prompts and resources through the MCP Inspector CLI', () => {
     ['HTTP', () => [gw.url, '--transport', 'http', '--header', `Authorization: Bearer ${TOKEN}`]],
   ] as const) {
     it(`prompts/list and prompts/get over ${transport}`, async () => {
-      const list = (await inspector([...target(), '--method', 'prompts/list'])) as { prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[] };
+      const list = (await inspector([...target(), '--method', 'prompts/list'])) as {
+        prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[];
+      };
       expect(list.prompts.map((p) => p.name).sort()).toEqual(texts.skills.map((s) => s.name).sort());
-      expect(list.prompts.find((p) => p.name === 'order-details')?.arguments).toEqual([expect.objectContaining({ name: 'order_id', required: true })]);
-      const got = (await inspector([...target(), '--method', 'prompts/get', '--prompt-name', 'order-details', '--prompt-args', 'order_id=ORD-TEST-0002'])) as {
+      expect(list.prompts.find((p) => p.name === 'order-details')?.arguments).toEqual([
+        expect.objectContaining({ name: 'order_id', required: true }),
+      ]);
+      const got = (await inspector([
+        ...target(),
+        '--method',
+        'prompts/get',
+        '--prompt-name',
+        'order-details',
+        '--prompt-args',
+        'order_id=ORD-TEST-0002',
+      ])) as {
         messages: { role: string; content: { type: string; text: string } }[];
       };
       expect(got.messages[0]!.role).toBe('user');
@@ -221,13 +271,19 @@ describe('prompts and resources through the MCP Inspector CLI', () => {
       const uris = list.resources.map((r) => r.uri);
       expect(uris).toContain('ecm://stuck-reasons');
       expect(uris).toContain('ecm://runbooks/refund_pending');
-      const templates = (await inspector([...target(), '--method', 'resources/templates/list'])) as { resourceTemplates: { uriTemplate: string }[] };
+      const templates = (await inspector([...target(), '--method', 'resources/templates/list'])) as {
+        resourceTemplates: { uriTemplate: string }[];
+      };
       expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(['ecm://runbooks/{name}']);
-      const catalogue = (await inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://stuck-reasons'])) as { contents: { text: string; mimeType: string }[] };
+      const catalogue = (await inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://stuck-reasons'])) as {
+        contents: { text: string; mimeType: string }[];
+      };
       expect(catalogue.contents[0]!.mimeType).toBe('application/json');
       const reasons = (JSON.parse(catalogue.contents[0]!.text) as { reasons: { name: string }[] }).reasons;
       expect(reasons.map((r) => r.name)).toContain('refund_pending');
-      const runbook = (await inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://runbooks/refund_pending'])) as { contents: { text: string }[] };
+      const runbook = (await inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://runbooks/refund_pending'])) as {
+        contents: { text: string }[];
+      };
       expect(runbook.contents[0]!.text).toMatch(/^# /);
     });
   }
@@ -248,11 +304,16 @@ const cachedClaude = path.join(claudeCache, 'node_modules', '.bin', 'claude');
 
 function findClaude(): { bin: string | null; install: boolean; reason: string } {
   const explicit = process.env.ECM_CLAUDE_BIN;
-  if (explicit) return existsSync(explicit) ? { bin: explicit, install: false, reason: `ECM_CLAUDE_BIN=${explicit}` } : { bin: null, install: false, reason: `ECM_CLAUDE_BIN=${explicit} does not exist` };
+  if (explicit)
+    return existsSync(explicit)
+      ? { bin: explicit, install: false, reason: `ECM_CLAUDE_BIN=${explicit}` }
+      : { bin: null, install: false, reason: `ECM_CLAUDE_BIN=${explicit} does not exist` };
   if (existsSync(cachedClaude)) return { bin: cachedClaude, install: false, reason: `cached ${CLAUDE_CODE_VERSION}` };
   const onPath = spawnSync('claude', ['--version'], { encoding: 'utf8', timeout: 30_000 });
-  if (onPath.status === 0 && /Claude Code/.test(onPath.stdout)) return { bin: 'claude', install: false, reason: `claude on PATH (${onPath.stdout.trim()})` };
-  if (process.env.CI || process.env.ECM_TEST_CLAUDE_CODE === 'install') return { bin: cachedClaude, install: true, reason: `installing @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}` };
+  if (onPath.status === 0 && /Claude Code/.test(onPath.stdout))
+    return { bin: 'claude', install: false, reason: `claude on PATH (${onPath.stdout.trim()})` };
+  if (process.env.CI || process.env.ECM_TEST_CLAUDE_CODE === 'install')
+    return { bin: cachedClaude, install: true, reason: `installing @anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}` };
   return {
     bin: null,
     install: false,
@@ -267,7 +328,11 @@ async function installClaude(): Promise<void> {
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   writeFileSync(path.join(tmp, 'package.json'), '{"name":"claude-code-for-tests","private":true}\n');
-  await run('npm', ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`], { cwd: tmp, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 });
+  await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-save', '--loglevel=error', `@anthropic-ai/claude-code@${CLAUDE_CODE_VERSION}`],
+    { cwd: tmp, timeout: 300_000, maxBuffer: 16 * 1024 * 1024 },
+  );
   try {
     renameSync(tmp, claudeCache);
   } catch {
@@ -327,11 +392,15 @@ describe.skipIf(!claude.bin)(`Claude Code (${claude.reason})`, () => {
 
   it('a session started in packages/field loads CLAUDE.md, the skills, the commands, the gateway tools and its prompts', async () => {
     // The SDK's stream-json protocol: user messages and control requests in, one JSON line per event out.
-    const child: ChildProcess = spawn(claude.bin!, ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--max-turns', '1'], {
-      cwd: SUBDIR,
-      env: claudeEnv(),
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+    const child: ChildProcess = spawn(
+      claude.bin!,
+      ['-p', '--input-format', 'stream-json', '--output-format', 'stream-json', '--verbose', '--max-turns', '1'],
+      {
+        cwd: SUBDIR,
+        env: claudeEnv(),
+        stdio: ['pipe', 'pipe', 'pipe'],
+      },
+    );
     const events: Record<string, unknown>[] = [];
     let partial = '';
     child.stdout!.on('data', (chunk: Buffer) => {
@@ -341,12 +410,15 @@ describe.skipIf(!claude.bin)(`Claude Code (${claude.reason})`, () => {
     });
     const send = (message: unknown) => child.stdin!.write(`${JSON.stringify(message)}\n`);
     const say = (content: string) => send({ type: 'user', message: { role: 'user', content } });
-    const waitFor = async <T,>(what: string, find: () => T | undefined, ms = 90_000): Promise<T> => {
+    const waitFor = async <T>(what: string, find: () => T | undefined, ms = 90_000): Promise<T> => {
       const deadline = Date.now() + ms;
       for (;;) {
         const found = find();
         if (found !== undefined) return found;
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`Claude Code: no ${what}; events: ${events.map((e) => `${String(e.type)}/${String(e.subtype ?? '')}`).join(' ')}`);
+        if (Date.now() > deadline || child.exitCode !== null)
+          throw new Error(
+            `Claude Code: no ${what}; events: ${events.map((e) => `${String(e.type)}/${String(e.subtype ?? '')}`).join(' ')}`,
+          );
         await new Promise((r) => setTimeout(r, 250));
       }
     };
@@ -357,20 +429,26 @@ describe.skipIf(!claude.bin)(`Claude Code (${claude.reason})`, () => {
     try {
       say('/order ORD-TEST-0003');
       const init = (await waitFor('init message', () => events.find((e) => e.subtype === 'init'))) as unknown as Init;
-      const orderRequest = await waitFor('model request for /order', () => requests.find((r) => r.includes('Run the `order-details` skill for this order: ORD-TEST-0003')));
+      const orderRequest = await waitFor('model request for /order', () =>
+        requests.find((r) => r.includes('Run the `order-details` skill for this order: ORD-TEST-0003')),
+      );
       await waitFor('end of the first turn', () => (results() >= 1 ? true : undefined));
 
       // Print mode connects MCP servers in the background: ask for their status until the gateway is up.
       let n = 0;
       const gateway = await waitFor('connected ecm-gateway', () => {
-        const answers = events.filter((e) => e.type === 'control_response').map((e) => (e.response as { response?: { mcpServers?: Status[] } }).response?.mcpServers ?? []);
+        const answers = events
+          .filter((e) => e.type === 'control_response')
+          .map((e) => (e.response as { response?: { mcpServers?: Status[] } }).response?.mcpServers ?? []);
         const connected = answers.flat().find((s) => s.name === 'ecm-gateway' && s.status === 'connected');
         if (!connected) send({ type: 'control_request', request_id: `status-${++n}`, request: { subtype: 'mcp_status' } });
         return connected;
       });
 
       say('/mcp__ecm-gateway__order-details ORD-TEST-0004');
-      const promptRequest = await waitFor('model request for the gateway prompt', () => requests.find((r) => r.includes('Follow the ECM skill') && r.includes('ORD-TEST-0004')));
+      const promptRequest = await waitFor('model request for the gateway prompt', () =>
+        requests.find((r) => r.includes('Follow the ECM skill') && r.includes('ORD-TEST-0004')),
+      );
 
       const skills = texts.skills.map((s) => s.name);
       expect(init.skills).toEqual(expect.arrayContaining(skills));

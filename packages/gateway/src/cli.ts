@@ -73,11 +73,16 @@ function parseCli() {
 async function printRoleSql(argv: readonly string[]): Promise<void> {
   let values: { role: string; schema: string };
   try {
-    values = parseArgs({ args: [...argv], options: { role: { type: 'string', default: 'ecm_gateway_reader' }, schema: { type: 'string', default: 'public' } }, strict: true }).values;
+    values = parseArgs({
+      args: [...argv],
+      options: { role: { type: 'string', default: 'ecm_gateway_reader' }, schema: { type: 'string', default: 'public' } },
+      strict: true,
+    }).values;
   } catch (err) {
     return fail(`${errorText(err)} (${RUN_HELP})`);
   }
-  if (!/^[a-z_][a-z0-9_]*$/.test(values.role)) fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
+  if (!/^[a-z_][a-z0-9_]*$/.test(values.role))
+    fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
   if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
   // Lazy, as every import past argument parsing here: --help, --version and usage errors answer without zod or the configuration loader.
   const [{ defaultSharedDir, loadConfig }, { openWarehouse }, { WarehouseAccess }, { roleSql }] = await Promise.all([
@@ -94,8 +99,14 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
     const warehouse = await openWarehouse({ sharedDir: config.sharedDir, env: process.env });
     try {
       for (const table of needColumns) {
-        const rows = await warehouse.query('SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position', [values.schema, table]);
-        columnsOf.set(table, rows.map((r) => String(r.column_name)));
+        const rows = await warehouse.query(
+          'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
+          [values.schema, table],
+        );
+        columnsOf.set(
+          table,
+          rows.map((r) => String(r.column_name)),
+        );
       }
     } finally {
       await warehouse.close();
@@ -143,7 +154,16 @@ async function main(): Promise<void> {
   const { startGateway } = await import('./start-gateway.js');
   await startGateway({
     env,
-    http: args.http ? { port, host: args.host, allowedHosts: (args['allowed-hosts'] ?? env.ECM_GATEWAY_ALLOWED_HOSTS ?? '').split(',').map((h) => h.trim()).filter(Boolean) } : null,
+    http: args.http
+      ? {
+          port,
+          host: args.host,
+          allowedHosts: (args['allowed-hosts'] ?? env.ECM_GATEWAY_ALLOWED_HOSTS ?? '')
+            .split(',')
+            .map((h) => h.trim())
+            .filter(Boolean),
+        }
+      : null,
     agentEmail: args.agent ?? env.ECM_AGENT_EMAIL ?? null,
     allowPii: args['allow-pii'],
     asOf,

@@ -1,6 +1,6 @@
 import { multipliersAt, runTriage, type EcmConfig, type TicketStore, type TriagedOrder, type TriageResult } from '@ecm/core/domain';
-import { type StateDb, type StateQueryable } from '@ecm/core/stores';
-import { type Warehouse } from '@ecm/core/warehouse';
+import type { StateDb, StateQueryable } from '@ecm/core/stores';
+import type { Warehouse } from '@ecm/core/warehouse';
 import { silentLog, type GatewayDeps, type GatewayLog, type QuerySettings } from './gateway-deps.js';
 import { RunbookLibrary } from './runbooks/runbook-library.js';
 import { pgliteOf, PgliteReadOnlySession } from './sql/pglite-session.js';
@@ -34,7 +34,6 @@ function lazy<T>(source: T | (() => Promise<T>)): () => Promise<T> {
     return pending;
   };
 }
-
 
 /**
  * What every connection to the gateway shares: the warehouse (opened lazily), warehouse_query's
@@ -144,7 +143,8 @@ export class GatewayContext {
    */
   async stateDb(): Promise<StateDb> {
     const db = await this.auditLog();
-    if (!db || typeof (db as Partial<StateDb>).transaction !== 'function') throw new ToolError('No state store is configured for this gateway, so it cannot serve the field tools.');
+    if (!db || typeof (db as Partial<StateDb>).transaction !== 'function')
+      throw new ToolError('No state store is configured for this gateway, so it cannot serve the field tools.');
     return db as StateDb;
   }
 
@@ -185,7 +185,10 @@ export class GatewayContext {
       if (db) return new PgliteReadOnlySession(db);
       const env = this.#deps.env ?? process.env;
       const url = this.#deps.queryUrl ?? (env.ECM_WAREHOUSE_QUERY_URL || env.ECM_WAREHOUSE_URL);
-      if (!url) throw new ToolError('warehouse_query needs a connection string for its read-only connection: set ECM_WAREHOUSE_QUERY_URL or ECM_WAREHOUSE_URL.');
+      if (!url)
+        throw new ToolError(
+          'warehouse_query needs a connection string for its read-only connection: set ECM_WAREHOUSE_QUERY_URL or ECM_WAREHOUSE_URL.',
+        );
       const { PgReadOnlySession } = await import('./sql/pg-session.js');
       return new PgReadOnlySession(url);
     })().catch((err: unknown) => {
@@ -209,7 +212,10 @@ export class GatewayContext {
         this.#refreshing = true;
         const next = this.#startTriage();
         next.snapshot
-          .then(() => undefined, (err: unknown) => this.log.warn({ error: errorText(err) }, 'triage refresh failed; keeping the previous result'))
+          .then(
+            () => undefined,
+            (err: unknown) => this.log.warn({ error: errorText(err) }, 'triage refresh failed; keeping the previous result'),
+          )
           .finally(() => (this.#refreshing = false));
       }
       return cached.snapshot;

@@ -47,7 +47,15 @@ const FIELD_TOOL_NAMES = [
   'field_start',
   'field_whoami',
 ];
-const FIELD_WRITES = ['field_correct_classification', 'field_decide_proposal', 'field_escalate', 'field_judge_execution', 'field_reopen', 'field_resolve', 'field_start'];
+const FIELD_WRITES = [
+  'field_correct_classification',
+  'field_decide_proposal',
+  'field_escalate',
+  'field_judge_execution',
+  'field_reopen',
+  'field_resolve',
+  'field_start',
+];
 
 const EXPECTED_TOOLS = [
   'ecm_backlog_summary',
@@ -73,7 +81,8 @@ describe('tool list', () => {
       expect(t.description!.length, t.name).toBeGreaterThan(80);
       expect(t.inputSchema.type).toBe('object');
       expect(t.outputSchema?.type, t.name).toBe('object');
-      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) expect(typeof t.annotations?.[hint], `${t.name} ${hint}`).toBe('boolean');
+      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const)
+        expect(typeof t.annotations?.[hint], `${t.name} ${hint}`).toBe('boolean');
     }
   });
 
@@ -81,7 +90,11 @@ describe('tool list', () => {
     const { tools } = await gateway.client.listTools();
     const writes = tools.filter((t) => !t.annotations!.readOnlyHint);
     expect(writes.map((t) => t.name).sort()).toEqual(['tickets_update', ...FIELD_WRITES].sort());
-    expect(writes.find((t) => t.name === 'tickets_update')!.annotations).toMatchObject({ destructiveHint: true, idempotentHint: false, openWorldHint: false });
+    expect(writes.find((t) => t.name === 'tickets_update')!.annotations).toMatchObject({
+      destructiveHint: true,
+      idempotentHint: false,
+      openWorldHint: false,
+    });
   });
 });
 
@@ -99,17 +112,27 @@ describe('warehouse_query', () => {
   });
 
   it('caps the rows at 500 by default and at max_rows when asked, and says it truncated', async () => {
-    const all = await callOk<{ row_count: number; truncated: boolean; truncated_by: string }>(gateway.client, 'warehouse_query', { sql: 'SELECT order_id FROM orders_goms' });
+    const all = await callOk<{ row_count: number; truncated: boolean; truncated_by: string }>(gateway.client, 'warehouse_query', {
+      sql: 'SELECT order_id FROM orders_goms',
+    });
     expect(all).toMatchObject({ row_count: 500, truncated: true, truncated_by: 'rows' });
-    const few = await callOk<{ row_count: number; truncated: boolean }>(gateway.client, 'warehouse_query', { sql: 'SELECT order_id FROM orders_goms ORDER BY order_id', max_rows: 7 });
+    const few = await callOk<{ row_count: number; truncated: boolean }>(gateway.client, 'warehouse_query', {
+      sql: 'SELECT order_id FROM orders_goms ORDER BY order_id',
+      max_rows: 7,
+    });
     expect(few).toMatchObject({ row_count: 7, truncated: true });
-    const exact = await callOk<{ row_count: number; truncated: boolean }>(gateway.client, 'warehouse_query', { sql: 'SELECT order_id FROM orders_goms ORDER BY order_id LIMIT 7', max_rows: 7 });
+    const exact = await callOk<{ row_count: number; truncated: boolean }>(gateway.client, 'warehouse_query', {
+      sql: 'SELECT order_id FROM orders_goms ORDER BY order_id LIMIT 7',
+      max_rows: 7,
+    });
     expect(exact).toMatchObject({ row_count: 7, truncated: false });
   });
 
   it('caps the bytes of the result', async () => {
     const small = await connect({ query: { maxBytes: 2_000 } });
-    const r = await callOk<{ row_count: number; truncated_by: string; rows: unknown[][] }>(small.client, 'warehouse_query', { sql: 'SELECT * FROM orders_goms ORDER BY order_id' });
+    const r = await callOk<{ row_count: number; truncated_by: string; rows: unknown[][] }>(small.client, 'warehouse_query', {
+      sql: 'SELECT * FROM orders_goms ORDER BY order_id',
+    });
     expect(r.truncated_by).toBe('bytes');
     expect(Buffer.byteLength(JSON.stringify(r.rows))).toBeLessThanOrEqual(2_000);
     expect(r.row_count).toBeGreaterThan(0);
@@ -133,17 +156,25 @@ describe('warehouse_query', () => {
   });
 
   it('never reads the customers table, even when the gateway allows revealing PII in order details', async () => {
-    expect((await callTool(gateway.client, 'warehouse_query', { sql: 'SELECT email FROM customers LIMIT 1' })).text).toMatch(/^Refused: the customers table holds personal data/);
+    expect((await callTool(gateway.client, 'warehouse_query', { sql: 'SELECT email FROM customers LIMIT 1' })).text).toMatch(
+      /^Refused: the customers table holds personal data/,
+    );
     const pii = await connect({ allowPii: true });
-    expect((await callTool(pii.client, 'warehouse_query', { sql: 'SELECT email FROM customers ORDER BY owner_id LIMIT 1' })).text).toMatch(/^Refused: the customers table holds personal data/);
+    expect((await callTool(pii.client, 'warehouse_query', { sql: 'SELECT email FROM customers ORDER BY owner_id LIMIT 1' })).text).toMatch(
+      /^Refused: the customers table holds personal data/,
+    );
   });
 });
 
 describe('warehouse_list_tables and warehouse_describe_table', () => {
   it('lists every warehouse table with its meaning', async () => {
-    const r = await callOk<{ tables: { name: string; meaning: string | null; estimated_rows: number | null }[] }>(gateway.client, 'warehouse_list_tables');
+    const r = await callOk<{ tables: { name: string; meaning: string | null; estimated_rows: number | null }[] }>(
+      gateway.client,
+      'warehouse_list_tables',
+    );
     const names = r.tables.map((t) => t.name);
-    for (const t of ['orders_goms', 'payments_goms', 'falcon_transactions_v2', 'transaction_payout', 'lulu_data', 'transfer_rfi']) expect(names).toContain(t);
+    for (const t of ['orders_goms', 'payments_goms', 'falcon_transactions_v2', 'transaction_payout', 'lulu_data', 'transfer_rfi'])
+      expect(names).toContain(t);
     // Only what warehouse_query may read: no personal-data table.
     expect(names).not.toContain('customers');
     expect(names).toHaveLength(10);
@@ -156,11 +187,30 @@ describe('warehouse_list_tables and warehouse_describe_table', () => {
     expect(customers.isError).toBe(true);
     expect(customers.text).toMatch(/not one of the tables warehouse_query may read/);
     const access = config.settings.warehouse_access;
-    const flagged = await connect({ config: { ...config, settings: { ...config.settings, warehouse_access: { ...access, pii_columns: { ...access.pii_columns, orders_goms: ['owner_id'] } } } } });
-    const r = await callOk<{ columns: { name: string; pii: boolean }[] }>(flagged.client, 'warehouse_describe_table', { table: 'orders_goms' });
+    const flagged = await connect({
+      config: {
+        ...config,
+        settings: {
+          ...config.settings,
+          warehouse_access: { ...access, pii_columns: { ...access.pii_columns, orders_goms: ['owner_id'] } },
+        },
+      },
+    });
+    const r = await callOk<{ columns: { name: string; pii: boolean }[] }>(flagged.client, 'warehouse_describe_table', {
+      table: 'orders_goms',
+    });
     expect(r.columns.filter((c) => c.pii).map((c) => c.name)).toEqual(['owner_id']);
-    const orders = await callOk<{ columns: { name: string; type: string; nullable: boolean }[] }>(gateway.client, 'warehouse_describe_table', { table: 'orders_goms' });
-    expect(orders.columns.find((c) => c.name === 'order_id')).toEqual({ name: 'order_id', type: 'character varying(64)', nullable: false, pii: false });
+    const orders = await callOk<{ columns: { name: string; type: string; nullable: boolean }[] }>(
+      gateway.client,
+      'warehouse_describe_table',
+      { table: 'orders_goms' },
+    );
+    expect(orders.columns.find((c) => c.name === 'order_id')).toEqual({
+      name: 'order_id',
+      type: 'character varying(64)',
+      nullable: false,
+      pii: false,
+    });
   });
 
   it('answers an unknown table with an error result', async () => {
@@ -173,7 +223,11 @@ describe('warehouse_list_tables and warehouse_describe_table', () => {
 
 describe('ecm_stuck_orders, ecm_backlog_summary, ecm_pattern_clusters', () => {
   it("returns the engine's actionable orders, highest score first", async () => {
-    const r = await callOk<{ total: number; orders: { order_id: string; stuck_reason: string; priority: string }[] }>(gateway.client, 'ecm_stuck_orders', { limit: 500 });
+    const r = await callOk<{ total: number; orders: { order_id: string; stuck_reason: string; priority: string }[] }>(
+      gateway.client,
+      'ecm_stuck_orders',
+      { limit: 500 },
+    );
     const actionable = engine.orders.filter((o) => o.actionable);
     expect(r.total).toBe(actionable.length);
     expect(r.orders.map((o) => o.order_id)).toEqual(actionable.slice(0, 500).map((o) => o.order_id));
@@ -181,38 +235,61 @@ describe('ecm_stuck_orders, ecm_backlog_summary, ecm_pattern_clusters', () => {
   });
 
   it('filters by team, reason, priority and currency, and widens the scope on request', async () => {
-    const kyc = await callOk<{ total: number; orders: { team: string }[] }>(gateway.client, 'ecm_stuck_orders', { team: 'KYC_ops', limit: 500 });
+    const kyc = await callOk<{ total: number; orders: { team: string }[] }>(gateway.client, 'ecm_stuck_orders', {
+      team: 'KYC_ops',
+      limit: 500,
+    });
     expect(kyc.total).toBe(engine.orders.filter((o) => o.actionable && o.team === 'KYC_ops').length);
     expect(new Set(kyc.orders.map((o) => o.team))).toEqual(new Set(['KYC_ops']));
-    const refunds = await callOk<{ total: number }>(gateway.client, 'ecm_stuck_orders', { reason: 'refund_pending', currency: 'aed', priority: 'P1' });
-    expect(refunds.total).toBe(engine.orders.filter((o) => o.actionable && o.stuck_reason === 'refund_pending' && o.currency === 'AED' && o.priority === 'P1').length);
-    const dq = await callOk<{ total: number; orders: { disqualified: string | null }[] }>(gateway.client, 'ecm_stuck_orders', { scope: 'disqualified', limit: 5 });
+    const refunds = await callOk<{ total: number }>(gateway.client, 'ecm_stuck_orders', {
+      reason: 'refund_pending',
+      currency: 'aed',
+      priority: 'P1',
+    });
+    expect(refunds.total).toBe(
+      engine.orders.filter((o) => o.actionable && o.stuck_reason === 'refund_pending' && o.currency === 'AED' && o.priority === 'P1')
+        .length,
+    );
+    const dq = await callOk<{ total: number; orders: { disqualified: string | null }[] }>(gateway.client, 'ecm_stuck_orders', {
+      scope: 'disqualified',
+      limit: 5,
+    });
     expect(dq.total).toBe(engine.summary.disqualified);
     expect(dq.orders.length).toBeGreaterThan(0);
     expect(dq.orders.every((o) => o.disqualified !== null)).toBe(true);
   });
 
   it('answers an unknown reason and a wrong limit with error results', async () => {
-    expect((await callTool(gateway.client, 'ecm_stuck_orders', { reason: 'no_such_reason' })).text).toMatch(/"no_such_reason" is not a stuck reason/);
+    expect((await callTool(gateway.client, 'ecm_stuck_orders', { reason: 'no_such_reason' })).text).toMatch(
+      /"no_such_reason" is not a stuck reason/,
+    );
     expect((await callTool(gateway.client, 'ecm_stuck_orders', { limit: 'many' })).isError).toBe(true);
     expect((await callTool(gateway.client, 'ecm_stuck_orders', { limit: 100_000 })).isError).toBe(true);
     expect((await callTool(gateway.client, 'ecm_stuck_orders', { team: 'Marketing' })).isError).toBe(true);
   });
 
-  it("summarises the backlog as the engine does", async () => {
+  it('summarises the backlog as the engine does', async () => {
     const r = await callOk<Record<string, unknown>>(gateway.client, 'ecm_backlog_summary');
     expect(r).toEqual({ as_of: engine.as_of, ...JSON.parse(JSON.stringify(engine.summary)) });
   });
 
   it('clusters the triaged orders into patterns', async () => {
     const expected = clusterOrders(config, engine.orders);
-    const r = await callOk<{ total_clusters: number; clusters: { pattern_id: string; order_count: number; order_ids: string[] }[] }>(gateway.client, 'ecm_pattern_clusters', {
-      limit: 100,
-      max_order_ids: 500,
-    });
+    const r = await callOk<{ total_clusters: number; clusters: { pattern_id: string; order_count: number; order_ids: string[] }[] }>(
+      gateway.client,
+      'ecm_pattern_clusters',
+      {
+        limit: 100,
+        max_order_ids: 500,
+      },
+    );
     expect(r.total_clusters).toBe(expected.length);
-    expect(r.clusters.map((c) => [c.pattern_id, c.order_count, c.order_ids])).toEqual(expected.slice(0, 100).map((c) => [c.pattern_id, c.order_count, [...c.order_ids]]));
-    const novel = await callOk<{ clusters: { pattern_id: string; novel: boolean }[] }>(gateway.client, 'ecm_pattern_clusters', { novel_only: true });
+    expect(r.clusters.map((c) => [c.pattern_id, c.order_count, c.order_ids])).toEqual(
+      expected.slice(0, 100).map((c) => [c.pattern_id, c.order_count, [...c.order_ids]]),
+    );
+    const novel = await callOk<{ clusters: { pattern_id: string; novel: boolean }[] }>(gateway.client, 'ecm_pattern_clusters', {
+      novel_only: true,
+    });
     const expectedNovel = expected.filter((c) => c.novel).map((c) => c.pattern_id);
     expect(expectedNovel).toHaveLength(1);
     expect(novel.clusters.map((c) => c.pattern_id)).toEqual(expectedNovel);
@@ -227,7 +304,13 @@ interface Details {
   customer: { full_name: string | null; email: string | null; phone: string | null; masked: boolean };
   systems: { system: string; status: string | null; records: number }[];
   timeline: { at: string; system: string }[];
-  diagnosis: { stuck_reason: string; score: number; factors: { contribution: number }[]; disqualification: { reason: string } | null; runbook: string } | null;
+  diagnosis: {
+    stuck_reason: string;
+    score: number;
+    factors: { contribution: number }[];
+    disqualification: { reason: string } | null;
+    runbook: string;
+  } | null;
   not_a_candidate: string | null;
   warnings: string[];
 }
@@ -285,7 +368,10 @@ describe('ecm_order_details', () => {
         [{ allowPii: true, tickets: await openTicketStore(state, {}), agentEmail: 'x@example.com' }, /no state store to record the reveal/],
       ] as const) {
         const g = await connect(deps);
-        const refused = await callOk<Details & { reveal_refused: string | null }>(g.client, 'ecm_order_details', { order_id: order.order_id, reveal_pii: true });
+        const refused = await callOk<Details & { reveal_refused: string | null }>(g.client, 'ecm_order_details', {
+          order_id: order.order_id,
+          reveal_pii: true,
+        });
         expect(refused.customer.masked).toBe(true);
         expect(refused.reveal_refused).toMatch(why);
         expect(JSON.stringify(refused)).not.toContain(String(customer!.email));
@@ -296,7 +382,9 @@ describe('ecm_order_details', () => {
   });
 
   it('warns when the RFI data is stale', async () => {
-    const order = engine.orders.find((o) => o.facts.rfi_modified_at && TEST_AS_OF.getTime() - o.facts.rfi_modified_at.getTime() > 5 * 3_600_000)!;
+    const order = engine.orders.find(
+      (o) => o.facts.rfi_modified_at && TEST_AS_OF.getTime() - o.facts.rfi_modified_at.getTime() > 5 * 3_600_000,
+    )!;
     const d = await callOk<Details>(gateway.client, 'ecm_order_details', { order_id: order.order_id });
     expect(d.warnings.join(' ')).toMatch(/RFI record was last modified .* check the live ops console/);
   });
@@ -312,7 +400,9 @@ describe('ecm_order_details', () => {
 
 describe('runbooks_search and runbook_get', () => {
   it('finds the runbook for a symptom and shows a snippet', async () => {
-    const r = await callOk<{ results: { name: string; reasons: string[]; snippet: string }[] }>(gateway.client, 'runbooks_search', { query: 'Lulu cancellation request recall' });
+    const r = await callOk<{ results: { name: string; reasons: string[]; snippet: string }[] }>(gateway.client, 'runbooks_search', {
+      query: 'Lulu cancellation request recall',
+    });
     expect(r.results[0]!.name).toBe('cancellation_pending');
     expect(r.results[0]!.reasons).toContain('cancellation_pending');
     expect(r.results[0]!.snippet.toLowerCase()).toMatch(/cancel/);
@@ -323,7 +413,9 @@ describe('runbooks_search and runbook_get', () => {
   it('returns a runbook by stuck reason or by name, and errs on an unknown one', async () => {
     const byReason = await callOk<{ content: string; name: string }>(gateway.client, 'runbook_get', { name: 'refund_pending' });
     expect(byReason.content).toBe(readFileSync(path.join(sharedDir, config.reasons.get('refund_pending')!.runbook), 'utf8'));
-    const byName = await callOk<{ name: string; reasons: string[] }>(gateway.client, 'runbook_get', { name: 'stuck_at_rda_partner_rfi_grtr_than_24_hrs' });
+    const byName = await callOk<{ name: string; reasons: string[] }>(gateway.client, 'runbook_get', {
+      name: 'stuck_at_rda_partner_rfi_grtr_than_24_hrs',
+    });
     expect(byName.reasons).toContain('stuck_at_rda_partner_rfi_grtr_than_24_hrs');
     const unknown = await callTool(gateway.client, 'runbook_get', { name: 'no_such_runbook' });
     expect(unknown.isError).toBe(true);
@@ -359,8 +451,16 @@ describe('tickets_list and tickets_update', () => {
       { email: alice, name: 'Alice Agent', team: 'Ops', slack_handle: null, active: true, max_tickets: 10, role: 'agent' },
       { email: bob, name: 'Bob Agent', team: 'Ops', slack_handle: null, active: true, max_tickets: 10, role: 'agent' },
     ]);
-    const ids = engine.orders.filter((o) => o.actionable).slice(0, 4).map((o) => o.order_id);
-    await store.createTickets([ticket(ids[0]!, alice, 'refund_pending'), ticket(ids[1]!, alice, 'status_sync_issue'), ticket(ids[2]!, alice, 'brn_issue'), ticket(ids[3]!, bob, 'stuck_at_lulu')]);
+    const ids = engine.orders
+      .filter((o) => o.actionable)
+      .slice(0, 4)
+      .map((o) => o.order_id);
+    await store.createTickets([
+      ticket(ids[0]!, alice, 'refund_pending'),
+      ticket(ids[1]!, alice, 'status_sync_issue'),
+      ticket(ids[2]!, alice, 'brn_issue'),
+      ticket(ids[3]!, bob, 'stuck_at_lulu'),
+    ]);
     asAlice = await connect({ tickets: store, agentEmail: alice });
   });
   afterAll(async () => {
@@ -368,7 +468,10 @@ describe('tickets_list and tickets_update', () => {
   });
 
   it("lists the calling agent's open tickets with the SLA clock from assignment", async () => {
-    const r = await callOk<{ total: number; tickets: { agent_email: string; sla_hours: number; sla_remaining_hours: number; diagnosis: string }[] }>(asAlice.client, 'tickets_list');
+    const r = await callOk<{
+      total: number;
+      tickets: { agent_email: string; sla_hours: number; sla_remaining_hours: number; diagnosis: string }[];
+    }>(asAlice.client, 'tickets_list');
     expect(r.total).toBe(3);
     expect(r.tickets.length).toBeGreaterThan(0);
     expect(r.tickets.every((t) => t.agent_email === alice)).toBe(true);
@@ -383,16 +486,31 @@ describe('tickets_list and tickets_update', () => {
     const mine = (await store.listTickets({ agentEmail: alice })).map((t) => t.order_id);
     const started = await callOk<{ ticket: { status: string } }>(asAlice.client, 'tickets_update', { order_id: mine[0], action: 'start' });
     expect(started.ticket.status).toBe('IN_PROGRESS');
-    const resolved = await callOk<{ ticket: { status: string }; resolution: { sla_status: string; resolution_minutes: number } }>(asAlice.client, 'tickets_update', {
-      order_id: mine[0],
-      action: 'resolve',
-      notes: 'Refund initiated at the acquirer',
-    });
+    const resolved = await callOk<{ ticket: { status: string }; resolution: { sla_status: string; resolution_minutes: number } }>(
+      asAlice.client,
+      'tickets_update',
+      {
+        order_id: mine[0],
+        action: 'resolve',
+        notes: 'Refund initiated at the acquirer',
+      },
+    );
     expect(resolved.ticket.status).toBe('RESOLVED');
     expect(resolved.resolution.resolution_minutes).toBeGreaterThanOrEqual(29);
     const [resolution] = await store.listResolutions(new Date(0));
-    expect(resolution).toMatchObject({ order_id: mine[0], agent_email: alice, diagnosis_match: 'CORRECT', action_followed: 'YES', resolution_type: 'AGENT_RESOLVED', sla_status: 'MET' });
-    const escalated = await callOk<{ ticket: { status: string } }>(asAlice.client, 'tickets_update', { order_id: mine[1], action: 'escalate', reason: 'Lulu shows CREDITED but the sync fails' });
+    expect(resolution).toMatchObject({
+      order_id: mine[0],
+      agent_email: alice,
+      diagnosis_match: 'CORRECT',
+      action_followed: 'YES',
+      resolution_type: 'AGENT_RESOLVED',
+      sla_status: 'MET',
+    });
+    const escalated = await callOk<{ ticket: { status: string } }>(asAlice.client, 'tickets_update', {
+      order_id: mine[1],
+      action: 'escalate',
+      reason: 'Lulu shows CREDITED but the sync fails',
+    });
     expect(escalated.ticket.status).toBe('ESCALATED');
     const [escalation] = await store.listEscalations(new Date(0));
     expect(escalation).toMatchObject({ order_id: mine[1], escalated_by: alice });
@@ -410,20 +528,36 @@ describe('tickets_list and tickets_update', () => {
     expect((await callTool(asAlice.client, 'tickets_update', { order_id: resolved, action: 'start' })).text).toMatch(/already resolved/);
     const open = (await store.listTickets({ agentEmail: alice, statuses: ['OPEN'] }))[0]!.order_id;
     expect((await callTool(asAlice.client, 'tickets_update', { order_id: open, action: 'resolve' })).text).toMatch(/needs notes/);
-    expect((await callTool(asAlice.client, 'tickets_update', { order_id: open, action: 'escalate', reason: '  ' })).text).toMatch(/needs a reason/);
+    expect((await callTool(asAlice.client, 'tickets_update', { order_id: open, action: 'escalate', reason: '  ' })).text).toMatch(
+      /needs a reason/,
+    );
     expect((await callTool(asAlice.client, 'tickets_update', { order_id: 'ORD-NONE', action: 'start' })).text).toMatch(/has no ticket/);
     expect((await callTool(asAlice.client, 'tickets_update', { order_id: open, action: 'delete' })).isError).toBe(true);
   });
 
   it('compares pattern clusters with the last recorded day', async () => {
     const [top, second] = clusterOrders(config, engine.orders);
-    const row = { pattern_id: 'PT-X', stuck_reason: 'uncategorized', currency: 'AED', total_amount_aed: 1, avg_hours: 1, high_value_count: 0, critical_count: 0, delta: '', recommendation: '' };
+    const row = {
+      pattern_id: 'PT-X',
+      stuck_reason: 'uncategorized',
+      currency: 'AED',
+      total_amount_aed: 1,
+      avg_hours: 1,
+      high_value_count: 0,
+      critical_count: 0,
+      delta: '',
+      recommendation: '',
+    };
     await store.appendPatterns([
       { ...row, date: '2026-02-15', signature: top!.signature_text, order_count: 1 },
       { ...row, date: '2026-02-16', signature: top!.signature_text, order_count: top!.order_count - 1 },
       { ...row, pattern_id: 'PT-GONE', date: '2026-02-16', signature: 'AED|GONE|GONE', order_count: 4 },
     ]);
-    const r = await callOk<{ previous_run: string; gone: string[]; clusters: { pattern_id: string; trend: string }[] }>(asAlice.client, 'ecm_pattern_clusters', { limit: 100 });
+    const r = await callOk<{ previous_run: string; gone: string[]; clusters: { pattern_id: string; trend: string }[] }>(
+      asAlice.client,
+      'ecm_pattern_clusters',
+      { limit: 100 },
+    );
     expect(r.previous_run).toBe('2026-02-16');
     expect(r.gone).toEqual(['AED|GONE|GONE']);
     expect(r.clusters.find((c) => c.pattern_id === top!.pattern_id)!.trend).toBe('UP +1');
@@ -535,15 +669,36 @@ describe('ecm_order_details reveal_pii: the assignee of an open ticket or a supe
   let ids: string[] = [];
   type Revealed = Details & { reveal_refused: string | null };
   const as = (agentEmail: string) => connect({ tickets: store, audit: state, agentEmail, allowPii: true, now: () => TEST_AS_OF });
-  const details = async (agentEmail: string, orderId: string) => callOk<Revealed>((await as(agentEmail)).client, 'ecm_order_details', { order_id: orderId, reveal_pii: true });
+  const details = async (agentEmail: string, orderId: string) =>
+    callOk<Revealed>((await as(agentEmail)).client, 'ecm_order_details', { order_id: orderId, reveal_pii: true });
 
   beforeAll(async () => {
     state = await openStateDb({ inMemory: true, env: {} });
     store = await openTicketStore(state, {});
-    const agent = (email: string, role: 'agent' | 'supervisor') => ({ email, name: 'Test Agent', team: 'Ops' as const, slack_handle: null, active: true, max_tickets: 10, role });
+    const agent = (email: string, role: 'agent' | 'supervisor') => ({
+      email,
+      name: 'Test Agent',
+      team: 'Ops' as const,
+      slack_handle: null,
+      active: true,
+      max_tickets: 10,
+      role,
+    });
     await store.upsertAgents([agent(carol, 'agent'), agent(dan, 'agent'), agent(sam, 'supervisor')]);
-    ids = engine.orders.filter((o) => o.actionable).slice(10, 13).map((o) => o.order_id);
-    const base = { assigned_at: TEST_AS_OF.toISOString(), priority: 'P2' as const, currency: 'AED', amount: 100, hours_stuck: 30, diagnosis: 'refund_pending', notes: 'n', updated_at: TEST_AS_OF.toISOString() };
+    ids = engine.orders
+      .filter((o) => o.actionable)
+      .slice(10, 13)
+      .map((o) => o.order_id);
+    const base = {
+      assigned_at: TEST_AS_OF.toISOString(),
+      priority: 'P2' as const,
+      currency: 'AED',
+      amount: 100,
+      hours_stuck: 30,
+      diagnosis: 'refund_pending',
+      notes: 'n',
+      updated_at: TEST_AS_OF.toISOString(),
+    };
     await store.createTickets([
       { ...base, order_id: ids[0]!, agent_email: carol, status: 'OPEN' },
       { ...base, order_id: ids[1]!, agent_email: carol, status: 'RESOLVED' },
@@ -573,7 +728,9 @@ describe('ecm_order_details reveal_pii: the assignee of an open ticket or a supe
     expect((await details(carol, ids[2]!)).reveal_refused).toMatch(/has no ticket/);
     expect((await details(carol, ids[1]!)).reveal_refused).toMatch(/is RESOLVED/);
     const anonymous = await connect({ tickets: store, audit: state, allowPii: true });
-    expect((await callOk<Revealed>(anonymous.client, 'ecm_order_details', { order_id: ids[0]!, reveal_pii: true })).reveal_refused).toMatch(/no agent is known/);
+    expect((await callOk<Revealed>(anonymous.client, 'ecm_order_details', { order_id: ids[0]!, reveal_pii: true })).reveal_refused).toMatch(
+      /no agent is known/,
+    );
     expect((await listPiiReveals(state)).length).toBe(before);
   });
 });

@@ -18,7 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-describe("our own MCP HTTP client (ECM_GATEWAY_URL) against the token-protected gateway", () => {
+describe('our own MCP HTTP client (ECM_GATEWAY_URL) against the token-protected gateway', () => {
   let gw: HttpGatewayProcess;
   beforeAll(async () => {
     gw = await startHttpGatewayProcess([], gatewayEnv(home, { ECM_GATEWAY_TOKEN: `${AGENT}:${TOKEN}` }));
@@ -32,7 +32,10 @@ describe("our own MCP HTTP client (ECM_GATEWAY_URL) against the token-protected 
   };
 
   it('presents ECM_GATEWAY_TOKEN (the same variable as the gateway, AGENT:TOKEN form) and gets the tools', async () => {
-    const connection = await connectGateway({ env: { ECM_GATEWAY_URL: gw.url, ECM_GATEWAY_TOKEN: `${AGENT}:${TOKEN}` }, connectInProcess: noInProcess });
+    const connection = await connectGateway({
+      env: { ECM_GATEWAY_URL: gw.url, ECM_GATEWAY_TOKEN: `${AGENT}:${TOKEN}` },
+      connectInProcess: noInProcess,
+    });
     try {
       const { tools } = await connection.client.listTools();
       expect(tools.map((t) => t.name)).toContain('ecm_stuck_orders');
@@ -47,7 +50,9 @@ describe("our own MCP HTTP client (ECM_GATEWAY_URL) against the token-protected 
 });
 
 describe('.mcp.json', () => {
-  const mcp = JSON.parse(readFileSync(path.join(repoRoot, '.mcp.json'), 'utf8')) as { mcpServers: Record<string, { type: string; command: string; args: string[] }> };
+  const mcp = JSON.parse(readFileSync(path.join(repoRoot, '.mcp.json'), 'utf8')) as {
+    mcpServers: Record<string, { type: string; command: string; args: string[] }>;
+  };
 
   it('registers the server as ecm-gateway', () => {
     expect(Object.keys(mcp.mcpServers)).toEqual(['ecm-gateway']);

@@ -15,12 +15,15 @@ const INSTRUCTIONS = [
   'ECM (exception case management) tools for stuck remittance orders.',
   'Start with ecm_backlog_summary or ecm_stuck_orders; ecm_order_details explains one order; runbook_get gives the steps for a stuck reason.',
   'warehouse_query runs one read-only SELECT; never invent order ids, counts or reasons: say "no data" when a tool returns none.',
-  'Customer personal data is masked unless a person asked for one order\'s details.',
+  "Customer personal data is masked unless a person asked for one order's details.",
 ].join(' ');
 
 /** One MCP server over the shared context, acting for one caller. Cheap: tools only hold references. */
 export function buildServer(ctx: GatewayContext, caller: ToolCaller): McpServer {
-  const server = new McpServer({ name: GATEWAY_NAME, version: GATEWAY_VERSION }, { instructions: INSTRUCTIONS, capabilities: { tools: {} } });
+  const server = new McpServer(
+    { name: GATEWAY_NAME, version: GATEWAY_VERSION },
+    { instructions: INSTRUCTIONS, capabilities: { tools: {} } },
+  );
   for (const tool of GATEWAY_TOOLS) tool.register(server, ctx, caller);
   registerSkillPrompts(server, ctx);
   registerEcmResources(server, ctx);

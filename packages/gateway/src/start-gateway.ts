@@ -89,7 +89,10 @@ export async function startGateway(options: StartOptions): Promise<void> {
     const openEndpoint = async () => {
       const agent = await import('@ecm/agent');
       const llm = agent.loadLlmConfig(config.sharedDir);
-      return agent.logMetricsEndpoint(logDb, { timeZone: llm.budget.time_zone, budgets: { [agent.managerDomainName(config.sharedDir)]: llm.budget.daily_usd_per_domain } });
+      return agent.logMetricsEndpoint(logDb, {
+        timeZone: llm.budget.time_zone,
+        budgets: { [agent.managerDomainName(config.sharedDir)]: llm.budget.daily_usd_per_domain },
+      });
     };
     const metrics = {
       contentType: 'text/plain; version=0.0.4; charset=utf-8',
@@ -103,11 +106,23 @@ export async function startGateway(options: StartOptions): Promise<void> {
     };
     const http = await startHttpGateway(ctx, { ...options.http, tokens, storedTokens, metrics });
     stop = http.close;
-    log.info({ url: http.url, auth: tokens ? `${tokens.size} bearer token(s) and issued tokens` : 'issued tokens (without one: loopback only, as the configured agent)', agent: tokens ? 'token subject' : ctx.defaultAgent }, 'listening');
+    log.info(
+      {
+        url: http.url,
+        auth: tokens
+          ? `${tokens.size} bearer token(s) and issued tokens`
+          : 'issued tokens (without one: loopback only, as the configured agent)',
+        agent: tokens ? 'token subject' : ctx.defaultAgent,
+      },
+      'listening',
+    );
     return;
   }
 
-  const [{ StdioServerTransport }, { buildServer }] = await Promise.all([import('@modelcontextprotocol/sdk/server/stdio.js'), import('./server.js')]);
+  const [{ StdioServerTransport }, { buildServer }] = await Promise.all([
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('./server.js'),
+  ]);
   const server = buildServer(ctx, { agentEmail: ctx.defaultAgent, transport: 'stdio' });
   stop = () => server.close();
   process.stdin.on('end', () => void shutdown('stdin closed'));

@@ -17,8 +17,12 @@ it('has a corpus of at least 40 hostile statements', () => {
 
 /** What must not change besides the tables: advisory locks held, statistics reset time. */
 async function serverState(warehouse: Warehouse): Promise<{ advisory_locks: number; stats_reset: string }> {
-  const [locks] = await warehouse.query("SELECT COUNT(*) AS n FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())");
-  const [reset] = await warehouse.query('SELECT COALESCE(stats_reset::text, \'never\') AS at FROM pg_catalog.pg_stat_database WHERE datname = current_database()');
+  const [locks] = await warehouse.query(
+    "SELECT COUNT(*) AS n FROM pg_catalog.pg_locks WHERE locktype = 'advisory' AND database = (SELECT oid FROM pg_catalog.pg_database WHERE datname = current_database())",
+  );
+  const [reset] = await warehouse.query(
+    "SELECT COALESCE(stats_reset::text, 'never') AS at FROM pg_catalog.pg_stat_database WHERE datname = current_database()",
+  );
   return { advisory_locks: Number(locks?.n), stats_reset: String(reset?.at ?? 'none') };
 }
 

@@ -7,7 +7,7 @@ import { connectInProcess, type InProcessGateway } from './index.js';
 
 const PG_URL = process.env.ECM_TEST_PG_URL;
 
-it('has the skills\' own example queries and a broad benign corpus', () => {
+it("has the skills' own example queries and a broad benign corpus", () => {
   expect(skillExampleQueries(sharedDir, 'ORD-1').length).toBeGreaterThanOrEqual(4);
   expect(BENIGN.length).toBeGreaterThanOrEqual(30);
 });
@@ -19,8 +19,15 @@ function benignSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
 
   beforeAll(async () => {
     target = await open();
-    gateway = await connectInProcess({ config, warehouse: target.warehouse, asOf: () => TEST_AS_OF, ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}) });
-    const [row] = await target.warehouse.query("SELECT o.order_id FROM orders_goms AS o JOIN falcon_transactions_v2 AS f ON f.client_txn_id = o.order_id ORDER BY o.order_id LIMIT 1");
+    gateway = await connectInProcess({
+      config,
+      warehouse: target.warehouse,
+      asOf: () => TEST_AS_OF,
+      ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
+    });
+    const [row] = await target.warehouse.query(
+      'SELECT o.order_id FROM orders_goms AS o JOIN falcon_transactions_v2 AS f ON f.client_txn_id = o.order_id ORDER BY o.order_id LIMIT 1',
+    );
     orderId = String(row?.order_id);
   });
   afterAll(async () => {
@@ -35,7 +42,7 @@ function benignSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
     });
   }
 
-  it("answers every example query of the skills that use warehouse_query", async () => {
+  it('answers every example query of the skills that use warehouse_query', async () => {
     const examples = skillExampleQueries(sharedDir, orderId);
     for (const { skill, sql } of examples) {
       const r = await callTool(gateway.client, 'warehouse_query', { sql });

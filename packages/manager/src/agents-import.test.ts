@@ -9,10 +9,15 @@ const CLI = fileURLToPath(new URL('../bin/ecm-manager.js', import.meta.url));
 
 let home: string;
 function cli(args: string[]) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
-const agentEmails = () => (JSON.parse(cli(['agents', 'list', '--all', '--json']).stdout) as { agents: { email: string }[] }).agents.map((a) => a.email).sort();
+const agentEmails = () =>
+  (JSON.parse(cli(['agents', 'list', '--all', '--json']).stdout) as { agents: { email: string }[] }).agents.map((a) => a.email).sort();
 
 beforeAll(() => {
   home = mkdtempSync(path.join(os.tmpdir(), 'ecm-agents-'));
@@ -44,7 +49,10 @@ describe('ecm-manager agents import: all rows or none', () => {
 
   it('the corrected file imports every row, and says how many were stored', () => {
     const csv = path.join(home, 'agents-fixed.csv');
-    writeFileSync(csv, 'Email,Name,Team,Active,Max Tickets,Role\nomar.import@example.com,Omar Import,Ops,TRUE,9,agent\npia.import@example.com,Pia Import,KYC_ops,TRUE,9,supervisor\n');
+    writeFileSync(
+      csv,
+      'Email,Name,Team,Active,Max Tickets,Role\nomar.import@example.com,Omar Import,Ops,TRUE,9,agent\npia.import@example.com,Pia Import,KYC_ops,TRUE,9,supervisor\n',
+    );
     const r = cli(['agents', 'import', csv]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('Imported 2 agents');

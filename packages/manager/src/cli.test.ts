@@ -42,7 +42,22 @@ describe('ecm-manager stuck', () => {
     const out = JSON.parse(r.stdout) as { as_of: string; orders: Record<string, unknown>[]; summary: { actionable: number } };
     expect(out.as_of).toBe('2026-02-17T01:30:00.000Z');
     expect(out.orders.length).toBe(out.summary.actionable);
-    for (const key of ['order_id', 'currency', 'send_amount', 'amount_aed', 'hours', 'category', 'stuck_reason', 'team', 'score', 'priority', 'factors', 'high_value', 'monitor_only', 'disqualified']) {
+    for (const key of [
+      'order_id',
+      'currency',
+      'send_amount',
+      'amount_aed',
+      'hours',
+      'category',
+      'stuck_reason',
+      'team',
+      'score',
+      'priority',
+      'factors',
+      'high_value',
+      'monitor_only',
+      'disqualified',
+    ]) {
       expect(out.orders[0]).toHaveProperty(key);
     }
     const scores = out.orders.map((o) => o.score as number);
@@ -52,7 +67,9 @@ describe('ecm-manager stuck', () => {
   });
 
   it('--all adds disqualified and monitor-only orders with their reason; filters narrow', () => {
-    const all = JSON.parse(cli(['stuck', '--as-of', AS_OF, '--json', '--all']).stdout) as { orders: { disqualified: string | null; monitor_only: boolean; team: string }[] };
+    const all = JSON.parse(cli(['stuck', '--as-of', AS_OF, '--json', '--all']).stdout) as {
+      orders: { disqualified: string | null; monitor_only: boolean; team: string }[];
+    };
     expect(all.orders.some((o) => o.disqualified !== null)).toBe(true);
     expect(all.orders.some((o) => o.monitor_only)).toBe(true);
     const kyc = JSON.parse(cli(['stuck', '--as-of', AS_OF, '--json', '--team', 'KYC_ops']).stdout) as { orders: { team: string }[] };
@@ -65,7 +82,9 @@ describe('ecm-manager stuck', () => {
     expect(table.stdout.trim().split('\n').length).toBeGreaterThan(1);
     expect(table.stdout.split('\n').every((line) => [...line].length <= 80)).toBe(true);
     const csv = cli(['stuck', '--as-of', AS_OF, '--csv']).stdout.trim().split('\n');
-    expect(csv[0]).toBe('order_id,priority,score,currency,send_amount,amount_aed,hours,category,stuck_reason,team,high_value,monitor_only,disqualified,action');
+    expect(csv[0]).toBe(
+      'order_id,priority,score,currency,send_amount,amount_aed,hours,category,stuck_reason,team,high_value,monitor_only,disqualified,action',
+    );
     expect(csv.length).toBeGreaterThan(1);
   });
 
@@ -96,14 +115,23 @@ describe('ecm-manager stuck', () => {
 describe('ecm-manager agents', () => {
   it('add, list, deactivate and import (all rows or none)', () => {
     expect(cli(['agents', 'add', 'nina.new@example.com', '--name', 'Nina New', '--team', 'VDA_ops', '--max', '7']).code).toBe(0);
-    const listed = JSON.parse(cli(['agents', 'list', '--json']).stdout) as { agents: { email: string; max_tickets: number; active: boolean }[] };
+    const listed = JSON.parse(cli(['agents', 'list', '--json']).stdout) as {
+      agents: { email: string; max_tickets: number; active: boolean }[];
+    };
     expect(listed.agents.find((a) => a.email === 'nina.new@example.com')?.max_tickets).toBe(7);
     expect(cli(['agents', 'deactivate', 'nina.new@example.com']).code).toBe(0);
-    expect((JSON.parse(cli(['agents', 'list', '--json']).stdout) as { agents: { email: string }[] }).agents.some((a) => a.email === 'nina.new@example.com')).toBe(false);
+    expect(
+      (JSON.parse(cli(['agents', 'list', '--json']).stdout) as { agents: { email: string }[] }).agents.some(
+        (a) => a.email === 'nina.new@example.com',
+      ),
+    ).toBe(false);
     expect(cli(['agents', 'deactivate', 'nobody@example.com']).code).toBe(1);
 
     const csv = path.join(home, 'agents.csv');
-    writeFileSync(csv, 'Name,Email,Team,Active,Max Tickets,Notes\n Omar Import ,omar.import@example.com,kyc_ops,yes,9,extra column\nBad Row,not-an-email,Ops,TRUE,5,\n');
+    writeFileSync(
+      csv,
+      'Name,Email,Team,Active,Max Tickets,Notes\n Omar Import ,omar.import@example.com,kyc_ops,yes,9,extra column\nBad Row,not-an-email,Ops,TRUE,5,\n',
+    );
     const refused = cli(['agents', 'import', csv]);
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('line 3');
@@ -142,10 +170,18 @@ describe('the Google Sheet as the ticket store', () => {
   it('three variables and `sheets init`, then the daily run writes its tickets into the sheet', async () => {
     const fake = await startFakeSheets();
     try {
-      const sheets = { ECM_DEMO: '1', ECM_TICKETS: 'sheets', GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.test', ECM_SHEETS_API_URL: fake.url };
+      const sheets = {
+        ECM_DEMO: '1',
+        ECM_TICKETS: 'sheets',
+        GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId,
+        GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.test',
+        ECM_SHEETS_API_URL: fake.url,
+      };
       const init = await cliAsync(['sheets', 'init', '--json'], sheets);
       expect(init.code, init.stderr).toBe(0);
-      expect(fake.tabTitles()).toEqual(expect.arrayContaining(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats']));
+      expect(fake.tabTitles()).toEqual(
+        expect.arrayContaining(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats']),
+      );
       expect(fake.tab('Assignments')[0]!.slice(0, 3)).toEqual(['Order ID', 'Assigned Agent', 'Assigned At']);
       // A second init changes nothing.
       const again = JSON.parse((await cliAsync(['sheets', 'init', '--json'], sheets)).stdout) as { created: string[] };
@@ -154,8 +190,14 @@ describe('the Google Sheet as the ticket store', () => {
       expect((await cliAsync(['agents', 'import', path.join(SHARED, 'demo', 'agents.csv')], sheets)).code).toBe(0);
       const daily = await cliAsync(['daily', '--as-of', AS_OF, '--json'], sheets);
       expect(daily.code, daily.stderr).toBe(0);
-      const triage = (JSON.parse(daily.stdout) as { phases: { phase: string; facts: { assignments: { order_id: string }[] } }[] }).phases.find((p) => p.phase === 'triage')!;
-      const rows = fake.tab('Assignments').slice(1).map((r) => r[0]).sort();
+      const triage = (
+        JSON.parse(daily.stdout) as { phases: { phase: string; facts: { assignments: { order_id: string }[] } }[] }
+      ).phases.find((p) => p.phase === 'triage')!;
+      const rows = fake
+        .tab('Assignments')
+        .slice(1)
+        .map((r) => r[0])
+        .sort();
       expect(rows).toEqual(triage.facts.assignments.map((a) => a.order_id).sort());
       expect(fake.tab('Pattern Intelligence').length).toBeGreaterThan(1);
 

@@ -68,9 +68,7 @@ const phaseOptions = (cmd: Command) =>
     .option('--force', 'run again even if this scheduled slot already succeeded');
 
 phaseOptions(
-  program
-    .command('daily')
-    .description('the 07:00 IST job: backlog → triage → patterns, three Slack reports and a queue per agent'),
+  program.command('daily').description('the 07:00 IST job: backlog → triage → patterns, three Slack reports and a queue per agent'),
 ).action(action(async () => (await import('./commands/phase-command.js')).phaseCommand('daily', ['backlog', 'triage', 'patterns'])));
 phaseOptions(program.command('backlog').description('backlog report: actionable count and direction, value at risk, top actions')).action(
   action(async () => (await import('./commands/phase-command.js')).phaseCommand('backlog', ['backlog'])),
@@ -78,9 +76,9 @@ phaseOptions(program.command('backlog').description('backlog report: actionable 
 phaseOptions(program.command('triage').description('close self-healed tickets, assign new stuck orders to agents, report')).action(
   action(async () => (await import('./commands/phase-command.js')).phaseCommand('triage', ['triage'])),
 );
-phaseOptions(program.command('patterns').description('cluster stuck orders by signature, trend vs the previous run, novel patterns')).action(
-  action(async () => (await import('./commands/phase-command.js')).phaseCommand('patterns', ['patterns'])),
-);
+phaseOptions(
+  program.command('patterns').description('cluster stuck orders by signature, trend vs the previous run, novel patterns'),
+).action(action(async () => (await import('./commands/phase-command.js')).phaseCommand('patterns', ['patterns'])));
 
 phaseOptions(
   program
@@ -99,7 +97,9 @@ Scheduled hourly by the sla-watch entry of shared/config/ecm.yaml.`,
 
 const tickets = program
   .command('tickets')
-  .description("every ticket across agents and teams: agent, team, status, priority, SLA left and band, order age; per-agent and per-team summary")
+  .description(
+    'every ticket across agents and teams: agent, team, status, priority, SLA left and band, order age; per-agent and per-team summary',
+  )
   .addOption(asOf())
   .option('--agent <email>', "only this agent's tickets")
   .option('--team <team>', 'only this team: Ops, KYC_ops or VDA_ops')
@@ -135,7 +135,7 @@ tickets
   .action(withParentOptions(async () => (await import('./commands/tickets.js')).ticketsReassignCommand));
 tickets
   .command('handover')
-  .description("hand every open ticket of an agent (e.g. one just deactivated) to team-mates with room left, least loaded first")
+  .description('hand every open ticket of an agent (e.g. one just deactivated) to team-mates with room left, least loaded first')
   .option('--from <email>', 'the agent whose open tickets move (required)')
   .option('--reason <text>', 'why, for the history and the notices')
   .option('--by <name>', 'who is doing this (default: ECM_OPERATOR, else the OS user)')
@@ -171,24 +171,30 @@ agents
 
 program
   .command('audit')
-  .description("every reveal of a customer's personal data (ecm-field order --reveal-pii, the gateway): who, which order, when, which program")
+  .description(
+    "every reveal of a customer's personal data (ecm-field order --reveal-pii, the gateway): who, which order, when, which program",
+  )
   .option('--since <iso>', 'only reveals at or after this time (ISO 8601)')
   .option('--agent <email>', "only this agent's reveals")
   .option('--json', 'one JSON object {reveals: [{revealed_at, agent_email, order_id, program, basis}]} on stdout')
   .action(action(async () => (await import('./commands/audit.js')).auditCommand));
 program
   .command('health')
-  .description('for on-call: warehouse freshness, state and ticket stores, Slack, LLM, last runs, missed schedule (exit 0 healthy, 1 degraded, 2 down)')
+  .description(
+    'for on-call: warehouse freshness, state and ticket stores, Slack, LLM, last runs, missed schedule (exit 0 healthy, 1 degraded, 2 down)',
+  )
   .option('--json', 'JSON on stdout')
   .action(action(async () => (await import('./commands/health.js')).healthCommand));
 program
   .command('test')
   .description('actively check every configured connection (runs the candidate query, Slack auth.test)')
   .option('--json', 'JSON on stdout')
-  .action(action(async () => {
-    const { healthCommand } = await import('./commands/health.js');
-    return (options: { json?: boolean }) => healthCommand({ ...options, active: true });
-  }));
+  .action(
+    action(async () => {
+      const { healthCommand } = await import('./commands/health.js');
+      return (options: { json?: boolean }) => healthCommand({ ...options, active: true });
+    }),
+  );
 program
   .command('sheets')
   .description('the "ECM Operations" Google Sheet as the ticket store (ECM_TICKETS=sheets)')
@@ -231,6 +237,5 @@ demo
   .option('--stuck-scale <x>', 'multiply the stuck scenarios (e.g. 6 for a broken-feed day)')
   .option('--json', 'print a JSON summary on stdout')
   .action(action(async () => (await import('./commands/demo.js')).demoSeedCommand));
-
 
 await runCli('ecm-manager', program);

@@ -14,7 +14,11 @@ const AS_OF = '2026-02-17T01:30:00Z';
 let home: string;
 const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ...extra });
 
-function run(bin: string, args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
+function run(
+  bin: string,
+  args: string[],
+  extra: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [bin, ...args], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
@@ -79,7 +83,8 @@ describe('the demo warehouse is a choice', () => {
   it('with ECM_DEMO=1 the run posts, and every report says [DEMO] in its title', async () => {
     const r = await run(CLI, ['daily', '--as-of', AS_OF, '--json'], { ...production, ECM_DEMO: '1' });
     expect(r.code, r.stderr).toBe(0);
-    const phases = (JSON.parse(r.stdout) as { phases: { phase: string; status: string; messages: { title: string; text: string }[] }[] }).phases;
+    const phases = (JSON.parse(r.stdout) as { phases: { phase: string; status: string; messages: { title: string; text: string }[] }[] })
+      .phases;
     expect(phases.map((p) => p.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
     for (const m of phases.flatMap((p) => p.messages)) {
       expect(m.title.startsWith('[DEMO] ')).toBe(true);

@@ -40,17 +40,15 @@ async function insertHostileRows(w: Warehouse): Promise<void> {
       [id, owner, currency, amount, CREATED],
     );
   const paid = (id: string, n: number) =>
-    w.query(`INSERT INTO payments_goms (payment_id, reference_id, payment_status, amount, created_at, updated_at) VALUES ($1, $2, 'COMPLETED', 100, CAST($3 AS TIMESTAMP), CAST($3 AS TIMESTAMP))`, [
-      `PAY-HOSTILE-${n}`,
-      id,
-      CREATED,
-    ]);
+    w.query(
+      `INSERT INTO payments_goms (payment_id, reference_id, payment_status, amount, created_at, updated_at) VALUES ($1, $2, 'COMPLETED', 100, CAST($3 AS TIMESTAMP), CAST($3 AS TIMESTAMP))`,
+      [`PAY-HOSTILE-${n}`, id, CREATED],
+    );
   const lulu = (id: string, subStatus: string) =>
-    w.query(`INSERT INTO lulu_data (order_id, status, sub_status, lulu_client, created_at, updated_at) VALUES ($1, 'ACTIVE', $2, 'LULU', CAST($3 AS TIMESTAMP), CAST($3 AS TIMESTAMP))`, [
-      id,
-      subStatus,
-      CREATED,
-    ]);
+    w.query(
+      `INSERT INTO lulu_data (order_id, status, sub_status, lulu_client, created_at, updated_at) VALUES ($1, 'ACTIVE', $2, 'LULU', CAST($3 AS TIMESTAMP), CAST($3 AS TIMESTAMP))`,
+      [id, subStatus, CREATED],
+    );
 
   await order('HOSTILE-NULL-AMOUNT', 'CUS-HOSTILE', 'AED', null);
   await order('HOSTILE-NAN-AMOUNT', 'CUS-HOSTILE', 'AED', 'NaN');
@@ -60,7 +58,10 @@ async function insertHostileRows(w: Warehouse): Promise<void> {
   // The biggest numeric(18,2): a compliance hold on a paid GBP order, real work.
   await order('HOSTILE-HUGE', 'CUS-HOSTILE', 'GBP', HUGE);
   await paid('HOSTILE-HUGE', 1);
-  await w.query(`INSERT INTO fulfillments_goms (order_id, created_at, updated_at) VALUES ('HOSTILE-HUGE', CAST($1 AS TIMESTAMP), CAST($1 AS TIMESTAMP))`, [CREATED]);
+  await w.query(
+    `INSERT INTO fulfillments_goms (order_id, created_at, updated_at) VALUES ('HOSTILE-HUGE', CAST($1 AS TIMESTAMP), CAST($1 AS TIMESTAMP))`,
+    [CREATED],
+  );
   // Identical twins whose duplicate Lulu rows (equal timestamps) were inserted in opposite orders.
   await order('HOSTILE-TWIN-A', 'CUS-HOSTILE', 'AED', '900.00');
   await order('HOSTILE-TWIN-B', 'CUS-HOSTILE', 'AED', '900.00');
@@ -95,7 +96,12 @@ interface StuckJson {
   summary: { actionable: number; quarantined: number; value_at_risk_aed_decimal: string };
 }
 interface DailyJson {
-  phases: { phase: string; status: string; messages: { text: string; thread: { text: string; blocks: unknown[] }[] }[]; facts: Record<string, unknown> }[];
+  phases: {
+    phase: string;
+    status: string;
+    messages: { text: string; thread: { text: string; blocks: unknown[] }[] }[];
+    facts: Record<string, unknown>;
+  }[];
 }
 
 /** The whole scenario against one warehouse: the day completes, the bad rows are named, the rest goes on. */
@@ -139,11 +145,13 @@ function hostileDay(label: string, setUp: () => Promise<{ home: string; cli: (ar
       const reply = backlog.messages[0]!.thread.find((t) => t.text.startsWith('Quarantined'));
       expect(reply?.text).toBe('Quarantined: 5 orders with unreadable warehouse rows');
       const replyText = JSON.stringify(reply!.blocks);
-      for (const id of ['HOSTILE-NULL-AMOUNT', 'HOSTILE-NAN-AMOUNT', 'HOSTILE-NULL-CUSTOMER', 'HOSTILE-\\\\u{1f600}-EMOJI', 'HOSTILE-XXXX']) expect(replyText).toContain(id);
+      for (const id of ['HOSTILE-NULL-AMOUNT', 'HOSTILE-NAN-AMOUNT', 'HOSTILE-NULL-CUSTOMER', 'HOSTILE-\\\\u{1f600}-EMOJI', 'HOSTILE-XXXX'])
+        expect(replyText).toContain(id);
       expect(replyText).toContain('amount is missing');
       // No bad id reached a ticket or the list of work.
       const ids = all.orders.map((o) => o.order_id);
-      for (const bad of ['HOSTILE-NULL-AMOUNT', 'HOSTILE-NAN-AMOUNT', 'HOSTILE-NULL-CUSTOMER', EMOJI_ID, LONG_ID]) expect(ids).not.toContain(bad);
+      for (const bad of ['HOSTILE-NULL-AMOUNT', 'HOSTILE-NAN-AMOUNT', 'HOSTILE-NULL-CUSTOMER', EMOJI_ID, LONG_ID])
+        expect(ids).not.toContain(bad);
       const health = JSON.parse(env.cli(['health', '--json']).stdout) as { quarantined: { count: number } | null };
       expect(health.quarantined?.count).toBe(5);
     });

@@ -5,7 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTicketStore, openStateDb } from '@ecm/core/stores';
-import { dmChannelOf, startFakeSlack, workspaceResponder, type FakeSlack, type ReceivedCall, type Responder } from '../../core/src/slack/__fixtures__/fake-slack-api.js';
+import {
+  dmChannelOf,
+  startFakeSlack,
+  workspaceResponder,
+  type FakeSlack,
+  type ReceivedCall,
+  type Responder,
+} from '../../core/src/slack/__fixtures__/fake-slack-api.js';
 import { seededCliHome } from './__fixtures__/demo-home.js';
 
 /**
@@ -25,12 +32,17 @@ const HOUR = 3_600_000;
 const later = (hours: number) => new Date(Date.parse(AS_OF) + hours * HOUR).toISOString();
 
 const TEAMS = [...Array(20).fill('Ops'), ...Array(10).fill('KYC_ops'), ...Array(10).fill('VDA_ops')] as string[];
-const AGENTS = TEAMS.map((team, i) => ({ email: `agent${String(i + 1).padStart(2, '0')}.${team.toLowerCase().replace('_', '')}@example.com`, team }));
+const AGENTS = TEAMS.map((team, i) => ({
+  email: `agent${String(i + 1).padStart(2, '0')}.${team.toLowerCase().replace('_', '')}@example.com`,
+  team,
+}));
 /** Two agents Slack does not know: they must be named in plain text, never fail a run. */
 const UNKNOWN = new Set([AGENTS[0]!.email, AGENTS[25]!.email]);
-const USERS: Record<string, string> = Object.fromEntries(
-  [...AGENTS.filter((a) => !UNKNOWN.has(a.email)).map((a, i) => [a.email, `U${String(i + 1).padStart(6, '0')}`]), ['ops-lead@example.com', 'U0OPSLEAD'], ['head-of-operations@example.com', 'U0HEADOPS']],
-);
+const USERS: Record<string, string> = Object.fromEntries([
+  ...AGENTS.filter((a) => !UNKNOWN.has(a.email)).map((a, i) => [a.email, `U${String(i + 1).padStart(6, '0')}`]),
+  ['ops-lead@example.com', 'U0OPSLEAD'],
+  ['head-of-operations@example.com', 'U0HEADOPS'],
+]);
 
 let home: string;
 let shared: string;
@@ -39,9 +51,20 @@ let fake: FakeSlack;
 const dailyAssignees = new Set<string>();
 
 const slackEnv = () => ({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: REPORT, SLACK_API_URL: fake.url, ECM_DEMO: '1' });
-const env = (extra: Record<string, string> = {}) => ({ PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ECM_SHARED_DIR: shared, ECM_ESCALATION_FILE: ESCALATION, ...extra });
+const env = (extra: Record<string, string> = {}) => ({
+  PATH: process.env.PATH ?? '',
+  HOME: home,
+  ECM_HOME: home,
+  ECM_SHARED_DIR: shared,
+  ECM_ESCALATION_FILE: ESCALATION,
+  ...extra,
+});
 
-function cli(args: string[], extra: Record<string, string> = {}, onStart?: (kill: () => void) => void): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
+function cli(
+  args: string[],
+  extra: Record<string, string> = {},
+  onStart?: (kill: () => void) => void,
+): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [CLI, ...args], { env: env(extra) });
     let stdout = '';
@@ -74,14 +97,26 @@ beforeAll(async () => {
   shared = mkdtempSync(path.join(os.tmpdir(), 'ecm-ops-lead-shared-'));
   cpSync(SHARED, shared, { recursive: true });
   const config = path.join(shared, 'config', 'ecm.yaml');
-  writeFileSync(config, readFileSync(config, 'utf8').replace('team_channels: {}', `team_channels: { Ops: ${OPS_CHANNEL} }`).replace('critical_channel: null', `critical_channel: ${CRITICAL}`));
+  writeFileSync(
+    config,
+    readFileSync(config, 'utf8')
+      .replace('team_channels: {}', `team_channels: { Ops: ${OPS_CHANNEL} }`)
+      .replace('critical_channel: null', `critical_channel: ${CRITICAL}`),
+  );
   fake = await startFakeSlack();
   fake.respond(workspaceResponder(fake, { users: USERS }));
   const csv = path.join(home, 'agents.csv');
   // Exactly these 40 active agents: the demo roster that `demo seed` adds is imported as inactive.
-  const demo = readFileSync(path.join(SHARED, 'demo', 'agents.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+  const demo = readFileSync(path.join(SHARED, 'demo', 'agents.csv'), 'utf8')
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((line) => line.split(','));
   const inactiveDemo = demo.map(([email, name, team]) => `${email},${name},${team},,FALSE,10`);
-  writeFileSync(csv, `Email,Name,Team,Slack Handle,Active,Max Tickets\n${[...AGENTS.map((a, i) => `${a.email},Agent ${i + 1},${a.team},@agent${i + 1},TRUE,10`), ...inactiveDemo].join('\n')}\n`);
+  writeFileSync(
+    csv,
+    `Email,Name,Team,Slack Handle,Active,Max Tickets\n${[...AGENTS.map((a, i) => `${a.email},Agent ${i + 1},${a.team},@agent${i + 1},TRUE,10`), ...inactiveDemo].join('\n')}\n`,
+  );
   const imported = await cli(['agents', 'import', csv]);
   expect(imported.code, imported.stderr).toBe(0);
 }, 900_000);
@@ -102,7 +137,9 @@ describe('the daily run with 40 agents', () => {
 
   it('keeps the report channel to about a dozen posts and sends each agent their queue by direct message', () => {
     expect(daily.code, daily.stderr).toBe(0);
-    const triage = (JSON.parse(daily.stdout) as { phases: { phase: string; facts: { assignments: { agent_email: string }[] } }[] }).phases.find((p) => p.phase === 'triage')!;
+    const triage = (
+      JSON.parse(daily.stdout) as { phases: { phase: string; facts: { assignments: { agent_email: string }[] } }[] }
+    ).phases.find((p) => p.phase === 'triage')!;
     const assignees = new Set(triage.facts.assignments.map((a) => a.agent_email));
     for (const a of assignees) dailyAssignees.add(a);
     expect(assignees.size).toBeGreaterThan(15);
@@ -112,7 +149,7 @@ describe('the daily run with 40 agents', () => {
     // About a dozen for the three reports together; the triage thread does not grow with the agents Slack knows.
     expect(toReport.length).toBeLessThanOrEqual(13);
     const triageMain = toReport.find((c) => !c.params.thread_ts && (c.params.text ?? '').includes('orders assigned'))!;
-    const triageTs = (triageMain.answer?.body as { ts: string }).ts;
+    const triageTs = (triageMain.answer!.body as { ts: string }).ts;
     // The assignment table, the insights line, and a reply each for the few agents Slack does not know.
     const unknownAssignees = [...assignees].filter((e) => !USERS[e]).length;
     expect(toReport.filter((c) => c.params.thread_ts === triageTs).length).toBeLessThanOrEqual(2 + unknownAssignees);
@@ -127,8 +164,20 @@ describe('the daily run with 40 agents', () => {
 describe('ecm-manager tickets', () => {
   it('--json lists every open ticket with SLA band and a per-agent and per-team summary; filters narrow', async () => {
     const all = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json'])).stdout) as {
-      tickets: { order_id: string; agent_email: string; team: string; status: string; sla_band: string; sla_left_minutes: number; age_hours: number }[];
-      summary: { total: number; by_agent: { agent_email: string; open: number }[]; by_team: { team: string; open: number; breached: number }[] };
+      tickets: {
+        order_id: string;
+        agent_email: string;
+        team: string;
+        status: string;
+        sla_band: string;
+        sla_left_minutes: number;
+        age_hours: number;
+      }[];
+      summary: {
+        total: number;
+        by_agent: { agent_email: string; open: number }[];
+        by_team: { team: string; open: number; breached: number }[];
+      };
     };
     expect(all.tickets.length).toBeGreaterThan(10);
     expect(all.summary.total).toBe(all.tickets.length);
@@ -139,11 +188,17 @@ describe('ecm-manager tickets', () => {
     expect(new Set(all.tickets.map((t) => t.sla_band)).size).toBeGreaterThan(1);
 
     const agent = all.tickets[0]!.agent_email;
-    const mine = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json', '--agent', agent])).stdout) as { tickets: { agent_email: string }[] };
+    const mine = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json', '--agent', agent])).stdout) as {
+      tickets: { agent_email: string }[];
+    };
     expect(mine.tickets.length).toBe(all.tickets.filter((t) => t.agent_email === agent).length);
-    const kyc = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json', '--team', 'KYC_ops'])).stdout) as { tickets: { team: string }[] };
+    const kyc = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json', '--team', 'KYC_ops'])).stdout) as {
+      tickets: { team: string }[];
+    };
     expect(kyc.tickets.length).toBe(all.tickets.filter((t) => t.team === 'KYC_ops').length);
-    const breached = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json', '--breached'])).stdout) as { tickets: { sla_band: string; sla_left_minutes: number }[] };
+    const breached = JSON.parse((await cli(['tickets', '--as-of', later(2), '--json', '--breached'])).stdout) as {
+      tickets: { sla_band: string; sla_left_minutes: number }[];
+    };
     expect(breached.tickets.length).toBe(all.tickets.filter((t) => t.sla_band === 'BREACHED').length);
     expect(breached.tickets.length).toBeGreaterThan(0);
     expect(breached.tickets.every((t) => t.sla_left_minutes < 0)).toBe(true);
@@ -151,7 +206,9 @@ describe('ecm-manager tickets', () => {
 
   it('--csv has a header row and one line per ticket; the table fits 80 columns; bad filters exit 3', async () => {
     const csv = (await cli(['tickets', '--as-of', later(2), '--csv', '--status', 'OPEN'])).stdout.trim().split('\n');
-    expect(csv[0]).toBe('order_id,agent_email,agent_name,team,status,priority,stuck_reason,currency,amount,assigned_at,age_hours,sla_left_minutes,sla_band');
+    expect(csv[0]).toBe(
+      'order_id,agent_email,agent_name,team,status,priority,stuck_reason,currency,amount,assigned_at,age_hours,sla_left_minutes,sla_band',
+    );
     expect(csv.length).toBeGreaterThan(2);
     expect(csv.slice(1).length).toBeGreaterThan(0);
     expect(csv.slice(1).every((l) => l.split(',')[4] === 'OPEN')).toBe(true);
@@ -166,12 +223,15 @@ describe('ecm-manager tickets', () => {
 
 describe('reassign and handover', () => {
   const board = async () =>
-    (JSON.parse((await cli(['tickets', '--json'])).stdout) as { tickets: { order_id: string; agent_email: string; team: string }[] }).tickets;
+    (JSON.parse((await cli(['tickets', '--json'])).stdout) as { tickets: { order_id: string; agent_email: string; team: string }[] })
+      .tickets;
 
   it('reassign refuses an unknown or inactive agent, moves to an active team-mate, records who/when/why and notifies by DM', async () => {
     const tickets = await board();
     const ticket = tickets.find((t) => t.team === 'Ops')!;
-    const mate = AGENTS.find((a) => a.team === 'Ops' && a.email !== ticket.agent_email && !UNKNOWN.has(a.email) && a.email !== AGENTS[19]!.email)!.email;
+    const mate = AGENTS.find(
+      (a) => a.team === 'Ops' && a.email !== ticket.agent_email && !UNKNOWN.has(a.email) && a.email !== AGENTS[19]!.email,
+    )!.email;
     const unknown = await cli(['tickets', 'reassign', ticket.order_id, '--to', 'nobody@example.com'], slackEnv());
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('not in the agent roster');
@@ -183,7 +243,10 @@ describe('reassign and handover', () => {
     expect(otherTeam.code).toBe(1);
 
     const before = fake.calls.length;
-    const moved = await cli(['tickets', 'reassign', ticket.order_id, '--to', mate, '--reason', 'Owner on leave', '--json'], { ...slackEnv(), ECM_OPERATOR: 'lead.ops@example.com' });
+    const moved = await cli(['tickets', 'reassign', ticket.order_id, '--to', mate, '--reason', 'Owner on leave', '--json'], {
+      ...slackEnv(),
+      ECM_OPERATOR: 'lead.ops@example.com',
+    });
     expect(moved.code, moved.stderr).toBe(0);
     expect((await board()).find((t) => t.order_id === ticket.order_id)?.agent_email).toBe(mate);
     const dm = posts(before).filter((c) => channelOf(c) === dmChannelOf(USERS[mate]!));
@@ -193,7 +256,15 @@ describe('reassign and handover', () => {
     const state = await openStateDb({ env: { ECM_HOME: home } });
     try {
       const history = await new LocalTicketStore(state).listTicketHistory(ticket.order_id);
-      expect(history).toEqual([expect.objectContaining({ action: 'REASSIGNED', from_agent: ticket.agent_email, to_agent: mate, by: 'lead.ops@example.com', reason: 'Owner on leave' })]);
+      expect(history).toEqual([
+        expect.objectContaining({
+          action: 'REASSIGNED',
+          from_agent: ticket.agent_email,
+          to_agent: mate,
+          by: 'lead.ops@example.com',
+          reason: 'Owner on leave',
+        }),
+      ]);
     } finally {
       await state.close();
     }
@@ -202,14 +273,19 @@ describe('reassign and handover', () => {
   it('handover moves every open ticket to active team-mates with room, never over Max Tickets or across teams', async () => {
     const tickets = await board();
     const load = (email: string, list = tickets) => list.filter((t) => t.agent_email === email).length;
-    const leaver = AGENTS.filter((a) => a.team === 'KYC_ops').map((a) => a.email).sort((a, b) => load(b) - load(a))[0]!;
+    const leaver = AGENTS.filter((a) => a.team === 'KYC_ops')
+      .map((a) => a.email)
+      .sort((a, b) => load(b) - load(a))[0]!;
     const theirs = tickets.filter((t) => t.agent_email === leaver);
     expect(theirs.length).toBeGreaterThan(0);
     // Fill every KYC team-mate but one to their Max Tickets: only that one has room.
     const mates = AGENTS.filter((a) => a.team === 'KYC_ops' && a.email !== leaver).map((a) => a.email);
     const roomy = mates.find((e) => !UNKNOWN.has(e))!;
     const csv = path.join(home, 'caps.csv');
-    writeFileSync(csv, `Email,Name,Team,Active,Max Tickets\n${mates.map((e) => `${e},${e},KYC_ops,TRUE,${e === roomy ? load(e) + 1 : Math.max(load(e), 0)}`).join('\n')}\n`);
+    writeFileSync(
+      csv,
+      `Email,Name,Team,Active,Max Tickets\n${mates.map((e) => `${e},${e},KYC_ops,TRUE,${e === roomy ? load(e) + 1 : Math.max(load(e), 0)}`).join('\n')}\n`,
+    );
     expect((await cli(['agents', 'import', csv])).code).toBe(0);
     expect((await cli(['agents', 'deactivate', leaver])).code).toBe(0);
 
@@ -239,7 +315,10 @@ describe('ecm-manager sla', () => {
     const lines = slaLines(posts(from));
     expect(lines.length).toBeGreaterThan(5);
     // User ids are cached in the state store: Slack is asked again only about those it did not know.
-    const lookups = fake.calls.slice(from).filter((c) => c.method === 'users.lookupByEmail').map((c) => c.params.email!);
+    const lookups = fake.calls
+      .slice(from)
+      .filter((c) => c.method === 'users.lookupByEmail')
+      .map((c) => c.params.email!);
     expect(lookups.filter((e) => dailyAssignees.has(e) && USERS[e])).toEqual([]);
     expect(lookups.filter((e) => UNKNOWN.has(e)).length).toBeGreaterThan(0);
     const keys = lines.map((l) => `${l.order}|${l.level}|${l.daily}`);
@@ -256,7 +335,9 @@ describe('ecm-manager sla', () => {
     expect(lines.some((l) => /<@U0\d{5}>/.test(l.text))).toBe(true);
     // An agent Slack does not know is named by handle, and the run still succeeded.
     const owners = new Map(
-      (JSON.parse((await cli(['tickets', '--json', '--all'])).stdout) as { tickets: { order_id: string; agent_email: string }[] }).tickets.map((t) => [t.order_id, t.agent_email]),
+      (
+        JSON.parse((await cli(['tickets', '--json', '--all'])).stdout) as { tickets: { order_id: string; agent_email: string }[] }
+      ).tickets.map((t) => [t.order_id, t.agent_email]),
     );
     for (const l of lines.filter((x) => x.level === 'L1' || x.level === 'BREACH')) {
       const owner = owners.get(l.order)!;
@@ -339,7 +420,9 @@ describe('ecm-manager sla', () => {
       const [run] = await state.query(`SELECT run_key, status, plan FROM runs WHERE phase = 'sla' AND as_of = $1`, [later(72)]);
       expect(run?.status).toBe('written');
       killedKey = String(run!.run_key);
-      const plan = (typeof run!.plan === 'string' ? JSON.parse(run!.plan) : run!.plan) as { facts: { alerts: { order_id: string; level: string }[] } };
+      const plan = (typeof run!.plan === 'string' ? JSON.parse(run!.plan) : run!.plan) as {
+        facts: { alerts: { order_id: string; level: string }[] };
+      };
       planned = plan.facts.alerts.map((a) => `${a.order_id}|${a.level}`).sort();
       const [recorded] = await state.query('SELECT count(*) AS n FROM sla_alerts WHERE run_key = $1', [killedKey]);
       expect(Number(recorded!.n)).toBeGreaterThanOrEqual(planned.length);

@@ -12,7 +12,11 @@ const URL_WITH_PASSWORDS = `postgres://u:${SECRET}@127.0.0.1:1/x?password=${SECR
 
 let home: string;
 function cli(args: string[], extra: Record<string, string>) {
-  const r = spawnSync(process.execPath, [CLI, ...args], { env: { PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ...extra }, encoding: 'utf8', timeout: 120_000 });
+  const r = spawnSync(process.execPath, [CLI, ...args], {
+    env: { PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ...extra },
+    encoding: 'utf8',
+    timeout: 120_000,
+  });
   return { code: r.status, out: `${r.stdout}\n${r.stderr}` };
 }
 

@@ -20,7 +20,10 @@ export const DATABASES: { readonly name: string; open(): Promise<TestDatabase> }
     async open() {
       const db = new PGlite();
       await db.waitReady;
-      return { db: { query: (sql, params) => db.query(sql, params) as Promise<{ rows: Record<string, unknown>[] }> }, close: () => db.close() };
+      return {
+        db: { query: (sql, params) => db.query(sql, params) as Promise<{ rows: Record<string, unknown>[] }> },
+        close: () => db.close(),
+      };
     },
   },
   {

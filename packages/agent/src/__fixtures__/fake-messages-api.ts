@@ -39,13 +39,21 @@ export async function startFakeMessagesApi(script: Script[] = []) {
       requests.push(recorded);
       const next = queue.shift();
       const answer: ScriptedResponse = !next
-        ? { status: 500, body: { type: 'error', error: { type: 'api_error', message: 'fake API: script exhausted' } }, headers: { 'x-should-retry': 'false' } }
+        ? {
+            status: 500,
+            body: { type: 'error', error: { type: 'api_error', message: 'fake API: script exhausted' } },
+            headers: { 'x-should-retry': 'false' },
+          }
         : typeof next === 'function'
           ? next(recorded)
           : next;
       const send = () => {
         if (res.destroyed) return;
-        res.writeHead(answer.status ?? 200, { 'content-type': 'application/json', 'request-id': `req_${requests.length}`, ...answer.headers });
+        res.writeHead(answer.status ?? 200, {
+          'content-type': 'application/json',
+          'request-id': `req_${requests.length}`,
+          ...answer.headers,
+        });
         res.end(JSON.stringify(answer.body));
       };
       if (answer.delayMs) setTimeout(send, answer.delayMs).unref();
@@ -103,7 +111,12 @@ export function reply(content: Block[], usage: UsageScript = {}, stopReason?: st
 }
 
 /** An error answer shaped like the API's (`{type:"error", error:{type, message, details}}`). */
-export function apiError(status: number, type: string, message: string, opts: { errorCode?: string; headers?: Record<string, string> } = {}): ScriptedResponse {
+export function apiError(
+  status: number,
+  type: string,
+  message: string,
+  opts: { errorCode?: string; headers?: Record<string, string> } = {},
+): ScriptedResponse {
   return {
     status,
     headers: opts.headers ?? {},
@@ -115,5 +128,9 @@ export function apiError(status: number, type: string, message: string, opts: { 
 export function toolResultsOf(req: RecordedRequest): { tool_use_id: string; content: string; is_error?: boolean }[] {
   const last = req.body.messages[req.body.messages.length - 1];
   if (!last || !Array.isArray(last.content)) return [];
-  return (last.content as { type: string }[]).filter((b) => b.type === 'tool_result') as { tool_use_id: string; content: string; is_error?: boolean }[];
+  return (last.content as { type: string }[]).filter((b) => b.type === 'tool_result') as {
+    tool_use_id: string;
+    content: string;
+    is_error?: boolean;
+  }[];
 }

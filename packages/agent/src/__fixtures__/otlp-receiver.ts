@@ -14,43 +14,61 @@ export interface ReceivedSpan {
   readonly service: string | null;
 }
 
-type AnyValue = { stringValue?: string; intValue?: string | number; doubleValue?: number; boolValue?: boolean; arrayValue?: { values?: AnyValue[] } };
+type AnyValue = {
+  stringValue?: string;
+  intValue?: string | number;
+  doubleValue?: number;
+  boolValue?: boolean;
+  arrayValue?: { values?: AnyValue[] };
+};
 const anyValue: z.ZodType<AnyValue> = z.lazy(() =>
-  z.object({ stringValue: z.string().optional(), intValue: z.union([z.string(), z.number()]).optional(), doubleValue: z.number().optional(), boolValue: z.boolean().optional(), arrayValue: z.object({ values: z.array(anyValue).optional() }).optional() }),
+  z.object({
+    stringValue: z.string().optional(),
+    intValue: z.union([z.string(), z.number()]).optional(),
+    doubleValue: z.number().optional(),
+    boolValue: z.boolean().optional(),
+    arrayValue: z.object({ values: z.array(anyValue).optional() }).optional(),
+  }),
 );
 const keyValues = z.array(z.object({ key: z.string(), value: anyValue })).optional();
 const request = z.object({
-  resourceSpans: z.array(
-    z.object({
-      resource: z.object({ attributes: keyValues }).optional(),
-      scopeSpans: z.array(
-        z.object({
-          spans: z.array(
+  resourceSpans: z
+    .array(
+      z.object({
+        resource: z.object({ attributes: keyValues }).optional(),
+        scopeSpans: z
+          .array(
             z.object({
-              traceId: z.string(),
-              spanId: z.string(),
-              parentSpanId: z.string().optional(),
-              name: z.string(),
-              kind: z.number(),
-              attributes: keyValues,
-              status: z.object({ code: z.number().optional(), message: z.string().optional() }).optional(),
+              spans: z
+                .array(
+                  z.object({
+                    traceId: z.string(),
+                    spanId: z.string(),
+                    parentSpanId: z.string().optional(),
+                    name: z.string(),
+                    kind: z.number(),
+                    attributes: keyValues,
+                    status: z.object({ code: z.number().optional(), message: z.string().optional() }).optional(),
+                  }),
+                )
+                .optional(),
             }),
-          ).optional(),
-        }),
-      ).optional(),
-    }),
-  ).optional(),
+          )
+          .optional(),
+      }),
+    )
+    .optional(),
 });
 
-function valueOf(v: AnyValue): unknown {
+function anyValueOf(v: AnyValue): unknown {
   if (v.stringValue !== undefined) return v.stringValue;
   if (v.intValue !== undefined) return Number(v.intValue);
   if (v.doubleValue !== undefined) return v.doubleValue;
   if (v.boolValue !== undefined) return v.boolValue;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(valueOf);
+  if (v.arrayValue) return (v.arrayValue.values ?? []).map(anyValueOf);
   return null;
 }
-const attributesOf = (kvs: z.infer<typeof keyValues>) => Object.fromEntries((kvs ?? []).map((kv) => [kv.key, valueOf(kv.value)]));
+const attributesOf = (kvs: z.infer<typeof keyValues>) => Object.fromEntries((kvs ?? []).map((kv) => [kv.key, anyValueOf(kv.value)]));
 
 /**
  * A local OTLP/HTTP collector (POST /v1/traces, the JSON encoding our exporter sends), keeping every

@@ -24,18 +24,30 @@ export async function startTestGateway() {
 
   server.registerTool(
     'orders_lookup',
-    { description: 'Stuck orders of one reason', inputSchema: { reason: z.string(), delay_ms: z.number().optional() }, annotations: readOnly },
+    {
+      description: 'Stuck orders of one reason',
+      inputSchema: { reason: z.string(), delay_ms: z.number().optional() },
+      annotations: readOnly,
+    },
     async ({ reason, delay_ms }) => {
       const done = track('orders_lookup', { reason, delay_ms });
       if (delay_ms) await new Promise((r) => setTimeout(r, delay_ms));
       done();
-      return { content: [{ type: 'text', text: JSON.stringify({ reason, count: reason === 'refund_pending' ? 23 : 7, amount_aed: 48_210.5 }) }] };
+      return {
+        content: [{ type: 'text', text: JSON.stringify({ reason, count: reason === 'refund_pending' ? 23 : 7, amount_aed: 48_210.5 }) }],
+      };
     },
   );
-  server.registerTool('runbook_get', { description: 'The runbook of a reason', inputSchema: { reason: z.string() }, annotations: readOnly }, async ({ reason }) => {
-    track('runbook_get', { reason })();
-    return { content: [{ type: 'text', text: `Runbook ${reason}: 1. Check the acquirer refund queue. 2. Escalate to Ops lead after 48 h.` }] };
-  });
+  server.registerTool(
+    'runbook_get',
+    { description: 'The runbook of a reason', inputSchema: { reason: z.string() }, annotations: readOnly },
+    async ({ reason }) => {
+      track('runbook_get', { reason })();
+      return {
+        content: [{ type: 'text', text: `Runbook ${reason}: 1. Check the acquirer refund queue. 2. Escalate to Ops lead after 48 h.` }],
+      };
+    },
+  );
   server.registerTool('big_dump', { description: 'Everything', inputSchema: {}, annotations: readOnly }, async () => {
     track('big_dump', {})();
     return { content: [{ type: 'text', text: 'x'.repeat(50_000) }] };
@@ -50,7 +62,11 @@ export async function startTestGateway() {
   });
   server.registerTool(
     'assign_ticket',
-    { description: 'Assigns an order to an agent', inputSchema: { order_id: z.string(), agent: z.string() }, annotations: { readOnlyHint: false, destructiveHint: false } },
+    {
+      description: 'Assigns an order to an agent',
+      inputSchema: { order_id: z.string(), agent: z.string() },
+      annotations: { readOnlyHint: false, destructiveHint: false },
+    },
     async (args) => {
       track('assign_ticket', args)();
       writes.push(args);

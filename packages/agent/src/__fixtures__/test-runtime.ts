@@ -10,7 +10,14 @@ export const SHARED_DIR = path.resolve(fileURLToPath(new URL('../../../../shared
 export const GUARDRAILS = '# Test guardrails\n\nOnly facts. The warehouse is read-only.';
 
 /** The project's llm.yaml with fast retries and short timeouts, and any overrides. */
-export function testLlmConfig(overrides: { calls?: Partial<LlmConfig['calls']>; budget?: Partial<LlmConfig['budget']>; tools?: Partial<LlmConfig['tools']>; defaults?: Partial<LlmConfig['defaults']> } = {}): LlmConfig {
+export function testLlmConfig(
+  overrides: {
+    calls?: Partial<LlmConfig['calls']>;
+    budget?: Partial<LlmConfig['budget']>;
+    tools?: Partial<LlmConfig['tools']>;
+    defaults?: Partial<LlmConfig['defaults']>;
+  } = {},
+): LlmConfig {
   const base = loadLlmConfig(SHARED_DIR ?? defaultSharedDir());
   return {
     ...base,

@@ -65,9 +65,13 @@ export function measureLlmContext(args: {
   const phases = args.phases.map((p): PhaseContext => {
     const skill = args.skills.find((s) => s.name === p.skill);
     if (!skill) throw new Error(`phase ${p.phase}: no skill named "${p.skill}" (have: ${args.skills.map((s) => s.name).join(', ')})`);
-    const system = buildSystemPrompt(args.guardrails, catalogue, skill).map((b) => b.text).join('');
+    const system = buildSystemPrompt(args.guardrails, catalogue, skill)
+      .map((b) => b.text)
+      .join('');
     const listed = new Map((args.tools ?? []).map((t) => [t.name, t]));
-    const tools: Tool[] = [{ name: loadSkill.name, description: loadSkill.description, input_schema: loadSkill.inputSchema as Tool['input_schema'] }];
+    const tools: Tool[] = [
+      { name: loadSkill.name, description: loadSkill.description, input_schema: loadSkill.inputSchema as Tool['input_schema'] },
+    ];
     const notMeasured: string[] = [];
     for (const name of skill.allowedTools) {
       const t = listed.get(name);

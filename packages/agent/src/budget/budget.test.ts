@@ -17,7 +17,12 @@ describe('pricing', () => {
   const llm = testLlmConfig();
 
   it('prices every token kind per model', () => {
-    const usage = usageFromApi({ input_tokens: 1_000_000, output_tokens: 1_000_000, cache_creation_input_tokens: 1_000_000, cache_read_input_tokens: null });
+    const usage = usageFromApi({
+      input_tokens: 1_000_000,
+      output_tokens: 1_000_000,
+      cache_creation_input_tokens: 1_000_000,
+      cache_read_input_tokens: null,
+    });
     expect(usage).toEqual({ input: 1_000_000, output: 1_000_000, cacheWrite: 1_000_000, cacheRead: 0 });
     expect(costOf(llm, 'claude-haiku-4-5', usage)).toBeCloseTo(1 + 5 + 1.25, 10);
     expect(costOf(llm, 'claude-sonnet-4-6', { input: 0, output: 0, cacheWrite: 0, cacheRead: 1_000_000 })).toBeCloseTo(0.3, 10);

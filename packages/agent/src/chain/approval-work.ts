@@ -35,7 +35,13 @@ export async function checklistOf(db: SqlQueryable, orderIds: readonly string[])
     `SELECT proposal_id, order_id, step_no, step_text, done FROM proposal_checklist WHERE order_id = ANY($1::text[]) ORDER BY order_id, proposal_id, step_no`,
     [orderIds],
   );
-  return rows.map((r) => ({ proposal_id: String(r.proposal_id), order_id: String(r.order_id), step_no: Number(r.step_no), step_text: String(r.step_text), done: r.done === true }));
+  return rows.map((r) => ({
+    proposal_id: String(r.proposal_id),
+    order_id: String(r.order_id),
+    step_no: Number(r.step_no),
+    step_text: String(r.step_text),
+    done: r.done === true,
+  }));
 }
 
 export type ApprovalWork =

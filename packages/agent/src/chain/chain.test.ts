@@ -17,8 +17,20 @@ import { verifyProposals } from './verify-proposals.js';
 const SKILLS = new Set(['ecm-diagnose', 'ecm-resolve']);
 const ROUTING: RoutingConfig = {
   rules: [
-    { name: 'critical-cluster-to-diagnose', from: 'ecm-triage', when: { field: 'critical_count', op: '>=', value: 10 }, to: 'ecm-diagnose', max_per_day: 5 },
-    { name: 'confident-diagnosis-to-resolve', from: 'ecm-diagnose', when: { field: 'confidence', op: '==', value: 'high' }, to: 'ecm-resolve', max_per_day: 5 },
+    {
+      name: 'critical-cluster-to-diagnose',
+      from: 'ecm-triage',
+      when: { field: 'critical_count', op: '>=', value: 10 },
+      to: 'ecm-diagnose',
+      max_per_day: 5,
+    },
+    {
+      name: 'confident-diagnosis-to-resolve',
+      from: 'ecm-diagnose',
+      when: { field: 'confidence', op: '==', value: 'high' },
+      to: 'ecm-resolve',
+      max_per_day: 5,
+    },
   ],
   approval: { supervisor_min_value_aed: 50_000, supervisor_min_orders: 25 },
 };
@@ -29,12 +41,36 @@ const open = suite.open;
 
 const setup = (script: Script[], now = NOW) => suite.startRuntime(script, { prefix: 'chain', now: () => now });
 
-const ORDERS = Array.from({ length: 12 }, (_, i) => ({ order_id: `ORD-2026-${String(i + 1).padStart(6, '0')}`, amount_aed: 1_000 + i * 100 }));
-const cluster = { pattern_id: 'P-7f3a9c', signature: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv', stuck_reason: 'brn_issue', order_count: 12, critical_count: 12, total_amount_aed: 18_600 };
+const ORDERS = Array.from({ length: 12 }, (_, i) => ({
+  order_id: `ORD-2026-${String(i + 1).padStart(6, '0')}`,
+  amount_aed: 1_000 + i * 100,
+}));
+const cluster = {
+  pattern_id: 'P-7f3a9c',
+  signature: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv',
+  stuck_reason: 'brn_issue',
+  order_count: 12,
+  critical_count: 12,
+  total_amount_aed: 18_600,
+};
 const calm = { ...cluster, pattern_id: 'P-000001', critical_count: 3 };
 const diagnosis = (confidence: string | number) =>
-  reply([text(JSON.stringify({ root_cause: 'Lulu never received the BRN for these AED orders.', evidence: ['12 critical orders share the signature'], recommended_fix: 'Re-push the BRN to Lulu.', confidence }))]);
-const action = (orderIds: readonly string[], kind = 'repush_brn_to_lulu') => reply([text(JSON.stringify({ kind, order_ids: orderIds, evidence: ['12 critical orders share the signature', '300 orders failed yesterday'] }))]);
+  reply([
+    text(
+      JSON.stringify({
+        root_cause: 'Lulu never received the BRN for these AED orders.',
+        evidence: ['12 critical orders share the signature'],
+        recommended_fix: 'Re-push the BRN to Lulu.',
+        confidence,
+      }),
+    ),
+  ]);
+const action = (orderIds: readonly string[], kind = 'repush_brn_to_lulu') =>
+  reply([
+    text(
+      JSON.stringify({ kind, order_ids: orderIds, evidence: ['12 critical orders share the signature', '300 orders failed yesterday'] }),
+    ),
+  ]);
 const ordersOf = () => ORDERS;
 
 describe('routing.yaml', () => {
@@ -72,7 +108,14 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
     const proposals = await listClusterProposals(suite.db, runtime.domain);
     expect(proposals).toHaveLength(1);
     // Risk from the triage facts: orders 1–10 at 1,000 + i·100 AED.
-    expect(proposals[0]).toMatchObject({ clusterId: 'P-7f3a9c', day: '2026-02-17', orderCount: 10, valueAed: 14_500, needsSupervisor: false, status: 'pending' });
+    expect(proposals[0]).toMatchObject({
+      clusterId: 'P-7f3a9c',
+      day: '2026-02-17',
+      orderCount: 10,
+      valueAed: 14_500,
+      needsSupervisor: false,
+      status: 'pending',
+    });
     // The evidence with an invented figure was dropped.
     expect(proposals[0]!.action.evidence).toEqual(['12 critical orders share the signature']);
     expect(JSON.stringify(api.requests[1]!.body.messages[0]!.content)).toContain('repush_brn_to_lulu');
@@ -111,7 +154,12 @@ describe('the chain: diagnose → resolve → pending proposal', () => {
 
   it('the supervisor rule: many orders or a high value need a supervisor', async () => {
     const strict = { ...ROUTING, approval: { supervisor_min_value_aed: 50_000, supervisor_min_orders: 10 } };
-    const { runtime } = await setup([diagnosis('high'), action(ORDERS.map((o) => o.order_id)), diagnosis('high'), action([ORDERS[0]!.order_id])]);
+    const { runtime } = await setup([
+      diagnosis('high'),
+      action(ORDERS.map((o) => o.order_id)),
+      diagnosis('high'),
+      action([ORDERS[0]!.order_id]),
+    ]);
     await runChain(runtime, strict, [cluster], { ordersOf });
     await runChain(runtime, strict, [{ ...cluster, pattern_id: 'P-000003', signature: 'GBP|x' }], { ordersOf });
     const proposals = await listClusterProposals(suite.db, runtime.domain);
@@ -134,30 +182,49 @@ describe('approval, executor, verification, corrections', () => {
       req.on('end', () => {
         const ts = String(req.headers['x-ecm-timestamp']);
         const verified = req.headers['x-ecm-signature'] === `sha256=${signExecutorCall(secret, ts, raw)}`;
-        received.push({ verified, key: req.headers['idempotency-key'] as string | undefined, body: JSON.parse(raw) as { order_ids: string[] } });
+        received.push({
+          verified,
+          key: req.headers['idempotency-key'] as string | undefined,
+          body: JSON.parse(raw) as { order_ids: string[] },
+        });
         res.writeHead(verified ? 202 : 401).end();
       });
     });
     await new Promise<void>((r) => receiver.listen(0, '127.0.0.1', r));
     open.push({ close: () => new Promise<void>((r) => receiver.close(() => r())) });
-    const env = { ECM_FIX_EXECUTOR_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fixes`, ECM_FIX_EXECUTOR_SECRET: secret };
+    const env = {
+      ECM_FIX_EXECUTOR_URL: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/fixes`,
+      ECM_FIX_EXECUTOR_SECRET: secret,
+    };
 
     expect(await carryOutApproval(suite.db, p!.id, env, NOW)).toEqual({ status: 'not_approved' });
     expect(received).toEqual([]);
-    await suite.db.query(`UPDATE proposals SET status = 'approved', decided_by = 'lead.ops@example.com', decided_at = $2 WHERE id = $1`, [p!.id, NOW.toISOString()]);
+    await suite.db.query(`UPDATE proposals SET status = 'approved', decided_by = 'lead.ops@example.com', decided_at = $2 WHERE id = $1`, [
+      p!.id,
+      NOW.toISOString(),
+    ]);
     const first = await carryOutApproval(suite.db, p!.id, env, NOW);
     expect(first).toMatchObject({ status: 'done', checklistSteps: 6, executor: { status: 'delivered', httpStatus: 202 } });
     const second = await carryOutApproval(suite.db, p!.id, env, NOW);
     expect(second).toMatchObject({ status: 'done', checklistSteps: 0, executor: { status: 'already_called', outcome: 'delivered' } });
-    expect(received).toEqual([{ verified: true, key: p!.id, body: expect.objectContaining({ order_ids: ORDERS.slice(0, 3).map((o) => o.order_id) }) }]);
+    expect(received).toEqual([
+      { verified: true, key: p!.id, body: expect.objectContaining({ order_ids: ORDERS.slice(0, 3).map((o) => o.order_id) }) },
+    ]);
     const steps = await checklistOf(suite.db, [ORDERS[0]!.order_id]);
-    expect(steps.map((s) => s.step_text)).toEqual([`Re-push the BRN from the acquirer to Lulu (proposal ${p!.id.slice(0, 8)})`, `Confirm Lulu shows CREDITED for the order (proposal ${p!.id.slice(0, 8)})`]);
+    expect(steps.map((s) => s.step_text)).toEqual([
+      `Re-push the BRN from the acquirer to Lulu (proposal ${p!.id.slice(0, 8)})`,
+      `Confirm Lulu shows CREDITED for the order (proposal ${p!.id.slice(0, 8)})`,
+    ]);
 
     // Verification: two of the three orders left the stuck set six hours later.
     const later = new Date(NOW.getTime() + 6 * 3_600_000);
     const stillStuck = new Set([ORDERS[2]!.order_id, ...ORDERS.slice(5).map((o) => o.order_id)]);
     const [check] = await verifyProposals(suite.db, runtime.domain, stillStuck, later);
-    expect(check).toMatchObject({ order_count: 3, cleared_count: 2, line: `P-7f3a9c: 2 of 3 orders cleared within 6 h (repush_brn_to_lulu, proposal ${p!.id.slice(0, 8)})` });
+    expect(check).toMatchObject({
+      order_count: 3,
+      cleared_count: 2,
+      line: `P-7f3a9c: 2 of 3 orders cleared within 6 h (repush_brn_to_lulu, proposal ${p!.id.slice(0, 8)})`,
+    });
     const dayLater = new Date(NOW.getTime() + 25 * 3_600_000);
     const [none] = await verifyProposals(suite.db, runtime.domain, new Set(ORDERS.map((o) => o.order_id)), dayLater);
     expect(none!.line).toMatch(/^P-7f3a9c: no effect after 25 h /);
@@ -165,8 +232,14 @@ describe('approval, executor, verification, corrections', () => {
     // "Was the diagnosis right?" on a resolved order of the fix judges the diagnosis behind it.
     const feedback = { notes: 'BRN re-pushed; one order also needed a refund', by: 'asha.ops@example.com', at: later };
     const link = await linkResolveFeedback(suite.db, { orderId: ORDERS[0]!.order_id, diagnosisMatch: 'PARTIAL', ...feedback });
-    expect(link).toEqual({ linked: true, executionId: step!.diagnosis!.status === 'diagnosed' ? step!.diagnosis!.execution.id : 'none', verdict: 'partly' });
-    expect(await linkResolveFeedback(suite.db, { orderId: ORDERS[9]!.order_id, diagnosisMatch: 'WRONG', ...feedback })).toEqual({ linked: false });
+    expect(link).toEqual({
+      linked: true,
+      executionId: step!.diagnosis!.status === 'diagnosed' ? step!.diagnosis!.execution.id : 'none',
+      verdict: 'partly',
+    });
+    expect(await linkResolveFeedback(suite.db, { orderId: ORDERS[9]!.order_id, diagnosisMatch: 'WRONG', ...feedback })).toEqual({
+      linked: false,
+    });
   });
 
   it('a correction changes the satisfaction figure and shows as a common mistake', async () => {
@@ -176,13 +249,22 @@ describe('approval, executor, verification, corrections', () => {
     const since = new Date(NOW.getTime() - 3_600_000);
     const before = (await correctionStats(suite.db, since)).skills.find((s) => s.skill === 'ecm-diagnose')!;
     expect(before.wrong).toBe(0);
-    const result = await recordCorrection(suite.db, executionId.slice(0, 12), { verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', by: 'lead.ops@example.com', at: NOW.toISOString() });
+    const result = await recordCorrection(suite.db, executionId.slice(0, 12), {
+      verdict: 'wrong',
+      note: 'The BRN was pushed; Lulu was down',
+      by: 'lead.ops@example.com',
+      at: NOW.toISOString(),
+    });
     expect(result).toMatchObject({ ok: true, executionId, skill: 'ecm-diagnose', subject: cluster.signature });
     const after = await correctionStats(suite.db, since);
     const diag = after.skills.find((s) => s.skill === 'ecm-diagnose')!;
     expect(diag.corrections).toBe(before.corrections + 1);
     expect(diag.satisfaction).toBeCloseTo(before.satisfaction - 1 / before.executions);
-    expect(after.commonMistakes.filter((m) => m.verdict === 'wrong')).toEqual([{ skill: 'ecm-diagnose', verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', count: 1 }]);
-    expect(await recordCorrection(suite.db, 'nope', { verdict: 'right', note: null, by: 'a@example.com', at: NOW.toISOString() })).toMatchObject({ ok: false });
+    expect(after.commonMistakes.filter((m) => m.verdict === 'wrong')).toEqual([
+      { skill: 'ecm-diagnose', verdict: 'wrong', note: 'The BRN was pushed; Lulu was down', count: 1 },
+    ]);
+    expect(
+      await recordCorrection(suite.db, 'nope', { verdict: 'right', note: null, by: 'a@example.com', at: NOW.toISOString() }),
+    ).toMatchObject({ ok: false });
   });
 });

@@ -79,14 +79,28 @@ const toProposal = (r: z.infer<typeof row>): ClusterProposal => ({
   createdAt: r.created_at,
   decidedAt: r.decided_at,
 });
-const COLUMNS = 'id, cluster_id, proposal_day, action_detail, expected_effect, order_count, amount_aed, needs_supervisor, status, created_at, decided_at';
+const COLUMNS =
+  'id, cluster_id, proposal_day, action_detail, expected_effect, order_count, amount_aed, needs_supervisor, status, created_at, decided_at';
 
-export async function findClusterProposal(db: SqlQueryable, domain: string, clusterId: string, day: string): Promise<ClusterProposal | null> {
-  const [r] = await queryRows(db, `SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND cluster_id = $2 AND proposal_day = $3`, [domain, clusterId, day]);
+export async function findClusterProposal(
+  db: SqlQueryable,
+  domain: string,
+  clusterId: string,
+  day: string,
+): Promise<ClusterProposal | null> {
+  const [r] = await queryRows(db, `SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND cluster_id = $2 AND proposal_day = $3`, [
+    domain,
+    clusterId,
+    day,
+  ]);
   return r ? toProposal(row.parse(r)) : null;
 }
 
-export async function listClusterProposals(db: SqlQueryable, domain: string, status?: ClusterProposal['status']): Promise<ClusterProposal[]> {
+export async function listClusterProposals(
+  db: SqlQueryable,
+  domain: string,
+  status?: ClusterProposal['status'],
+): Promise<ClusterProposal[]> {
   const rows = await queryRows(
     db,
     `SELECT ${COLUMNS} FROM proposals WHERE domain = $1 AND cluster_id IS NOT NULL AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
@@ -122,11 +136,22 @@ export function checkFixAction(text: string, clusterOrderIds: ReadonlySet<string
   const parsed = fixActionSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, none: false, reason: `proposal does not match the action catalogue: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, verifier: false };
+    return {
+      ok: false,
+      none: false,
+      reason: `proposal does not match the action catalogue: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      verifier: false,
+    };
   }
   const orderIds = [...new Set(parsed.data.order_ids)];
   const foreign = orderIds.filter((id) => !clusterOrderIds.has(id));
-  if (foreign.length) return { ok: false, none: false, reason: `proposal names orders outside the cluster: ${foreign.slice(0, 5).join(', ')}`, verifier: false };
+  if (foreign.length)
+    return {
+      ok: false,
+      none: false,
+      reason: `proposal names orders outside the cluster: ${foreign.slice(0, 5).join(', ')}`,
+      verifier: false,
+    };
   const evidence = verifyInsights(parsed.data.evidence, facts);
   if (!evidence.kept.length) return { ok: false, none: false, reason: 'no evidence survived the number check', verifier: true };
   return { ok: true, action: { ...parsed.data, order_ids: orderIds, evidence: evidence.kept } };
@@ -158,7 +183,13 @@ type Execution = Awaited<ReturnType<AgentRuntime['runSkill']>>;
 type Order = ProposeForClusterRequest['orders'][number];
 
 /** Stores the checked action as a pending proposal, once per cluster and day; the risk comes from the chosen orders. */
-async function storeProposal(runtime: AgentRuntime, req: ProposeForClusterRequest, action: FixAction, byId: ReadonlyMap<string, Order>, execution: Execution): Promise<ClusterProposalResult> {
+async function storeProposal(
+  runtime: AgentRuntime,
+  req: ProposeForClusterRequest,
+  action: FixAction,
+  byId: ReadonlyMap<string, Order>,
+  execution: Execution,
+): Promise<ClusterProposalResult> {
   const chosen = action.order_ids.map((id) => byId.get(id)!);
   const valueAed = Math.round(chosen.reduce((s, o) => s + o.amount_aed, 0) * 100) / 100;
   const entry = FIX_ACTIONS[action.kind];
@@ -169,17 +200,32 @@ async function storeProposal(runtime: AgentRuntime, req: ProposeForClusterReques
      VALUES ($1, $2, $3, $4, $5, $6, 'pending', $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
      ON CONFLICT (domain, cluster_id, proposal_day) DO NOTHING RETURNING ${COLUMNS}`,
     [
-      randomUUID(), runtime.now().toISOString(), runtime.domain, chosen[0]!.order_id,
+      randomUUID(),
+      runtime.now().toISOString(),
+      runtime.domain,
+      chosen[0]!.order_id,
       `${action.kind}${action.kind === 'retry_payout_with_partner' ? ` (${action.partner})` : ''} for ${chosen.length} order(s) of ${req.cluster.pattern_id}`,
-      action.evidence.join(' | '), needsSupervisor(req.approval, valueAed, chosen.length), valueAed, RESOLVE_SKILL, execution.traceId,
-      req.cluster.pattern_id, req.day, action.kind, JSON.stringify(action), entry.effect, chosen.length,
-      execution.id, req.diagnosisExecutionId ?? null,
+      action.evidence.join(' | '),
+      needsSupervisor(req.approval, valueAed, chosen.length),
+      valueAed,
+      RESOLVE_SKILL,
+      execution.traceId,
+      req.cluster.pattern_id,
+      req.day,
+      action.kind,
+      JSON.stringify(action),
+      entry.effect,
+      chosen.length,
+      execution.id,
+      req.diagnosisExecutionId ?? null,
     ],
   );
   if (inserted[0]) return { status: 'proposed', proposal: toProposal(row.parse(inserted[0])), execution };
   // Another run of the same day stored it first.
   const winner = await findClusterProposal(runtime.db, runtime.domain, req.cluster.pattern_id, req.day);
-  return winner ? { status: 'exists', proposal: winner, execution } : { status: 'failed', reason: 'proposal vanished after a conflict', execution };
+  return winner
+    ? { status: 'exists', proposal: winner, execution }
+    : { status: 'failed', reason: 'proposal vanished after a conflict', execution };
 }
 
 /**

@@ -13,7 +13,15 @@ export const fixActionSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('trigger_refund'), order_ids: orderIds, evidence }).strict(),
   z.object({ kind: z.literal('mark_status_synced'), order_ids: orderIds, evidence }).strict(),
   z
-    .object({ kind: z.literal('retry_payout_with_partner'), partner: z.string().trim().regex(/^[A-Za-z0-9 _.-]{2,40}$/, 'expected a partner name'), order_ids: orderIds, evidence })
+    .object({
+      kind: z.literal('retry_payout_with_partner'),
+      partner: z
+        .string()
+        .trim()
+        .regex(/^[A-Za-z0-9 _.-]{2,40}$/, 'expected a partner name'),
+      order_ids: orderIds,
+      evidence,
+    })
     .strict(),
 ]);
 export type FixAction = z.infer<typeof fixActionSchema>;
@@ -47,7 +55,10 @@ export const FIX_ACTIONS: Readonly<Record<FixActionKind, CatalogueEntry>> = {
   retry_payout_with_partner: {
     when: 'the payout failed or timed out at one partner and can be retried there',
     effect: 'the payouts complete at the partner and the orders are paid',
-    steps: (a) => [`Retry the payout with ${a.kind === 'retry_payout_with_partner' ? a.partner : 'the partner'}`, 'Confirm the payout reference from the partner'],
+    steps: (a) => [
+      `Retry the payout with ${a.kind === 'retry_payout_with_partner' ? a.partner : 'the partner'}`,
+      'Confirm the payout reference from the partner',
+    ],
   },
 };
 

@@ -10,7 +10,8 @@ export type ExecutorCall =
   | { readonly status: 'delivered' | 'refused' | 'unreachable'; readonly httpStatus: number | null; readonly detail: string | null };
 
 /** HMAC-SHA256 over `timestamp.body`, hex: what the executor recomputes with the shared secret. */
-export const signExecutorCall = (secret: string, timestamp: string, body: string) => createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
+export const signExecutorCall = (secret: string, timestamp: string, body: string) =>
+  createHmac('sha256', secret).update(`${timestamp}.${body}`).digest('hex');
 
 const TIMEOUT_MS = 10_000;
 
@@ -19,11 +20,20 @@ const TIMEOUT_MS = 10_000;
  * for an approved proposal. The call is claimed in `proposal_executor_calls` before it is sent, so no
  * re-run sends it twice: at most once, and a failed call is left to a person, not retried blindly.
  */
-export async function callFixExecutor(db: SqlQueryable, proposal: ClusterProposal, env: NodeJS.ProcessEnv, now: Date): Promise<ExecutorCall> {
+export async function callFixExecutor(
+  db: SqlQueryable,
+  proposal: ClusterProposal,
+  env: NodeJS.ProcessEnv,
+  now: Date,
+): Promise<ExecutorCall> {
   const url = env.ECM_FIX_EXECUTOR_URL?.trim();
   if (!url) return { status: 'not_configured' };
   const secret = env.ECM_FIX_EXECUTOR_SECRET?.trim();
-  if (!secret) return { status: 'misconfigured', reason: 'ECM_FIX_EXECUTOR_URL is set but ECM_FIX_EXECUTOR_SECRET is empty; expected the shared signing secret' };
+  if (!secret)
+    return {
+      status: 'misconfigured',
+      reason: 'ECM_FIX_EXECUTOR_URL is set but ECM_FIX_EXECUTOR_SECRET is empty; expected the shared signing secret',
+    };
   if (!/^https?:\/\//.test(url)) return { status: 'misconfigured', reason: `ECM_FIX_EXECUTOR_URL: expected an http(s) URL, got "${url}"` };
   const claimed = await queryRows(
     db,
@@ -61,12 +71,9 @@ export async function callFixExecutor(db: SqlQueryable, proposal: ClusterProposa
   } catch (err) {
     result = { status: 'unreachable', httpStatus: null, detail: errorText(err) };
   }
-  await db.query(`UPDATE proposal_executor_calls SET finished_at = $2, http_status = $3, outcome = $4, detail = $5 WHERE proposal_id = $1`, [
-    proposal.id,
-    new Date().toISOString(),
-    result.httpStatus,
-    result.status,
-    result.detail,
-  ]);
+  await db.query(
+    `UPDATE proposal_executor_calls SET finished_at = $2, http_status = $3, outcome = $4, detail = $5 WHERE proposal_id = $1`,
+    [proposal.id, new Date().toISOString(), result.httpStatus, result.status, result.detail],
+  );
   return result;
 }

@@ -52,13 +52,19 @@ export function checkRoutingMeaning(config: RoutingConfig, knownSkills: Readonly
     const at = `${file}: rules[${i}]`;
     if (names.has(rule.name)) errors.push(`${at}.name: "${rule.name}" is used twice; expected unique rule names`);
     names.add(rule.name);
-    if (rule.from !== TRIAGE_SOURCE && !knownSkills.has(rule.from)) errors.push(`${at}.from: unknown skill "${rule.from}"; expected ${TRIAGE_SOURCE} or a skill under shared/skills`);
+    if (rule.from !== TRIAGE_SOURCE && !knownSkills.has(rule.from))
+      errors.push(`${at}.from: unknown skill "${rule.from}"; expected ${TRIAGE_SOURCE} or a skill under shared/skills`);
     if (!knownSkills.has(rule.to)) errors.push(`${at}.to: unknown skill "${rule.to}"; expected a skill under shared/skills`);
     const fields = ROUTABLE_FIELDS[rule.from];
     const kind = fields?.[rule.when.field];
-    if (!fields) errors.push(`${at}.from: "${rule.from}" has no routable output; expected one of ${Object.keys(ROUTABLE_FIELDS).join(', ')}`);
-    else if (!kind) errors.push(`${at}.when.field: "${rule.when.field}" is not an output of ${rule.from}; expected one of ${Object.keys(fields).join(', ')}`);
-    else if (kind === 'number' && typeof rule.when.value !== 'number') errors.push(`${at}.when.value: expected a number for ${rule.when.field}`);
+    if (!fields)
+      errors.push(`${at}.from: "${rule.from}" has no routable output; expected one of ${Object.keys(ROUTABLE_FIELDS).join(', ')}`);
+    else if (!kind)
+      errors.push(
+        `${at}.when.field: "${rule.when.field}" is not an output of ${rule.from}; expected one of ${Object.keys(fields).join(', ')}`,
+      );
+    else if (kind === 'number' && typeof rule.when.value !== 'number')
+      errors.push(`${at}.when.value: expected a number for ${rule.when.field}`);
     else if (kind === 'level') {
       if (typeof rule.when.value === 'number') errors.push(`${at}.when.value: expected one of ${LEVELS.join(', ')} for ${rule.when.field}`);
       if (rule.when.op !== '==' && rule.when.op !== '!=') errors.push(`${at}.when.op: expected == or != for the level ${rule.when.field}`);
@@ -76,7 +82,8 @@ export function parseRoutingConfig(text: string, file: string, knownSkills: Read
     return { ok: false, errors: [`${file}: not valid YAML: ${errorText(err).split('\n')[0]}`] };
   }
   const parsed = routingConfigSchema.safeParse(data);
-  if (!parsed.success) return { ok: false, errors: parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`) };
+  if (!parsed.success)
+    return { ok: false, errors: parsed.error.issues.map((i) => `${file}: ${i.path.join('.') || '(top level)'}: ${i.message}`) };
   const errors = checkRoutingMeaning(parsed.data, knownSkills, file);
   return errors.length ? { ok: false, errors } : { ok: true, value: parsed.data };
 }
@@ -104,12 +111,18 @@ export function ruleMatches(rule: ChainRule, output: Readonly<Record<string, unk
   }
   if (typeof raw !== 'number') return false;
   switch (op) {
-    case '==': return raw === value;
-    case '!=': return raw !== value;
-    case '>=': return raw >= value;
-    case '>': return raw > value;
-    case '<=': return raw <= value;
-    case '<': return raw < value;
+    case '==':
+      return raw === value;
+    case '!=':
+      return raw !== value;
+    case '>=':
+      return raw >= value;
+    case '>':
+      return raw > value;
+    case '<=':
+      return raw <= value;
+    case '<':
+      return raw < value;
   }
 }
 

@@ -5,7 +5,8 @@ import type { ChainRule } from './routing-config.js';
 export type RoutingOutcome = 'routed' | 'not_matched' | 'already_routed_today' | 'over_daily_limit';
 
 /** The calendar day of `at` in `timeZone`, as YYYY-MM-DD: the unit of daily limits and idempotency. */
-export const localDay = (at: Date, timeZone: string) => new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
+export const localDay = (at: Date, timeZone: string) =>
+  new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 
 export interface RouteRequest {
   readonly domain: string;
@@ -51,6 +52,10 @@ export interface RoutingDecisionRow {
 }
 
 export async function listRoutingDecisions(db: SqlQueryable, domain: string): Promise<RoutingDecisionRow[]> {
-  const rows = await queryRows(db, `SELECT from_skill, to_skill, rule, subject, decided_day, outcome FROM routing_decisions WHERE domain = $1 ORDER BY seq`, [domain]);
+  const rows = await queryRows(
+    db,
+    `SELECT from_skill, to_skill, rule, subject, decided_day, outcome FROM routing_decisions WHERE domain = $1 ORDER BY seq`,
+    [domain],
+  );
   return rows as unknown as RoutingDecisionRow[];
 }

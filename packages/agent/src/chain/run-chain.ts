@@ -37,12 +37,25 @@ export interface RunChainOptions {
  * a routed one is diagnosed; a diagnosis is tested against the diagnose rules; a routed diagnosis
  * goes to the resolver, whose answer becomes a pending proposal. Every decision is recorded.
  */
-export async function runChain<C extends ChainCluster>(runtime: AgentRuntime, routing: RoutingConfig, clusters: readonly C[], opts: RunChainOptions): Promise<ChainStep<C>[]> {
+export async function runChain<C extends ChainCluster>(
+  runtime: AgentRuntime,
+  routing: RoutingConfig,
+  clusters: readonly C[],
+  opts: RunChainOptions,
+): Promise<ChainStep<C>[]> {
   const now = runtime.now();
   const day = localDay(now, runtime.llm.budget.time_zone);
   const steps: ChainStep<C>[] = [];
   for (const cluster of clusters) {
-    const outcome = await firstRoute(runtime, routing, TRIAGE_SOURCE, cluster.pattern_id, { ...cluster } as Record<string, unknown>, now, day);
+    const outcome = await firstRoute(
+      runtime,
+      routing,
+      TRIAGE_SOURCE,
+      cluster.pattern_id,
+      { ...cluster } as Record<string, unknown>,
+      now,
+      day,
+    );
     if (!outcome.rule || outcome.outcome !== 'routed') {
       steps.push({ cluster, routing: outcome.outcome });
       continue;
@@ -51,7 +64,7 @@ export async function runChain<C extends ChainCluster>(runtime: AgentRuntime, ro
       rule: { from: outcome.rule.from, to: outcome.rule.to, min_critical_count: 0 },
       ...(opts.traceId ? { traceId: opts.traceId } : {}),
     });
-    if (!diagnosis || diagnosis.status !== 'diagnosed') {
+    if (diagnosis?.status !== 'diagnosed') {
       steps.push({ cluster, routing: 'routed', ...(diagnosis ? { diagnosis } : {}) });
       continue;
     }
@@ -75,7 +88,15 @@ export async function runChain<C extends ChainCluster>(runtime: AgentRuntime, ro
 }
 
 /** The first of a source's rules that matches decides (and is recorded); none matching records the first as not matched. */
-async function firstRoute(runtime: AgentRuntime, routing: RoutingConfig, from: string, subject: string, output: Record<string, unknown>, now: Date, day: string) {
+async function firstRoute(
+  runtime: AgentRuntime,
+  routing: RoutingConfig,
+  from: string,
+  subject: string,
+  output: Record<string, unknown>,
+  now: Date,
+  day: string,
+) {
   const rules = rulesFrom(routing, from);
   const rule = rules.find((r) => ruleMatches(r, output)) ?? rules[0];
   if (!rule) return { rule: undefined, outcome: 'not_matched' as const };

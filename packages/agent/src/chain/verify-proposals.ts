@@ -20,7 +20,12 @@ export const NO_EFFECT_HOURS = 24;
  * Did the approved fixes work? For each proposal approved before `asOf` (within the window), counts
  * its orders no longer in the run's stuck set. Pure arithmetic over the triage result.
  */
-export async function verifyProposals(db: SqlQueryable, domain: string, stuckOrderIds: ReadonlySet<string>, asOf: Date): Promise<ProposalCheck[]> {
+export async function verifyProposals(
+  db: SqlQueryable,
+  domain: string,
+  stuckOrderIds: ReadonlySet<string>,
+  asOf: Date,
+): Promise<ProposalCheck[]> {
   const approved = await listClusterProposals(db, domain, 'approved');
   const checks: ProposalCheck[] = [];
   for (const p of approved) {
@@ -36,7 +41,15 @@ export async function verifyProposals(db: SqlQueryable, domain: string, stuckOrd
         : hours >= NO_EFFECT_HOURS
           ? `${p.clusterId}: no effect after ${Math.floor(hours)} h (${p.action.kind}, proposal ${p.id.slice(0, 8)}, ${total} orders still stuck)`
           : `${p.clusterId}: 0 of ${total} orders cleared so far, ${h} h after approval (${p.action.kind}, proposal ${p.id.slice(0, 8)})`;
-    checks.push({ proposal_id: p.id, cluster_id: p.clusterId, action: p.action.kind, order_count: total, cleared_count: cleared, hours_since_approval: Math.round(hours * 10) / 10, line });
+    checks.push({
+      proposal_id: p.id,
+      cluster_id: p.clusterId,
+      action: p.action.kind,
+      order_count: total,
+      cleared_count: cleared,
+      hours_since_approval: Math.round(hours * 10) / 10,
+      line,
+    });
   }
   return checks;
 }

@@ -38,7 +38,9 @@ describe('llm.yaml', () => {
     expect(() => loadLlmConfig(writeConfig((d) => (d.calls.timeout_ms = -1)))).toThrow(/calls\.timeout_ms: /);
     expect(() => loadLlmConfig(writeConfig((d) => (d.calls.retries = 3)))).toThrow(/calls\.retries: unknown key/);
     expect(() => loadLlmConfig(writeConfig((d) => delete d.budget.daily_usd_per_domain))).toThrow(/budget\.daily_usd_per_domain: missing/);
-    expect(() => loadLlmConfig(writeConfig((d) => (d.defaults.models.specialist = 'claude-opus-9')))).toThrow(/defaults\.models\.specialist: "claude-opus-9" has no price/);
+    expect(() => loadLlmConfig(writeConfig((d) => (d.defaults.models.specialist = 'claude-opus-9')))).toThrow(
+      /defaults\.models\.specialist: "claude-opus-9" has no price/,
+    );
     expect(() => loadLlmConfig(path.join(os.tmpdir(), 'nowhere-llm'))).toThrow(/file not found/);
   });
 
@@ -48,13 +50,22 @@ describe('llm.yaml', () => {
     expect(chooseModel(c, { ...skill, model: undefined }, {})).toBe('claude-sonnet-4-6');
     expect(chooseModel(c, skill, {})).toBe('claude-sonnet-4-5');
     expect(chooseModel(c, skill, { ECM_SPECIALIST_MODEL: 'claude-haiku-4-5' })).toBe('claude-haiku-4-5');
-    expect(chooseModel(c, skill, { ECM_SPECIALIST_MODEL: 'claude-haiku-4-5', ECM_SKILL_MODEL_ECM_DIAGNOSE: 'claude-sonnet-4-6' })).toBe('claude-sonnet-4-6');
-    expect(() => chooseModel(c, skill, { ECM_SKILL_MODEL_ECM_DIAGNOSE: 'gpt-9' })).toThrow(/ECM_SKILL_MODEL_ECM_DIAGNOSE: model "gpt-9" has no price/);
+    expect(chooseModel(c, skill, { ECM_SPECIALIST_MODEL: 'claude-haiku-4-5', ECM_SKILL_MODEL_ECM_DIAGNOSE: 'claude-sonnet-4-6' })).toBe(
+      'claude-sonnet-4-6',
+    );
+    expect(() => chooseModel(c, skill, { ECM_SKILL_MODEL_ECM_DIAGNOSE: 'gpt-9' })).toThrow(
+      /ECM_SKILL_MODEL_ECM_DIAGNOSE: model "gpt-9" has no price/,
+    );
   });
 
   it('reads credentials from the environment', () => {
     expect(readCredentials({})).toEqual({ ok: false, reason: 'no ANTHROPIC_API_KEY set' });
-    expect(readCredentials({ ANTHROPIC_AUTH_TOKEN: 'tok', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' })).toEqual({ ok: true, apiKey: null, authToken: 'tok', baseURL: 'http://127.0.0.1:9' });
+    expect(readCredentials({ ANTHROPIC_AUTH_TOKEN: 'tok', ANTHROPIC_BASE_URL: 'http://127.0.0.1:9' })).toEqual({
+      ok: true,
+      apiKey: null,
+      authToken: 'tok',
+      baseURL: 'http://127.0.0.1:9',
+    });
     expect(readCredentials({ ANTHROPIC_API_KEY: 'key', ANTHROPIC_AUTH_TOKEN: 'tok' })).toMatchObject({ apiKey: 'key', authToken: null });
   });
 });

@@ -5,7 +5,6 @@ import yaml from 'js-yaml';
 import { z } from 'zod';
 import { errorText } from '@ecm/core/text';
 
-
 export const LLM_CONFIG_FILE = 'config/llm.yaml';
 export const ROLES = ['manager', 'specialist', 'field'] as const;
 export type Role = (typeof ROLES)[number];
@@ -14,10 +13,7 @@ const usd = z.number().nonnegative();
 const positiveInt = z.number().int().positive();
 const modelId = z.string().regex(/^[a-z0-9][a-z0-9.-]*$/, 'expected a model id such as claude-haiku-4-5');
 
-
-const modelPriceSchema = z
-  .object({ input_usd_per_mtok: usd, output_usd_per_mtok: usd, min_cacheable_tokens: positiveInt })
-  .strict();
+const modelPriceSchema = z.object({ input_usd_per_mtok: usd, output_usd_per_mtok: usd, min_cacheable_tokens: positiveInt }).strict();
 export type ModelPrice = z.infer<typeof modelPriceSchema>;
 
 export const llmConfigSchema = z
@@ -59,7 +55,12 @@ export function parseLlmConfig(data: unknown, file = LLM_CONFIG_FILE): LlmConfig
   const config = parseConfig(llmConfigSchema, data, file);
   for (const role of ROLES) {
     const model = config.defaults.models[role];
-    if (!config.models[model]) throw new ConfigError(file, `defaults.models.${role}`, `"${model}" has no price under models (known: ${Object.keys(config.models).join(', ')})`);
+    if (!config.models[model])
+      throw new ConfigError(
+        file,
+        `defaults.models.${role}`,
+        `"${model}" has no price under models (known: ${Object.keys(config.models).join(', ')})`,
+      );
   }
   return { ...config, file };
 }

@@ -23,7 +23,11 @@ export function chooseModel(
     const chosen = model?.trim();
     if (!chosen) continue;
     if (!config.models[chosen]) {
-      throw new ConfigError(where, key, `model "${chosen}" has no price in ${config.file} (known: ${Object.keys(config.models).join(', ')})`);
+      throw new ConfigError(
+        where,
+        key,
+        `model "${chosen}" has no price in ${config.file} (known: ${Object.keys(config.models).join(', ')})`,
+      );
     }
     return chosen;
   }

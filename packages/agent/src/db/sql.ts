@@ -21,15 +21,25 @@ export async function runStatements(db: SqlQueryable, statements: readonly strin
 }
 
 /** Drivers hand numerics and bigints over as text or numbers, timestamps as text or Date: accept both. */
-export const sqlNumber = z.union([z.number(), z.string().regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i).transform(Number), z.bigint().transform(Number)]);
-export const sqlDate = z.union([z.date(), z.string().transform((s, ctx) => {
-  const d = new Date(/[zZ]|[+-]\d\d(:?\d\d)?$/.test(s) ? s : `${s}Z`);
-  if (Number.isNaN(d.getTime())) {
-    ctx.addIssue({ code: 'custom', message: `not a timestamp: ${s}` });
-    return z.NEVER;
-  }
-  return d;
-})]);
+export const sqlNumber = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^-?\d+(\.\d+)?(e[-+]?\d+)?$/i)
+    .transform(Number),
+  z.bigint().transform(Number),
+]);
+export const sqlDate = z.union([
+  z.date(),
+  z.string().transform((s, ctx) => {
+    const d = new Date(/[zZ]|[+-]\d\d(:?\d\d)?$/.test(s) ? s : `${s}Z`);
+    if (Number.isNaN(d.getTime())) {
+      ctx.addIssue({ code: 'custom', message: `not a timestamp: ${s}` });
+      return z.NEVER;
+    }
+    return d;
+  }),
+]);
 
 /** The state database of @ecm/core as the runtime's SQL target (checked by the compiler, not at run time). */
 export const fromStateDb = (db: import('@ecm/core/stores').StateQueryable): SqlQueryable => db;

@@ -15,7 +15,13 @@ export const domainNameSchema = z
 /** What a trigger starts: phases of the manager's run (ECM's own work) or one of the domain's skills. */
 export const MANAGER_PHASES = ['backlog', 'triage', 'patterns', 'sla'] as const;
 export const triggerRunSchema = z.union([
-  z.object({ phases: z.array(z.enum(MANAGER_PHASES, { message: `expected phases of ${MANAGER_PHASES.join(', ')}` })).min(1, 'expected at least one phase') }).strict(),
+  z
+    .object({
+      phases: z
+        .array(z.enum(MANAGER_PHASES, { message: `expected phases of ${MANAGER_PHASES.join(', ')}` }))
+        .min(1, 'expected at least one phase'),
+    })
+    .strict(),
   z.object({ skill: skillNameSchema }).strict(),
 ]);
 export type TriggerRun = z.infer<typeof triggerRunSchema>;
@@ -41,17 +47,30 @@ const alertRouteSchema = z
   .object({
     name: z.string().min(1),
     /** Every label named must match; an alert matching no route of any domain is recorded and ignored. */
-    match: z.record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a Prometheus label name'), labelMatcherSchema).refine((m) => Object.keys(m).length > 0, 'expected at least one label matcher'),
+    match: z
+      .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'expected a Prometheus label name'), labelMatcherSchema)
+      .refine((m) => Object.keys(m).length > 0, 'expected at least one label matcher'),
     run: triggerRunSchema,
   })
   .strict();
 
-const webhookEventSchema = z.object({ type: z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'expected an event type such as refund.requested'), run: triggerRunSchema }).strict();
+const webhookEventSchema = z
+  .object({ type: z.string().regex(/^[a-z0-9_.-]{1,64}$/, 'expected an event type such as refund.requested'), run: triggerRunSchema })
+  .strict();
 
-const cronTriggerSchema = z.object({ name: z.string().min(1), cron: z.string().min(1), time_zone: z.string().min(1), run: triggerRunSchema }).strict();
+const cronTriggerSchema = z
+  .object({ name: z.string().min(1), cron: z.string().min(1), time_zone: z.string().min(1), run: triggerRunSchema })
+  .strict();
 
 const rateLimitSchema = z
-  .object({ max: z.number().int('expected a whole number').min(1, 'expected at least 1'), per_minutes: z.number().int('expected whole minutes').min(1).max(24 * 60) })
+  .object({
+    max: z.number().int('expected a whole number').min(1, 'expected at least 1'),
+    per_minutes: z
+      .number()
+      .int('expected whole minutes')
+      .min(1)
+      .max(24 * 60),
+  })
   .strict();
 
 export const TRIGGER_SOURCES = ['alertmanager', 'webhook', 'slack', 'cron'] as const;
@@ -72,7 +91,9 @@ export const domainFileSchema = z
       })
       .strict(),
     /** Model per role; a role left out uses llm.yaml's default. */
-    roles: z.partialRecord(z.enum(ROLES, { message: `expected a role of ${ROLES.join(', ')}` }), z.object({ model: z.string().min(1) }).strict()).default({}),
+    roles: z
+      .partialRecord(z.enum(ROLES, { message: `expected a role of ${ROLES.join(', ')}` }), z.object({ model: z.string().min(1) }).strict())
+      .default({}),
     /** The specialist chain's rules file (relative to the domain's folder), when the domain hands work between skills. */
     routing: z.string().min(1).optional(),
     guardrails: z
@@ -80,7 +101,12 @@ export const domainFileSchema = z
         daily_budget_usd: z.number().positive('expected US dollars above 0').max(10_000),
         /** Actions a person must approve before they run (e.g. fix_proposals). */
         human_approval: z.array(z.string().regex(/^[a-z_]+$/, 'expected an action name such as fix_proposals')).default([]),
-        rate_limits: z.partialRecord(z.enum(TRIGGER_SOURCES, { message: `expected a trigger source of ${TRIGGER_SOURCES.join(', ')}` }), rateLimitSchema).default({}),
+        rate_limits: z
+          .partialRecord(
+            z.enum(TRIGGER_SOURCES, { message: `expected a trigger source of ${TRIGGER_SOURCES.join(', ')}` }),
+            rateLimitSchema,
+          )
+          .default({}),
       })
       .strict(),
     /** Every tool a skill of this domain may be offered; a skill allowing another tool is a configuration error. */

@@ -11,7 +11,11 @@ import { loadDomain, loadDomains, managerDomain } from './load-domains.js';
 const REFUNDS = fileURLToPath(new URL('../../../manager/src/serve/__fixtures__/domains/refunds', import.meta.url));
 const ECM_DOMAINS = path.join(SHARED_DIR, 'domains');
 const temp: string[] = [];
-afterAll(() => temp.forEach((d) => rmSync(d, { recursive: true, force: true })));
+afterAll(() =>
+  temp.forEach((d) => {
+    rmSync(d, { recursive: true, force: true });
+  }),
+);
 
 /** A copy of the refunds fixture domain with its domain.yaml (or SKILL.md) edited. */
 function refundsWith(edit: { yaml?: (text: string) => string; skill?: (text: string) => string }): string {
@@ -58,22 +62,82 @@ describe('domains as configuration', () => {
   });
 
   const cases: [string, { yaml?: (t: string) => string; skill?: (t: string) => string }, RegExp][] = [
-    ['a budget that is not a number', { yaml: (t) => t.replace('daily_budget_usd: 1', 'daily_budget_usd: lots') }, /refunds\/domain\.yaml: guardrails\.daily_budget_usd: .*number/],
+    [
+      'a budget that is not a number',
+      { yaml: (t) => t.replace('daily_budget_usd: 1', 'daily_budget_usd: lots') },
+      /refunds\/domain\.yaml: guardrails\.daily_budget_usd: .*number/,
+    ],
     ['a misspelt key', { yaml: (t) => t.replace('tools: [', 'tool: [') }, /refunds\/domain\.yaml: tool: unknown key/],
-    ['a missing section', { yaml: (t) => t.replace('guardrails:', 'gaurdrails:') }, /refunds\/domain\.yaml: guardrails: missing \(expected object\)/],
-    ['a used skill that does not exist', { yaml: (t) => t.replace('dir: skills', 'dir: skills\n  use: [refund-chek]') }, /domain\.yaml: skills\.use\[0\]: no skill "refund-chek"/],
-    ['a trigger running a skill the domain does not have', { yaml: (t) => t.replace('run: { skill: refund-check }', 'run: { skill: refund-payout }') }, /domain\.yaml: triggers\.alerts\[0\]\.run\.skill: "refund-payout" is not one of this domain's skills \(refund-check\)/],
-    ["a domain other than the manager's running the manager's phases", { yaml: (t) => t.replace(/(events:[\s\S]*?)run: \{ skill: refund-check \}/, '$1run: { phases: [triage] }') }, /triggers\.webhook\.events\[0\]\.run\.phases: only the domain with manager_phases: true/],
-    ['a name that is not its folder', { yaml: (t) => t.replace('name: refunds', 'name: refund') }, /domain\.yaml: name: "refund" must match its folder name "refunds"/],
-    ['a label regex that does not compile', { yaml: (t) => t.replace('regex: "payments|refunds"', 'regex: "payments(("') }, /domain\.yaml: triggers\.alerts\[0\]\.match\.team.*expected a valid regular expression/],
-    ['a secret instead of a variable name', { yaml: (t) => t.replace('secret_env: REFUNDS_WEBHOOK_SECRET', 'secret_env: s3cr3t-value') }, /triggers\.webhook\.secret_env: expected an environment variable name/],
-    ['a rate limit of zero', { yaml: (t) => t.replace('webhook: { max: 3', 'webhook: { max: 0') }, /guardrails\.rate_limits\.webhook\.max: expected at least 1/],
-    ['a skill allowing a tool the domain does not list', { yaml: (t) => t.replace('tools: [runbook_get]', 'tools: [warehouse_query]') }, /domain\.yaml: tools: skill refund-check allows runbook_get, which the domain's tools do not list/],
-    ['a skill naming another domain', { skill: (t) => t.replace('domain: refunds', 'domain: ecm') }, /refund-check\/SKILL\.md: metadata\.domain: "ecm" but the skill is used by domain "refunds"/],
-    ['a broken SKILL.md', { skill: (t) => t.replace('role: field', 'role: cashier') }, /domain\.yaml: skills\.dir: .*refund-check\/SKILL\.md: metadata\.role: expected one of/],
-    ['a cron expression that does not parse', { yaml: (t) => t.replace('cron: "30 2 * * *"', 'cron: "61 * * * *"') }, /triggers\.cron\[0\]\.cron: /],
-    ['an unknown time zone', { yaml: (t) => t.replace('time_zone: Asia/Dubai', 'time_zone: Mars/Olympus') }, /triggers\.cron\[0\]\.time_zone: "Mars\/Olympus" is not an IANA time zone/],
-    ['YAML that does not parse', { yaml: (t) => t.replace('guardrails:', 'guardrails: [') }, /refunds\/domain\.yaml: \(top level\): not valid YAML/],
+    [
+      'a missing section',
+      { yaml: (t) => t.replace('guardrails:', 'gaurdrails:') },
+      /refunds\/domain\.yaml: guardrails: missing \(expected object\)/,
+    ],
+    [
+      'a used skill that does not exist',
+      { yaml: (t) => t.replace('dir: skills', 'dir: skills\n  use: [refund-chek]') },
+      /domain\.yaml: skills\.use\[0\]: no skill "refund-chek"/,
+    ],
+    [
+      'a trigger running a skill the domain does not have',
+      { yaml: (t) => t.replace('run: { skill: refund-check }', 'run: { skill: refund-payout }') },
+      /domain\.yaml: triggers\.alerts\[0\]\.run\.skill: "refund-payout" is not one of this domain's skills \(refund-check\)/,
+    ],
+    [
+      "a domain other than the manager's running the manager's phases",
+      { yaml: (t) => t.replace(/(events:[\s\S]*?)run: \{ skill: refund-check \}/, '$1run: { phases: [triage] }') },
+      /triggers\.webhook\.events\[0\]\.run\.phases: only the domain with manager_phases: true/,
+    ],
+    [
+      'a name that is not its folder',
+      { yaml: (t) => t.replace('name: refunds', 'name: refund') },
+      /domain\.yaml: name: "refund" must match its folder name "refunds"/,
+    ],
+    [
+      'a label regex that does not compile',
+      { yaml: (t) => t.replace('regex: "payments|refunds"', 'regex: "payments(("') },
+      /domain\.yaml: triggers\.alerts\[0\]\.match\.team.*expected a valid regular expression/,
+    ],
+    [
+      'a secret instead of a variable name',
+      { yaml: (t) => t.replace('secret_env: REFUNDS_WEBHOOK_SECRET', 'secret_env: s3cr3t-value') },
+      /triggers\.webhook\.secret_env: expected an environment variable name/,
+    ],
+    [
+      'a rate limit of zero',
+      { yaml: (t) => t.replace('webhook: { max: 3', 'webhook: { max: 0') },
+      /guardrails\.rate_limits\.webhook\.max: expected at least 1/,
+    ],
+    [
+      'a skill allowing a tool the domain does not list',
+      { yaml: (t) => t.replace('tools: [runbook_get]', 'tools: [warehouse_query]') },
+      /domain\.yaml: tools: skill refund-check allows runbook_get, which the domain's tools do not list/,
+    ],
+    [
+      'a skill naming another domain',
+      { skill: (t) => t.replace('domain: refunds', 'domain: ecm') },
+      /refund-check\/SKILL\.md: metadata\.domain: "ecm" but the skill is used by domain "refunds"/,
+    ],
+    [
+      'a broken SKILL.md',
+      { skill: (t) => t.replace('role: field', 'role: cashier') },
+      /domain\.yaml: skills\.dir: .*refund-check\/SKILL\.md: metadata\.role: expected one of/,
+    ],
+    [
+      'a cron expression that does not parse',
+      { yaml: (t) => t.replace('cron: "30 2 * * *"', 'cron: "61 * * * *"') },
+      /triggers\.cron\[0\]\.cron: /,
+    ],
+    [
+      'an unknown time zone',
+      { yaml: (t) => t.replace('time_zone: Asia/Dubai', 'time_zone: Mars/Olympus') },
+      /triggers\.cron\[0\]\.time_zone: "Mars\/Olympus" is not an IANA time zone/,
+    ],
+    [
+      'YAML that does not parse',
+      { yaml: (t) => t.replace('guardrails:', 'guardrails: [') },
+      /refunds\/domain\.yaml: \(top level\): not valid YAML/,
+    ],
   ];
   it.each(cases)('%s: one message naming the file, the key and what was expected', (_name, edit, expected) => {
     const message = problemOf(refundsWith(edit));
@@ -83,12 +147,16 @@ describe('domains as configuration', () => {
 
   it('refuses the same domain twice, no domain at all, and two domains claiming the manager', () => {
     const copy = refundsWith({});
-    expect(() => loadDomains([path.dirname(REFUNDS), path.dirname(copy)])).toThrow(/name: domain "refunds" is already defined by .*__fixtures__\/domains\/refunds\/domain\.yaml/);
+    expect(() => loadDomains([path.dirname(REFUNDS), path.dirname(copy)])).toThrow(
+      /name: domain "refunds" is already defined by .*__fixtures__\/domains\/refunds\/domain\.yaml/,
+    );
     const empty = mkdtempSync(path.join(os.tmpdir(), 'ecm-domains-'));
     temp.push(empty);
     expect(() => loadDomains([empty])).toThrow(/no domains found/);
     const second = refundsWith({ yaml: (t) => t.replace('name: refunds', 'name: refunds\nmanager_phases: true') });
-    expect(() => managerDomain(loadDomains([ECM_DOMAINS, path.dirname(second)]))).toThrow(/exactly one domain may run the manager's phases; found ecm, refunds/);
+    expect(() => managerDomain(loadDomains([ECM_DOMAINS, path.dirname(second)]))).toThrow(
+      /exactly one domain may run the manager's phases; found ecm, refunds/,
+    );
     expect(() => managerDomain(loadDomains([path.dirname(REFUNDS)]))).toThrow(/expected one domain with manager_phases: true/);
   });
 
@@ -106,7 +174,10 @@ describe('domains as configuration', () => {
   });
 
   it("reads the manager's domain name without loading skills: a broken SKILL.md does not hide it", () => {
-    const folder = refundsWith({ yaml: (t) => t.replace('name: refunds', 'name: refunds\nmanager_phases: true'), skill: (t) => t.replace('role: field', 'role: cashier') });
+    const folder = refundsWith({
+      yaml: (t) => t.replace('name: refunds', 'name: refunds\nmanager_phases: true'),
+      skill: (t) => t.replace('role: field', 'role: cashier'),
+    });
     expect(() => loadDomain(folder)).toThrow(/metadata\.role/);
     expect(managerDomainName(SHARED_DIR, { ECM_DOMAINS_DIR: path.dirname(folder) })).toBe('refunds');
   });

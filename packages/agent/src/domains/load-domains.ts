@@ -38,16 +38,26 @@ function readYaml(file: string): unknown {
 }
 
 function checkRun(run: TriggerRun, where: string, file: string, skills: ReadonlySet<string>, managerPhases: boolean): void {
-  if ('phases' in run && !managerPhases) throw new ConfigError(file, `${where}.phases`, "only the domain with manager_phases: true runs the manager's phases; run one of this domain's skills instead ({ skill: <name> })");
+  if ('phases' in run && !managerPhases)
+    throw new ConfigError(
+      file,
+      `${where}.phases`,
+      "only the domain with manager_phases: true runs the manager's phases; run one of this domain's skills instead ({ skill: <name> })",
+    );
   if ('skill' in run && !skills.has(run.skill)) {
-    throw new ConfigError(file, `${where}.skill`, `"${run.skill}" is not one of this domain's skills (${[...skills].join(', ') || 'none'})`);
+    throw new ConfigError(
+      file,
+      `${where}.skill`,
+      `"${run.skill}" is not one of this domain's skills (${[...skills].join(', ') || 'none'})`,
+    );
   }
 }
 
 /** Reads and checks one domain folder. Throws one ConfigError naming the file, the key and what was expected. */
 export function loadDomain(folder: string): Domain {
   const file = path.join(folder, DOMAIN_FILE);
-  if (!existsSync(file)) throw new ConfigError(file, '', `file not found: every folder under ${path.dirname(folder)} is a domain and needs a ${DOMAIN_FILE}`);
+  if (!existsSync(file))
+    throw new ConfigError(file, '', `file not found: every folder under ${path.dirname(folder)} is a domain and needs a ${DOMAIN_FILE}`);
   const parsed = parseConfig(domainFileSchema, readYaml(file) ?? {}, file);
   const folderName = path.basename(folder);
   if (parsed.name !== folderName) throw new ConfigError(file, 'name', `"${parsed.name}" must match its folder name "${folderName}"`);
@@ -56,12 +66,17 @@ export function loadDomain(folder: string): Domain {
   const inspected = inspectSkills(skillsDir);
   if (inspected.problems.length) {
     const first = inspected.problems[0]!;
-    throw new ConfigError(file, 'skills.dir', `${first.message}${inspected.problems.length > 1 ? ` (and ${inspected.problems.length - 1} more)` : ''}`);
+    throw new ConfigError(
+      file,
+      'skills.dir',
+      `${first.message}${inspected.problems.length > 1 ? ` (and ${inspected.problems.length - 1} more)` : ''}`,
+    );
   }
   const byName = new Map(inspected.skills.map((s) => [s.name, s]));
   const used = parsed.skills.use ?? [...byName.keys()];
   used.forEach((name, i) => {
-    if (!byName.has(name)) throw new ConfigError(file, `skills.use[${i}]`, `no skill "${name}" under ${skillsDir} (found: ${[...byName.keys()].join(', ')})`);
+    if (!byName.has(name))
+      throw new ConfigError(file, `skills.use[${i}]`, `no skill "${name}" under ${skillsDir} (found: ${[...byName.keys()].join(', ')})`);
   });
   const skillList = used.map((name) => byName.get(name)!);
   for (const skill of skillList) {
@@ -70,7 +85,8 @@ export function loadDomain(folder: string): Domain {
     }
     if (parsed.tools.length) {
       const outside = skill.allowedTools.filter((t) => t !== 'load_skill' && !parsed.tools.includes(t));
-      if (outside.length) throw new ConfigError(file, 'tools', `skill ${skill.name} allows ${outside.join(', ')}, which the domain's tools do not list`);
+      if (outside.length)
+        throw new ConfigError(file, 'tools', `skill ${skill.name} allows ${outside.join(', ')}, which the domain's tools do not list`);
     }
   }
 
@@ -81,8 +97,12 @@ export function loadDomain(folder: string): Domain {
   }
 
   const names = new Set(used);
-  parsed.triggers.alerts.forEach((route, i) => checkRun(route.run, `triggers.alerts[${i}].run`, file, names, parsed.manager_phases));
-  parsed.triggers.webhook?.events.forEach((event, i) => checkRun(event.run, `triggers.webhook.events[${i}].run`, file, names, parsed.manager_phases));
+  parsed.triggers.alerts.forEach((route, i) => {
+    checkRun(route.run, `triggers.alerts[${i}].run`, file, names, parsed.manager_phases);
+  });
+  parsed.triggers.webhook?.events.forEach((event, i) => {
+    checkRun(event.run, `triggers.webhook.events[${i}].run`, file, names, parsed.manager_phases);
+  });
   const types = new Set<string>();
   parsed.triggers.webhook?.events.forEach((event, i) => {
     if (types.has(event.type)) throw new ConfigError(file, `triggers.webhook.events[${i}].type`, `"${event.type}" is listed twice`);
@@ -108,7 +128,8 @@ export function loadDomain(folder: string): Domain {
 export function loadDomains(dirs: readonly string[] = domainDirs()): ReadonlyMap<string, Domain> {
   const domains = new Map<string, Domain>();
   for (const dir of dirs) {
-    if (!existsSync(dir)) throw new ConfigError(dir, '', 'domains folder not found (set ECM_DOMAINS_DIR or create shared/domains/<domain>/domain.yaml)');
+    if (!existsSync(dir))
+      throw new ConfigError(dir, '', 'domains folder not found (set ECM_DOMAINS_DIR or create shared/domains/<domain>/domain.yaml)');
     for (const entry of readdirSync(dir).sort()) {
       const folder = path.join(dir, entry);
       if (!statSync(folder).isDirectory()) continue;
@@ -118,7 +139,8 @@ export function loadDomains(dirs: readonly string[] = domainDirs()): ReadonlyMap
       domains.set(domain.name, domain);
     }
   }
-  if (domains.size === 0) throw new ConfigError(dirs.join(path.delimiter), '', `no domains found (expected <domain>/${DOMAIN_FILE} folders)`);
+  if (domains.size === 0)
+    throw new ConfigError(dirs.join(path.delimiter), '', `no domains found (expected <domain>/${DOMAIN_FILE} folders)`);
   return domains;
 }
 
@@ -132,7 +154,9 @@ export function managerDomain(domains: ReadonlyMap<string, Domain>): Domain {
     throw new ConfigError(
       [...domains.values()].map((d) => d.file).join(', ') || '(no domains)',
       'manager_phases',
-      found.length ? `exactly one domain may run the manager's phases; found ${found.map((d) => d.name).join(', ')}` : "expected one domain with manager_phases: true (the domain of the scheduled runs)",
+      found.length
+        ? `exactly one domain may run the manager's phases; found ${found.map((d) => d.name).join(', ')}`
+        : 'expected one domain with manager_phases: true (the domain of the scheduled runs)',
     );
   }
   return found[0]!;
@@ -148,7 +172,8 @@ export function managerDomainNameIn(dirs: readonly string[]): string {
   const found: { name: string; file: string }[] = [];
   const files: string[] = [];
   for (const dir of dirs) {
-    if (!existsSync(dir)) throw new ConfigError(dir, '', 'domains folder not found (set ECM_DOMAINS_DIR or create shared/domains/<domain>/domain.yaml)');
+    if (!existsSync(dir))
+      throw new ConfigError(dir, '', 'domains folder not found (set ECM_DOMAINS_DIR or create shared/domains/<domain>/domain.yaml)');
     for (const entry of readdirSync(dir).sort()) {
       const file = path.join(dir, entry, DOMAIN_FILE);
       if (!existsSync(file)) continue;
@@ -162,7 +187,9 @@ export function managerDomainNameIn(dirs: readonly string[]): string {
     throw new ConfigError(
       files.join(', ') || dirs.join(path.delimiter),
       'manager_phases',
-      found.length ? `exactly one domain may run the manager's phases; found ${found.map((d) => d.name).join(', ')}` : 'expected one domain with manager_phases: true (the domain of the scheduled runs)',
+      found.length
+        ? `exactly one domain may run the manager's phases; found ${found.map((d) => d.name).join(', ')}`
+        : 'expected one domain with manager_phases: true (the domain of the scheduled runs)',
     );
   }
   return found[0]!.name;

@@ -26,7 +26,10 @@ export async function probeLlm(config: LlmConfig, env: NodeJS.ProcessEnv = proce
   });
   const started = performance.now();
   try {
-    await client.messages.create({ model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] }, { timeout: timeoutMs, maxRetries: 0 });
+    await client.messages.create(
+      { model, max_tokens: 1, messages: [{ role: 'user', content: 'ping' }] },
+      { timeout: timeoutMs, maxRetries: 0 },
+    );
     return { ok: true, model, ms: Math.round(performance.now() - started) };
   } catch (err) {
     const status = err instanceof Anthropic.APIError && err.status ? `HTTP ${err.status}: ` : '';

@@ -22,7 +22,12 @@ const facts = {
 };
 
 const setup = (script: Script[], opts: { env?: NodeJS.ProcessEnv; llm?: LlmConfig } = {}) =>
-  suite.startRuntime(script, { prefix: 'insights', gateway: true, ...(opts.llm ? { llm: opts.llm } : {}), ...(opts.env ? { env: () => opts.env! } : {}) });
+  suite.startRuntime(script, {
+    prefix: 'insights',
+    gateway: true,
+    ...(opts.llm ? { llm: opts.llm } : {}),
+    ...(opts.env ? { env: () => opts.env! } : {}),
+  });
 
 describe('generateInsights', () => {
   it('never lets an invented figure reach the output, and logs the dropped bullet', async () => {
@@ -52,7 +57,9 @@ describe('generateInsights', () => {
     expect(result.dropped).toEqual([{ text: '*640 orders* will breach their SLA by tonight.', numbers: ['640'] }]);
     expect(result.execution.outcome).toBe('verifier_dropped');
 
-    const [row] = await queryRows(suite.db, 'SELECT outcome, outcome_detail, output FROM skill_executions WHERE id = $1', [result.execution.id]);
+    const [row] = await queryRows(suite.db, 'SELECT outcome, outcome_detail, output FROM skill_executions WHERE id = $1', [
+      result.execution.id,
+    ]);
     expect(row).toMatchObject({ outcome: 'verifier_dropped', outcome_detail: expect.stringContaining('unsupported figures: 640') });
     expect(JSON.stringify((row!.output as { bullets: string[] }).bullets)).not.toContain('640');
 
@@ -68,14 +75,20 @@ describe('generateInsights', () => {
     expect(await generateInsights(noKey.runtime, { skill: 'test-insights', facts })).toEqual({ unavailable: 'no ANTHROPIC_API_KEY set' });
 
     const broke = await setup([reply([text('unused')])], { llm: testLlmConfig({ budget: { daily_usd_per_domain: 0.000001 } }) });
-    expect(await generateInsights(broke.runtime, { skill: 'test-insights', facts })).toMatchObject({ unavailable: 'daily LLM budget of $0.00 used' });
+    expect(await generateInsights(broke.runtime, { skill: 'test-insights', facts })).toMatchObject({
+      unavailable: 'daily LLM budget of $0.00 used',
+    });
     expect(broke.api.requests).toHaveLength(0);
 
     const down = await setup([apiError(401, 'authentication_error', 'invalid x-api-key')]);
-    expect(await generateInsights(down.runtime, { skill: 'test-insights', facts })).toMatchObject({ unavailable: 'LLM API failed: 401 authentication_error: invalid x-api-key' });
+    expect(await generateInsights(down.runtime, { skill: 'test-insights', facts })).toMatchObject({
+      unavailable: 'LLM API failed: 401 authentication_error: invalid x-api-key',
+    });
 
     const inventive = await setup([reply([text('• 999 orders are fine.\n• 31% are late.')])]);
-    expect(await generateInsights(inventive.runtime, { skill: 'test-insights', facts })).toMatchObject({ unavailable: 'no insight survived the number check (2 dropped)' });
+    expect(await generateInsights(inventive.runtime, { skill: 'test-insights', facts })).toMatchObject({
+      unavailable: 'no insight survived the number check (2 dropped)',
+    });
   });
 
   it('keeps at most five bullets', async () => {

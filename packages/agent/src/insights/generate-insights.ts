@@ -13,7 +13,10 @@ const MARKER = /^\s*(?:[•\-*‣◦]|\d{1,2}[.)])\s+/;
 
 /** The bullets of a model answer, without their markers. Unmarked lines count only when none is marked. */
 export function parseBullets(text: string): string[] {
-  const lines = text.split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !/^```/.test(l));
+  const lines = text
+    .split(/\r?\n/)
+    .map((l) => l.trim())
+    .filter((l) => l && !/^```/.test(l));
   const marked = lines.filter((l) => MARKER.test(l));
   return (marked.length ? marked : lines).map((l) => l.replace(MARKER, '').trim()).filter(Boolean);
 }
@@ -51,7 +54,11 @@ export async function generateInsights(runtime: AgentRuntime, req: InsightsReque
   const execution = await runtime.runSkill({
     skill: req.skill,
     input,
-    inputSummary: `${req.phase ?? 'report'} facts: ${factsJson.length} characters, keys ${Object.keys(facts && typeof facts === 'object' ? facts : {}).slice(0, 20).join(', ')}`,
+    inputSummary: `${req.phase ?? 'report'} facts: ${factsJson.length} characters, keys ${Object.keys(
+      facts && typeof facts === 'object' ? facts : {},
+    )
+      .slice(0, 20)
+      .join(', ')}`,
     ...(req.traceId ? { traceId: req.traceId } : {}),
     finish: (text, { toolTexts }) => {
       verified = verifyInsights(parseBullets(text), [facts, ...toolTexts]);
@@ -64,10 +71,13 @@ export async function generateInsights(runtime: AgentRuntime, req: InsightsReque
       };
     },
   });
-  if (execution.outcome === 'error' || execution.outcome === 'budget_skipped') return { unavailable: execution.detail ?? execution.outcome, execution };
+  if (execution.outcome === 'error' || execution.outcome === 'budget_skipped')
+    return { unavailable: execution.detail ?? execution.outcome, execution };
   const bullets = verified.kept.slice(0, MAX_INSIGHTS);
   if (bullets.length === 0) {
-    const why = verified.dropped.length ? `no insight survived the number check (${verified.dropped.length} dropped)` : execution.detail ?? 'the model wrote no bullets';
+    const why = verified.dropped.length
+      ? `no insight survived the number check (${verified.dropped.length} dropped)`
+      : (execution.detail ?? 'the model wrote no bullets');
     return { unavailable: why, execution };
   }
   return { bullets, dropped: verified.dropped, execution };

@@ -17,7 +17,10 @@ export function redactPii(value: unknown, depth = 0): unknown {
   if (Array.isArray(value)) return value.map((v) => redactPii(v, depth + 1));
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, PII_KEYS.test(k) && (typeof v === 'string' || typeof v === 'number') ? maskText(String(v)) : redactPii(v, depth + 1)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        PII_KEYS.test(k) && (typeof v === 'string' || typeof v === 'number') ? maskText(String(v)) : redactPii(v, depth + 1),
+      ]),
     );
   }
   return value;

@@ -21,11 +21,16 @@ export type CorrectionResult =
 export async function recordCorrection(db: SqlQueryable, idOrPrefix: string, correction: Correction): Promise<CorrectionResult> {
   const key = idOrPrefix.trim();
   if (key.length < 8) return { ok: false, reason: `"${idOrPrefix}": expected an execution id (at least its first 8 characters)` };
-  const matches = await queryRows(db, `SELECT id, skill, subject FROM skill_executions WHERE id LIKE $1 ORDER BY id LIMIT 2`, [`${key.replace(/[%_]/g, '')}%`]);
+  const matches = await queryRows(db, `SELECT id, skill, subject FROM skill_executions WHERE id LIKE $1 ORDER BY id LIMIT 2`, [
+    `${key.replace(/[%_]/g, '')}%`,
+  ]);
   if (!matches.length) return { ok: false, reason: `no execution ${idOrPrefix} in the log` };
   if (matches.length > 1) return { ok: false, reason: `"${idOrPrefix}" matches several executions; give more of the id` };
   const m = matches[0]!;
-  await db.query('UPDATE skill_executions SET user_correction = $2 WHERE id = $1', [m.id, JSON.stringify(correctionSchema.parse(correction))]);
+  await db.query('UPDATE skill_executions SET user_correction = $2 WHERE id = $1', [
+    m.id,
+    JSON.stringify(correctionSchema.parse(correction)),
+  ]);
   return { ok: true, executionId: String(m.id), skill: String(m.skill), subject: m.subject === null ? null : String(m.subject) };
 }
 
@@ -47,8 +52,14 @@ export interface CommonMistake {
 }
 
 /** Per-skill satisfaction and correction counts, and the most frequent corrections ("common mistakes"), since `since`. */
-export async function correctionStats(db: SqlQueryable, since: Date, limit = 5): Promise<{ skills: SkillSatisfaction[]; commonMistakes: CommonMistake[] }> {
-  const rows = await queryRows(db, `SELECT skill, user_correction FROM skill_executions WHERE created_at >= $1 ORDER BY skill`, [since.toISOString()]);
+export async function correctionStats(
+  db: SqlQueryable,
+  since: Date,
+  limit = 5,
+): Promise<{ skills: SkillSatisfaction[]; commonMistakes: CommonMistake[] }> {
+  const rows = await queryRows(db, `SELECT skill, user_correction FROM skill_executions WHERE created_at >= $1 ORDER BY skill`, [
+    since.toISOString(),
+  ]);
   const bySkill = new Map<string, { executions: number; corrections: number; wrong: number; partly: number }>();
   const mistakes = new Map<string, CommonMistake>();
   for (const r of rows) {
@@ -66,8 +77,14 @@ export async function correctionStats(db: SqlQueryable, since: Date, limit = 5):
     const prior = mistakes.get(key);
     mistakes.set(key, { skill, verdict: c.verdict, note: prior?.note ?? note, count: (prior?.count ?? 0) + 1 });
   }
-  const skills = [...bySkill.entries()].map(([skill, s]) => ({ skill, ...s, satisfaction: s.executions ? (s.executions - s.wrong - 0.5 * s.partly) / s.executions : 1 }));
-  const commonMistakes = [...mistakes.values()].sort((a, b) => b.count - a.count || a.skill.localeCompare(b.skill) || a.note.localeCompare(b.note)).slice(0, limit);
+  const skills = [...bySkill.entries()].map(([skill, s]) => ({
+    skill,
+    ...s,
+    satisfaction: s.executions ? (s.executions - s.wrong - 0.5 * s.partly) / s.executions : 1,
+  }));
+  const commonMistakes = [...mistakes.values()]
+    .sort((a, b) => b.count - a.count || a.skill.localeCompare(b.skill) || a.note.localeCompare(b.note))
+    .slice(0, limit);
   return { skills, commonMistakes };
 }
 
@@ -82,4 +99,6 @@ function parseCorrection(raw: unknown): Correction | null {
 }
 
 export const correctionCount = async (db: SqlQueryable) =>
-  z.object({ n: sqlNumber }).parse((await queryRows(db, `SELECT count(*)::int AS n FROM skill_executions WHERE user_correction IS NOT NULL`))[0]).n;
+  z
+    .object({ n: sqlNumber })
+    .parse((await queryRows(db, `SELECT count(*)::int AS n FROM skill_executions WHERE user_correction IS NOT NULL`))[0]).n;

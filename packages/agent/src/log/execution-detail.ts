@@ -85,14 +85,30 @@ export async function recordExecutionDetail(db: SqlQueryable, d: ExecutionDetail
   await db.query(
     `INSERT INTO skill_execution_details (execution_id, span_id, input, turns, model_ms, tools_ms) VALUES ($1, $2, $3, $4::jsonb, $5, $6)
      ON CONFLICT (execution_id) DO NOTHING`,
-    [d.executionId, d.spanId, textForLog(d.input) ?? '', JSON.stringify(d.turns.map(turnForLog)), Math.round(d.modelMs), Math.round(d.toolsMs)],
+    [
+      d.executionId,
+      d.spanId,
+      textForLog(d.input) ?? '',
+      JSON.stringify(d.turns.map(turnForLog)),
+      Math.round(d.modelMs),
+      Math.round(d.toolsMs),
+    ],
   );
 }
 
 const json = <T extends z.ZodTypeAny>(schema: T) => z.preprocess((v) => (typeof v === 'string' ? JSON.parse(v) : v), schema);
 // Columns selected as `jsonb::text`: always JSON text (or NULL).
 const usage = z.object({ input: sqlNumber, output: sqlNumber, cacheWrite: sqlNumber, cacheRead: sqlNumber });
-const toolCall = z.object({ id: z.string(), name: z.string(), arguments: z.unknown(), ms: sqlNumber, ok: z.boolean(), error: z.string().optional(), result_chars: sqlNumber, result_preview: z.string() });
+const toolCall = z.object({
+  id: z.string(),
+  name: z.string(),
+  arguments: z.unknown(),
+  ms: sqlNumber,
+  ok: z.boolean(),
+  error: z.string().optional(),
+  result_chars: sqlNumber,
+  result_preview: z.string(),
+});
 const turn = z.object({
   turn: sqlNumber,
   text: z.string().nullable(),
@@ -116,7 +132,9 @@ const pageRow = z.object({
   input_summary: z.string(),
   input: z.string().nullable(),
   output: json(z.unknown()).nullable(),
-  tool_calls: json(z.array(z.object({ name: z.string(), ms: sqlNumber, ok: z.boolean(), turn: sqlNumber, error: z.string().optional() }).passthrough())),
+  tool_calls: json(
+    z.array(z.object({ name: z.string(), ms: sqlNumber, ok: z.boolean(), turn: sqlNumber, error: z.string().optional() }).passthrough()),
+  ),
   turns_detail: json(z.array(turn)).nullable(),
   turns: sqlNumber,
   input_tokens: sqlNumber,
@@ -153,7 +171,13 @@ export interface ExecutionPage {
   /** The full (masked) input when the detail was kept; otherwise the row's summary. */
   readonly input: string;
   readonly turns: readonly TurnDetail[];
-  readonly toolCalls: readonly { readonly name: string; readonly ms: number; readonly ok: boolean; readonly turn: number; readonly error?: string | undefined }[];
+  readonly toolCalls: readonly {
+    readonly name: string;
+    readonly ms: number;
+    readonly ok: boolean;
+    readonly turn: number;
+    readonly error?: string | undefined;
+  }[];
   readonly output: unknown;
   readonly outcome: string;
   readonly outcomeDetail: string | null;

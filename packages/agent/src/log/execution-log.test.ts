@@ -45,8 +45,25 @@ describe.each(DATABASES)('execution log and stats on $name', ({ open }) => {
       { latencyMs: 2000, toolCalls: [call('tickets_list'), call('tickets_list')] },
       { latencyMs: 3000, outcome: 'error', outcomeDetail: 'LLM API failed: 529', toolCalls: [call('tickets_list')] },
       { latencyMs: 4000, outcome: 'verifier_dropped' },
-      { skill: 'ecm-diagnose', role: 'specialist', model: 'claude-sonnet-4-6', latencyMs: 8000, costUsd: 0.12, subject: 'AED|sig', routing: { from: 'ecm-triage', to: 'ecm-diagnose' } },
-      { skill: 'ecm-diagnose', role: 'specialist', model: 'claude-sonnet-4-6', latencyMs: 9000, costUsd: 0, subject: 'AED|sig', outcome: 'budget_skipped', routing: { from: 'ecm-triage', to: 'ecm-diagnose' } },
+      {
+        skill: 'ecm-diagnose',
+        role: 'specialist',
+        model: 'claude-sonnet-4-6',
+        latencyMs: 8000,
+        costUsd: 0.12,
+        subject: 'AED|sig',
+        routing: { from: 'ecm-triage', to: 'ecm-diagnose' },
+      },
+      {
+        skill: 'ecm-diagnose',
+        role: 'specialist',
+        model: 'claude-sonnet-4-6',
+        latencyMs: 9000,
+        costUsd: 0,
+        subject: 'AED|sig',
+        outcome: 'budget_skipped',
+        routing: { from: 'ecm-triage', to: 'ecm-diagnose' },
+      },
       { domain: 'fraud', skill: 'fraud-triage', costUsd: 0.01 },
       { createdAt: new Date('2026-02-16T23:00:00Z'), costUsd: 1 }, // before `since`
     ];
@@ -118,10 +135,24 @@ describe.each(DATABASES)('execution log and stats on $name', ({ open }) => {
   it('stores proposals as pending only', async () => {
     const store = sqlProposalStore(database.db);
     const created = await store.create(
-      { domain: 'ecm', orderId: 'ORD-2026-000001', action: 'Refund', rationale: 'refund_pending', needsSupervisor: true, amountAed: 7500, skill: 'ecm-resolve', traceId: 't' },
+      {
+        domain: 'ecm',
+        orderId: 'ORD-2026-000001',
+        action: 'Refund',
+        rationale: 'refund_pending',
+        needsSupervisor: true,
+        amountAed: 7500,
+        skill: 'ecm-resolve',
+        traceId: 't',
+      },
       new Date('2026-02-17T03:00:00Z'),
     );
-    expect(created).toMatchObject({ status: 'pending', needsSupervisor: true, amountAed: 7500, createdAt: new Date('2026-02-17T03:00:00Z') });
+    expect(created).toMatchObject({
+      status: 'pending',
+      needsSupervisor: true,
+      amountAed: 7500,
+      createdAt: new Date('2026-02-17T03:00:00Z'),
+    });
     expect(await listProposals(database.db, 'ecm', 'pending')).toEqual([created]);
     await expect(database.db.query(`UPDATE proposals SET status = 'executed'`)).rejects.toThrow(/check constraint/);
   });
@@ -141,7 +172,10 @@ describe.each(DATABASES)('execution log and stats on $name', ({ open }) => {
         outcomeDetail: 'LLM API failed for PGPASSWORD=s3cr3t, customer 050 123 4567',
       }),
     );
-    const [row] = await queryRows(database.db, `SELECT input_summary, output, tool_calls, outcome_detail FROM skill_executions WHERE id = 'exec-redacted'`);
+    const [row] = await queryRows(
+      database.db,
+      `SELECT input_summary, output, tool_calls, outcome_detail FROM skill_executions WHERE id = 'exec-redacted'`,
+    );
     const logged = JSON.stringify(row);
     for (const secret of ['s3cr3t', 'ava.customer@example.com', '123 4567', 'Ava Customer']) expect(logged).not.toContain(secret);
     expect(logged).toContain('postgres://u:***@127.0.0.1:1/x?password=***');

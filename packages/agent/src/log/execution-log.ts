@@ -86,24 +86,36 @@ export async function recordExecution(db: SqlQueryable, r: ExecutionRecord): Pro
 
 /** A human's correction of an execution's output (e.g. the diagnosis was wrong), for the learning loop. */
 export async function recordUserCorrection(db: SqlQueryable, executionId: string, correction: string): Promise<boolean> {
-  const rows = await queryRows(db, 'UPDATE skill_executions SET user_correction = $2 WHERE id = $1 RETURNING id', [executionId, textForLog(correction)]);
+  const rows = await queryRows(db, 'UPDATE skill_executions SET user_correction = $2 WHERE id = $1 RETURNING id', [
+    executionId,
+    textForLog(correction),
+  ]);
   return rows.length === 1;
 }
 
 /** Dollars a domain spent on model calls since `since`. */
 export async function spentSince(db: SqlQueryable, domain: string, since: Date): Promise<number> {
-  const rows = await queryRows(db, 'SELECT coalesce(sum(cost_usd), 0)::float8 AS spent FROM skill_executions WHERE domain = $1 AND created_at >= $2', [domain, since.toISOString()]);
+  const rows = await queryRows(
+    db,
+    'SELECT coalesce(sum(cost_usd), 0)::float8 AS spent FROM skill_executions WHERE domain = $1 AND created_at >= $2',
+    [domain, since.toISOString()],
+  );
   return z.object({ spent: sqlNumber }).parse(rows[0]).spent;
 }
 
 /** Dollars spent by every domain together since `since`: the trigger service's global daily budget. */
 export async function spentSinceAllDomains(db: SqlQueryable, since: Date): Promise<number> {
-  const rows = await queryRows(db, 'SELECT coalesce(sum(cost_usd), 0)::float8 AS spent FROM skill_executions WHERE created_at >= $1', [since.toISOString()]);
+  const rows = await queryRows(db, 'SELECT coalesce(sum(cost_usd), 0)::float8 AS spent FROM skill_executions WHERE created_at >= $1', [
+    since.toISOString(),
+  ]);
   return z.object({ spent: sqlNumber }).parse(rows[0]).spent;
 }
 
 /** How many executions of `skill` about `subject` since `since` produced output (errors and skips do not count). */
-export async function countSubjectExecutions(db: SqlQueryable, q: { domain: string; skill: string; subject: string; since: Date }): Promise<number> {
+export async function countSubjectExecutions(
+  db: SqlQueryable,
+  q: { domain: string; skill: string; subject: string; since: Date },
+): Promise<number> {
   const rows = await queryRows(
     db,
     `SELECT count(*)::int AS n FROM skill_executions

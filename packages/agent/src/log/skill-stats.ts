@@ -33,7 +33,12 @@ export interface DomainStats {
 
 export interface SkillStats {
   readonly since: Date;
-  readonly platform: { readonly executions: number; readonly successRate: number; readonly costUsd: number; readonly tokens: { readonly input: number; readonly output: number; readonly cacheWrite: number; readonly cacheRead: number } };
+  readonly platform: {
+    readonly executions: number;
+    readonly successRate: number;
+    readonly costUsd: number;
+    readonly tokens: { readonly input: number; readonly output: number; readonly cacheWrite: number; readonly cacheRead: number };
+  };
   readonly domains: readonly DomainStats[];
   readonly skills: readonly SkillStatsRow[];
 }
@@ -42,7 +47,16 @@ const success = SUCCESS_OUTCOMES.map((o) => `'${o}'`).join(', ');
 const n = sqlNumber;
 
 const platformRow = z.object({ executions: n, successes: n, cost: n, input: n, output: n, cache_write: n, cache_read: n });
-const skillRow = z.object({ domain: z.string(), skill: z.string(), role: z.string(), executions: n, successes: n, p50: n, p95: n, cost: n });
+const skillRow = z.object({
+  domain: z.string(),
+  skill: z.string(),
+  role: z.string(),
+  executions: n,
+  successes: n,
+  p50: n,
+  p95: n,
+  cost: n,
+});
 const outcomeRow = z.object({ domain: z.string(), skill: z.string(), outcome: z.string(), count: n });
 const toolRow = z.object({ domain: z.string(), skill: z.string(), tool: z.string(), calls: n });
 const roleRow = z.object({ domain: z.string(), role: z.string(), executions: n, successes: n, cost: n });
@@ -76,7 +90,15 @@ async function perSkill(db: SqlQueryable, at: string) {
 }
 
 async function perOutcome(db: SqlQueryable, at: string) {
-  return z.array(outcomeRow).parse(await queryRows(db, `SELECT domain, skill, outcome, count(*)::int AS count FROM skill_executions WHERE created_at >= $1 GROUP BY 1, 2, 3`, [at]));
+  return z
+    .array(outcomeRow)
+    .parse(
+      await queryRows(
+        db,
+        `SELECT domain, skill, outcome, count(*)::int AS count FROM skill_executions WHERE created_at >= $1 GROUP BY 1, 2, 3`,
+        [at],
+      ),
+    );
 }
 
 async function perTool(db: SqlQueryable, at: string) {
@@ -116,7 +138,10 @@ const rate = (s: number, e: number) => (e ? s / e : 0);
 
 /** Per domain: executions and cost by role, and the manager's hand-offs. */
 function domainStats(roleRows: readonly z.infer<typeof roleRow>[], routingRows: readonly z.infer<typeof routingRow>[]): DomainStats[] {
-  const domains = new Map<string, { executions: number; costUsd: number; byRole: Record<string, RoleStats>; routing: DomainStats['routing'][number][] }>();
+  const domains = new Map<
+    string,
+    { executions: number; costUsd: number; byRole: Record<string, RoleStats>; routing: DomainStats['routing'][number][] }
+  >();
   const domainOf = (d: string) => domains.get(d) ?? domains.set(d, { executions: 0, costUsd: 0, byRole: {}, routing: [] }).get(d)!;
   for (const r of roleRows) {
     const d = domainOf(r.domain);
@@ -129,11 +154,16 @@ function domainStats(roleRows: readonly z.infer<typeof roleRow>[], routingRows: 
 }
 
 /** Per skill: its numbers, its outcomes and its most used tool (the rows come most-called first). */
-function skillStatsRows(skillRows: readonly z.infer<typeof skillRow>[], outcomeRows: readonly z.infer<typeof outcomeRow>[], toolRows: readonly z.infer<typeof toolRow>[]): SkillStatsRow[] {
+function skillStatsRows(
+  skillRows: readonly z.infer<typeof skillRow>[],
+  outcomeRows: readonly z.infer<typeof outcomeRow>[],
+  toolRows: readonly z.infer<typeof toolRow>[],
+): SkillStatsRow[] {
   const topTool = new Map<string, { name: string; calls: number }>();
   for (const r of toolRows) if (!topTool.has(key(r.domain, r.skill))) topTool.set(key(r.domain, r.skill), { name: r.tool, calls: r.calls });
   const outcomes = new Map<string, Record<string, number>>();
-  for (const r of outcomeRows) (outcomes.get(key(r.domain, r.skill)) ?? outcomes.set(key(r.domain, r.skill), {}).get(key(r.domain, r.skill))!)[r.outcome] = r.count;
+  for (const r of outcomeRows)
+    (outcomes.get(key(r.domain, r.skill)) ?? outcomes.set(key(r.domain, r.skill), {}).get(key(r.domain, r.skill))!)[r.outcome] = r.count;
   return skillRows.map((r) => ({
     domain: r.domain,
     skill: r.skill,

@@ -1,7 +1,16 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { agentTestSuite } from '../__fixtures__/agent-test-suite.js';
-import { apiError, reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi, type Script } from '../__fixtures__/fake-messages-api.js';
+import {
+  apiError,
+  reply,
+  startFakeMessagesApi,
+  text,
+  toolResultsOf,
+  toolUse,
+  type FakeMessagesApi,
+  type Script,
+} from '../__fixtures__/fake-messages-api.js';
 import { fixtureSkills, GUARDRAILS, testLlmConfig } from '../__fixtures__/test-runtime.js';
 import { INJECTION } from '../__fixtures__/test-gateway.js';
 import type { LlmConfig } from '../config/llm-config.js';
@@ -14,7 +23,13 @@ const suite = agentTestSuite();
 const open = suite.open;
 
 async function setup(script: Script[], opts: { llm?: LlmConfig; env?: NodeJS.ProcessEnv; now?: () => Date } = {}) {
-  const { api, gateway, runtime, domain } = await suite.startRuntime(script, { prefix: 'test', gateway: true, ...(opts.llm ? { llm: opts.llm } : {}), ...(opts.env ? { env: () => opts.env! } : {}), ...(opts.now ? { now: opts.now } : {}) });
+  const { api, gateway, runtime, domain } = await suite.startRuntime(script, {
+    prefix: 'test',
+    gateway: true,
+    ...(opts.llm ? { llm: opts.llm } : {}),
+    ...(opts.env ? { env: () => opts.env! } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
+  });
   return { api, gateway: gateway!, runtime, domain };
 }
 
@@ -30,7 +45,15 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     ]);
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'How many refund_pending orders?', traceId: 'trace-1' });
 
-    expect(exec).toMatchObject({ outcome: 'success', detail: null, text: '23 refund_pending orders hold AED 48,210.50.', turns: 2, model: 'claude-haiku-4-5', role: 'manager', recorded: true });
+    expect(exec).toMatchObject({
+      outcome: 'success',
+      detail: null,
+      text: '23 refund_pending orders hold AED 48,210.50.',
+      turns: 2,
+      model: 'claude-haiku-4-5',
+      role: 'manager',
+      recorded: true,
+    });
     expect(exec.toolCalls).toMatchObject([{ name: 'orders_lookup', ok: true, turn: 1 }]);
     expect(exec.usage).toEqual({ input: 1500, output: 70, cacheWrite: 2000, cacheRead: 2000 });
     // Haiku 4.5: $1/M input, writes 1.25x, reads 0.1x, $5/M output.
@@ -47,7 +70,9 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     expect(first.body.tool_choice).toEqual({ type: 'auto' });
     const second = api.requests[1]!;
     expect(second.body.messages.map((m) => m.role)).toEqual(['user', 'assistant', 'user']);
-    expect(toolResultsOf(second)).toEqual([{ type: 'tool_result', tool_use_id: expect.any(String), content: '{"reason":"refund_pending","count":23,"amount_aed":48210.5}' }]);
+    expect(toolResultsOf(second)).toEqual([
+      { type: 'tool_result', tool_use_id: expect.any(String), content: '{"reason":"refund_pending","count":23,"amount_aed":48210.5}' },
+    ]);
     expect(gateway.calls.map((c) => c.name)).toEqual(['orders_lookup']);
 
     const row = await rowOf(exec.id);
@@ -67,17 +92,32 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
       output: '23 refund_pending orders hold AED 48,210.50.',
     });
     expect(row.cost_usd).toBeCloseTo(exec.costUsd, 12);
-    expect(row.tool_calls).toEqual([{ name: 'orders_lookup', args_digest: expect.stringMatching(/^[0-9a-f]{16}$/), ms: expect.any(Number), ok: true, turn: 1 }]);
+    expect(row.tool_calls).toEqual([
+      { name: 'orders_lookup', args_digest: expect.stringMatching(/^[0-9a-f]{16}$/), ms: expect.any(Number), ok: true, turn: 1 },
+    ]);
     expect(exec.withheldTools).toEqual([{ name: 'assign_ticket', why: 'not read-only: skills get no write path' }]);
 
     // The detail page: the full input, each assistant turn's reasoning with its tool calls, the latency split.
     const page = (await executionPage(suite.db, exec.id))!;
-    expect(page).toMatchObject({ id: exec.id, skill: 'test-reader', traceId: 'trace-1', spanId: null, input: 'How many refund_pending orders?', outcome: 'success', output: exec.output });
+    expect(page).toMatchObject({
+      id: exec.id,
+      skill: 'test-reader',
+      traceId: 'trace-1',
+      spanId: null,
+      input: 'How many refund_pending orders?',
+      outcome: 'success',
+      output: exec.output,
+    });
     expect(page.turns.map((t) => [t.turn, t.text, t.stop_reason, t.tool_calls.map((c) => c.name)])).toEqual([
       [1, 'Let me look.', 'tool_use', ['orders_lookup']],
       [2, '23 refund_pending orders hold AED 48,210.50.', 'end_turn', []],
     ]);
-    expect(page.turns[0]!.tool_calls[0]).toMatchObject({ arguments: { reason: 'refund_pending' }, ok: true, result_chars: 59, result_preview: '{"reason":"refund_pending","count":23,"amount_aed":48210.5}' });
+    expect(page.turns[0]!.tool_calls[0]).toMatchObject({
+      arguments: { reason: 'refund_pending' },
+      ok: true,
+      result_chars: 59,
+      result_preview: '{"reason":"refund_pending","count":23,"amount_aed":48210.5}',
+    });
     expect(page.turns[0]!.usage).toEqual({ input: 1200, output: 40, cacheWrite: 2000, cacheRead: 0 });
     expect(page.turns.reduce((n, t) => n + t.cost_usd, 0)).toBeCloseTo(exec.costUsd, 12);
     expect(page.latency.modelMs).toBe(Math.round(exec.modelMs));
@@ -90,7 +130,10 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
 
   it('runs independent tool calls in parallel and returns their results in call order', async () => {
     const { api, gateway, runtime } = await setup([
-      reply([toolUse('orders_lookup', { reason: 'slow_reason', delay_ms: 200 }), toolUse('orders_lookup', { reason: 'refund_pending', delay_ms: 10 })]),
+      reply([
+        toolUse('orders_lookup', { reason: 'slow_reason', delay_ms: 200 }),
+        toolUse('orders_lookup', { reason: 'refund_pending', delay_ms: 10 }),
+      ]),
       reply([text('Done.')]),
     ]);
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'Two lookups' });
@@ -122,13 +165,21 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     const lastContent = last.body.messages[last.body.messages.length - 1]!.content as { type: string; text?: string }[];
     expect(lastContent.at(-1)).toEqual({ type: 'text', text: expect.stringContaining('Turn limit reached (4 of 4): tools are withdrawn') });
     expect(gateway.calls.map((c) => (c.args as { reason: string }).reason)).toEqual(['a', 'b', 'c']);
-    expect(exec).toMatchObject({ outcome: 'max_turns', detail: 'stopped at the limit of 4 turns', text: 'Partial: 7 orders of reason a.', turns: 4 });
+    expect(exec).toMatchObject({
+      outcome: 'max_turns',
+      detail: 'stopped at the limit of 4 turns',
+      text: 'Partial: 7 orders of reason a.',
+      turns: 4,
+    });
     expect(exec.notes).toContain('max turns (4) reached: tools withdrawn on turn 4');
     expect(exec.notes).toContain('turn 4: 1 tool call(s) after the tools were withdrawn, not run');
     expect(await rowOf(exec.id)).toMatchObject({
       outcome: 'max_turns',
       outcome_detail: 'stopped at the limit of 4 turns',
-      notes: expect.arrayContaining(['max turns (4) reached: tools withdrawn on turn 4', 'tool assign_ticket withheld: not read-only: skills get no write path']),
+      notes: expect.arrayContaining([
+        'max turns (4) reached: tools withdrawn on turn 4',
+        'tool assign_ticket withheld: not read-only: skills get no write path',
+      ]),
     });
   });
 
@@ -142,7 +193,10 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
     expect(exec.outcome).toBe('success');
     expect(gateway.calls).toHaveLength(1);
     const [refused] = toolResultsOf(api.requests[2]!);
-    expect(refused).toMatchObject({ is_error: true, content: expect.stringContaining('already called orders_lookup with these arguments on turn 1') });
+    expect(refused).toMatchObject({
+      is_error: true,
+      content: expect.stringContaining('already called orders_lookup with these arguments on turn 1'),
+    });
     expect(exec.toolCalls.map((c) => c.ok)).toEqual([true, false]);
     expect(exec.toolCalls[0]!.args_digest).toBe(exec.toolCalls[1]!.args_digest);
   });
@@ -159,7 +213,12 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
 
   it('turns an unknown tool, bad arguments and a thrown error into error results, in order', async () => {
     const { api, gateway, runtime } = await setup([
-      reply([toolUse('assign_ticket', { order_id: 'ORD-1', agent: 'a@example.com' }), toolUse('orders_lookup', {}), toolUse('flaky', {}), toolUse('runbook_get', { reason: 'refund_pending' })]),
+      reply([
+        toolUse('assign_ticket', { order_id: 'ORD-1', agent: 'a@example.com' }),
+        toolUse('orders_lookup', {}),
+        toolUse('flaky', {}),
+        toolUse('runbook_get', { reason: 'refund_pending' }),
+      ]),
       reply([text('Runbook read.')]),
     ]);
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'Try everything' });
@@ -185,17 +244,26 @@ describe('the tool-use loop against the real SDK and a local Messages API', () =
   });
 
   it('answers load_skill with a skill body, and with the list for an unknown name', async () => {
-    const { api, runtime } = await setup([reply([toolUse('load_skill', { name: 'ecm-diagnose' }), toolUse('load_skill', { name: 'orders_lookup' })]), reply([text('ok')])]);
+    const { api, runtime } = await setup([
+      reply([toolUse('load_skill', { name: 'ecm-diagnose' }), toolUse('load_skill', { name: 'orders_lookup' })]),
+      reply([text('ok')]),
+    ]);
     await runtime.runSkill({ skill: 'test-reader', input: 'Read a skill' });
     const [body, list] = toolResultsOf(api.requests[1]!);
     expect(body!.content).toContain('# Test diagnose');
-    expect(list).toMatchObject({ is_error: true, content: expect.stringContaining('No skill named "orders_lookup". The skills are:\n- ecm-diagnose:') });
+    expect(list).toMatchObject({
+      is_error: true,
+      content: expect.stringContaining('No skill named "orders_lookup". The skills are:\n- ecm-diagnose:'),
+    });
   });
 });
 
 describe('API failures', () => {
   it('retries a 429 and succeeds', async () => {
-    const { api, runtime } = await setup([apiError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit', { headers: { 'retry-after': '0' } }), reply([text('fine')])]);
+    const { api, runtime } = await setup([
+      apiError(429, 'rate_limit_error', 'Number of requests has exceeded your rate limit', { headers: { 'retry-after': '0' } }),
+      reply([text('fine')]),
+    ]);
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'hi' });
     expect(exec).toMatchObject({ outcome: 'success', text: 'fine' });
     expect(api.requests).toHaveLength(2);
@@ -229,7 +297,10 @@ describe('API failures', () => {
   });
 
   it('never retries an out-of-credit 400', async () => {
-    const { api, runtime } = await setup([apiError(400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'), reply([text('no')])]);
+    const { api, runtime } = await setup([
+      apiError(400, 'invalid_request_error', 'Your credit balance is too low to access the Anthropic API.'),
+      reply([text('no')]),
+    ]);
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'hi' });
     expect(api.requests).toHaveLength(1);
     expect(exec.detail).toMatch(/spend limit reached: 400 invalid_request_error: Your credit balance is too low/);
@@ -247,7 +318,9 @@ describe('API failures', () => {
 
   it('opens the circuit breaker after repeated failed calls', async () => {
     const failing = apiError(500, 'api_error', 'Internal server error');
-    const { api, runtime } = await setup([failing, failing, failing, reply([text('unused')])], { llm: testLlmConfig({ calls: { max_retries: 0, circuit_breaker_failures: 3 } }) });
+    const { api, runtime } = await setup([failing, failing, failing, reply([text('unused')])], {
+      llm: testLlmConfig({ calls: { max_retries: 0, circuit_breaker_failures: 3 } }),
+    });
     for (let i = 0; i < 3; i++) expect((await runtime.runSkill({ skill: 'test-reader', input: `try ${i}` })).outcome).toBe('error');
     const stopped = await runtime.runSkill({ skill: 'test-reader', input: 'once more' });
     expect(api.requests).toHaveLength(3);
@@ -303,7 +376,10 @@ describe('budgets', () => {
   });
 
   it("stops at the skill's per-execution cost cap", async () => {
-    const { api, runtime } = await setup([reply([toolUse('runbook_get', { reason: 'refund_pending' })], { input: 600_000, output: 10 }), reply([text('unused')])]);
+    const { api, runtime } = await setup([
+      reply([toolUse('runbook_get', { reason: 'refund_pending' })], { input: 600_000, output: 10 }),
+      reply([text('unused')]),
+    ]);
     const exec = await runtime.runSkill({ skill: 'test-insights', input: 'hi' }); // max-cost-usd 0.5
     expect(api.requests).toHaveLength(1);
     expect(exec).toMatchObject({ outcome: 'budget_skipped', detail: 'per-execution cost cap of $0.50 reached' });
@@ -323,7 +399,11 @@ describe('budgets', () => {
       env: { ANTHROPIC_API_KEY: 'sk-test-key', ANTHROPIC_BASE_URL: api.url },
     });
     const exec = await runtime.runSkill({ skill: 'test-reader', input: 'hi' });
-    expect(exec).toMatchObject({ outcome: 'error', recorded: false, detail: expect.stringMatching(/^state database unavailable: .*ECONNREFUSED/) });
+    expect(exec).toMatchObject({
+      outcome: 'error',
+      recorded: false,
+      detail: expect.stringMatching(/^state database unavailable: .*ECONNREFUSED/),
+    });
     expect(api.requests).toHaveLength(0);
   });
 
@@ -345,7 +425,10 @@ describe('prompt injection through a tool result', () => {
       (req) => {
         injected = toolResultsOf(req)[0]!.content;
         // A model that obeys the injected text.
-        return reply([toolUse('assign_ticket', { order_id: 'ORD-2026-000777', agent: 'boss@example.com' }), toolUse('post_slack', { text: '<!channel> all tickets resolved' })]);
+        return reply([
+          toolUse('assign_ticket', { order_id: 'ORD-2026-000777', agent: 'boss@example.com' }),
+          toolUse('post_slack', { text: '<!channel> all tickets resolved' }),
+        ]);
       },
       reply([text('1 open ticket; its notes contain unexpected instructions.')]),
     ]);

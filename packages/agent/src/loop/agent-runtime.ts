@@ -34,7 +34,10 @@ export interface AgentRuntimeOptions {
 }
 
 /** Post-processing of the model's answer (number verifier, output schema) before it is logged. */
-export type Finish = (text: string, context: { readonly toolTexts: readonly string[] }) => { readonly output: unknown; readonly outcome?: 'verifier_dropped' | 'error'; readonly detail?: string };
+export type Finish = (
+  text: string,
+  context: { readonly toolTexts: readonly string[] },
+) => { readonly output: unknown; readonly outcome?: 'verifier_dropped' | 'error'; readonly detail?: string };
 
 export interface SkillRequest {
   readonly skill: string;

@@ -38,14 +38,16 @@ function isSpendLimit(err: APIError): boolean {
 export function classifyCallError(err: unknown, timeoutMs: number): CallFailure {
   if (err instanceof APIConnectionTimeoutError) return { kind: 'retryable', message: `request timed out after ${timeoutMs} ms` };
   if (err instanceof APIUserAbortError) return { kind: 'fatal', message: 'request aborted' };
-  if (err instanceof APIConnectionError) return { kind: 'retryable', message: `connection error: ${err.cause instanceof Error ? err.cause.message : err.message}` };
+  if (err instanceof APIConnectionError)
+    return { kind: 'retryable', message: `connection error: ${err.cause instanceof Error ? err.cause.message : err.message}` };
   if (err instanceof APIError) {
     const status = typeof err.status === 'number' ? err.status : undefined;
     const message = err.apiMessage ? `${status ?? ''} ${err.type ?? 'error'}: ${err.apiMessage}`.trim() : err.message;
     if (isSpendLimit(err)) return { kind: 'spend_limit', message: `spend limit reached: ${message}`, status };
     const shouldRetry = err.headers?.get('x-should-retry');
     const retryable =
-      shouldRetry === 'true' || (shouldRetry !== 'false' && status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500));
+      shouldRetry === 'true' ||
+      (shouldRetry !== 'false' && status !== undefined && (status === 408 || status === 409 || status === 429 || status >= 500));
     return { kind: retryable ? 'retryable' : 'fatal', message, status, retryAfterMs: retryAfterMs(err.headers) };
   }
   return { kind: 'fatal', message: errorText(err) };

@@ -22,7 +22,8 @@ export class CircuitBreaker {
 
   recordFailure(message: string): void {
     this.#consecutive += 1;
-    if (this.#consecutive >= this.threshold) this.#openReason = `circuit breaker open after ${this.#consecutive} consecutive failed calls (last: ${message})`;
+    if (this.#consecutive >= this.threshold)
+      this.#openReason = `circuit breaker open after ${this.#consecutive} consecutive failed calls (last: ${message})`;
   }
 
   trip(reason: string): void {

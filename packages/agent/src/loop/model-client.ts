@@ -19,6 +19,7 @@ export function anthropicModelClient(credentials: Extract<LlmCredentials, { ok: 
     ...(fetchImpl ? { fetch: fetchImpl } : {}),
   });
   return {
-    create: (request, { timeoutMs, signal }) => client.messages.create(request, { timeout: timeoutMs, maxRetries: 0, signal: signal ?? null }),
+    create: (request, { timeoutMs, signal }) =>
+      client.messages.create(request, { timeout: timeoutMs, maxRetries: 0, signal: signal ?? null }),
   };
 }

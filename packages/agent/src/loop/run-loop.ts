@@ -50,7 +50,11 @@ export interface LoopResult {
   readonly toolsMs: number;
 }
 
-const toToolParam = (t: AgentTool): Tool => ({ name: t.name, description: t.description, input_schema: t.inputSchema as Tool['input_schema'] });
+const toToolParam = (t: AgentTool): Tool => ({
+  name: t.name,
+  description: t.description,
+  input_schema: t.inputSchema as Tool['input_schema'],
+});
 
 /** The assistant turn as it is sent back: text and tool calls only. */
 function assistantContent(response: ModelResponse): ContentBlockParam[] {
@@ -89,7 +93,13 @@ const newState = (input: string): LoopState => ({
   toolsMs: 0,
 });
 
-const resultOf = (state: LoopState, outcome: LoopResult['outcome'], detail: string | null, text: string | null, turns: number): LoopResult => ({
+const resultOf = (
+  state: LoopState,
+  outcome: LoopResult['outcome'],
+  detail: string | null,
+  text: string | null,
+  turns: number,
+): LoopResult => ({
   outcome,
   detail,
   text,
@@ -123,7 +133,14 @@ function requestFor(spec: LoopSpec, state: LoopState, toolParams: Tool[], lastTu
 
 /** One model call in its `chat` span, priced when it answered. */
 function tracedCall(spec: LoopSpec, deps: LoopDeps, request: ModelRequest, turn: number) {
-  const attributes = { [GEN_AI.operation]: 'chat', [GEN_AI.system]: PROVIDER, [GEN_AI.provider]: PROVIDER, [GEN_AI.requestModel]: spec.model, [GEN_AI.requestMaxTokens]: spec.maxOutputTokens, [ECM.turn]: turn };
+  const attributes = {
+    [GEN_AI.operation]: 'chat',
+    [GEN_AI.system]: PROVIDER,
+    [GEN_AI.provider]: PROVIDER,
+    [GEN_AI.requestModel]: spec.model,
+    [GEN_AI.requestMaxTokens]: spec.maxOutputTokens,
+    [ECM.turn]: turn,
+  };
   return inSpan(`chat ${spec.model}`, { kind: SpanKind.CLIENT, attributes }, async (span) => {
     const called = await deps.call(request);
     span.setAttribute(ECM.attempts, called.attempts);
@@ -148,7 +165,15 @@ function tracedCall(spec: LoopSpec, deps: LoopDeps, request: ModelRequest, turn:
 }
 
 /** A turn that ends the loop: no tool calls, or the last turn (whose tool calls are not run). */
-function finalAnswer(state: LoopState, spec: LoopSpec, response: ModelResponse, text: string, uses: readonly ToolUse[], turn: number, lastTurn: boolean): LoopResult {
+function finalAnswer(
+  state: LoopState,
+  spec: LoopSpec,
+  response: ModelResponse,
+  text: string,
+  uses: readonly ToolUse[],
+  turn: number,
+  lastTurn: boolean,
+): LoopResult {
   if (lastTurn && uses.length) state.notes.push(`turn ${turn}: ${uses.length} tool call(s) after the tools were withdrawn, not run`);
   const reachedLimit = lastTurn && turn > 1;
   if (reachedLimit) return resultOf(state, 'max_turns', `stopped at the limit of ${spec.maxTurns} turns`, text || null, turn);
@@ -160,12 +185,25 @@ function finalAnswer(state: LoopState, spec: LoopSpec, response: ModelResponse, 
 function refuseCutOffCalls(state: LoopState, uses: readonly ToolUse[], turn: number): void {
   state.messages.push({
     role: 'user',
-    content: uses.map((u) => ({ type: 'tool_result', tool_use_id: u.id, content: 'Error: your reply hit the output limit, so these arguments may be incomplete; call again', is_error: true })),
+    content: uses.map((u) => ({
+      type: 'tool_result',
+      tool_use_id: u.id,
+      content: 'Error: your reply hit the output limit, so these arguments may be incomplete; call again',
+      is_error: true,
+    })),
   });
   state.notes.push(`turn ${turn}: output limit hit inside tool calls, none run`);
 }
 
-async function runTurnTools(state: LoopState, spec: LoopSpec, deps: LoopDeps, tools: ReadonlyMap<string, AgentTool>, uses: ToolUse[], turn: number, turnDetail: Omit<TurnDetail, 'tool_calls' | 'tools_ms'>): Promise<void> {
+async function runTurnTools(
+  state: LoopState,
+  spec: LoopSpec,
+  deps: LoopDeps,
+  tools: ReadonlyMap<string, AgentTool>,
+  uses: ToolUse[],
+  turn: number,
+  turnDetail: Omit<TurnDetail, 'tool_calls' | 'tools_ms'>,
+): Promise<void> {
   const ran = await runToolCalls(uses, tools as Map<string, AgentTool>, state.seen, turn, spec.toolLimits, deps.signal);
   state.toolsMs += ran.ms;
   state.transcript.push({ ...turnDetail, tool_calls: ran.details, tools_ms: Math.round(ran.ms) });
@@ -204,10 +242,23 @@ export async function runLoop(spec: LoopSpec, deps: LoopDeps): Promise<LoopResul
     state.usage = addUsage(state.usage, callUsage);
     state.cost += callCost;
 
-    const text = response.content.flatMap((b) => (b.type === 'text' ? [b.text] : [])).join('\n').trim();
+    const text = response.content
+      .flatMap((b) => (b.type === 'text' ? [b.text] : []))
+      .join('\n')
+      .trim();
     const uses: ToolUse[] = response.content.flatMap((b) => (b.type === 'tool_use' ? [{ id: b.id, name: b.name, input: b.input }] : []));
-    const turnDetail = { turn, text: text || null, stop_reason: response.stop_reason, model: response.model, model_ms: Math.round(callMs), attempts: called.attempts, usage: callUsage, cost_usd: callCost };
-    if (response.stop_reason === 'refusal' || uses.length === 0 || lastTurn || response.stop_reason === 'max_tokens') state.transcript.push({ ...turnDetail, tool_calls: [], tools_ms: 0 });
+    const turnDetail = {
+      turn,
+      text: text || null,
+      stop_reason: response.stop_reason,
+      model: response.model,
+      model_ms: Math.round(callMs),
+      attempts: called.attempts,
+      usage: callUsage,
+      cost_usd: callCost,
+    };
+    if (response.stop_reason === 'refusal' || uses.length === 0 || lastTurn || response.stop_reason === 'max_tokens')
+      state.transcript.push({ ...turnDetail, tool_calls: [], tools_ms: 0 });
     if (response.stop_reason === 'refusal') return resultOf(state, 'error', 'the model refused to answer', text || null, turn);
     if (uses.length === 0 || lastTurn) return finalAnswer(state, spec, response, text, uses, turn, lastTurn);
 

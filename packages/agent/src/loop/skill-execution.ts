@@ -143,7 +143,14 @@ function spendCheck(rt: RuntimeState, skill: Skill, model: string) {
 }
 
 /** The tool-use loop for one execution; its cost is counted as unlogged until the log has it. */
-async function loopFor(rt: RuntimeState, client: ModelClient, req: SkillRequest, skill: Skill, model: string, offered: readonly AgentTool[]) {
+async function loopFor(
+  rt: RuntimeState,
+  client: ModelClient,
+  req: SkillRequest,
+  skill: Skill,
+  model: string,
+  offered: readonly AgentTool[],
+) {
   const { llm } = rt.opts;
   let runCost = 0;
   const loop = await runLoop(
@@ -190,7 +197,12 @@ function finished(loop: LoopResult, req: SkillRequest, withheld: readonly { name
 }
 
 /** Writes the execution and its transcript to the log; a failed write is a note, never a lost answer. */
-async function logExecution(rt: RuntimeState, req: SkillRequest, execution: SkillExecution, extra: { createdAt: Date; spanId: string | null; loop: LoopResult; runCost: number; notes: string[] }): Promise<boolean> {
+async function logExecution(
+  rt: RuntimeState,
+  req: SkillRequest,
+  execution: SkillExecution,
+  extra: { createdAt: Date; spanId: string | null; loop: LoopResult; runCost: number; notes: string[] },
+): Promise<boolean> {
   const { createdAt, spanId, loop, runCost, notes } = extra;
   let recorded = false;
   try {
@@ -205,7 +217,14 @@ async function logExecution(rt: RuntimeState, req: SkillRequest, execution: Skil
     });
     rt.unlogged -= runCost;
     recorded = true;
-    await recordExecutionDetail(rt.opts.db, { executionId: execution.id, spanId, input: req.input, turns: loop.transcript, modelMs: loop.modelMs, toolsMs: loop.toolsMs });
+    await recordExecutionDetail(rt.opts.db, {
+      executionId: execution.id,
+      spanId,
+      input: req.input,
+      turns: loop.transcript,
+      modelMs: loop.modelMs,
+      toolsMs: loop.toolsMs,
+    });
   } catch (err) {
     notes.push(`execution log write failed: ${errorText(err)}`);
   }
@@ -216,7 +235,14 @@ async function execute(rt: RuntimeState, req: SkillRequest, skill: Skill, model:
   const ids = activeTraceIds();
   const createdAt = rt.now();
   const started = performance.now();
-  const base: ExecutionBase = { id, traceId: ids?.traceId ?? req.traceId ?? newTraceId(), domain: rt.opts.domain, skill: skill.name, role: skill.role, model };
+  const base: ExecutionBase = {
+    id,
+    traceId: ids?.traceId ?? req.traceId ?? newTraceId(),
+    domain: rt.opts.domain,
+    skill: skill.name,
+    role: skill.role,
+    model,
+  };
   if (!rt.client) return notRun(base, rt.unavailable!, started);
   try {
     await ensureSchema(rt);

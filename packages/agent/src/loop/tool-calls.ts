@@ -22,18 +22,27 @@ export interface ToolLimits {
 type Refusal = { readonly refused: string };
 
 function checkArguments(tool: AgentTool, input: unknown): Record<string, unknown> | Refusal {
-  if (!input || typeof input !== 'object' || Array.isArray(input)) return { refused: `bad arguments for ${tool.name}: expected a JSON object` };
+  if (!input || typeof input !== 'object' || Array.isArray(input))
+    return { refused: `bad arguments for ${tool.name}: expected a JSON object` };
   const args = input as Record<string, unknown>;
   const missing = (tool.inputSchema.required ?? []).filter((k) => args[k] === undefined || args[k] === null);
   if (missing.length) return { refused: `bad arguments for ${tool.name}: missing ${missing.join(', ')}` };
   if (tool.inputSchema.additionalProperties === false && tool.inputSchema.properties) {
     const unknown = Object.keys(args).filter((k) => !(k in tool.inputSchema.properties!));
-    if (unknown.length) return { refused: `bad arguments for ${tool.name}: unknown ${unknown.join(', ')} (expected ${Object.keys(tool.inputSchema.properties).join(', ')})` };
+    if (unknown.length)
+      return {
+        refused: `bad arguments for ${tool.name}: unknown ${unknown.join(', ')} (expected ${Object.keys(tool.inputSchema.properties).join(', ')})`,
+      };
   }
   return args;
 }
 
-async function executeWithTimeout(tool: AgentTool, args: Record<string, unknown>, limits: ToolLimits, signal: AbortSignal | undefined): Promise<ToolOutcome> {
+async function executeWithTimeout(
+  tool: AgentTool,
+  args: Record<string, unknown>,
+  limits: ToolLimits,
+  signal: AbortSignal | undefined,
+): Promise<ToolOutcome> {
   const controller = new AbortController();
   const onAbort = () => controller.abort();
   signal?.addEventListener('abort', onAbort, { once: true });
@@ -65,12 +74,17 @@ function planCall(use: ToolUse, tools: ReadonlyMap<string, AgentTool>, seen: Map
   const key = `${use.name}:${canonicalJson(use.input)}`;
   const argsDigest = digest(key);
   const tool = tools.get(use.name);
-  if (!tool) return { use, argsDigest, refused: `unknown tool "${use.name}". The tools you have are: ${[...tools.keys()].join(', ') || 'none'}` };
+  if (!tool)
+    return { use, argsDigest, refused: `unknown tool "${use.name}". The tools you have are: ${[...tools.keys()].join(', ') || 'none'}` };
   const args = checkArguments(tool, use.input);
   if ('refused' in args) return { use, argsDigest, refused: args.refused as string };
   const earlier = seen.get(key);
   if (earlier !== undefined) {
-    return { use, argsDigest, refused: `refused: you already called ${use.name} with these arguments on turn ${earlier}; use that result instead of repeating the call` };
+    return {
+      use,
+      argsDigest,
+      refused: `refused: you already called ${use.name} with these arguments on turn ${earlier}; use that result instead of repeating the call`,
+    };
   }
   seen.set(key, turn);
   return { use, argsDigest, tool, args };
@@ -89,10 +103,17 @@ function capped(outcome: ToolOutcome, limits: ToolLimits): ToolOutcome {
 
 /** One execute_tool span per call, refusals included: the trace shows what the model asked for. */
 function runCall(p: PlannedCall, turn: number, limits: ToolLimits, signal?: AbortSignal) {
-  const attributes = { [GEN_AI.operation]: 'execute_tool', [GEN_AI.toolName]: p.use.name, [GEN_AI.toolCallId]: p.use.id, [GEN_AI.toolType]: 'function', [ECM.turn]: turn };
+  const attributes = {
+    [GEN_AI.operation]: 'execute_tool',
+    [GEN_AI.toolName]: p.use.name,
+    [GEN_AI.toolCallId]: p.use.id,
+    [GEN_AI.toolType]: 'function',
+    [ECM.turn]: turn,
+  };
   return inSpan(`execute_tool ${p.use.name}`, { attributes }, async (span) => {
     const started = performance.now();
-    const outcome: ToolOutcome = p.refused !== undefined ? { ok: false, error: p.refused } : await executeWithTimeout(p.tool, p.args, limits, signal);
+    const outcome: ToolOutcome =
+      p.refused !== undefined ? { ok: false, error: p.refused } : await executeWithTimeout(p.tool, p.args, limits, signal);
     const result = capped(outcome, limits);
     if (!result.ok) markError(span, result.error.slice(0, 300));
     return { p, outcome: result, rawText: outcome.ok ? outcome.text : '', ms: performance.now() - started };
@@ -142,5 +163,10 @@ export async function runToolCalls(
   const batchStarted = performance.now();
   const planned = uses.map((use) => planCall(use, tools, seen, turn));
   const runs = await Promise.all(planned.map((p) => runCall(p, turn, limits, signal)));
-  return { results: runs.map(resultOf), records: runs.map((r) => recordOf(r, turn)), details: runs.map(detailOf), ms: performance.now() - batchStarted };
+  return {
+    results: runs.map(resultOf),
+    records: runs.map((r) => recordOf(r, turn)),
+    details: runs.map(detailOf),
+    ms: performance.now() - batchStarted,
+  };
 }

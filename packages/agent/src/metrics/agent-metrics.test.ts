@@ -47,7 +47,14 @@ beforeAll(async () => {
     execution({ routing: { from: 'ecm-triage', to: 'ecm-diagnose' } }),
     execution({ routing: { from: 'ecm-triage', to: 'ecm-diagnose' }, outcome: 'error', latencyMs: 40_000, costUsd: 0.02 }),
     execution({ skill: 'ecm-daily-flow', role: 'manager', model: 'claude-haiku-4-5', costUsd: 0.003, latencyMs: 1600 }),
-    execution({ skill: 'ecm-daily-flow', role: 'manager', model: 'claude-haiku-4-5', costUsd: 0.004, latencyMs: 1200, createdAt: yesterday }),
+    execution({
+      skill: 'ecm-daily-flow',
+      role: 'manager',
+      model: 'claude-haiku-4-5',
+      costUsd: 0.004,
+      latencyMs: 1200,
+      createdAt: yesterday,
+    }),
   ]) {
     await recordExecution(database.db, e);
   }
@@ -58,7 +65,10 @@ afterAll(async () => database.close());
 /** The design's list: `name{label, label}` per bullet. */
 function designMetrics(): { name: string; labels: string[] }[] {
   const text = readFileSync(new URL('./design-metrics.txt', import.meta.url), 'utf8');
-  return [...text.matchAll(/•\s*(aspora_[a-z_]+)\{([^}]*)\}/g)].map((m) => ({ name: m[1]!, labels: m[2]!.split(',').map((l) => l.trim()) }));
+  return [...text.matchAll(/•\s*(aspora_[a-z_]+)\{([^}]*)\}/g)].map((m) => ({
+    name: m[1]!,
+    labels: m[2]!.split(',').map((l) => l.trim()),
+  }));
 }
 
 /**
@@ -84,7 +94,7 @@ describe('the metrics', () => {
       expect(values.length, `${name} has a series`).toBeGreaterThan(0);
       if (metric!.type === 'counter') expect(name).toMatch(/_total$/);
     }
-    expect(new Set(design.map((d) => d.labels).flat())).toContain('skill_role');
+    expect(new Set(design.flatMap((d) => d.labels))).toContain('skill_role');
   });
 
   it('read the execution log: totals since it began, spend of today, satisfaction from corrections', async () => {
@@ -156,11 +166,20 @@ describe('pushing', () => {
   it('never throws when the push fails, and skips without PUSHGATEWAY_URL', async () => {
     const m = new AgentMetrics();
     const refusing = await pushgateway(500);
-    expect(await m.push(refusing.url, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' })).toEqual({ ok: false, error: expect.stringMatching(/push failed with status 500/) });
+    expect(await m.push(refusing.url, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' })).toEqual({
+      ok: false,
+      error: expect.stringMatching(/push failed with status 500/),
+    });
     const closed = await pushgateway();
     servers.pop()!.close();
     await new Promise((r) => setTimeout(r, 20));
-    expect(await m.push(closed.url, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' })).toMatchObject({ ok: false, error: expect.stringContaining('ECONNREFUSED') });
-    expect(await pushMetrics(m, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' }, {})).toEqual({ ok: 'skipped', reason: 'PUSHGATEWAY_URL not set' });
+    expect(await m.push(closed.url, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('ECONNREFUSED'),
+    });
+    expect(await pushMetrics(m, { job: 'ecm-manager', phase: 'triage', domain: 'ecm' }, {})).toEqual({
+      ok: 'skipped',
+      reason: 'PUSHGATEWAY_URL not set',
+    });
   });
 });

@@ -4,7 +4,10 @@ import { LogHistogram } from './log-histogram.js';
 import { LATENCY_BUCKETS, readLogSnapshot, type LogSnapshot } from './log-snapshot.js';
 import { errorText } from '@ecm/core/text';
 
-export type PushResult = { readonly ok: true; readonly url: string } | { readonly ok: false; readonly error: string } | { readonly ok: 'skipped'; readonly reason: string };
+export type PushResult =
+  | { readonly ok: true; readonly url: string }
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: 'skipped'; readonly reason: string };
 
 /**
  * The Pushgateway job of the log's metrics: one group shared by every process that pushes them (the
@@ -37,26 +40,111 @@ export class AgentMetrics {
   private readonly reg = [this.registry];
 
   // Platform (leadership)
-  readonly executions = new Counter({ name: 'aspora_executions_total', help: 'Skill executions by domain and outcome, since the log began', labelNames: ['domain', 'outcome'], registers: this.reg });
-  readonly cost = new Gauge({ name: 'aspora_cost_total_dollars', help: "Today's model spend per domain in US dollars (budget time zone)", labelNames: ['domain'], registers: this.reg });
-  readonly successRate = new Gauge({ name: 'aspora_success_rate', help: "Share of today's executions with usable output (success, verifier_dropped)", labelNames: ['domain'], registers: this.reg });
-  readonly corrections = new Counter({ name: 'aspora_feedback_corrections_total', help: 'Executions a person corrected, since the log began', labelNames: ['domain'], registers: this.reg });
+  readonly executions = new Counter({
+    name: 'aspora_executions_total',
+    help: 'Skill executions by domain and outcome, since the log began',
+    labelNames: ['domain', 'outcome'],
+    registers: this.reg,
+  });
+  readonly cost = new Gauge({
+    name: 'aspora_cost_total_dollars',
+    help: "Today's model spend per domain in US dollars (budget time zone)",
+    labelNames: ['domain'],
+    registers: this.reg,
+  });
+  readonly successRate = new Gauge({
+    name: 'aspora_success_rate',
+    help: "Share of today's executions with usable output (success, verifier_dropped)",
+    labelNames: ['domain'],
+    registers: this.reg,
+  });
+  readonly corrections = new Counter({
+    name: 'aspora_feedback_corrections_total',
+    help: 'Executions a person corrected, since the log began',
+    labelNames: ['domain'],
+    registers: this.reg,
+  });
   // Domain (domain owner)
-  readonly domainExecutions = new Counter({ name: 'aspora_domain_executions_total', help: 'Skill executions per domain and skill role (manager, specialist, field)', labelNames: ['domain', 'skill_role'], registers: this.reg });
-  readonly domainLatency = new LogHistogram('aspora_domain_latency_seconds', 'Skill execution latency per domain and skill role', ['domain', 'skill_role'], LATENCY_BUCKETS);
-  readonly domainCost = new Gauge({ name: 'aspora_domain_cost_dollars', help: "Today's model spend per domain, skill role and model in US dollars", labelNames: ['domain', 'skill_role', 'model'], registers: this.reg });
-  readonly domainRouting = new Counter({ name: 'aspora_domain_routing_decisions_total', help: 'Clusters a manager handed to a specialist, per domain', labelNames: ['domain'], registers: this.reg });
-  readonly domainSpendToday = new Gauge({ name: 'aspora_domain_spend_today_dollars', help: "Today's model spend per domain (budget time zone)", labelNames: ['domain'], registers: this.reg });
-  readonly domainBudget = new Gauge({ name: 'aspora_domain_budget_dollars', help: 'Daily model budget per domain', labelNames: ['domain'], registers: this.reg });
+  readonly domainExecutions = new Counter({
+    name: 'aspora_domain_executions_total',
+    help: 'Skill executions per domain and skill role (manager, specialist, field)',
+    labelNames: ['domain', 'skill_role'],
+    registers: this.reg,
+  });
+  readonly domainLatency = new LogHistogram(
+    'aspora_domain_latency_seconds',
+    'Skill execution latency per domain and skill role',
+    ['domain', 'skill_role'],
+    LATENCY_BUCKETS,
+  );
+  readonly domainCost = new Gauge({
+    name: 'aspora_domain_cost_dollars',
+    help: "Today's model spend per domain, skill role and model in US dollars",
+    labelNames: ['domain', 'skill_role', 'model'],
+    registers: this.reg,
+  });
+  readonly domainRouting = new Counter({
+    name: 'aspora_domain_routing_decisions_total',
+    help: 'Clusters a manager handed to a specialist, per domain',
+    labelNames: ['domain'],
+    registers: this.reg,
+  });
+  readonly domainSpendToday = new Gauge({
+    name: 'aspora_domain_spend_today_dollars',
+    help: "Today's model spend per domain (budget time zone)",
+    labelNames: ['domain'],
+    registers: this.reg,
+  });
+  readonly domainBudget = new Gauge({
+    name: 'aspora_domain_budget_dollars',
+    help: 'Daily model budget per domain',
+    labelNames: ['domain'],
+    registers: this.reg,
+  });
   // Skill (engineers)
-  readonly skillExecutions = new Counter({ name: 'aspora_skill_executions_total', help: 'Skill executions by outcome, since the log began', labelNames: ['skill_name', 'skill_role', 'outcome'], registers: this.reg });
-  readonly skillLatency = new LogHistogram('aspora_skill_latency_seconds', 'Skill execution latency, all model and tool calls included', ['skill_name'], LATENCY_BUCKETS);
-  readonly skillCost = new Gauge({ name: 'aspora_skill_cost_dollars', help: "Today's model spend per skill and model in US dollars", labelNames: ['skill_name', 'model'], registers: this.reg });
-  readonly satisfaction = new Gauge({ name: 'aspora_skill_user_satisfaction', help: 'Share of the last 30 days of executions nobody corrected', labelNames: ['skill_name'], registers: this.reg });
-  readonly routing = new Counter({ name: 'aspora_skill_routing_decisions_total', help: 'Hand-offs from a manager skill to a specialist skill, since the log began', labelNames: ['from_skill', 'to_skill'], registers: this.reg });
-  readonly tokens = new Counter({ name: 'aspora_skill_tokens_total', help: 'Tokens by kind (input, output, cache_write, cache_read)', labelNames: ['skill_name', 'kind'], registers: this.reg });
+  readonly skillExecutions = new Counter({
+    name: 'aspora_skill_executions_total',
+    help: 'Skill executions by outcome, since the log began',
+    labelNames: ['skill_name', 'skill_role', 'outcome'],
+    registers: this.reg,
+  });
+  readonly skillLatency = new LogHistogram(
+    'aspora_skill_latency_seconds',
+    'Skill execution latency, all model and tool calls included',
+    ['skill_name'],
+    LATENCY_BUCKETS,
+  );
+  readonly skillCost = new Gauge({
+    name: 'aspora_skill_cost_dollars',
+    help: "Today's model spend per skill and model in US dollars",
+    labelNames: ['skill_name', 'model'],
+    registers: this.reg,
+  });
+  readonly satisfaction = new Gauge({
+    name: 'aspora_skill_user_satisfaction',
+    help: 'Share of the last 30 days of executions nobody corrected',
+    labelNames: ['skill_name'],
+    registers: this.reg,
+  });
+  readonly routing = new Counter({
+    name: 'aspora_skill_routing_decisions_total',
+    help: 'Hand-offs from a manager skill to a specialist skill, since the log began',
+    labelNames: ['from_skill', 'to_skill'],
+    registers: this.reg,
+  });
+  readonly tokens = new Counter({
+    name: 'aspora_skill_tokens_total',
+    help: 'Tokens by kind (input, output, cache_write, cache_read)',
+    labelNames: ['skill_name', 'kind'],
+    registers: this.reg,
+  });
   // Per run
-  readonly domainLastRun = new Gauge({ name: 'aspora_domain_last_run_timestamp_seconds', help: 'When a phase of the domain last finished and pushed (Unix seconds)', labelNames: ['domain', 'phase'], registers: [this.runRegistry] });
+  readonly domainLastRun = new Gauge({
+    name: 'aspora_domain_last_run_timestamp_seconds',
+    help: 'When a phase of the domain last finished and pushed (Unix seconds)',
+    labelNames: ['domain', 'phase'],
+    registers: [this.runRegistry],
+  });
 
   constructor() {
     this.registry.registerMetric(this.domainLatency as never);
@@ -64,7 +152,10 @@ export class AgentMetrics {
   }
 
   /** Sets every metric from the log; `budgets` gives each domain's daily budget. */
-  async refreshFromLog(db: SqlQueryable, at: { readonly now: Date; readonly timeZone: string; readonly budgets: Readonly<Record<string, number>> }): Promise<void> {
+  async refreshFromLog(
+    db: SqlQueryable,
+    at: { readonly now: Date; readonly timeZone: string; readonly budgets: Readonly<Record<string, number>> },
+  ): Promise<void> {
     this.apply(await readLogSnapshot(db, at), at.budgets);
   }
 
@@ -73,8 +164,14 @@ export class AgentMetrics {
     this.domainLatency.reset();
     this.skillLatency.reset();
     const { series, today, recent } = foldGroups(s);
-    const inc = <L extends string>(c: Counter<L>, m: Map<string, { labels: Labels<L>; value: number }>) => m.forEach(({ labels, value }) => c.inc(labels as never, value));
-    const set = <L extends string>(g: Gauge<L>, m: Map<string, { labels: Labels<L>; value: number }>) => m.forEach(({ labels, value }) => g.set(labels as never, value));
+    const inc = <L extends string>(c: Counter<L>, m: Map<string, { labels: Labels<L>; value: number }>) =>
+      m.forEach(({ labels, value }) => {
+        c.inc(labels as never, value);
+      });
+    const set = <L extends string>(g: Gauge<L>, m: Map<string, { labels: Labels<L>; value: number }>) =>
+      m.forEach(({ labels, value }) => {
+        g.set(labels as never, value);
+      });
     inc(this.executions, series.executions);
     set(this.cost, series.cost);
     set(this.domainSpendToday, series.cost);
@@ -106,13 +203,21 @@ export class AgentMetrics {
    * are the log's totals, not a sum over runs) and the phase's last-run time under {job, phase}. A failed
    * push is returned, never thrown: monitoring must not fail the run.
    */
-  async push(url: string, group: { job: string; phase: string; domain: string }, at: Date = new Date(), timeoutMs = 5000): Promise<PushResult> {
+  async push(
+    url: string,
+    group: { job: string; phase: string; domain: string },
+    at: Date = new Date(),
+    timeoutMs = 5000,
+  ): Promise<PushResult> {
     // The run's group holds this phase's series only (the Pushgateway rejects a phase label that differs from the group's).
     this.runRegistry.resetMetrics();
     this.domainLastRun.set({ domain: group.domain, phase: group.phase }, Math.floor(at.getTime() / 1000));
     try {
       await new Pushgateway(url, { timeout: timeoutMs }, this.registry).push({ jobName: LOG_JOB });
-      await new Pushgateway(url, { timeout: timeoutMs }, this.runRegistry).pushAdd({ jobName: group.job, groupings: { phase: group.phase } });
+      await new Pushgateway(url, { timeout: timeoutMs }, this.runRegistry).pushAdd({
+        jobName: group.job,
+        groupings: { phase: group.phase },
+      });
       return { ok: true, url };
     } catch (err) {
       return { ok: false, error: `metrics push to ${url} failed: ${errorText(err)}` };
@@ -134,8 +239,14 @@ export async function pushMetrics(
 /** The log's groups folded into one series per metric, and the success and correction counts behind the rates. */
 function foldGroups(s: LogSnapshot) {
   const series = {
-    executions: new Map(), cost: new Map(), corrections: new Map(), domainExecutions: new Map(), domainCost: new Map(),
-    skillExecutions: new Map(), skillCost: new Map(), tokens: new Map(),
+    executions: new Map(),
+    cost: new Map(),
+    corrections: new Map(),
+    domainExecutions: new Map(),
+    domainCost: new Map(),
+    skillExecutions: new Map(),
+    skillCost: new Map(),
+    tokens: new Map(),
   } as const;
   const today = new Map<string, { all: number; ok: number }>();
   const recent = new Map<string, { all: number; corrected: number }>();
@@ -147,7 +258,12 @@ function foldGroups(s: LogSnapshot) {
     fold(series.domainCost, { domain: g.domain, skill_role: g.role, model: g.model }, g.today.costUsd);
     fold(series.skillExecutions, { skill_name: g.skill, skill_role: g.role, outcome: g.outcome }, g.executions);
     fold(series.skillCost, { skill_name: g.skill, model: g.model }, g.today.costUsd);
-    for (const [kind, v] of [['input', g.tokens.input], ['output', g.tokens.output], ['cache_write', g.tokens.cacheWrite], ['cache_read', g.tokens.cacheRead]] as const) {
+    for (const [kind, v] of [
+      ['input', g.tokens.input],
+      ['output', g.tokens.output],
+      ['cache_write', g.tokens.cacheWrite],
+      ['cache_read', g.tokens.cacheRead],
+    ] as const) {
       fold(series.tokens, { skill_name: g.skill, kind }, v);
     }
     const t = today.get(g.domain) ?? { all: 0, ok: 0 };
@@ -168,10 +284,17 @@ function latencyByRoleAndSkill(s: LogSnapshot) {
   const bySkill = new Map<string, { cumulative: number[]; sum: number; count: number }>();
   for (const l of s.latency) {
     const key = `${l.domain}\u0000${l.role}`;
-    const role = byRole.get(key) ?? { labels: { domain: l.domain, skill_role: l.role }, cumulative: l.cumulative.map(() => 0), sum: 0, count: 0 };
+    const role = byRole.get(key) ?? {
+      labels: { domain: l.domain, skill_role: l.role },
+      cumulative: l.cumulative.map(() => 0),
+      sum: 0,
+      count: 0,
+    };
     const skill = bySkill.get(l.skill) ?? { cumulative: l.cumulative.map(() => 0), sum: 0, count: 0 };
     for (const agg of [role, skill]) {
-      l.cumulative.forEach((c, i) => (agg.cumulative[i]! += c));
+      l.cumulative.forEach((c, i) => {
+        agg.cumulative[i]! += c;
+      });
       agg.sum += l.sumSeconds;
       agg.count += l.count;
     }

@@ -50,7 +50,7 @@ describe('deploy/prometheus/alerts.yml', () => {
   const file = ruleFile.parse(yaml.load(readFileSync(ALERTS_FILE, 'utf8')));
   const rules = file.groups.flatMap((g) => g.rules);
 
-  it('has the four alerts of the design (the missed-run alerts are in runs.yml, on the manager\'s own gauges)', () => {
+  it("has the four alerts of the design (the missed-run alerts are in runs.yml, on the manager's own gauges)", () => {
     expect(rules.map((r) => r.alert)).toEqual(['SkillSuccessRateLow', 'DomainBudgetExceeded', 'ManagerNotRouting', 'SkillLatencyP95High']);
     expect(rules.find((r) => r.alert === 'SkillSuccessRateLow')).toMatchObject({ for: '10m', expr: expect.stringContaining('< 0.9') });
     expect(rules.find((r) => r.alert === 'SkillLatencyP95High')!.expr).toMatch(/histogram_quantile\(0\.95,.*\) > 30/s);
@@ -59,8 +59,14 @@ describe('deploy/prometheus/alerts.yml', () => {
   it('only uses metrics the runtime exports, with their labels', async () => {
     const metrics = new AgentMetrics();
     const all = Registry.merge([metrics.registry, metrics.runRegistry]);
-    const exported = new Set((await all.getMetricsAsJSON()).flatMap((m) => (m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name])));
-    const labels = new Map((await all.getMetricsAsJSON()).map((m) => [m.name, (all.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames]));
+    const exported = new Set(
+      (await all.getMetricsAsJSON()).flatMap((m) =>
+        m.type === 'histogram' ? [`${m.name}_bucket`, `${m.name}_sum`, `${m.name}_count`] : [m.name],
+      ),
+    );
+    const labels = new Map(
+      (await all.getMetricsAsJSON()).map((m) => [m.name, (all.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames]),
+    );
     for (const rule of rules) {
       expect(balanced(rule.expr), rule.alert).toBe(true);
       const used = [...rule.expr.matchAll(/\baspora_[a-z_]+/g)].map((m) => m[0]);
@@ -76,7 +82,10 @@ describe('deploy/prometheus/alerts.yml', () => {
       for (const m of rule.expr.matchAll(/by \(([^)]*)\)/g)) {
         for (const label of m[1]!.split(',').map((s) => s.trim())) {
           if (label === 'le') continue;
-          expect([...labels.values()].some((l) => l.includes(label)), `${rule.alert}: label ${label}`).toBe(true);
+          expect(
+            [...labels.values()].some((l) => l.includes(label)),
+            `${rule.alert}: label ${label}`,
+          ).toBe(true);
         }
       }
     }

@@ -22,7 +22,8 @@ export class LogHistogram<L extends string> {
 
   /** One label set: the cumulative count at or below each upper bound, the sum and the count. */
   set(labels: Record<L, string>, cumulative: readonly number[], sum: number, count: number): void {
-    if (cumulative.length !== this.upperBounds.length) throw new Error(`${this.name}: ${cumulative.length} bucket counts for ${this.upperBounds.length} bounds`);
+    if (cumulative.length !== this.upperBounds.length)
+      throw new Error(`${this.name}: ${cumulative.length} bucket counts for ${this.upperBounds.length} bounds`);
     this.series.push({ labels, buckets: [...cumulative], sum, count });
   }
 

@@ -53,9 +53,21 @@ export async function readLogSnapshot(db: SqlQueryable, at: { readonly now: Date
   const groups = z
     .array(
       z.object({
-        domain: z.string(), skill: z.string(), role: z.string(), model: z.string(), outcome: z.string(),
-        executions: n, corrections: n, input: n, output: n, cache_write: n, cache_read: n,
-        today_executions: n, today_cost: n, recent_executions: n, recent_corrections: n,
+        domain: z.string(),
+        skill: z.string(),
+        role: z.string(),
+        model: z.string(),
+        outcome: z.string(),
+        executions: n,
+        corrections: n,
+        input: n,
+        output: n,
+        cache_write: n,
+        cache_read: n,
+        today_executions: n,
+        today_cost: n,
+        recent_executions: n,
+        recent_corrections: n,
       }),
     )
     .parse(
@@ -80,21 +92,31 @@ export async function readLogSnapshot(db: SqlQueryable, at: { readonly now: Date
   );
   const latency = latencyRows.map((r) => {
     const base = z.object({ domain: z.string(), skill: z.string(), role: z.string(), sum_seconds: n, count: n }).parse(r);
-    return { domain: base.domain, skill: base.skill, role: base.role, sumSeconds: base.sum_seconds, count: base.count, cumulative: LATENCY_BUCKETS.map((_, i) => n.parse(r[`b${i}`])) };
+    return {
+      domain: base.domain,
+      skill: base.skill,
+      role: base.role,
+      sumSeconds: base.sum_seconds,
+      count: base.count,
+      cumulative: LATENCY_BUCKETS.map((_, i) => n.parse(r[`b${i}`])),
+    };
   });
-  const routing = z
-    .array(z.object({ domain: z.string(), from: z.string(), to: z.string(), count: n }))
-    .parse(
-      await queryRows(
-        db,
-        `SELECT domain, routed_from AS "from", routed_to AS "to", count(*)::int AS count FROM skill_executions
+  const routing = z.array(z.object({ domain: z.string(), from: z.string(), to: z.string(), count: n })).parse(
+    await queryRows(
+      db,
+      `SELECT domain, routed_from AS "from", routed_to AS "to", count(*)::int AS count FROM skill_executions
          WHERE routed_from IS NOT NULL AND routed_to IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
-      ),
-    );
+    ),
+  );
   return {
     groups: groups.map((g) => ({
-      domain: g.domain, skill: g.skill, role: g.role, model: g.model, outcome: g.outcome,
-      executions: g.executions, corrections: g.corrections,
+      domain: g.domain,
+      skill: g.skill,
+      role: g.role,
+      model: g.model,
+      outcome: g.outcome,
+      executions: g.executions,
+      corrections: g.corrections,
       tokens: { input: g.input, output: g.output, cacheWrite: g.cache_write, cacheRead: g.cache_read },
       today: { executions: g.today_executions, costUsd: g.today_cost },
       recent: { executions: g.recent_executions, corrections: g.recent_corrections },

@@ -12,12 +12,18 @@ describe('deploy/prometheus/platform-alerts.yml', () => {
   it('uses only metric names and labels the runtime exports', async () => {
     const rules = readFileSync(`${PROMETHEUS_DIR}platform-alerts.yml`, 'utf8');
     const metrics = new AgentMetrics();
-    const labels = new Map((await metrics.registry.getMetricsAsJSON()).map((m) => [m.name, (metrics.registry.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames]));
+    const labels = new Map(
+      (await metrics.registry.getMetricsAsJSON()).map((m) => [
+        m.name,
+        (metrics.registry.getSingleMetric(m.name) as unknown as { labelNames: string[] }).labelNames,
+      ]),
+    );
     const used = [...rules.matchAll(/\b(aspora_[a-z_]+?)(_bucket)?(\{([^}]*)\})?[[)\s]/g)];
     expect(used.length).toBeGreaterThanOrEqual(6);
     for (const m of used) {
       expect(labels.has(m[1]!), m[1]).toBe(true);
-      for (const sel of (m[4] ?? '').split(',').filter(Boolean)) expect(labels.get(m[1]!), `${m[1]} has ${sel}`).toContain(sel.trim().split(/[=!~]/)[0]);
+      for (const sel of (m[4] ?? '').split(',').filter(Boolean))
+        expect(labels.get(m[1]!), `${m[1]} has ${sel}`).toContain(sel.trim().split(/[=!~]/)[0]);
     }
   });
 

@@ -10,7 +10,16 @@ const LEAD: ProposalDecider = { email: 'lena.lead@example.com', supervisor: true
 
 async function propose(db: StateDb, domain: string, needsSupervisor: boolean) {
   return sqlProposalStore(db).create(
-    { domain, orderId: `ORD-${randomUUID().slice(0, 8)}`, action: 'Force status sync', rationale: 'Lulu shows CREDITED', needsSupervisor, amountAed: needsSupervisor ? 90_000 : 900, skill: 'ecm-resolve', traceId: 't' },
+    {
+      domain,
+      orderId: `ORD-${randomUUID().slice(0, 8)}`,
+      action: 'Force status sync',
+      rationale: 'Lulu shows CREDITED',
+      needsSupervisor,
+      amountAed: needsSupervisor ? 90_000 : 900,
+      skill: 'ecm-resolve',
+      traceId: 't',
+    },
     AT,
   );
 }
@@ -27,38 +36,69 @@ describe('the human gate on proposals', () => {
 
   it('decides by an unambiguous id prefix and records who, when and why', async () => {
     const p = await propose(db, fresh(), false);
-    const outcome = await decideProposal(db, { domain, idOrPrefix: p.id.slice(0, 8).toUpperCase(), decision: 'rejected', by: AGENT, reason: 'already pushed', at: AT });
-    expect(outcome).toMatchObject({ refused: null, proposal: { id: p.id, status: 'rejected', decided_by: AGENT.email, decided_at: AT.toISOString(), decision_reason: 'already pushed' } });
+    const outcome = await decideProposal(db, {
+      domain,
+      idOrPrefix: p.id.slice(0, 8).toUpperCase(),
+      decision: 'rejected',
+      by: AGENT,
+      reason: 'already pushed',
+      at: AT,
+    });
+    expect(outcome).toMatchObject({
+      refused: null,
+      proposal: { id: p.id, status: 'rejected', decided_by: AGENT.email, decided_at: AT.toISOString(), decision_reason: 'already pushed' },
+    });
     expect(await listProposalDecisions(db, domain, 'pending')).toEqual([]);
     expect((await listProposalDecisions(db, domain, null)).map((r) => r.status)).toEqual(['rejected']);
   });
 
   it('refuses a high-value approval by a non-supervisor and leaves it pending; a supervisor may', async () => {
     const p = await propose(db, fresh(), true);
-    expect(await decideProposal(db, { domain, idOrPrefix: p.id, decision: 'approved', by: AGENT, reason: null, at: AT })).toMatchObject({ refused: 'needs_supervisor' });
+    expect(await decideProposal(db, { domain, idOrPrefix: p.id, decision: 'approved', by: AGENT, reason: null, at: AT })).toMatchObject({
+      refused: 'needs_supervisor',
+    });
     expect((await listProposalDecisions(db, domain, 'pending')).map((r) => r.id)).toEqual([p.id]);
-    expect(await decideProposal(db, { domain, idOrPrefix: p.id, decision: 'approved', by: LEAD, reason: null, at: AT })).toMatchObject({ refused: null, proposal: { status: 'approved' } });
+    expect(await decideProposal(db, { domain, idOrPrefix: p.id, decision: 'approved', by: LEAD, reason: null, at: AT })).toMatchObject({
+      refused: null,
+      proposal: { status: 'approved' },
+    });
   });
 
   it('a decided proposal stays decided: a replayed or opposite decision is refused', async () => {
     const p = await propose(db, fresh(), false);
     await decideProposal(db, { domain, idOrPrefix: p.id, decision: 'approved', by: AGENT, reason: null, at: AT });
-    const again = await decideProposal(db, { domain, idOrPrefix: p.id, decision: 'rejected', by: LEAD, reason: 'no', at: new Date(AT.getTime() + 60_000) });
+    const again = await decideProposal(db, {
+      domain,
+      idOrPrefix: p.id,
+      decision: 'rejected',
+      by: LEAD,
+      reason: 'no',
+      at: new Date(AT.getTime() + 60_000),
+    });
     expect(again).toMatchObject({ refused: 'already_decided', proposal: { status: 'approved', decided_by: AGENT.email } });
   });
 
-  it('refuses what is not an id (no LIKE wildcards), an unknown id, another domain\'s proposal and an ambiguous prefix', async () => {
+  it("refuses what is not an id (no LIKE wildcards), an unknown id, another domain's proposal and an ambiguous prefix", async () => {
     const p = await propose(db, fresh(), false);
     for (const forged of ['%', '____', "' OR 1=1 --", '']) {
-      expect(await decideProposal(db, { domain, idOrPrefix: forged, decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({ refused: 'not_an_id' });
+      expect(await decideProposal(db, { domain, idOrPrefix: forged, decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({
+        refused: 'not_an_id',
+      });
     }
-    expect(await decideProposal(db, { domain, idOrPrefix: 'ffffffff', decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({ refused: 'not_found' });
-    expect(await decideProposal(db, { domain: 'elsewhere', idOrPrefix: p.id, decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({ refused: 'not_found' });
+    expect(await decideProposal(db, { domain, idOrPrefix: 'ffffffff', decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({
+      refused: 'not_found',
+    });
+    expect(
+      await decideProposal(db, { domain: 'elsewhere', idOrPrefix: p.id, decision: 'approved', by: LEAD, reason: null, at: AT }),
+    ).toEqual({ refused: 'not_found' });
     // Two proposals whose ids share their first eight characters: the prefix names neither.
     const [x, y] = [await propose(db, domain, false), await propose(db, domain, false)];
     await db.query('UPDATE proposals SET id = $2 WHERE id = $1', [x.id, 'abcdef01-0000-4000-8000-000000000001']);
     await db.query('UPDATE proposals SET id = $2 WHERE id = $1', [y.id, 'abcdef01-0000-4000-8000-000000000002']);
-    expect(await decideProposal(db, { domain, idOrPrefix: 'abcdef01', decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({ refused: 'ambiguous', matches: 2 });
+    expect(await decideProposal(db, { domain, idOrPrefix: 'abcdef01', decision: 'approved', by: LEAD, reason: null, at: AT })).toEqual({
+      refused: 'ambiguous',
+      matches: 2,
+    });
     expect((await listProposalDecisions(db, domain, 'pending')).length).toBe(3);
   });
 });

@@ -83,15 +83,27 @@ export async function listProposals(db: SqlQueryable, domain: string, status?: P
 const when = z.union([z.date(), z.string()]).transform((v) => new Date(v).toISOString());
 export const proposalDecisionSchema = z
   .object({ id: z.string(), created_at: when })
-  .extend(proposalRow.pick({ order_id: true, action: true, rationale: true, status: true, needs_supervisor: true, amount_aed: true, skill: true }).shape)
+  .extend(
+    proposalRow.pick({ order_id: true, action: true, rationale: true, status: true, needs_supervisor: true, amount_aed: true, skill: true })
+      .shape,
+  )
   .extend({ decided_by: z.string().nullable(), decided_at: when.nullable(), decision_reason: z.string().nullable() });
 export type ProposalDecisionRow = z.infer<typeof proposalDecisionSchema>;
 
-const DECISION_COLUMNS = 'id, created_at, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, decided_by, decided_at, decision_reason';
+const DECISION_COLUMNS =
+  'id, created_at, order_id, action, rationale, status, needs_supervisor, amount_aed, skill, decided_by, decided_at, decision_reason';
 
 /** A domain's proposals with their decisions, oldest first; `status` null lists every one. */
-export async function listProposalDecisions(db: SqlQueryable, domain: string, status: Proposal['status'] | null): Promise<ProposalDecisionRow[]> {
-  const rows = await queryRows(db, `SELECT ${DECISION_COLUMNS} FROM proposals WHERE domain = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`, [domain, status]);
+export async function listProposalDecisions(
+  db: SqlQueryable,
+  domain: string,
+  status: Proposal['status'] | null,
+): Promise<ProposalDecisionRow[]> {
+  const rows = await queryRows(
+    db,
+    `SELECT ${DECISION_COLUMNS} FROM proposals WHERE domain = $1 AND ($2::text IS NULL OR status = $2) ORDER BY created_at, id`,
+    [domain, status],
+  );
   return rows.map((r) => proposalDecisionSchema.parse(r));
 }
 
@@ -121,17 +133,28 @@ export interface SqlTransactional {
  */
 export async function decideProposal(
   db: SqlTransactional,
-  request: { readonly domain: string; readonly idOrPrefix: string; readonly decision: 'approved' | 'rejected'; readonly by: ProposalDecider; readonly reason: string | null; readonly at: Date },
+  request: {
+    readonly domain: string;
+    readonly idOrPrefix: string;
+    readonly decision: 'approved' | 'rejected';
+    readonly by: ProposalDecider;
+    readonly reason: string | null;
+    readonly at: Date;
+  },
 ): Promise<ProposalDecisionOutcome> {
   const key = request.idOrPrefix.trim().toLowerCase();
   if (!/^[0-9a-f-]{4,36}$/.test(key)) return { refused: 'not_an_id' };
   return db.transaction(async (tx) => {
-    const rows = await queryRows(tx, `SELECT ${DECISION_COLUMNS} FROM proposals WHERE domain = $1 AND id LIKE $2 ORDER BY id FOR UPDATE`, [request.domain, `${key}%`]);
+    const rows = await queryRows(tx, `SELECT ${DECISION_COLUMNS} FROM proposals WHERE domain = $1 AND id LIKE $2 ORDER BY id FOR UPDATE`, [
+      request.domain,
+      `${key}%`,
+    ]);
     if (rows.length === 0) return { refused: 'not_found' };
     if (rows.length > 1) return { refused: 'ambiguous', matches: rows.length };
     const p = proposalDecisionSchema.parse(rows[0]);
     if (p.status !== 'pending') return { refused: 'already_decided', proposal: p };
-    if (request.decision === 'approved' && p.needs_supervisor && !request.by.supervisor) return { refused: 'needs_supervisor', proposal: p };
+    if (request.decision === 'approved' && p.needs_supervisor && !request.by.supervisor)
+      return { refused: 'needs_supervisor', proposal: p };
     const [updated] = await queryRows(
       tx,
       `UPDATE proposals SET status = $2, decided_by = $3, decided_at = $4, decision_reason = $5 WHERE id = $1 AND status = 'pending' RETURNING ${DECISION_COLUMNS}`,

@@ -27,7 +27,11 @@ export interface DiagnoseOptions<C extends RoutableCluster> {
  * Each hand-off is a span (manager → specialist) holding the specialist's execution; every diagnosis
  * is schema- and number-checked.
  */
-export async function diagnoseClusters<C extends RoutableCluster>(runtime: AgentRuntime, clusters: readonly C[], opts: DiagnoseOptions<C> = {}): Promise<ClusterDiagnosis<C>[]> {
+export async function diagnoseClusters<C extends RoutableCluster>(
+  runtime: AgentRuntime,
+  clusters: readonly C[],
+  opts: DiagnoseOptions<C> = {},
+): Promise<ClusterDiagnosis<C>[]> {
   const rule = opts.rule ?? runtime.llm.routing;
   const since = startOfDay(runtime.now(), runtime.llm.budget.time_zone);
   const out: ClusterDiagnosis<C>[] = [];
@@ -36,7 +40,12 @@ export async function diagnoseClusters<C extends RoutableCluster>(runtime: Agent
       out.push({ cluster, status: 'not_routed' });
       continue;
     }
-    const done = await countSubjectExecutions(runtime.db, { domain: runtime.domain, skill: to, subject: cluster.signature_text, since }).catch(() => 0);
+    const done = await countSubjectExecutions(runtime.db, {
+      domain: runtime.domain,
+      skill: to,
+      subject: cluster.signature_text,
+      since,
+    }).catch(() => 0);
     if (done >= runtime.llm.routing.max_per_signature_per_day) {
       out.push({ cluster, status: 'already_diagnosed_today' });
       continue;
@@ -47,35 +56,51 @@ export async function diagnoseClusters<C extends RoutableCluster>(runtime: Agent
     }
     const facts = redactPii(opts.factsOf ? opts.factsOf(cluster) : cluster);
     let parsed: ReturnType<typeof parseDiagnosis> | undefined;
-    const handoff = { [ECM.routedFrom]: rule.from, [ECM.routedTo]: to, [ECM.subject]: cluster.signature_text, 'ecm.cluster.critical_count': cluster.critical_count };
-    const execution = await inSpan(`handoff ${rule.from} → ${to}`, { attributes: handoff }, () => runtime.runSkill({
-      skill: to,
-      input: [
-        `Diagnose this cluster of stuck orders (${cluster.critical_count} critical). Answer with one JSON object:`,
-        '{"root_cause": string, "evidence": [string, ...], "recommended_fix": string, "confidence": number between 0 and 1}',
-        'Facts (JSON):',
-        JSON.stringify(facts, null, 1),
-      ].join('\n'),
-      inputSummary: `cluster ${cluster.signature_text} (${cluster.critical_count} critical)`,
-      subject: cluster.signature_text,
-      routing: { from: rule.from, to },
-      ...(opts.traceId ? { traceId: opts.traceId } : {}),
-      finish: (text, { toolTexts }) => {
-        parsed = parseDiagnosis(text, [facts, ...toolTexts]);
-        if (parsed.ok) {
-          const dropped = parsed.droppedEvidence.length;
-          return dropped
-            ? { output: parsed.diagnosis, outcome: 'verifier_dropped', detail: `verifier dropped ${dropped} evidence item(s) with unsupported figures` }
-            : { output: parsed.diagnosis };
-        }
-        return { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
-      },
-    }));
+    const handoff = {
+      [ECM.routedFrom]: rule.from,
+      [ECM.routedTo]: to,
+      [ECM.subject]: cluster.signature_text,
+      'ecm.cluster.critical_count': cluster.critical_count,
+    };
+    const execution = await inSpan(`handoff ${rule.from} → ${to}`, { attributes: handoff }, () =>
+      runtime.runSkill({
+        skill: to,
+        input: [
+          `Diagnose this cluster of stuck orders (${cluster.critical_count} critical). Answer with one JSON object:`,
+          '{"root_cause": string, "evidence": [string, ...], "recommended_fix": string, "confidence": number between 0 and 1}',
+          'Facts (JSON):',
+          JSON.stringify(facts, null, 1),
+        ].join('\n'),
+        inputSummary: `cluster ${cluster.signature_text} (${cluster.critical_count} critical)`,
+        subject: cluster.signature_text,
+        routing: { from: rule.from, to },
+        ...(opts.traceId ? { traceId: opts.traceId } : {}),
+        finish: (text, { toolTexts }) => {
+          parsed = parseDiagnosis(text, [facts, ...toolTexts]);
+          if (parsed.ok) {
+            const dropped = parsed.droppedEvidence.length;
+            return dropped
+              ? {
+                  output: parsed.diagnosis,
+                  outcome: 'verifier_dropped',
+                  detail: `verifier dropped ${dropped} evidence item(s) with unsupported figures`,
+                }
+              : { output: parsed.diagnosis };
+          }
+          return { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
+        },
+      }),
+    );
     const result = parsed as ReturnType<typeof parseDiagnosis> | undefined;
     if (result?.ok && (execution.outcome === 'success' || execution.outcome === 'verifier_dropped' || execution.outcome === 'max_turns')) {
       out.push({ cluster, status: 'diagnosed', diagnosis: result.diagnosis, execution });
     } else {
-      out.push({ cluster, status: 'failed', reason: execution.detail ?? (result && !result.ok ? result.reason : 'no diagnosis'), execution });
+      out.push({
+        cluster,
+        status: 'failed',
+        reason: execution.detail ?? (result && !result.ok ? result.reason : 'no diagnosis'),
+        execution,
+      });
     }
   }
   return out;

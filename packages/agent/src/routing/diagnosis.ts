@@ -41,12 +41,20 @@ export function parseDiagnosis(text: string, facts: unknown): ParsedDiagnosis {
   const parsed = diagnosisSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
-    return { ok: false, reason: `diagnosis does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, verifier: false };
+    return {
+      ok: false,
+      reason: `diagnosis does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      verifier: false,
+    };
   }
   const d = parsed.data;
   const claims = verifyInsights([d.root_cause, d.recommended_fix], facts);
   if (claims.dropped.length) {
-    return { ok: false, reason: `diagnosis cites figures the facts do not support: ${claims.dropped.flatMap((x) => x.numbers).join(', ')}`, verifier: true };
+    return {
+      ok: false,
+      reason: `diagnosis cites figures the facts do not support: ${claims.dropped.flatMap((x) => x.numbers).join(', ')}`,
+      verifier: true,
+    };
   }
   const evidence = verifyInsights(d.evidence, facts);
   // An empty list is the skill's honest "no data" answer; emptied by the verifier, it is a rejection.

@@ -15,7 +15,11 @@ export interface OrderValue {
 
 /** The resolver's answer for one order. */
 export const fixProposalSchema = z
-  .object({ order_id: z.string().trim().min(1).max(64), action: z.string().trim().min(1).max(500), rationale: z.string().trim().min(1).max(2000) })
+  .object({
+    order_id: z.string().trim().min(1).max(64),
+    action: z.string().trim().min(1).max(500),
+    rationale: z.string().trim().min(1).max(2000),
+  })
   .strict();
 
 export interface ProposeFixRequest {
@@ -53,7 +57,11 @@ type Parsed = { ok: true; proposal: z.infer<typeof fixProposalSchema> } | { ok: 
 export async function proposeFix(runtime: AgentRuntime, req: ProposeFixRequest): Promise<ProposeFixResult> {
   if (runtime.unavailable) return { status: 'failed', reason: runtime.unavailable };
   const skill = req.skill ?? RESOLVE_SKILL;
-  const input = { order_id: req.orderId, ...(req.asOf ? { as_of: req.asOf } : {}), ...(req.diagnosis ? { diagnosis: redactPii(req.diagnosis) } : {}) };
+  const input = {
+    order_id: req.orderId,
+    ...(req.asOf ? { as_of: req.asOf } : {}),
+    ...(req.diagnosis ? { diagnosis: redactPii(req.diagnosis) } : {}),
+  };
   let parsed: Parsed | undefined;
   const execution = await runtime.runSkill({
     skill,
@@ -72,23 +80,34 @@ export async function proposeFix(runtime: AgentRuntime, req: ProposeFixRequest):
       const result = fixProposalSchema.safeParse(data);
       if (!result.success) {
         const issue = result.error.issues[0]!;
-        parsed = { ok: false, reason: `proposal does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`, verifier: false };
+        parsed = {
+          ok: false,
+          reason: `proposal does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+          verifier: false,
+        };
       } else if (result.data.order_id !== req.orderId) {
         parsed = { ok: false, reason: `proposal names order ${result.data.order_id}, not ${req.orderId}`, verifier: false };
       } else {
         const check = verifyInsights([result.data.action, result.data.rationale], [input, ...toolTexts]);
         parsed = check.dropped.length
-          ? { ok: false, reason: `proposal cites figures the facts do not support: ${check.dropped.flatMap((d) => d.numbers).join(', ')}`, verifier: true }
+          ? {
+              ok: false,
+              reason: `proposal cites figures the facts do not support: ${check.dropped.flatMap((d) => d.numbers).join(', ')}`,
+              verifier: true,
+            }
           : { ok: true, proposal: result.data };
       }
-      return parsed.ok ? { output: parsed.proposal } : { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
+      return parsed.ok
+        ? { output: parsed.proposal }
+        : { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
     },
   });
   const result = parsed as Parsed | undefined;
   if (!result || execution.outcome === 'error' || execution.outcome === 'budget_skipped' || !result.ok) {
     return { status: 'failed', reason: execution.detail ?? (result && !result.ok ? result.reason : 'no answer'), execution };
   }
-  if (NO_PROPOSAL.test(result.proposal.action)) return { status: 'no_proposal', reason: `${result.proposal.action}: ${result.proposal.rationale}`, execution };
+  if (NO_PROPOSAL.test(result.proposal.action))
+    return { status: 'no_proposal', reason: `${result.proposal.action}: ${result.proposal.rationale}`, execution };
   const proposal = await sqlProposalStore(runtime.db).create(
     {
       domain: runtime.domain,

@@ -13,12 +13,28 @@ import { routeClusters } from './route-clusters.js';
 const suite = agentTestSuite();
 
 async function setup(script: Script[]) {
-  const { api, gateway, runtime } = await suite.startRuntime(script, { prefix: 'routing', gateway: true, now: () => new Date('2026-02-17T02:00:00Z') });
+  const { api, gateway, runtime } = await suite.startRuntime(script, {
+    prefix: 'routing',
+    gateway: true,
+    now: () => new Date('2026-02-17T02:00:00Z'),
+  });
   return { api, gateway: gateway!, runtime };
 }
 
-const critical = { signature_text: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv', critical_count: 12, order_count: 14, total_amount_aed: 98_765, avg_hours: 51.5 };
-const calm = { signature_text: 'GBP|PENDING|AWAIT_RETRY_INTENT|none|no-ftv', critical_count: 4, order_count: 9, total_amount_aed: 20_100, avg_hours: 30 };
+const critical = {
+  signature_text: 'AED|PROCESSING_DEAL_IN|FULFILLMENT_PENDING|PAYMENT_PENDING|no-ftv',
+  critical_count: 12,
+  order_count: 14,
+  total_amount_aed: 98_765,
+  avg_hours: 51.5,
+};
+const calm = {
+  signature_text: 'GBP|PENDING|AWAIT_RETRY_INTENT|none|no-ftv',
+  critical_count: 4,
+  order_count: 9,
+  total_amount_aed: 20_100,
+  avg_hours: 30,
+};
 const diagnosisJson = JSON.stringify({
   root_cause: 'Lulu never confirmed the payment for these AED orders; the BRN was not pushed.',
   evidence: ['12 critical orders share the signature', 'AED 98,765 held across 14 orders', '300 similar orders last week'],
@@ -29,7 +45,11 @@ const diagnosisJson = JSON.stringify({
 describe('routeClusters', () => {
   it('sends clusters with at least 10 critical orders to the specialist', () => {
     const rule = testLlmConfig().routing;
-    expect(routeClusters([critical, calm, { ...calm, critical_count: 10 }], rule).map((d) => d.to)).toEqual(['ecm-diagnose', null, 'ecm-diagnose']);
+    expect(routeClusters([critical, calm, { ...calm, critical_count: 10 }], rule).map((d) => d.to)).toEqual([
+      'ecm-diagnose',
+      null,
+      'ecm-diagnose',
+    ]);
   });
 });
 
@@ -49,8 +69,15 @@ describe('diagnoseClusters', () => {
     expect(first.execution).toMatchObject({ model: 'claude-sonnet-4-6', role: 'specialist', outcome: 'verifier_dropped' });
     expect(api.requests[0]!.body.model).toBe('claude-sonnet-4-6');
 
-    const [row] = await queryRows(suite.db, 'SELECT routed_from, routed_to, subject, outcome FROM skill_executions WHERE id = $1', [first.execution.id]);
-    expect(row).toEqual({ routed_from: 'ecm-triage', routed_to: 'ecm-diagnose', subject: critical.signature_text, outcome: 'verifier_dropped' });
+    const [row] = await queryRows(suite.db, 'SELECT routed_from, routed_to, subject, outcome FROM skill_executions WHERE id = $1', [
+      first.execution.id,
+    ]);
+    expect(row).toEqual({
+      routed_from: 'ecm-triage',
+      routed_to: 'ecm-diagnose',
+      subject: critical.signature_text,
+      outcome: 'verifier_dropped',
+    });
 
     // Later the same day (the 14:00 Gulf run): no second diagnosis, no model call.
     const again = await diagnoseClusters(runtime, [critical]);
@@ -68,17 +95,33 @@ describe('diagnoseClusters', () => {
   it('rejects an answer that is not a valid diagnosis', async () => {
     const { runtime } = await setup([reply([text('{"root_cause": "unknown", "evidence": [], "confidence": 2}')])]);
     const [result] = await diagnoseClusters(runtime, [critical]);
-    expect(result).toMatchObject({ status: 'failed', reason: expect.stringMatching(/^diagnosis does not match its schema: (recommended_fix|confidence): /) });
+    expect(result).toMatchObject({
+      status: 'failed',
+      reason: expect.stringMatching(/^diagnosis does not match its schema: (recommended_fix|confidence): /),
+    });
     if (result!.status === 'failed') expect(result!.execution!.outcome).toBe('error');
   });
 
   it("accepts the skill's honest no-data answer", () => {
-    const noData = { root_cause: 'no data', evidence: [], recommended_fix: 'Investigate manually with the runbook for brn_issue', confidence: 0 };
+    const noData = {
+      root_cause: 'no data',
+      evidence: [],
+      recommended_fix: 'Investigate manually with the runbook for brn_issue',
+      confidence: 0,
+    };
     expect(parseDiagnosis(JSON.stringify(noData), critical)).toEqual({ ok: true, diagnosis: noData, droppedEvidence: [] });
   });
 
   it('rejects a diagnosis whose root cause cites an invented figure', () => {
-    const parsed = parseDiagnosis(JSON.stringify({ root_cause: '450 orders failed at Lulu', evidence: ['12 critical'], recommended_fix: 'Push the BRN', confidence: 'high' }), critical);
+    const parsed = parseDiagnosis(
+      JSON.stringify({
+        root_cause: '450 orders failed at Lulu',
+        evidence: ['12 critical'],
+        recommended_fix: 'Push the BRN',
+        confidence: 'high',
+      }),
+      critical,
+    );
     expect(parsed).toEqual({ ok: false, reason: 'diagnosis cites figures the facts do not support: 450', verifier: true });
   });
 });
@@ -89,23 +132,49 @@ describe('proposeFix', () => {
 
   it('records the answer as a pending proposal, marks a high-value order for a supervisor, and writes nothing else', async () => {
     const { api, gateway, runtime } = await setup([
-      reply([toolUse('orders_lookup', { reason: 'refund_pending' }), toolUse('assign_ticket', { order_id: 'ORD-2026-000001', agent: 'ops@example.com' })]),
-      answer('ORD-2026-000001', 'Check the Checkout refund queue; if no refund exists, initiate a full refund', "High value: needs the Ops supervisor's approval. 23 refund_pending orders hold AED 48,210.50."),
+      reply([
+        toolUse('orders_lookup', { reason: 'refund_pending' }),
+        toolUse('assign_ticket', { order_id: 'ORD-2026-000001', agent: 'ops@example.com' }),
+      ]),
+      answer(
+        'ORD-2026-000001',
+        'Check the Checkout refund queue; if no refund exists, initiate a full refund',
+        "High value: needs the Ops supervisor's approval. 23 refund_pending orders hold AED 48,210.50.",
+      ),
     ]);
-    const result = await proposeFix(runtime, { orderId: 'ORD-2026-000001', orderValue: { amountAed: 7_500, highValue: true }, traceId: 'resolve-1' });
+    const result = await proposeFix(runtime, {
+      orderId: 'ORD-2026-000001',
+      orderValue: { amountAed: 7_500, highValue: true },
+      traceId: 'resolve-1',
+    });
     expect(result.status).toBe('proposed');
     if (result.status !== 'proposed') return;
-    expect(result.proposal).toMatchObject({ orderId: 'ORD-2026-000001', status: 'pending', needsSupervisor: true, amountAed: 7_500, skill: 'ecm-resolve', traceId: 'resolve-1' });
+    expect(result.proposal).toMatchObject({
+      orderId: 'ORD-2026-000001',
+      status: 'pending',
+      needsSupervisor: true,
+      amountAed: 7_500,
+      skill: 'ecm-resolve',
+      traceId: 'resolve-1',
+    });
     expect(api.requests[0]!.body.tools!.map((t) => t.name)).toEqual(['load_skill', 'orders_lookup', 'runbook_get']);
     expect(result.execution.withheldTools).toEqual([{ name: 'assign_ticket', why: 'not read-only: skills get no write path' }]);
-    expect(toolResultsOf(api.requests[1]!)[1]).toMatchObject({ is_error: true, content: expect.stringContaining('unknown tool "assign_ticket"') });
+    expect(toolResultsOf(api.requests[1]!)[1]).toMatchObject({
+      is_error: true,
+      content: expect.stringContaining('unknown tool "assign_ticket"'),
+    });
     expect(gateway.writes).toEqual([]);
     expect(await proposalsOf(runtime.domain)).toEqual([result.proposal]);
-    expect(await queryRows(suite.db, 'SELECT count(*)::int AS n FROM proposals WHERE status <> $1 OR decided_at IS NOT NULL', ['pending'])).toEqual([{ n: 0 }]);
+    expect(
+      await queryRows(suite.db, 'SELECT count(*)::int AS n FROM proposals WHERE status <> $1 OR decided_at IS NOT NULL', ['pending']),
+    ).toEqual([{ n: 0 }]);
   });
 
   it('needs a supervisor unless the run knows the order is below the high-value line', async () => {
-    const { runtime } = await setup([answer('ORD-2026-000002', 'Push the BRN to Lulu', 'brn_issue'), answer('ORD-2026-000003', 'Push the BRN to Lulu', 'brn_issue')]);
+    const { runtime } = await setup([
+      answer('ORD-2026-000002', 'Push the BRN to Lulu', 'brn_issue'),
+      answer('ORD-2026-000003', 'Push the BRN to Lulu', 'brn_issue'),
+    ]);
     const low = await proposeFix(runtime, { orderId: 'ORD-2026-000002', orderValue: { amountAed: 1_200, highValue: false } });
     const unknown = await proposeFix(runtime, { orderId: 'ORD-2026-000003', orderValue: null });
     expect(low.status === 'proposed' && low.proposal.needsSupervisor).toBe(false);
@@ -119,11 +188,17 @@ describe('proposeFix', () => {
       answer('ORD-2026-000005', 'No proposal', 'no data'),
     ]);
     const value = { amountAed: 100, highValue: false };
-    expect(await proposeFix(runtime, { orderId: 'ORD-2026-000004', orderValue: value })).toMatchObject({ status: 'failed', reason: 'proposal names order ORD-2026-000999, not ORD-2026-000004' });
+    expect(await proposeFix(runtime, { orderId: 'ORD-2026-000004', orderValue: value })).toMatchObject({
+      status: 'failed',
+      reason: 'proposal names order ORD-2026-000999, not ORD-2026-000004',
+    });
     const invented = await proposeFix(runtime, { orderId: 'ORD-2026-000004', orderValue: value });
     expect(invented).toMatchObject({ status: 'failed', reason: 'proposal cites figures the facts do not support: 9,999' });
     expect(invented.execution!.outcome).toBe('verifier_dropped');
-    expect(await proposeFix(runtime, { orderId: 'ORD-2026-000005', orderValue: value })).toMatchObject({ status: 'no_proposal', reason: 'No proposal: no data' });
+    expect(await proposeFix(runtime, { orderId: 'ORD-2026-000005', orderValue: value })).toMatchObject({
+      status: 'no_proposal',
+      reason: 'No proposal: no data',
+    });
     expect(await proposalsOf(runtime.domain)).toEqual([]);
   });
 });

@@ -9,7 +9,13 @@ describe('loadSkills', () => {
     const skills = loadSkills(FIXTURE_SKILLS_DIR);
     expect(skills.map((s) => s.name)).toEqual(['ecm-diagnose', 'ecm-resolve', 'test-insights', 'test-reader']);
     const insights = skills.find((s) => s.name === 'test-insights')!;
-    expect(insights).toMatchObject({ role: 'manager', model: 'claude-haiku-4-5', allowedTools: ['runbook_get'], maxTurns: 3, maxCostUsd: 0.5 });
+    expect(insights).toMatchObject({
+      role: 'manager',
+      model: 'claude-haiku-4-5',
+      allowedTools: ['runbook_get'],
+      maxTurns: 3,
+      maxCostUsd: 0.5,
+    });
     expect(insights.body).toMatch(/^# Test insights/);
     expect(describeSkills(skills)).toContain('test-reader (manager, 6 tools, 4 turns, $1)');
   });
@@ -19,7 +25,16 @@ describe('loadSkills', () => {
     expect(skills.map((s) => s.name)).toEqual(['still-good']);
     expect(skills[0]!.allowedTools).toEqual(['runbook_get', 'tickets_list']);
     const byFolder = Object.fromEntries(problems.map((p) => [path.basename(path.dirname(p.file)), p.message]));
-    expect(Object.keys(byFolder).sort()).toEqual(['bad-role', 'bad-yaml', 'empty-body', 'missing-skill-md', 'name-mismatch', 'no-frontmatter', 'typo-key', 'zero-turns']);
+    expect(Object.keys(byFolder).sort()).toEqual([
+      'bad-role',
+      'bad-yaml',
+      'empty-body',
+      'missing-skill-md',
+      'name-mismatch',
+      'no-frontmatter',
+      'typo-key',
+      'zero-turns',
+    ]);
     expect(byFolder['no-frontmatter']).toMatch(/no-frontmatter\/SKILL\.md: .*expected YAML frontmatter/);
     expect(byFolder['bad-yaml']).toMatch(/bad-yaml\/SKILL\.md: .*not valid YAML/);
     expect(byFolder['name-mismatch']).toMatch(/name: "some-other-name" must match its folder name "name-mismatch"/);

@@ -78,7 +78,8 @@ export function inspectSkills(dir: string): SkillInspection {
       else throw err;
     }
   }
-  if (skills.length === 0 && problems.length === 0) problems.push(new ConfigError(dir, '', `no skills found (expected <skill>/${SKILL_FILE} folders)`));
+  if (skills.length === 0 && problems.length === 0)
+    problems.push(new ConfigError(dir, '', `no skills found (expected <skill>/${SKILL_FILE} folders)`));
   return { skills, problems };
 }
 

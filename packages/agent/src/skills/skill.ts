@@ -9,19 +9,32 @@ export const skillNameSchema = z
 
 const toolName = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a tool name such as runbook_get');
 /** The Agent Skills format keeps metadata values as strings; native YAML numbers and lists are accepted too. */
-const numberLike = z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'expected a number').transform(Number)]);
+const numberLike = z.union([
+  z.number(),
+  z
+    .string()
+    .regex(/^\d+(\.\d+)?$/, 'expected a number')
+    .transform(Number),
+]);
 
 export const skillFrontmatterSchema = z
   .object({
     name: skillNameSchema,
-    description: z.string().trim().min(1, 'expected a description of what the skill does and when to use it').max(1024, 'expected at most 1,024 characters'),
+    description: z
+      .string()
+      .trim()
+      .min(1, 'expected a description of what the skill does and when to use it')
+      .max(1024, 'expected at most 1,024 characters'),
     license: z.string().optional(),
     compatibility: z.string().max(500).optional(),
     metadata: z
       .object({
         role: z.enum(ROLES, { message: `expected one of ${ROLES.join(', ')}` }),
         /** The domain the skill belongs to; the domain's domain.yaml must list it (shared/domains/<domain>/). */
-        domain: z.string().regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'expected a domain name such as ecm').optional(),
+        domain: z
+          .string()
+          .regex(/^[a-z][a-z0-9]*(-[a-z0-9]+)*$/, 'expected a domain name such as ecm')
+          .optional(),
         model: z.string().min(1).optional(),
         'allowed-tools': z
           .union([z.array(toolName), z.string().transform((s) => s.split(/[\s,]+/).filter(Boolean))])

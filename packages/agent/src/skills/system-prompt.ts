@@ -6,7 +6,11 @@ import type { Skill } from './skill.js';
  * skill's instructions. All of it is stable for a skill, so the last block carries the cache
  * breakpoint: tools and system prompt are cached together as one prefix.
  */
-export function buildSystemPrompt(guardrails: string, catalogue: readonly Pick<Skill, 'name' | 'description'>[], skill: Skill): TextBlockParam[] {
+export function buildSystemPrompt(
+  guardrails: string,
+  catalogue: readonly Pick<Skill, 'name' | 'description'>[],
+  skill: Skill,
+): TextBlockParam[] {
   const listing = catalogue.map((s) => `- ${s.name}: ${s.description}`).join('\n');
   const shared = [
     guardrails.trim(),

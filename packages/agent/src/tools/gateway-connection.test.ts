@@ -19,9 +19,13 @@ afterEach(() => {
 async function startHttpGateway(): Promise<string> {
   server = createServer(async (req, res) => {
     const mcp = new McpServer({ name: 'remote-gateway', version: '1.0.0' });
-    mcp.registerTool('runbook_get', { description: 'A runbook', inputSchema: { reason: z.string() }, annotations: { readOnlyHint: true } }, async ({ reason }) => ({
-      content: [{ type: 'text', text: `Runbook ${reason} over HTTP` }],
-    }));
+    mcp.registerTool(
+      'runbook_get',
+      { description: 'A runbook', inputSchema: { reason: z.string() }, annotations: { readOnlyHint: true } },
+      async ({ reason }) => ({
+        content: [{ type: 'text', text: `Runbook ${reason} over HTTP` }],
+      }),
+    );
     const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     res.on('close', () => {
       void transport.close();
@@ -50,7 +54,10 @@ describe('connectGateway', () => {
       const tools = await listMcpTools(connection.client);
       expect(tools.map((t) => [t.name, t.readOnly])).toEqual([['runbook_get', true]]);
       const controller = new AbortController();
-      expect(await tools[0]!.execute({ reason: 'refund_pending' }, { signal: controller.signal, timeoutMs: 5000 })).toEqual({ ok: true, text: 'Runbook refund_pending over HTTP' });
+      expect(await tools[0]!.execute({ reason: 'refund_pending' }, { signal: controller.signal, timeoutMs: 5000 })).toEqual({
+        ok: true,
+        text: 'Runbook refund_pending over HTTP',
+      });
       expect(inProcessUsed).toBe(false);
     } finally {
       await connection.close();
@@ -68,6 +75,8 @@ describe('connectGateway', () => {
   });
 
   it('names a bad ECM_GATEWAY_URL', async () => {
-    await expect(connectGateway({ env: { ECM_GATEWAY_URL: 'not a url' }, connectInProcess: async () => Promise.reject(new Error('unused')) })).rejects.toThrow('ECM_GATEWAY_URL is not a URL: not a url');
+    await expect(
+      connectGateway({ env: { ECM_GATEWAY_URL: 'not a url' }, connectInProcess: async () => Promise.reject(new Error('unused')) }),
+    ).rejects.toThrow('ECM_GATEWAY_URL is not a URL: not a url');
   });
 });

@@ -32,7 +32,9 @@ export async function connectGateway(opts: { env?: NodeJS.ProcessEnv; connectInP
   }
   const token = gatewayToken(env);
   const client = new Client({ name: 'ecm-agent', version: '0.1.0' });
-  await client.connect(new StreamableHTTPClientTransport(parsed, token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined));
+  await client.connect(
+    new StreamableHTTPClientTransport(parsed, token ? { requestInit: { headers: { Authorization: `Bearer ${token}` } } } : undefined),
+  );
   return { client, label: `gateway at ${parsed.origin}${parsed.pathname}`, close: () => client.close() };
 }
 

@@ -11,13 +11,22 @@ export interface SkillSource {
 
 /** Progressive disclosure: the system prompt lists skills by name; this returns one skill's instructions. */
 export function loadSkillTool(source: SkillSource): AgentTool {
-  const listing = () => source.list().map((s) => `- ${s.name}: ${s.description}`).join('\n');
+  const listing = () =>
+    source
+      .list()
+      .map((s) => `- ${s.name}: ${s.description}`)
+      .join('\n');
   return {
     name: LOAD_SKILL,
     description:
       'Returns the full instructions of a skill listed in the system prompt. Skills are instructions to read, not tools to call. ' +
       'An unknown name returns the list of skills.',
-    inputSchema: { type: 'object', properties: { name: { type: 'string', description: 'The skill name, e.g. ecm-diagnose' } }, required: ['name'], additionalProperties: false },
+    inputSchema: {
+      type: 'object',
+      properties: { name: { type: 'string', description: 'The skill name, e.g. ecm-diagnose' } },
+      required: ['name'],
+      additionalProperties: false,
+    },
     readOnly: true,
     async execute(args) {
       const name = typeof args.name === 'string' ? args.name.trim() : '';

@@ -8,7 +8,11 @@ import { errorText } from '@ecm/core/text';
  */
 export interface McpToolClient {
   listTools(params?: { cursor?: string }): Promise<{ tools: unknown[]; nextCursor?: string | undefined }>;
-  callTool(params: { name: string; arguments?: Record<string, unknown> }, resultSchema?: undefined, options?: { timeout?: number; signal?: AbortSignal }): Promise<unknown>;
+  callTool(
+    params: { name: string; arguments?: Record<string, unknown> },
+    resultSchema?: undefined,
+    options?: { timeout?: number; signal?: AbortSignal },
+  ): Promise<unknown>;
 }
 
 const listedToolSchema = z.object({

@@ -8,7 +8,10 @@ export interface OtlpSettings {
 }
 
 // OTLP/HTTP only: a bare host:port (the gRPC habit) parses as a URL with an odd scheme, so the scheme is checked.
-const url = z.string().url().refine((u) => /^https?:\/\//i.test(u));
+const url = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//i.test(u));
 
 /**
  * The standard OpenTelemetry variables, read once: `OTEL_EXPORTER_OTLP_TRACES_ENDPOINT` (used as is) or
@@ -22,8 +25,13 @@ export function otlpSettings(env: NodeJS.ProcessEnv, defaultServiceName: string)
   if (!traces && !base) return null;
   const target = traces || `${base!.replace(/\/+$/, '')}/v1/traces`;
   const checked = url.safeParse(target);
-  if (!checked.success) throw new Error(`${traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT'}: not an http(s) URL: ${target}`);
-  return { url: target, headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS?.trim() || env.OTEL_EXPORTER_OTLP_HEADERS || ''), serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultServiceName };
+  if (!checked.success)
+    throw new Error(`${traces ? 'OTEL_EXPORTER_OTLP_TRACES_ENDPOINT' : 'OTEL_EXPORTER_OTLP_ENDPOINT'}: not an http(s) URL: ${target}`);
+  return {
+    url: target,
+    headers: parseOtlpHeaders(env.OTEL_EXPORTER_OTLP_TRACES_HEADERS?.trim() || env.OTEL_EXPORTER_OTLP_HEADERS || ''),
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || defaultServiceName,
+  };
 }
 
 export function parseOtlpHeaders(value: string): Record<string, string> {

@@ -14,15 +14,26 @@ describe('OTLP settings from the standard variables', () => {
 
   it('prefers the traces endpoint and its headers, and the service name from the environment', () => {
     const s = otlpSettings(
-      { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://tempo:4318', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://jaeger:4318/v1/traces', OTEL_EXPORTER_OTLP_HEADERS: 'a=1', OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'X-Scope-OrgID=ops', OTEL_SERVICE_NAME: 'ecm-nightly' },
+      {
+        OTEL_EXPORTER_OTLP_ENDPOINT: 'http://tempo:4318',
+        OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://jaeger:4318/v1/traces',
+        OTEL_EXPORTER_OTLP_HEADERS: 'a=1',
+        OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'X-Scope-OrgID=ops',
+        OTEL_SERVICE_NAME: 'ecm-nightly',
+      },
       'ecm-manager',
     );
     expect(s).toEqual({ url: 'http://jaeger:4318/v1/traces', headers: { 'X-Scope-OrgID': 'ops' }, serviceName: 'ecm-nightly' });
   });
 
   it('decodes URL-encoded header values and names the bad variable', () => {
-    expect(parseOtlpHeaders('Authorization=Basic%20cGs6c2s=, Comet-Workspace=ops ,broken,=x')).toEqual({ Authorization: 'Basic cGs6c2s=', 'Comet-Workspace': 'ops' });
-    expect(() => otlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'tempo:4318' }, 'ecm')).toThrow('OTEL_EXPORTER_OTLP_ENDPOINT: not an http(s) URL: tempo:4318/v1/traces');
+    expect(parseOtlpHeaders('Authorization=Basic%20cGs6c2s=, Comet-Workspace=ops ,broken,=x')).toEqual({
+      Authorization: 'Basic cGs6c2s=',
+      'Comet-Workspace': 'ops',
+    });
+    expect(() => otlpSettings({ OTEL_EXPORTER_OTLP_ENDPOINT: 'tempo:4318' }, 'ecm')).toThrow(
+      'OTEL_EXPORTER_OTLP_ENDPOINT: not an http(s) URL: tempo:4318/v1/traces',
+    );
   });
 });
 

@@ -47,7 +47,9 @@ export async function startTracing(options: { readonly serviceName: string; read
   ]);
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': settings.serviceName }),
-    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.url, headers: { ...settings.headers }, timeoutMillis: 5000 }))],
+    spanProcessors: [
+      new BatchSpanProcessor(new OTLPTraceExporter({ url: settings.url, headers: { ...settings.headers }, timeoutMillis: 5000 })),
+    ],
   });
   trace.setGlobalTracerProvider(provider);
   const tracing: Tracing = {
@@ -72,19 +74,31 @@ const tracer = () => trace.getTracer(TRACER_NAME);
  * Runs `fn` inside a new span (a child of the active one), ending it however `fn` ends: a thrown
  * error is recorded on the span and rethrown.
  */
-export function inSpan<T>(name: string, options: { readonly kind?: SpanKind; readonly attributes?: Attributes; readonly root?: boolean }, fn: (span: Span) => Promise<T>): Promise<T> {
+export function inSpan<T>(
+  name: string,
+  options: { readonly kind?: SpanKind; readonly attributes?: Attributes; readonly root?: boolean },
+  fn: (span: Span) => Promise<T>,
+): Promise<T> {
   ensureContextPropagation();
-  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, ...(options.attributes ? { attributes: options.attributes } : {}), ...(options.root ? { root: true } : {}) }, async (span) => {
-    try {
-      return await fn(span);
-    } catch (err) {
-      span.recordException(err instanceof Error ? err : String(err));
-      span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(err) });
-      throw err;
-    } finally {
-      span.end();
-    }
-  });
+  return tracer().startActiveSpan(
+    name,
+    {
+      kind: options.kind ?? SpanKind.INTERNAL,
+      ...(options.attributes ? { attributes: options.attributes } : {}),
+      ...(options.root ? { root: true } : {}),
+    },
+    async (span) => {
+      try {
+        return await fn(span);
+      } catch (err) {
+        span.recordException(err instanceof Error ? err : String(err));
+        span.setStatus({ code: SpanStatusCode.ERROR, message: errorText(err) });
+        throw err;
+      } finally {
+        span.end();
+      }
+    },
+  );
 }
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');

@@ -16,7 +16,9 @@ const facts = {
 
 describe('extractClaims', () => {
   it('reads figures with separators, multipliers, percents and units, and skips digits inside names', () => {
-    const claims = extractClaims('• *412 orders* (276K AED, 1.2M total, 70%) in `bulk_vda_order_within_16_hrs`, P1 and V4; 36h old, 12.5 % done');
+    const claims = extractClaims(
+      '• *412 orders* (276K AED, 1.2M total, 70%) in `bulk_vda_order_within_16_hrs`, P1 and V4; 36h old, 12.5 % done',
+    );
     expect(claims.map((c) => c.text)).toEqual(['412', '276K', '1.2M', '70%', '36h', '12.5 %']);
     expect(claims[1]).toMatchObject({ value: 276_000, precision: 1000 });
     expect(claims[2]).toMatchObject({ value: 1_200_000, precision: 100_000 });
@@ -58,7 +60,12 @@ describe('verifyInsights', () => {
 
   it('drops a bullet with an invented figure and names it', () => {
     const { kept, dropped } = verifyInsights(
-      ['*412 actionable* orders', '*500 orders* will breach SLA tomorrow', 'Backlog up 6% since yesterday', 'Order ORD-2026-999999 is stuck'],
+      [
+        '*412 actionable* orders',
+        '*500 orders* will breach SLA tomorrow',
+        'Backlog up 6% since yesterday',
+        'Order ORD-2026-999999 is stuck',
+      ],
       facts,
     );
     expect(kept).toEqual(['*412 actionable* orders']);

@@ -51,7 +51,9 @@ export function isSupported(claim: Claim, facts: FactIndex): boolean {
     return facts.texts.some((t) => t.includes(needle));
   }
   const value = Math.abs(claim.value);
-  return facts.numbers.some((f) => writtenAs(f, value, claim.precision) || (claim.percent && f <= 1 && writtenAs(f * 100, value, claim.precision)));
+  return facts.numbers.some(
+    (f) => writtenAs(f, value, claim.precision) || (claim.percent && f <= 1 && writtenAs(f * 100, value, claim.precision)),
+  );
 }
 
 export interface VerifiedInsights {
@@ -69,7 +71,9 @@ export function verifyInsights(bullets: readonly string[], facts: unknown): Veri
   const kept: string[] = [];
   const dropped: { text: string; numbers: string[] }[] = [];
   for (const text of bullets) {
-    const unsupported = extractClaims(text).filter((c) => !isSupported(c, index)).map((c) => c.text);
+    const unsupported = extractClaims(text)
+      .filter((c) => !isSupported(c, index))
+      .map((c) => c.text);
     if (unsupported.length) dropped.push({ text, numbers: unsupported });
     else kept.push(text);
   }

@@ -14,4 +14,11 @@ export async function resolve(specifier, context, next) {
 }`;
 register(`data:text/javascript,${encodeURIComponent(hooks)}`);
 const cache = createRequire(import.meta.url).cache;
-process.on('exit', () => appendFileSync(log, Object.keys(cache).map((f) => `file://${f}\n`).join('')));
+process.on('exit', () =>
+  appendFileSync(
+    log,
+    Object.keys(cache)
+      .map((f) => `file://${f}\n`)
+      .join(''),
+  ),
+);

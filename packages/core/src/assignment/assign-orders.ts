@@ -83,7 +83,12 @@ const capacityOf = (load: Load): AssignmentPlan['capacity'] =>
  * high-value orders round-robin across the team, the rest to the least-loaded agent. Pure and
  * deterministic: ties go by e-mail.
  */
-export function planAssignments(config: EcmConfig, orders: readonly TriagedOrder[], agents: readonly Agent[], tickets: readonly Ticket[]): AssignmentPlan {
+export function planAssignments(
+  config: EcmConfig,
+  orders: readonly TriagedOrder[],
+  agents: readonly Agent[],
+  tickets: readonly Ticket[],
+): AssignmentPlan {
   const openStatuses = new Set<string>(config.settings.assignment.open_statuses);
   const ticketByOrder = new Map(tickets.map((t) => [t.order_id, t]));
   const active = agents.filter((a) => a.active).sort((a, b) => a.email.localeCompare(b.email));
@@ -93,7 +98,9 @@ export function planAssignments(config: EcmConfig, orders: readonly TriagedOrder
   const overflow = emptyByPriority();
   let alreadyOpen = 0;
   const resolvedStillStuck: string[] = [];
-  for (const order of [...orders].filter((o) => o.actionable).sort((a, b) => b.score - a.score || b.hours - a.hours || a.order_id.localeCompare(b.order_id))) {
+  for (const order of [...orders]
+    .filter((o) => o.actionable)
+    .sort((a, b) => b.score - a.score || b.hours - a.hours || a.order_id.localeCompare(b.order_id))) {
     const existing = ticketByOrder.get(order.order_id);
     if (existing) {
       if (openStatuses.has(existing.status)) alreadyOpen++;
@@ -110,7 +117,13 @@ export function planAssignments(config: EcmConfig, orders: readonly TriagedOrder
     assignments.push({ order, agent_email: chosen.email });
   }
   const total = overflow.P1 + overflow.P2 + overflow.P3 + overflow.P4;
-  return { assignments, already_open: alreadyOpen, resolved_still_stuck: resolvedStillStuck, overflow: { ...overflow, total }, capacity: capacityOf(load) };
+  return {
+    assignments,
+    already_open: alreadyOpen,
+    resolved_still_stuck: resolvedStillStuck,
+    overflow: { ...overflow, total },
+    capacity: capacityOf(load),
+  };
 }
 
 /** The ticket written for one assignment: the reason's one-line action is the note. */

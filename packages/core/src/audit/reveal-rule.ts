@@ -23,12 +23,19 @@ export async function decidePiiReveal(
   if (!agent.active) return { allowed: false, reason: `${email} is not an active agent` };
   if (agent.role === 'supervisor') return { allowed: true, basis: 'supervisor' };
   const ticket = await tickets.getTicket(orderId);
-  if (!ticket) return { allowed: false, reason: `order ${orderId} has no ticket; only its assignee or a supervisor may reveal personal data` };
+  if (!ticket)
+    return { allowed: false, reason: `order ${orderId} has no ticket; only its assignee or a supervisor may reveal personal data` };
   if (ticket.agent_email.toLowerCase() !== email) {
-    return { allowed: false, reason: `order ${orderId} is assigned to someone else; only its assignee or a supervisor may reveal personal data` };
+    return {
+      allowed: false,
+      reason: `order ${orderId} is assigned to someone else; only its assignee or a supervisor may reveal personal data`,
+    };
   }
   if (!openStatuses.includes(ticket.status)) {
-    return { allowed: false, reason: `your ticket on order ${orderId} is ${ticket.status}; personal data is revealed only while it is open` };
+    return {
+      allowed: false,
+      reason: `your ticket on order ${orderId} is ${ticket.status}; personal data is revealed only while it is open`,
+    };
   }
   return { allowed: true, basis: 'assignee' };
 }

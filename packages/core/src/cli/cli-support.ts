@@ -71,7 +71,8 @@ export async function loadValidConfig(): Promise<EcmConfig> {
 export function parseAsOf(value: string | undefined): Date {
   if (!value) return new Date(Math.floor(Date.now() / 60_000) * 60_000);
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new CliError(`--as-of "${value}" is not a time; use ISO 8601, e.g. 2026-02-17T01:30:00Z`, EXIT.config);
+  if (Number.isNaN(d.getTime()))
+    throw new CliError(`--as-of "${value}" is not a time; use ISO 8601, e.g. 2026-02-17T01:30:00Z`, EXIT.config);
   return d;
 }
 

@@ -7,7 +7,7 @@ import type { TicketStore } from '../tickets/ticket-store.js';
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import { stateTimeoutsOf, warehouseTimeoutsOf } from '../warehouse/store-url.js';
 import { redactUrl, type Warehouse } from '../warehouse/warehouse.js';
-import { CliError, describeError, EXIT, type ExitCode } from './cli-support.js';
+import { CliError, describeError, type ExitCode } from './cli-support.js';
 
 /**
  * Opening the stores for every ECM program: the state store, the warehouse and the file lock the
@@ -24,7 +24,10 @@ export async function openStateStore(config?: EcmConfig, env: NodeJS.ProcessEnv 
 }
 
 /** The state store and the ticket store configured over it (local tables or the Google Sheet). */
-export async function openTicketStores(config?: EcmConfig, env: NodeJS.ProcessEnv = process.env): Promise<{ state: StateDb; tickets: TicketStore }> {
+export async function openTicketStores(
+  config?: EcmConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<{ state: StateDb; tickets: TicketStore }> {
   const state = await openStateStore(config, env);
   try {
     return { state, tickets: await openTicketStore(state) };
@@ -39,7 +42,11 @@ export interface WarehouseHooks {
   readonly onSeedProgress?: (progress: DemoProgress) => void;
 }
 
-export async function openWarehouseStore(config: EcmConfig, hooks: WarehouseHooks = {}, env: NodeJS.ProcessEnv = process.env): Promise<Warehouse> {
+export async function openWarehouseStore(
+  config: EcmConfig,
+  hooks: WarehouseHooks = {},
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Warehouse> {
   try {
     return await openWarehouse({ env, sharedDir: config.sharedDir, timeouts: warehouseTimeoutsOf(config.settings.timeouts), ...hooks });
   } catch (err) {
@@ -94,4 +101,3 @@ export async function lockEmbeddedStores(request: StoreLockRequest, env: NodeJS.
     },
   };
 }
-

@@ -41,7 +41,8 @@ export class CronSyntaxError extends Error {
 }
 
 function parseNumber(text: string, spec: FieldSpec, expression: string): number {
-  if (!/^\d+$/.test(text)) throw new CronSyntaxError(expression, `${spec.name} "${text}" is not a number (names and special strings are not supported)`);
+  if (!/^\d+$/.test(text))
+    throw new CronSyntaxError(expression, `${spec.name} "${text}" is not a number (names and special strings are not supported)`);
   const n = Number(text);
   if (n < spec.min || n > spec.max) throw new CronSyntaxError(expression, `${spec.name} ${n} is outside ${spec.min}-${spec.max}`);
   return n;
@@ -51,10 +52,12 @@ function parseField(text: string, spec: FieldSpec, expression: string): number[]
   const values = new Set<number>();
   for (const part of text.split(',')) {
     const [range, stepText, extra] = part.split('/');
-    if (range === undefined || range === '' || extra !== undefined) throw new CronSyntaxError(expression, `${spec.name} "${part}" is not a value, range or step`);
+    if (range === undefined || range === '' || extra !== undefined)
+      throw new CronSyntaxError(expression, `${spec.name} "${part}" is not a value, range or step`);
     let step = 1;
     if (stepText !== undefined) {
-      if (!/^\d+$/.test(stepText) || Number(stepText) === 0) throw new CronSyntaxError(expression, `${spec.name} step "${stepText}" must be a positive number`);
+      if (!/^\d+$/.test(stepText) || Number(stepText) === 0)
+        throw new CronSyntaxError(expression, `${spec.name} step "${stepText}" must be a positive number`);
       step = Number(stepText);
     }
     let low: number;
@@ -64,7 +67,8 @@ function parseField(text: string, spec: FieldSpec, expression: string): number[]
       high = spec.max;
     } else if (range.includes('-')) {
       const [a, b, more] = range.split('-');
-      if (a === undefined || b === undefined || more !== undefined) throw new CronSyntaxError(expression, `${spec.name} range "${range}" is malformed`);
+      if (a === undefined || b === undefined || more !== undefined)
+        throw new CronSyntaxError(expression, `${spec.name} range "${range}" is malformed`);
       low = parseNumber(a, spec, expression);
       high = parseNumber(b, spec, expression);
       if (low > high) throw new CronSyntaxError(expression, `${spec.name} range "${range}" runs backwards`);
@@ -80,7 +84,8 @@ function parseField(text: string, spec: FieldSpec, expression: string): number[]
 
 export function parseCron(expression: string): CronSchedule {
   const parts = expression.trim().split(/\s+/);
-  if (parts.length !== 5) throw new CronSyntaxError(expression, `expected 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
+  if (parts.length !== 5)
+    throw new CronSyntaxError(expression, `expected 5 fields (minute hour day-of-month month day-of-week), got ${parts.length}`);
   const [minutes, hours, daysOfMonth, months, daysOfWeek] = parts.map((p, i) => parseField(p, FIELDS[i]!, expression)) as [
     number[],
     number[],

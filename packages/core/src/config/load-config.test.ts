@@ -77,9 +77,17 @@ describe('loadConfig', () => {
     runbook: runbooks/stuck_at_vda_partner.md
 `,
     );
-    copy.edit(CLASSIFICATION_FILE, '    partner:\n', '    partner:\n      - reason: stuck_at_new_partner\n        when: { ftv: true, live: true, partner: NEWPAY_V1, payout: { not: COMPLETED } }\n');
+    copy.edit(
+      CLASSIFICATION_FILE,
+      '    partner:\n',
+      '    partner:\n      - reason: stuck_at_new_partner\n        when: { ftv: true, live: true, partner: NEWPAY_V1, payout: { not: COMPLETED } }\n',
+    );
     const config = loadConfig(copy.dir);
-    const facts = ruleFacts(config.settings, orderFacts({ currency: 'GBP', ftv_id: 'FTV-1', falcon: 'PROCESSING', payout: 'PROCESSING', partner: 'NEWPAY_V1', attempts: 1 }), AS_OF);
+    const facts = ruleFacts(
+      config.settings,
+      orderFacts({ currency: 'GBP', ftv_id: 'FTV-1', falcon: 'PROCESSING', payout: 'PROCESSING', partner: 'NEWPAY_V1', attempts: 1 }),
+      AS_OF,
+    );
     expect(compileClassifier(config).classify(facts)).toBe('stuck_at_new_partner');
     expect(compileClassifier(loadConfig(defaultSharedDir())).classify(facts)).toBe('stuck_at_vda_partner');
   });
@@ -108,13 +116,23 @@ describe('configuration errors: one ConfigError naming the file, the key path an
   it('a value of the wrong type', () => {
     const copy = sharedCopy();
     copy.edit(STUCK_REASONS_FILE, 'sla_hours: 1\n', 'sla_hours: one\n');
-    expectConfigError(configError(copy.dir), copy.file(STUCK_REASONS_FILE), 'reasons.status_sync_issue.sla_hours', /expected number, received string/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(STUCK_REASONS_FILE),
+      'reasons.status_sync_issue.sla_hours',
+      /expected number, received string/,
+    );
   });
 
   it('a number out of range', () => {
     const copy = sharedCopy();
     copy.edit(STUCK_REASONS_FILE, 'severity: 0.90', 'severity: 9.0');
-    expectConfigError(configError(copy.dir), copy.file(STUCK_REASONS_FILE), 'reasons.falcon_failed_order_completed_issue.severity', /<=\s*1/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(STUCK_REASONS_FILE),
+      'reasons.falcon_failed_order_completed_issue.severity',
+      /<=\s*1/,
+    );
   });
 
   it('a list of the wrong type', () => {
@@ -132,7 +150,12 @@ describe('configuration errors: one ConfigError naming the file, the key path an
   it('a runbook path that does not exist', () => {
     const copy = sharedCopy();
     copy.edit(STUCK_REASONS_FILE, 'runbook: runbooks/brn_issue.md', 'runbook: runbooks/brn-issue.md');
-    expectConfigError(configError(copy.dir), copy.file(STUCK_REASONS_FILE), 'reasons.brn_issue.runbook', /runbooks\/brn-issue\.md" does not exist/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(STUCK_REASONS_FILE),
+      'reasons.brn_issue.runbook',
+      /runbooks\/brn-issue\.md" does not exist/,
+    );
   });
 
   it('a runbook that was deleted', () => {
@@ -146,25 +169,45 @@ describe('configuration errors: one ConfigError naming the file, the key path an
     // Drop stuck_at_lean_recon from the catalogue; AED rule 2 still produces it.
     copy.edit(STUCK_REASONS_FILE, /\n {2}stuck_at_lean_recon:\n(?: {4}.*\n)+/, '\n');
     expect(copy.read(STUCK_REASONS_FILE)).not.toContain('stuck_at_lean_recon');
-    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.currencies.AED[1].reason', /"stuck_at_lean_recon" is not in the catalogue \(stuck-reasons\.yaml\)/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(CLASSIFICATION_FILE),
+      'classification.currencies.AED[1].reason',
+      /"stuck_at_lean_recon" is not in the catalogue \(stuck-reasons\.yaml\)/,
+    );
   });
 
   it('a misspelt reason in a shared rule group', () => {
     const copy = sharedCopy();
     copy.edit(CLASSIFICATION_FILE, '- reason: stuck_at_vda_partner', '- reason: stuck_at_vda_partners');
-    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.groups.partner[2].reason', /not in the catalogue/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(CLASSIFICATION_FILE),
+      'classification.groups.partner[2].reason',
+      /not in the catalogue/,
+    );
   });
 
   it('an include of a group that is not defined', () => {
     const copy = sharedCopy();
     copy.edit(CLASSIFICATION_FILE, '- include: partner', '- include: partners');
-    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.currencies.AED[11].include', /group "partners" is not defined/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(CLASSIFICATION_FILE),
+      'classification.currencies.AED[11].include',
+      /group "partners" is not defined/,
+    );
   });
 
   it('a rule on a fact that does not exist', () => {
     const copy = sharedCopy();
     copy.edit(CLASSIFICATION_FILE, 'when: { status: COMPLETED, falcon: FAILED }', 'when: { status: COMPLETED, falcon_status: FAILED }');
-    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.all_currencies[0].when.falcon_status', /unknown fact "falcon_status"; expected one of currency, status/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(CLASSIFICATION_FILE),
+      'classification.all_currencies[0].when.falcon_status',
+      /unknown fact "falcon_status"; expected one of currency, status/,
+    );
   });
 
   it('bad YAML', () => {
@@ -183,19 +226,34 @@ describe('configuration errors: one ConfigError naming the file, the key path an
   it('an unknown placeholder in an action', () => {
     const copy = sharedCopy();
     copy.edit(STUCK_REASONS_FILE, 'push it to Lulu ({amount} {currency})', 'push it to Lulu ({amount_inr} {currency})');
-    expectConfigError(configError(copy.dir), copy.file(STUCK_REASONS_FILE), 'reasons.brn_issue.action', /unknown placeholder \{amount_inr\}; expected one of \{amount\} \{currency\}/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(STUCK_REASONS_FILE),
+      'reasons.brn_issue.action',
+      /unknown placeholder \{amount_inr\}; expected one of \{amount\} \{currency\}/,
+    );
   });
 
   it('a bad time zone in the schedule', () => {
     const copy = sharedCopy();
     copy.edit(SETTINGS_FILE, 'cron: "0 14 * * *", time_zone: Asia/Dubai', 'cron: "0 14 * * *", time_zone: Asia/Dubay');
-    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'schedule[1].time_zone', /expected an IANA time zone such as Asia\/Kolkata/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(SETTINGS_FILE),
+      'schedule[1].time_zone',
+      /expected an IANA time zone such as Asia\/Kolkata/,
+    );
   });
 
   it('a cron expression without five fields', () => {
     const copy = sharedCopy();
     copy.edit(SETTINGS_FILE, 'cron: "0 7 * * *"', 'cron: "0 7 * *"');
-    expectConfigError(configError(copy.dir), copy.file(SETTINGS_FILE), 'schedule[0].cron', /expected 5 fields .* got 4; expected five fields such as "0 7 \* \* \*"/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(SETTINGS_FILE),
+      'schedule[0].cron',
+      /expected 5 fields .* got 4; expected five fields such as "0 7 \* \* \*"/,
+    );
   });
 
   it('a cron expression with five fields that cron cannot run', () => {
@@ -207,7 +265,12 @@ describe('configuration errors: one ConfigError naming the file, the key path an
   it('an empty condition on a rule (`when: {}` would take every order)', () => {
     const copy = sharedCopy();
     copy.edit(CLASSIFICATION_FILE, 'when: { acquirer: LEANTECH, lulu: PAYMENT_PENDING }', 'when: {}');
-    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.currencies.AED[1].when', /empty condition: `when: \{\}` matches every order; expected at least one fact/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(CLASSIFICATION_FILE),
+      'classification.currencies.AED[1].when',
+      /empty condition: `when: \{\}` matches every order; expected at least one fact/,
+    );
   });
 
   it('an empty condition on a score band', () => {
@@ -230,9 +293,18 @@ describe('configuration errors: one ConfigError naming the file, the key path an
 
   it('an escalation role the matrix does not list', () => {
     const copy = sharedCopy();
-    copy.edit(STUCK_REASONS_FILE, 'escalation: finops\n    runbook: runbooks/brn_issue.md', 'escalation: finance_team\n    runbook: runbooks/brn_issue.md');
+    copy.edit(
+      STUCK_REASONS_FILE,
+      'escalation: finops\n    runbook: runbooks/brn_issue.md',
+      'escalation: finance_team\n    runbook: runbooks/brn_issue.md',
+    );
     const error = configError(copy.dir);
-    expectConfigError(error, copy.file(STUCK_REASONS_FILE), 'reasons.brn_issue.escalation', /unknown role "finance_team"; expected a role key of .*ESCALATION\.md \(techops_oncall, backend_oncall, finops/);
+    expectConfigError(
+      error,
+      copy.file(STUCK_REASONS_FILE),
+      'reasons.brn_issue.escalation',
+      /unknown role "finance_team"; expected a role key of .*ESCALATION\.md \(techops_oncall, backend_oncall, finops/,
+    );
   });
 
   it('a disqualification on a reason that does not exist', () => {
@@ -257,7 +329,12 @@ describe('configuration errors: one ConfigError naming the file, the key path an
     const copy = sharedCopy();
     copy.edit(SETTINGS_FILE, 'currencies: [AED, GBP, EUR]', 'currencies: [AED, GBP, EUR, USD]');
     copy.edit(SETTINGS_FILE, '  EUR: 4.2\n', '  EUR: 4.2\n  USD: 3.67\n');
-    expectConfigError(configError(copy.dir), copy.file(CLASSIFICATION_FILE), 'classification.currencies.USD', /USD is a candidate currency .* but has no rules/);
+    expectConfigError(
+      configError(copy.dir),
+      copy.file(CLASSIFICATION_FILE),
+      'classification.currencies.USD',
+      /USD is a candidate currency .* but has no rules/,
+    );
   });
 
   it('a code that could break the SQL it is put into', () => {

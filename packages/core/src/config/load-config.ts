@@ -58,9 +58,11 @@ function checkRules(
 ): void {
   rules.forEach((rule, i) => {
     if ('include' in rule) {
-      if (!groups[rule.include]) throw new ConfigError(file, `${where}[${i}].include`, `group "${rule.include}" is not defined under classification.groups`);
+      if (!groups[rule.include])
+        throw new ConfigError(file, `${where}[${i}].include`, `group "${rule.include}" is not defined under classification.groups`);
     } else {
-      if (!reasons.has(rule.reason)) throw new ConfigError(file, `${where}[${i}].reason`, `"${rule.reason}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+      if (!reasons.has(rule.reason))
+        throw new ConfigError(file, `${where}[${i}].reason`, `"${rule.reason}" is not in the catalogue (${STUCK_REASONS_FILE})`);
       checkReasonCondition(rule.when, `${where}[${i}].when`, file, reasons);
     }
   });
@@ -92,7 +94,11 @@ export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.P
     }
     for (const match of reason.action.matchAll(/\{([^}]*)\}/g)) {
       if (!(ACTION_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
-        throw new ConfigError(reasonsPath, `reasons.${name}.action`, `unknown placeholder {${match[1]}}; expected one of ${ACTION_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`);
+        throw new ConfigError(
+          reasonsPath,
+          `reasons.${name}.action`,
+          `unknown placeholder {${match[1]}}; expected one of ${ACTION_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+        );
       }
     }
     reasons.set(name, { ...reason, name });
@@ -100,17 +106,23 @@ export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.P
 
   const settings = parseConfig(settingsFileSchema, readYaml(sharedDir, SETTINGS_FILE), settingsPath);
   for (const currency of settings.candidates.currencies) {
-    if (settings.fx_to_aed[currency] === undefined) throw new ConfigError(settingsPath, `fx_to_aed.${currency}`, `missing: ${currency} is a candidate currency and needs a rate to AED`);
+    if (settings.fx_to_aed[currency] === undefined)
+      throw new ConfigError(settingsPath, `fx_to_aed.${currency}`, `missing: ${currency} is a candidate currency and needs a rate to AED`);
   }
 
   const file = parseConfig(classificationFileSchema, readYaml(sharedDir, CLASSIFICATION_FILE), classificationPath);
   const { classification, disqualification } = file;
   if (!reasons.has(classification.fallback)) {
-    throw new ConfigError(classificationPath, 'classification.fallback', `"${classification.fallback}" is not in the catalogue (${STUCK_REASONS_FILE})`);
+    throw new ConfigError(
+      classificationPath,
+      'classification.fallback',
+      `"${classification.fallback}" is not in the catalogue (${STUCK_REASONS_FILE})`,
+    );
   }
   checkRules(classification.all_currencies, 'classification.all_currencies', classificationPath, reasons, classification.groups);
   for (const [group, rules] of Object.entries(classification.groups)) {
-    if (rules.some((r) => 'include' in r)) throw new ConfigError(classificationPath, `classification.groups.${group}`, 'a group may not include another group');
+    if (rules.some((r) => 'include' in r))
+      throw new ConfigError(classificationPath, `classification.groups.${group}`, 'a group may not include another group');
     checkRules(rules, `classification.groups.${group}`, classificationPath, reasons, classification.groups);
   }
   for (const [currency, rules] of Object.entries(classification.currencies)) {
@@ -118,10 +130,16 @@ export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.P
   }
   for (const currency of settings.candidates.currencies) {
     if (!classification.currencies[currency]) {
-      throw new ConfigError(classificationPath, `classification.currencies.${currency}`, `missing: ${currency} is a candidate currency (${SETTINGS_FILE}) but has no rules`);
+      throw new ConfigError(
+        classificationPath,
+        `classification.currencies.${currency}`,
+        `missing: ${currency} is a candidate currency (${SETTINGS_FILE}) but has no rules`,
+      );
     }
   }
-  disqualification.forEach((rule, i) => checkReasonCondition(rule.when, `disqualification[${i}].when`, classificationPath, reasons));
+  disqualification.forEach((rule, i) => {
+    checkReasonCondition(rule.when, `disqualification[${i}].when`, classificationPath, reasons);
+  });
 
   // Last, so that a broken YAML file is named before a missing matrix: an escalation to a role the
   // matrix does not list would name nobody.
@@ -130,7 +148,11 @@ export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.P
   if (roles) {
     for (const [name, reason] of reasons) {
       if (!roles.has(reason.escalation)) {
-        throw new ConfigError(reasonsPath, `reasons.${name}.escalation`, `unknown role "${reason.escalation}"; expected a role key of ${matrix} (${[...roles].join(', ')})`);
+        throw new ConfigError(
+          reasonsPath,
+          `reasons.${name}.escalation`,
+          `unknown role "${reason.escalation}"; expected a role key of ${matrix} (${[...roles].join(', ')})`,
+        );
       }
     }
   }

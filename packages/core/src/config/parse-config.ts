@@ -11,13 +11,20 @@ function formatPath(segments: readonly PropertyKey[]): string {
 export function configErrorFrom(error: z.ZodError, file: string, prefix: readonly PropertyKey[] = []): ConfigError {
   const issue = error.issues[0]!;
   const at = (path: readonly PropertyKey[]) => formatPath([...prefix, ...path]);
-  if (issue.code === 'unrecognized_keys') return new ConfigError(file, at([...issue.path, issue.keys[0]!]), 'unknown key (check its spelling and where it is nested)');
+  if (issue.code === 'unrecognized_keys')
+    return new ConfigError(file, at([...issue.path, issue.keys[0]!]), 'unknown key (check its spelling and where it is nested)');
   if (issue.code === 'invalid_union') {
     // Name the most specific problem of the closest alternative rather than "invalid input".
     const inner = issue.errors.flat().sort((a, b) => b.path.length - a.path.length)[0];
-    if (inner) return new ConfigError(file, at([...issue.path, ...inner.path]), inner.code === 'unrecognized_keys' ? `unknown key "${inner.keys[0]}"` : inner.message);
+    if (inner)
+      return new ConfigError(
+        file,
+        at([...issue.path, ...inner.path]),
+        inner.code === 'unrecognized_keys' ? `unknown key "${inner.keys[0]}"` : inner.message,
+      );
   }
-  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message)) return new ConfigError(file, at(issue.path), `missing (expected ${issue.expected})`);
+  if (issue.code === 'invalid_type' && /received undefined$/.test(issue.message))
+    return new ConfigError(file, at(issue.path), `missing (expected ${issue.expected})`);
   return new ConfigError(file, at(issue.path), issue.message);
 }
 

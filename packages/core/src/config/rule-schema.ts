@@ -57,21 +57,22 @@ const comparison = z
 export const conditionSchema = z.union([scalarOrNull, z.array(scalarOrNull).min(1), comparison]);
 export type Condition = z.infer<typeof conditionSchema>;
 
-export const whenSchema = z
-  .record(z.string(), conditionSchema)
-  .superRefine((when, ctx) => {
-    // An empty `when` holds for every order: a rule with it would swallow every order after it.
-    if (Object.keys(when).length === 0) {
-      ctx.addIssue({ code: 'custom', message: 'empty condition: `when: {}` matches every order; expected at least one fact, e.g. { status: FAILED }' });
+export const whenSchema = z.record(z.string(), conditionSchema).superRefine((when, ctx) => {
+  // An empty `when` holds for every order: a rule with it would swallow every order after it.
+  if (Object.keys(when).length === 0) {
+    ctx.addIssue({
+      code: 'custom',
+      message: 'empty condition: `when: {}` matches every order; expected at least one fact, e.g. { status: FAILED }',
+    });
+  }
+  for (const key of Object.keys(when)) {
+    if (!(FACT_NAMES as readonly string[]).includes(key)) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [key],
+        message: `unknown fact "${key}"; expected one of ${FACT_NAMES.join(', ')}`,
+      });
     }
-    for (const key of Object.keys(when)) {
-      if (!(FACT_NAMES as readonly string[]).includes(key)) {
-        ctx.addIssue({
-          code: 'custom',
-          path: [key],
-          message: `unknown fact "${key}"; expected one of ${FACT_NAMES.join(', ')}`,
-        });
-      }
-    }
-  });
+  }
+});
 export type When = Record<string, Condition>;

@@ -43,10 +43,7 @@ export const stuckReasonsFileSchema = z
   .object({ reasons: z.record(z.string().regex(/^[a-z][a-z0-9_]*$/, 'expected a snake_case reason name'), stuckReasonSchema) })
   .strict();
 
-const ruleSchema = z.union([
-  z.object({ reason: z.string(), when: whenSchema }).strict(),
-  z.object({ include: z.string() }).strict(),
-]);
+const ruleSchema = z.union([z.object({ reason: z.string(), when: whenSchema }).strict(), z.object({ include: z.string() }).strict()]);
 export type Rule = z.infer<typeof ruleSchema>;
 
 export const classificationFileSchema = z
@@ -59,7 +56,9 @@ export const classificationFileSchema = z
         currencies: z.record(code, z.array(ruleSchema)),
       })
       .strict(),
-    disqualification: z.array(z.object({ reason: z.string().regex(/^[a-z][a-z0-9_]*$/), explain: z.string().min(1), when: whenSchema }).strict()),
+    disqualification: z.array(
+      z.object({ reason: z.string().regex(/^[a-z][a-z0-9_]*$/), explain: z.string().min(1), when: whenSchema }).strict(),
+    ),
   })
   .strict();
 export type ClassificationFile = z.infer<typeof classificationFileSchema>;
@@ -80,12 +79,20 @@ const cronSchema = z.string().superRefine((expression, ctx) => {
 const WEIGHT_NAMES = ['age', 'amount', 'severity', 'rfi', 'payment', 'attempts'] as const;
 /** The score is a weighted mean: each weight in 0..1 and the weights together exactly 1. */
 const weightsSchema = z
-  .object(Object.fromEntries(WEIGHT_NAMES.map((n) => [n, z.number().min(0, 'expected a weight between 0 and 1').max(1, 'expected a weight between 0 and 1')])) as Record<(typeof WEIGHT_NAMES)[number], z.ZodNumber>)
+  .object(
+    Object.fromEntries(
+      WEIGHT_NAMES.map((n) => [n, z.number().min(0, 'expected a weight between 0 and 1').max(1, 'expected a weight between 0 and 1')]),
+    ) as Record<(typeof WEIGHT_NAMES)[number], z.ZodNumber>,
+  )
   .strict()
   .superRefine((w, ctx) => {
     const sum = WEIGHT_NAMES.reduce((n, k) => n + w[k], 0);
     // Compared at 1e-9: 0.25 + 0.20 + … is not exactly 1 in binary.
-    if (Math.abs(sum - 1) > 1e-9) ctx.addIssue({ code: 'custom', message: `weights sum to ${Number(sum.toFixed(9))}; expected them to sum to 1 so that a score stays between 0 and 1` });
+    if (Math.abs(sum - 1) > 1e-9)
+      ctx.addIssue({
+        code: 'custom',
+        message: `weights sum to ${Number(sum.toFixed(9))}; expected them to sum to 1 so that a score stays between 0 and 1`,
+      });
   });
 export type FactorBands = z.infer<typeof factorSchema>;
 
@@ -112,7 +119,10 @@ const sqlName = z.string().regex(/^[a-z_][a-z0-9_]*$/, 'expected a lower-case SQ
 export const warehouseAccessSchema = z
   .object({
     schemas: z.array(sqlName).min(1).default(['public']),
-    tables: z.array(sqlName).min(1).default([...BUSINESS_TABLES]),
+    tables: z
+      .array(sqlName)
+      .min(1)
+      .default([...BUSINESS_TABLES]),
     pii_columns: z.record(sqlName, z.array(sqlName)).default({ customers: ['full_name', 'email', 'phone'] }),
   })
   .strict();
@@ -120,7 +130,11 @@ export type WarehouseAccessSettings = z.infer<typeof warehouseAccessSchema>;
 
 export const settingsFileSchema = z
   .object({
-    warehouse_access: warehouseAccessSchema.default({ schemas: ['public'], tables: [...BUSINESS_TABLES], pii_columns: { customers: ['full_name', 'email', 'phone'] } }),
+    warehouse_access: warehouseAccessSchema.default({
+      schemas: ['public'],
+      tables: [...BUSINESS_TABLES],
+      pii_columns: { customers: ['full_name', 'email', 'phone'] },
+    }),
     candidates: z
       .object({
         window_days: z.number().int().positive(),
@@ -142,7 +156,9 @@ export const settingsFileSchema = z
     scoring: z
       .object({
         weights: weightsSchema,
-        factors: z.object({ age: factorSchema, amount: factorSchema, rfi: factorSchema, payment: factorSchema, attempts: factorSchema }).strict(),
+        factors: z
+          .object({ age: factorSchema, amount: factorSchema, rfi: factorSchema, payment: factorSchema, attempts: factorSchema })
+          .strict(),
       })
       .strict(),
     priorities: z
@@ -152,7 +168,9 @@ export const settingsFileSchema = z
       })
       .strict(),
     high_value_aed: z.number().positive(),
-    age_categories: z.object({ default: z.string(), bands: z.array(z.object({ category: z.string(), when: whenSchema }).strict()) }).strict(),
+    age_categories: z
+      .object({ default: z.string(), bands: z.array(z.object({ category: z.string(), when: whenSchema }).strict()) })
+      .strict(),
     sanity: z
       .object({
         typical: z.tuple([z.number().int().nonnegative(), z.number().int().nonnegative()]),
@@ -210,9 +228,15 @@ export const settingsFileSchema = z
     slack: z
       .object({
         /** Per team, the channel for its SLA alerts (a team without one uses the report channel). */
-        team_channels: z.partialRecord(teamSchema, z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789')).default({}),
+        team_channels: z
+          .partialRecord(teamSchema, z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789'))
+          .default({}),
         /** 48 h critical escalations; null sends them to the team channel. */
-        critical_channel: z.string().regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789').nullable().default(null),
+        critical_channel: z
+          .string()
+          .regex(/^[CGD][A-Z0-9]{2,}$/, 'expected a channel id such as C0123456789')
+          .nullable()
+          .default(null),
         /** Each agent gets their new tickets as a direct message instead of a reply in the report thread. */
         dm_queues: z.boolean().default(true),
         /** A longer assignment list: the thread shows its most urgent rows and points to the full list. */

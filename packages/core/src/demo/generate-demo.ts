@@ -32,21 +32,82 @@ export type Cell = string | number | null;
 /** Column names and the PostgreSQL array type used to bulk-insert them. */
 export const TABLE_COLUMNS: Readonly<Record<TableName, readonly (readonly [string, 'varchar' | 'numeric' | 'timestamp'])[]>> = {
   orders_goms: [
-    ['order_id', 'varchar'], ['owner_id', 'varchar'], ['status', 'varchar'], ['sub_state', 'varchar'],
-    ['meta_postscript_pricing_info_send_currency', 'varchar'], ['meta_postscript_pricing_info_send_amount', 'numeric'],
-    ['meta_postscript_pricing_info_receive_amount', 'numeric'], ['meta_postscript_acquirer', 'varchar'],
-    ['created_at', 'timestamp'], ['updated_at', 'timestamp'],
+    ['order_id', 'varchar'],
+    ['owner_id', 'varchar'],
+    ['status', 'varchar'],
+    ['sub_state', 'varchar'],
+    ['meta_postscript_pricing_info_send_currency', 'varchar'],
+    ['meta_postscript_pricing_info_send_amount', 'numeric'],
+    ['meta_postscript_pricing_info_receive_amount', 'numeric'],
+    ['meta_postscript_acquirer', 'varchar'],
+    ['created_at', 'timestamp'],
+    ['updated_at', 'timestamp'],
   ],
-  payments_goms: [['payment_id', 'varchar'], ['reference_id', 'varchar'], ['payment_status', 'varchar'], ['amount', 'numeric'], ['created_at', 'timestamp'], ['updated_at', 'timestamp']],
-  falcon_transactions_v2: [['transaction_id', 'varchar'], ['client_txn_id', 'varchar'], ['status', 'varchar'], ['created_at', 'timestamp'], ['updated_at', 'timestamp']],
-  transaction_payout: [['payout_id', 'varchar'], ['transaction_id', 'varchar'], ['status', 'varchar'], ['payout_partner', 'varchar'], ['created_at', 'timestamp'], ['updated_at', 'timestamp']],
-  lulu_data: [['order_id', 'varchar'], ['status', 'varchar'], ['sub_status', 'varchar'], ['lulu_client', 'varchar'], ['created_at', 'timestamp'], ['updated_at', 'timestamp']],
-  transfer_rfi: [['rfi_id', 'varchar'], ['reference_id', 'varchar'], ['status', 'varchar'], ['rfitype', 'varchar'], ['created_at', 'timestamp'], ['modified_at', 'timestamp']],
-  uae_manual_payments: [['order_id', 'varchar'], ['status', 'varchar'], ['created_at', 'timestamp']],
-  checkout_payment_data: [['order_id', 'varchar'], ['status', 'varchar'], ['created_at', 'timestamp']],
-  fulfillments_goms: [['order_id', 'varchar'], ['created_at', 'timestamp'], ['updated_at', 'timestamp']],
-  rda_fulfillments: [['order_id', 'varchar'], ['status', 'varchar'], ['created_at', 'timestamp']],
-  customers: [['owner_id', 'varchar'], ['full_name', 'varchar'], ['email', 'varchar'], ['phone', 'varchar']],
+  payments_goms: [
+    ['payment_id', 'varchar'],
+    ['reference_id', 'varchar'],
+    ['payment_status', 'varchar'],
+    ['amount', 'numeric'],
+    ['created_at', 'timestamp'],
+    ['updated_at', 'timestamp'],
+  ],
+  falcon_transactions_v2: [
+    ['transaction_id', 'varchar'],
+    ['client_txn_id', 'varchar'],
+    ['status', 'varchar'],
+    ['created_at', 'timestamp'],
+    ['updated_at', 'timestamp'],
+  ],
+  transaction_payout: [
+    ['payout_id', 'varchar'],
+    ['transaction_id', 'varchar'],
+    ['status', 'varchar'],
+    ['payout_partner', 'varchar'],
+    ['created_at', 'timestamp'],
+    ['updated_at', 'timestamp'],
+  ],
+  lulu_data: [
+    ['order_id', 'varchar'],
+    ['status', 'varchar'],
+    ['sub_status', 'varchar'],
+    ['lulu_client', 'varchar'],
+    ['created_at', 'timestamp'],
+    ['updated_at', 'timestamp'],
+  ],
+  transfer_rfi: [
+    ['rfi_id', 'varchar'],
+    ['reference_id', 'varchar'],
+    ['status', 'varchar'],
+    ['rfitype', 'varchar'],
+    ['created_at', 'timestamp'],
+    ['modified_at', 'timestamp'],
+  ],
+  uae_manual_payments: [
+    ['order_id', 'varchar'],
+    ['status', 'varchar'],
+    ['created_at', 'timestamp'],
+  ],
+  checkout_payment_data: [
+    ['order_id', 'varchar'],
+    ['status', 'varchar'],
+    ['created_at', 'timestamp'],
+  ],
+  fulfillments_goms: [
+    ['order_id', 'varchar'],
+    ['created_at', 'timestamp'],
+    ['updated_at', 'timestamp'],
+  ],
+  rda_fulfillments: [
+    ['order_id', 'varchar'],
+    ['status', 'varchar'],
+    ['created_at', 'timestamp'],
+  ],
+  customers: [
+    ['owner_id', 'varchar'],
+    ['full_name', 'varchar'],
+    ['email', 'varchar'],
+    ['phone', 'varchar'],
+  ],
 };
 
 export interface RowBatch {
@@ -67,7 +128,24 @@ export interface DemoManifest {
   readonly expected: ReadonlyMap<string, string>;
 }
 
-const FIRST = ['Aarav', 'Meera', 'Omar', 'Leila', 'Ravi', 'Sana', 'Tariq', 'Nadia', 'Kiran', 'Zara', 'Imran', 'Priya', 'Yusuf', 'Anika', 'Farhan', 'Divya'];
+const FIRST = [
+  'Aarav',
+  'Meera',
+  'Omar',
+  'Leila',
+  'Ravi',
+  'Sana',
+  'Tariq',
+  'Nadia',
+  'Kiran',
+  'Zara',
+  'Imran',
+  'Priya',
+  'Yusuf',
+  'Anika',
+  'Farhan',
+  'Divya',
+];
 const LAST = ['Demoson', 'Samplewala', 'Testington', 'Fictus', 'Placeholda', 'Mockery', 'Exemplar', 'Stubbs', 'Fixtura', 'Synthetica'];
 
 const MINUTE = 60_000;
@@ -75,9 +153,19 @@ const round2 = (n: number) => Math.round(n * 100) / 100;
 const INR_PER_AED = 22.7;
 const FX: Record<string, number> = { AED: 1, GBP: 4.9, EUR: 4.2, USD: 3.67 };
 const ACQUIRERS: Record<string, readonly (readonly [string, number])[]> = {
-  AED: [['CHECKOUT', 5], ['LEANTECH', 3], ['UAE_MANUAL', 2]],
-  GBP: [['CHECKOUT', 6], ['TRUELAYER', 4]],
-  EUR: [['CHECKOUT', 7], ['TRUELAYER', 3]],
+  AED: [
+    ['CHECKOUT', 5],
+    ['LEANTECH', 3],
+    ['UAE_MANUAL', 2],
+  ],
+  GBP: [
+    ['CHECKOUT', 6],
+    ['TRUELAYER', 4],
+  ],
+  EUR: [
+    ['CHECKOUT', 7],
+    ['TRUELAYER', 3],
+  ],
   USD: [['CHECKOUT', 1]],
 };
 const TYPICAL_AMOUNT: Record<string, number> = { AED: 1_800, GBP: 380, EUR: 420, USD: 500 };
@@ -150,7 +238,14 @@ function shapeNormalOrder(o: DemoOrder, r: Random, ageH: number): void {
   const completed = (): void => {
     o.payments = r.chance(0.06) ? ['FAILED', 'COMPLETED'] : ['COMPLETED'];
     o.falcon = 'COMPLETED';
-    o.partner = o.currency === 'AED' ? 'VANCE_RDA' : r.weighted([['VANCE_RDA', 5], [VDA_API_PARTNERS[0]!, 3], ['VELTOPAYZ_HVT_BULK', 1]]);
+    o.partner =
+      o.currency === 'AED'
+        ? 'VANCE_RDA'
+        : r.weighted([
+            ['VANCE_RDA', 5],
+            [VDA_API_PARTNERS[0]!, 3],
+            ['VELTOPAYZ_HVT_BULK', 1],
+          ]);
     o.payouts = r.chance(0.04) ? ['PAYOUT_ATTEMPT_FAILED', 'COMPLETED'] : ['COMPLETED'];
     if (o.currency === 'AED') o.lulu = 'CREDITED';
     if (o.acquirer === 'CHECKOUT') o.checkout = 'CAPTURED';
@@ -191,13 +286,25 @@ function rowsOf(o: DemoOrder, asOf: number, push: (table: TableName, row: Cell[]
   const at = (minutes: number): string => toWarehouseTime(new Date(Math.min(asOf - MINUTE, created + minutes * MINUTE)));
   const lastTouch = o.status === 'COMPLETED' && o.falcon !== 'FAILED' ? 45 : 20;
   push('orders_goms', [o.id, o.owner, o.status, o.subState, o.currency, o.amount, o.receive, o.acquirer, at(0), at(lastTouch)]);
-  o.payments.forEach((status, i) => push('payments_goms', [`PAY-${o.id.slice(4)}-${i + 1}`, o.id, status, o.amount, at(1 + i * 5), at(2 + i * 5)]));
+  o.payments.forEach((status, i) => {
+    push('payments_goms', [`PAY-${o.id.slice(4)}-${i + 1}`, o.id, status, o.amount, at(1 + i * 5), at(2 + i * 5)]);
+  });
   const ftvId = `FTV-${o.id.slice(4)}`;
   if (o.falcon) push('falcon_transactions_v2', [ftvId, o.id, o.falcon, at(8), at(o.falcon === 'COMPLETED' ? 40 : 15)]);
   if (o.falcon && o.partner) {
-    o.payouts.forEach((status, i) => push('transaction_payout', [`PO-${o.id.slice(4)}-${i + 1}`, ftvId, status, o.partner, at(10 + i * 30), at(12 + i * 30)]));
+    o.payouts.forEach((status, i) => {
+      push('transaction_payout', [`PO-${o.id.slice(4)}-${i + 1}`, ftvId, status, o.partner, at(10 + i * 30), at(12 + i * 30)]);
+    });
   }
-  if (o.lulu) push('lulu_data', [o.id, o.lulu === 'CREDITED' ? 'COMPLETED' : 'IN_PROGRESS', o.lulu, o.luluClient, at(5), at(o.lulu === 'CREDITED' ? 42 : 18)]);
+  if (o.lulu)
+    push('lulu_data', [
+      o.id,
+      o.lulu === 'CREDITED' ? 'COMPLETED' : 'IN_PROGRESS',
+      o.lulu,
+      o.luluClient,
+      at(5),
+      at(o.lulu === 'CREDITED' ? 42 : 18),
+    ]);
   if (o.rfi) {
     const modified = toWarehouseTime(new Date(Math.max(created + 10 * MINUTE, asOf - o.rfiAgeHours * HOUR_MS)));
     push('transfer_rfi', [`RFI-${o.id.slice(4)}`, o.id, o.rfi, o.trm ? 'SOURCE_OF_FUNDS' : 'PROOF_OF_ADDRESS', at(9), modified]);
@@ -234,12 +341,23 @@ function pushCustomers(r: Random, customers: number, push: (table: TableName, ro
     const first = r.pick(FIRST);
     const last = r.pick(LAST);
     const id = `CUS-${String(c).padStart(7, '0')}`;
-    push('customers', [id, `${first} ${last}`, `${first}.${last}.${c}@example.com`.toLowerCase(), `+44 7700 900${String(c % 1000).padStart(3, '0')}`]);
+    push('customers', [
+      id,
+      `${first} ${last}`,
+      `${first}.${last}.${c}@example.com`.toLowerCase(),
+      `+44 7700 900${String(c % 1000).padStart(3, '0')}`,
+    ]);
   }
 }
 
 /** One stuck order of the plan: its scenario shapes it, and the manifest records the reason triage must find. */
-function stuckOrder(r: Random, index: number, next: PlannedStuck, customers: number, manifest?: { expected: Map<string, string> }): DemoOrder {
+function stuckOrder(
+  r: Random,
+  index: number,
+  next: PlannedStuck,
+  customers: number,
+  manifest?: { expected: Map<string, string> },
+): DemoOrder {
   const currency = r.pick(next.scenario.currencies);
   const order = baseOrder(r, index, next.created, currency, customers);
   next.scenario.build(order, r);
@@ -277,7 +395,12 @@ export function* generateDemo(
       order = stuckOrder(r, index, next, customers, manifest);
       stuckIndex++;
     } else {
-      const currency = r.weighted([['AED', 55], ['GBP', 30], ['EUR', 12], ['USD', 3]] as const);
+      const currency = r.weighted([
+        ['AED', 55],
+        ['GBP', 30],
+        ['EUR', 12],
+        ['USD', 3],
+      ] as const);
       order = baseOrder(r, index, Math.min(normalAt, asOf - MINUTE), currency, customers);
       shapeNormalOrder(order, r, (asOf - order.created.getTime()) / HOUR_MS);
       n++;

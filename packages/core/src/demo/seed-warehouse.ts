@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Warehouse } from '../warehouse/warehouse.js';
-import { TABLE_COLUMNS, generateDemo, type DemoManifest, type DemoOptions, type DemoProgress, type RowBatch, type TableName } from './generate-demo.js';
+import {
+  TABLE_COLUMNS,
+  generateDemo,
+  type DemoManifest,
+  type DemoOptions,
+  type DemoProgress,
+  type RowBatch,
+  type TableName,
+} from './generate-demo.js';
 
 /** The demo DDL (shared/demo/warehouse.sql) as single statements. */
 export function warehouseDdl(sharedDir: string): string[] {

@@ -7,14 +7,29 @@ export const LEVELS = ['L1', 'L2', 'L3'] as const;
 export type Level = (typeof LEVELS)[number];
 
 const email = z.string().regex(/^[^\s@]+@[^\s@]+\.[^\s@]+$/, 'expected an e-mail address');
-const contactSchema = z.object({ Team: z.string().min(1), Level: z.enum(LEVELS), Role: z.string().min(1), Contact: email, Slack: z.string().min(1) });
+const contactSchema = z.object({
+  Team: z.string().min(1),
+  Level: z.enum(LEVELS),
+  Role: z.string().min(1),
+  Contact: email,
+  Slack: z.string().min(1),
+});
 const ladderSchema = z.object({
   Level: z.enum(LEVELS),
-  'Order age': z.string().regex(/^\d+(\.\d+)?\s*h$/, 'expected hours such as "16 h"').transform((s) => Number.parseFloat(s)),
+  'Order age': z
+    .string()
+    .regex(/^\d+(\.\d+)?\s*h$/, 'expected hours such as "16 h"')
+    .transform((s) => Number.parseFloat(s)),
   Meaning: z.string().min(1),
   'Who is told': z.string().min(1),
 });
-const roleSchema = z.object({ 'Role key': z.string().regex(/^[a-z][a-z0-9_]*$/), Role: z.string().min(1), Contact: email, Slack: z.string().min(1), When: z.string() });
+const roleSchema = z.object({
+  'Role key': z.string().regex(/^[a-z][a-z0-9_]*$/),
+  Role: z.string().min(1),
+  Contact: email,
+  Slack: z.string().min(1),
+  When: z.string(),
+});
 
 export interface Contact {
   readonly team: string;
@@ -72,7 +87,13 @@ function parseTable<T extends z.ZodType>(file: string, section: string, text: st
 
 export function parseEscalationMatrix(markdown: string, file = 'ESCALATION.md'): EscalationMatrix {
   const s = sections(markdown);
-  const contacts = parseTable(file, 'Contacts', s.get('Contacts'), contactSchema).map((r) => ({ team: r.Team, level: r.Level, role: r.Role, contact: r.Contact, slack: r.Slack }));
+  const contacts = parseTable(file, 'Contacts', s.get('Contacts'), contactSchema).map((r) => ({
+    team: r.Team,
+    level: r.Level,
+    role: r.Role,
+    contact: r.Contact,
+    slack: r.Slack,
+  }));
   const ladder = parseTable(file, 'Ladder', s.get('Ladder'), ladderSchema)
     .map((r) => ({ level: r.Level, hours: r['Order age'], meaning: r.Meaning, who: r['Who is told'] }))
     .sort((a, b) => a.hours - b.hours);

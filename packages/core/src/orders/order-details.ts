@@ -48,13 +48,34 @@ export function timelineEvents(timeline: OrderTimeline): TimelineEvent[] {
   const o = timeline.order;
   const sources = [
     { system: 'goms', record_id: o.order_id, status: o.status, detail: o.sub_state, created_at: o.created_at, updated_at: o.updated_at },
-    ...timeline.records.map((r) => ({ system: r.system, record_id: r.record_id, status: r.sub_status ?? r.status, detail: r.detail, created_at: r.created_at, updated_at: r.updated_at })),
+    ...timeline.records.map((r) => ({
+      system: r.system,
+      record_id: r.record_id,
+      status: r.sub_status ?? r.status,
+      detail: r.detail,
+      created_at: r.created_at,
+      updated_at: r.updated_at,
+    })),
   ];
   const events: TimelineEvent[] = [];
   for (const s of sources) {
-    events.push({ at: s.created_at.toISOString(), system: s.system, record_id: s.record_id, event: 'created', status: s.status, detail: s.detail });
+    events.push({
+      at: s.created_at.toISOString(),
+      system: s.system,
+      record_id: s.record_id,
+      event: 'created',
+      status: s.status,
+      detail: s.detail,
+    });
     if (s.updated_at && s.updated_at.getTime() !== s.created_at.getTime()) {
-      events.push({ at: s.updated_at.toISOString(), system: s.system, record_id: s.record_id, event: 'last_update', status: s.status, detail: s.detail });
+      events.push({
+        at: s.updated_at.toISOString(),
+        system: s.system,
+        record_id: s.record_id,
+        event: 'last_update',
+        status: s.status,
+        detail: s.detail,
+      });
     }
   }
   return events.sort((a, b) => a.at.localeCompare(b.at) || a.system.localeCompare(b.system));
@@ -97,7 +118,9 @@ export function diagnosisOf(config: EcmConfig, t: TriagedOrder): Diagnosis {
 }
 
 /** What the engine said about the order now: its triage (undefined when not a candidate), or why it could not run. */
-export type OrderTriage = { readonly ran: true; readonly asOf: Date; readonly triaged: TriagedOrder | undefined } | { readonly ran: false; readonly error: string };
+export type OrderTriage =
+  | { readonly ran: true; readonly asOf: Date; readonly triaged: TriagedOrder | undefined }
+  | { readonly ran: false; readonly error: string };
 
 export interface OrderDetailsInput {
   readonly config: EcmConfig;
@@ -120,7 +143,9 @@ export function buildOrderDetails(input: OrderDetailsInput): OrderDetails {
     const latest = Math.max(...rfis.map((r) => (r.updated_at ?? r.created_at).getTime()));
     const age = (asOf.getTime() - latest) / HOUR_MS;
     if (age > rfiHours) {
-      warnings.push(`The RFI record was last modified ${round1(age)} h ago (more than ${rfiHours} h): check the live ops console before acting on the RFI status.`);
+      warnings.push(
+        `The RFI record was last modified ${round1(age)} h ago (more than ${rfiHours} h): check the live ops console before acting on the RFI status.`,
+      );
     }
   }
   const revealed = reveal?.revealed === true;

@@ -80,7 +80,9 @@ export async function fetchOrderTimeline(query: WarehouseRows, sharedDir: string
     const result = timelineRow.safeParse(row);
     if (!result.success) {
       const issue = result.error.issues[0]!;
-      throw new Error(`the warehouse returned an unreadable timeline row ${i + 1} for order ${orderId}: ${issue.path.join('.')}: ${issue.message}`);
+      throw new Error(
+        `the warehouse returned an unreadable timeline row ${i + 1} for order ${orderId}: ${issue.path.join('.')}: ${issue.message}`,
+      );
     }
     return result.data;
   });

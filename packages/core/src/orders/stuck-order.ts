@@ -49,7 +49,15 @@ export function stuckOrderOf(o: TriagedOrder): StuckOrder {
 export const stuckOrderRecordSchema = stuckOrderSchema.extend({
   send_amount: z.string(),
   amount_aed: z.string(),
-  factors: z.object({ age: z.number(), amount: z.number(), severity: z.number(), multiplier: z.number(), rfi: z.number(), payment: z.number(), attempts: z.number() }),
+  factors: z.object({
+    age: z.number(),
+    amount: z.number(),
+    severity: z.number(),
+    multiplier: z.number(),
+    rfi: z.number(),
+    payment: z.number(),
+    attempts: z.number(),
+  }),
   status: z.string().nullable(),
   sub_state: z.string().nullable(),
   acquirer: z.string().nullable(),

@@ -54,7 +54,16 @@ export function signatureOf(order: TriagedOrder): PatternSignature {
 }
 
 export function signatureText(s: PatternSignature): string {
-  return [s.currency, s.status, s.sub_state, `lulu:${s.lulu}`, `falcon:${s.has_falcon ? s.falcon : 'none'}`, `payout:${s.payout}`, `partner:${s.partner}`, `rfi:${s.rfi}`].join('|');
+  return [
+    s.currency,
+    s.status,
+    s.sub_state,
+    `lulu:${s.lulu}`,
+    `falcon:${s.has_falcon ? s.falcon : 'none'}`,
+    `payout:${s.payout}`,
+    `partner:${s.partner}`,
+    `rfi:${s.rfi}`,
+  ].join('|');
 }
 
 export function patternId(text: string): string {
@@ -109,14 +118,22 @@ export function clusterOrders(config: EcmConfig, orders: readonly TriagedOrder[]
       critical_count: critical,
       impact: round2(count * (total / p.impact_amount_aed) * (avgHours / p.impact_hours)),
       novel: reason === config.classification.fallback && count >= p.novel_min_size,
-      flags: { high_value: highValue > 0, majority_critical: critical * 2 > count, over_72h: members.some((o) => o.hours > p.very_old_hours) },
+      flags: {
+        high_value: highValue > 0,
+        majority_critical: critical * 2 > count,
+        over_72h: members.some((o) => o.hours > p.very_old_hours),
+      },
       systemic: count > p.systemic_above,
     });
   }
   return clusters.sort((a, b) => b.impact - a.impact || b.order_count - a.order_count || a.pattern_id.localeCompare(b.pattern_id));
 }
 
-export type PatternTrend = { readonly kind: 'baseline' } | { readonly kind: 'new' } | { readonly kind: 'up' | 'down' | 'same'; readonly delta: number } | { readonly kind: 'gone' };
+export type PatternTrend =
+  | { readonly kind: 'baseline' }
+  | { readonly kind: 'new' }
+  | { readonly kind: 'up' | 'down' | 'same'; readonly delta: number }
+  | { readonly kind: 'gone' };
 
 export function trendText(t: PatternTrend): string {
   switch (t.kind) {

@@ -32,7 +32,11 @@ export interface OrderStatus {
 const STATUS_BATCH = 1000;
 
 /** The GOMS status of the given orders: one statement per 1,000 ids, never one per order. */
-export async function fetchOrderStatuses(warehouse: Warehouse, config: EcmConfig, orderIds: readonly string[]): Promise<Map<string, OrderStatus>> {
+export async function fetchOrderStatuses(
+  warehouse: Warehouse,
+  config: EcmConfig,
+  orderIds: readonly string[],
+): Promise<Map<string, OrderStatus>> {
   const out = new Map<string, OrderStatus>();
   const template = loadQuery(config.sharedDir, 'order_status');
   for (let i = 0; i < orderIds.length; i += STATUS_BATCH) {

@@ -46,7 +46,10 @@ async function redshiftParseProblems(files: Readonly<Record<string, string>>): P
   try {
     for (const [name, sql] of Object.entries(files)) writeFileSync(path.join(dir, name), sql);
     // Run inside the temp dir so no .sqlfluff file of the checkout changes the rules.
-    const { stdout } = await run('sqlfluff', ['parse', '--dialect', 'redshift', '--format', 'json', dir], { cwd: dir, maxBuffer: 256 * 1024 * 1024 });
+    const { stdout } = await run('sqlfluff', ['parse', '--dialect', 'redshift', '--format', 'json', dir], {
+      cwd: dir,
+      maxBuffer: 256 * 1024 * 1024,
+    });
     const problems = new Map<string, string[]>(Object.keys(files).map((name) => [name, ['sqlfluff produced no parse tree']]));
     for (const { filepath, segments } of sqlfluffOutput.parse(JSON.parse(stdout))) {
       problems.set(path.basename(filepath), segments ? unparsableSections(segments) : ['sqlfluff could not lex the file']);
@@ -64,7 +67,9 @@ describe('warehouse SQL parses as Amazon Redshift SQL (sqlfluff)', () => {
         expect.fail('sqlfluff is not installed; CI must install it (Debian package sqlfluff) to check the Redshift dialect');
       });
     } else {
-      console.warn('warehouse-sql.test.ts: Redshift dialect check skipped — sqlfluff is not installed (apt-get install sqlfluff); CI requires it');
+      console.warn(
+        'warehouse-sql.test.ts: Redshift dialect check skipped — sqlfluff is not installed (apt-get install sqlfluff); CI requires it',
+      );
       it.skip('skipped: sqlfluff is not installed here (apt-get install sqlfluff); CI requires it', () => undefined);
     }
     return;
@@ -77,7 +82,9 @@ describe('warehouse SQL parses as Amazon Redshift SQL (sqlfluff)', () => {
     const files: Record<string, string> = {};
     for (const file of queryFiles) files[path.basename(file)] = withLiterals(readFileSync(file, 'utf8'));
     // A control: proves a parse failure is noticed.
-    files[BROKEN] = withLiterals(fillCodeLists('SELECT order_id FROM orders_goms WHERE status IN ({{s}}) AND AND created_at >= $1', { s: ['PENDING'] }));
+    files[BROKEN] = withLiterals(
+      fillCodeLists('SELECT order_id FROM orders_goms WHERE status IN ({{s}}) AND AND created_at >= $1', { s: ['PENDING'] }),
+    );
     problems = await redshiftParseProblems(files);
   });
 
@@ -125,7 +132,7 @@ describe('warehouse SQL avoids functions that differ between Redshift and Postgr
 
   it('finds each forbidden construct, in any case, outside comments only', () => {
     expect(forbiddenIn('SELECT getdate(), NOW( ), datediff(hour, a, b) FROM t')).toEqual(['GETDATE', 'now()', 'DATEDIFF']);
-    expect(forbiddenIn('SELECT count(*) filter ( where x) , Generate_Series(1, 3), STRING_AGG(a, \',\') FROM t')).toEqual([
+    expect(forbiddenIn("SELECT count(*) filter ( where x) , Generate_Series(1, 3), STRING_AGG(a, ',') FROM t")).toEqual([
       'FILTER (WHERE',
       'generate_series',
       'string_agg',

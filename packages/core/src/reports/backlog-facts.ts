@@ -6,7 +6,9 @@ import type { SanityCheck, CurrencyTotal } from '../triage/summarize-triage.js';
 import { formatReportTime } from '../slack/report-format.js';
 import { localDate, previousDate } from './report-time.js';
 
-export type Direction = { readonly kind: 'baseline' } | { readonly kind: 'up' | 'down' | 'flat'; readonly delta: number; readonly previous: number; readonly previous_date: string };
+export type Direction =
+  | { readonly kind: 'baseline' }
+  | { readonly kind: 'up' | 'down' | 'flat'; readonly delta: number; readonly previous: number; readonly previous_date: string };
 
 export interface BacklogFacts {
   readonly as_of: string;
@@ -28,7 +30,12 @@ export interface BacklogFacts {
   readonly quarantined: readonly QuarantinedOrder[];
   readonly by_currency: Readonly<Record<string, CurrencyTotal>>;
   readonly top_actions: readonly { reason: string; team: string; orders: number; amount_aed: number; summary: string }[];
-  readonly waterfall: { readonly carry_over: number; readonly new_yesterday: number; readonly actionable: number; readonly pipeline: number };
+  readonly waterfall: {
+    readonly carry_over: number;
+    readonly new_yesterday: number;
+    readonly actionable: number;
+    readonly pipeline: number;
+  };
   readonly pipeline_by_currency: readonly PipelineByCurrency[];
   readonly inflow: readonly { date: string; orders: number; spike: boolean }[];
   readonly sub_states: readonly { sub_state: string; orders: number; avg_hours: number; max_hours: number }[];
@@ -64,7 +71,10 @@ function topActionsOf(config: EcmConfig, actionable: readonly TriagedOrder[]): B
     byReason.set(o.stuck_reason, r);
   }
   return [...byReason.entries()]
-    .sort((a, b) => b[1].orders - a[1].orders || (b[1].amount > a[1].amount ? 1 : b[1].amount < a[1].amount ? -1 : 0) || a[0].localeCompare(b[0]))
+    .sort(
+      (a, b) =>
+        b[1].orders - a[1].orders || (b[1].amount > a[1].amount ? 1 : b[1].amount < a[1].amount ? -1 : 0) || a[0].localeCompare(b[0]),
+    )
     .slice(0, 3)
     .map(([reason, r]) => {
       const def = config.reasons.get(reason)!;
@@ -115,7 +125,11 @@ function subStatesOf(actionable: readonly TriagedOrder[]): BacklogFacts['sub_sta
 }
 
 /** Waterfall: an order over 12 h + 24 h old was already in yesterday's backlog; the rest is new since. */
-function waterfallOf(config: EcmConfig, actionable: readonly TriagedOrder[], pipeline: readonly PipelineByCurrency[]): BacklogFacts['waterfall'] {
+function waterfallOf(
+  config: EcmConfig,
+  actionable: readonly TriagedOrder[],
+  pipeline: readonly PipelineByCurrency[],
+): BacklogFacts['waterfall'] {
   const carryOverHours = config.settings.candidates.min_age_hours + 24;
   const carryOver = actionable.filter((o) => o.hours >= carryOverHours).length;
   const pipelineOrders = pipeline.reduce((n, p) => n + p.orders, 0);

@@ -4,15 +4,7 @@ import { knownBlockValidator } from './__fixtures__/known-block-validator.js';
 import { context, divider, fields, header, section } from './block-kit.js';
 import { barChart, codeTable, markSpikes } from './code-block.js';
 import { escapeMrkdwn, md, trustedMrkdwn, unescapeMrkdwn } from './mrkdwn.js';
-import {
-  formatAed,
-  formatCompact,
-  formatCount,
-  formatHours,
-  formatPercent,
-  formatReportTime,
-  reportTitle,
-} from './report-format.js';
+import { formatAed, formatCompact, formatCount, formatHours, formatPercent, formatReportTime, reportTitle } from './report-format.js';
 import { checkSlackLimits } from './slack-limits.js';
 
 let validate: (block: unknown) => string[];
@@ -167,12 +159,7 @@ describe('barChart', () => {
     );
     expect(rows.map((r) => r.mark ?? '')).toEqual(['', '', '◀ spike', '']);
     const lines = codeLines(barChart(rows, 8));
-    expect(lines).toEqual([
-      'Feb 11  ██        100',
-      'Feb 12  ███       150',
-      'Feb 13  ████████  400 ◀ spike',
-      'Feb 14              0',
-    ]);
+    expect(lines).toEqual(['Feb 11  ██        100', 'Feb 12  ███       150', 'Feb 13  ████████  400 ◀ spike', 'Feb 14              0']);
   });
 
   it('gives a small positive value at least one block', () => {

@@ -53,8 +53,7 @@ export function codeTable(
     const numeric = rows.length > 0 && rows.every((r) => typeof r[c] === 'number');
     return numeric ? 'right' : 'left';
   });
-  const line = (cells: string[]) =>
-    codeSafe(cells.map((cell, c) => pad(cell, widths[c] ?? 0, align[c] ?? 'left')).join('  ')).trimEnd();
+  const line = (cells: string[]) => codeSafe(cells.map((cell, c) => pad(cell, widths[c] ?? 0, align[c] ?? 'left')).join('  ')).trimEnd();
   const rule = widths.map((w) => '-'.repeat(w)).join('  ');
   return codeBlock([line(head), rule, ...body.map(line)]);
 }
@@ -70,11 +69,7 @@ export interface BarChartRow {
  * A horizontal bar chart of `█` inside a code block. Bars scale to the largest value; a positive
  * value always gets at least one block so it never looks like zero.
  */
-export function barChart(
-  rows: readonly BarChartRow[],
-  barWidth = 20,
-  options: { formatValue?: (value: number) => string } = {},
-): string {
+export function barChart(rows: readonly BarChartRow[], barWidth = 20, options: { formatValue?: (value: number) => string } = {}): string {
   const format = options.formatValue ?? ((v: number) => v.toLocaleString('en-US'));
   const max = Math.max(0, ...rows.map((r) => r.value));
   const labelWidth = Math.max(0, ...rows.map((r) => width(plainCell(r.label))));

@@ -68,8 +68,7 @@ function withText(block: SectionBlock, text: string, first: boolean): SectionBlo
 
 /** Section text over Slack's limit, split into parts. */
 function sectionParts(block: KnownBlock): string[] | undefined {
-  if (block.type !== 'section' || !block.text || block.text.text.length <= SLACK_LIMITS.sectionTextChars)
-    return undefined;
+  if (block.type !== 'section' || !block.text || block.text.text.length <= SLACK_LIMITS.sectionTextChars) return undefined;
   return splitSectionText(block.text.text, SLACK_LIMITS.sectionTextChars);
 }
 
@@ -87,7 +86,10 @@ function fitPost(post: SlackPost): SlackPost[] {
   for (const block of post.blocks) {
     const parts = sectionParts(block);
     if (!parts || block.type !== 'section') push(block, false);
-    else parts.forEach((text, k) => push(withText(block, text, k === 0), k > 0));
+    else
+      parts.forEach((text, k) => {
+        push(withText(block, text, k === 0), k > 0);
+      });
   }
   return posts.map((blocks, i) => ({ text: i === 0 ? post.text : `${post.text} (continued)`, blocks }));
 }

@@ -36,9 +36,7 @@ export function openSlackSink(
 ): SlackSink {
   const parsed = slackEnvSchema.safeParse(env);
   if (!parsed.success) {
-    throw new SlackConfigError(
-      `SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (${parsed.error.issues[0]?.message})`,
-    );
+    throw new SlackConfigError(`SLACK_API_URL must be an http(s) URL such as https://slack.com/api/ (${parsed.error.issues[0]?.message})`);
   }
   const { SLACK_BOT_TOKEN: token, SLACK_CHANNEL_ID: channel, SLACK_API_URL: slackApiUrl } = parsed.data;
   if (!token) return new OutboxSink({ home: ecmHome(env), out: options.out });

@@ -101,9 +101,7 @@ describe('outbox sink', () => {
 
     const lines = printed.split('\n');
     expect(lines).toContain('📊 ECM Backlog — Feb 17, 2026 07:00 IST');
-    expect(printed).toContain(
-      '*412* actionable orders (up 12 vs yesterday) — top reason refund_pending <!channel> & co',
-    );
+    expect(printed).toContain('*412* actionable orders (up 12 vs yesterday) — top reason refund_pending <!channel> & co');
     expect(lines).toContain('  *Critical*: 37');
     expect(lines).toContain('as of Feb 17, 2026 07:00 IST');
     // Thread replies are indented under the main message; code blocks lose their fences.
@@ -145,11 +143,7 @@ describe('outbox sink', () => {
       onPosted: async (s) => void steps.push(s.postedReplies),
     });
     expect(steps).toEqual([0, 1, 2]);
-    expect((await records()).map((r) => r.record.text)).toEqual([
-      'ECM Backlog: 412 actionable orders',
-      'Inflow',
-      'Currencies',
-    ]);
+    expect((await records()).map((r) => r.record.text)).toEqual(['ECM Backlog: 412 actionable orders', 'Inflow', 'Currencies']);
   });
 
   it('makes terminal control characters in data visible instead of executing them', async () => {

@@ -65,7 +65,12 @@ describe('postReport', () => {
 
   it('sends a post whose intent was recorded but which never arrived', async () => {
     const sent: number[] = [];
-    await postReport(sink, report, { runKey: 'backlog:x', messageKey: '2', pending: { post: 0, since: new Date() }, beforePost: async (i) => void sent.push(i.post) });
+    await postReport(sink, report, {
+      runKey: 'backlog:x',
+      messageKey: '2',
+      pending: { post: 0, since: new Date() },
+      beforePost: async (i) => void sent.push(i.post),
+    });
     expect(sent).toEqual([0, 1, 2, 3]);
     expect(await saved()).toBe(4);
   });

@@ -88,7 +88,13 @@ type Where = { channel?: string; threadTs?: string };
  * Posts a keyed or unkeyed request. A keyed post whose outcome is unknown ("may have been posted") is
  * looked up before it is tried again; only a failure that says nothing was posted is thrown at once.
  */
-async function postOrAdopt(sink: SlackSink, request: SlackPostRequest, key: PostKey | undefined, where: Where, options: PostReportOptions): Promise<{ ts: string; adopted: boolean }> {
+async function postOrAdopt(
+  sink: SlackSink,
+  request: SlackPostRequest,
+  key: PostKey | undefined,
+  where: Where,
+  options: PostReportOptions,
+): Promise<{ ts: string; adopted: boolean }> {
   const since = new Date();
   const attempts = Math.max(1, options.ambiguous?.attempts ?? AMBIGUOUS_ATTEMPTS);
   for (let attempt = 1; ; attempt++) {
@@ -109,8 +115,15 @@ async function postOrAdopt(sink: SlackSink, request: SlackPostRequest, key: Post
 }
 
 /** Sends post `post`, unless an earlier attempt that died before recording it already did. */
-async function send(sink: SlackSink, options: PostReportOptions, post: number, body: PostBody, threadTs?: string): Promise<{ ts: string; adopted: boolean }> {
-  const key = options.runKey !== undefined && options.messageKey !== undefined ? postKeyOf(options.runKey, options.messageKey, post) : undefined;
+async function send(
+  sink: SlackSink,
+  options: PostReportOptions,
+  post: number,
+  body: PostBody,
+  threadTs?: string,
+): Promise<{ ts: string; adopted: boolean }> {
+  const key =
+    options.runKey !== undefined && options.messageKey !== undefined ? postKeyOf(options.runKey, options.messageKey, post) : undefined;
   const channel = options.channel !== undefined ? { channel: options.channel } : {};
   const where: Where = { ...channel, ...(threadTs ? { threadTs } : {}) };
   if (key && options.pending?.post === post) {
@@ -125,11 +138,7 @@ async function send(sink: SlackSink, options: PostReportOptions, post: number, b
  * Posts a report: the main message, then each thread reply in order, reporting progress after each.
  * Checks Slack's limits first, so a message that would be rejected halfway posts nothing at all.
  */
-export async function postReport(
-  sink: SlackSink,
-  message: SlackMessage,
-  options: PostReportOptions = {},
-): Promise<PostedReport> {
+export async function postReport(sink: SlackSink, message: SlackMessage, options: PostReportOptions = {}): Promise<PostedReport> {
   assertPostable(message, options);
   const totalReplies = message.thread.length;
   const report = async (step: PostProgress) => options.onPosted?.(step);

@@ -5,10 +5,7 @@ const RULE = '─'.repeat(48);
 
 /** Terminal-safe text: control characters (escape sequences) from data are made visible, not executed. */
 function terminalSafe(text: string): string {
-  return text.replace(
-    /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g,
-    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-  );
+  return text.replace(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 function textOf(element: PlainTextElement | MrkdwnElement): string {
@@ -43,9 +40,7 @@ function blockLines(block: KnownBlock): string[] {
     case 'divider':
       return [RULE];
     case 'context':
-      return [
-        block.elements.flatMap((e) => (e.type === 'mrkdwn' || e.type === 'plain_text' ? [textOf(e)] : [])).join(' · '),
-      ];
+      return [block.elements.flatMap((e) => (e.type === 'mrkdwn' || e.type === 'plain_text' ? [textOf(e)] : [])).join(' · ')];
     default:
       return [`[${block.type} block]`];
   }

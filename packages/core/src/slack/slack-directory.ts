@@ -38,7 +38,15 @@ export const NO_DIRECTORY: SlackDirectory = {
 };
 
 /** Slack errors that mean "this person cannot be found or reached", as opposed to Slack being down. */
-const UNKNOWN_USER = new Set(['users_not_found', 'user_not_found', 'account_inactive', 'user_disabled', 'cannot_dm_bot', 'not_allowed_token_type', 'missing_scope']);
+const UNKNOWN_USER = new Set([
+  'users_not_found',
+  'user_not_found',
+  'account_inactive',
+  'user_disabled',
+  'cannot_dm_bot',
+  'not_allowed_token_type',
+  'missing_scope',
+]);
 
 const slackErrorCode = (err: unknown): string | null => {
   const data = (err as { data?: { error?: unknown } }).data;

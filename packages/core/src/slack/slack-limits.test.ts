@@ -75,11 +75,7 @@ function tableRows(posts: SlackMessage['thread']): string[] {
 }
 
 describe('fitToLimits', () => {
-  const rows = Array.from({ length: 260 }, (_, i) => [
-    `ORD-${String(i).padStart(5, '0')}`,
-    `agent${i % 7}@example.com`,
-    1000 + i * 37,
-  ]);
+  const rows = Array.from({ length: 260 }, (_, i) => [`ORD-${String(i).padStart(5, '0')}`, `agent${i % 7}@example.com`, 1000 + i * 37]);
   const bigTable = `*Full assignment list*\n${codeTable(['Order', 'Agent', 'Amount AED'], rows)}`;
   const [tableHead, tableRule] = bigTable.split('\n').slice(2, 4);
 
@@ -129,10 +125,7 @@ describe('fitToLimits', () => {
       ['Order', 'Amount'],
       rows.slice(0, 150).map((r) => [r[0] as string, r[2] as number]),
     );
-    const original = message(
-      [section('*150* critical orders'), section(table)],
-      [{ text: 'next', blocks: [section('n')] }],
-    );
+    const original = message([section('*150* critical orders'), section(table)], [{ text: 'next', blocks: [section('n')] }]);
     expect(problems(original)).toEqual([expect.stringContaining('must be under 2000')]);
     const fitted = fitToLimits(original);
     expect(checkSlackLimits(fitted)).toEqual([]);
@@ -140,9 +133,7 @@ describe('fitToLimits', () => {
     const moved = fitted.thread.slice(0, -1);
     expect(moved.length).toBeGreaterThan(0);
     expect(moved.every((p) => p.text === 'ECM Triage (continued)')).toBe(true);
-    expect(tableRows([{ text: '', blocks: fitted.blocks }, ...moved])).toEqual(
-      tableRows([{ text: '', blocks: original.blocks }]),
-    );
+    expect(tableRows([{ text: '', blocks: fitted.blocks }, ...moved])).toEqual(tableRows([{ text: '', blocks: original.blocks }]));
     expect(fitted.thread.at(-1)).toEqual({ text: 'next', blocks: [section('n')] });
   });
 

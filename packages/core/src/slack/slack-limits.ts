@@ -30,8 +30,7 @@ export class SlackLimitError extends Error {
     readonly violations: readonly SlackLimitViolation[],
   ) {
     super(
-      `Slack message "${title}" breaks ${violations.length} limit(s), nothing was posted: ` +
-        violations.map(describeViolation).join('; '),
+      `Slack message "${title}" breaks ${violations.length} limit(s), nothing was posted: ${violations.map(describeViolation).join('; ')}`,
     );
     this.name = 'SlackLimitError';
   }
@@ -109,8 +108,7 @@ function checkBlock(block: KnownBlock): string[] {
 
 function checkPost(post: SlackPost, where: string): SlackLimitViolation[] {
   const out: SlackLimitViolation[] = [];
-  if (post.text.trim().length === 0)
-    out.push({ where, problem: 'fallback text is empty (Slack notifications show it)' });
+  if (post.text.trim().length === 0) out.push({ where, problem: 'fallback text is empty (Slack notifications show it)' });
   if (BROADCAST.test(post.text)) {
     out.push({ where, problem: 'fallback text contains a live broadcast mention: escape data with escapeMrkdwn' });
   }
@@ -135,6 +133,8 @@ export function checkSlackLimits(message: SlackMessage): SlackLimitViolation[] {
   if (message.text.length >= limit) {
     out.push({ where, problem: `${name} fallback text is ${message.text.length} characters (must be under ${limit})` });
   }
-  message.thread.forEach((reply, i) => out.push(...checkPost(reply, `thread reply ${i + 1}`)));
+  message.thread.forEach((reply, i) => {
+    out.push(...checkPost(reply, `thread reply ${i + 1}`));
+  });
   return out;
 }

@@ -33,14 +33,11 @@ const WHAT_TO_DO: Record<string, string> = {
   account_inactive: TOKEN_PROBLEM,
   missing_scope:
     'the bot token lacks a scope it needs (chat:write to post; channels:history, or groups:history for a private channel, to check whether a post interrupted by a crash arrived): add it under OAuth & Permissions, reinstall the app and update SLACK_BOT_TOKEN',
-  restricted_action:
-    'a workspace admin restricts who can post in this channel: allow the app or choose another channel',
-  invalid_blocks:
-    'Slack rejected the message layout: run without SLACK_BOT_TOKEN to inspect it in the outbox and report it as a defect',
+  restricted_action: 'a workspace admin restricts who can post in this channel: allow the app or choose another channel',
+  invalid_blocks: 'Slack rejected the message layout: run without SLACK_BOT_TOKEN to inspect it in the outbox and report it as a defect',
   invalid_blocks_format:
     'Slack rejected the message layout: run without SLACK_BOT_TOKEN to inspect it in the outbox and report it as a defect',
-  msg_too_long:
-    'the message is longer than Slack accepts: report it as a defect (reports must stay within Slack limits)',
+  msg_too_long: 'the message is longer than Slack accepts: report it as a defect (reports must stay within Slack limits)',
   ratelimited: 'Slack is rate-limiting this app: wait a few minutes and re-run',
 };
 

@@ -23,19 +23,12 @@ function prose(text: string): string {
 function blockProblems(block: KnownBlock): string[] {
   const problems: string[] = [];
   const headings =
-    block.type === 'header'
-      ? [block.text.text]
-      : block.type === 'section' && block.text
-        ? [block.text.text.split('\n')[0] ?? '']
-        : [];
+    block.type === 'header' ? [block.text.text] : block.type === 'section' && block.text ? [block.text.text.split('\n')[0] ?? ''] : [];
   for (const heading of headings) {
     const n = emojiCount(heading);
     if (n > 1) problems.push(`heading "${heading}" has ${n} emoji (at most one)`);
   }
-  const text =
-    block.type === 'section'
-      ? prose([block.text?.text ?? '', ...(block.fields ?? []).map((f) => f.text)].join('\n'))
-      : '';
+  const text = block.type === 'section' ? prose([block.text?.text ?? '', ...(block.fields ?? []).map((f) => f.text)].join('\n')) : '';
   if (/\*\*[^*\n]+\*\*/.test(text)) problems.push('uses Markdown **bold**; Slack mrkdwn is *bold*');
   if (/^\s*\|.*\|\s*$/m.test(text) && /^\s*\|?\s*:?-{3,}/m.test(text)) {
     problems.push('contains a Markdown table; put aligned data in a code block (codeTable)');

@@ -37,11 +37,7 @@ function triageMessage(replies: number): SlackMessage {
   return {
     title: 'ECM Triage',
     text: md`ECM Triage: ${12} orders assigned to ${'R&D <!channel>'}`,
-    blocks: [
-      header('🎯 ECM Triage — Feb 17, 2026 14:00 IST'),
-      section('*12* orders assigned, *AED 84,000*'),
-      divider(),
-    ],
+    blocks: [header('🎯 ECM Triage — Feb 17, 2026 14:00 IST'), section('*12* orders assigned, *AED 84,000*'), divider()],
     thread: Array.from({ length: replies }, (_, i) => ({
       text: `Agent ${i + 1}`,
       blocks: [section(`*Agent ${i + 1}*\n${codeTable(['Order', 'Amount'], [[`ORD-${i}`, 1000 * (i + 1)]])}`)],
@@ -81,7 +77,7 @@ describe('WebApiSink against a local Slack Web API', () => {
     expect(main?.blocks).toEqual(message.blocks);
     expect(main?.params.thread_ts).toBeUndefined();
 
-    const parentTs = (main?.answer?.body as { ts: string }).ts;
+    const parentTs = (main!.answer!.body as { ts: string }).ts;
     expect(result.parentTs).toBe(parentTs);
     expect(replies.map((r) => r.params.thread_ts)).toEqual([parentTs, parentTs]);
     expect(replies.map((r) => r.blocks)).toEqual(message.thread.map((t) => t.blocks));
@@ -103,7 +99,7 @@ describe('WebApiSink against a local Slack Web API', () => {
     expect(Date.now() - started).toBeGreaterThanOrEqual(950);
     expect(slack.calls).toHaveLength(2);
     expect(slack.posted()).toHaveLength(1);
-    expect((slack.posted()[0]?.answer?.body as { ts: string }).ts).toBe(ts);
+    expect((slack.posted()[0]!.answer!.body as { ts: string }).ts).toBe(ts);
   });
 
   it('fails fast when Retry-After asks for longer than the run may wait', async () => {
@@ -201,12 +197,8 @@ describe('WebApiSink against a local Slack Web API', () => {
     const message = triageMessage(4);
     const saved: PostProgress[] = [];
     // Run 1: Slack fails on the third reply until the budget runs out; progress was saved after each post.
-    slack.respond((call, n) =>
-      n === 3 ? { status: 500, body: 'down' } : n > 3 ? { status: 500, body: 'down' } : undefined,
-    );
-    await expect(
-      postReport(sink({ retries: 1 }), message, { onPosted: async (s) => void saved.push(s) }),
-    ).rejects.toThrow(/HTTP 500/);
+    slack.respond((call, n) => (n === 3 ? { status: 500, body: 'down' } : n > 3 ? { status: 500, body: 'down' } : undefined));
+    await expect(postReport(sink({ retries: 1 }), message, { onPosted: async (s) => void saved.push(s) })).rejects.toThrow(/HTTP 500/);
     const progress = saved.at(-1);
     expect(progress?.postedReplies).toBe(2);
 
@@ -248,9 +240,7 @@ describe('WebApiSink against a local Slack Web API', () => {
     );
     expect(opened.kind).toBe('slack');
     await opened.postMessage({ text: 'hi', blocks: [section('hi')] });
-    expect(slack.posted().map((c) => [c.params.channel, c.headers.authorization])).toEqual([
-      [CHANNEL, `Bearer ${TOKEN}`],
-    ]);
+    expect(slack.posted().map((c) => [c.params.channel, c.headers.authorization])).toEqual([[CHANNEL, `Bearer ${TOKEN}`]]);
   });
 });
 
@@ -281,8 +271,12 @@ describe('finding a post lost in a crash', () => {
   });
 
   it('a lookup Slack refuses fails without sending anything', async () => {
-    slack.respond((call) => (call.method === 'conversations.history' ? { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } } : undefined));
-    const err = await sink().findPosted({ key: { runKey: 'r', messageKey: '0' }, since: new Date() }).catch((e: unknown) => e);
+    slack.respond((call) =>
+      call.method === 'conversations.history' ? { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } } : undefined,
+    );
+    const err = await sink()
+      .findPosted({ key: { runKey: 'r', messageKey: '0' }, since: new Date() })
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SlackPostError);
     expect((err as Error).message).toContain('channels:history');
     expect(slack.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(0);
@@ -292,7 +286,12 @@ describe('finding a post lost in a crash', () => {
 describe('a post whose outcome is unknown, resolved in the same run', () => {
   const runKey = 'triage:daily@2026-02-17T14:00+05:30';
   const posts = () => slack.calls.filter((c) => c.method === 'chat.postMessage');
-  const options = (saved: PostProgress[]) => ({ runKey, messageKey: '0', ambiguous: { delayMs: 5 }, onPosted: async (s: PostProgress) => void saved.push(s) });
+  const options = (saved: PostProgress[]) => ({
+    runKey,
+    messageKey: '0',
+    ambiguous: { delayMs: 5 },
+    onPosted: async (s: PostProgress) => void saved.push(s),
+  });
 
   it('the connection drops after Slack accepted a reply: it is looked up and adopted, never sent again', async () => {
     // The third call is reply 2 (main, reply 1, reply 2, …).
@@ -303,7 +302,12 @@ describe('a post whose outcome is unknown, resolved in the same run', () => {
     expect(slack.posted().map((c) => c.params.text)).toEqual([message.text, 'Agent 1', 'Agent 2', 'Agent 3']);
     expect(posts()).toHaveLength(4);
     expect(slack.calls.filter((c) => c.method === 'conversations.replies')).toHaveLength(1);
-    expect(saved.map((s) => [s.postedReplies, s.adopted])).toEqual([[0, false], [1, false], [2, true], [3, false]]);
+    expect(saved.map((s) => [s.postedReplies, s.adopted])).toEqual([
+      [0, false],
+      [1, false],
+      [2, true],
+      [3, false],
+    ]);
     expect(result.replyTs[1]).toBe(slack.messages()[2]!.ts);
   });
 
@@ -328,7 +332,11 @@ describe('a post whose outcome is unknown, resolved in the same run', () => {
 
   it('never sends again when the lookup itself fails', async () => {
     slack.respond((call, n) =>
-      n === 0 ? { ...okAnswer(call), drop: 'before-accepting' } : call.method === 'conversations.history' ? { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } } : undefined,
+      n === 0
+        ? { ...okAnswer(call), drop: 'before-accepting' }
+        : call.method === 'conversations.history'
+          ? { body: { ok: false, error: 'missing_scope', needed: 'channels:history' } }
+          : undefined,
     );
     const error = await rejection(postReport(sink(), triageMessage(1), options([])));
     expect(error.code).toBe('connection_lost');

@@ -84,7 +84,12 @@ export class WebApiSink implements SlackSink {
         ...(request.threadTs ? { thread_ts: request.threadTs } : {}),
         // The run key and message key travel with the message, so a re-run can find it (findPosted).
         ...(request.key
-          ? { metadata: { event_type: POST_EVENT_TYPE, event_payload: { run_key: request.key.runKey, message_key: request.key.messageKey } } }
+          ? {
+              metadata: {
+                event_type: POST_EVENT_TYPE,
+                event_payload: { run_key: request.key.runKey, message_key: request.key.messageKey },
+              },
+            }
           : {}),
       }),
     );
@@ -107,7 +112,9 @@ export class WebApiSink implements SlackSink {
     let cursor: string | undefined;
     for (let page = 0; page < LOOKUP_MAX_PAGES; page++) {
       const args = { channel, oldest, inclusive: true, include_all_metadata: true, limit: 200, ...(cursor ? { cursor } : {}) };
-      const what = request.threadTs ? `conversations.replies in ${channel} (thread ${request.threadTs})` : `conversations.history of ${channel}`;
+      const what = request.threadTs
+        ? `conversations.replies in ${channel} (thread ${request.threadTs})`
+        : `conversations.history of ${channel}`;
       const raw = await this.call(what, true, () =>
         request.threadTs ? client.conversations.replies({ ...args, ts: request.threadTs }) : client.conversations.history(args),
       );
@@ -261,44 +268,42 @@ interface Verdict {
 const LOOKUP_SKEW_SEC = 300;
 const LOOKUP_MAX_PAGES = 50;
 
-const historySchema = z.object({
-  ok: z.literal(true),
-  messages: z.array(
-    z.object({
-      ts: z.string(),
-      metadata: z
-        .object({ event_type: z.string(), event_payload: z.object({ run_key: z.string().optional(), message_key: z.string().optional() }).loose().optional() })
-        .loose()
-        .optional(),
-    }).loose(),
-  ),
-  has_more: z.boolean().optional(),
-  response_metadata: z.object({ next_cursor: z.string().optional() }).loose().optional(),
-}).loose();
+const historySchema = z
+  .object({
+    ok: z.literal(true),
+    messages: z.array(
+      z
+        .object({
+          ts: z.string(),
+          metadata: z
+            .object({
+              event_type: z.string(),
+              event_payload: z.object({ run_key: z.string().optional(), message_key: z.string().optional() }).loose().optional(),
+            })
+            .loose()
+            .optional(),
+        })
+        .loose(),
+    ),
+    has_more: z.boolean().optional(),
+    response_metadata: z.object({ next_cursor: z.string().optional() }).loose().optional(),
+  })
+  .loose();
 
 const postedSchema = z.object({ ok: z.literal(true), ts: z.string().min(1) });
 const neededScopeSchema = z.object({ needed: z.string() });
 const authSchema = z.object({ ok: z.literal(true), team: z.string().optional(), user: z.string().optional() });
 
 /** Failures while opening the connection: the request never left this machine. */
-const CONNECT_FAILURES = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
+const CONNECT_FAILURES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
 
 function causeCode(error: Error): string | undefined {
   const cause: unknown = error.cause;
-  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string')
-    return cause.code;
+  if (typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string') return cause.code;
   return undefined;
 }
 
 const WEB_API_CODES = new Set<string>(Object.values(ErrorCode));
-
 
 function isWebApiError(error: unknown): error is WebAPICallError {
   return error instanceof Error && 'code' in error && WEB_API_CODES.has(String(error.code));

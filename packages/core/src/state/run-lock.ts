@@ -190,7 +190,9 @@ function fileLock(file: string, holder: string, token: string): RunLock {
     assertHeld: async () => {
       const current = readLockFile(file);
       if (current?.lock?.token !== token) {
-        throw new LockLostError(current?.lock ? `the lock file ${file} now names ${current.lock.holder}` : `the lock file ${file} was removed`);
+        throw new LockLostError(
+          current?.lock ? `the lock file ${file} now names ${current.lock.holder}` : `the lock file ${file} was removed`,
+        );
       }
     },
     // Never remove a lock that another run has since taken over.
@@ -201,7 +203,12 @@ function fileLock(file: string, holder: string, token: string): RunLock {
 }
 
 /** Waits for the file lock (for short commands that must not race a running job). */
-export async function waitForFileLock(holder: string, env: NodeJS.ProcessEnv, timeoutMs: number, onWait?: (holder: string) => void): Promise<RunLock> {
+export async function waitForFileLock(
+  holder: string,
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+  onWait?: (holder: string) => void,
+): Promise<RunLock> {
   const deadline = Date.now() + timeoutMs;
   let told = false;
   for (;;) {
@@ -272,7 +279,9 @@ async function assertPgLockHeld(client: pg.Client, liveness: Liveness, token: st
   let row: { held: boolean; token: string | null } | undefined;
   try {
     // On the lock's own connection: it answers only while alive, and pg_locks shows what it holds.
-    ({ rows: [row] } = await client.query<{ held: boolean; token: string | null }>(
+    ({
+      rows: [row],
+    } = await client.query<{ held: boolean; token: string | null }>(
       `SELECT EXISTS (SELECT 1 FROM pg_locks WHERE locktype = 'advisory' AND pid = pg_backend_pid()
                         AND objid = ${LOCK_KEY} AND objsubid = 1 AND granted) AS held,
               (SELECT token FROM run_lock_holder WHERE id = 1) AS token`,

@@ -180,7 +180,9 @@ export async function migrateState(db: StateQueryable): Promise<void> {
  * Opens the state database named by ECM_STATE_URL, else the embedded one; `inMemory` is for tests.
  * `timeouts` come from the configuration (`timeouts:` in shared/config/ecm.yaml).
  */
-export async function openStateDb(options: { env?: NodeJS.ProcessEnv; inMemory?: boolean; timeouts?: StoreTimeouts } = {}): Promise<StateDb> {
+export async function openStateDb(
+  options: { env?: NodeJS.ProcessEnv; inMemory?: boolean; timeouts?: StoreTimeouts } = {},
+): Promise<StateDb> {
   const env = options.env ?? process.env;
   let db: StateDb;
   if (env.ECM_STATE_URL) db = new PgStateDb(env.ECM_STATE_URL, options.timeouts);

@@ -5,7 +5,8 @@ import { WarehouseError } from '../warehouse/warehouse.js';
 import { openStateDb, StateStoreError, type StateDb } from './state-db.js';
 
 const BASE = process.env.ECM_TEST_PG_URL;
-const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const withSchema = (url: string, schema: string) =>
+  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 /** Ends every connection of `application` to this database, as a failing network or an operator would. */
 async function terminate(admin: pg.Client, application: string): Promise<number> {
@@ -67,7 +68,9 @@ describe.skipIf(!BASE)('state store and warehouse faults on real PostgreSQL', ()
       const err = await state.query('SELECT count(*) FROM tickets').catch((e: unknown) => e);
       expect(Date.now() - began).toBeLessThan(5_000);
       expect(err).toBeInstanceOf(StateStoreError);
-      expect((err as Error).message).toMatch(/state store .*\(ECM_STATE_URL\): lock wait timed out after 0.7 s \(timeouts\.state_statement_ms/);
+      expect((err as Error).message).toMatch(
+        /state store .*\(ECM_STATE_URL\): lock wait timed out after 0.7 s \(timeouts\.state_statement_ms/,
+      );
     } finally {
       await blocker.query('ROLLBACK').catch(() => undefined);
       await blocker.end();
@@ -82,7 +85,9 @@ describe.skipIf(!BASE)('state store and warehouse faults on real PostgreSQL', ()
       const err = await warehouse.query('SELECT pg_sleep(10)').catch((e: unknown) => e);
       expect(Date.now() - began).toBeLessThan(6_000);
       expect(err).toBeInstanceOf(WarehouseError);
-      expect((err as Error).message).toMatch(/warehouse .*\(ECM_WAREHOUSE_URL\): statement timed out after 0.8 s \(timeouts\.warehouse_statement_ms/);
+      expect((err as Error).message).toMatch(
+        /warehouse .*\(ECM_WAREHOUSE_URL\): statement timed out after 0.8 s \(timeouts\.warehouse_statement_ms/,
+      );
     } finally {
       await warehouse.close();
     }

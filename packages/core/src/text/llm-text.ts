@@ -9,7 +9,8 @@ import { stripControls } from './terminal-text.js';
 
 const EMAIL = /[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}/;
 // International (+971 50 123 4567, +44 (20) 7946-0958) or local with a trunk 0 (050 123 4567, 04-123-4567).
-const PHONE = /(?<![\w+.,/-])(?:\+\d{1,3}\)?[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}|\(?0\d{1,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w])/;
+const PHONE =
+  /(?<![\w+.,/-])(?:\+\d{1,3}\)?[\s.-]?(?:\(\d{1,4}\)[\s.-]?)?\d{1,4}(?:[\s.-]?\d{2,4}){1,4}|\(?0\d{1,3}\)?[\s.-]?\d{3,4}[\s.-]?\d{3,4})(?![\w])/;
 // @channel, @here, @everyone written bare: shown with a look-alike sign, so no client or bot turns them into pings.
 const BARE_BROADCAST = /@(channel|here|everyone)\b/gi;
 
@@ -59,7 +60,9 @@ function escapeWithin(text: string, max: number): string {
  * `@channel`/`@here`/`@everyone` neutralised. Null when the line carries an e-mail or phone number.
  */
 export function llmLineAsMrkdwn(line: string, max = MAX_LLM_LINE_CHARS): string | null {
-  const text = stripControls(line).replace(/[\t\n]+/g, ' ').trim();
+  const text = stripControls(line)
+    .replace(/[\t\n]+/g, ' ')
+    .trim();
   if (containsContactDetail(text)) return null;
   return escapeWithin(text, max).replace(BARE_BROADCAST, '＠$1');
 }

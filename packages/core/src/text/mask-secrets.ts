@@ -41,7 +41,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
  */
 export function maskSecrets(text: string, env: NodeJS.ProcessEnv = process.env): string {
   let out = text
-    .replace(USERINFO_PASSWORD, (_, head: string, password: string, at: string) => (password ? `${head}${SECRET_MASK}${at}` : `${head}${at}`))
+    .replace(USERINFO_PASSWORD, (_, head: string, password: string, at: string) =>
+      password ? `${head}${SECRET_MASK}${at}` : `${head}${at}`,
+    )
     .replace(KEYED_SECRET, (_, head: string) => `${head}${SECRET_MASK}`)
     .replace(JSON_SECRET, (_, head: string) => `${head}"${SECRET_MASK}"`);
   for (const secret of knownSecrets(env)) {
@@ -59,7 +61,10 @@ export function maskSecretsDeep<T>(value: T, env: NodeJS.ProcessEnv = process.en
   if (Array.isArray(value)) return value.map((v) => maskSecretsDeep(v, env, depth + 1)) as T;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     return Object.fromEntries(
-      Object.entries(value).map(([k, v]) => [k, /pass|pwd|secret|token|api_key/i.test(k) && typeof v === 'string' ? SECRET_MASK : maskSecretsDeep(v, env, depth + 1)]),
+      Object.entries(value).map(([k, v]) => [
+        k,
+        /pass|pwd|secret|token|api_key/i.test(k) && typeof v === 'string' ? SECRET_MASK : maskSecretsDeep(v, env, depth + 1),
+      ]),
     ) as T;
   }
   return value;

@@ -9,6 +9,12 @@ export function shortTime(iso: string | Date, timeZone: string): string {
   return `${parts.month} ${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
-const ZONE_NAMES: Record<string, string> = { 'Asia/Kolkata': 'IST', 'Asia/Calcutta': 'IST', 'Asia/Dubai': 'GST', UTC: 'UTC', 'Etc/UTC': 'UTC' };
+const ZONE_NAMES: Record<string, string> = {
+  'Asia/Kolkata': 'IST',
+  'Asia/Calcutta': 'IST',
+  'Asia/Dubai': 'GST',
+  UTC: 'UTC',
+  'Etc/UTC': 'UTC',
+};
 
 export const zoneLabel = (timeZone: string): string => ZONE_NAMES[timeZone] ?? timeZone;

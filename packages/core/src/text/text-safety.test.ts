@@ -10,7 +10,10 @@ describe('maskSecrets', () => {
   it.each([
     ['postgres://u:s3cr3t@127.0.0.1:1/x', 'postgres://u:***@127.0.0.1:1/x'],
     ['postgres://u:s3cr3t@127.0.0.1:1/x?password=s3cr3t&sslpassword=s3cr3t', 'postgres://u:***@127.0.0.1:1/x?password=***&sslpassword=***'],
-    ['cannot open (postgresql://ecm@db.example.com/dw?sslmode=require&pass=hunter22)', 'cannot open (postgresql://ecm@db.example.com/dw?sslmode=require&pass=***)'],
+    [
+      'cannot open (postgresql://ecm@db.example.com/dw?sslmode=require&pass=hunter22)',
+      'cannot open (postgresql://ecm@db.example.com/dw?sslmode=require&pass=***)',
+    ],
     ['PGPASSWORD=s3cr3t psql -h db', 'PGPASSWORD=*** psql -h db'],
     ["host=db user=ecm password='s3 cr3t' dbname=dw", 'host=db user=ecm password=*** dbname=dw'],
     ['{"user":"ecm","password":"s3cr3t"}', '{"user":"ecm","password":"***"}'],
@@ -30,7 +33,11 @@ describe('maskSecrets', () => {
   });
 
   it('deep: strings everywhere and values under secret-named keys', () => {
-    expect(maskSecretsDeep({ url: 'postgres://u:s3cr3t@h/x', nested: [{ api_token: 'abc' }], n: 1 }, none)).toEqual({ url: 'postgres://u:***@h/x', nested: [{ api_token: '***' }], n: 1 });
+    expect(maskSecretsDeep({ url: 'postgres://u:s3cr3t@h/x', nested: [{ api_token: 'abc' }], n: 1 }, none)).toEqual({
+      url: 'postgres://u:***@h/x',
+      nested: [{ api_token: '***' }],
+      n: 1,
+    });
   });
 });
 
@@ -74,8 +81,24 @@ describe('LLM lines for Slack', () => {
     expect(line.length).toBeLessThanOrEqual(MAX_LLM_LINE_CHARS);
     expect(line).toMatch(/^&lt;!channel&gt; x+…$/);
     expect(llmLineAsMrkdwn('&'.repeat(1000))).toBe(`${'&amp;'.repeat(99)}…`);
-    const reply = { text: 'Analyst insights', blocks: [{ type: 'section' as const, text: { type: 'mrkdwn' as const, text: `*Analyst insights*\n${Array(5).fill(`• ${line}`).join('\n')}` } }] };
-    expect(checkSlackLimits({ title: 't', kind: 'report', text: 'Backlog', blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Backlog' } }], thread: [reply] } as never)).toEqual([]);
+    const reply = {
+      text: 'Analyst insights',
+      blocks: [
+        {
+          type: 'section' as const,
+          text: { type: 'mrkdwn' as const, text: `*Analyst insights*\n${Array(5).fill(`• ${line}`).join('\n')}` },
+        },
+      ],
+    };
+    expect(
+      checkSlackLimits({
+        title: 't',
+        kind: 'report',
+        text: 'Backlog',
+        blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'Backlog' } }],
+        thread: [reply],
+      } as never),
+    ).toEqual([]);
   });
 
   it('control characters in an answer are removed', () => {

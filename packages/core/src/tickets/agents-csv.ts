@@ -61,7 +61,15 @@ const truthy = z
   .transform((s) => s === 'true' || s === 'yes' || s === '1' || s === '');
 
 /** The Agents tab's columns; matched by header name, in any order, extra columns ignored. */
-const HEADERS = { email: 'email', name: 'name', team: 'team', slack: 'slack handle', active: 'active', max: 'max tickets', role: 'role' } as const;
+const HEADERS = {
+  email: 'email',
+  name: 'name',
+  team: 'team',
+  slack: 'slack handle',
+  active: 'active',
+  max: 'max tickets',
+  role: 'role',
+} as const;
 
 export interface AgentCsvProblem {
   /** The file line the record starts on. */
@@ -79,10 +87,23 @@ const ROLES = ['agent', 'supervisor'] as const;
  */
 export function parseAgentsCsv(text: string, defaultMax: number): { agents: Agent[]; problems: AgentCsvProblem[] } {
   const [header, ...rows] = parseCsvRecords(text);
-  if (!header) return { agents: [], problems: [{ line: 1, problem: 'the file is empty; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets' }] };
+  if (!header)
+    return {
+      agents: [],
+      problems: [{ line: 1, problem: 'the file is empty; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets' }],
+    };
   const index = new Map(header.cells.map((h, i) => [h.trim().toLowerCase(), i]));
   for (const required of [HEADERS.email, HEADERS.name, HEADERS.team]) {
-    if (!index.has(required)) return { agents: [], problems: [{ line: header.line, problem: `missing column "${required}"; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets` }] };
+    if (!index.has(required))
+      return {
+        agents: [],
+        problems: [
+          {
+            line: header.line,
+            problem: `missing column "${required}"; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets`,
+          },
+        ],
+      };
   }
   const get = (r: string[], key: string) => (index.has(key) ? (r[index.get(key)!] ?? '').trim() : '');
   const agents: Agent[] = [];
@@ -101,7 +122,12 @@ export function parseAgentsCsv(text: string, defaultMax: number): { agents: Agen
       continue;
     }
     firstLineOf.set(email, line);
-    const team = teamSchema.safeParse(get(r, HEADERS.team).replace(/^kyc_ops$/i, 'KYC_ops').replace(/^vda_ops$/i, 'VDA_ops').replace(/^ops$/i, 'Ops'));
+    const team = teamSchema.safeParse(
+      get(r, HEADERS.team)
+        .replace(/^kyc_ops$/i, 'KYC_ops')
+        .replace(/^vda_ops$/i, 'VDA_ops')
+        .replace(/^ops$/i, 'Ops'),
+    );
     if (!team.success) {
       problem(`team "${get(r, HEADERS.team)}" is not one of Ops, KYC_ops, VDA_ops`);
       continue;

@@ -30,7 +30,8 @@ export function checkText(label: string, value: string, options: { max?: number;
   const text = value.trim();
   if (!text) return { ok: false, problem: `${label} is empty` };
   const length = [...text].length;
-  if (length > max) return { ok: false, problem: `${label} is ${length.toLocaleString('en-US')} characters; the limit is ${max.toLocaleString('en-US')}` };
+  if (length > max)
+    return { ok: false, problem: `${label} is ${length.toLocaleString('en-US')} characters; the limit is ${max.toLocaleString('en-US')}` };
   const bad = (options.lines ? CONTROL : CONTROL_OR_LINE_BREAK).exec(text);
   if (bad) return { ok: false, problem: `${label} contains a control character (${describeChar(bad[0])}); type plain text` };
   return { ok: true, text };

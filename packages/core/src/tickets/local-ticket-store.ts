@@ -88,7 +88,15 @@ const patternRow = z.object({
 });
 
 const historyRow = z
-  .object({ at: iso, order_id: z.string(), action: z.enum(HISTORY_ACTIONS), from_agent: z.string(), to_agent: z.string(), by_whom: z.string(), reason: z.string() })
+  .object({
+    at: iso,
+    order_id: z.string(),
+    action: z.enum(HISTORY_ACTIONS),
+    from_agent: z.string(),
+    to_agent: z.string(),
+    by_whom: z.string(),
+    reason: z.string(),
+  })
   .transform(({ by_whom, ...rest }): TicketHistoryEntry => ({ ...rest, by: by_whom }));
 
 const parseRows = <T>(schema: z.ZodType<T>, rows: Row[]): T[] => rows.map((r) => schema.parse(r));
@@ -153,7 +161,19 @@ export class LocalTicketStore implements TicketStore {
   async createTickets(tickets: readonly Ticket[]): Promise<{ created: string[]; skipped: string[] }> {
     if (tickets.length === 0) return { created: [], skipped: [] };
     return this.db.transaction(async (tx) => {
-      const cols = ['order_id', 'agent_email', 'assigned_at', 'status', 'priority', 'currency', 'amount', 'hours_stuck', 'diagnosis', 'notes', 'updated_at'] as const;
+      const cols = [
+        'order_id',
+        'agent_email',
+        'assigned_at',
+        'status',
+        'priority',
+        'currency',
+        'amount',
+        'hours_stuck',
+        'diagnosis',
+        'notes',
+        'updated_at',
+      ] as const;
       const types = ['text', 'text', 'timestamptz', 'text', 'text', 'text', 'numeric', 'numeric', 'text', 'text', 'timestamptz'];
       const arrays = cols.map((c) => tickets.map((t) => t[c]));
       // One statement for the whole batch; the primary key makes a second ticket for an order impossible.
@@ -164,7 +184,10 @@ export class LocalTicketStore implements TicketStore {
         arrays,
       );
       const created = new Set(rows.map((r) => String(r.order_id)));
-      return { created: tickets.filter((t) => created.has(t.order_id)).map((t) => t.order_id), skipped: tickets.filter((t) => !created.has(t.order_id)).map((t) => t.order_id) };
+      return {
+        created: tickets.filter((t) => created.has(t.order_id)).map((t) => t.order_id),
+        skipped: tickets.filter((t) => !created.has(t.order_id)).map((t) => t.order_id),
+      };
     });
   }
 
@@ -173,7 +196,10 @@ export class LocalTicketStore implements TicketStore {
     if (!rows[0]) throw new TicketRuleError('not_found', `order ${orderId} has no ticket`);
     const ticket = ticketRow.parse(rows[0]);
     if (agentEmail !== null && ticket.agent_email !== agentEmail.toLowerCase()) {
-      throw new TicketRuleError('not_assignee', `order ${orderId} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`);
+      throw new TicketRuleError(
+        'not_assignee',
+        `order ${orderId} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`,
+      );
     }
     if (ticket.status === 'RESOLVED') throw new TicketRuleError('already_closed', `order ${orderId} was already resolved`);
     return ticket;
@@ -182,7 +208,11 @@ export class LocalTicketStore implements TicketStore {
   async setTicketStatus(orderId: string, agentEmail: string, status: 'OPEN' | 'IN_PROGRESS', at: Date): Promise<Ticket> {
     return this.db.transaction(async (tx) => {
       await this.#openTicketFor(tx, orderId, agentEmail);
-      const rows = await tx.query(`UPDATE tickets SET status = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [orderId, status, at.toISOString()]);
+      const rows = await tx.query(`UPDATE tickets SET status = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [
+        orderId,
+        status,
+        at.toISOString(),
+      ]);
       return ticketRow.parse(rows[0]);
     });
   }
@@ -194,11 +224,32 @@ export class LocalTicketStore implements TicketStore {
         `INSERT INTO resolutions (resolved_at, order_id, agent_email, notes, assigned_at, resolution_minutes, sla_target_minutes, sla_status,
            stuck_reason, amount, currency, diagnosis_match, action_followed, resolution_type)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-        [r.resolved_at, r.order_id, r.agent_email, r.notes, r.assigned_at, r.resolution_minutes, r.sla_target_minutes, r.sla_status,
-          r.stuck_reason, r.amount, r.currency, r.diagnosis_match, r.action_followed, r.resolution_type],
+        [
+          r.resolved_at,
+          r.order_id,
+          r.agent_email,
+          r.notes,
+          r.assigned_at,
+          r.resolution_minutes,
+          r.sla_target_minutes,
+          r.sla_status,
+          r.stuck_reason,
+          r.amount,
+          r.currency,
+          r.diagnosis_match,
+          r.action_followed,
+          r.resolution_type,
+        ],
       );
-      await tx.query(`UPDATE escalations SET resolved_at = $2, resolution_notes = $3 WHERE order_id = $1 AND resolved_at IS NULL`, [r.order_id, r.resolved_at, r.notes]);
-      const rows = await tx.query(`UPDATE tickets SET status = 'RESOLVED', updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [r.order_id, r.resolved_at]);
+      await tx.query(`UPDATE escalations SET resolved_at = $2, resolution_notes = $3 WHERE order_id = $1 AND resolved_at IS NULL`, [
+        r.order_id,
+        r.resolved_at,
+        r.notes,
+      ]);
+      const rows = await tx.query(
+        `UPDATE tickets SET status = 'RESOLVED', updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`,
+        [r.order_id, r.resolved_at],
+      );
       return ticketRow.parse(rows[0]);
     });
   }
@@ -209,9 +260,25 @@ export class LocalTicketStore implements TicketStore {
       await tx.query(
         `INSERT INTO escalations (escalated_at, order_id, escalated_by, reason, order_status, stuck_hours, amount, currency, priority, assigned_to, resolved_at, resolution_notes)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`,
-        [e.escalated_at, e.order_id, e.escalated_by, e.reason, e.order_status, e.stuck_hours, e.amount, e.currency, e.priority, e.assigned_to, e.resolved_at, e.resolution_notes],
+        [
+          e.escalated_at,
+          e.order_id,
+          e.escalated_by,
+          e.reason,
+          e.order_status,
+          e.stuck_hours,
+          e.amount,
+          e.currency,
+          e.priority,
+          e.assigned_to,
+          e.resolved_at,
+          e.resolution_notes,
+        ],
       );
-      const rows = await tx.query(`UPDATE tickets SET status = 'ESCALATED', updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [e.order_id, e.escalated_at]);
+      const rows = await tx.query(
+        `UPDATE tickets SET status = 'ESCALATED', updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`,
+        [e.order_id, e.escalated_at],
+      );
       return ticketRow.parse(rows[0]);
     });
   }
@@ -229,13 +296,18 @@ export class LocalTicketStore implements TicketStore {
     return this.db.transaction(async (tx) => {
       const [agent] = await tx.query('SELECT active FROM agents WHERE email = $1', [to]);
       if (!agent) throw new TicketRuleError('unknown_agent', `${to} is not in the agent roster`);
-      if (agent.active !== true) throw new TicketRuleError('inactive_agent', `${to} is inactive; activate them first or choose another agent`);
+      if (agent.active !== true)
+        throw new TicketRuleError('inactive_agent', `${to} is inactive; activate them first or choose another agent`);
       const ticket = await this.#openTicketFor(tx, change.order_id, null);
       if (ticket.agent_email !== change.from_agent.toLowerCase()) {
         throw new TicketRuleError('conflict', `order ${change.order_id} is now held by ${ticket.agent_email}, not ${change.from_agent}`);
       }
       await this.#recordHistory(tx, { ...change, from_agent: ticket.agent_email, to_agent: to });
-      const rows = await tx.query(`UPDATE tickets SET agent_email = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [change.order_id, to, change.at]);
+      const rows = await tx.query(`UPDATE tickets SET agent_email = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [
+        change.order_id,
+        to,
+        change.at,
+      ]);
       return ticketRow.parse(rows[0]);
     });
   }
@@ -246,12 +318,27 @@ export class LocalTicketStore implements TicketStore {
       if (!rows[0]) throw new TicketRuleError('not_found', `order ${orderId} has no ticket`);
       const ticket = ticketRow.parse(rows[0]);
       if (ticket.agent_email !== agentEmail.toLowerCase()) {
-        throw new TicketRuleError('not_assignee', `order ${orderId} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`);
+        throw new TicketRuleError(
+          'not_assignee',
+          `order ${orderId} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`,
+        );
       }
-      if (ticket.status !== 'RESOLVED' && ticket.status !== 'ESCALATED') throw new TicketRuleError('conflict', `order ${orderId} is ${ticket.status}, not resolved or escalated`);
+      if (ticket.status !== 'RESOLVED' && ticket.status !== 'ESCALATED')
+        throw new TicketRuleError('conflict', `order ${orderId} is ${ticket.status}, not resolved or escalated`);
       const when = at.toISOString();
-      await this.#recordHistory(tx, { at: when, order_id: orderId, action: 'REOPENED', from_agent: ticket.agent_email, to_agent: ticket.agent_email, by: ticket.agent_email, reason });
-      const updated = await tx.query(`UPDATE tickets SET status = 'OPEN', assigned_at = $2, updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [orderId, when]);
+      await this.#recordHistory(tx, {
+        at: when,
+        order_id: orderId,
+        action: 'REOPENED',
+        from_agent: ticket.agent_email,
+        to_agent: ticket.agent_email,
+        by: ticket.agent_email,
+        reason,
+      });
+      const updated = await tx.query(
+        `UPDATE tickets SET status = 'OPEN', assigned_at = $2, updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`,
+        [orderId, when],
+      );
       return ticketRow.parse(updated[0]);
     });
   }
@@ -264,7 +351,10 @@ export class LocalTicketStore implements TicketStore {
   }
 
   async listResolutions(since: Date): Promise<Resolution[]> {
-    return parseRows(resolutionRow, await this.db.query('SELECT * FROM resolutions WHERE resolved_at >= $1 ORDER BY resolved_at', [since.toISOString()]));
+    return parseRows(
+      resolutionRow,
+      await this.db.query('SELECT * FROM resolutions WHERE resolved_at >= $1 ORDER BY resolved_at', [since.toISOString()]),
+    );
   }
 
   async listClassificationCorrections(since: Date): Promise<ClassificationCorrection[]> {
@@ -272,7 +362,10 @@ export class LocalTicketStore implements TicketStore {
   }
 
   async listEscalations(since: Date): Promise<Escalation[]> {
-    return parseRows(escalationRow, await this.db.query('SELECT * FROM escalations WHERE escalated_at >= $1 ORDER BY escalated_at', [since.toISOString()]));
+    return parseRows(
+      escalationRow,
+      await this.db.query('SELECT * FROM escalations WHERE escalated_at >= $1 ORDER BY escalated_at', [since.toISOString()]),
+    );
   }
 
   async appendPatterns(rows: readonly PatternRow[]): Promise<void> {
@@ -285,7 +378,20 @@ export class LocalTicketStore implements TicketStore {
            ON CONFLICT (date, pattern_id) DO UPDATE SET order_count = EXCLUDED.order_count, total_amount_aed = EXCLUDED.total_amount_aed,
              avg_hours = EXCLUDED.avg_hours, high_value_count = EXCLUDED.high_value_count, critical_count = EXCLUDED.critical_count,
              delta = EXCLUDED.delta, recommendation = EXCLUDED.recommendation, stuck_reason = EXCLUDED.stuck_reason`,
-          [p.date, p.pattern_id, p.stuck_reason, p.currency, p.signature, p.order_count, p.total_amount_aed, p.avg_hours, p.high_value_count, p.critical_count, p.delta, p.recommendation],
+          [
+            p.date,
+            p.pattern_id,
+            p.stuck_reason,
+            p.currency,
+            p.signature,
+            p.order_count,
+            p.total_amount_aed,
+            p.avg_hours,
+            p.high_value_count,
+            p.critical_count,
+            p.delta,
+            p.recommendation,
+          ],
         );
       }
     });

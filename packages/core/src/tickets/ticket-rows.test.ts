@@ -15,10 +15,25 @@ describe('slaOutcome', () => {
 describe('escalationRow', () => {
   it('ages the order by the time since assignment', () => {
     const ticket: Ticket = {
-      order_id: 'ORD-1', agent_email: 'asha.ops@example.com', assigned_at: assigned.toISOString(), status: 'OPEN', priority: 'P1',
-      currency: 'GBP', amount: 838.21, hours_stuck: 40, diagnosis: 'refund_pending', notes: 'n', updated_at: assigned.toISOString(),
+      order_id: 'ORD-1',
+      agent_email: 'asha.ops@example.com',
+      assigned_at: assigned.toISOString(),
+      status: 'OPEN',
+      priority: 'P1',
+      currency: 'GBP',
+      amount: 838.21,
+      hours_stuck: 40,
+      diagnosis: 'refund_pending',
+      notes: 'n',
+      updated_at: assigned.toISOString(),
     };
     const row = escalationRow(ticket, { by: 'asha.ops@example.com', reason: 'no refund', orderStatus: 'FAILED', at: after(90) });
-    expect(row).toMatchObject({ stuck_hours: 41.5, order_status: 'FAILED', assigned_to: 'asha.ops@example.com', priority: 'P1', resolved_at: null });
+    expect(row).toMatchObject({
+      stuck_hours: 41.5,
+      order_status: 'FAILED',
+      assigned_to: 'asha.ops@example.com',
+      priority: 'P1',
+      resolved_at: null,
+    });
   });
 });

@@ -78,7 +78,12 @@ async function sheetsBackend(): Promise<Backend> {
   fake = await startFakeSheets({ spreadsheetId: 'contract-sheet' });
   const store = await openSheetsTicketStore(
     { GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token', ECM_SHEETS_API_URL: fake.url },
-    { channel: createChannel({ readsPerMinute: 100_000, writesPerMinute: 100_000 }, { now: () => Date.now(), sleep: async () => undefined }) },
+    {
+      channel: createChannel(
+        { readsPerMinute: 100_000, writesPerMinute: 100_000 },
+        { now: () => Date.now(), sleep: async () => undefined },
+      ),
+    },
   );
   await initSheets(store);
   const server = fake;
@@ -98,7 +103,10 @@ async function outcome<T>(call: () => Promise<T>): Promise<T | { error: string }
 /** The scenario: agents, a triage's assignments, a day of field work, a second triage, patterns and stats. */
 async function runScenario(store: TicketStore, triage: TriageResult) {
   const out: Record<string, unknown> = {};
-  const { agents, problems } = parseAgentsCsv(readFileSync(path.join(sharedDir, 'demo', 'agents.csv'), 'utf8'), config.settings.assignment.default_max_tickets);
+  const { agents, problems } = parseAgentsCsv(
+    readFileSync(path.join(sharedDir, 'demo', 'agents.csv'), 'utf8'),
+    config.settings.assignment.default_max_tickets,
+  );
   expect(problems).toEqual([]);
   await store.upsertAgents(agents);
   const leaver = agents.find((a) => a.team === 'VDA_ops')!;
@@ -124,24 +132,57 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
   out.getUnknown = await store.getTicket('NO-SUCH-ORDER');
   out.escalate = await outcome(() =>
     store.escalateTicket({
-      escalated_at: at(45).toISOString(), order_id: t2.order_id, escalated_by: agent, reason: 'Partner dashboard shows no UTR after 48 h',
-      order_status: 'PROCESSING_DEAL_IN', stuck_hours: t2.hours_stuck, amount: t2.amount, currency: t2.currency, priority: t2.priority,
-      assigned_to: 'lead.ops@example.com', resolved_at: null, resolution_notes: null,
+      escalated_at: at(45).toISOString(),
+      order_id: t2.order_id,
+      escalated_by: agent,
+      reason: 'Partner dashboard shows no UTR after 48 h',
+      order_status: 'PROCESSING_DEAL_IN',
+      stuck_hours: t2.hours_stuck,
+      amount: t2.amount,
+      currency: t2.currency,
+      priority: t2.priority,
+      assigned_to: 'lead.ops@example.com',
+      resolved_at: null,
+      resolution_notes: null,
     }),
   );
   const resolution = (t: Ticket, minutes: number, extra: Partial<Parameters<TicketStore['resolveTicket']>[0]> = {}) => ({
-    resolved_at: at(minutes).toISOString(), order_id: t.order_id, agent_email: t.agent_email, notes: 'Pushed the BRN to Lulu; order credited',
-    assigned_at: t.assigned_at, resolution_minutes: minutes, sla_target_minutes: 240, sla_status: minutes <= 240 ? ('MET' as const) : ('MISSED' as const),
-    stuck_reason: t.diagnosis, amount: t.amount, currency: t.currency, diagnosis_match: 'CORRECT' as const, action_followed: 'YES' as const,
-    resolution_type: 'AGENT_RESOLVED' as const, ...extra,
+    resolved_at: at(minutes).toISOString(),
+    order_id: t.order_id,
+    agent_email: t.agent_email,
+    notes: 'Pushed the BRN to Lulu; order credited',
+    assigned_at: t.assigned_at,
+    resolution_minutes: minutes,
+    sla_target_minutes: 240,
+    sla_status: minutes <= 240 ? ('MET' as const) : ('MISSED' as const),
+    stuck_reason: t.diagnosis,
+    amount: t.amount,
+    currency: t.currency,
+    diagnosis_match: 'CORRECT' as const,
+    action_followed: 'YES' as const,
+    resolution_type: 'AGENT_RESOLVED' as const,
+    ...extra,
   });
   out.resolveByOther = await outcome(() => store.resolveTicket(resolution(t2, 90, { agent_email: other })));
-  out.resolve = await outcome(() => store.resolveTicket(resolution(t2, 95, { resolution_type: 'ESCALATED_RESOLVED', diagnosis_match: 'PARTIAL' })));
+  out.resolve = await outcome(() =>
+    store.resolveTicket(resolution(t2, 95, { resolution_type: 'ESCALATED_RESOLVED', diagnosis_match: 'PARTIAL' })),
+  );
   out.resolveAgain = await outcome(() => store.resolveTicket(resolution(t2, 96)));
-  out.selfHealed = await outcome(() => store.resolveTicket(resolution(t3, 300, { agent_email: 'ecm-manager@example.com', resolution_type: 'SELF_HEALED', notes: 'Order completed in the warehouse; closed automatically (self-healed).' }), { byAutomation: true }));
+  out.selfHealed = await outcome(() =>
+    store.resolveTicket(
+      resolution(t3, 300, {
+        agent_email: 'ecm-manager@example.com',
+        resolution_type: 'SELF_HEALED',
+        notes: 'Order completed in the warehouse; closed automatically (self-healed).',
+      }),
+      { byAutomation: true },
+    ),
+  );
   out.startResolved = await outcome(() => store.setTicketStatus(t3.order_id, agent, 'IN_PROGRESS', at(301)));
   const [firstEscalation] = await store.listEscalations(asOf);
-  out.escalateResolved = await outcome(() => store.escalateTicket({ ...firstEscalation!, escalated_at: at(302).toISOString(), order_id: t3.order_id }));
+  out.escalateResolved = await outcome(() =>
+    store.escalateTicket({ ...firstEscalation!, escalated_at: at(302).toISOString(), order_id: t3.order_id }),
+  );
   out.resolutions = await store.listResolutions(asOf);
   out.resolutionsLater = await store.listResolutions(at(200));
   out.escalations = await store.listEscalations(asOf);
@@ -149,7 +190,15 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
   // The ops lead moves tickets: to an active agent of the roster only; recorded with who, when and why.
   const [t4, t5] = (await store.listTickets({ agentEmail: agent, statuses: ['OPEN'] })).slice(0, 2) as [Ticket, Ticket];
   const move = (t: Ticket, to: string, minutes: number) => () =>
-    store.reassignTicket({ at: at(minutes).toISOString(), order_id: t.order_id, action: 'REASSIGNED', from_agent: t.agent_email, to_agent: to, by: 'lead.ops@example.com', reason: 'Agent on leave' });
+    store.reassignTicket({
+      at: at(minutes).toISOString(),
+      order_id: t.order_id,
+      action: 'REASSIGNED',
+      from_agent: t.agent_email,
+      to_agent: to,
+      by: 'lead.ops@example.com',
+      reason: 'Agent on leave',
+    });
   out.reassignTo = other;
   out.reassign = await outcome(move(t4, other.toUpperCase(), 120));
   out.reassignStale = await outcome(move(t4, agent, 121));
@@ -166,7 +215,11 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
 
   // Triage 2: nothing already open is assigned again.
   const replan = planAssignments(config, triage.orders, await store.listAgents(), await store.listTickets());
-  out.replan = { assignments: replan.assignments.length, already_open: replan.already_open, resolved_still_stuck: replan.resolved_still_stuck };
+  out.replan = {
+    assignments: replan.assignments.length,
+    already_open: replan.already_open,
+    resolved_still_stuck: replan.resolved_still_stuck,
+  };
   out.createReplan = await store.createTickets(replan.assignments.map((a) => ticketFor(a, at(360))));
   out.open = await store.listTickets({ statuses: ['OPEN', 'IN_PROGRESS', 'ESCALATED'] });
   out.some = await store.listTickets({ orderIds: [t1.order_id, t2.order_id, 'NO-SUCH-ORDER'], statuses: ['IN_PROGRESS', 'RESOLVED'] });
@@ -174,13 +227,25 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
   // Patterns and daily stats: written, then rewritten by a later run of the same day.
   const date = localDate(asOf, config.settings.reports.time_zone);
   const patterns: PatternRow[] = clusterOrders(config, triage.orders).map((c, i) => ({
-    date, pattern_id: c.pattern_id, stuck_reason: c.stuck_reason, currency: c.signature.currency, signature: c.signature_text, order_count: c.order_count,
-    total_amount_aed: c.total_amount_aed, avg_hours: c.avg_hours, high_value_count: c.high_value_count, critical_count: c.critical_count, delta: 'baseline',
+    date,
+    pattern_id: c.pattern_id,
+    stuck_reason: c.stuck_reason,
+    currency: c.signature.currency,
+    signature: c.signature_text,
+    order_count: c.order_count,
+    total_amount_aed: c.total_amount_aed,
+    avg_hours: c.avg_hours,
+    high_value_count: c.high_value_count,
+    critical_count: c.critical_count,
+    delta: 'baseline',
     // Text that a sheet would take for a formula: it must stay text.
     recommendation: i === 0 ? '=HYPERLINK("https://runbooks.example.com/brn", "runbook")' : 'Follow the runbook',
   }));
   await store.appendPatterns(patterns);
-  await store.appendPatterns([{ ...patterns[0]!, order_count: patterns[0]!.order_count + 1, delta: 'UP +1' }, { ...patterns[0]!, date: '2026-02-16', delta: 'baseline' }]);
+  await store.appendPatterns([
+    { ...patterns[0]!, order_count: patterns[0]!.order_count + 1, delta: 'UP +1' },
+    { ...patterns[0]!, date: '2026-02-16', delta: 'baseline' },
+  ]);
   out.patternsToday = await store.listPatterns(date);
   out.patternsAll = await store.listPatterns();
   const stats: DailyStatsRow[] = [
@@ -231,7 +296,11 @@ describe.each(BACKENDS.map(([name]) => name))('TicketStore contract: %s backend'
   it('keeps agents by e-mail: updates in place, deactivates, reports unknown agents', () => {
     const agents = r().agents as { email: string; active: boolean; role: string; slack_handle: string | null }[];
     expect(agents).toHaveLength(12);
-    expect(agents.filter((a) => !a.active).map((a) => a.email)).toEqual(['eli.ops@example.com', 'ivan.vda@example.com'].sort((x, y) => (agents.findIndex((a) => a.email === x) - agents.findIndex((a) => a.email === y))));
+    expect(agents.filter((a) => !a.active).map((a) => a.email)).toEqual(
+      ['eli.ops@example.com', 'ivan.vda@example.com'].sort(
+        (x, y) => agents.findIndex((a) => a.email === x) - agents.findIndex((a) => a.email === y),
+      ),
+    );
     expect(r().deactivate).toBe(true);
     expect(r().deactivateUnknown).toBe(false);
     expect(agents.filter((a) => a.role === 'supervisor').length).toBeGreaterThan(0);
@@ -309,22 +378,28 @@ describe.each(BACKENDS.map(([name]) => name))('TicketStore contract: %s backend'
 });
 
 describe('TicketStore contract: both backends', () => {
-  it.each(BACKENDS.map(([name]) => name).filter((n) => n !== 'local'))('%s gives the local backend’s result for every call of the scenario', (name) => {
-    const local = results.get('local')!;
-    const other = results.get(name)!;
-    expect(Object.keys(other)).toEqual(Object.keys(local));
-    for (const key of Object.keys(local)) expect({ [key]: other[key] }).toEqual({ [key]: local[key] });
-    expect(stats.get(name)).toEqual(stats.get('local'));
-  });
+  it.each(BACKENDS.map(([name]) => name).filter((n) => n !== 'local'))(
+    '%s gives the local backend’s result for every call of the scenario',
+    (name) => {
+      const local = results.get('local')!;
+      const other = results.get(name)!;
+      expect(Object.keys(other)).toEqual(Object.keys(local));
+      for (const key of Object.keys(local)) expect({ [key]: other[key] }).toEqual({ [key]: local[key] });
+      expect(stats.get(name)).toEqual(stats.get('local'));
+    },
+  );
 
   it('stored a formula-looking recommendation as text (RAW), not as a formula', () => {
     const appends = fake!.calls.filter((c) => c.method === 'values.append' || c.method === 'values.batchUpdate');
     expect(appends.length).toBeGreaterThan(0);
     for (const c of appends) {
-      const option = c.method === 'values.append' ? c.query.get('valueInputOption') : (c.body as { valueInputOption?: string }).valueInputOption;
+      const option =
+        c.method === 'values.append' ? c.query.get('valueInputOption') : (c.body as { valueInputOption?: string }).valueInputOption;
       expect(option).toBe('RAW');
     }
     expect(fake!.calls.filter((c) => c.method === 'values.append').length).toBeGreaterThan(0);
-    expect(fake!.calls.filter((c) => c.method === 'values.append').every((c) => c.query.get('insertDataOption') === 'INSERT_ROWS')).toBe(true);
+    expect(fake!.calls.filter((c) => c.method === 'values.append').every((c) => c.query.get('insertDataOption') === 'INSERT_ROWS')).toBe(
+      true,
+    );
   });
 });

@@ -46,7 +46,9 @@ export async function recordClassificationCorrection(db: StateQueryable, c: Clas
 
 /** Corrections recorded since `since`, oldest first. */
 export async function listClassificationCorrections(db: StateQueryable, since: Date): Promise<ClassificationCorrection[]> {
-  const rows = await db.query('SELECT * FROM classification_corrections WHERE corrected_at >= $1 ORDER BY corrected_at, order_id', [since.toISOString()]);
+  const rows = await db.query('SELECT * FROM classification_corrections WHERE corrected_at >= $1 ORDER BY corrected_at, order_id', [
+    since.toISOString(),
+  ]);
   return rows.map((r) => row.parse(r));
 }
 
@@ -71,7 +73,8 @@ export function mostCorrectedClassifications(
   limit = 5,
 ): CorrectedClassification[] {
   const byOrder = new Map<string, { classified: string; corrected: string }>();
-  for (const r of resolutions) if (r.diagnosis_match === 'WRONG') byOrder.set(r.order_id, { classified: r.stuck_reason, corrected: REASON_NOT_GIVEN });
+  for (const r of resolutions)
+    if (r.diagnosis_match === 'WRONG') byOrder.set(r.order_id, { classified: r.stuck_reason, corrected: REASON_NOT_GIVEN });
   for (const c of latestPerOrder(corrections)) byOrder.set(c.order_id, { classified: c.classified_reason, corrected: c.corrected_reason });
   const counts = new Map<string, CorrectedClassification>();
   for (const { classified, corrected } of byOrder.values()) {
@@ -79,7 +82,10 @@ export function mostCorrectedClassifications(
     counts.set(key, { classified_reason: classified, corrected_reason: corrected, count: (counts.get(key)?.count ?? 0) + 1 });
   }
   return [...counts.values()]
-    .sort((a, b) => b.count - a.count || a.classified_reason.localeCompare(b.classified_reason) || a.corrected_reason.localeCompare(b.corrected_reason))
+    .sort(
+      (a, b) =>
+        b.count - a.count || a.classified_reason.localeCompare(b.classified_reason) || a.corrected_reason.localeCompare(b.corrected_reason),
+    )
     .slice(0, limit);
 }
 

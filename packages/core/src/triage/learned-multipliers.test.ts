@@ -29,7 +29,10 @@ const times = (n: number, make: () => Resolution) => Array.from({ length: n }, m
 
 describe('learnFromResolutions (§13)', () => {
   it('halves the weight of a reason that mostly heals itself (self-healed rate above 0.7)', () => {
-    const rs = [...times(8, () => resolution('stuck_at_lulu', { resolution_type: 'SELF_HEALED' })), ...times(2, () => resolution('stuck_at_lulu'))];
+    const rs = [
+      ...times(8, () => resolution('stuck_at_lulu', { resolution_type: 'SELF_HEALED' })),
+      ...times(2, () => resolution('stuck_at_lulu')),
+    ];
     const [l] = learnFromResolutions(learning, rs);
     expect(l).toMatchObject({ stuck_reason: 'stuck_at_lulu', resolutions: 10, self_healed_rate: 0.8, multiplier: 0.5 });
     expect(multipliersOf([l!])).toEqual({ stuck_at_lulu: 0.5 });
@@ -41,7 +44,10 @@ describe('learnFromResolutions (§13)', () => {
   });
 
   it('weighs likely false positives (closed in under 5 minutes on average) at 0.3', () => {
-    const [l] = learnFromResolutions(learning, times(6, () => resolution('brn_issue', { resolution_minutes: 3 })));
+    const [l] = learnFromResolutions(
+      learning,
+      times(6, () => resolution('brn_issue', { resolution_minutes: 3 })),
+    );
     expect(l!.multiplier).toBe(0.3);
   });
 
@@ -58,7 +64,10 @@ describe('learnFromResolutions (§13)', () => {
   });
 
   it('changes nothing on too little evidence', () => {
-    const [l] = learnFromResolutions(learning, times(4, () => resolution('refund_pending', { resolution_type: 'SELF_HEALED' })));
+    const [l] = learnFromResolutions(
+      learning,
+      times(4, () => resolution('refund_pending', { resolution_type: 'SELF_HEALED' })),
+    );
     expect(l).toMatchObject({ multiplier: 1, flags: [] });
     expect(multipliersOf([l!])).toEqual({});
   });
@@ -80,7 +89,11 @@ describe('learnFromResolutions (§13)', () => {
       const base = times(3, () => resolution('no_rfi_created', { order_id: `ORD-B${++seq}` }));
       const before = learnFromResolutions(learning, base)[0]!;
       expect(before.flags).toEqual([]);
-      const viaCorrections = learnFromResolutions(learning, base, times(3, () => correction('no_rfi_created')))[0]!;
+      const viaCorrections = learnFromResolutions(
+        learning,
+        base,
+        times(3, () => correction('no_rfi_created')),
+      )[0]!;
       const viaAnswers = learnFromResolutions(learning, [...base, ...times(3, () => wrongAnswer('no_rfi_created'))])[0]!;
       expect(viaCorrections.flags).toEqual(['low_confidence']);
       expect(viaCorrections).toEqual(viaAnswers);

@@ -50,14 +50,17 @@ export function learnFromResolutions(
       add(r.stuck_reason, { ...r, diagnosis_match: r.resolution_type === 'SELF_HEALED' ? r.diagnosis_match : 'WRONG' });
     } else add(r.stuck_reason, r);
   }
-  for (const c of judgedWrong.values()) add(c.classified_reason, { resolution_type: 'AGENT_RESOLVED', diagnosis_match: 'WRONG', resolution_minutes: null });
+  for (const c of judgedWrong.values())
+    add(c.classified_reason, { resolution_type: 'AGENT_RESOLVED', diagnosis_match: 'WRONG', resolution_minutes: null });
   const out: ReasonLearning[] = [];
   for (const [reason, rs] of [...byReason.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     const n = rs.length;
     const selfHealed = rs.filter((r) => r.resolution_type === 'SELF_HEALED').length / n;
     // Agent answers only: automation does not judge diagnoses.
     const judged = rs.filter((r) => r.resolution_type !== 'SELF_HEALED');
-    const accuracy = judged.length ? judged.reduce((s, r) => s + (r.diagnosis_match === 'CORRECT' ? 1 : r.diagnosis_match === 'PARTIAL' ? 0.5 : 0), 0) / judged.length : 1;
+    const accuracy = judged.length
+      ? judged.reduce((s, r) => s + (r.diagnosis_match === 'CORRECT' ? 1 : r.diagnosis_match === 'PARTIAL' ? 0.5 : 0), 0) / judged.length
+      : 1;
     const falsePositive = rs.filter((r) => r.resolution_type === 'FALSE_POSITIVE').length / n;
     const timed = judged.filter((r): r is Evidence & { resolution_minutes: number } => r.resolution_minutes !== null);
     const avgMinutes = timed.length ? timed.reduce((s, r) => s + r.resolution_minutes, 0) / timed.length : Infinity;

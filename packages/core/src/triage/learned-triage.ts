@@ -30,11 +30,22 @@ export async function multipliersAt(config: EcmConfig, tickets: ResolutionSource
 }
 
 /** The full triage at T with the learned multipliers: the one score and priority every program shows. */
-export async function triageWithLearning(warehouse: Warehouse, config: EcmConfig, tickets: ResolutionSource | null, asOf: Date): Promise<TriageResult> {
+export async function triageWithLearning(
+  warehouse: Warehouse,
+  config: EcmConfig,
+  tickets: ResolutionSource | null,
+  asOf: Date,
+): Promise<TriageResult> {
   return runTriage(warehouse, config, { asOf, multipliers: await multipliersAt(config, tickets, asOf) });
 }
 
 /** One order's triage at T with the learned multipliers (null when it is not a candidate). */
-export async function triageOrderWithLearning(warehouse: Warehouse, config: EcmConfig, tickets: ResolutionSource | null, orderId: string, asOf: Date): Promise<TriagedOrder | null> {
+export async function triageOrderWithLearning(
+  warehouse: Warehouse,
+  config: EcmConfig,
+  tickets: ResolutionSource | null,
+  orderId: string,
+  asOf: Date,
+): Promise<TriagedOrder | null> {
   return triageOrder(warehouse, config, orderId, { asOf, multipliers: await multipliersAt(config, tickets, asOf) });
 }

@@ -22,6 +22,7 @@ describe('exact money', () => {
     expect(formatMinorUnits(aed, { decimals: 2 })).toBe('48,999,999,999,999,999.95');
     expect(formatMinorUnits(aed)).toBe('49,000,000,000,000,000');
     // The double arithmetic this replaces could not even represent the input.
+    // biome-ignore lint/correctness/noPrecisionLoss: the point of this test is the float's loss
     expect(String(9999999999999999.99 * 4.9)).not.toBe('48999999999999999.95');
   });
 

@@ -92,7 +92,11 @@ export function partnerClass(settings: Settings, partner: string | null, receive
   if (!partner) return null;
   const p = settings.partners;
   if (p.bulk_vda.includes(partner)) return 'bulk_vda';
-  if (p.bulk_vda_above_receive_amount.partners.includes(partner) && Number(receiveAmount ?? 0) > p.bulk_vda_above_receive_amount.receive_amount) return 'bulk_vda';
+  if (
+    p.bulk_vda_above_receive_amount.partners.includes(partner) &&
+    Number(receiveAmount ?? 0) > p.bulk_vda_above_receive_amount.receive_amount
+  )
+    return 'bulk_vda';
   if (p.rda.includes(partner)) return 'rda';
   return 'vda_api';
 }

@@ -87,7 +87,10 @@ describe('runTriage on a seeded demo warehouse (PGlite)', () => {
     expect(sum(summary.actionable_by_team)).toBe(summary.actionable);
     expect(sum(summary.actionable_by_priority)).toBe(summary.actionable);
     expect(sum(summary.disqualified_by_reason)).toBe(summary.disqualified);
-    expect(summary.value_at_risk_aed).toBeCloseTo(actionable.reduce((a, o) => a + o.amount_aed, 0), 2);
+    expect(summary.value_at_risk_aed).toBeCloseTo(
+      actionable.reduce((a, o) => a + o.amount_aed, 0),
+      2,
+    );
     expect(summary.high_value).toBe(actionable.filter((o) => o.high_value).length);
     expect(Object.keys(summary.actionable_by_team).sort()).toEqual(['KYC_ops', 'Ops', 'VDA_ops']);
   });

@@ -159,7 +159,12 @@ function quarantineReason(error: { issues: readonly { path: readonly PropertyKey
  * Fetches every candidate at time T (or the one order asked for) in one statement. A row that fails
  * validation is quarantined rather than thrown: one bad order must not cost the day's other tickets.
  */
-export async function fetchCandidateFacts(warehouse: Warehouse, config: EcmConfig, asOf: Date, options: { orderId?: string } = {}): Promise<CandidateFacts> {
+export async function fetchCandidateFacts(
+  warehouse: Warehouse,
+  config: EcmConfig,
+  asOf: Date,
+  options: { orderId?: string } = {},
+): Promise<CandidateFacts> {
   const { start, end } = candidateWindow(config, asOf);
   const rows = await warehouse.query(candidateSql(config), [toWarehouseTime(start), toWarehouseTime(end), options.orderId ?? null]);
   const facts: OrderFacts[] = [];
@@ -167,7 +172,11 @@ export async function fetchCandidateFacts(warehouse: Warehouse, config: EcmConfi
   for (const row of rows) {
     const parsed = candidateRowSchema.safeParse(row);
     if (parsed.success) facts.push(toOrderFacts(parsed.data));
-    else quarantined.push({ order_id: printableOrderId(row.order_id === null || row.order_id === undefined ? '(missing)' : String(row.order_id)), reason: quarantineReason(parsed.error) });
+    else
+      quarantined.push({
+        order_id: printableOrderId(row.order_id === null || row.order_id === undefined ? '(missing)' : String(row.order_id)),
+        reason: quarantineReason(parsed.error),
+      });
   }
   return { facts, quarantined };
 }
@@ -189,7 +198,12 @@ export async function runTriage(warehouse: Warehouse, config: EcmConfig, options
  * One order through the same engine, at T: its triage, or null when it is not a stuck-order
  * candidate at T. The same statement as the full run, filtered to the order, so it costs milliseconds.
  */
-export async function triageOrder(warehouse: Warehouse, config: EcmConfig, orderId: string, options: TriageOptions): Promise<TriagedOrder | null> {
+export async function triageOrder(
+  warehouse: Warehouse,
+  config: EcmConfig,
+  orderId: string,
+  options: TriageOptions,
+): Promise<TriagedOrder | null> {
   const { facts } = await fetchCandidateFacts(warehouse, config, options.asOf, { orderId });
   return triageFacts(config, facts, options)[0] ?? null;
 }

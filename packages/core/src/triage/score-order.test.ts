@@ -158,11 +158,21 @@ describe('priority cut-offs', () => {
   });
 
   it('gives refund_pending over 72 h and above AED 15,000 exactly P1 through the engine', () => {
-    const order = triage({ status: 'FAILED', sub_state: 'REFUND_TRIGGERED', lulu: 'CANCELLATION_COMPLETED', hours: 80, send_amount: 20_000 });
+    const order = triage({
+      status: 'FAILED',
+      sub_state: 'REFUND_TRIGGERED',
+      lulu: 'CANCELLATION_COMPLETED',
+      hours: 80,
+      send_amount: 20_000,
+    });
     expect(order).toMatchObject({ stuck_reason: 'refund_pending', score: 0.7, priority: 'P1' });
     // m = 0.5 (mostly self-healed) halves its severity: 0.45 + 0.125 = 0.575 → P2
-    expect(triage({ status: 'FAILED', sub_state: 'REFUND_TRIGGERED', lulu: 'CANCELLATION_COMPLETED', hours: 80, send_amount: 20_000 }, { refund_pending: 0.5 }))
-      .toMatchObject({ score: 0.575, priority: 'P2' });
+    expect(
+      triage(
+        { status: 'FAILED', sub_state: 'REFUND_TRIGGERED', lulu: 'CANCELLATION_COMPLETED', hours: 80, send_amount: 20_000 },
+        { refund_pending: 0.5 },
+      ),
+    ).toMatchObject({ score: 0.575, priority: 'P2' });
   });
 });
 

@@ -55,11 +55,17 @@ export function sanityCheck(config: EcmConfig, actionable: number): SanityCheck 
     };
   }
   if (actionable > s.warn_above) {
-    return { status: 'warn', assignment_allowed: true, message: `${actionable} actionable orders is above ${s.warn_above}: check that no candidate filter is broken` };
+    return {
+      status: 'warn',
+      assignment_allowed: true,
+      message: `${actionable} actionable orders is above ${s.warn_above}: check that no candidate filter is broken`,
+    };
   }
   const [low, high] = s.typical;
-  if (actionable < low) return { status: 'low', assignment_allowed: true, message: `${actionable} actionable orders, below the typical ${low}–${high}` };
-  if (actionable > high) return { status: 'high', assignment_allowed: true, message: `${actionable} actionable orders, above the typical ${low}–${high}` };
+  if (actionable < low)
+    return { status: 'low', assignment_allowed: true, message: `${actionable} actionable orders, below the typical ${low}–${high}` };
+  if (actionable > high)
+    return { status: 'high', assignment_allowed: true, message: `${actionable} actionable orders, above the typical ${low}–${high}` };
   return { status: 'typical', assignment_allowed: true, message: `${actionable} actionable orders, within the typical ${low}–${high}` };
 }
 
@@ -103,7 +109,13 @@ function currencyTotalsOf(byCurrency: Tally['byCurrency']): Record<string, Curre
   for (const [currency, c] of Object.entries(byCurrency)) {
     const amount = fromMinorUnits(c.amount);
     const amountAed = fromMinorUnits(c.amount_aed);
-    totals[currency] = { count: c.count, amount: approximate(amount), amount_aed: approximate(amountAed), amount_decimal: amount, amount_aed_decimal: amountAed };
+    totals[currency] = {
+      count: c.count,
+      amount: approximate(amount),
+      amount_aed: approximate(amountAed),
+      amount_decimal: amount,
+      amount_aed_decimal: amountAed,
+    };
   }
   return totals;
 }

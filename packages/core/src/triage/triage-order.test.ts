@@ -25,7 +25,9 @@ describe('triageOrder', () => {
   });
 
   it('is null for an order that is not a candidate at T', async () => {
-    const [row] = await warehouse.query(`SELECT order_id FROM orders_goms WHERE status = 'COMPLETED' AND order_id NOT IN (SELECT client_txn_id FROM falcon_transactions_v2 WHERE status = 'FAILED') LIMIT 1`);
+    const [row] = await warehouse.query(
+      `SELECT order_id FROM orders_goms WHERE status = 'COMPLETED' AND order_id NOT IN (SELECT client_txn_id FROM falcon_transactions_v2 WHERE status = 'FAILED') LIMIT 1`,
+    );
     expect(full.orders.some((o) => o.order_id === row!.order_id)).toBe(false);
     expect(await triageOrder(warehouse, config, String(row!.order_id), { asOf })).toBeNull();
     expect(await triageOrder(warehouse, config, 'ORD-NOPE', { asOf })).toBeNull();

@@ -78,10 +78,14 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<Ware
   const dir = demoWarehouseDir(env);
   const info = readDemoInfo(env);
   if (!info) {
-    options.onNotice?.(`Creating the embedded demo warehouse in ${dir} (synthetic data, one time; set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse)`);
+    options.onNotice?.(
+      `Creating the embedded demo warehouse in ${dir} (synthetic data, one time; set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse)`,
+    );
     return (await createDemoWarehouse(options)).warehouse;
   }
-  options.onNotice?.(`Using the embedded demo warehouse: synthetic data seeded for ${info.as_of}. Set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse.`);
+  options.onNotice?.(
+    `Using the embedded demo warehouse: synthetic data seeded for ${info.as_of}. Set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse.`,
+  );
   const db = await openPglite(path.join(dir, 'pgdata'));
   return new PgliteWarehouse(db, `embedded demo warehouse (${dir})`);
 }

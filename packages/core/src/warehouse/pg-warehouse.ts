@@ -33,7 +33,10 @@ export class PgWarehouse implements Warehouse {
   constructor(url: string, options: PgWarehouseOptions = {}) {
     checkStoreUrl('ECM_WAREHOUSE_URL', url);
     this.label = redactUrl(url);
-    this.#timeouts = options.timeouts ?? { ...DEFAULT_WAREHOUSE_TIMEOUTS, connectMs: options.connectionTimeoutMillis ?? DEFAULT_WAREHOUSE_TIMEOUTS.connectMs };
+    this.#timeouts = options.timeouts ?? {
+      ...DEFAULT_WAREHOUSE_TIMEOUTS,
+      connectMs: options.connectionTimeoutMillis ?? DEFAULT_WAREHOUSE_TIMEOUTS.connectMs,
+    };
     const statementMs = this.#timeouts.statementMs;
     this.#pool = new (loadPg().Pool)({
       connectionString: url,
@@ -71,7 +74,8 @@ export class PgWarehouse implements Warehouse {
         }
         return (await client.query(sql, params as unknown[])).rows as Row[];
       } catch (err) {
-        if (!/^[0-9A-Z]{5}$/.test(String((err as { code?: unknown }).code)) || String((err as { code?: unknown }).code).startsWith('57')) broken = err as Error;
+        if (!/^[0-9A-Z]{5}$/.test(String((err as { code?: unknown }).code)) || String((err as { code?: unknown }).code).startsWith('57'))
+          broken = err as Error;
         throw err;
       } finally {
         client.removeListener('error', onError);
@@ -79,7 +83,10 @@ export class PgWarehouse implements Warehouse {
       }
     } catch (err) {
       // Name the warehouse: "connect ECONNREFUSED" alone does not tell on-call which system is down.
-      throw new WarehouseError(describeStoreFailure(`warehouse ${this.label}`, 'ECM_WAREHOUSE_URL', err, this.#timeouts, 'timeouts.warehouse_statement_ms'), err);
+      throw new WarehouseError(
+        describeStoreFailure(`warehouse ${this.label}`, 'ECM_WAREHOUSE_URL', err, this.#timeouts, 'timeouts.warehouse_statement_ms'),
+        err,
+      );
     }
   }
 

@@ -22,10 +22,18 @@ describe('creating an embedded cluster', () => {
     const parent = path.join(dir, 'killed');
     mkdirSync(parent);
     const dataDir = path.join(parent, 'pgdata');
-    const child = spawn(process.execPath, ['--input-type=module', '-e', `const { openPglite } = await import('@ecm/core/warehouse'); await openPglite(${JSON.stringify(dataDir)}); await new Promise(() => {});`], {
-      cwd: path.join(REPO, 'packages/core'),
-      stdio: 'ignore',
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `const { openPglite } = await import('@ecm/core/warehouse'); await openPglite(${JSON.stringify(dataDir)}); await new Promise(() => {});`,
+      ],
+      {
+        cwd: path.join(REPO, 'packages/core'),
+        stdio: 'ignore',
+      },
+    );
     const exited = new Promise((resolve) => child.on('exit', resolve));
     // Kill it as soon as the cluster is being written, before it is complete.
     const started = Date.now();

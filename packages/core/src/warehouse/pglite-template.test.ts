@@ -8,8 +8,12 @@ import { EMPTY_CLUSTER_TEMPLATE, openPglite } from './pglite-warehouse.js';
 // The empty-cluster template that new embedded databases load instead of running initdb.
 describe('assets/pglite-empty-cluster.tar.gz', () => {
   it('was made by the installed PGlite (else: node packages/core/scripts/pglite-template.mjs)', () => {
-    const installed = JSON.parse(readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8')) as { version: string };
-    const recorded = JSON.parse(readFileSync(path.join(path.dirname(EMPTY_CLUSTER_TEMPLATE), 'pglite-empty-cluster.json'), 'utf8')) as { pglite: string };
+    const installed = JSON.parse(
+      readFileSync(path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json'), 'utf8'),
+    ) as { version: string };
+    const recorded = JSON.parse(readFileSync(path.join(path.dirname(EMPTY_CLUSTER_TEMPLATE), 'pglite-empty-cluster.json'), 'utf8')) as {
+      pglite: string;
+    };
     expect(recorded.pglite).toBe(installed.version);
   });
 

@@ -37,7 +37,10 @@ export const EMPTY_CLUSTER_TEMPLATE = path.join(ASSETS, 'pglite-empty-cluster.ta
 async function emptyClusterTemplate(): Promise<Blob | null> {
   try {
     const pkg = path.join(path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite')), '..', 'package.json');
-    const [installed, recorded] = await Promise.all([readFile(pkg, 'utf8'), readFile(path.join(ASSETS, 'pglite-empty-cluster.json'), 'utf8')]);
+    const [installed, recorded] = await Promise.all([
+      readFile(pkg, 'utf8'),
+      readFile(path.join(ASSETS, 'pglite-empty-cluster.json'), 'utf8'),
+    ]);
     if ((JSON.parse(installed) as { version?: string }).version !== (JSON.parse(recorded) as { pglite?: string }).pglite) return null;
     return new Blob([await readFile(EMPTY_CLUSTER_TEMPLATE)]);
   } catch {
@@ -67,7 +70,8 @@ export async function openPglite(dataDir?: string, start: { loadDataDir?: Blob }
     const parent = path.dirname(dataDir);
     const building = `${path.basename(dataDir)}.creating-`;
     // The embedded stores admit one process at a time (their file lock): leftovers are from killed runs.
-    for (const stale of readdirSync(parent).filter((f) => f.startsWith(building))) rmSync(path.join(parent, stale), { recursive: true, force: true });
+    for (const stale of readdirSync(parent).filter((f) => f.startsWith(building)))
+      rmSync(path.join(parent, stale), { recursive: true, force: true });
     const scratch = path.join(parent, `${building}${process.pid}`);
     const creating = new PGlite(scratch, withTemplate);
     await creating.waitReady;

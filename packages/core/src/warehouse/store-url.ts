@@ -44,13 +44,22 @@ const TIMEOUT_CODES: Record<string, string> = { '57014': 'statement', '55P03': '
  * One line for a failed store call that says which store and variable, and for a timeout which
  * limit and where it is configured.
  */
-export function describeStoreFailure(store: string, variable: StoreVariable, err: unknown, timeouts: StoreTimeouts, configKey: string): string {
+export function describeStoreFailure(
+  store: string,
+  variable: StoreVariable,
+  err: unknown,
+  timeouts: StoreTimeouts,
+  configKey: string,
+): string {
   const error = err as { code?: unknown; message?: unknown };
   const message = typeof error?.message === 'string' ? error.message : String(err);
   const code = typeof error?.code === 'string' ? error.code : '';
-  const kind = TIMEOUT_CODES[code] ?? (/Query read timeout/i.test(message) ? 'statement' : /timeout expired|connection timeout/i.test(message) ? 'connect' : null);
+  const kind =
+    TIMEOUT_CODES[code] ??
+    (/Query read timeout/i.test(message) ? 'statement' : /timeout expired|connection timeout/i.test(message) ? 'connect' : null);
   if (kind) {
-    const ms = kind === 'connect' ? timeouts.connectMs : kind === 'lock wait' ? (timeouts.lockMs ?? timeouts.statementMs) : timeouts.statementMs;
+    const ms =
+      kind === 'connect' ? timeouts.connectMs : kind === 'lock wait' ? (timeouts.lockMs ?? timeouts.statementMs) : timeouts.statementMs;
     return `${store} (${variable}): ${kind} timed out after ${ms / 1000} s (${configKey} in shared/config/ecm.yaml): ${message}`;
   }
   return `${store} (${variable}): ${message}`;

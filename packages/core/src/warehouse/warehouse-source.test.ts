@@ -6,9 +6,15 @@ import { warehouseSource } from './warehouse-source.js';
 
 describe('warehouseSource: the demo is a choice', () => {
   it('a warehouse URL wins; nothing configured is the demo; ECM_DEMO=1 asks for it', () => {
-    expect(warehouseSource({ ECM_WAREHOUSE_URL: 'postgres://r@db.example.com/w', SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({ kind: 'url', demo: false });
+    expect(warehouseSource({ ECM_WAREHOUSE_URL: 'postgres://r@db.example.com/w', SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({
+      kind: 'url',
+      demo: false,
+    });
     expect(warehouseSource({})).toMatchObject({ kind: 'demo', why: 'nothing configured' });
-    expect(warehouseSource({ ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-1', ECM_STATE_URL: 'postgres://s@db.example.com/ecm' })).toMatchObject({ kind: 'demo', why: 'ECM_DEMO' });
+    expect(warehouseSource({ ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-1', ECM_STATE_URL: 'postgres://s@db.example.com/ecm' })).toMatchObject({
+      kind: 'demo',
+      why: 'ECM_DEMO',
+    });
   });
 
   it.each([
@@ -32,7 +38,12 @@ describe('warehouseSource: the demo is a choice', () => {
 });
 
 describe('markDemo', () => {
-  const message = { title: ':dart: *ECM Triage*', text: '12 orders assigned', blocks: [header('ECM Triage — Feb 17'), section('*12* orders')], thread: [] };
+  const message = {
+    title: ':dart: *ECM Triage*',
+    text: '12 orders assigned',
+    blocks: [header('ECM Triage — Feb 17'), section('*12* orders')],
+    thread: [],
+  };
 
   it('marks the title, the notification text and the heading, once', () => {
     const marked = markDemo(message);

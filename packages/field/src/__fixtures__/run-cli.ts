@@ -20,7 +20,19 @@ export interface CliResult {
 /** A clean environment: nothing from the developer's shell decides who the agent is or where data lives. */
 export function cliEnv(home: string, extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ECM_HOME: home, ...extra };
-  for (const key of ['ECM_AGENT_EMAIL', 'ECM_STATE_URL', 'ECM_WAREHOUSE_URL', 'ECM_TICKETS', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL', 'NO_COLOR', 'FORCE_COLOR']) {
+  for (const key of [
+    'ECM_AGENT_EMAIL',
+    'ECM_STATE_URL',
+    'ECM_WAREHOUSE_URL',
+    'ECM_TICKETS',
+    'SLACK_BOT_TOKEN',
+    'SLACK_CHANNEL_ID',
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_AUTH_TOKEN',
+    'ANTHROPIC_BASE_URL',
+    'NO_COLOR',
+    'FORCE_COLOR',
+  ]) {
     if (!(key in extra)) delete env[key];
   }
   return env;

@@ -29,7 +29,8 @@ export function seededDemo(): SeededDemo {
   afterAll(() => {
     if (home) rmSync(home, { recursive: true, force: true });
   });
-  const field = (args: readonly string[], extra: NodeJS.ProcessEnv = {}, input?: string) => runNode(FIELD_BIN, [...args], cliEnv(home, extra), input);
+  const field = (args: readonly string[], extra: NodeJS.ProcessEnv = {}, input?: string) =>
+    runNode(FIELD_BIN, [...args], cliEnv(home, extra), input);
   return {
     get home() {
       return home;

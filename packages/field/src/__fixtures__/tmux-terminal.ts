@@ -21,7 +21,10 @@ export class TmuxTerminal {
       .filter(([k, v]) => v !== undefined && /^[A-Z_][A-Z0-9_]*$/.test(k))
       .map(([k, v]) => `export ${k}=${quote(v as string)}`);
     // The pane stays open after the command so its last screen can be read.
-    writeFileSync(script, [...exports, `cd ${quote(REPO)}`, `${command.map(quote).join(' ')}`, 'echo "EXIT=$?"', 'sleep 600', ''].join('\n'));
+    writeFileSync(
+      script,
+      [...exports, `cd ${quote(REPO)}`, `${command.map(quote).join(' ')}`, 'echo "EXIT=$?"', 'sleep 600', ''].join('\n'),
+    );
     execFileSync('tmux', ['new-session', '-d', '-s', this.name, '-x', '200', '-y', '50', `bash ${quote(script)}`]);
   }
 

@@ -29,9 +29,19 @@ interface Turn {
 const clip = (text: string, max: number) => (text.length > max ? `${text.slice(0, max - 1)}…` : text);
 
 /** Runs one ecm-field command as a child process with the session's agent (through the gateway: the token's), as typed. */
-function runChild(words: readonly string[], identity: ClaimedIdentity | null, asOf: string | undefined, stdinIsTerminal: boolean): Promise<number> {
+function runChild(
+  words: readonly string[],
+  identity: ClaimedIdentity | null,
+  asOf: string | undefined,
+  stdinIsTerminal: boolean,
+): Promise<number> {
   const cli = process.argv[1] ?? path.resolve('bin/ecm-field.js');
-  const args = [cli, ...words, ...(identity ? ['--agent', identity.email] : []), ...(asOf && !words.includes('--as-of') ? ['--as-of', asOf] : [])];
+  const args = [
+    cli,
+    ...words,
+    ...(identity ? ['--agent', identity.email] : []),
+    ...(asOf && !words.includes('--as-of') ? ['--as-of', asOf] : []),
+  ];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: [stdinIsTerminal ? 'inherit' : 'ignore', 'inherit', 'inherit'] });
     child.on('exit', (code) => resolve(code ?? EXIT.failed));
@@ -76,8 +86,15 @@ function fieldAssistant(identity: ClaimedIdentity, asOf: string | undefined): As
           ].join('\n');
           const run = await runtime.runSkill({ skill: choice.skill, input, ...(choice.orderId ? { subject: choice.orderId } : {}) });
           const budgetSpent = run.outcome === 'budget_skipped';
-          if (run.text === null) return { text: `No answer (${run.skill}: ${run.outcome}${run.detail ? ` — ${run.detail}` : ''}). The commands still work; type help.`, budgetSpent };
-          return { text: `${run.text}\n\n(${run.skill}, ${run.turns} turn${run.turns === 1 ? '' : 's'}, $${run.costUsd.toFixed(4)})`, budgetSpent };
+          if (run.text === null)
+            return {
+              text: `No answer (${run.skill}: ${run.outcome}${run.detail ? ` — ${run.detail}` : ''}). The commands still work; type help.`,
+              budgetSpent,
+            };
+          return {
+            text: `${run.text}\n\n(${run.skill}, ${run.turns} turn${run.turns === 1 ? '' : 's'}, $${run.costUsd.toFixed(4)})`,
+            budgetSpent,
+          };
         } finally {
           await gateway.close();
         }
@@ -114,7 +131,12 @@ class LineQueue {
 }
 
 /** The interactive loop: commands run as typed; questions in words go to the assistant when an LLM is configured. */
-export async function runChat(identity: ClaimedIdentity | null, agent: { readonly name: string; readonly email: string }, asOf: string | undefined, llmProblem: string | null): Promise<number> {
+export async function runChat(
+  identity: ClaimedIdentity | null,
+  agent: { readonly name: string; readonly email: string },
+  asOf: string | undefined,
+  llmProblem: string | null,
+): Promise<number> {
   const terminal = Boolean(process.stdin.isTTY);
   const style = styleFor(process.stderr);
   notice(`ecm-field chat — ${agent.name} <${agent.email}>. Type help for the commands, exit to leave.`);
@@ -134,7 +156,8 @@ export async function runChat(identity: ClaimedIdentity | null, agent: { readonl
   let questions = 0;
   let budgetRefused = 0;
   let commandsRun = 0;
-  const open = () => new LineQueue(createInterface({ input: process.stdin, output: process.stderr, terminal, prompt: terminal ? style.cyan('ecm> ') : '' }));
+  const open = () =>
+    new LineQueue(createInterface({ input: process.stdin, output: process.stderr, terminal, prompt: terminal ? style.cyan('ecm> ') : '' }));
   let lines = open();
   try {
     for (;;) {

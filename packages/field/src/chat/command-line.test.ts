@@ -4,7 +4,14 @@ import { chooseSkill } from './choose-skill.js';
 
 describe('chat lines', () => {
   it('splits words like a shell, quotes kept together', () => {
-    expect(splitWords(`resolve ORD-1 --notes "refund ref R-1, it's done" --x 'a b'`)).toEqual(['resolve', 'ORD-1', '--notes', "refund ref R-1, it's done", '--x', 'a b']);
+    expect(splitWords(`resolve ORD-1 --notes "refund ref R-1, it's done" --x 'a b'`)).toEqual([
+      'resolve',
+      'ORD-1',
+      '--notes',
+      "refund ref R-1, it's done",
+      '--x',
+      'a b',
+    ]);
     expect(() => splitWords('resolve "open')).toThrow(/unclosed/);
   });
 

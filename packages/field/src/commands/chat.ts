@@ -11,7 +11,12 @@ export async function chatCommandAction(options: AgentOptions): Promise<number> 
   const { runChat } = await import('../chat/chat-session.js');
   if (!who.identity) {
     // Through the gateway the commands run as typed; the assistant needs the state store for its budget and log.
-    return runChat(null, who.agent, options.asOf, 'questions in words are answered in the embedded mode only; through the gateway, use the commands');
+    return runChat(
+      null,
+      who.agent,
+      options.asOf,
+      'questions in words are answered in the embedded mode only; through the gateway, use the commands',
+    );
   }
   const { readCredentials } = await import('@ecm/agent');
   const credentials = readCredentials(process.env);

@@ -13,7 +13,11 @@ import { printJson, type AgentOptions } from './options.js';
 function checkedReason(reason: string): string {
   if (!reason.trim()) throw new CliError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', EXIT.config);
   const checked = checkText('the escalation reason', reason, { lines: true });
-  if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`, EXIT.config);
+  if (!checked.ok)
+    throw new CliError(
+      `${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`,
+      EXIT.config,
+    );
   return checked.text;
 }
 
@@ -40,11 +44,17 @@ export async function escalateCommand(orderIdArg: string, options: AgentOptions 
     const lines = [
       `Escalated ${style.bold(orderId)} (${safe.stuckReason}, ${e.priority}, ${e.stuck_hours} h old, GOMS ${e.order_status}); the ticket is now ESCALATED.`,
       `Ladder: ${t.step ? `${t.step.level} — ${t.step.meaning} (order past ${t.step.hours} h)` : 'below the first step (16 h); the L1 contact is named'}`,
-      t.contact ? `Contact: ${t.contact.role} — ${t.contact.contact} ${t.contact.slack}` : `Contact: none listed for team ${safe.team} in ESCALATION.md`,
+      t.contact
+        ? `Contact: ${t.contact.role} — ${t.contact.contact} ${t.contact.slack}`
+        : `Contact: none listed for team ${safe.team} in ESCALATION.md`,
     ];
     if (t.step) lines.push(`Who is told: ${t.step.who}`);
     if (t.specialist) lines.push(`For ${safe.stuckReason}: ${t.specialist.role} — ${t.specialist.contact} ${t.specialist.slack}`);
-    lines.push(safe.slack.posted ? `Team notified: ${safe.slack.where}.` : style.red(`Team NOT notified: ${safe.slack.error}; tell the contact directly.`));
+    lines.push(
+      safe.slack.posted
+        ? `Team notified: ${safe.slack.where}.`
+        : style.red(`Team NOT notified: ${safe.slack.error}; tell the contact directly.`),
+    );
     process.stdout.write(`${lines.join('\n')}\n`);
   }
   return done.slack.posted ? EXIT.ok : EXIT.failed;

@@ -8,7 +8,9 @@ import { printJson, type AgentOptions } from './options.js';
 
 export async function myTicketsCommand(options: AgentOptions): Promise<number> {
   const now = parseAsOf(options.asOf);
-  const q = await withFieldTools({ command: 'my-tickets', agentFlag: options.agent, now }, (c) => callField(c.client, 'field_my_queue', { as_of: now.toISOString() }));
+  const q = await withFieldTools({ command: 'my-tickets', agentFlag: options.agent, now }, (c) =>
+    callField(c.client, 'field_my_queue', { as_of: now.toISOString() }),
+  );
   if (options.json) {
     const { as_of_label: _label, time_zone: _tz, ...rest } = q;
     printJson({ ...rest, agent: { email: q.agent.email, name: q.agent.name, team: q.agent.team, role: q.agent.role } });
@@ -20,10 +22,17 @@ export async function myTicketsCommand(options: AgentOptions): Promise<number> {
   if (q.tickets.length === 0) out.push('No open tickets assigned to you.');
   else out.push('', renderQueue(q.tickets, style));
   const done = q.completed_meanwhile;
-  if (done > 0) out.push('', style.green(`${done} order${done === 1 ? ' has' : 's have'} completed since assignment — resolve ${done === 1 ? 'it' : 'them'} first, it takes a minute.`));
+  if (done > 0)
+    out.push(
+      '',
+      style.green(
+        `${done} order${done === 1 ? ' has' : 's have'} completed since assignment — resolve ${done === 1 ? 'it' : 'them'} first, it takes a minute.`,
+      ),
+    );
   if (q.checklist.length) out.push('', renderChecklist(q.checklist));
   out.push('', renderStats(q.stats));
   process.stdout.write(`${out.join('\n')}\n`);
-  if (q.live_status !== 'ok') notice(`Live order status unavailable (${q.live_status.replace(/^unavailable: /, '')}); the GOMS NOW column is empty.`);
+  if (q.live_status !== 'ok')
+    notice(`Live order status unavailable (${q.live_status.replace(/^unavailable: /, '')}); the GOMS NOW column is empty.`);
   return EXIT.ok;
 }

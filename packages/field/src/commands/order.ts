@@ -14,34 +14,42 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
   const revealPii = Boolean(options.revealPii);
-  const { details, runbook, context } = await withFieldTools({ command: 'order', agentFlag: options.agent, now, allowPii: revealPii }, async (c) => {
-    let details: OrderDetails;
-    let runbook: ReturnType<typeof runbookParts> | null = null;
-    try {
-      details = await callTool(c.client, 'ecm_order_details', { order_id: orderId, reveal_pii: revealPii }, orderDetailsSchema);
-      if (details.diagnosis) {
-        const rb = await callTool(c.client, 'runbook_get', { name: details.diagnosis.stuck_reason }, runbookSchema).catch((err: unknown) => {
-          if (err instanceof ToolFailure) return null; // the diagnosis still shows; the steps say why they are missing
-          throw err;
-        });
-        runbook = rb ? runbookParts(rb.content) : null;
+  const { details, runbook, context } = await withFieldTools(
+    { command: 'order', agentFlag: options.agent, now, allowPii: revealPii },
+    async (c) => {
+      let details: OrderDetails;
+      let runbook: ReturnType<typeof runbookParts> | null = null;
+      try {
+        details = await callTool(c.client, 'ecm_order_details', { order_id: orderId, reveal_pii: revealPii }, orderDetailsSchema);
+        if (details.diagnosis) {
+          const rb = await callTool(c.client, 'runbook_get', { name: details.diagnosis.stuck_reason }, runbookSchema).catch(
+            (err: unknown) => {
+              if (err instanceof ToolFailure) return null; // the diagnosis still shows; the steps say why they are missing
+              throw err;
+            },
+          );
+          runbook = rb ? runbookParts(rb.content) : null;
+        }
+      } catch (err) {
+        if (err instanceof ToolFailure) throw new CliError(`order ${orderId}: ${err.message}`, EXIT.failed);
+        throw err;
       }
-    } catch (err) {
-      if (err instanceof ToolFailure) throw new CliError(`order ${orderId}: ${err.message}`, EXIT.failed);
-      throw err;
-    }
-    const g = details.diagnosis;
-    const context = await callField(c.client, 'field_order_context', {
-      order_id: orderId,
-      ...(g ? { diagnosis: { team: g.team, hours: details.order.hours, escalation: g.escalation } } : {}),
-    });
-    return { details, runbook, context };
-  });
+      const g = details.diagnosis;
+      const context = await callField(c.client, 'field_order_context', {
+        order_id: orderId,
+        ...(g ? { diagnosis: { team: g.team, hours: details.order.hours, escalation: g.escalation } } : {}),
+      });
+      return { details, runbook, context };
+    },
+  );
   if (revealPii && details.reveal_refused) {
     throw new CliError(`order ${orderId}: not allowed to reveal personal data: ${details.reveal_refused}`, EXIT.notAllowed);
   }
   if (context.escalation_problem) notice(`No escalation contact: ${context.escalation_problem}`);
-  if (details.diagnosis && !runbook) details.warnings.push(`No runbook found for ${details.diagnosis.stuck_reason} (${details.diagnosis.runbook}); follow the action on the ticket and escalate.`);
+  if (details.diagnosis && !runbook)
+    details.warnings.push(
+      `No runbook found for ${details.diagnosis.stuck_reason} (${details.diagnosis.runbook}); follow the action on the ticket and escalate.`,
+    );
   const { checklist, escalation, ticket: withSla } = context;
   const ticket = withSla ? (({ yours: _y, sla: _s, ...t }) => t)(withSla) : null;
   const sla = withSla?.sla ?? null;
@@ -50,7 +58,15 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
       checklist,
       order: details,
       ticket: withSla,
-      runbook: runbook ? { title: runbook.title, what_is_wrong: runbook.whatIsWrong, steps: runbook.steps, escalate: runbook.escalate, verify: runbook.verify } : null,
+      runbook: runbook
+        ? {
+            title: runbook.title,
+            what_is_wrong: runbook.whatIsWrong,
+            steps: runbook.steps,
+            escalate: runbook.escalate,
+            verify: runbook.verify,
+          }
+        : null,
       escalation,
     });
     return EXIT.ok;

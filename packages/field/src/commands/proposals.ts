@@ -15,7 +15,9 @@ const aed = (v: number | null) => (v === null ? '—' : `AED ${Math.round(v).toL
 
 export async function proposalsCommand(options: AgentOptions & { all?: boolean }): Promise<number> {
   const now = parseAsOf(options.asOf);
-  const list = await withFieldTools({ command: 'proposals', agentFlag: options.agent, now }, (c) => callField(c.client, 'field_proposals', { all: Boolean(options.all) }));
+  const list = await withFieldTools({ command: 'proposals', agentFlag: options.agent, now }, (c) =>
+    callField(c.client, 'field_proposals', { all: Boolean(options.all) }),
+  );
   const rows = list.proposals;
   if (options.json) {
     printJson({ agent: list.agent, supervisor: list.supervisor, proposals: rows });
@@ -34,21 +36,33 @@ export async function proposalsCommand(options: AgentOptions & { all?: boolean }
         { header: 'PROPOSED', value: (p) => `${shortTime(p.created_at, tz)} ${zoneLabel(tz)}` },
         { header: 'ORDER', value: (p) => p.order_id },
         { header: 'VALUE', value: (p) => aed(p.amount_aed), align: 'right' },
-        { header: 'GATE', value: (p) => (p.needs_supervisor ? 'supervisor' : 'agent'), paint: (t, p) => (p.needs_supervisor ? style.yellow(t) : t) },
+        {
+          header: 'GATE',
+          value: (p) => (p.needs_supervisor ? 'supervisor' : 'agent'),
+          paint: (t, p) => (p.needs_supervisor ? style.yellow(t) : t),
+        },
         { header: 'STATUS', value: (p) => (p.status === 'pending' ? 'pending' : `${p.status} by ${p.decided_by ?? '?'}`) },
         { header: 'ACTION', value: (p) => p.action, max: 70 },
       ],
       rows,
     )}\n`,
   );
-  if (!options.all) notice(`Decide with: ecm-field approve ID  |  ecm-field reject ID --reason "…"${list.supervisor ? '' : ' (supervisor-gated ones need a supervisor)'}`);
+  if (!options.all)
+    notice(
+      `Decide with: ecm-field approve ID  |  ecm-field reject ID --reason "…"${list.supervisor ? '' : ' (supervisor-gated ones need a supervisor)'}`,
+    );
   return EXIT.ok;
 }
 
-export async function decideCommand(decision: 'approved' | 'rejected', id: string, options: AgentOptions & { reason?: string }): Promise<number> {
+export async function decideCommand(
+  decision: 'approved' | 'rejected',
+  id: string,
+  options: AgentOptions & { reason?: string },
+): Promise<number> {
   const now = parseAsOf(options.asOf);
   const reason = options.reason?.trim() || null;
-  if (decision === 'rejected' && !reason) throw new CliError('a rejection needs a reason (--reason "…"): it tells the runtime what was wrong with the fix', EXIT.config);
+  if (decision === 'rejected' && !reason)
+    throw new CliError('a rejection needs a reason (--reason "…"): it tells the runtime what was wrong with the fix', EXIT.config);
   const decided = await withFieldTools({ command: decision === 'approved' ? 'approve' : 'reject', agentFlag: options.agent, now }, (c) =>
     callField(c.client, 'field_decide_proposal', { id, decision, ...(reason ? { reason } : {}) }),
   );

@@ -36,14 +36,20 @@ function flags(options: ResolveOptions): PartialFeedback {
 
 /** Checked here to answer at once, and again by the gateway (the rule for every client). */
 function checkedNotes(notes: string): string {
-  if (!notes.trim()) throw new CliError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', EXIT.config);
+  if (!notes.trim())
+    throw new CliError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', EXIT.config);
   const checked = checkText('the resolution notes', notes, { lines: true });
-  if (!checked.ok) throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, EXIT.config);
+  if (!checked.ok)
+    throw new CliError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, EXIT.config);
   return checked.text;
 }
 
 /** Asks what the flags did not say, on the terminal, without holding the stores meanwhile. */
-async function askMissing(ticket: Ticket, notes: string | undefined, given: PartialFeedback): Promise<{ notes: string; feedback: Feedback }> {
+async function askMissing(
+  ticket: Ticket,
+  notes: string | undefined,
+  given: PartialFeedback,
+): Promise<{ notes: string; feedback: Feedback }> {
   const style = styleFor(process.stderr);
   const io = { input: process.stdin, output: process.stderr, style };
   const defaults = defaultFeedback(ticket.status);
@@ -53,7 +59,8 @@ async function askMissing(ticket: Ticket, notes: string | undefined, given: Part
     notes: text,
     feedback: {
       diagnosis_match: given.diagnosis_match ?? (await select('Was the diagnosis right?', DIAGNOSIS_MATCH, defaults.diagnosis_match, io)),
-      action_followed: given.action_followed ?? (await select('Did you follow the suggested action?', ACTION_FOLLOWED, defaults.action_followed, io)),
+      action_followed:
+        given.action_followed ?? (await select('Did you follow the suggested action?', ACTION_FOLLOWED, defaults.action_followed, io)),
       resolution_type: given.resolution_type ?? (await select('How was it resolved?', RESOLUTION_TYPE, defaults.resolution_type, io)),
     },
   };
@@ -70,7 +77,9 @@ export async function resolveCommand(orderIdArg: string, options: ResolveOptions
 
   if (canAsk && (notes === undefined || Object.values(given).some((v) => v === undefined))) {
     // Checked before asking, and the connection closed while the agent types.
-    const { ticket } = await withFieldTools(connect, (c) => callField(c.client, 'field_my_ticket', { order_id: orderId, action: 'resolve' }));
+    const { ticket } = await withFieldTools(connect, (c) =>
+      callField(c.client, 'field_my_ticket', { order_id: orderId, action: 'resolve' }),
+    );
     const answers = await askMissing(ticket, notes, given);
     notes = answers.notes;
     Object.assign(given, answers.feedback);

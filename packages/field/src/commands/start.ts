@@ -9,7 +9,9 @@ import { printJson, type AgentOptions } from './options.js';
 export async function startCommand(orderIdArg: string, options: AgentOptions): Promise<number> {
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
-  const { ticket } = await withFieldTools({ command: 'start', agentFlag: options.agent, now }, (c) => callField(c.client, 'field_start', { order_id: orderId }));
+  const { ticket } = await withFieldTools({ command: 'start', agentFlag: options.agent, now }, (c) =>
+    callField(c.client, 'field_start', { order_id: orderId }),
+  );
   if (options.json) printJson({ ticket });
   else process.stdout.write(`${orderId} is IN_PROGRESS with you. When done: ecm-field resolve ${orderId} --notes "…"\n`);
   return EXIT.ok;
@@ -21,8 +23,11 @@ export async function reopenCommand(orderIdArg: string, options: AgentOptions & 
   const reason = options.reason?.trim();
   if (!reason) throw new CliError('reopening needs a reason: what shows the order is not fixed (--reason "…")', EXIT.config);
   const now = parseAsOf(options.asOf);
-  const { ticket } = await withFieldTools({ command: 'reopen', agentFlag: options.agent, now }, (c) => callField(c.client, 'field_reopen', { order_id: orderId, reason }));
+  const { ticket } = await withFieldTools({ command: 'reopen', agentFlag: options.agent, now }, (c) =>
+    callField(c.client, 'field_reopen', { order_id: orderId, reason }),
+  );
   if (options.json) printJson({ ticket });
-  else process.stdout.write(`${orderId} is OPEN again with you; its SLA clock restarted now. Recorded in the ticket history: "${reason}".\n`);
+  else
+    process.stdout.write(`${orderId} is OPEN again with you; its SLA clock restarted now. Recorded in the ticket history: "${reason}".\n`);
   return EXIT.ok;
 }

@@ -43,14 +43,24 @@ describe('the escalation matrix (ESCALATION.md)', () => {
     expect(young.contact?.level).toBe('L1');
     expect(young.contact?.team).toBe('KYC_ops');
     expect(young.specialist?.contact).toBe('compliance-lead@example.com');
-    expect(escalationTarget(matrix, 'VDA_ops', 30, null).contact?.contact).toBe(matrix.contacts.find((c) => c.team === 'VDA_ops' && c.level === 'L2')?.contact);
+    expect(escalationTarget(matrix, 'VDA_ops', 30, null).contact?.contact).toBe(
+      matrix.contacts.find((c) => c.team === 'VDA_ops' && c.level === 'L2')?.contact,
+    );
   });
 
   it('names the file and row of a broken table', () => {
-    const text = readFileSync(escalationFile(sharedDir, {}), 'utf8').replace('| Ops | L2 | Ops lead | ops-lead@example.com |', '| Ops | L2 | Ops lead | not-an-address |');
-    expect(() => parseEscalationMatrix(text, 'ESCALATION.md')).toThrow(/ESCALATION\.md: ## Contacts, row 2: Contact: expected an e-mail address/);
+    const text = readFileSync(escalationFile(sharedDir, {}), 'utf8').replace(
+      '| Ops | L2 | Ops lead | ops-lead@example.com |',
+      '| Ops | L2 | Ops lead | not-an-address |',
+    );
+    expect(() => parseEscalationMatrix(text, 'ESCALATION.md')).toThrow(
+      /ESCALATION\.md: ## Contacts, row 2: Contact: expected an e-mail address/,
+    );
     expect(() => parseEscalationMatrix('# Escalation\n\n## Ladder\n\nnothing here\n')).toThrow(/no "## Contacts" section/);
-    const noLadder = readFileSync(escalationFile(sharedDir, {}), 'utf8').replace(/## Ladder\n[\s\S]*?(?=## Contacts)/, '## Ladder\n\nSee the wiki.\n\n');
+    const noLadder = readFileSync(escalationFile(sharedDir, {}), 'utf8').replace(
+      /## Ladder\n[\s\S]*?(?=## Contacts)/,
+      '## Ladder\n\nSee the wiki.\n\n',
+    );
     expect(() => parseEscalationMatrix(noLadder)).toThrow(/"## Ladder" section has no table/);
   });
 });

@@ -24,7 +24,9 @@ describe('runbook coverage', () => {
   });
 
   it('reports what a broken runbook lacks', () => {
-    const parts = runbookParts('# X\n\n## What is wrong\nSomething.\n\n## Steps\n1. One\n   more of one\n2. Two\n\n```sql\n## not a heading\n```\n');
+    const parts = runbookParts(
+      '# X\n\n## What is wrong\nSomething.\n\n## Steps\n1. One\n   more of one\n2. Two\n\n```sql\n## not a heading\n```\n',
+    );
     expect(parts.missing).toEqual(RUNBOOK_SECTIONS.filter((s) => s !== 'What is wrong' && s !== 'Steps'));
     expect(parts.steps).toEqual(['One more of one', 'Two']);
   });

@@ -31,9 +31,13 @@ const callResult = z.looseObject({
 /** Calls a tool and parses its structured result; a tool error becomes a ToolFailure with the gateway's exit code. */
 export async function callTool<T>(client: ToolClient, name: string, args: Record<string, unknown>, schema: z.ZodType<T>): Promise<T> {
   const result = callResult.parse(await client.callTool({ name, arguments: args }));
-  const text = result.content.map((c) => c.text ?? '').join('\n').trim();
+  const text = result.content
+    .map((c) => c.text ?? '')
+    .join('\n')
+    .trim();
   if (result.isError) throw new ToolFailure(name, text || `${name} failed`, EXIT_OF[result._meta?.ecm_error ?? 'failed'] ?? EXIT.failed);
   const parsed = schema.safeParse(result.structuredContent);
-  if (!parsed.success) throw new Error(`${name} returned an unexpected result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success)
+    throw new Error(`${name} returned an unexpected result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
   return parsed.data;
 }

@@ -10,6 +10,10 @@ const schemaOf = <N extends FieldToolName>(name: N) => {
 };
 
 /** One of the gateway's field tools, its answer parsed with the shape the gateway declares. */
-export function callField<N extends FieldToolName>(client: ToolClient, name: N, args: Record<string, unknown> = {}): Promise<FieldAnswer<N>> {
+export function callField<N extends FieldToolName>(
+  client: ToolClient,
+  name: N,
+  args: Record<string, unknown> = {},
+): Promise<FieldAnswer<N>> {
   return callTool(client, name, args, schemaOf(name));
 }

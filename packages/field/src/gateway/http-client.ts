@@ -58,9 +58,17 @@ class HttpToolClient implements ToolClient {
 
   async initialize(): Promise<void> {
     await this.transport.start();
-    const result = (await this.#request('initialize', { protocolVersion: LATEST_PROTOCOL_VERSION, capabilities: {}, clientInfo: CLIENT_INFO })) as { protocolVersion?: unknown };
+    const result = (await this.#request('initialize', {
+      protocolVersion: LATEST_PROTOCOL_VERSION,
+      capabilities: {},
+      clientInfo: CLIENT_INFO,
+    })) as { protocolVersion?: unknown };
     const version = String(result?.protocolVersion ?? '');
-    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version)) throw new CliError(`the gateway speaks MCP protocol version "${version.slice(0, 40)}", which this ecm-field does not; update one of them`, EXIT.failed);
+    if (!SUPPORTED_PROTOCOL_VERSIONS.includes(version))
+      throw new CliError(
+        `the gateway speaks MCP protocol version "${version.slice(0, 40)}", which this ecm-field does not; update one of them`,
+        EXIT.failed,
+      );
     this.transport.setProtocolVersion(version);
     await this.transport.send({ jsonrpc: '2.0', method: 'notifications/initialized' });
   }
@@ -87,17 +95,23 @@ function asCliError(err: unknown, target: GatewayTarget): unknown {
     );
   }
   if (code === 403) return new CliError(`the gateway at ${where} refused this request (403): ${(err as Error).message}`, EXIT.notAllowed);
-  if (typeof code === 'number') return new CliError(`the gateway at ${where} answered with an error (${code}): ${(err as Error).message}`, EXIT.failed);
+  if (typeof code === 'number')
+    return new CliError(`the gateway at ${where} answered with an error (${code}): ${(err as Error).message}`, EXIT.failed);
   const cause = (err as { cause?: { code?: string; message?: string } }).cause;
   if (err instanceof TypeError && cause) {
-    return new CliError(`cannot reach the gateway at ${where} (${cause.code ?? cause.message ?? 'no answer'}); check ECM_GATEWAY_URL and your network`, EXIT.failed);
+    return new CliError(
+      `cannot reach the gateway at ${where} (${cause.code ?? cause.message ?? 'no answer'}); check ECM_GATEWAY_URL and your network`,
+      EXIT.failed,
+    );
   }
   return err;
 }
 
 /** The gateway's tools over Streamable HTTP, as the token's agent. */
 export async function connectGateway<T>(target: GatewayTarget, fn: (c: FieldConnection) => Promise<T>): Promise<T> {
-  const client = new HttpToolClient(new StreamableHTTPClientTransport(target.url, { requestInit: { headers: { authorization: `Bearer ${target.token}` } } }));
+  const client = new HttpToolClient(
+    new StreamableHTTPClientTransport(target.url, { requestInit: { headers: { authorization: `Bearer ${target.token}` } } }),
+  );
   try {
     await client.initialize();
     return await fn({ client, mode: 'gateway', identity: null, where: target.url.origin });

@@ -62,7 +62,10 @@ export async function claimIdentity(flag: string | undefined, env: NodeJS.Proces
   const remembered = readRemembered(env);
   if (remembered) return { email: remembered, source: 'remembered' };
   if (!interactive()) {
-    throw new CliError('who are you? Pass --agent EMAIL, or set ECM_AGENT_EMAIL to your address in the Agents tab (ecm-manager agents list)', EXIT.config);
+    throw new CliError(
+      'who are you? Pass --agent EMAIL, or set ECM_AGENT_EMAIL to your address in the Agents tab (ecm-manager agents list)',
+      EXIT.config,
+    );
   }
   const answer = await askLine('Your e-mail as in the Agents tab (asked once, remembered in ECM_HOME): ');
   return { email: checkedEmail(answer, 'e-mail'), source: 'prompt' };
@@ -91,7 +94,10 @@ export async function requireAgent(store: TicketStore, identity: ClaimedIdentity
       `  - ask your lead to add you: ecm-manager agents add ${identity.email} --name "Your Name" --team Ops|KYC_ops|VDA_ops`,
       agents.length === 0 ? '  - the roster is empty: for the demo, run ecm-manager demo seed (or ecm-manager daily) first' : null,
     ].filter((l): l is string => l !== null);
-    throw new CliError(`${identity.email} (${whereFrom(identity, env)}) is not an agent in ${store.label}. To fix:\n${fixes.join('\n')}`, EXIT.notAllowed);
+    throw new CliError(
+      `${identity.email} (${whereFrom(identity, env)}) is not an agent in ${store.label}. To fix:\n${fixes.join('\n')}`,
+      EXIT.notAllowed,
+    );
   }
   if (!agent.active) {
     throw new CliError(

@@ -2,7 +2,10 @@ import { createInterface } from 'node:readline';
 import { promptCancelled } from './prompt-cancelled.js';
 
 /** Asks one line of free text on the terminal (the question on stderr, so stdout stays clean). */
-export function askLine(question: string, io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stderr }): Promise<string> {
+export function askLine(
+  question: string,
+  io: { input: NodeJS.ReadableStream; output: NodeJS.WritableStream } = { input: process.stdin, output: process.stderr },
+): Promise<string> {
   const rl = createInterface({ input: io.input, output: io.output, terminal: true });
   return new Promise<string>((resolve, reject) => {
     let answered = false;

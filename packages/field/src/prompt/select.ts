@@ -25,14 +25,19 @@ export interface SelectIo {
  */
 export function select<T extends string>(question: string, choices: readonly Choice<T>[], defaultValue: T, io: SelectIo): Promise<T> {
   const { input, output, style } = io;
-  let index = Math.max(0, choices.findIndex((c) => c.value === defaultValue));
+  let index = Math.max(
+    0,
+    choices.findIndex((c) => c.value === defaultValue),
+  );
   const width = Math.max(...choices.map((c) => c.value.length));
   let drawn = 0;
 
   const draw = () => {
     const lines = [
       `${style.bold('?')} ${question} ${style.dim('(↑/↓, Enter)')}`,
-      ...choices.map((c, i) => (i === index ? style.cyan(`❯ ${c.value.padEnd(width)}  ${c.hint}`) : `  ${c.value.padEnd(width)}  ${style.dim(c.hint)}`)),
+      ...choices.map((c, i) =>
+        i === index ? style.cyan(`❯ ${c.value.padEnd(width)}  ${c.hint}`) : `  ${c.value.padEnd(width)}  ${style.dim(c.hint)}`,
+      ),
     ];
     output.write(`${drawn > 0 ? `\x1b[${drawn}A\r\x1b[J` : ''}${lines.join('\n')}\n`);
     drawn = lines.length;

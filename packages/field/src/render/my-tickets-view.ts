@@ -29,7 +29,12 @@ export function renderQueue(entries: readonly QueueEntry[], style: Style): strin
       { header: 'REASON', value: (e) => e.stuck_reason, max: 40 },
       { header: 'AMOUNT', value: (e) => formatMoney(e.amount, e.currency), align: 'right' },
       { header: 'AGE', value: (e) => formatAge(e.order_hours), align: 'right' },
-      { header: 'SLA LEFT', value: (e) => formatMinutes(e.sla.remaining_minutes), align: 'right', paint: (t, e) => paintBand(style, e.sla.band, t) },
+      {
+        header: 'SLA LEFT',
+        value: (e) => formatMinutes(e.sla.remaining_minutes),
+        align: 'right',
+        paint: (t, e) => paintBand(style, e.sla.band, t),
+      },
       { header: 'BAND', value: (e) => e.sla.band, paint: (t, e) => paintBand(style, e.sla.band, t) },
       { header: 'TICKET', value: (e) => e.status },
       { header: 'GOMS NOW', value: liveText, max: 44, paint: (t, e) => (e.completed ? style.green(t) : t) },
@@ -56,6 +61,11 @@ export function renderStats(stats: TodayStats): string {
   return `Today: ${parts.join(' · ')}`;
 }
 
-export function renderHeader(agent: { readonly name: string; readonly email: string; readonly team: string }, open: number, when: string, style: Style): string {
+export function renderHeader(
+  agent: { readonly name: string; readonly email: string; readonly team: string },
+  open: number,
+  when: string,
+  style: Style,
+): string {
   return `${style.bold(oneLine(agent.name))} (${oneLine(agent.email)}, ${agent.team}) — ${open} open ticket${open === 1 ? '' : 's'} · ${when}`;
 }

@@ -34,9 +34,12 @@ function headline(v: OrderView): string {
 
 function ticketLine(v: OrderView, tz: string, style: Style): string {
   const t = v.ticket;
-  if (!t) return 'Ticket: none (not in anyone\'s queue)';
+  if (!t) return "Ticket: none (not in anyone's queue)";
   const whose = v.yours ? 'yours' : `assigned to ${t.agent_email}`;
-  const sla = v.sla && t.status !== 'RESOLVED' ? `, SLA ${formatMinutes(v.sla.remaining_minutes)} left — ${paintBand(style, v.sla.band, v.sla.band)}` : '';
+  const sla =
+    v.sla && t.status !== 'RESOLVED'
+      ? `, SLA ${formatMinutes(v.sla.remaining_minutes)} left — ${paintBand(style, v.sla.band, v.sla.band)}`
+      : '';
   return `Ticket: ${whose} (${t.status}, assigned ${shortTime(t.assigned_at, tz)} ${zoneLabel(tz)}${sla})`;
 }
 
@@ -50,7 +53,9 @@ export function renderOrder(view: OrderView, timeZone: string, style: Style): st
   if (g?.customer_impact) out.push(style.yellow("Customer impact — the customer's money is held"));
   out.push(ticketLine(v, timeZone, style));
   const c = d.customer;
-  out.push(`Customer: ${[c.full_name, c.email, c.phone].map((x) => x ?? '—').join(' · ')}${c.masked ? style.dim(' (masked; --reveal-pii shows it for this order)') : style.yellow(' (unmasked on request: never copy into notes, Slack or escalations)')}`);
+  out.push(
+    `Customer: ${[c.full_name, c.email, c.phone].map((x) => x ?? '—').join(' · ')}${c.masked ? style.dim(' (masked; --reveal-pii shows it for this order)') : style.yellow(' (unmasked on request: never copy into notes, Slack or escalations)')}`,
+  );
 
   out.push('', style.bold(`Timeline (${zoneLabel(timeZone)})`));
   out.push(
@@ -81,7 +86,9 @@ export function renderOrder(view: OrderView, timeZone: string, style: Style): st
   if (g) {
     out.push('', style.bold(`What to do (${g.runbook})`));
     out.push(`  On the ticket: ${g.action}`);
-    (v.runbook?.steps ?? []).forEach((step, i) => out.push(`  ${i + 1}. ${step}`));
+    (v.runbook?.steps ?? []).forEach((step, i) => {
+      out.push(`  ${i + 1}. ${step}`);
+    });
     out.push('', style.bold(`Score ${g.score.toFixed(3)} → ${g.priority}`));
     out.push(
       textTable(
@@ -104,7 +111,9 @@ export function renderOrder(view: OrderView, timeZone: string, style: Style): st
   const e = v.escalation;
   if (e) {
     out.push('', style.bold('Escalate'));
-    const step = e.step ? `${e.step.level} at ${e.step.hours} h — ${e.step.meaning}` : `below the ${e.contact?.level ?? 'L1'} step of the ladder`;
+    const step = e.step
+      ? `${e.step.level} at ${e.step.hours} h — ${e.step.meaning}`
+      : `below the ${e.contact?.level ?? 'L1'} step of the ladder`;
     out.push(`  Ladder: ${step}`);
     if (e.contact) out.push(`  Team contact: ${e.contact.role} ${e.contact.contact} ${e.contact.slack}`);
     if (e.specialist) out.push(`  For this reason: ${e.specialist.role} ${e.specialist.contact} ${e.specialist.slack}`);

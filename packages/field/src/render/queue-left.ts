@@ -8,7 +8,9 @@ export function renderLeft(left: readonly QueueEntry[], style: Style, show = 3):
   if (left.length === 0) return 'Queue empty: no open tickets left.';
   const lines = [`${left.length} open ticket${left.length === 1 ? '' : 's'} left; next:`];
   for (const e of left.slice(0, show)) {
-    lines.push(`  ${e.priority} ${e.order_id} ${e.stuck_reason} — SLA ${paintBand(style, e.sla.band, `${formatMinutes(e.sla.remaining_minutes)} ${e.sla.band}`)}`);
+    lines.push(
+      `  ${e.priority} ${e.order_id} ${e.stuck_reason} — SLA ${paintBand(style, e.sla.band, `${formatMinutes(e.sla.remaining_minutes)} ${e.sla.band}`)}`,
+    );
   }
   return lines.join('\n');
 }

@@ -11,7 +11,8 @@ export interface Column<R> {
   readonly max?: number;
 }
 
-const clip = (text: string, max: number | undefined) => (max !== undefined && [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text);
+const clip = (text: string, max: number | undefined) =>
+  max !== undefined && [...text].length > max ? `${[...text].slice(0, max - 1).join('')}…` : text;
 
 /** Aligned plain-text columns, widths taken from the data. */
 export function textTable<R>(columns: readonly Column<R>[], rows: readonly R[]): string {
@@ -22,7 +23,10 @@ export function textTable<R>(columns: readonly Column<R>[], rows: readonly R[]):
     const fill = ' '.repeat(Math.max(0, (widths[i] ?? 0) - visibleLength(text)));
     return columns[i]?.align === 'right' ? fill + text : text + fill;
   };
-  const head = columns.map((c, i) => pad(c.header, i)).join('  ').trimEnd();
+  const head = columns
+    .map((c, i) => pad(c.header, i))
+    .join('  ')
+    .trimEnd();
   const body = cells.map((row, r) =>
     row
       .map((text, i) => {

@@ -41,14 +41,21 @@ export function gatewayTarget(env: NodeJS.ProcessEnv = process.env): GatewayTarg
   try {
     url = new URL(raw);
   } catch {
-    throw new CliError(`ECM_GATEWAY_URL "${raw.slice(0, 200)}" is not a URL; use the gateway's MCP address, e.g. https://ecm-gateway.example.com/mcp`, EXIT.config);
+    throw new CliError(
+      `ECM_GATEWAY_URL "${raw.slice(0, 200)}" is not a URL; use the gateway's MCP address, e.g. https://ecm-gateway.example.com/mcp`,
+      EXIT.config,
+    );
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new CliError(`ECM_GATEWAY_URL must be an http(s) URL, not ${url.protocol}`, EXIT.config);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new CliError(`ECM_GATEWAY_URL must be an http(s) URL, not ${url.protocol}`, EXIT.config);
   // Read as the agent runtime reads it: the first entry, without an AGENT_EMAIL: prefix (a shared .env may list the gateway's side).
   const first = (env.ECM_GATEWAY_TOKEN ?? '').split(/[\s,]+/).find(Boolean);
   const token = first ? (/^[^\s:@]+@[^\s:@]+:(.+)$/.exec(first)?.[1] ?? first) : undefined;
   if (!token) {
-    throw new CliError('ECM_GATEWAY_URL is set but ECM_GATEWAY_TOKEN is not: put your personal token there (your lead issues it: ecm-gateway tokens issue --agent YOUR_EMAIL)', EXIT.config);
+    throw new CliError(
+      'ECM_GATEWAY_URL is set but ECM_GATEWAY_TOKEN is not: put your personal token there (your lead issues it: ecm-gateway tokens issue --agent YOUR_EMAIL)',
+      EXIT.config,
+    );
   }
   return { url, token };
 }

@@ -42,7 +42,10 @@ const LOCK_WAIT_MS = 15_000;
 export async function withSession<T>(options: SessionOptions, fn: (session: FieldSession) => Promise<T>): Promise<T> {
   const config = await loadValidConfig();
   // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
-  const [{ lockEmbeddedStores, openTicketStores }, { warehouseSource }] = await Promise.all([import('@ecm/core/stores'), import('@ecm/core/warehouse')]);
+  const [{ lockEmbeddedStores, openTicketStores }, { warehouseSource }] = await Promise.all([
+    import('@ecm/core/stores'),
+    import('@ecm/core/warehouse'),
+  ]);
   warehouseSource(process.env);
   const lock = await lockEmbeddedStores({
     program: 'ecm-field',

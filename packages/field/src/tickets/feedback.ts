@@ -27,7 +27,11 @@ export interface Feedback {
 
 /** Defaults on Enter: CORRECT / YES / AGENT_RESOLVED, or ESCALATED_RESOLVED for an escalated ticket. */
 export function defaultFeedback(status: TicketStatus): Feedback {
-  return { diagnosis_match: 'CORRECT', action_followed: 'YES', resolution_type: status === 'ESCALATED' ? 'ESCALATED_RESOLVED' : 'AGENT_RESOLVED' };
+  return {
+    diagnosis_match: 'CORRECT',
+    action_followed: 'YES',
+    resolution_type: status === 'ESCALATED' ? 'ESCALATED_RESOLVED' : 'AGENT_RESOLVED',
+  };
 }
 
 /** A flag value checked against its choices (case-insensitive); undefined stays undefined. */

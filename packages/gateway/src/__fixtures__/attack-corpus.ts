@@ -22,7 +22,10 @@ export const ATTACKS: readonly Attack[] = [
   { kind: 'select into temp', sql: 'SELECT 1 AS a INTO TEMP evil' },
   { kind: 'data-modifying CTE', sql: 'WITH d AS (DELETE FROM orders_goms RETURNING *) SELECT count(*) FROM d' },
   { kind: 'data-modifying CTE', sql: "WITH u AS (UPDATE lulu_data SET status = 'EVIL' RETURNING 1) SELECT * FROM u" },
-  { kind: 'data-modifying CTE', sql: "WITH i AS (INSERT INTO payments_goms (payment_id, reference_id, created_at) VALUES ('P', 'O', '2026-01-01') RETURNING 1) SELECT 1" },
+  {
+    kind: 'data-modifying CTE',
+    sql: "WITH i AS (INSERT INTO payments_goms (payment_id, reference_id, created_at) VALUES ('P', 'O', '2026-01-01') RETURNING 1) SELECT 1",
+  },
   { kind: 'nested data-modifying CTE', sql: 'SELECT * FROM (WITH d AS (DELETE FROM transfer_rfi RETURNING 1) SELECT * FROM d) AS x' },
   { kind: 'row locks', sql: 'SELECT * FROM orders_goms FOR UPDATE' },
   { kind: 'row locks', sql: 'SELECT order_id FROM orders_goms LIMIT 1 FOR SHARE NOWAIT' },
@@ -69,7 +72,7 @@ export const ATTACKS: readonly Attack[] = [
   { kind: 'pg_read_file', sql: "SELECT pg_read_file('/etc/passwd')" },
   { kind: 'pg_ls_dir', sql: "SELECT * FROM pg_ls_dir('.')" },
   { kind: 'lo_import', sql: "SELECT lo_import('/etc/passwd')" },
-  { kind: 'lo_unlink in a scalar subquery', sql: "SELECT * FROM orders_goms WHERE order_id = (SELECT lo_unlink(1)::text)" },
+  { kind: 'lo_unlink in a scalar subquery', sql: 'SELECT * FROM orders_goms WHERE order_id = (SELECT lo_unlink(1)::text)' },
   { kind: 'nextval', sql: "SELECT nextval('evil_seq')" },
   { kind: 'pg_advisory_lock', sql: 'SELECT pg_advisory_lock(42)' },
   { kind: 'pg_try_advisory_xact_lock in WHERE', sql: 'SELECT order_id FROM orders_goms WHERE pg_try_advisory_xact_lock(1)' },
@@ -114,7 +117,10 @@ export const ATTACKS: readonly Attack[] = [
   { kind: 'pg_settings', sql: 'SELECT name, setting FROM pg_settings' },
   { kind: 'pg_stat_activity', sql: 'SELECT query FROM pg_stat_activity' },
   { kind: 'information_schema', sql: 'SELECT table_name FROM information_schema.tables' },
-  { kind: 'information_schema in a subquery', sql: 'SELECT order_id FROM orders_goms WHERE status IN (SELECT column_name FROM information_schema.columns)' },
+  {
+    kind: 'information_schema in a subquery',
+    sql: 'SELECT order_id FROM orders_goms WHERE status IN (SELECT column_name FROM information_schema.columns)',
+  },
   { kind: 'regclass cast', sql: "SELECT 'customers'::regclass" },
   { kind: 'current_setting', sql: "SELECT current_setting('data_directory')" },
   { kind: 'current_user', sql: 'SELECT current_user' },
@@ -124,7 +130,10 @@ export const ATTACKS: readonly Attack[] = [
   { kind: 'PII quoted', sql: 'SELECT * FROM "customers"' },
   { kind: 'PII qualified and cased', sql: 'SELECT email FROM Public.CUSTOMERS' },
   { kind: 'PII in a CTE', sql: 'WITH c AS (SELECT email FROM customers) SELECT * FROM c' },
-  { kind: 'PII shadowed by a CTE elsewhere', sql: 'SELECT email FROM customers, (WITH customers AS (SELECT 1 AS x) SELECT x FROM customers) AS s' },
+  {
+    kind: 'PII shadowed by a CTE elsewhere',
+    sql: 'SELECT email FROM customers, (WITH customers AS (SELECT 1 AS x) SELECT x FROM customers) AS s',
+  },
   { kind: 'PII via row_to_json', sql: 'SELECT row_to_json(c) FROM customers AS c' },
   { kind: 'other database', sql: 'SELECT * FROM otherdb.public.orders_goms' },
   { kind: 'other schema', sql: 'SELECT * FROM pg_catalog.orders_goms' },
@@ -147,7 +156,10 @@ export const ATTACKS: readonly Attack[] = [
   { kind: 'array of a subquery', sql: 'SELECT ARRAY(SELECT order_id FROM orders_goms)' },
   { kind: 'generate_series sorted to temp files', sql: 'SELECT g FROM generate_series(1, 100000000) AS g ORDER BY g DESC' },
   { kind: 'generate_series in the select list', sql: 'SELECT generate_series(1, 100000000)' },
-  { kind: 'doubling through CTEs', sql: 'WITH a AS (SELECT order_id || order_id AS v FROM orders_goms), b AS (SELECT v || v AS v FROM a), c AS (SELECT v || v AS v FROM b), d AS (SELECT v || v AS v FROM c), e AS (SELECT v || v AS v FROM d) SELECT v FROM e' },
+  {
+    kind: 'doubling through CTEs',
+    sql: 'WITH a AS (SELECT order_id || order_id AS v FROM orders_goms), b AS (SELECT v || v AS v FROM a), c AS (SELECT v || v AS v FROM b), d AS (SELECT v || v AS v FROM c), e AS (SELECT v || v AS v FROM d) SELECT v FROM e',
+  },
   { kind: 'concat fan-out', sql: 'SELECT concat(order_id, order_id, order_id, order_id, order_id, order_id) FROM orders_goms' },
   { kind: 'huge literal', sql: `SELECT '${'x'.repeat(2000)}' AS x` },
   { kind: 'VALUES generator', sql: 'SELECT x FROM (VALUES (1), (2)) AS v(x)' },
@@ -172,7 +184,13 @@ export const ATTACKS: readonly Attack[] = [
  * at most max_bytes of JSON) and the gateway must stay small.
  */
 export const BOUNDED: readonly Attack[] = [
-  { kind: 'cross join', sql: 'SELECT a.order_id, b.order_id, c.order_id FROM orders_goms AS a CROSS JOIN orders_goms AS b CROSS JOIN orders_goms AS c' },
-  { kind: 'wide rows', sql: "SELECT a.*, b.payment_id, b.payment_status, a.order_id || b.payment_id || 'x' AS both_ids FROM orders_goms AS a, payments_goms AS b" },
+  {
+    kind: 'cross join',
+    sql: 'SELECT a.order_id, b.order_id, c.order_id FROM orders_goms AS a CROSS JOIN orders_goms AS b CROSS JOIN orders_goms AS c',
+  },
+  {
+    kind: 'wide rows',
+    sql: "SELECT a.*, b.payment_id, b.payment_status, a.order_id || b.payment_id || 'x' AS both_ids FROM orders_goms AS a, payments_goms AS b",
+  },
   { kind: 'all orders', sql: 'SELECT * FROM orders_goms' },
 ];

@@ -65,7 +65,11 @@ export function clientTexts(repoRoot: string): ClientTexts {
     ? readdirSync(commandsDir)
         .filter((f) => f.endsWith('.md'))
         .sort()
-        .map((f) => ({ name: f.replace(/\.md$/, ''), file: `.claude/commands/${f}`, text: readFileSync(path.join(commandsDir, f), 'utf8') }))
+        .map((f) => ({
+          name: f.replace(/\.md$/, ''),
+          file: `.claude/commands/${f}`,
+          text: readFileSync(path.join(commandsDir, f), 'utf8'),
+        }))
     : [];
   const claudeMd: TextSource = { file: 'CLAUDE.md', text: readFileSync(path.join(repoRoot, 'CLAUDE.md'), 'utf8') };
   const skillSources: TextSource[] = skills.map((s) => ({ file: path.relative(repoRoot, s.file), text: readFileSync(s.file, 'utf8') }));

@@ -1,5 +1,5 @@
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
-import { openPglite, PgliteWarehouse, PgWarehouse, type Warehouse } from '@ecm/core/warehouse';
+import { type PgliteWarehouse, PgWarehouse, type Warehouse } from '@ecm/core/warehouse';
 import { seedWarehouse } from '@ecm/core/demo';
 import { seededWarehouse } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 

@@ -26,8 +26,16 @@ export async function callerAgent(ctx: GatewayContext, caller: ToolCaller): Prom
   }
   const store = await ctx.tickets();
   const agent = (await store.listAgents()).find((a) => a.email.toLowerCase() === email);
-  if (!agent) throw new ToolError(`${email} is not an agent in ${store.label}; ask your lead to add you (ecm-manager agents add ${email} --name "Your Name" --team Ops|KYC_ops|VDA_ops).`, 'not_allowed');
-  if (!agent.active) throw new ToolError(`${agent.email} is inactive in the Agents tab, so it holds no queue; ask your lead to re-activate it.`, 'not_allowed');
+  if (!agent)
+    throw new ToolError(
+      `${email} is not an agent in ${store.label}; ask your lead to add you (ecm-manager agents add ${email} --name "Your Name" --team Ops|KYC_ops|VDA_ops).`,
+      'not_allowed',
+    );
+  if (!agent.active)
+    throw new ToolError(
+      `${agent.email} is inactive in the Agents tab, so it holds no queue; ask your lead to re-activate it.`,
+      'not_allowed',
+    );
   return { agent, store };
 }
 

@@ -39,7 +39,11 @@ async function notifyTeam(facts: EscalationFacts, channel: string | undefined, e
     const message = await renderEscalationMessage(facts);
     // An escalation of a demo order is demo data too: its title says so.
     await postReport(sink, isDemo(env) ? markDemo(message) : message, channel ? { channel } : {});
-    return { posted: true, where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : channel ? `Slack (${channel})` : 'Slack', error: null };
+    return {
+      posted: true,
+      where: sink.kind === 'outbox' ? 'outbox (no SLACK_BOT_TOKEN)' : channel ? `Slack (${channel})` : 'Slack',
+      error: null,
+    };
   } catch (err) {
     return { posted: false, where: 'nowhere', error: (err as Error).message };
   }
@@ -49,7 +53,14 @@ async function notifyTeam(facts: EscalationFacts, channel: string | undefined, e
  * Escalates the caller's own open ticket: the team is notified first and the escalation recorded
  * second, so a ticket is never ESCALATED while its team was not told. One escalation per ticket.
  */
-export async function escalateTicket(ctx: GatewayContext, caller: ToolCaller, me: FieldCaller, orderId: string, reason: string, env: NodeJS.ProcessEnv): Promise<Escalated> {
+export async function escalateTicket(
+  ctx: GatewayContext,
+  caller: ToolCaller,
+  me: FieldCaller,
+  orderId: string,
+  reason: string,
+  env: NodeJS.ProcessEnv,
+): Promise<Escalated> {
   const notices: string[] = [];
   const ticket = await ownOpenTicket(ctx, caller, me, orderId, 'escalate');
   const now = ctx.now();
@@ -57,19 +68,30 @@ export async function escalateTicket(ctx: GatewayContext, caller: ToolCaller, me
     const last = (await me.store.listEscalations(new Date(ticket.assigned_at))).filter((e) => e.order_id === orderId).at(-1);
     const tz = ctx.config.settings.reports.time_zone;
     const when = last ? ` on ${shortTime(last.escalated_at, tz)} ${zoneLabel(tz)} ("${last.reason}")` : '';
-    throw new ToolError(`order ${orderId} is already escalated${when}; follow up with the contact (ecm-field order ${orderId}) and resolve it when fixed`);
+    throw new ToolError(
+      `order ${orderId} is already escalated${when}; follow up with the contact (ecm-field order ${orderId}) and resolve it when fixed`,
+    );
   }
   // Read the matrix before writing anything: a broken ESCALATION.md should stop the escalation, not half-do it.
   const matrix = loadEscalationMatrix(ctx.config.sharedDir);
   const catalogue = ctx.config.reasons.get(ticket.diagnosis);
   const team = catalogue?.team ?? me.agent.team;
-  const escalation = escalationRow(ticket, { by: me.agent.email, reason, orderStatus: await liveStatus(ctx, ticket.order_id, notices), at: now });
+  const escalation = escalationRow(ticket, {
+    by: me.agent.email,
+    reason,
+    orderStatus: await liveStatus(ctx, ticket.order_id, notices),
+    at: now,
+  });
   const target = escalationTarget(matrix, team, escalation.stuck_hours, catalogue?.escalation ?? null);
   // The team's channel, and the critical channel at the top of the ladder, as the message says (slack: in ecm.yaml).
   const { team_channels, critical_channel } = ctx.config.settings.slack;
   const critical = target.step !== null && target.step.level === matrix.ladder.at(-1)?.level;
   const channel = (critical ? critical_channel : null) ?? (team_channels as Record<string, string | undefined>)[team];
-  const slack = await notifyTeam({ escalation, team, stuckReason: ticket.diagnosis, agentName: me.agent.name, target }, channel ?? undefined, env);
+  const slack = await notifyTeam(
+    { escalation, team, stuckReason: ticket.diagnosis, agentName: me.agent.name, target },
+    channel ?? undefined,
+    env,
+  );
   if (!slack.posted) {
     throw new ToolError(
       `the team could not be notified (${slack.error}); nothing was recorded and ${orderId} stays ${ticket.status}. Run the same escalate again to retry, or tell the contact directly.`,
@@ -80,7 +102,10 @@ export async function escalateTicket(ctx: GatewayContext, caller: ToolCaller, me
   } catch (err) {
     const cause = await storeRefusal(err);
     const message = errorText(cause);
-    throw new ToolError(`the team was notified, but the escalation was not recorded: ${message}. Run the same escalate again to record it.`, cause instanceof ToolError ? cause.kind : 'failed');
+    throw new ToolError(
+      `the team was notified, but the escalation was not recorded: ${message}. Run the same escalate again to record it.`,
+      cause instanceof ToolError ? cause.kind : 'failed',
+    );
   }
   await updateDailyStats(ctx, me, notices);
   return { escalation, team, stuckReason: ticket.diagnosis, target, slack, notices };

@@ -21,7 +21,9 @@ export async function renderEscalationMessage(f: EscalationFacts): Promise<Slack
   const e = f.escalation;
   const level = f.target.step ? `${f.target.step.level} (${f.target.step.hours} h: ${f.target.step.meaning})` : 'below the 16 h ladder';
   const title = md`:arrow_up: *ECM Escalation* — ${e.order_id} (${f.team})`;
-  const contact = f.target.contact ? md`${f.target.contact.role} ${f.target.contact.contact} ${f.target.contact.slack}` : 'no team contact in the matrix';
+  const contact = f.target.contact
+    ? md`${f.target.contact.role} ${f.target.contact.contact} ${f.target.contact.slack}`
+    : 'no team contact in the matrix';
   const specialist = f.target.specialist ? md`${f.target.specialist.role} (${f.target.specialist.contact})` : null;
   const body = [
     md`*${e.order_id}* · ${f.stuckReason} · ${e.priority} · ${e.currency} ${money.format(e.amount)} · ${e.stuck_hours} h old · GOMS ${e.order_status}`,

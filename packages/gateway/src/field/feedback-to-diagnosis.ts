@@ -10,8 +10,17 @@ export async function linkFeedbackToDiagnosis(state: StateDb, resolution: Resolu
   try {
     const { ensureAgentSchema, linkResolveFeedback } = await import('@ecm/agent');
     await ensureAgentSchema(state);
-    const link = await linkResolveFeedback(state, { orderId: resolution.order_id, diagnosisMatch: String(resolution.diagnosis_match), notes: resolution.notes, by: resolution.agent_email, at });
-    if (link.linked) notices.push(`Your answer was recorded as "${link.verdict}" on the diagnosis behind the approved fix (execution ${link.executionId.slice(0, 8)}).`);
+    const link = await linkResolveFeedback(state, {
+      orderId: resolution.order_id,
+      diagnosisMatch: String(resolution.diagnosis_match),
+      notes: resolution.notes,
+      by: resolution.agent_email,
+      at,
+    });
+    if (link.linked)
+      notices.push(
+        `Your answer was recorded as "${link.verdict}" on the diagnosis behind the approved fix (execution ${link.executionId.slice(0, 8)}).`,
+      );
   } catch (err) {
     notices.push(`Feedback not linked to the diagnosis: ${errorText(err)}`);
   }

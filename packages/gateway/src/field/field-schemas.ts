@@ -9,7 +9,11 @@ import { z } from 'zod';
  */
 const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'ESCALATED'] as const satisfies readonly TicketStatus[];
 const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Priority[];
-export const orderIdInput = z.string().min(1).max(64).regex(/^[A-Za-z0-9_.:-]+$/, 'an order id is letters, digits and - _ . :');
+export const orderIdInput = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_.:-]+$/, 'an order id is letters, digits and - _ . :');
 
 export const agentOutput = z.object({
   email: z.string(),
@@ -35,7 +39,12 @@ export const ticketOutput = z.object({
   updated_at: z.string(),
 });
 
-export const slaClockOutput = z.object({ target_minutes: z.number(), elapsed_minutes: z.number(), remaining_minutes: z.number(), band: z.enum(SLA_BANDS) });
+export const slaClockOutput = z.object({
+  target_minutes: z.number(),
+  elapsed_minutes: z.number(),
+  remaining_minutes: z.number(),
+  band: z.enum(SLA_BANDS),
+});
 
 export const queueEntryOutput = z.object({
   order_id: z.string(),
@@ -52,7 +61,9 @@ export const queueEntryOutput = z.object({
   next_action: z.string(),
 });
 
-export const checklistOutput = z.array(z.object({ proposal_id: z.string(), order_id: z.string(), step_no: z.number(), step_text: z.string(), done: z.boolean() }));
+export const checklistOutput = z.array(
+  z.object({ proposal_id: z.string(), order_id: z.string(), step_no: z.number(), step_text: z.string(), done: z.boolean() }),
+);
 
 const contactOutput = z.object({ team: z.string(), level: z.string(), role: z.string(), contact: z.string(), slack: z.string() });
 export const escalationTargetOutput = z.object({
@@ -168,7 +179,15 @@ export const FIELD_OUTPUT = {
       note: z.string().nullable(),
     }),
   },
-  field_judge_execution: { correction: z.object({ execution_id: z.string(), skill: z.string(), subject: z.string().nullable(), verdict: z.string(), note: z.string().nullable() }) },
+  field_judge_execution: {
+    correction: z.object({
+      execution_id: z.string(),
+      skill: z.string(),
+      subject: z.string().nullable(),
+      verdict: z.string(),
+      note: z.string().nullable(),
+    }),
+  },
 } as const;
 
 export type FieldToolName = keyof typeof FIELD_OUTPUT;

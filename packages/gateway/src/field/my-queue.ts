@@ -2,7 +2,6 @@ import type { EcmConfig, Escalation, Priority, Resolution, Ticket, TicketStatus 
 import type { OrderStatus } from '@ecm/core/warehouse';
 import { HOUR_MS, priorityRank, slaClock, slaHoursFor, startOfDay, type SlaClock } from '@ecm/core/domain';
 
-
 /** One open ticket as the agent sees it: SLA clock, live order status and what to do next. */
 export interface QueueEntry {
   readonly order_id: string;
@@ -38,12 +37,12 @@ export function reasonsStuckWhileCompleted(config: EcmConfig): Set<string> {
   return out;
 }
 
-
 function nextAction(t: Ticket, entry: Omit<QueueEntry, 'next_action'>, liveKnown: boolean): string {
   if (entry.completed) return `completed — resolve it: ecm-field resolve ${t.order_id} --notes "…"`;
   if (liveKnown && entry.live === null) return 'no such order in the warehouse — check the order id in the ops console';
   if (t.status === 'ESCALATED') return `escalated — follow up with the contact; when fixed: ecm-field resolve ${t.order_id} --notes "…"`;
-  if (entry.sla.band === 'BREACHED') return `${t.notes} — SLA breached: escalate if blocked (ecm-field escalate ${t.order_id} --reason "…")`;
+  if (entry.sla.band === 'BREACHED')
+    return `${t.notes} — SLA breached: escalate if blocked (ecm-field escalate ${t.order_id} --reason "…")`;
   return t.notes;
 }
 
@@ -51,7 +50,12 @@ function nextAction(t: Ticket, entry: Omit<QueueEntry, 'next_action'>, liveKnown
  * Own open tickets, most urgent first: priority, then least SLA time left. `live` is the warehouse's
  * GOMS status per order, or null when the warehouse could not be asked.
  */
-export function buildQueue(config: EcmConfig, tickets: readonly Ticket[], live: ReadonlyMap<string, OrderStatus> | null, now: Date): QueueEntry[] {
+export function buildQueue(
+  config: EcmConfig,
+  tickets: readonly Ticket[],
+  live: ReadonlyMap<string, OrderStatus> | null,
+  now: Date,
+): QueueEntry[] {
   const completedIsSymptom = reasonsStuckWhileCompleted(config);
   return tickets
     .map((t): QueueEntry => {
@@ -92,7 +96,12 @@ export interface TodayStats {
   readonly escalated: number;
 }
 
-export function todayStats(agentEmail: string, resolutions: readonly Resolution[], escalations: readonly Escalation[], since: Date): TodayStats {
+export function todayStats(
+  agentEmail: string,
+  resolutions: readonly Resolution[],
+  escalations: readonly Escalation[],
+  since: Date,
+): TodayStats {
   const mine = resolutions.filter((r) => r.agent_email === agentEmail && new Date(r.resolved_at) >= since);
   const byAgent = mine.filter((r) => r.resolution_type !== 'SELF_HEALED');
   const met = byAgent.filter((r) => r.sla_status === 'MET').length;

@@ -1,6 +1,6 @@
 import { whyNotInQueue } from '@ecm/core/domain';
 import { shortTime, zoneLabel } from '@ecm/core/text';
-import { type Ticket } from '@ecm/core/domain';
+import type { Ticket } from '@ecm/core/domain';
 import type { GatewayContext } from '../gateway-context.js';
 import { orderDetails } from '../orders/order-details.js';
 import type { ToolCaller } from '../tools/define-tool.js';
@@ -15,7 +15,13 @@ export type TicketVerb = 'resolve' | 'escalate' | 'start';
  * The ticket `verb` needs, if it is the caller's own open one; otherwise a refusal that says where
  * the order is instead (someone else's queue, resolved, not stuck, disqualified, not yet assigned).
  */
-export async function ownOpenTicket(ctx: GatewayContext, caller: ToolCaller, me: FieldCaller, orderId: string, verb: TicketVerb): Promise<Ticket> {
+export async function ownOpenTicket(
+  ctx: GatewayContext,
+  caller: ToolCaller,
+  me: FieldCaller,
+  orderId: string,
+  verb: TicketVerb,
+): Promise<Ticket> {
   const ticket = await me.store.getTicket(orderId);
   const tz = ctx.config.settings.reports.time_zone;
   const at = (iso: string) => `${shortTime(iso, tz)} ${zoneLabel(tz)}`;

@@ -21,10 +21,24 @@ export async function listProposalRows(db: StateDb, status: ProposalStatus | nul
  * approval needs a supervisor; a decided proposal stays decided). Refusals become tool errors that
  * say what to do next.
  */
-export async function decideProposal(db: StateDb, idOrPrefix: string, decision: 'approved' | 'rejected', agent: Agent, reason: string | null, now: Date): Promise<ProposalRow> {
+export async function decideProposal(
+  db: StateDb,
+  idOrPrefix: string,
+  decision: 'approved' | 'rejected',
+  agent: Agent,
+  reason: string | null,
+  now: Date,
+): Promise<ProposalRow> {
   const { ensureAgentSchema, decideProposal: decide } = await import('@ecm/agent');
   await ensureAgentSchema(db);
-  const outcome = await decide(db, { domain: await proposalDomain(), idOrPrefix, decision, by: { email: agent.email, supervisor: agent.role === 'supervisor' }, reason, at: now });
+  const outcome = await decide(db, {
+    domain: await proposalDomain(),
+    idOrPrefix,
+    decision,
+    by: { email: agent.email, supervisor: agent.role === 'supervisor' },
+    reason,
+    at: now,
+  });
   switch (outcome.refused) {
     case null:
       return outcome.proposal;
@@ -36,12 +50,17 @@ export async function decideProposal(db: StateDb, idOrPrefix: string, decision: 
       throw new ToolError(`"${idOrPrefix}" matches ${outcome.matches} proposals; give more of the id`, 'usage');
     case 'already_decided': {
       const p = outcome.proposal;
-      throw new ToolError(`proposal ${p.id.slice(0, 8)} was already ${p.status} by ${p.decided_by ?? 'someone'}${p.decided_at ? ` at ${p.decided_at}` : ''}`);
+      throw new ToolError(
+        `proposal ${p.id.slice(0, 8)} was already ${p.status} by ${p.decided_by ?? 'someone'}${p.decided_at ? ` at ${p.decided_at}` : ''}`,
+      );
     }
     case 'needs_supervisor': {
       const p = outcome.proposal;
       const value = p.amount_aed === null ? 'amount unknown' : `AED ${Math.round(p.amount_aed).toLocaleString('en-US')}`;
-      throw new ToolError(`proposal ${p.id.slice(0, 8)} is high value (${value}): only a supervisor may approve it; ${agent.email} is not one. Ask your supervisor (ESCALATION.md: supervisor).`, 'not_allowed');
+      throw new ToolError(
+        `proposal ${p.id.slice(0, 8)} is high value (${value}): only a supervisor may approve it; ${agent.email} is not one. Ask your supervisor (ESCALATION.md: supervisor).`,
+        'not_allowed',
+      );
     }
   }
 }

@@ -8,7 +8,9 @@ describe('ECM_GATEWAY_TOKEN', () => {
   });
 
   it('accepts plain tokens and tokens with an agent subject, separated by commas or spaces', () => {
-    const tokens = GatewayTokens.parse('Alice.Agent@example.com:alice-0123456789abcdef, reader-0123456789abcdef\nbob@example.com:bob:with:colons-0123456789')!;
+    const tokens = GatewayTokens.parse(
+      'Alice.Agent@example.com:alice-0123456789abcdef, reader-0123456789abcdef\nbob@example.com:bob:with:colons-0123456789',
+    )!;
     expect(tokens.size).toBe(3);
     expect(tokens.verify('alice-0123456789abcdef')).toEqual({ subject: 'alice.agent@example.com' });
     expect(tokens.verify('reader-0123456789abcdef')).toEqual({ subject: null });

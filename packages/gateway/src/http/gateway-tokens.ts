@@ -32,7 +32,9 @@ export class GatewayTokens {
       const m = /^([^\s:@]+@[^\s:@]+):(.+)$/.exec(item);
       const [subject, token] = m ? [m[1]!.toLowerCase(), m[2]!] : [null, item];
       if (token.length < MIN_TOKEN_LENGTH) {
-        throw new TokenConfigError(`ECM_GATEWAY_TOKEN entry ${i + 1} is shorter than ${MIN_TOKEN_LENGTH} characters; use a long random token (e.g. openssl rand -hex 32)`);
+        throw new TokenConfigError(
+          `ECM_GATEWAY_TOKEN entry ${i + 1} is shorter than ${MIN_TOKEN_LENGTH} characters; use a long random token (e.g. openssl rand -hex 32)`,
+        );
       }
       return { digest: digest(token), subject };
     });

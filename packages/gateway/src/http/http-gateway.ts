@@ -88,14 +88,20 @@ export function originAllowed(origin: string | undefined, allowedHosts: readonly
 }
 
 /** The bearer token's subject, or a reason to answer 401; `anonymous` when no token is needed and none was sent. */
-type Authentication = { readonly ok: true; readonly subject: string | null; readonly token: string } | { readonly ok: true; readonly anonymous: true } | { readonly ok: false; readonly description: string };
+type Authentication =
+  | { readonly ok: true; readonly subject: string | null; readonly token: string }
+  | { readonly ok: true; readonly anonymous: true }
+  | { readonly ok: false; readonly description: string };
 
 async function authenticate(req: IncomingMessage, auth: AuthOptions): Promise<Authentication> {
   const header = req.headers.authorization;
   const match = header === undefined ? null : /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
     if (header === undefined && !auth.required) return { ok: true, anonymous: true };
-    return { ok: false, description: header === undefined ? 'Missing bearer token: send Authorization: Bearer <token>' : 'Invalid bearer token' };
+    return {
+      ok: false,
+      description: header === undefined ? 'Missing bearer token: send Authorization: Bearer <token>' : 'Invalid bearer token',
+    };
   }
   const token = match[1]!;
   const fromEnv = auth.tokens?.verify(token);
@@ -118,10 +124,23 @@ interface AuthOptions {
  * the declared body size. An unauthenticated request is answered 401 before its body is parsed.
  * Returns false when it has answered the request itself.
  */
-async function preflight(req: IncomingMessage, res: ServerResponse, auth: AuthOptions, allowedHosts: readonly string[], log: GatewayContext['log']): Promise<boolean> {
+async function preflight(
+  req: IncomingMessage,
+  res: ServerResponse,
+  auth: AuthOptions,
+  allowedHosts: readonly string[],
+  log: GatewayContext['log'],
+): Promise<boolean> {
   const origin = req.headers.origin;
   if (!originAllowed(origin, allowedHosts)) {
-    sendJson(res, 403, rpcError(-32000, 'Forbidden: requests from this Origin are not accepted; call the gateway from a non-browser client or a configured host.'));
+    sendJson(
+      res,
+      403,
+      rpcError(
+        -32000,
+        'Forbidden: requests from this Origin are not accepted; call the gateway from a non-browser client or a configured host.',
+      ),
+    );
     return false;
   }
   const path = (req.url ?? '/').split('?')[0]!;
@@ -136,7 +155,12 @@ async function preflight(req: IncomingMessage, res: ServerResponse, auth: AuthOp
     return false;
   }
   if (!verdict.ok) {
-    sendJson(res, 401, { error: 'invalid_token', error_description: verdict.description }, { 'www-authenticate': `Bearer error="invalid_token", error_description="${verdict.description}"` });
+    sendJson(
+      res,
+      401,
+      { error: 'invalid_token', error_description: verdict.description },
+      { 'www-authenticate': `Bearer error="invalid_token", error_description="${verdict.description}"` },
+    );
     return false;
   }
   if (!('anonymous' in verdict)) {
@@ -176,7 +200,13 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
   const started = Date.now();
 
   app.get('/health', (_req: Request, res: Response) => {
-    res.json({ status: 'ok', name: GATEWAY_NAME, version: GATEWAY_VERSION, tools: GATEWAY_TOOLS.length, uptime_s: Math.round((Date.now() - started) / 1000) });
+    res.json({
+      status: 'ok',
+      name: GATEWAY_NAME,
+      version: GATEWAY_VERSION,
+      tools: GATEWAY_TOOLS.length,
+      uptime_s: Math.round((Date.now() - started) / 1000),
+    });
   });
 
   const metrics = options.metrics;
@@ -217,7 +247,10 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
 
   // Stateless: no server-initiated stream to resume and no session to delete.
   const notAllowed = (_req: Request, res: Response) => {
-    res.status(405).set('Allow', 'POST').json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' }, id: null });
+    res
+      .status(405)
+      .set('Allow', 'POST')
+      .json({ jsonrpc: '2.0', error: { code: -32000, message: 'Method not allowed: this server is stateless; use POST' }, id: null });
   };
   app.get('/mcp', notAllowed);
   app.delete('/mcp', notAllowed);

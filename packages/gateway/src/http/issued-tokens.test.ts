@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
-import { type Agent, type Ticket, type TicketStore } from '@ecm/core/domain';
+import type { Agent, Ticket, TicketStore } from '@ecm/core/domain';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,7 +16,15 @@ const ASHA = 'asha.ops@example.com';
 const BILAL = 'bilal.ops@example.com';
 const ZED = 'zed.gone@example.com';
 
-const agent = (email: string, name: string, active = true): Agent => ({ email, name, team: 'Ops', slack_handle: null, active, max_tickets: 10, role: 'agent' });
+const agent = (email: string, name: string, active = true): Agent => ({
+  email,
+  name,
+  team: 'Ops',
+  slack_handle: null,
+  active,
+  max_tickets: 10,
+  role: 'agent',
+});
 const ticket = (order_id: string, agent_email: string): Ticket => ({
   order_id,
   agent_email,
@@ -56,7 +64,15 @@ describe('tokens issued by a lead, kept hashed in the state store', () => {
     [ashaOrder, bilalOrder] = orders.map((o) => String(o.order_id)) as [string, string];
     await store.createTickets([ticket(ashaOrder, ASHA), ticket(bilalOrder, BILAL)]);
     tokens = new StoredTokens(state);
-    const ctx = new GatewayContext({ config, warehouse, tickets: store, audit: state, allowPii: true, asOf: () => TEST_AS_OF, now: () => TEST_AS_OF });
+    const ctx = new GatewayContext({
+      config,
+      warehouse,
+      tickets: store,
+      audit: state,
+      allowPii: true,
+      asOf: () => TEST_AS_OF,
+      now: () => TEST_AS_OF,
+    });
     // A non-loopback gateway would need a token too; here the point is that a sent token is always checked.
     http = await startHttpGateway(ctx, { host: '127.0.0.1', port: 0, tokens: null, storedTokens: tokens });
   }, 120_000);
@@ -136,7 +152,11 @@ describe('tokens issued by a lead, kept hashed in the state store', () => {
     await expect(connect(http.url, forged)).rejects.toMatchObject({ code: 401 });
     const raw = await fetch(http.url, {
       method: 'POST',
-      headers: { authorization: `Bearer ${token.slice(0, -1)}x`, 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: {
+        authorization: `Bearer ${token.slice(0, -1)}x`,
+        'content-type': 'application/json',
+        accept: 'application/json, text/event-stream',
+      },
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(raw.status).toBe(401);

@@ -16,13 +16,42 @@ describe('GET /metrics on the HTTP gateway', () => {
     const sql = { query: async (text: string, params?: unknown[]) => (await db.query<Record<string, unknown>>(text, params)).rows };
     await ensureAgentSchema(sql);
     await recordExecution(sql, {
-      id: 'e-1', createdAt: new Date(), domain: 'ecm', skill: 'ecm-diagnose', role: 'specialist', model: 'claude-sonnet-4-6', subject: null, inputSummary: 'cluster',
-      output: null, toolCalls: [], turns: 1, usage: NO_USAGE, costUsd: 0.12, latencyMs: 8700, outcome: 'success', outcomeDetail: null, routing: { from: 'ecm-triage', to: 'ecm-diagnose' }, traceId: 't',
+      id: 'e-1',
+      createdAt: new Date(),
+      domain: 'ecm',
+      skill: 'ecm-diagnose',
+      role: 'specialist',
+      model: 'claude-sonnet-4-6',
+      subject: null,
+      inputSummary: 'cluster',
+      output: null,
+      toolCalls: [],
+      turns: 1,
+      usage: NO_USAGE,
+      costUsd: 0.12,
+      latencyMs: 8700,
+      outcome: 'success',
+      outcomeDetail: null,
+      routing: { from: 'ecm-triage', to: 'ecm-diagnose' },
+      traceId: 't',
     });
-    const ctx = new GatewayContext({ config: loadConfig(defaultSharedDir()), warehouse: async () => Promise.reject(new Error('no warehouse in this test')) });
-    http = await startHttpGateway(ctx, { host: '127.0.0.1', port: 0, tokens: null, metrics: logMetricsEndpoint(sql, { timeZone: 'Asia/Kolkata', budgets: { ecm: 5 } }) });
+    const ctx = new GatewayContext({
+      config: loadConfig(defaultSharedDir()),
+      warehouse: async () => Promise.reject(new Error('no warehouse in this test')),
+    });
+    http = await startHttpGateway(ctx, {
+      host: '127.0.0.1',
+      port: 0,
+      tokens: null,
+      metrics: logMetricsEndpoint(sql, { timeZone: 'Asia/Kolkata', budgets: { ecm: 5 } }),
+    });
     const broken = { query: async () => Promise.reject(new Error('state database down')) };
-    failing = await startHttpGateway(ctx, { host: '127.0.0.1', port: 0, tokens: null, metrics: logMetricsEndpoint(broken, { timeZone: 'Asia/Kolkata', budgets: {} }) });
+    failing = await startHttpGateway(ctx, {
+      host: '127.0.0.1',
+      port: 0,
+      tokens: null,
+      metrics: logMetricsEndpoint(broken, { timeZone: 'Asia/Kolkata', budgets: {} }),
+    });
   });
   afterAll(async () => {
     await http?.close();

@@ -29,11 +29,23 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
   const [verb, ...rest] = argv;
   if (!verb || verb === '--help' || verb === '-h') {
     out(TOKENS_USAGE);
-    return verb ? 0 : 2;
+    return verb ? 0 : 3; // no verb is a usage error, as everywhere
   }
-  let parsed;
+  let parsed: ReturnType<
+    typeof parseArgs<{
+      args: string[];
+      options: { agent: { type: 'string' }; by: { type: 'string' }; json: { type: 'boolean'; default: false } };
+      allowPositionals: true;
+      strict: true;
+    }>
+  >;
   try {
-    parsed = parseArgs({ args: [...rest], options: { agent: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } }, allowPositionals: true, strict: true });
+    parsed = parseArgs({
+      args: [...rest],
+      options: { agent: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } },
+      allowPositionals: true,
+      strict: true,
+    });
   } catch (e) {
     throw new TokensCommandError(`${(e as Error).message}\n\n${TOKENS_USAGE}`, 2);
   }
@@ -50,7 +62,9 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
         try {
           const issued = await tokens.issue(values.agent, roster, by);
           out(issued.token);
-          err(`Issued ${issued.id} for ${issued.agent_email}. This is the only time the token is shown: give it to the agent for ECM_GATEWAY_TOKEN (with ECM_GATEWAY_URL). Revoke with: ecm-gateway tokens revoke ${issued.id}`);
+          err(
+            `Issued ${issued.id} for ${issued.agent_email}. This is the only time the token is shown: give it to the agent for ECM_GATEWAY_TOKEN (with ECM_GATEWAY_URL). Revoke with: ecm-gateway tokens revoke ${issued.id}`,
+          );
           return 0;
         } catch (e) {
           if (e instanceof TokenRefused) throw new TokensCommandError(e.message, 6);
@@ -68,12 +82,22 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
           return 0;
         }
         out(['ID'.padEnd(17), 'AGENT'.padEnd(32), 'ISSUED'.padEnd(25), 'BY'.padEnd(20), 'STATUS'].join(' '));
-        for (const r of rows) out([r.id.padEnd(17), r.agent_email.padEnd(32), r.issued_at.padEnd(25), r.issued_by.slice(0, 20).padEnd(20), r.revoked_at ? `revoked ${r.revoked_at}` : 'active'].join(' '));
+        for (const r of rows)
+          out(
+            [
+              r.id.padEnd(17),
+              r.agent_email.padEnd(32),
+              r.issued_at.padEnd(25),
+              r.issued_by.slice(0, 20).padEnd(20),
+              r.revoked_at ? `revoked ${r.revoked_at}` : 'active',
+            ].join(' '),
+          );
         return 0;
       }
       case 'revoke': {
         const target = positionals[0];
-        if (!target || positionals.length > 1) throw new TokensCommandError('tokens revoke needs one token id (tok_…) or an agent e-mail', 2);
+        if (!target || positionals.length > 1)
+          throw new TokensCommandError('tokens revoke needs one token id (tok_…) or an agent e-mail', 2);
         try {
           const revoked = await tokens.revoke(target);
           if (!revoked.length) throw new TokensCommandError(`no active token matches ${target} (see ecm-gateway tokens list)`, 1);

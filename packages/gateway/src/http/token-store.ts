@@ -72,7 +72,10 @@ export class StoredTokens {
   async issue(agentEmail: string, roster: TicketStore, issuedBy: string, now = new Date()): Promise<IssuedToken> {
     const email = agentEmail.trim().toLowerCase();
     const agent = (await roster.listAgents()).find((a) => a.email.toLowerCase() === email);
-    if (!agent) throw new TokenRefused(`${email} is not an agent in ${roster.label}; add the agent first (ecm-manager agents add ${email} --name "…" --team …)`);
+    if (!agent)
+      throw new TokenRefused(
+        `${email} is not an agent in ${roster.label}; add the agent first (ecm-manager agents add ${email} --name "…" --team …)`,
+      );
     if (!agent.active) throw new TokenRefused(`${agent.email} is inactive in the Agents tab; re-activate the agent before issuing a token`);
     await this.ensureSchema();
     const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
@@ -97,9 +100,13 @@ export class StoredTokens {
   async revoke(idOrEmail: string, now = new Date()): Promise<string[]> {
     await this.ensureSchema();
     const key = idOrEmail.trim().toLowerCase();
-    if (!ID_SHAPE.test(key) && !key.includes('@')) throw new TokenRefused(`"${idOrEmail}" is neither a token id (tok_…, see ecm-gateway tokens list) nor an agent's e-mail`);
+    if (!ID_SHAPE.test(key) && !key.includes('@'))
+      throw new TokenRefused(`"${idOrEmail}" is neither a token id (tok_…, see ecm-gateway tokens list) nor an agent's e-mail`);
     const column = ID_SHAPE.test(key) ? 'id' : 'agent_email';
-    const rows = await this.db.query(`UPDATE gateway_tokens SET revoked_at = $2 WHERE ${column} = $1 AND revoked_at IS NULL RETURNING id`, [key, now.toISOString()]);
+    const rows = await this.db.query(`UPDATE gateway_tokens SET revoked_at = $2 WHERE ${column} = $1 AND revoked_at IS NULL RETURNING id`, [
+      key,
+      now.toISOString(),
+    ]);
     return rows.map((r) => String(r.id));
   }
 
@@ -116,7 +123,10 @@ export class StoredTokens {
     if (!TOKEN_SHAPE.test(token)) return undefined;
     await this.ensureSchema();
     const digest = sha256(token);
-    const rows = await this.db.query('SELECT id, agent_email, token_sha256 FROM gateway_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL', [digest]);
+    const rows = await this.db.query(
+      'SELECT id, agent_email, token_sha256 FROM gateway_tokens WHERE token_sha256 = $1 AND revoked_at IS NULL',
+      [digest],
+    );
     const row = rows[0];
     if (!row) return undefined;
     const stored = Buffer.from(String(row.token_sha256), 'hex');

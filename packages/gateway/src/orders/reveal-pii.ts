@@ -18,11 +18,22 @@ export async function revealPii(ctx: GatewayContext, caller: ToolCaller, orderId
   const audit = await ctx.auditLog();
   if (!audit) return { revealed: false, refusal: 'this gateway has no state store to record the reveal in' };
   const tickets = await ctx.tickets();
-  const decision = await decidePiiReveal(tickets, ctx.config.settings.assignment.open_statuses, caller.agentEmail ?? ctx.defaultAgent, orderId);
+  const decision = await decidePiiReveal(
+    tickets,
+    ctx.config.settings.assignment.open_statuses,
+    caller.agentEmail ?? ctx.defaultAgent,
+    orderId,
+  );
   if (!decision.allowed) return { revealed: false, refusal: decision.reason };
   const agentEmail = (caller.agentEmail ?? ctx.defaultAgent ?? '').toLowerCase();
   const program = caller.transport === 'in-process' ? ctx.program : `${ctx.program}/${caller.transport}`;
-  await recordPiiReveal(audit, { revealed_at: ctx.now().toISOString(), agent_email: agentEmail, order_id: orderId, program, basis: decision.basis });
+  await recordPiiReveal(audit, {
+    revealed_at: ctx.now().toISOString(),
+    agent_email: agentEmail,
+    order_id: orderId,
+    program,
+    basis: decision.basis,
+  });
   ctx.log.info({ agent: agentEmail, order_id: orderId, program, basis: decision.basis }, 'personal data revealed');
   return { revealed: true };
 }

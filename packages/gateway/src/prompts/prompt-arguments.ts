@@ -12,7 +12,7 @@ const asOf = z
   .string()
   .regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?Z$/, 'an ISO 8601 UTC time such as 2026-02-17T01:30:00Z')
   .optional()
-  .describe('The run time T in UTC (ISO 8601); default: the facts\' or the gateway\'s');
+  .describe("The run time T in UTC (ISO 8601); default: the facts' or the gateway's");
 
 function isJsonObject(text: string): boolean {
   try {
@@ -26,8 +26,8 @@ function isJsonObject(text: string): boolean {
 const facts = z
   .string()
   .max(200_000)
-  .refine(isJsonObject, 'expected the phase\'s facts as one JSON object')
-  .describe('The phase\'s facts JSON, as the manager run wrote it');
+  .refine(isJsonObject, "expected the phase's facts as one JSON object")
+  .describe("The phase's facts JSON, as the manager run wrote it");
 
 /**
  * The arguments of each skill's prompt: what its "Inputs" section asks the person for. A skill
@@ -49,7 +49,12 @@ export const PROMPT_ARGUMENTS = {
   },
   'ecm-resolve': { order_id: orderId, as_of: asOf },
   'ecm-diagnose': {
-    pattern_id: z.string().min(1).max(128).regex(/^[A-Za-z0-9_.:-]+$/, 'a pattern id as ecm_pattern_clusters returns it').describe('The cluster\'s pattern_id'),
+    pattern_id: z
+      .string()
+      .min(1)
+      .max(128)
+      .regex(/^[A-Za-z0-9_.:-]+$/, 'a pattern id as ecm_pattern_clusters returns it')
+      .describe("The cluster's pattern_id"),
     as_of: asOf,
   },
   'ecm-daily-flow': { facts },

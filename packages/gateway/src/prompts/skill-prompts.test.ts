@@ -68,13 +68,17 @@ describe('one MCP prompt per skill', () => {
 
   it('refuses an order id a tool would refuse (quotes, spaces, SQL)', async () => {
     for (const bad of ["ORD-1' OR '1'='1", 'ORD 1', 'ORD-1;DROP TABLE orders_goms', '']) {
-      await expect(gateway.client.getPrompt({ name: 'order-details', arguments: { order_id: bad } }), bad).rejects.toThrow(/order id|Invalid/i);
+      await expect(gateway.client.getPrompt({ name: 'order-details', arguments: { order_id: bad } }), bad).rejects.toThrow(
+        /order id|Invalid/i,
+      );
     }
   });
 
   it('refuses a missing required argument and facts that are not a JSON object', async () => {
     await expect(gateway.client.getPrompt({ name: 'escalate-ticket', arguments: {} })).rejects.toThrow();
-    await expect(gateway.client.getPrompt({ name: 'ecm-daily-flow', arguments: { facts: 'actionable: 12' } })).rejects.toThrow(/JSON object/);
+    await expect(gateway.client.getPrompt({ name: 'ecm-daily-flow', arguments: { facts: 'actionable: 12' } })).rejects.toThrow(
+      /JSON object/,
+    );
     await expect(gateway.client.getPrompt({ name: 'ecm-daily-flow', arguments: { facts: '[1,2]' } })).rejects.toThrow(/JSON object/);
     const ok = textOf(await gateway.client.getPrompt({ name: 'ecm-daily-flow', arguments: { facts: '{"actionable": 12}' } }));
     expect(ok).toContain(JSON.stringify('{"actionable": 12}'));
@@ -105,7 +109,11 @@ describe('a broken skill file', () => {
 
   it('is left out of the prompts and logged; the other skills and the tools stay', async () => {
     const warnings: string[] = [];
-    const log = { info: () => undefined, error: () => undefined, warn: (fields: Record<string, unknown>) => void warnings.push(String(fields.error)) };
+    const log = {
+      info: () => undefined,
+      error: () => undefined,
+      warn: (fields: Record<string, unknown>) => void warnings.push(String(fields.error)),
+    };
     const g = await connectInProcess({ config: loadConfig(dir), warehouse: noWarehouse, log });
     try {
       const names = (await g.client.listPrompts()).prompts.map((p) => p.name);

@@ -6,7 +6,10 @@ import { config, sharedDir } from '../__fixtures__/test-warehouse.js';
 import { connectInProcess, type InProcessGateway } from '../index.js';
 import { RUNBOOK_URI_TEMPLATE, STUCK_REASONS_URI } from './ecm-resources.js';
 
-const runbookFiles = readdirSync(path.join(sharedDir, 'runbooks')).filter((f) => f.endsWith('.md')).map((f) => f.replace(/\.md$/, '')).sort();
+const runbookFiles = readdirSync(path.join(sharedDir, 'runbooks'))
+  .filter((f) => f.endsWith('.md'))
+  .map((f) => f.replace(/\.md$/, ''))
+  .sort();
 // Resources never need the warehouse: a gateway whose warehouse cannot open proves it.
 const noWarehouse = () => Promise.reject(new Error('the warehouse must not be opened for resources'));
 
@@ -51,7 +54,9 @@ describe('runbooks and the stuck-reason catalogue as MCP resources', () => {
     for (const name of runbookFiles) {
       const content = await read(`ecm://runbooks/${name}`);
       expect(content.mimeType).toBe('text/markdown');
-      const tool = (await gateway.client.callTool({ name: 'runbook_get', arguments: { name } })) as unknown as { structuredContent: { content: string } };
+      const tool = (await gateway.client.callTool({ name: 'runbook_get', arguments: { name } })) as unknown as {
+        structuredContent: { content: string };
+      };
       expect(content.text, name).toBe(tool.structuredContent.content);
     }
   });
@@ -69,7 +74,14 @@ describe('runbooks and the stuck-reason catalogue as MCP resources', () => {
     expect(reasons.length).toBeGreaterThanOrEqual(21);
     for (const r of reasons) {
       const loaded = config.reasons.get(r.name)!;
-      expect({ team: r.team, sla: r.sla_hours, severity: r.severity, monitor: r.monitor_only, impact: r.customer_impact, escalation: r.escalation }).toEqual({
+      expect({
+        team: r.team,
+        sla: r.sla_hours,
+        severity: r.severity,
+        monitor: r.monitor_only,
+        impact: r.customer_impact,
+        escalation: r.escalation,
+      }).toEqual({
         team: loaded.team,
         sla: loaded.sla_hours,
         severity: loaded.severity,
@@ -84,11 +96,18 @@ describe('runbooks and the stuck-reason catalogue as MCP resources', () => {
   });
 
   it('an unknown runbook is an error that names the known ones', async () => {
-    await expect(gateway.client.readResource({ uri: 'ecm://runbooks/no_such_reason' })).rejects.toThrow(/No runbook or stuck reason is named "no_such_reason".*refund_pending/);
+    await expect(gateway.client.readResource({ uri: 'ecm://runbooks/no_such_reason' })).rejects.toThrow(
+      /No runbook or stuck reason is named "no_such_reason".*refund_pending/,
+    );
   });
 
   it('a path in the name reaches no file outside the runbook library', async () => {
-    for (const uri of ['ecm://runbooks/..%2Fconfig%2Fecm.yaml', 'ecm://runbooks/..%2F..%2F..%2Fpackage.json', 'ecm://runbooks/%2Fetc%2Fpasswd', 'ecm://runbooks/..']) {
+    for (const uri of [
+      'ecm://runbooks/..%2Fconfig%2Fecm.yaml',
+      'ecm://runbooks/..%2F..%2F..%2Fpackage.json',
+      'ecm://runbooks/%2Fetc%2Fpasswd',
+      'ecm://runbooks/..',
+    ]) {
       await expect(gateway.client.readResource({ uri }), uri).rejects.toThrow();
     }
     await expect(gateway.client.readResource({ uri: 'ecm://config/ecm.yaml' })).rejects.toThrow();
@@ -108,7 +127,10 @@ describe('runbooks and the stuck-reason catalogue as MCP resources', () => {
   });
 
   it('completes runbook names for clients that offer completion', async () => {
-    const { completion } = await gateway.client.complete({ ref: { type: 'ref/resource', uri: RUNBOOK_URI_TEMPLATE }, argument: { name: 'name', value: 'stuck_at_rda' } });
+    const { completion } = await gateway.client.complete({
+      ref: { type: 'ref/resource', uri: RUNBOOK_URI_TEMPLATE },
+      argument: { name: 'name', value: 'stuck_at_rda' },
+    });
     expect(completion.values.length).toBeGreaterThanOrEqual(3);
     expect(completion.values.every((v) => v.startsWith('stuck_at_rda'))).toBe(true);
   });

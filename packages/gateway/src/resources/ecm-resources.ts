@@ -37,10 +37,13 @@ export function registerEcmResources(server: McpServer, ctx: GatewayContext): vo
     STUCK_REASONS_URI,
     {
       title: 'Stuck-reason catalogue',
-      description: 'Every stuck reason with its team, SLA hours, severity, monitor-only and customer-impact flags, one-line action, escalation role and runbook.',
+      description:
+        'Every stuck reason with its team, SLA hours, severity, monitor-only and customer-impact flags, one-line action, escalation role and runbook.',
       mimeType: 'application/json',
     },
-    (uri): ReadResourceResult => ({ contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(stuckReasonCatalogue(ctx), null, 2) }] }),
+    (uri): ReadResourceResult => ({
+      contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(stuckReasonCatalogue(ctx), null, 2) }],
+    }),
   );
 
   const template = new ResourceTemplate(RUNBOOK_URI_TEMPLATE, {
@@ -54,7 +57,11 @@ export function registerEcmResources(server: McpServer, ctx: GatewayContext): vo
       })),
     }),
     complete: {
-      name: (value) => ctx.runbooks.list().map((r) => r.name).filter((n) => n.startsWith(value)),
+      name: (value) =>
+        ctx.runbooks
+          .list()
+          .map((r) => r.name)
+          .filter((n) => n.startsWith(value)),
     },
   });
   server.registerResource(
@@ -62,7 +69,8 @@ export function registerEcmResources(server: McpServer, ctx: GatewayContext): vo
     template,
     {
       title: 'Runbook',
-      description: 'One runbook (symptoms, how to confirm in each system, numbered steps, escalation, verification), by runbook name or stuck reason.',
+      description:
+        'One runbook (symptoms, how to confirm in each system, numbered steps, escalation, verification), by runbook name or stuck reason.',
       mimeType: 'text/markdown',
     },
     (uri, variables): ReadResourceResult => {
@@ -70,7 +78,13 @@ export function registerEcmResources(server: McpServer, ctx: GatewayContext): vo
       const name = decodeURIComponent(Array.isArray(raw) ? (raw[0] ?? '') : (raw ?? ''));
       const runbook = ctx.runbooks.get(name);
       if (!runbook) {
-        throw new McpError(ErrorCode.InvalidParams, `No runbook or stuck reason is named "${name}"; known runbooks: ${ctx.runbooks.list().map((r) => r.name).join(', ')}.`);
+        throw new McpError(
+          ErrorCode.InvalidParams,
+          `No runbook or stuck reason is named "${name}"; known runbooks: ${ctx.runbooks
+            .list()
+            .map((r) => r.name)
+            .join(', ')}.`,
+        );
       }
       return { contents: [{ uri: uri.href, mimeType: 'text/markdown', text: runbook.content }] };
     },

@@ -19,7 +19,35 @@ export interface RunbookHit {
   readonly snippet: string;
 }
 
-const STOP_WORDS = new Set(['a', 'an', 'and', 'are', 'at', 'be', 'by', 'for', 'from', 'how', 'in', 'is', 'it', 'of', 'on', 'or', 'the', 'to', 'what', 'when', 'why', 'with', 'do', 'i', 'my', 'order', 'orders']);
+const STOP_WORDS = new Set([
+  'a',
+  'an',
+  'and',
+  'are',
+  'at',
+  'be',
+  'by',
+  'for',
+  'from',
+  'how',
+  'in',
+  'is',
+  'it',
+  'of',
+  'on',
+  'or',
+  'the',
+  'to',
+  'what',
+  'when',
+  'why',
+  'with',
+  'do',
+  'i',
+  'my',
+  'order',
+  'orders',
+]);
 
 export function terms(text: string): string[] {
   return (text.toLowerCase().match(/[a-z0-9]+/g) ?? []).filter((t) => t.length > 1 && !STOP_WORDS.has(t));
@@ -52,7 +80,9 @@ export class RunbookLibrary {
     }
     const docs: IndexedRunbook[] = [];
     const df = new Map<string, number>();
-    for (const file of readdirSync(dir).filter((f) => f.endsWith('.md')).sort()) {
+    for (const file of readdirSync(dir)
+      .filter((f) => f.endsWith('.md'))
+      .sort()) {
       const content = readFileSync(path.join(dir, file), 'utf8');
       const rel = path.join('runbooks', file);
       const title = /^#\s+(.+)$/m.exec(content)?.[1]?.trim() ?? file;

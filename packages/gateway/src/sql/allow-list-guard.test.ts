@@ -22,13 +22,16 @@ describe('the allow-list guard', () => {
   it('accepts only plain lower-case SQL names in the configuration', () => {
     expect(warehouseAccessSchema.safeParse({ tables: ['orders_goms; DROP TABLE x'] }).success).toBe(false);
     expect(warehouseAccessSchema.safeParse({ pii_columns: { orders_goms: ['Owner Id'] } }).success).toBe(false);
-    expect(warehouseAccessSchema.parse({})).toMatchObject({ schemas: ['public'], pii_columns: { customers: ['full_name', 'email', 'phone'] } });
+    expect(warehouseAccessSchema.parse({})).toMatchObject({
+      schemas: ['public'],
+      pii_columns: { customers: ['full_name', 'email', 'phone'] },
+    });
   });
 
   const refusedColumns: [string, RegExp][] = [
     ['SELECT owner_id FROM orders_goms', /orders_goms\.owner_id holds personal data/],
     ['SELECT o."OWNER_ID" FROM orders_goms AS o', /owner_id holds personal data/],
-    ['SELECT order_id FROM orders_goms WHERE owner_id LIKE \'a%\'', /owner_id holds personal data/],
+    ["SELECT order_id FROM orders_goms WHERE owner_id LIKE 'a%'", /owner_id holds personal data/],
     ['SELECT * FROM orders_goms', /\* is not allowed on orders_goms/],
     ['SELECT o.* FROM orders_goms AS o', /\* is not allowed on orders_goms/],
     ['TABLE orders_goms', /\* is not allowed/],
@@ -55,8 +58,12 @@ describe('the allow-list guard', () => {
     expect((await verdict('SELECT 1 FROM customers, (WITH customers AS (SELECT 1 AS x) SELECT x FROM customers) AS s')).ok).toBe(false);
     expect((await verdict('WITH a AS (SELECT 1 AS x FROM b), b AS (SELECT 1 AS y) SELECT x FROM a')).ok).toBe(false);
     // Set-operation branches carry their own WITH and are checked like any SELECT.
-    expect(await verdict('(WITH c AS (SELECT order_id FROM lulu_data) SELECT order_id FROM c) UNION SELECT order_id FROM orders_goms')).toMatchObject({ ok: true });
-    expect((await verdict('(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c) UNION SELECT 1')).ok).toBe(false);
+    expect(
+      await verdict('(WITH c AS (SELECT order_id FROM lulu_data) SELECT order_id FROM c) UNION SELECT order_id FROM orders_goms'),
+    ).toMatchObject({ ok: true });
+    expect((await verdict('(WITH RECURSIVE c(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM c) SELECT n FROM c) UNION SELECT 1')).ok).toBe(
+      false,
+    );
     expect((await verdict('(SELECT email FROM customers) UNION SELECT order_id FROM orders_goms')).ok).toBe(false);
     expect((await verdict('SELECT order_id FROM orders_goms UNION (SELECT 1 FROM lulu_data INTO evil)')).ok).toBe(false);
   });
@@ -69,7 +76,9 @@ describe('the allow-list guard', () => {
     const f = await verdict("SELECT ts_stat('x')");
     expect(!f.ok && f.reason).toMatch(/^Refused: ts_stat\(\) is not allowed in warehouse_query; it accepts aggregates, window functions/);
     const t = await verdict('SELECT * FROM pg_stats');
-    expect(!t.ok && t.reason).toMatch(/pg_stats is not one of the tables warehouse_query may read \(checkout_payment_data, .*warehouse_list_tables/);
+    expect(!t.ok && t.reason).toMatch(
+      /pg_stats is not one of the tables warehouse_query may read \(checkout_payment_data, .*warehouse_list_tables/,
+    );
   });
 
   it('refuses backslashes and non-plain literals, which servers read differently', async () => {

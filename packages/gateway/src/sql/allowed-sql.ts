@@ -6,14 +6,80 @@
  * regexp_replace, string_agg, array_agg, generate_series) are left out on purpose.
  */
 
-const AGGREGATES = ['count', 'sum', 'avg', 'min', 'max', 'stddev', 'stddev_samp', 'stddev_pop', 'variance', 'var_samp', 'var_pop', 'bool_and', 'bool_or', 'percentile_cont', 'percentile_disc', 'median'];
-const WINDOW = ['row_number', 'rank', 'dense_rank', 'percent_rank', 'cume_dist', 'ntile', 'lag', 'lead', 'first_value', 'last_value', 'nth_value'];
+const AGGREGATES = [
+  'count',
+  'sum',
+  'avg',
+  'min',
+  'max',
+  'stddev',
+  'stddev_samp',
+  'stddev_pop',
+  'variance',
+  'var_samp',
+  'var_pop',
+  'bool_and',
+  'bool_or',
+  'percentile_cont',
+  'percentile_disc',
+  'median',
+];
+const WINDOW = [
+  'row_number',
+  'rank',
+  'dense_rank',
+  'percent_rank',
+  'cume_dist',
+  'ntile',
+  'lag',
+  'lead',
+  'first_value',
+  'last_value',
+  'nth_value',
+];
 const MATH = ['abs', 'ceil', 'ceiling', 'floor', 'round', 'trunc', 'mod', 'sign', 'sqrt', 'cbrt', 'ln', 'log', 'div'];
 const STRING = [
-  'length', 'char_length', 'character_length', 'octet_length', 'lower', 'upper', 'initcap', 'btrim', 'ltrim', 'rtrim',
-  'substring', 'substr', 'left', 'right', 'position', 'strpos', 'split_part', 'concat', 'concat_ws', 'reverse', 'translate', 'md5', 'like_escape',
+  'length',
+  'char_length',
+  'character_length',
+  'octet_length',
+  'lower',
+  'upper',
+  'initcap',
+  'btrim',
+  'ltrim',
+  'rtrim',
+  'substring',
+  'substr',
+  'left',
+  'right',
+  'position',
+  'strpos',
+  'split_part',
+  'concat',
+  'concat_ws',
+  'reverse',
+  'translate',
+  'md5',
+  'like_escape',
 ];
-const DATE_TIME = ['now', 'date_trunc', 'date_part', 'extract', 'age', 'to_char', 'to_date', 'to_timestamp', 'to_number', 'timezone', 'overlaps', 'getdate', 'dateadd', 'datediff', 'nvl'];
+const DATE_TIME = [
+  'now',
+  'date_trunc',
+  'date_part',
+  'extract',
+  'age',
+  'to_char',
+  'to_date',
+  'to_timestamp',
+  'to_number',
+  'timezone',
+  'overlaps',
+  'getdate',
+  'dateadd',
+  'datediff',
+  'nvl',
+];
 
 export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([...AGGREGATES, ...WINDOW, ...MATH, ...STRING, ...DATE_TIME]);
 
@@ -21,7 +87,25 @@ export const ALLOWED_FUNCTIONS: ReadonlySet<string> = new Set([...AGGREGATES, ..
 export const CONCATENATING_FUNCTIONS: ReadonlySet<string> = new Set(['concat', 'concat_ws']);
 
 /** Binary and unary operators (A_Expr AEXPR_OP / ANY / ALL). `||` is budgeted like concat. */
-export const ALLOWED_OPERATORS: ReadonlySet<string> = new Set(['=', '<>', '!=', '<', '>', '<=', '>=', '+', '-', '*', '/', '%', '||', '~~', '!~~', '~~*', '!~~*']);
+export const ALLOWED_OPERATORS: ReadonlySet<string> = new Set([
+  '=',
+  '<>',
+  '!=',
+  '<',
+  '>',
+  '<=',
+  '>=',
+  '+',
+  '-',
+  '*',
+  '/',
+  '%',
+  '||',
+  '~~',
+  '!~~',
+  '~~*',
+  '!~~*',
+]);
 
 /** A_Expr kinds: plain operators, IN, LIKE/ILIKE, BETWEEN, IS [NOT] DISTINCT FROM, NULLIF, = ANY/ALL (…). */
 export const ALLOWED_EXPRESSION_KINDS: ReadonlySet<string> = new Set([
@@ -42,9 +126,34 @@ export const ALLOWED_EXPRESSION_KINDS: ReadonlySet<string> = new Set([
 
 /** Types a value may be cast to (last name part; the parser writes some as pg_catalog.x). */
 export const ALLOWED_CAST_TYPES: ReadonlySet<string> = new Set([
-  'int', 'int2', 'int4', 'int8', 'integer', 'smallint', 'bigint', 'numeric', 'decimal', 'real', 'float', 'float4', 'float8', 'double precision',
-  'text', 'varchar', 'char', 'bpchar', 'character', 'character varying', 'bool', 'boolean',
-  'date', 'time', 'timetz', 'timestamp', 'timestamptz', 'interval',
+  'int',
+  'int2',
+  'int4',
+  'int8',
+  'integer',
+  'smallint',
+  'bigint',
+  'numeric',
+  'decimal',
+  'real',
+  'float',
+  'float4',
+  'float8',
+  'double precision',
+  'text',
+  'varchar',
+  'char',
+  'bpchar',
+  'character',
+  'character varying',
+  'bool',
+  'boolean',
+  'date',
+  'time',
+  'timetz',
+  'timestamp',
+  'timestamptz',
+  'interval',
 ]);
 
 /** CURRENT_DATE and friends; CURRENT_USER, CURRENT_SCHEMA and the like are not analytics. */
@@ -103,5 +212,6 @@ export const ALLOWED_NODES: ReadonlySet<string> = new Set([
 ]);
 
 /** For refusals: short, so the sentence stays one line. The tool description lists the rest. */
-export const FUNCTION_HINT = 'aggregates, window functions, and common math, string and date/time functions (the list is in the warehouse_query description)';
+export const FUNCTION_HINT =
+  'aggregates, window functions, and common math, string and date/time functions (the list is in the warehouse_query description)';
 export const FUNCTION_LIST = [...ALLOWED_FUNCTIONS].sort().join(', ');

@@ -28,8 +28,8 @@ export interface GuardOptions {
 }
 
 export type GuardVerdict =
-  | { readonly ok: true; /** The statement without a trailing semicolon, ready to be wrapped. */ readonly statement: string }
-  | { readonly ok: false; /** One sentence: what was refused and why. */ readonly reason: string };
+  | { readonly ok: true /** The statement without a trailing semicolon, ready to be wrapped. */; readonly statement: string }
+  | { readonly ok: false /** One sentence: what was refused and why. */; readonly reason: string };
 
 const MAX_DEPTH = 400;
 /** A string literal longer than this is not analytics; long literals are the raw material of memory bombs. */
@@ -153,13 +153,19 @@ class AllowListWalk {
 
   /** One typed node, e.g. { FuncCall: {...} }: refused unless its type is allowed, then checked by type. */
   visit(type: string, n: Node, ctes: ReadonlySet<string>, depth: number): void {
-    if (/Stmt$/.test(type) && type !== 'SelectStmt') throw new Refusal(`Refused: ${statementName(type)} inside the query is not allowed; warehouse_query only reads.`);
-    if (!ALLOWED_NODES.has(type)) throw new Refusal(`Refused: ${NODE_WORDS[type] ?? type} is not allowed in warehouse_query; use plain SELECT expressions over the business tables.`);
+    if (/Stmt$/.test(type) && type !== 'SelectStmt')
+      throw new Refusal(`Refused: ${statementName(type)} inside the query is not allowed; warehouse_query only reads.`);
+    if (!ALLOWED_NODES.has(type))
+      throw new Refusal(
+        `Refused: ${NODE_WORDS[type] ?? type} is not allowed in warehouse_query; use plain SELECT expressions over the business tables.`,
+      );
     switch (type) {
       case 'SelectStmt':
-        return this.select(n, ctes, depth);
+        this.select(n, ctes, depth);
+        return;
       case 'RangeVar':
-        return this.relation(n, ctes);
+        this.relation(n, ctes);
+        return;
       case 'FuncCall':
         this.func(n);
         break;
@@ -177,10 +183,16 @@ class AllowListWalk {
         this.columnRef(n);
         break;
       case 'SQLValueFunction':
-        if (!ALLOWED_VALUE_FUNCTIONS.has(String(n.op))) throw new Refusal('Refused: of the SQL value functions only CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, LOCALTIME and LOCALTIMESTAMP are allowed.');
+        if (!ALLOWED_VALUE_FUNCTIONS.has(String(n.op)))
+          throw new Refusal(
+            'Refused: of the SQL value functions only CURRENT_DATE, CURRENT_TIME, CURRENT_TIMESTAMP, LOCALTIME and LOCALTIMESTAMP are allowed.',
+          );
         break;
       case 'SubLink':
-        if (!ALLOWED_SUBLINKS.has(String(n.subLinkType))) throw new Refusal('Refused: only EXISTS, IN, ANY/ALL and scalar subqueries are allowed (ARRAY(subquery) builds unbounded values).');
+        if (!ALLOWED_SUBLINKS.has(String(n.subLinkType)))
+          throw new Refusal(
+            'Refused: only EXISTS, IN, ANY/ALL and scalar subqueries are allowed (ARRAY(subquery) builds unbounded values).',
+          );
         break;
       case 'JoinExpr':
         if (n.isNatural === true) this.natural = true;
@@ -197,13 +209,16 @@ class AllowListWalk {
     const scope = new Set(outer);
     const withClause = n.withClause as Node | undefined;
     if (withClause) {
-      if (withClause.recursive === true) throw new Refusal('Refused: WITH RECURSIVE is not allowed: its cost cannot be foreseen; use joins and window functions.');
+      if (withClause.recursive === true)
+        throw new Refusal('Refused: WITH RECURSIVE is not allowed: its cost cannot be foreseen; use joins and window functions.');
       for (const item of (withClause.ctes as unknown[]) ?? []) {
         const cte = ((item as Node).CommonTableExpr ?? {}) as Node;
         const query = (cte.ctequery ?? {}) as Node;
         if (!query.SelectStmt) {
           const [kind] = Object.keys(query);
-          throw new Refusal(`Refused: ${kind ? statementName(kind) : 'a non-SELECT'} inside the query is not allowed; warehouse_query only reads.`);
+          throw new Refusal(
+            `Refused: ${kind ? statementName(kind) : 'a non-SELECT'} inside the query is not allowed; warehouse_query only reads.`,
+          );
         }
         // A CTE sees the CTEs before it; the main query sees them all.
         this.visit('SelectStmt', query.SelectStmt as Node, scope, depth + 1);
@@ -223,7 +238,10 @@ class AllowListWalk {
     const name = String(n.relname ?? '').toLowerCase();
     const schema = typeof n.schemaname === 'string' ? n.schemaname : null;
     const alias = ((n.alias as Node | undefined)?.aliasname as string | undefined)?.toLowerCase();
-    if (typeof n.catalogname === 'string') throw new Refusal(`Refused: ${n.catalogname}.${schema}.${name} names another database; warehouse_query reads only this warehouse's business tables.`);
+    if (typeof n.catalogname === 'string')
+      throw new Refusal(
+        `Refused: ${n.catalogname}.${schema}.${name} names another database; warehouse_query reads only this warehouse's business tables.`,
+      );
     if (schema === null && ctes.has(name)) {
       if (alias) this.rowNames.add(alias);
       this.rowNames.add(name);
@@ -250,7 +268,8 @@ class AllowListWalk {
     if (qualified || !ALLOWED_FUNCTIONS.has(last)) {
       throw new Refusal(`Refused: ${parts.join('.') || 'this function'}() is not allowed in warehouse_query; it accepts ${FUNCTION_HINT}.`);
     }
-    if (n.agg_within_group === true && !['percentile_cont', 'percentile_disc'].includes(last)) throw new Refusal(`Refused: WITHIN GROUP is allowed only with percentile_cont and percentile_disc.`);
+    if (n.agg_within_group === true && !['percentile_cont', 'percentile_disc'].includes(last))
+      throw new Refusal(`Refused: WITHIN GROUP is allowed only with percentile_cont and percentile_disc.`);
     if (last === 'extract' && n.funcformat === 'COERCE_SQL_SYNTAX' && Array.isArray(n.args)) {
       // EXTRACT(EPOCH FROM x): the parser makes the field name a literal that points at the word itself.
       const field = ((n.args[0] as Node | undefined)?.A_Const ?? null) as Node | null;
@@ -262,12 +281,15 @@ class AllowListWalk {
 
   expression(n: Node): void {
     const kind = String(n.kind);
-    if (!ALLOWED_EXPRESSION_KINDS.has(kind)) throw new Refusal('Refused: regular expressions and SIMILAR TO are not allowed in warehouse_query; use LIKE or ILIKE.');
+    if (!ALLOWED_EXPRESSION_KINDS.has(kind))
+      throw new Refusal('Refused: regular expressions and SIMILAR TO are not allowed in warehouse_query; use LIKE or ILIKE.');
     if (kind === 'AEXPR_OP' || kind === 'AEXPR_OP_ANY' || kind === 'AEXPR_OP_ALL') {
       const parts = names(n.name);
       const op = parts[parts.length - 1] ?? '';
       if (parts.length > 2 || (parts.length === 2 && parts[0]!.toLowerCase() !== 'pg_catalog') || !ALLOWED_OPERATORS.has(op)) {
-        throw new Refusal(`Refused: the operator ${op || '?'} is not allowed; warehouse_query accepts = <> < > <= >= + - * / % || and LIKE/ILIKE.`);
+        throw new Refusal(
+          `Refused: the operator ${op || '?'} is not allowed; warehouse_query accepts = <> < > <= >= + - * / % || and LIKE/ILIKE.`,
+        );
       }
       if (op === '||') this.concatenations += 1;
     }
@@ -276,8 +298,16 @@ class AllowListWalk {
   cast(typeName: Node): void {
     const parts = names(typeName.names).map((p) => p.toLowerCase());
     const last = parts[parts.length - 1] ?? '';
-    if (parts.length > 2 || (parts.length === 2 && parts[0] !== 'pg_catalog') || !ALLOWED_CAST_TYPES.has(last) || typeName.arrayBounds || typeName.setof) {
-      throw new Refusal(`Refused: casting to ${parts.join('.') || 'this type'} is not allowed; warehouse_query casts to numbers, text, boolean, date, time, timestamp and interval.`);
+    if (
+      parts.length > 2 ||
+      (parts.length === 2 && parts[0] !== 'pg_catalog') ||
+      !ALLOWED_CAST_TYPES.has(last) ||
+      typeName.arrayBounds ||
+      typeName.setof
+    ) {
+      throw new Refusal(
+        `Refused: casting to ${parts.join('.') || 'this type'} is not allowed; warehouse_query casts to numbers, text, boolean, date, time, timestamp and interval.`,
+      );
     }
   }
 
@@ -288,32 +318,45 @@ class AllowListWalk {
     // Only plain '…' literals: E'', U&'' and $$ strings are read differently by servers with other settings.
     const at = typeof n.location === 'number' ? n.location : -1;
     if (this.fieldNames.has(n)) return;
-    if (at < 0 || this.sql[at] !== 0x27) throw new Refusal("Refused: only plain '…' string literals are allowed (no E'', U&'' or dollar quoting).");
+    if (at < 0 || this.sql[at] !== 0x27)
+      throw new Refusal("Refused: only plain '…' string literals are allowed (no E'', U&'' or dollar quoting).");
     if (sval.length > MAX_LITERAL_CHARS) throw new Refusal(`Refused: a string literal is longer than ${MAX_LITERAL_CHARS} characters.`);
   }
 
   columnRef(n: Node): void {
     this.columnReferences += 1;
-    const fields = (Array.isArray(n.fields) ? n.fields : []).map((f) => ((f as Node).A_Star ? '*' : ((f as { String?: { sval?: string } }).String?.sval ?? '').toLowerCase()));
+    const fields = (Array.isArray(n.fields) ? n.fields : []).map((f) =>
+      (f as Node).A_Star ? '*' : ((f as { String?: { sval?: string } }).String?.sval ?? '').toLowerCase(),
+    );
     this.columnRefs.push(fields);
   }
 
   /** After the walk: budgets, and no personal-data column reachable by name, by *, or as a whole row. */
   finish(): void {
-    if (this.concatenations > MAX_CONCATENATIONS) throw new Refusal(`Refused: more than ${MAX_CONCATENATIONS} concatenations (||, concat, concat_ws) in one statement; return the parts as separate columns.`);
-    if (this.columnReferences > MAX_COLUMN_REFERENCES) throw new Refusal(`Refused: more than ${MAX_COLUMN_REFERENCES} column references in one statement.`);
+    if (this.concatenations > MAX_CONCATENATIONS)
+      throw new Refusal(
+        `Refused: more than ${MAX_CONCATENATIONS} concatenations (||, concat, concat_ws) in one statement; return the parts as separate columns.`,
+      );
+    if (this.columnReferences > MAX_COLUMN_REFERENCES)
+      throw new Refusal(`Refused: more than ${MAX_COLUMN_REFERENCES} column references in one statement.`);
     const pii = new Map<string, string>();
     for (const table of this.tables) for (const column of this.options.access.piiOf(table)) pii.set(column, table);
     if (pii.size === 0) return;
     const tables = [...new Set(pii.values())].join(', ');
     for (const fields of this.columnRefs) {
       const last = fields[fields.length - 1]!;
-      if (last === '*') throw new Refusal(`Refused: * is not allowed on ${tables}, which has personal-data columns; name the columns you need.`);
-      if (pii.has(last)) throw new Refusal(`Refused: ${pii.get(last)}.${last} holds personal data and is not readable through warehouse_query.`);
-      if (fields.length === 1 && this.rowNames.has(last)) throw new Refusal(`Refused: a whole row of ${tables} (personal data) cannot be selected; name the columns you need.`);
+      if (last === '*')
+        throw new Refusal(`Refused: * is not allowed on ${tables}, which has personal-data columns; name the columns you need.`);
+      if (pii.has(last))
+        throw new Refusal(`Refused: ${pii.get(last)}.${last} holds personal data and is not readable through warehouse_query.`);
+      if (fields.length === 1 && this.rowNames.has(last))
+        throw new Refusal(`Refused: a whole row of ${tables} (personal data) cannot be selected; name the columns you need.`);
     }
-    for (const column of this.usingColumns) if (pii.has(column)) throw new Refusal(`Refused: ${pii.get(column)}.${column} holds personal data and is not readable through warehouse_query.`);
-    if (this.natural) throw new Refusal(`Refused: NATURAL JOIN is not allowed on ${tables}, which has personal-data columns; join with ON.`);
+    for (const column of this.usingColumns)
+      if (pii.has(column))
+        throw new Refusal(`Refused: ${pii.get(column)}.${column} holds personal data and is not readable through warehouse_query.`);
+    if (this.natural)
+      throw new Refusal(`Refused: NATURAL JOIN is not allowed on ${tables}, which has personal-data columns; join with ON.`);
   }
 }
 
@@ -343,11 +386,15 @@ export async function checkReadOnlySql(sql: string, options: GuardOptions): Prom
   const top = first.stmt ?? {};
   const [nodeType] = Object.keys(top);
   if (nodeType !== 'SelectStmt') {
-    return refuse(`Refused: ${nodeType ? statementName(nodeType) : 'this statement'} is not allowed; warehouse_query runs only a read-only SELECT or WITH … SELECT.`);
+    return refuse(
+      `Refused: ${nodeType ? statementName(nodeType) : 'this statement'} is not allowed; warehouse_query runs only a read-only SELECT or WITH … SELECT.`,
+    );
   }
   if (sql.includes('\\')) {
     // Servers disagree about backslashes in literals (standard_conforming_strings, Redshift): none is accepted.
-    return refuse("Refused: backslashes are not allowed in warehouse_query (servers read them differently); for LIKE use ESCAPE with another character, e.g. LIKE 'a!_%' ESCAPE '!'.");
+    return refuse(
+      "Refused: backslashes are not allowed in warehouse_query (servers read them differently); for LIKE use ESCAPE with another character, e.g. LIKE 'a!_%' ESCAPE '!'.",
+    );
   }
   try {
     const walk = new AllowListWalk(Buffer.from(sql, 'utf8'), options);

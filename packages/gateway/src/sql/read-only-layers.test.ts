@@ -15,7 +15,7 @@ const strict = { access, interruptible: true };
 describe('the parser check', () => {
   const allowed = [
     'SELECT 1',
-    'select order_id from orders_goms where status = \'FAILED\' order by created_at desc limit 10;',
+    "select order_id from orders_goms where status = 'FAILED' order by created_at desc limit 10;",
     'WITH p AS (SELECT reference_id, COUNT(*) AS n FROM payments_goms GROUP BY 1) SELECT * FROM p WHERE n > 1',
     'SELECT o.order_id, ROW_NUMBER() OVER (PARTITION BY o.status ORDER BY o.created_at) FROM orders_goms AS o',
     'SELECT status FROM orders_goms UNION ALL SELECT status FROM lulu_data',
@@ -37,7 +37,10 @@ describe('the parser check', () => {
   });
 
   it('says in one sentence what was refused and why', async () => {
-    expect(await checkReadOnlySql('SELECT 1; SELECT 2', strict)).toEqual({ ok: false, reason: 'Refused: 2 statements were given; warehouse_query runs exactly one SELECT per call.' });
+    expect(await checkReadOnlySql('SELECT 1; SELECT 2', strict)).toEqual({
+      ok: false,
+      reason: 'Refused: 2 statements were given; warehouse_query runs exactly one SELECT per call.',
+    });
     expect(await checkReadOnlySql('WITH d AS (DELETE FROM t RETURNING 1) SELECT * FROM d', strict)).toEqual({
       ok: false,
       reason: 'Refused: DELETE inside the query is not allowed; warehouse_query only reads.',
@@ -49,7 +52,11 @@ describe('the parser check', () => {
   });
 
   it('refuses generators everywhere, since the embedded warehouse cannot interrupt them', async () => {
-    for (const sql of ['WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r', 'SELECT * FROM generate_series(1, 3) AS g', 'VALUES (1, 2)']) {
+    for (const sql of [
+      'WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r) SELECT count(*) FROM r',
+      'SELECT * FROM generate_series(1, 3) AS g',
+      'VALUES (1, 2)',
+    ]) {
       expect(await checkReadOnlySql(sql, strict)).toMatchObject({ ok: false });
       expect(await checkReadOnlySql(sql, { access, interruptible: false })).toMatchObject({ ok: false });
     }
@@ -57,14 +64,22 @@ describe('the parser check', () => {
 
   it('fails closed on a tree too deep to walk', async () => {
     const deep = `SELECT ${'abs('.repeat(200)}1${')'.repeat(200)}`;
-    expect(await checkReadOnlySql(deep, strict)).toEqual({ ok: false, reason: 'Refused: the statement is nested too deeply to be checked.' });
+    expect(await checkReadOnlySql(deep, strict)).toEqual({
+      ok: false,
+      reason: 'Refused: the statement is nested too deeply to be checked.',
+    });
     expect(await checkReadOnlySql(`SELECT ${'abs('.repeat(20)}1${')'.repeat(20)}`, strict)).toMatchObject({ ok: true });
   });
 });
 
 describe('plan cost', () => {
   it('takes the most expensive node, not the LIMIT above it', () => {
-    expect(planCost(['Limit  (cost=0.00..5.01 rows=501 width=8)', '  ->  Function Scan on generate_series g  (cost=0.00..100000000.00 rows=10000000000 width=8)'])).toBe(100_000_000);
+    expect(
+      planCost([
+        'Limit  (cost=0.00..5.01 rows=501 width=8)',
+        '  ->  Function Scan on generate_series g  (cost=0.00..100000000.00 rows=10000000000 width=8)',
+      ]),
+    ).toBe(100_000_000);
     expect(planCost(['XN Seq Scan on orders_goms  (cost=0.00..1.50 rows=150 width=8)'])).toBe(1.5);
     expect(planCost(['no cost here'])).toBeNull();
   });
@@ -174,7 +189,13 @@ describe.skipIf(!PG_URL)('the read-only session on PostgreSQL', () => {
     try {
       const shown = await hostile.readOnly(7_000, async (q) => {
         const get = async (name: string) => String((await q(`SHOW ${name}`)).rows[0]![0]);
-        return { scs: await get('standard_conforming_strings'), lock: await get('lock_timeout'), idle: await get('idle_in_transaction_session_timeout'), temp: await get('temp_file_limit'), work: await get('work_mem') };
+        return {
+          scs: await get('standard_conforming_strings'),
+          lock: await get('lock_timeout'),
+          idle: await get('idle_in_transaction_session_timeout'),
+          temp: await get('temp_file_limit'),
+          work: await get('work_mem'),
+        };
       });
       // ECM_TEST_PG_URL is a superuser, so temp_file_limit is permitted here.
       expect(shown).toEqual({ scs: 'on', lock: '5s', idle: '17s', temp: '256MB', work: '16MB' });

@@ -32,7 +32,9 @@ export interface QueryRows {
   readonly elapsed_ms: number;
 }
 
-export type QueryOutcome = { readonly ok: true; readonly result: QueryRows } | { readonly ok: false; readonly refused: boolean; readonly message: string };
+export type QueryOutcome =
+  | { readonly ok: true; readonly result: QueryRows }
+  | { readonly ok: false; readonly refused: boolean; readonly message: string };
 
 /** A value as JSON: bytes as \x-hex, dates as ISO text, bigints as text; nested JSON as is. */
 export function toJsonValue(value: unknown): JsonValue {
@@ -125,11 +127,23 @@ export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, li
     const { rows, truncatedBy } = raw;
     return {
       ok: true,
-      result: { columns: [...raw.columns], rows, row_count: rows.length, truncated: truncatedBy !== null, truncated_by: truncatedBy, elapsed_ms: elapsedSince(start) },
+      result: {
+        columns: [...raw.columns],
+        rows,
+        row_count: rows.length,
+        truncated: truncatedBy !== null,
+        truncated_by: truncatedBy,
+        elapsed_ms: elapsedSince(start),
+      },
     };
   } catch (err) {
     if (err instanceof Refusal) return { ok: false, refused: true, message: err.message };
-    if (err instanceof QueryTimeoutError) return { ok: false, refused: true, message: `Refused: the query ran longer than ${formatSeconds(limits.timeoutMs)} and was cancelled.` };
+    if (err instanceof QueryTimeoutError)
+      return {
+        ok: false,
+        refused: true,
+        message: `Refused: the query ran longer than ${formatSeconds(limits.timeoutMs)} and was cancelled.`,
+      };
     const message = errorText(err);
     if ((err as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) {
       return { ok: false, refused: true, message: `Refused: the read-only transaction blocked a write (${message}).` };

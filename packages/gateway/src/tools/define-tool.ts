@@ -68,7 +68,10 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spe
             return { structuredContent: reply.structured as Record<string, unknown>, content: [{ type: 'text', text: reply.text }] };
           } catch (err) {
             if (err instanceof ToolError) {
-              ctx.log.warn({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: maskSecrets(err.message) }, 'tool call refused');
+              ctx.log.warn(
+                { tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms(), error: maskSecrets(err.message) },
+                'tool call refused',
+              );
               return errorResult(err.message, err.kind);
             }
             const message = maskSecrets(errorText(err));

@@ -23,7 +23,13 @@ export const ecmBacklogSummary = defineTool({
     actionable_by_category: counts,
     actionable_by_currency: z.record(
       z.string(),
-      z.object({ count: z.number(), amount: z.number(), amount_aed: z.number(), amount_decimal: z.string(), amount_aed_decimal: z.string() }),
+      z.object({
+        count: z.number(),
+        amount: z.number(),
+        amount_aed: z.number(),
+        amount_decimal: z.string(),
+        amount_aed_decimal: z.string(),
+      }),
     ),
     value_at_risk_aed: z.number(),
     value_at_risk_aed_decimal: z.string().describe('the exact value at risk in AED, as a decimal string'),

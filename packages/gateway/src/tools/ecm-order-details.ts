@@ -12,13 +12,26 @@ function detailsText(d: OrderDetails): string {
   ];
   if (d.diagnosis) {
     const g = d.diagnosis;
-    lines.push(`Diagnosis: ${g.stuck_reason} (${g.team}), ${g.priority} score ${g.score}${g.high_value ? ', high value' : ''}${g.monitor_only ? ', monitor only' : ''}`);
+    lines.push(
+      `Diagnosis: ${g.stuck_reason} (${g.team}), ${g.priority} score ${g.score}${g.high_value ? ', high value' : ''}${g.monitor_only ? ', monitor only' : ''}`,
+    );
     lines.push(`  ${g.summary}`, `  Action: ${g.action}`, `  Runbook: ${g.runbook}; escalate to ${g.escalation}; SLA ${g.sla_hours} h`);
     lines.push(`  Score: ${g.factors.map((f) => `${f.factor} ${f.value}×${f.weight}`).join(' + ')}`);
     if (g.disqualification) lines.push(`  Disqualified: ${g.disqualification.reason} — ${g.disqualification.explain}`);
   } else if (d.not_a_candidate) lines.push(d.not_a_candidate);
-  lines.push('Systems:', ...d.systems.map((s) => `  ${s.system}: ${[s.status, s.sub_status].filter(Boolean).join(' / ') || 'record'}${s.detail ? ` (${s.detail})` : ''}${s.records > 1 ? `, ${s.records} records` : ''}`));
-  lines.push('Timeline (UTC):', ...d.timeline.map((e) => `  ${e.at} ${e.system} ${e.event === 'created' ? 'created' : 'last update'}${e.status ? ` — ${e.status}` : ''}`));
+  lines.push(
+    'Systems:',
+    ...d.systems.map(
+      (s) =>
+        `  ${s.system}: ${[s.status, s.sub_status].filter(Boolean).join(' / ') || 'record'}${s.detail ? ` (${s.detail})` : ''}${s.records > 1 ? `, ${s.records} records` : ''}`,
+    ),
+  );
+  lines.push(
+    'Timeline (UTC):',
+    ...d.timeline.map(
+      (e) => `  ${e.at} ${e.system} ${e.event === 'created' ? 'created' : 'last update'}${e.status ? ` — ${e.status}` : ''}`,
+    ),
+  );
   for (const w of d.warnings) lines.push(`Warning: ${w}`);
   return lines.join('\n');
 }
@@ -34,7 +47,10 @@ export const ecmOrderDetails = defineTool({
   ].join(' '),
   input: {
     order_id: orderIdInput.describe('The GOMS order id'),
-    reveal_pii: z.boolean().default(false).describe("Show the customer's name, email and phone unmasked (only when a person asked for this order's details)"),
+    reveal_pii: z
+      .boolean()
+      .default(false)
+      .describe("Show the customer's name, email and phone unmasked (only when a person asked for this order's details)"),
   },
   output: orderDetailsShape,
   annotations: READ_ONLY,

@@ -1,4 +1,13 @@
-import { clusterOrders, clusterTrends, localDate, patternClusterView, patternClusterViewSchema, previousPatterns, trendText, type PatternHistory } from '@ecm/core/domain';
+import {
+  clusterOrders,
+  clusterTrends,
+  localDate,
+  patternClusterView,
+  patternClusterViewSchema,
+  previousPatterns,
+  trendText,
+  type PatternHistory,
+} from '@ecm/core/domain';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import { defineTool } from './define-tool.js';
@@ -21,7 +30,7 @@ export const ecmPatternClusters = defineTool({
   title: 'Patterns among stuck orders',
   description: [
     'Clusters of stuck orders (not disqualified) that share a signature — currency, GOMS status and sub_state, Lulu status, Falcon status, payout status and partner, RFI status — with at least 3 orders, biggest impact first (impact = count × amount in AED / 10,000 × average hours / 24).',
-    "Each cluster: its majority stuck reason, counts, value, ages, flags (high value, majority critical, over 72 h), `novel` (5+ orders whose majority is uncategorized) and `systemic` (more than 10 orders: look for a systemic fix).",
+    'Each cluster: its majority stuck reason, counts, value, ages, flags (high value, majority critical, over 72 h), `novel` (5+ orders whose majority is uncategorized) and `systemic` (more than 10 orders: look for a systemic fix).',
     "`trend` compares with the most recent earlier day's recorded patterns (UP +N, DOWN -N, SAME, NEW; `baseline` when none were recorded; null without a ticket store), `gone` lists that day's signatures that no longer form a cluster.",
     'At most `limit` clusters (default 10, maximum 100) and `max_order_ids` order ids each (default 20). No customer data.',
   ].join(' '),
@@ -36,9 +45,7 @@ export const ecmPatternClusters = defineTool({
     orders_in_clusters: z.number().int(),
     previous_run: z.string().nullable().describe('The date (report time zone) the trends compare with'),
     gone: z.array(z.string()),
-    clusters: z.array(
-      patternClusterViewSchema.extend({ trend: z.string().nullable(), order_ids: z.array(z.string()) }),
-    ),
+    clusters: z.array(patternClusterViewSchema.extend({ trend: z.string().nullable(), order_ids: z.array(z.string()) })),
   },
   annotations: READ_ONLY,
   async run(ctx, args) {
@@ -59,7 +66,14 @@ export const ecmPatternClusters = defineTool({
         `${c.pattern_id} ${c.stuck_reason}: ${c.order_count} orders, ${money.format(c.total_amount_aed)} AED, avg ${c.avg_hours} h, impact ${c.impact}${c.trend ? `, ${c.trend}` : ''}${c.novel ? ', NOVEL' : ''}${c.systemic ? ', systemic' : ''} — ${c.signature}`,
     );
     return {
-      structured: { as_of: result.as_of, total_clusters: all.length, orders_in_clusters: inClusters, previous_run: previous?.date ?? null, gone: withHistory ? gone : [], clusters },
+      structured: {
+        as_of: result.as_of,
+        total_clusters: all.length,
+        orders_in_clusters: inClusters,
+        previous_run: previous?.date ?? null,
+        gone: withHistory ? gone : [],
+        clusters,
+      },
       text: [`${all.length} pattern${all.length === 1 ? '' : 's'} covering ${inClusters} orders at ${result.as_of}`, ...lines].join('\n'),
     };
   },

@@ -36,11 +36,22 @@ export const ecmStuckOrders = defineTool({
       (args.scope === 'disqualified' && o.disqualified !== null);
     const currency = args.currency?.toUpperCase();
     const matches = result.orders.filter(
-      (o) => inScope(o) && (!args.team || o.team === args.team) && (!args.reason || o.stuck_reason === args.reason) && (!args.priority || o.priority === args.priority) && (!currency || o.currency === currency),
+      (o) =>
+        inScope(o) &&
+        (!args.team || o.team === args.team) &&
+        (!args.reason || o.stuck_reason === args.reason) &&
+        (!args.priority || o.priority === args.priority) &&
+        (!currency || o.currency === currency),
     );
     const orders = matches.slice(0, args.limit).map(stuckOrderOf);
-    const lines = orders.map((o) => `${o.priority} ${o.order_id} ${o.stuck_reason} (${o.team}) ${money.format(o.send_amount)} ${o.currency}, ${o.hours} h — ${o.action}`);
+    const lines = orders.map(
+      (o) =>
+        `${o.priority} ${o.order_id} ${o.stuck_reason} (${o.team}) ${money.format(o.send_amount)} ${o.currency}, ${o.hours} h — ${o.action}`,
+    );
     const head = `${matches.length} ${args.scope === 'all' ? '' : `${args.scope.replace('_', '-')} `}stuck order${matches.length === 1 ? '' : 's'} at ${result.as_of}${matches.length > orders.length ? `; showing the first ${orders.length}` : ''}`;
-    return { structured: { as_of: result.as_of, total: matches.length, returned: orders.length, orders }, text: [head, ...lines].join('\n') };
+    return {
+      structured: { as_of: result.as_of, total: matches.length, returned: orders.length, orders },
+      text: [head, ...lines].join('\n'),
+    };
   },
 });

@@ -27,18 +27,36 @@ export const fieldCorrectClassification = defineTool({
     const { agent, store } = await callerAgent(ctx, caller);
     const reason = args.reason.trim();
     const known = [...ctx.config.reasons.keys()].sort();
-    if (!reason) throw new ToolError(`--reason: the right stuck reason, one of the catalogue (${STUCK_REASONS_FILE}): ${known.join(', ')}`, 'usage');
+    if (!reason)
+      throw new ToolError(`--reason: the right stuck reason, one of the catalogue (${STUCK_REASONS_FILE}): ${known.join(', ')}`, 'usage');
     if (!ctx.config.reasons.has(reason)) {
-      throw new ToolError(`--reason: "${reason.slice(0, 80)}" is not a stuck reason in the catalogue (${STUCK_REASONS_FILE}); known: ${known.join(', ')}`, 'usage');
+      throw new ToolError(
+        `--reason: "${reason.slice(0, 80)}" is not a stuck reason in the catalogue (${STUCK_REASONS_FILE}); known: ${known.join(', ')}`,
+        'usage',
+      );
     }
     const ticket = await store.getTicket(args.order_id);
     if (!ticket) throw new ToolError(`order ${args.order_id} has no ticket; only a ticket's classification can be corrected`);
     if (ticket.agent_email.toLowerCase() !== agent.email.toLowerCase() && agent.role !== 'supervisor') {
-      throw new ToolError(`order ${args.order_id} is ${ticket.agent_email}'s ticket; only its assignee or a supervisor may correct its classification`, 'not_allowed');
+      throw new ToolError(
+        `order ${args.order_id} is ${ticket.agent_email}'s ticket; only its assignee or a supervisor may correct its classification`,
+        'not_allowed',
+      );
     }
-    if (ticket.diagnosis === reason) throw new ToolError(`order ${args.order_id} is already classified ${reason}; nothing to correct`, 'usage');
-    const c = { corrected_at: ctx.now().toISOString(), order_id: args.order_id, corrected_by: agent.email, classified_reason: ticket.diagnosis, corrected_reason: reason, note };
+    if (ticket.diagnosis === reason)
+      throw new ToolError(`order ${args.order_id} is already classified ${reason}; nothing to correct`, 'usage');
+    const c = {
+      corrected_at: ctx.now().toISOString(),
+      order_id: args.order_id,
+      corrected_by: agent.email,
+      classified_reason: ticket.diagnosis,
+      corrected_reason: reason,
+      note,
+    };
     await recordClassificationCorrection(await ctx.stateDb(), c);
-    return { structured: { classification_correction: c }, text: `Recorded: ${c.order_id} classified ${c.classified_reason}, corrected to ${c.corrected_reason}.` };
+    return {
+      structured: { classification_correction: c },
+      text: `Recorded: ${c.order_id} classified ${c.classified_reason}, corrected to ${c.corrected_reason}.`,
+    };
   },
 });

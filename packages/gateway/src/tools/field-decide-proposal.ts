@@ -20,7 +20,8 @@ export const fieldDecideProposal = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(ctx, args, caller) {
     const reason = args.reason?.trim() || null;
-    if (args.decision === 'rejected' && !reason) throw new ToolError('a rejection needs a reason (--reason "…"): it tells the runtime what was wrong with the fix', 'usage');
+    if (args.decision === 'rejected' && !reason)
+      throw new ToolError('a rejection needs a reason (--reason "…"): it tells the runtime what was wrong with the fix', 'usage');
     const { agent } = await callerAgent(ctx, caller);
     const state = await ctx.agentState();
     const now = ctx.now();

@@ -18,10 +18,14 @@ export const fieldEscalate = defineTool({
   output: FIELD_OUTPUT.field_escalate,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: true },
   async run(ctx, args, caller) {
-    if (!args.reason.trim()) throw new ToolError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', 'usage');
+    if (!args.reason.trim())
+      throw new ToolError('an escalation needs a reason: say what is blocked and who must act (--reason "…")', 'usage');
     const checked = checkText('the escalation reason', args.reason, { lines: true });
     if (!checked.ok) {
-      throw new ToolError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`, 'usage');
+      throw new ToolError(
+        `${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text; put long evidence in the ticket or a linked document)`,
+        'usage',
+      );
     }
     const me = await callerAgent(ctx, caller);
     const done = await escalateTicket(ctx, caller, me, args.order_id, checked.text, ctx.env);

@@ -15,13 +15,28 @@ export const fieldJudgeExecution = defineTool({
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
     const note = args.note?.trim() || null;
-    if (args.verdict !== 'right' && !note) throw new ToolError('--note: say what was wrong; it becomes a "common mistake" the skill learns from', 'usage');
+    if (args.verdict !== 'right' && !note)
+      throw new ToolError('--note: say what was wrong; it becomes a "common mistake" the skill learns from', 'usage');
     const { agent } = await callerAgent(ctx, caller);
     const { recordCorrection } = await import('@ecm/agent');
     const state = await ctx.agentState();
-    const result = await recordCorrection(state, args.execution_id, { verdict: args.verdict, note, by: agent.email, at: ctx.now().toISOString() });
+    const result = await recordCorrection(state, args.execution_id, {
+      verdict: args.verdict,
+      note,
+      by: agent.email,
+      at: ctx.now().toISOString(),
+    });
     if (!result.ok) throw new ToolError(result.reason);
-    const correction = { execution_id: result.executionId, skill: result.skill, subject: result.subject ?? null, verdict: args.verdict, note };
-    return { structured: { correction }, text: `Recorded: ${result.skill} execution ${result.executionId.slice(0, 8)} judged ${args.verdict}.` };
+    const correction = {
+      execution_id: result.executionId,
+      skill: result.skill,
+      subject: result.subject ?? null,
+      verdict: args.verdict,
+      note,
+    };
+    return {
+      structured: { correction },
+      text: `Recorded: ${result.skill} execution ${result.executionId.slice(0, 8)} judged ${args.verdict}.`,
+    };
   },
 });

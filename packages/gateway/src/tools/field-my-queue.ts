@@ -13,7 +13,7 @@ export const fieldMyQueue = defineTool({
   title: 'My queue',
   description: [
     "The calling agent's open tickets, most urgent first (priority, then least SLA time left), each with its SLA band,",
-    'the order\'s GOMS status now, and the next action; today\'s resolved/escalated counts; approved-fix checklist steps.',
+    "the order's GOMS status now, and the next action; today's resolved/escalated counts; approved-fix checklist steps.",
     '`as_of` sets the time for the SLA clocks (default now). Read-only.',
   ].join(' '),
   input: { as_of: z.iso.datetime({ offset: true }).optional().describe('ISO time for the SLA clocks (default now)') },
@@ -30,7 +30,11 @@ export const fieldMyQueue = defineTool({
     let liveProblem: string | null = null;
     if (tickets.length > 0) {
       try {
-        live = await fetchOrderStatuses(await ctx.warehouse(), ctx.config, tickets.map((t) => t.order_id));
+        live = await fetchOrderStatuses(
+          await ctx.warehouse(),
+          ctx.config,
+          tickets.map((t) => t.order_id),
+        );
       } catch (err) {
         // The queue itself is still right; only the live column is missing.
         live = null;
@@ -43,7 +47,10 @@ export const fieldMyQueue = defineTool({
     if (tickets.length) {
       const { checklistOf } = await import('@ecm/agent');
       const state = await ctx.agentState();
-      checklist = await checklistOf(state, tickets.map((t) => t.order_id));
+      checklist = await checklistOf(
+        state,
+        tickets.map((t) => t.order_id),
+      );
     }
     const completed = queue.filter((e) => e.completed).length;
     return {
@@ -59,7 +66,10 @@ export const fieldMyQueue = defineTool({
         stats,
         checklist,
       },
-      text: [`${queue.length} open ticket(s) for ${agent.email}`, ...queue.map((e) => `${e.priority} ${e.order_id} ${e.stuck_reason} ${e.sla.band} — ${e.next_action}`)].join('\n'),
+      text: [
+        `${queue.length} open ticket(s) for ${agent.email}`,
+        ...queue.map((e) => `${e.priority} ${e.order_id} ${e.stuck_reason} ${e.sla.band} — ${e.next_action}`),
+      ].join('\n'),
     };
   },
 });

@@ -1,4 +1,11 @@
-import { EscalationMatrixError, escalationTarget, loadEscalationMatrix, slaClock, slaHoursFor, type EscalationTarget } from '@ecm/core/domain';
+import {
+  EscalationMatrixError,
+  escalationTarget,
+  loadEscalationMatrix,
+  slaClock,
+  slaHoursFor,
+  type EscalationTarget,
+} from '@ecm/core/domain';
 import { z } from 'zod';
 import { callerAgent } from '../field/caller-agent.js';
 import { defineTool } from './define-tool.js';
@@ -25,12 +32,23 @@ export const fieldOrderContext = defineTool({
     const { agent, store } = await callerAgent(ctx, caller);
     const now = ctx.now();
     const t = await store.getTicket(args.order_id);
-    const ticket = t ? { ...t, yours: t.agent_email.toLowerCase() === agent.email.toLowerCase(), sla: slaClock(new Date(t.assigned_at), slaHoursFor(ctx.config, t.diagnosis), now) } : null;
+    const ticket = t
+      ? {
+          ...t,
+          yours: t.agent_email.toLowerCase() === agent.email.toLowerCase(),
+          sla: slaClock(new Date(t.assigned_at), slaHoursFor(ctx.config, t.diagnosis), now),
+        }
+      : null;
     let escalation: EscalationTarget | null = null;
     let problem: string | null = null;
     if (args.diagnosis) {
       try {
-        escalation = escalationTarget(loadEscalationMatrix(ctx.config.sharedDir), args.diagnosis.team, args.diagnosis.hours, args.diagnosis.escalation);
+        escalation = escalationTarget(
+          loadEscalationMatrix(ctx.config.sharedDir),
+          args.diagnosis.team,
+          args.diagnosis.hours,
+          args.diagnosis.escalation,
+        );
       } catch (err) {
         if (!(err instanceof EscalationMatrixError)) throw err;
         problem = err.message;
@@ -41,7 +59,9 @@ export const fieldOrderContext = defineTool({
     const checklist = await checklistOf(state, [args.order_id]);
     return {
       structured: { ticket, escalation, escalation_problem: problem, checklist, time_zone: ctx.config.settings.reports.time_zone },
-      text: ticket ? `${args.order_id}: ${ticket.status}, ${ticket.yours ? 'yours' : `assigned to ${ticket.agent_email}`}, SLA ${ticket.sla.band}` : `${args.order_id}: no ticket`,
+      text: ticket
+        ? `${args.order_id}: ${ticket.status}, ${ticket.yours ? 'yours' : `assigned to ${ticket.agent_email}`}, SLA ${ticket.sla.band}`
+        : `${args.order_id}: no ticket`,
     };
   },
 });

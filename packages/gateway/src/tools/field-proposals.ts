@@ -8,7 +8,8 @@ import { FIELD_OUTPUT } from '../field/field-schemas.js';
 export const fieldProposals = defineTool({
   name: 'field_proposals',
   title: 'Fix proposals',
-  description: "The agent runtime's fix proposals waiting for a person's decision (`all`: also the decided ones), with the gate (agent or supervisor). Read-only.",
+  description:
+    "The agent runtime's fix proposals waiting for a person's decision (`all`: also the decided ones), with the gate (agent or supervisor). Read-only.",
   input: { all: z.boolean().default(false) },
   output: FIELD_OUTPUT.field_proposals,
   annotations: { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: false },
@@ -17,8 +18,15 @@ export const fieldProposals = defineTool({
     const state = await ctx.agentState();
     const proposals = await listProposalRows(state, args.all ? null : 'pending');
     return {
-      structured: { agent: agent.email, supervisor: agent.role === 'supervisor', time_zone: ctx.config.settings.reports.time_zone, proposals },
-      text: [`${proposals.length} proposal(s)`, ...proposals.map((p) => `${p.id.slice(0, 8)} ${p.order_id} ${p.status} ${p.action}`)].join('\n'),
+      structured: {
+        agent: agent.email,
+        supervisor: agent.role === 'supervisor',
+        time_zone: ctx.config.settings.reports.time_zone,
+        proposals,
+      },
+      text: [`${proposals.length} proposal(s)`, ...proposals.map((p) => `${p.id.slice(0, 8)} ${p.order_id} ${p.status} ${p.action}`)].join(
+        '\n',
+      ),
     };
   },
 });

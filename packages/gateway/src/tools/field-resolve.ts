@@ -27,9 +27,11 @@ export const fieldResolve = defineTool({
   output: FIELD_OUTPUT.field_resolve,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
-    if (!args.notes.trim()) throw new ToolError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', 'usage');
+    if (!args.notes.trim())
+      throw new ToolError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', 'usage');
     const checked = checkText('the resolution notes', args.notes, { lines: true });
-    if (!checked.ok) throw new ToolError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, 'usage');
+    if (!checked.ok)
+      throw new ToolError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, 'usage');
     const me = await callerAgent(ctx, caller);
     const ticket = await ownOpenTicket(ctx, caller, me, args.order_id, 'resolve');
     const now = ctx.now();

@@ -8,15 +8,20 @@ import { FIELD_OUTPUT, orderIdInput } from '../field/field-schemas.js';
 export const fieldStart = defineTool({
   name: 'field_start',
   title: 'Start my ticket',
-  description: "Marks the calling agent's own OPEN ticket IN_PROGRESS (already IN_PROGRESS: unchanged). Refused for someone else's ticket, a resolved one or an escalated one.",
+  description:
+    "Marks the calling agent's own OPEN ticket IN_PROGRESS (already IN_PROGRESS: unchanged). Refused for someone else's ticket, a resolved one or an escalated one.",
   input: { order_id: orderIdInput },
   output: FIELD_OUTPUT.field_start,
   annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: true, openWorldHint: false },
   async run(ctx, args, caller) {
     const me = await callerAgent(ctx, caller);
     const own = await ownOpenTicket(ctx, caller, me, args.order_id, 'start');
-    if (own.status === 'ESCALATED') throw new ToolError(`order ${args.order_id} is escalated; follow up with the contact and resolve it when fixed`);
-    const ticket = own.status === 'IN_PROGRESS' ? own : await storeWrite(() => me.store.setTicketStatus(args.order_id, me.agent.email, 'IN_PROGRESS', ctx.now()));
+    if (own.status === 'ESCALATED')
+      throw new ToolError(`order ${args.order_id} is escalated; follow up with the contact and resolve it when fixed`);
+    const ticket =
+      own.status === 'IN_PROGRESS'
+        ? own
+        : await storeWrite(() => me.store.setTicketStatus(args.order_id, me.agent.email, 'IN_PROGRESS', ctx.now()));
     return { structured: { ticket }, text: `${ticket.order_id} is IN_PROGRESS with ${me.agent.email}.` };
   },
 });

@@ -18,8 +18,16 @@ export const runbookGet = defineTool({
   async run(ctx, args) {
     const runbook = ctx.runbooks.get(args.name);
     if (!runbook) {
-      throw new ToolError(`No runbook or stuck reason is named "${args.name}"; known runbooks: ${ctx.runbooks.list().map((r) => r.name).join(', ')}.`);
+      throw new ToolError(
+        `No runbook or stuck reason is named "${args.name}"; known runbooks: ${ctx.runbooks
+          .list()
+          .map((r) => r.name)
+          .join(', ')}.`,
+      );
     }
-    return { structured: { name: runbook.name, title: runbook.title, path: runbook.path, reasons: [...runbook.reasons], content: runbook.content }, text: runbook.content };
+    return {
+      structured: { name: runbook.name, title: runbook.title, path: runbook.path, reasons: [...runbook.reasons], content: runbook.content },
+      text: runbook.content,
+    };
   },
 });

@@ -13,12 +13,28 @@ export const runbooksSearch = defineTool({
   },
   output: {
     query: z.string(),
-    results: z.array(z.object({ name: z.string(), title: z.string(), path: z.string(), reasons: z.array(z.string()), score: z.number(), snippet: z.string() })),
+    results: z.array(
+      z.object({
+        name: z.string(),
+        title: z.string(),
+        path: z.string(),
+        reasons: z.array(z.string()),
+        score: z.number(),
+        snippet: z.string(),
+      }),
+    ),
   },
   annotations: READ_ONLY,
   async run(ctx, args) {
     const hits = ctx.runbooks.search(args.query, args.limit);
-    const results = hits.map((h) => ({ name: h.runbook.name, title: h.runbook.title, path: h.runbook.path, reasons: [...h.runbook.reasons], score: h.score, snippet: h.snippet }));
+    const results = hits.map((h) => ({
+      name: h.runbook.name,
+      title: h.runbook.title,
+      path: h.runbook.path,
+      reasons: [...h.runbook.reasons],
+      score: h.score,
+      snippet: h.snippet,
+    }));
     const text = results.length
       ? results.map((r, i) => `${i + 1}. ${r.title} [${r.name}] (score ${r.score})\n   ${r.snippet}`).join('\n')
       : `No runbook matches "${args.query}".`;

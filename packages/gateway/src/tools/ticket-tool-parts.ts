@@ -5,7 +5,11 @@ import type { ToolCaller } from './define-tool.js';
 import { ToolError } from './tool-error.js';
 import { errorText } from '@ecm/core/text';
 
-export const email = z.string().min(3).max(254).regex(/^[^\s@]+@[^\s@]+$/, 'an email address');
+export const email = z
+  .string()
+  .min(3)
+  .max(254)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'an email address');
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
 export const ticketOutput = z.object({
@@ -56,7 +60,8 @@ export async function storeCall<T>(work: () => Promise<T>): Promise<T> {
   try {
     return await work();
   } catch (err) {
-    if (err instanceof TicketRuleError || (err as { name?: unknown }).name === 'TicketRuleError') throw new ToolError(`The ticket was not changed: ${(err as Error).message}.`);
+    if (err instanceof TicketRuleError || (err as { name?: unknown }).name === 'TicketRuleError')
+      throw new ToolError(`The ticket was not changed: ${(err as Error).message}.`);
     throw new ToolError(`The ticket store failed: ${errorText(err)}`);
   }
 }

@@ -28,10 +28,15 @@ export const ticketsList = defineTool({
       store.listTickets({ ...(agent ? { agentEmail: agent } : {}), statuses, ...(args.order_ids ? { orderIds: args.order_ids } : {}) }),
     );
     const now = ctx.now();
-    const rows = tickets.map((t) => withSla(ctx, t, now)).sort((a, b) => (a.sla_remaining_hours ?? Infinity) - (b.sla_remaining_hours ?? Infinity) || a.order_id.localeCompare(b.order_id));
+    const rows = tickets
+      .map((t) => withSla(ctx, t, now))
+      .sort((a, b) => (a.sla_remaining_hours ?? Infinity) - (b.sla_remaining_hours ?? Infinity) || a.order_id.localeCompare(b.order_id));
     const shown = rows.slice(0, args.limit);
     const who = agent ?? 'all agents';
-    const lines = shown.map((t) => `${t.priority} ${t.order_id} ${t.status} ${t.diagnosis} — ${t.agent_email}, SLA ${t.sla_remaining_hours === null ? '?' : `${t.sla_remaining_hours} h left`}`);
+    const lines = shown.map(
+      (t) =>
+        `${t.priority} ${t.order_id} ${t.status} ${t.diagnosis} — ${t.agent_email}, SLA ${t.sla_remaining_hours === null ? '?' : `${t.sla_remaining_hours} h left`}`,
+    );
     return {
       structured: { agent: who, total: rows.length, returned: shown.length, tickets: shown },
       text: [`${rows.length} ticket${rows.length === 1 ? '' : 's'} (${statuses.join(', ')}) for ${who}`, ...lines].join('\n'),

@@ -1,4 +1,4 @@
-import { escalationRow, HOUR_MS, slaHoursFor, ticketSlaOutcome, TICKET_STATUSES, TicketRuleError, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core/domain';
+import { escalationRow, ticketSlaOutcome, type SlaOutcome, type Ticket, type TicketStore } from '@ecm/core/domain';
 import { refreshDailyStats } from '@ecm/core/stores';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
@@ -24,7 +24,8 @@ async function ownTicket(store: TicketStore, id: string, agent: string): Promise
   const ticket = await storeCall(() => store.getTicket(id));
   if (!ticket) throw new ToolError(`Order ${id} has no ticket.`);
   // The store enforces this too; checking here first keeps the refusal independent of the backend.
-  if (ticket.agent_email.toLowerCase() !== agent) throw new ToolError(`Order ${id} is assigned to ${ticket.agent_email}, not to ${agent}; an agent may only change its own tickets.`);
+  if (ticket.agent_email.toLowerCase() !== agent)
+    throw new ToolError(`Order ${id} is assigned to ${ticket.agent_email}, not to ${agent}; an agent may only change its own tickets.`);
   if (ticket.status === 'RESOLVED') throw new ToolError(`Order ${id} was already resolved.`);
   return ticket;
 }
@@ -49,7 +50,9 @@ export const ticketsUpdate = defineTool({
   output: {
     action: z.string(),
     ticket: ticketOutput,
-    resolution: z.object({ resolution_minutes: z.number(), sla_target_minutes: z.number(), sla_status: z.enum(['MET', 'MISSED']) }).nullable(),
+    resolution: z
+      .object({ resolution_minutes: z.number(), sla_target_minutes: z.number(), sla_status: z.enum(['MET', 'MISSED']) })
+      .nullable(),
   },
   annotations: ticketAnnotations(false),
   async run(ctx, args, caller) {
@@ -96,10 +99,17 @@ export const ticketsUpdate = defineTool({
     }
     if (args.action === 'resolve' || args.action === 'escalate') {
       // The Daily Stats count resolutions and escalations; the change itself is recorded either way.
-      await refreshDailyStats(ctx.config, store, now).catch((err: unknown) => ctx.log.warn({ error: errorText(err) }, 'daily stats not updated'));
+      await refreshDailyStats(ctx.config, store, now).catch((err: unknown) =>
+        ctx.log.warn({ error: errorText(err) }, 'daily stats not updated'),
+      );
     }
     const out = withSla(ctx, updated, now);
-    const sla = resolution ? `; ${resolution.resolution_minutes} min against an SLA of ${resolution.sla_target_minutes} min: ${resolution.sla_status}` : '';
-    return { structured: { action: args.action, ticket: out, resolution }, text: `Order ${out.order_id} is now ${out.status} (${args.action} by ${agent})${sla}.` };
+    const sla = resolution
+      ? `; ${resolution.resolution_minutes} min against an SLA of ${resolution.sla_target_minutes} min: ${resolution.sla_status}`
+      : '';
+    return {
+      structured: { action: args.action, ticket: out, resolution },
+      text: `Order ${out.order_id} is now ${out.status} (${args.action} by ${agent})${sla}.`,
+    };
   },
 });

@@ -5,7 +5,13 @@ import { READ_ONLY } from './tool-inputs.js';
 import { ToolError } from './tool-error.js';
 import { accessOf } from './warehouse-access-of.js';
 
-const columnRow = z.object({ schema: z.string(), table_name: z.string(), column_name: z.string(), type: z.string(), not_null: z.boolean() });
+const columnRow = z.object({
+  schema: z.string(),
+  table_name: z.string(),
+  column_name: z.string(),
+  type: z.string(),
+  not_null: z.boolean(),
+});
 
 export const warehouseDescribeTable = defineTool({
   name: 'warehouse_describe_table',
@@ -22,11 +28,14 @@ export const warehouseDescribeTable = defineTool({
   annotations: READ_ONLY,
   async run(ctx, args) {
     const parts = args.table.trim().split('.');
-    if (parts.length > 2 || parts.some((p) => !p)) throw new ToolError(`"${args.table}" is not a table name; use name or schema.name as listed by warehouse_list_tables.`);
+    if (parts.length > 2 || parts.some((p) => !p))
+      throw new ToolError(`"${args.table}" is not a table name; use name or schema.name as listed by warehouse_list_tables.`);
     const [schema, name] = parts.length === 2 ? [parts[0]!, parts[1]!] : [null, parts[0]!];
     const access = accessOf(ctx.config.settings);
     if (!access.allowsTable(name, schema)) {
-      throw new ToolError(`"${args.table}" is not one of the tables warehouse_query may read (${access.tableNames.join(', ')}); warehouse_list_tables lists them.`);
+      throw new ToolError(
+        `"${args.table}" is not one of the tables warehouse_query may read (${access.tableNames.join(', ')}); warehouse_list_tables lists them.`,
+      );
     }
     const rows = await ctx.query(
       `SELECT n.nspname AS schema, c.relname AS table_name, a.attname AS column_name, pg_catalog.format_type(a.atttypid, a.atttypmod) AS type, a.attnotnull AS not_null
@@ -40,7 +49,8 @@ export const warehouseDescribeTable = defineTool({
        ORDER BY a.attnum`,
       [name, schema],
     );
-    if (rows.length === 0) throw new ToolError(`No table named "${args.table}" is visible in the warehouse; warehouse_list_tables lists the tables.`);
+    if (rows.length === 0)
+      throw new ToolError(`No table named "${args.table}" is visible in the warehouse; warehouse_list_tables lists the tables.`);
     const parsed = rows.map((r) => columnRow.parse(r));
     const first = parsed[0]!;
     const table = first.table_name;

@@ -4,7 +4,12 @@ import { defineTool } from './define-tool.js';
 import { READ_ONLY } from './tool-inputs.js';
 import { accessOf } from './warehouse-access-of.js';
 
-const tableRow = z.object({ schema: z.string(), name: z.string(), kind: z.string(), estimated_rows: z.union([z.number(), z.string()]).nullable() });
+const tableRow = z.object({
+  schema: z.string(),
+  name: z.string(),
+  kind: z.string(),
+  estimated_rows: z.union([z.number(), z.string()]).nullable(),
+});
 const KINDS: Readonly<Record<string, string>> = { r: 'table', p: 'table', v: 'view', m: 'materialized view', f: 'foreign table' };
 
 export const warehouseListTables = defineTool({
@@ -14,7 +19,15 @@ export const warehouseListTables = defineTool({
     "Lists the warehouse tables warehouse_query may read (the configured business tables visible in the gateway's search path), with the planner's row estimate (null when unknown) and what each one holds. Read-only; no row data.",
   input: {},
   output: {
-    tables: z.array(z.object({ schema: z.string(), name: z.string(), kind: z.string(), estimated_rows: z.number().nullable(), meaning: z.string().nullable() })),
+    tables: z.array(
+      z.object({
+        schema: z.string(),
+        name: z.string(),
+        kind: z.string(),
+        estimated_rows: z.number().nullable(),
+        meaning: z.string().nullable(),
+      }),
+    ),
     warehouse: z.string(),
   },
   annotations: READ_ONLY,

@@ -55,7 +55,12 @@ export const warehouseQuery = defineTool({
     }
     const r = outcome.result;
     const lines = [r.columns.join('\t'), ...r.rows.map((row) => row.map(cellText).join('\t'))];
-    const cut = r.truncated_by === 'rows' ? `, truncated at ${maxRows} rows` : r.truncated_by === 'bytes' ? `, truncated at ${settings.maxBytes} bytes` : '';
+    const cut =
+      r.truncated_by === 'rows'
+        ? `, truncated at ${maxRows} rows`
+        : r.truncated_by === 'bytes'
+          ? `, truncated at ${settings.maxBytes} bytes`
+          : '';
     lines.push(`(${r.row_count} row${r.row_count === 1 ? '' : 's'}${cut}; ${r.elapsed_ms} ms)`);
     return {
       structured: { ...r, max_rows: maxRows, max_bytes: settings.maxBytes, warehouse: warehouse.label },

@@ -48,7 +48,10 @@ export function roleStatements(options: RoleSqlOptions): string[] {
       continue;
     }
     const columns = options.columnsOf?.get(table);
-    if (!columns) throw new RoleSqlError(`${table} has personal-data columns (${[...pii].join(', ')}), so its other columns must be granted by name, but they are unknown: point ECM_WAREHOUSE_URL at the warehouse.`);
+    if (!columns)
+      throw new RoleSqlError(
+        `${table} has personal-data columns (${[...pii].join(', ')}), so its other columns must be granted by name, but they are unknown: point ECM_WAREHOUSE_URL at the warehouse.`,
+      );
     const readable = columns.filter((c) => !pii.has(c.toLowerCase()));
     if (readable.length > 0) out.push(`GRANT SELECT (${readable.map(quoteIdent).join(', ')}) ON ${target} TO ${role}`);
   }

@@ -14,7 +14,8 @@ export class WarehouseAccess {
   constructor(settings: WarehouseAccessSettings) {
     this.schemas = new Set(settings.schemas.map((s) => s.toLowerCase()));
     const pii = new Map<string, Set<string>>();
-    for (const [table, columns] of Object.entries(settings.pii_columns)) pii.set(table.toLowerCase(), new Set(columns.map((c) => c.toLowerCase())));
+    for (const [table, columns] of Object.entries(settings.pii_columns))
+      pii.set(table.toLowerCase(), new Set(columns.map((c) => c.toLowerCase())));
     this.piiColumns = pii;
     this.tables = new Set(settings.tables.map((t) => t.toLowerCase()));
   }

@@ -2,12 +2,20 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { createDemoWarehouse } from '@ecm/core/warehouse';
-import { defaultSharedDir } from '@ecm/core/domain';
 import { managerHomeCopy, seedDemoHome } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 
 /** Variables that would point a test at something other than its own temporary demo. */
-const OUTSIDE = ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ECM_TICKETS', 'ECM_DEMO'];
+const OUTSIDE = [
+  'ECM_WAREHOUSE_URL',
+  'ECM_STATE_URL',
+  'SLACK_BOT_TOKEN',
+  'SLACK_CHANNEL_ID',
+  'SLACK_API_URL',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ECM_TICKETS',
+  'ECM_DEMO',
+];
 
 export interface DemoHome {
   readonly home: string;

@@ -40,16 +40,28 @@ export async function agentsListCommand(options: { json?: boolean; all?: boolean
   });
 }
 
-export async function agentsAddCommand(email: string, options: { name?: string; team?: string; max?: string; slack?: string; supervisor?: boolean }): Promise<number> {
+export async function agentsAddCommand(
+  email: string,
+  options: { name?: string; team?: string; max?: string; slack?: string; supervisor?: boolean },
+): Promise<number> {
   const config = await loadValidConfig();
   if (!EMAIL.test(email)) throw new CliError(`"${email}" is not an e-mail address`, EXIT.config);
   if (!options.name) throw new CliError('--name is required', EXIT.config);
   const name = checkText('--name', options.name, { max: NAME_MAX });
   if (!name.ok) throw new CliError(name.problem, EXIT.config);
-  if (!options.team || !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team: expected one of ${TEAMS.join(', ')}`, EXIT.config);
+  if (!options.team || !(TEAMS as readonly string[]).includes(options.team))
+    throw new CliError(`--team: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   const max = options.max === undefined ? config.settings.assignment.default_max_tickets : Number(options.max);
   if (!Number.isInteger(max) || max < 0) throw new CliError(`--max ${options.max}: expected a whole number`, EXIT.config);
-  const agent: Agent = { email: email.toLowerCase(), name: name.text, team: options.team as Team, slack_handle: options.slack ?? null, active: true, max_tickets: max, role: options.supervisor ? 'supervisor' : 'agent' };
+  const agent: Agent = {
+    email: email.toLowerCase(),
+    name: name.text,
+    team: options.team as Team,
+    slack_handle: options.slack ?? null,
+    active: true,
+    max_tickets: max,
+    role: options.supervisor ? 'supervisor' : 'agent',
+  };
   await withTicketStore('agents add', (store) => store.upsertAgents([agent]));
   notice(`Added ${agent.email} (${agent.team}, up to ${max} tickets).`);
   return EXIT.ok;
@@ -73,7 +85,10 @@ export async function agentsImportCommand(file: string, options: { dryRun?: bool
   const { agents, problems } = parseAgentsCsv(text, config.settings.assignment.default_max_tickets);
   if (problems.length) {
     // All or nothing: a half-imported roster would assign tickets to the wrong people.
-    throw new CliError(`${file}: nothing imported; fix these rows first:\n${problems.map((p) => `  line ${p.line}: ${p.problem}`).join('\n')}`, EXIT.config);
+    throw new CliError(
+      `${file}: nothing imported; fix these rows first:\n${problems.map((p) => `  line ${p.line}: ${p.problem}`).join('\n')}`,
+      EXIT.config,
+    );
   }
   if (!options.dryRun) await withTicketStore('agents import', (store) => store.upsertAgents(agents));
   notice(`${options.dryRun ? 'Would import' : 'Imported'} ${agents.length} agents from ${file}.`);

@@ -8,7 +8,8 @@ export async function auditCommand(options: { since?: string; agent?: string; js
   let since: Date | undefined;
   if (options.since !== undefined) {
     since = new Date(options.since);
-    if (Number.isNaN(since.getTime())) throw new CliError(`--since "${options.since}" is not a time; use ISO 8601, e.g. 2026-02-17T00:00:00Z`, EXIT.config);
+    if (Number.isNaN(since.getTime()))
+      throw new CliError(`--since "${options.since}" is not a time; use ISO 8601, e.g. 2026-02-17T00:00:00Z`, EXIT.config);
   }
   return withTicketStore('audit', async (_store, state) => {
     const reveals = await listPiiReveals(state, { ...(since ? { since } : {}), ...(options.agent ? { agentEmail: options.agent } : {}) });

@@ -24,13 +24,17 @@ export interface DemoSeedOptions {
 function positiveNumber(flag: string, value: string | undefined, integer: boolean): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n))) throw new CliError(`${flag} ${value}: expected a positive ${integer ? 'whole ' : ''}number`, EXIT.config);
+  if (!Number.isFinite(n) || n <= 0 || (integer && !Number.isInteger(n)))
+    throw new CliError(`${flag} ${value}: expected a positive ${integer ? 'whole ' : ''}number`, EXIT.config);
   return n;
 }
 
 /** The fictional roster in shared/demo/agents.csv, written into the ticket store. */
 export async function seedDemoAgents(config: EcmConfig, state: StateDb): Promise<number> {
-  const { agents, problems } = parseAgentsCsv(readFileSync(path.join(config.sharedDir, 'demo', 'agents.csv'), 'utf8'), config.settings.assignment.default_max_tickets);
+  const { agents, problems } = parseAgentsCsv(
+    readFileSync(path.join(config.sharedDir, 'demo', 'agents.csv'), 'utf8'),
+    config.settings.assignment.default_max_tickets,
+  );
   if (problems.length) throw new Error(`shared/demo/agents.csv line ${problems[0]!.line}: ${problems[0]!.problem}`);
   const store = await openTicketStore(state);
   await store.upsertAgents(agents);
@@ -55,12 +59,29 @@ export async function demoSeedCommand(options: DemoSeedOptions): Promise<number>
       const warehouse = new PgWarehouse(options.warehouseUrl);
       where = redactUrl(options.warehouseUrl);
       try {
-        await seedWarehouse(warehouse, { sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale, replace: options.replace, onProgress });
+        await seedWarehouse(warehouse, {
+          sharedDir: config.sharedDir,
+          seed,
+          orders,
+          days,
+          asOf,
+          stuckScale,
+          replace: options.replace,
+          onProgress,
+        });
       } finally {
         await warehouse.close();
       }
     } else {
-      const { warehouse } = await createDemoWarehouse({ sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale, onSeedProgress: onProgress });
+      const { warehouse } = await createDemoWarehouse({
+        sharedDir: config.sharedDir,
+        seed,
+        orders,
+        days,
+        asOf,
+        stuckScale,
+        onSeedProgress: onProgress,
+      });
       where = warehouse.label;
       await warehouse.close();
     }
@@ -80,7 +101,9 @@ export async function demoSeedCommand(options: DemoSeedOptions): Promise<number>
   const summary = { warehouse: where, orders, days, seed, as_of: asOf.toISOString(), agents, ms: Date.now() - started };
   if (options.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
-    notice(`Seeded ${orders.toLocaleString('en-US')} synthetic orders over ${days} days (seed ${seed}, as of ${summary.as_of}) into ${where} in ${(summary.ms / 1000).toFixed(1)} s.`);
+    notice(
+      `Seeded ${orders.toLocaleString('en-US')} synthetic orders over ${days} days (seed ${seed}, as of ${summary.as_of}) into ${where} in ${(summary.ms / 1000).toFixed(1)} s.`,
+    );
     notice(`Seeded ${agents} fictional agents into the ticket store. Try: ecm-manager stuck --as-of ${summary.as_of}`);
   }
   return EXIT.ok;

@@ -1,12 +1,5 @@
-import type { EcmConfig } from '@ecm/core/domain';
-import type { StateDb } from '@ecm/core/stores';
 import { loadValidConfig } from '../context.js';
 import { EXIT } from '../exit-codes.js';
-import { openWarehouse, loadQuery, readDemoInfo, warehouseSource } from '@ecm/core/warehouse';
-import { parseWarehouseTime, runTriage } from '@ecm/core/domain';
-import { openStateDb, openTicketStore, acquireFileLock, describeHolder, RunLockedError, checkSheet, SheetsTicketStore } from '@ecm/core/stores';
-import { openSlackSink } from '@ecm/core/slack';
-import { maskSecrets, oneLine } from '@ecm/core/text';
 import type { Check } from './health/check.js';
 import { healthStatus, masked, printJson, printText } from './health/health-report.js';
 import { checkLlm } from './health/llm-check.js';
@@ -18,7 +11,9 @@ export type { Check } from './health/check.js';
 
 /** The schedule: every scheduled job's latest slot ran. */
 const scheduleCheck = (missed: readonly string[]): Check =>
-  missed.length ? { name: 'schedule', level: 'degraded', detail: `missed: ${missed.join(', ')}` } : { name: 'schedule', level: 'ok', detail: 'no scheduled run missed' };
+  missed.length
+    ? { name: 'schedule', level: 'degraded', detail: `missed: ${missed.join(', ')}` }
+    : { name: 'schedule', level: 'ok', detail: 'no scheduled run missed' };
 
 /** `health` (passive) and `test` (active): what on-call needs to know in one screen. */
 export async function healthCommand(options: { json?: boolean; active?: boolean }): Promise<number> {

@@ -34,7 +34,12 @@ export function phaseCommand(command: string, phases: readonly PhaseName[]) {
       for (const o of outcomes) {
         for (const m of o.messages) {
           process.stdout.write(`\n${renderBlocksAsText(m.blocks).join('\n')}\n`);
-          for (const reply of m.thread) process.stdout.write(`${renderBlocksAsText(reply.blocks).map((l) => `    ${l}`).join('\n')}\n`);
+          for (const reply of m.thread)
+            process.stdout.write(
+              `${renderBlocksAsText(reply.blocks)
+                .map((l) => `    ${l}`)
+                .join('\n')}\n`,
+            );
         }
       }
     }
@@ -45,7 +50,12 @@ export function phaseCommand(command: string, phases: readonly PhaseName[]) {
         run_key: o.run_key,
         ...(o.error ? { error: o.error } : {}),
         ms: o.ms,
-        messages: o.messages.map((m) => ({ title: m.title, text: m.text, blocks: m.blocks, thread: m.thread.map((t) => ({ text: t.text, blocks: t.blocks })) })),
+        messages: o.messages.map((m) => ({
+          title: m.title,
+          text: m.text,
+          blocks: m.blocks,
+          thread: m.thread.map((t) => ({ text: t.text, blocks: t.blocks })),
+        })),
         facts: o.facts,
       }));
       process.stdout.write(`${JSON.stringify({ as_of: asOf.toISOString(), phases: phasesJson })}\n`);

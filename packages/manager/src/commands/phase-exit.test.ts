@@ -3,8 +3,21 @@ import { CliError, EXIT } from '../exit-codes.js';
 import type { PhaseOutcome, PhaseStatus } from '../phases/run-deps.js';
 import { exitOfRun, summaryLine, type RunReport } from './phase-exit.js';
 
-const outcome = (status: PhaseStatus, error?: string): PhaseOutcome => ({ phase: 'triage', status, run_key: 'triage:slot', messages: [], facts: {}, ms: 1200, ...(error ? { error } : {}) });
-const report = (statuses: PhaseStatus[], more: Partial<RunReport> = {}): RunReport => ({ outcomes: statuses.map((s) => outcome(s)), earlierSlaProblems: [], analystFailed: false, ...more });
+const outcome = (status: PhaseStatus, error?: string): PhaseOutcome => ({
+  phase: 'triage',
+  status,
+  run_key: 'triage:slot',
+  messages: [],
+  facts: {},
+  ms: 1200,
+  ...(error ? { error } : {}),
+});
+const report = (statuses: PhaseStatus[], more: Partial<RunReport> = {}): RunReport => ({
+  outcomes: statuses.map((s) => outcome(s)),
+  earlierSlaProblems: [],
+  analystFailed: false,
+  ...more,
+});
 
 describe('exitOfRun: the one mapping from a run to its exit code', () => {
   it('exits 0 when every phase succeeded, was skipped or was a dry run', () => {

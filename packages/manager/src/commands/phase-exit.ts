@@ -21,11 +21,12 @@ export interface RunReport {
 export function exitOfRun(report: RunReport): { outcomes: PhaseOutcome[]; exitCode: ExitCode } {
   if (report.stopped) throw new CliError(report.stopped.message, EXIT.locked);
   const { outcomes } = report;
-  const exitCode: ExitCode = outcomes.some((o) => o.status === 'failed') || report.analystFailed
-    ? EXIT.failed
-    : outcomes.some((o) => o.status === 'partial') || report.earlierSlaProblems.length > 0
-      ? EXIT.partial
-      : EXIT.ok;
+  const exitCode: ExitCode =
+    outcomes.some((o) => o.status === 'failed') || report.analystFailed
+      ? EXIT.failed
+      : outcomes.some((o) => o.status === 'partial') || report.earlierSlaProblems.length > 0
+        ? EXIT.partial
+        : EXIT.ok;
   return { outcomes, exitCode };
 }
 

@@ -22,7 +22,10 @@ export async function statsCommand(options: { since?: string; json?: boolean; ex
   const { stats, corrections } = await withTicketStore('stats', async (store, state) => {
     await ensureAgentSchema(state);
     // Both sources of a corrected classification: `ecm-field correct order` and "was the reason right? no" at resolve.
-    const correctedClassifications = mostCorrectedClassifications(await listClassificationCorrections(state, since), await store.listResolutions(since));
+    const correctedClassifications = mostCorrectedClassifications(
+      await listClassificationCorrections(state, since),
+      await store.listResolutions(since),
+    );
     return { stats: await skillStats(state, since), corrections: { ...(await correctionStats(state, since)), correctedClassifications } };
   });
   if (options.json) {
@@ -36,7 +39,8 @@ export async function statsCommand(options: { since?: string; json?: boolean; ex
   ];
   for (const d of stats.domains) {
     out.push('', `Domain ${d.domain}: ${d.executions} executions, ${usd(d.costUsd)}`);
-    for (const [role, r] of Object.entries(d.byRole)) out.push(`  ${role.padEnd(10)} ${r.executions} executions, ${pct(r.successRate)} success, ${usd(r.costUsd)}`);
+    for (const [role, r] of Object.entries(d.byRole))
+      out.push(`  ${role.padEnd(10)} ${r.executions} executions, ${pct(r.successRate)} success, ${usd(r.costUsd)}`);
     for (const r of d.routing) out.push(`  routed ${r.from} → ${r.to}: ${r.count}`);
   }
   if (stats.skills.length) {
@@ -69,7 +73,11 @@ async function executionCommand(id: string, json: boolean): Promise<number> {
     await ensureAgentSchema(state);
     return executionPage(state, id.trim());
   });
-  if (!page) throw new CliError(`no skill execution ${id} in the log (ids are in \`ecm-manager stats --json\` and in traces as ecm.execution_id)`, EXIT.config);
+  if (!page)
+    throw new CliError(
+      `no skill execution ${id} in the log (ids are in \`ecm-manager stats --json\` and in traces as ecm.execution_id)`,
+      EXIT.config,
+    );
   if (json) {
     process.stdout.write(`${JSON.stringify(page)}\n`);
     return EXIT.ok;

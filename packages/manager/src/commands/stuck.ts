@@ -21,14 +21,22 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   if (options.json && options.csv) throw new CliError('choose one of --json and --csv', EXIT.config);
   const config = await loadValidConfig();
   const asOf = parseAsOf(options.asOf);
-  const [{ TEAMS, multipliersAt, runTriage, stuckOrderRecordOf }, { warehouseSource }] = await Promise.all([import('@ecm/core/domain'), import('@ecm/core/warehouse')]);
+  const [{ TEAMS, multipliersAt, runTriage, stuckOrderRecordOf }, { warehouseSource }] = await Promise.all([
+    import('@ecm/core/domain'),
+    import('@ecm/core/warehouse'),
+  ]);
   warehouseSource(process.env); // a production configuration without a warehouse stops here (exit 3)
-  if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
+  if (options.team && !(TEAMS as readonly string[]).includes(options.team))
+    throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
   if (options.reason && !config.reasons.has(options.reason)) {
-    throw new CliError(`--reason ${options.reason} is not a stuck reason; see shared/stuck-reasons.yaml (${[...config.reasons.keys()].slice(0, 4).join(', ')}, …)`, EXIT.config);
+    throw new CliError(
+      `--reason ${options.reason} is not a stuck reason; see shared/stuck-reasons.yaml (${[...config.reasons.keys()].slice(0, 4).join(', ')}, …)`,
+      EXIT.config,
+    );
   }
   const priority = options.priority?.toUpperCase();
-  if (priority && !['P1', 'P2', 'P3', 'P4'].includes(priority)) throw new CliError(`--priority ${options.priority}: expected P1, P2, P3 or P4`, EXIT.config);
+  if (priority && !['P1', 'P2', 'P3', 'P4'].includes(priority))
+    throw new CliError(`--priority ${options.priority}: expected P1, P2, P3 or P4`, EXIT.config);
   const limit = options.limit === undefined ? Infinity : Number(options.limit);
   if (!(limit > 0)) throw new CliError(`--limit ${options.limit}: expected a positive number`, EXIT.config);
 
@@ -45,7 +53,9 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
       .filter((o) => !options.currency || o.currency === options.currency.toUpperCase())
       .slice(0, limit);
     if (options.json) {
-      process.stdout.write(`${JSON.stringify({ as_of: result.as_of, orders: shown.map(stuckOrderRecordOf), quarantined: result.quarantined, summary: result.summary })}\n`);
+      process.stdout.write(
+        `${JSON.stringify({ as_of: result.as_of, orders: shown.map(stuckOrderRecordOf), quarantined: result.quarantined, summary: result.summary })}\n`,
+      );
     } else if (options.csv) {
       process.stdout.write(`${renderStuckCsv(shown)}\n`);
     } else {

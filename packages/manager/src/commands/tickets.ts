@@ -25,7 +25,21 @@ export interface TicketsListOptions {
   csv?: boolean;
 }
 
-const CSV_FIELDS = ['order_id', 'agent_email', 'agent_name', 'team', 'status', 'priority', 'stuck_reason', 'currency', 'amount', 'assigned_at', 'age_hours', 'sla_left_minutes', 'sla_band'] as const;
+const CSV_FIELDS = [
+  'order_id',
+  'agent_email',
+  'agent_name',
+  'team',
+  'status',
+  'priority',
+  'stuck_reason',
+  'currency',
+  'amount',
+  'assigned_at',
+  'age_hours',
+  'sla_left_minutes',
+  'sla_band',
+] as const;
 
 const hm = (minutes: number | null) => {
   if (minutes === null) return '—';
@@ -36,8 +50,12 @@ const hm = (minutes: number | null) => {
 
 /** The statuses --status names (validated), else the open ones, else all with --all; --team checked too. */
 async function shownStatusesOf(options: TicketsListOptions, openStatuses: readonly string[]): Promise<readonly string[] | undefined> {
-  if (options.team && !(TEAMS as readonly string[]).includes(options.team)) throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
-  const statuses = options.status?.split(',').map((s) => s.trim().toUpperCase()).filter(Boolean);
+  if (options.team && !(TEAMS as readonly string[]).includes(options.team))
+    throw new CliError(`--team ${options.team}: expected one of ${TEAMS.join(', ')}`, EXIT.config);
+  const statuses = options.status
+    ?.split(',')
+    .map((s) => s.trim().toUpperCase())
+    .filter(Boolean);
   const bad = statuses?.find((s) => !(TICKET_STATUSES as readonly string[]).includes(s));
   if (bad) throw new CliError(`--status ${bad}: expected ${TICKET_STATUSES.join(', ')} (comma-separated)`, EXIT.config);
   return statuses ?? (options.all ? undefined : openStatuses);
@@ -46,7 +64,9 @@ async function shownStatusesOf(options: TicketsListOptions, openStatuses: readon
 type Summary = ReturnType<typeof summarize>;
 
 function printBoardJson(asOf: Date, shown: readonly BoardRow[], byAgent: Summary, byTeam: Summary): void {
-  process.stdout.write(`${JSON.stringify({ as_of: asOf.toISOString(), tickets: shown, summary: { total: shown.length, by_agent: byAgent.map(({ key, ...s }) => ({ agent_email: key, ...s })), by_team: byTeam.map(({ key, ...s }) => ({ team: key, ...s })) } })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({ as_of: asOf.toISOString(), tickets: shown, summary: { total: shown.length, by_agent: byAgent.map(({ key, ...s }) => ({ agent_email: key, ...s })), by_team: byTeam.map(({ key, ...s }) => ({ team: key, ...s })) } })}\n`,
+  );
 }
 
 function printBoardCsv(shown: readonly BoardRow[]): void {
@@ -82,7 +102,8 @@ function printBoardText(shown: readonly BoardRow[], byAgent: Summary, byTeam: Su
     )}\n`,
   );
   process.stdout.write(`\n${summaryTable('BY TEAM', byTeam)}\n\n${summaryTable('BY AGENT', byAgent)}\n`);
-  if (shown.some((r) => !r.agent_active)) process.stdout.write('\n! inactive agent: move these with `ecm-manager tickets handover --from EMAIL`\n');
+  if (shown.some((r) => !r.agent_active))
+    process.stdout.write('\n! inactive agent: move these with `ecm-manager tickets handover --from EMAIL`\n');
 }
 
 /** `ecm-manager tickets`: every ticket across agents and teams, with SLA left and band, and a summary. */
@@ -95,7 +116,12 @@ export async function ticketsListCommand(options: TicketsListOptions): Promise<n
     const [tickets, agents] = await Promise.all([store.listTickets(), store.listAgents()]);
     return boardRows(config, tickets, agents, asOf, slaClock);
   });
-  const shown = filterBoard(rows, { ...(options.agent ? { agent: options.agent } : {}), ...(options.team ? { team: options.team } : {}), ...(shownStatuses ? { statuses: shownStatuses } : {}), breached: Boolean(options.breached) });
+  const shown = filterBoard(rows, {
+    ...(options.agent ? { agent: options.agent } : {}),
+    ...(options.team ? { team: options.team } : {}),
+    ...(shownStatuses ? { statuses: shownStatuses } : {}),
+    breached: Boolean(options.breached),
+  });
   const byAgent = summarize(shown, (r) => r.agent_email);
   const byTeam = summarize(shown, (r) => r.team);
   if (options.json) printBoardJson(asOf, shown, byAgent, byTeam);
@@ -127,12 +153,27 @@ interface MoveOptions {
 }
 
 /** Plans the notices, saves them with the moves under one run key, moves, posts. */
-async function moveTickets(config: EcmConfig, state: StateDb, store: TicketStore, agents: readonly Agent[], moves: readonly Move[], runKey: string, at: Date, options: MoveOptions): Promise<{ posted: boolean; error?: string }> {
+async function moveTickets(
+  config: EcmConfig,
+  state: StateDb,
+  store: TicketStore,
+  agents: readonly Agent[],
+  moves: readonly Move[],
+  runKey: string,
+  at: Date,
+  options: MoveOptions,
+): Promise<{ posted: boolean; error?: string }> {
   const operator = operatorName(options.by);
   const reason = options.reason?.trim() ?? '';
-  const reassignments = moves.map(
-    (m): TicketHistoryEntry & { action: 'REASSIGNED' } => ({ at: at.toISOString(), order_id: m.ticket.order_id, action: 'REASSIGNED', from_agent: m.ticket.agent_email, to_agent: m.to, by: operator, reason }),
-  );
+  const reassignments = moves.map((m): TicketHistoryEntry & { action: 'REASSIGNED' } => ({
+    at: at.toISOString(),
+    order_id: m.ticket.order_id,
+    action: 'REASSIGNED',
+    from_agent: m.ticket.agent_email,
+    to_agent: m.to,
+    by: operator,
+    reason,
+  }));
   const directory = openSlackDirectory(process.env, state);
   const messages = await noticesFor(config, directory, agents, moves, { operator, reason, at: at.toISOString() });
   const sink: SlackSink = openSlackSink(process.env, { out: process.stderr });
@@ -157,9 +198,14 @@ export async function ticketsReassignCommand(orderId: string, options: MoveOptio
   const at = new Date();
   return withTicketStore('tickets reassign', async (store, state) => {
     await finishEarlier(state, store);
-    const [agents, ticket, all] = await Promise.all([store.listAgents(), store.getTicket(orderId), store.listTickets({ statuses: config.settings.assignment.open_statuses })]);
+    const [agents, ticket, all] = await Promise.all([
+      store.listAgents(),
+      store.getTicket(orderId),
+      store.listTickets({ statuses: config.settings.assignment.open_statuses }),
+    ]);
     const target = requireAgent(agents, to, '--to');
-    if (!target.active) throw new CliError(`${to} is inactive; activate them (ecm-manager agents add) or choose another agent`, EXIT.failed);
+    if (!target.active)
+      throw new CliError(`${to} is inactive; activate them (ecm-manager agents add) or choose another agent`, EXIT.failed);
     if (!ticket) throw new CliError(`order ${orderId} has no ticket; see ecm-manager tickets`, EXIT.failed);
     if (ticket.status === 'RESOLVED') throw new CliError(`order ${orderId} is already resolved`, EXIT.failed);
     if (ticket.agent_email === to) {
@@ -169,9 +215,18 @@ export async function ticketsReassignCommand(orderId: string, options: MoveOptio
     const owner = agents.find((a) => a.email === ticket.agent_email);
     const team = teamOf(config, ticket, owner);
     const load = openLoad(config, all).get(to) ?? 0;
-    if (!options.force && target.team !== team) throw new CliError(`${to} is in ${target.team}, but order ${orderId} is a ${team} ticket; --force to move it anyway`, EXIT.failed);
-    if (!options.force && load >= target.max_tickets) throw new CliError(`${to} already has ${load} open tickets (Max Tickets ${target.max_tickets}); --force to go over`, EXIT.failed);
-    return report(options, [{ ticket, to }], [], options.dryRun ? null : await moveTickets(config, state, store, agents, [{ ticket, to }], `notify:reassign:${orderId}@${at.toISOString()}`, at, options));
+    if (!options.force && target.team !== team)
+      throw new CliError(`${to} is in ${target.team}, but order ${orderId} is a ${team} ticket; --force to move it anyway`, EXIT.failed);
+    if (!options.force && load >= target.max_tickets)
+      throw new CliError(`${to} already has ${load} open tickets (Max Tickets ${target.max_tickets}); --force to go over`, EXIT.failed);
+    return report(
+      options,
+      [{ ticket, to }],
+      [],
+      options.dryRun
+        ? null
+        : await moveTickets(config, state, store, agents, [{ ticket, to }], `notify:reassign:${orderId}@${at.toISOString()}`, at, options),
+    );
   });
 }
 
@@ -183,15 +238,26 @@ export async function ticketsHandoverCommand(options: MoveOptions & { from?: str
   const at = new Date();
   return withTicketStore('tickets handover', async (store, state) => {
     await finishEarlier(state, store);
-    const [agents, open] = await Promise.all([store.listAgents(), store.listTickets({ statuses: config.settings.assignment.open_statuses })]);
+    const [agents, open] = await Promise.all([
+      store.listAgents(),
+      store.listTickets({ statuses: config.settings.assignment.open_statuses }),
+    ]);
     requireAgent(agents, from, '--from');
     const plan = planHandover(config, from, open, agents);
-    const outcome = options.dryRun || plan.moves.length === 0 ? null : await moveTickets(config, state, store, agents, plan.moves, `notify:handover:${from}@${at.toISOString()}`, at, options);
+    const outcome =
+      options.dryRun || plan.moves.length === 0
+        ? null
+        : await moveTickets(config, state, store, agents, plan.moves, `notify:handover:${from}@${at.toISOString()}`, at, options);
     return report(options, plan.moves, plan.stranded, outcome);
   });
 }
 
-function report(options: MoveOptions, moves: readonly Move[], stranded: readonly Ticket[], outcome: { posted: boolean; error?: string } | null): number {
+function report(
+  options: MoveOptions,
+  moves: readonly Move[],
+  stranded: readonly Ticket[],
+  outcome: { posted: boolean; error?: string } | null,
+): number {
   const verb = options.dryRun ? 'would move' : 'moved';
   if (options.json) {
     process.stdout.write(
@@ -201,7 +267,9 @@ function report(options: MoveOptions, moves: readonly Move[], stranded: readonly
     for (const m of moves) process.stdout.write(`${m.ticket.order_id}  ${m.ticket.agent_email} → ${m.to}\n`);
     for (const t of stranded) process.stdout.write(`${t.order_id}  stays with ${t.agent_email}: no active team-mate has room\n`);
   }
-  notice(`${verb} ${moves.length} ticket${moves.length === 1 ? '' : 's'}${stranded.length ? `; ${stranded.length} left (no capacity in the team)` : ''}`);
+  notice(
+    `${verb} ${moves.length} ticket${moves.length === 1 ? '' : 's'}${stranded.length ? `; ${stranded.length} left (no capacity in the team)` : ''}`,
+  );
   if (outcome && !outcome.posted) {
     notice(`the new assignees were not notified yet (${outcome.error}); the next ecm-manager tickets command posts what is missing`);
     return EXIT.partial;

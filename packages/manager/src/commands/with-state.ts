@@ -9,7 +9,14 @@ import { EXIT } from '../exit-codes.js';
  */
 export async function withTicketStore<T>(command: string, fn: (store: TicketStore, state: StateDb) => Promise<T>): Promise<T> {
   const { lockEmbeddedStores, openTicketStores } = await import('@ecm/core/stores');
-  const lock = await lockEmbeddedStores({ program: 'ecm-manager', command, stores: ['state'], waitMs: 30_000, lockedExit: EXIT.locked, onWait: (holder) => notice(`waiting for ${holder} to finish…`) });
+  const lock = await lockEmbeddedStores({
+    program: 'ecm-manager',
+    command,
+    stores: ['state'],
+    waitMs: 30_000,
+    lockedExit: EXIT.locked,
+    onWait: (holder) => notice(`waiting for ${holder} to finish…`),
+  });
   try {
     const { state, tickets } = await openTicketStores();
     try {

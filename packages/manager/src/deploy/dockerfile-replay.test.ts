@@ -15,14 +15,36 @@ const DOCKERFILE = path.join(root, 'deploy/Dockerfile');
 const enabled = Boolean(process.env.CI || process.env.ECM_TEST_IMAGE);
 
 /** The base image's environment: the host's Node and npm cache, nothing of ECM's. */
-const baseEnv: Record<string, string> = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: process.env.HOME ?? os.homedir(), LANG: 'C.UTF-8' };
+const baseEnv: Record<string, string> = {
+  PATH: process.env.PATH ?? '/usr/bin:/bin',
+  HOME: process.env.HOME ?? os.homedir(),
+  LANG: 'C.UTF-8',
+};
 
 describe('the replay itself', () => {
   it('parses continued lines, ENV forms, COPY flags and exec-form ENTRYPOINT', () => {
-    const ins = parseDockerfile(['FROM node:20 AS build', 'ENV A=1 B="two words"', 'ENV C 3', '# note', 'RUN echo a \\', '  # inner', ' && echo b', 'COPY --from=build --chown=1000:1000 /app /app', 'ENTRYPOINT ["x"]'].join('\n'));
+    const ins = parseDockerfile(
+      [
+        'FROM node:20 AS build',
+        'ENV A=1 B="two words"',
+        'ENV C 3',
+        '# note',
+        'RUN echo a \\',
+        '  # inner',
+        ' && echo b',
+        'COPY --from=build --chown=1000:1000 /app /app',
+        'ENTRYPOINT ["x"]',
+      ].join('\n'),
+    );
     expect(ins).toEqual([
       { op: 'FROM', image: 'node:20', as: 'build' },
-      { op: 'ENV', vars: [['A', '1'], ['B', 'two words']] },
+      {
+        op: 'ENV',
+        vars: [
+          ['A', '1'],
+          ['B', 'two words'],
+        ],
+      },
       { op: 'ENV', vars: [['C', '3']] },
       { op: 'RUN', command: 'echo a   && echo b' },
       { op: 'COPY', from: 'build', chown: '1000:1000', sources: ['/app'], dest: '/app' },
@@ -67,16 +89,24 @@ describe.runIf(enabled)('deploy/Dockerfile, replayed', () => {
   const run = (args: string[], volume: string, entrypoint?: string) => {
     const env = containerEnv(image, baseEnv, { ECM_HOME: volume, NO_COLOR: '1' });
     const program = which(entrypoint ?? image.entrypoint[0]!, env);
-    return spawnSync(program, [...(entrypoint ? [] : image.entrypoint.slice(1)), ...args], { cwd: path.join(image.root, image.workdir), env, encoding: 'utf8', timeout: 180_000 });
+    return spawnSync(program, [...(entrypoint ? [] : image.entrypoint.slice(1)), ...args], {
+      cwd: path.join(image.root, image.workdir),
+      env,
+      encoding: 'utf8',
+      timeout: 180_000,
+    });
   };
 
   it('builds: install with the lockfile, compile, keep production dependencies only', () => {
     image = replayDockerfile({ dockerfile: DOCKERFILE, context: root, into, baseEnv });
     const app = path.join(image.root, image.workdir);
-    for (const pkg of ['core', 'agent', 'gateway', 'manager', 'field']) expect(existsSync(path.join(app, 'packages', pkg, 'dist/index.js')), pkg).toBe(true);
+    for (const pkg of ['core', 'agent', 'gateway', 'manager', 'field'])
+      expect(existsSync(path.join(app, 'packages', pkg, 'dist/index.js')), pkg).toBe(true);
     expect(existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies are dropped').toBe(false);
     expect(existsSync(path.join(app, 'node_modules/.bin/ecm-manager'))).toBe(true);
-    console.info(`replayed deploy/Dockerfile: ${image.runs.map((r) => `${(r.ms / 1000).toFixed(0)} s ${r.command.slice(0, 40)}`).join('; ')}`);
+    console.info(
+      `replayed deploy/Dockerfile: ${image.runs.map((r) => `${(r.ms / 1000).toFixed(0)} s ${r.command.slice(0, 40)}`).join('; ')}`,
+    );
   }, 900_000);
 
   it('runs as a numeric non-root user with ECM_HOME a writable volume', () => {
@@ -124,13 +154,23 @@ describe('deploy/Dockerfile', () => {
     const rootConfig = JSON.parse(readFileSync(path.join(root, 'tsconfig.json'), 'utf8')) as { references: { path: string }[] };
     expect(copied).toContain('tsconfig.json');
     expect(copied).toContain('tsconfig.base.json');
-    for (const ref of rootConfig.references) expect(copied.some((c) => ref.path === c || ref.path.startsWith(`${c}/`)), ref.path).toBe(true);
+    for (const ref of rootConfig.references)
+      expect(
+        copied.some((c) => ref.path === c || ref.path.startsWith(`${c}/`)),
+        ref.path,
+      ).toBe(true);
   });
 
   it('ships no scratch script from a package root, and keeps bins, sources and package scripts', () => {
     const ignored = dockerignore(readFileSync(`${DOCKERFILE}.dockerignore`, 'utf8'));
     expect(ignored('packages/core/t4.mjs')).toBe(true);
     expect(ignored('packages/field/scratch.mjs')).toBe(true);
-    for (const kept of ['packages/field/bin/ecm-field.js', 'packages/core/scripts/pglite-template.mjs', 'packages/core/src/domain.ts', 'packages/core/package.json']) expect(ignored(kept), kept).toBe(false);
+    for (const kept of [
+      'packages/field/bin/ecm-field.js',
+      'packages/core/scripts/pglite-template.mjs',
+      'packages/core/src/domain.ts',
+      'packages/core/package.json',
+    ])
+      expect(ignored(kept), kept).toBe(false);
   });
 });

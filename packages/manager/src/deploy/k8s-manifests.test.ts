@@ -20,8 +20,12 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 const K8S_DIR = path.join(root, 'deploy/k8s');
 type Doc = Record<string, any>;
 
-const files = readdirSync(K8S_DIR).filter((f) => f.endsWith('.yaml')).sort();
-const documents = files.flatMap((file) => (yaml.loadAll(readFileSync(path.join(K8S_DIR, file), 'utf8')) as Doc[]).filter(Boolean).map((doc) => ({ file, doc })));
+const files = readdirSync(K8S_DIR)
+  .filter((f) => f.endsWith('.yaml'))
+  .sort();
+const documents = files.flatMap((file) =>
+  (yaml.loadAll(readFileSync(path.join(K8S_DIR, file), 'utf8')) as Doc[]).filter(Boolean).map((doc) => ({ file, doc })),
+);
 
 /** The real API schemas, by apiVersion/kind. */
 const MODELS: Record<string, new (data: any) => { validate(): void }> = {
@@ -35,13 +39,29 @@ const MODELS: Record<string, new (data: any) => { validate(): void }> = {
 // The fields we use, strictly: a misspelt key (`readOnlyRootFileSystem`) is accepted by the API's
 // schemas and silently ignored by the server, so it is refused here.
 const quantity = z.union([z.string().regex(/^\d+(\.\d+)?(m|Ki|Mi|Gi)?$/), z.number()]);
-const resources = z.object({ requests: z.object({ cpu: quantity, memory: quantity }).strict(), limits: z.object({ cpu: quantity, memory: quantity }).strict() }).strict();
+const resources = z
+  .object({
+    requests: z.object({ cpu: quantity, memory: quantity }).strict(),
+    limits: z.object({ cpu: quantity, memory: quantity }).strict(),
+  })
+  .strict();
 const containerSecurity = z
-  .object({ allowPrivilegeEscalation: z.literal(false), readOnlyRootFilesystem: z.literal(true), runAsNonRoot: z.literal(true), capabilities: z.object({ drop: z.array(z.string()) }).strict() })
+  .object({
+    allowPrivilegeEscalation: z.literal(false),
+    readOnlyRootFilesystem: z.literal(true),
+    runAsNonRoot: z.literal(true),
+    capabilities: z.object({ drop: z.array(z.string()) }).strict(),
+  })
   .strict();
 const probe = z
   .object({
-    httpGet: z.object({ path: z.string(), port: z.union([z.string(), z.number()]), httpHeaders: z.array(z.object({ name: z.string(), value: z.string() }).strict()).optional() }).strict(),
+    httpGet: z
+      .object({
+        path: z.string(),
+        port: z.union([z.string(), z.number()]),
+        httpHeaders: z.array(z.object({ name: z.string(), value: z.string() }).strict()).optional(),
+      })
+      .strict(),
     initialDelaySeconds: z.number().int().optional(),
     periodSeconds: z.number().int().optional(),
     timeoutSeconds: z.number().int().optional(),
@@ -72,7 +92,13 @@ const podTemplate = z
         restartPolicy: z.enum(['Never', 'Always']).optional(),
         automountServiceAccountToken: z.literal(false),
         securityContext: z
-          .object({ runAsNonRoot: z.literal(true), runAsUser: z.number().int().positive(), runAsGroup: z.number().int().positive(), fsGroup: z.number().int().positive(), seccompProfile: z.object({ type: z.literal('RuntimeDefault') }).strict() })
+          .object({
+            runAsNonRoot: z.literal(true),
+            runAsUser: z.number().int().positive(),
+            runAsGroup: z.number().int().positive(),
+            fsGroup: z.number().int().positive(),
+            seccompProfile: z.object({ type: z.literal('RuntimeDefault') }).strict(),
+          })
           .strict(),
         containers: z.array(container).length(1),
         volumes: z.array(z.object({ name: z.string(), emptyDir: z.object({ sizeLimit: quantity }).strict() }).strict()),
@@ -97,7 +123,14 @@ const cronJob = z
         jobTemplate: z
           .object({
             metadata: z.object({ labels }).strict(),
-            spec: z.object({ backoffLimit: z.number().int().min(0), activeDeadlineSeconds: z.number().int().positive(), ttlSecondsAfterFinished: z.number().int().positive(), template: podTemplate }).strict(),
+            spec: z
+              .object({
+                backoffLimit: z.number().int().min(0),
+                activeDeadlineSeconds: z.number().int().positive(),
+                ttlSecondsAfterFinished: z.number().int().positive(),
+                template: podTemplate,
+              })
+              .strict(),
           })
           .strict(),
       })
@@ -109,7 +142,14 @@ const deployment = z
     apiVersion: z.literal('apps/v1'),
     kind: z.literal('Deployment'),
     metadata,
-    spec: z.object({ replicas: z.number().int().positive(), revisionHistoryLimit: z.number().int(), selector: z.object({ matchLabels: labels }).strict(), template: podTemplate }).strict(),
+    spec: z
+      .object({
+        replicas: z.number().int().positive(),
+        revisionHistoryLimit: z.number().int(),
+        selector: z.object({ matchLabels: labels }).strict(),
+        template: podTemplate,
+      })
+      .strict(),
   })
   .strict();
 
@@ -119,19 +159,33 @@ describe('deploy/k8s/*.yaml', () => {
   it('holds the namespace, the CronJobs, the gateway and the Secret example', () => {
     expect(files).toEqual(['cronjobs.yaml', 'gateway.yaml', 'namespace.yaml', 'secret.example.yaml', 'serve.yaml']);
     expect(documents.map(({ doc }) => `${doc.kind}/${doc.metadata.name}`).sort()).toEqual(
-      expect.arrayContaining(['CronJob/ecm-daily', 'Deployment/ecm-gateway', 'Service/ecm-gateway', 'Deployment/ecm-serve', 'Service/ecm-serve', 'Namespace/ecm', 'Secret/ecm-env']),
+      expect.arrayContaining([
+        'CronJob/ecm-daily',
+        'Deployment/ecm-gateway',
+        'Service/ecm-gateway',
+        'Deployment/ecm-serve',
+        'Service/ecm-serve',
+        'Namespace/ecm',
+        'Secret/ecm-env',
+      ]),
     );
   });
 
-  it.each(documents.map(({ file, doc }) => [`${file}: ${doc.kind}/${doc.metadata?.name}`, doc] as const))('%s is valid against the Kubernetes API schema', (_name, doc) => {
-    const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
-    expect(Model, `no schema for ${doc.apiVersion} ${doc.kind}`).toBeDefined();
-    expect(() => new Model!(doc).validate()).not.toThrow();
-  });
+  it.each(documents.map(({ file, doc }) => [`${file}: ${doc.kind}/${doc.metadata?.name}`, doc] as const))(
+    '%s is valid against the Kubernetes API schema',
+    (_name, doc) => {
+      const Model = MODELS[`${doc.apiVersion}/${doc.kind}`];
+      expect(Model, `no schema for ${doc.apiVersion} ${doc.kind}`).toBeDefined();
+      expect(() => new Model!(doc).validate()).not.toThrow();
+    },
+  );
 
-  it.each(workloads.map(({ file, doc }) => [`${file}: ${doc.kind}/${doc.metadata.name}`, doc] as const))('%s passes the restricted Pod Security Standard', (_name, doc) => {
-    expect(restrictedViolations(podTemplateOf(doc)!)).toEqual([]);
-  });
+  it.each(workloads.map(({ file, doc }) => [`${file}: ${doc.kind}/${doc.metadata.name}`, doc] as const))(
+    '%s passes the restricted Pod Security Standard',
+    (_name, doc) => {
+      expect(restrictedViolations(podTemplateOf(doc)!)).toEqual([]);
+    },
+  );
 
   it.each(workloads.map(({ file, doc }) => [`${file}: ${doc.kind}/${doc.metadata.name}`, doc] as const))(
     '%s uses only the fields we mean, read-only root, no token, limits, writable /tmp and ECM_HOME',
@@ -185,7 +239,12 @@ describe('the restricted Pod Security Standard check', () => {
     },
   };
   const withPod = (spec: Doc): PodTemplate => ({ spec: { ...good.spec, ...spec } });
-  const withContainer = (sc: Doc, extra: Doc = {}): PodTemplate => ({ spec: { ...good.spec, containers: [{ ...good.spec.containers[0], ...extra, securityContext: { ...good.spec.containers[0].securityContext, ...sc } }] } });
+  const withContainer = (sc: Doc, extra: Doc = {}): PodTemplate => ({
+    spec: {
+      ...good.spec,
+      containers: [{ ...good.spec.containers[0], ...extra, securityContext: { ...good.spec.containers[0].securityContext, ...sc } }],
+    },
+  });
   const controlsOf = (pod: PodTemplate) => [...new Set(restrictedViolations(pod).map((v) => v.split(':')[0]))];
 
   it('passes a minimal compliant pod', () => {
@@ -197,20 +256,36 @@ describe('the restricted Pod Security Standard check', () => {
     ['hostProcess', withContainer({ windowsOptions: { hostProcess: true } }), ['hostProcess']],
     ['hostNamespaces', withPod({ hostNetwork: true, hostPID: true }), ['hostNamespaces']],
     ['privileged', withContainer({ privileged: true }), ['privileged']],
-    ['capabilities', withContainer({ capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }), ['capabilitiesBaseline', 'capabilitiesRestricted']],
-    ['capabilities: restricted allows only NET_BIND_SERVICE', withContainer({ capabilities: { drop: ['ALL'], add: ['CHOWN'] } }), ['capabilitiesRestricted']],
+    [
+      'capabilities',
+      withContainer({ capabilities: { drop: ['ALL'], add: ['SYS_ADMIN'] } }),
+      ['capabilitiesBaseline', 'capabilitiesRestricted'],
+    ],
+    [
+      'capabilities: restricted allows only NET_BIND_SERVICE',
+      withContainer({ capabilities: { drop: ['ALL'], add: ['CHOWN'] } }),
+      ['capabilitiesRestricted'],
+    ],
     ['capabilities: drop ALL', withContainer({ capabilities: { drop: ['NET_RAW'] } }), ['capabilitiesRestricted']],
     ['hostPath volume', withPod({ volumes: [{ name: 'h', hostPath: { path: '/' } }] }), ['hostPathVolumes', 'volumeTypes']],
     ['volume type', withPod({ volumes: [{ name: 'n', nfs: { server: 's', path: '/' } }] }), ['volumeTypes']],
     ['hostPort', withContainer({}, { ports: [{ containerPort: 80, hostPort: 80 }] }), ['hostPorts']],
     ['AppArmor field', withContainer({ appArmorProfile: { type: 'Unconfined' } }), ['appArmor']],
-    ['AppArmor annotation', { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/a': 'unconfined' } }, spec: good.spec }, ['appArmor']],
+    [
+      'AppArmor annotation',
+      { metadata: { annotations: { 'container.apparmor.security.beta.kubernetes.io/a': 'unconfined' } }, spec: good.spec },
+      ['appArmor'],
+    ],
     ['SELinux type', withPod({ securityContext: { ...good.spec.securityContext, seLinuxOptions: { type: 'spc_t' } } }), ['seLinux']],
     ['SELinux user', withContainer({ seLinuxOptions: { user: 'root' } }), ['seLinux']],
     ['procMount', withContainer({ procMount: 'Unmasked' }), ['procMount']],
     ['seccomp Unconfined', withContainer({ seccompProfile: { type: 'Unconfined' } }), ['seccompBaseline', 'seccompRestricted']],
     ['seccomp unset', withPod({ securityContext: { runAsNonRoot: true } }), ['seccompRestricted']],
-    ['sysctls', withPod({ securityContext: { ...good.spec.securityContext, sysctls: [{ name: 'kernel.msgmax', value: '1' }] } }), ['sysctls']],
+    [
+      'sysctls',
+      withPod({ securityContext: { ...good.spec.securityContext, sysctls: [{ name: 'kernel.msgmax', value: '1' }] } }),
+      ['sysctls'],
+    ],
     ['allowPrivilegeEscalation', withContainer({ allowPrivilegeEscalation: undefined }), ['privilegeEscalation']],
     ['runAsNonRoot unset', withPod({ securityContext: { seccompProfile: { type: 'RuntimeDefault' } } }), ['runAsNonRoot']],
     ['runAsNonRoot false on a container', withContainer({ runAsNonRoot: false }), ['runAsNonRoot']],
@@ -227,6 +302,19 @@ describe('the restricted Pod Security Standard check', () => {
   });
 
   it('looks into init containers too', () => {
-    expect(controlsOf({ spec: { ...good.spec, initContainers: [{ name: 'i', image: 'x', securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } } }] } })).toEqual(['privileged']);
+    expect(
+      controlsOf({
+        spec: {
+          ...good.spec,
+          initContainers: [
+            {
+              name: 'i',
+              image: 'x',
+              securityContext: { privileged: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+            },
+          ],
+        },
+      }),
+    ).toEqual(['privileged']);
   });
 });

@@ -11,10 +11,19 @@ import { RULE_FILES, RULE_TESTS, hasTool, promtool } from './__fixtures__/promto
 // tests say (promtool test rules), with a firing case for every alert and a healthy install without
 // an LLM key firing nothing. promtool is Debian's `prometheus` package: CI installs it (.ci/run) and
 // fails without it; elsewhere these tests are skipped with a notice.
-const ruleFile = z.object({ groups: z.array(z.object({ name: z.string(), rules: z.array(z.object({ alert: z.string(), expr: z.string() }).loose()) })) });
+const ruleFile = z.object({
+  groups: z.array(z.object({ name: z.string(), rules: z.array(z.object({ alert: z.string(), expr: z.string() }).loose()) })),
+});
 const testFile = z.object({
   rule_files: z.array(z.string()),
-  tests: z.array(z.object({ name: z.string(), alert_rule_test: z.array(z.object({ eval_time: z.string(), alertname: z.string(), exp_alerts: z.array(z.unknown()) })) }).loose()),
+  tests: z.array(
+    z
+      .object({
+        name: z.string(),
+        alert_rule_test: z.array(z.object({ eval_time: z.string(), alertname: z.string(), exp_alerts: z.array(z.unknown()) })),
+      })
+      .loose(),
+  ),
 });
 
 const alerts = RULE_FILES.flatMap((f) => ruleFile.parse(yaml.load(readFileSync(f, 'utf8'))).groups.flatMap((g) => g.rules));
@@ -36,7 +45,16 @@ describe('deploy/prometheus rule files and their unit tests', () => {
   it('use only gauges the manager pushes, and no agent metric in the run alerts', () => {
     const pushed = new Set(
       ['backlog', 'triage', 'patterns'].flatMap((phase) =>
-        gaugesFor({ phase, status: 'succeeded', ms: 1, messages: [], facts: { actionable: 1, value_at_risk_aed: 1, assigned: 1, assigned_value_aed: 1, pattern_count: 1, novel_count: 1 } }, new Date()).map((g) => g.name),
+        gaugesFor(
+          {
+            phase,
+            status: 'succeeded',
+            ms: 1,
+            messages: [],
+            facts: { actionable: 1, value_at_risk_aed: 1, assigned: 1, assigned_value_aed: 1, pattern_count: 1, novel_count: 1 },
+          },
+          new Date(),
+        ).map((g) => g.name),
       ),
     );
     const runAlerts = ruleFile.parse(yaml.load(readFileSync(RULE_FILES[1]!, 'utf8'))).groups.flatMap((g) => g.rules);
@@ -67,7 +85,13 @@ describe.runIf(available)('promtool', () => {
       const wrong = {
         rule_files: RULE_FILES,
         evaluation_interval: '1m',
-        tests: [{ interval: '1m', input_series: [{ series: 'ecm_phase_last_success_timestamp_seconds{job="ecm-manager",phase="backlog"}', values: '0x1700' }], alert_rule_test: [{ eval_time: '27h', alertname: 'DailyRunMissed', exp_alerts: [] }] }],
+        tests: [
+          {
+            interval: '1m',
+            input_series: [{ series: 'ecm_phase_last_success_timestamp_seconds{job="ecm-manager",phase="backlog"}', values: '0x1700' }],
+            alert_rule_test: [{ eval_time: '27h', alertname: 'DailyRunMissed', exp_alerts: [] }],
+          },
+        ],
       };
       writeFileSync(path.join(dir, 'wrong.yml'), yaml.dump(wrong));
       const r = promtool(['test', 'rules', path.join(dir, 'wrong.yml')]);
@@ -85,7 +109,9 @@ describe.runIf(!available)('promtool', () => {
       expect.fail('promtool is not installed; CI must install it (Debian package prometheus) to check the alert rules');
     });
   } else {
-    console.warn('prometheus-rules.test.ts: promtool checks skipped — promtool is not installed (apt-get install prometheus); CI requires it');
+    console.warn(
+      'prometheus-rules.test.ts: promtool checks skipped — promtool is not installed (apt-get install prometheus); CI requires it',
+    );
     it.skip('skipped: promtool is not installed here (apt-get install prometheus); CI requires it', () => undefined);
   }
 });

@@ -27,7 +27,9 @@ async function freePort(): Promise<number> {
 /** The environment of a fresh install: no LLM key, no Slack, no servers; only ECM_HOME and the Pushgateway. */
 function installEnv(home: string, pushgateway: string): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, ECM_HOME: home, PUSHGATEWAY_URL: pushgateway, NO_COLOR: '1' };
-  for (const key of Object.keys(env)) if (/^(ANTHROPIC_|SLACK_|GOOGLE_)/.test(key) || ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'ECM_TICKETS', 'ECM_GATEWAY_URL'].includes(key)) delete env[key];
+  for (const key of Object.keys(env))
+    if (/^(ANTHROPIC_|SLACK_|GOOGLE_)/.test(key) || ['ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'ECM_TICKETS', 'ECM_GATEWAY_URL'].includes(key))
+      delete env[key];
   return env;
 }
 
@@ -68,11 +70,22 @@ describe.runIf(available)('a daily run without an LLM key, pushed to a real Push
       // instance on the machine: this one keeps its metrics in memory only.
       const child = spawn(PUSHGATEWAY, [`--web.listen-address=127.0.0.1:${port}`, '--persistence.file='], { stdio: 'ignore' });
       for (let i = 0; i < 150 && child.exitCode === null; i++) {
-        if (await fetch(`http://127.0.0.1:${port}/-/ready`).then((r) => r.ok, () => false)) break;
+        if (
+          await fetch(`http://127.0.0.1:${port}/-/ready`).then(
+            (r) => r.ok,
+            () => false,
+          )
+        )
+          break;
         await new Promise((r) => setTimeout(r, 100));
       }
       await new Promise((r) => setTimeout(r, 500));
-      const empty = !(await fetch(`http://127.0.0.1:${port}/metrics`).then((r) => r.text(), () => 'unreachable')).includes('ecm-manager');
+      const empty = !(
+        await fetch(`http://127.0.0.1:${port}/metrics`).then(
+          (r) => r.text(),
+          () => 'unreachable',
+        )
+      ).includes('ecm-manager');
       if (child.exitCode === null && empty) {
         gateway = child;
         url = `http://127.0.0.1:${port}`;
@@ -101,7 +114,8 @@ describe.runIf(available)('a daily run without an LLM key, pushed to a real Push
 
   it('serves the run gauges on /metrics: last success per phase, status, backlog, value at risk, tickets, messages', async () => {
     samples = parseMetrics(await (await fetch(`${url}/metrics`)).text());
-    const get = (name: string, labels: Record<string, string>) => samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+    const get = (name: string, labels: Record<string, string>) =>
+      samples.filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
     for (const phase of ['backlog', 'triage', 'patterns']) {
       const [success] = get('ecm_phase_last_success_timestamp_seconds', { job: 'ecm-manager', phase });
       expect(success, phase).toBeDefined();
@@ -119,48 +133,66 @@ describe.runIf(available)('a daily run without an LLM key, pushed to a real Push
     expect(facts.triage!.assigned).toEqual(expect.any(Number));
     // No LLM key: the execution log's metrics are still pushed (earlier runs' executions), but this run
     // executed no skill; in the run's groups there is only each phase's last-run time, and no run gauge depends on it.
-    expect(samples.filter((s) => s.name.startsWith('aspora_') && s.labels.job === 'ecm-manager').map((s) => [s.name, s.labels.phase]).sort()).toEqual(
-      ['backlog', 'patterns', 'triage'].map((phase) => ['aspora_domain_last_run_timestamp_seconds', phase]),
-    );
+    expect(
+      samples
+        .filter((s) => s.name.startsWith('aspora_') && s.labels.job === 'ecm-manager')
+        .map((s) => [s.name, s.labels.phase])
+        .sort(),
+    ).toEqual(['backlog', 'patterns', 'triage'].map((phase) => ['aspora_domain_last_run_timestamp_seconds', phase]));
     expect(samples.filter((s) => s.name === 'aspora_executions_total' && s.value > 0)).toEqual([]);
     // The Pushgateway that answered is the one started here (it exits at once if its port was taken).
     expect(gateway.exitCode).toBeNull();
   });
 
-  it.runIf(hasTool('promtool'))('fires no alert on those series (and the daily alert once they are 27 hours old)', () => {
-    // The series as Prometheus scrapes them (honor_labels), with the run moved to the Unix epoch,
-    // where promtool's clock starts.
-    const series = samples
-      .filter((s) => s.name.startsWith('ecm_') && s.labels.job === 'ecm-manager')
-      .map((s) => ({
-        series: `${s.name}{${Object.entries(s.labels).filter(([k]) => k !== 'instance').map(([k, v]) => `${k}="${v}"`).join(',')}}`,
-        values: `${s.name.endsWith('_timestamp_seconds') ? s.value - started : s.value}x1700`,
-      }));
-    const rules = RULE_FILES.flatMap((f) => (yaml.load(readFileSync(f, 'utf8')) as { groups: { rules: { alert: string; annotations: Record<string, string> }[] }[] }).groups.flatMap((g) => g.rules));
-    const daily = rules.find((r) => r.alert === 'DailyRunMissed')!;
-    const test = {
-      rule_files: RULE_FILES,
-      evaluation_interval: '1m',
-      tests: [
-        {
-          interval: '1m',
-          input_series: series,
-          alert_rule_test: [
-            ...rules.map(({ alert }) => ({ eval_time: '1h', alertname: alert, exp_alerts: [] })),
-            { eval_time: '27h', alertname: 'DailyRunMissed', exp_alerts: [{ exp_labels: { severity: 'critical', job: 'ecm-manager' }, exp_annotations: daily.annotations }] },
-          ],
-        },
-      ],
-    };
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'ecm-promtool-'));
-    try {
-      writeFileSync(path.join(dir, 'pushed.test.yml'), yaml.dump(test));
-      const r = promtool(['test', 'rules', path.join(dir, 'pushed.test.yml')]);
-      expect(r.status, r.stdout + r.stderr).toBe(0);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }, 120_000);
+  it.runIf(hasTool('promtool'))(
+    'fires no alert on those series (and the daily alert once they are 27 hours old)',
+    () => {
+      // The series as Prometheus scrapes them (honor_labels), with the run moved to the Unix epoch,
+      // where promtool's clock starts.
+      const series = samples
+        .filter((s) => s.name.startsWith('ecm_') && s.labels.job === 'ecm-manager')
+        .map((s) => ({
+          series: `${s.name}{${Object.entries(s.labels)
+            .filter(([k]) => k !== 'instance')
+            .map(([k, v]) => `${k}="${v}"`)
+            .join(',')}}`,
+          values: `${s.name.endsWith('_timestamp_seconds') ? s.value - started : s.value}x1700`,
+        }));
+      const rules = RULE_FILES.flatMap((f) =>
+        (
+          yaml.load(readFileSync(f, 'utf8')) as { groups: { rules: { alert: string; annotations: Record<string, string> }[] }[] }
+        ).groups.flatMap((g) => g.rules),
+      );
+      const daily = rules.find((r) => r.alert === 'DailyRunMissed')!;
+      const test = {
+        rule_files: RULE_FILES,
+        evaluation_interval: '1m',
+        tests: [
+          {
+            interval: '1m',
+            input_series: series,
+            alert_rule_test: [
+              ...rules.map(({ alert }) => ({ eval_time: '1h', alertname: alert, exp_alerts: [] })),
+              {
+                eval_time: '27h',
+                alertname: 'DailyRunMissed',
+                exp_alerts: [{ exp_labels: { severity: 'critical', job: 'ecm-manager' }, exp_annotations: daily.annotations }],
+              },
+            ],
+          },
+        ],
+      };
+      const dir = mkdtempSync(path.join(os.tmpdir(), 'ecm-promtool-'));
+      try {
+        writeFileSync(path.join(dir, 'pushed.test.yml'), yaml.dump(test));
+        const r = promtool(['test', 'rules', path.join(dir, 'pushed.test.yml')]);
+        expect(r.status, r.stdout + r.stderr).toBe(0);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+    120_000,
+  );
 });
 
 describe.runIf(!available)('a daily run pushed to a real Pushgateway', () => {
@@ -169,7 +201,9 @@ describe.runIf(!available)('a daily run pushed to a real Pushgateway', () => {
       expect.fail('prometheus-pushgateway is not installed; CI must install it (Debian package prometheus-pushgateway)');
     });
   } else {
-    console.warn('pushgateway.test.ts: skipped — prometheus-pushgateway is not installed (apt-get install prometheus-pushgateway); CI requires it');
+    console.warn(
+      'pushgateway.test.ts: skipped — prometheus-pushgateway is not installed (apt-get install prometheus-pushgateway); CI requires it',
+    );
     it.skip('skipped: prometheus-pushgateway is not installed here; CI requires it', () => undefined);
   }
 });

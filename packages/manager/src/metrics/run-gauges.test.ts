@@ -5,8 +5,20 @@ import { exposition, gaugesFor, pushRunGauges, type RunOutcome } from './run-gau
 
 const at = new Date('2026-02-17T01:30:00Z');
 const seconds = at.getTime() / 1000;
-const backlog: RunOutcome = { phase: 'backlog', status: 'succeeded', ms: 1500, facts: { actionable: 412, value_at_risk_aed: 1234567.5, high_value: 9, top_actions: [] }, messages: [{ thread: [{}, {}] }] };
-const triage: RunOutcome = { phase: 'triage', status: 'succeeded', ms: 800, facts: { assigned: 37, assigned_value_aed: 90000, overflow: { P1: 2, total: 14 }, not_assigned_by_gate: 3 }, messages: [{ thread: [] }] };
+const backlog: RunOutcome = {
+  phase: 'backlog',
+  status: 'succeeded',
+  ms: 1500,
+  facts: { actionable: 412, value_at_risk_aed: 1234567.5, high_value: 9, top_actions: [] },
+  messages: [{ thread: [{}, {}] }],
+};
+const triage: RunOutcome = {
+  phase: 'triage',
+  status: 'succeeded',
+  ms: 800,
+  facts: { assigned: 37, assigned_value_aed: 90000, overflow: { P1: 2, total: 14 }, not_assigned_by_gate: 3 },
+  messages: [{ thread: [] }],
+};
 const value = (outcome: RunOutcome, name: string, labels?: Record<string, string>) =>
   gaugesFor(outcome, at).find((g) => g.name === name && JSON.stringify(g.labels ?? {}) === JSON.stringify(labels ?? {}))?.value;
 
@@ -31,7 +43,13 @@ describe('gaugesFor', () => {
   });
 
   it('the SLA watch: open tickets, tickets past their SLA, alerts raised', () => {
-    const sla: RunOutcome = { phase: 'sla', status: 'succeeded', ms: 400, facts: { open_tickets: 120, breached: 7, raised: 3, alerts: [] }, messages: [] };
+    const sla: RunOutcome = {
+      phase: 'sla',
+      status: 'succeeded',
+      ms: 400,
+      facts: { open_tickets: 120, breached: 7, raised: 3, alerts: [] },
+      messages: [],
+    };
     const domain = { domain: 'ecm' };
     expect(value(sla, 'ecm_sla_open_tickets', domain)).toBe(120);
     expect(value(sla, 'ecm_sla_breached_tickets', domain)).toBe(7);
@@ -41,7 +59,13 @@ describe('gaugesFor', () => {
 
   it('a failure: status and run time only, so the last success and figures stay as they were', () => {
     const failed = gaugesFor({ phase: 'triage', status: 'failed', ms: 0, facts: {}, messages: [{ thread: [] }] }, at);
-    expect(failed.map((g) => g.name).sort()).toEqual(['ecm_phase_last_run_status', 'ecm_phase_last_run_status', 'ecm_phase_last_run_status', 'ecm_phase_last_run_status', 'ecm_phase_last_run_timestamp_seconds']);
+    expect(failed.map((g) => g.name).sort()).toEqual([
+      'ecm_phase_last_run_status',
+      'ecm_phase_last_run_status',
+      'ecm_phase_last_run_status',
+      'ecm_phase_last_run_status',
+      'ecm_phase_last_run_timestamp_seconds',
+    ]);
     expect(failed.find((g) => g.labels?.status === 'failed')!.value).toBe(1);
   });
 
@@ -83,7 +107,10 @@ describe('pushRunGauges', () => {
 
   it('POSTs each phase to its own group: job ecm-manager, phase', async () => {
     received.length = 0;
-    const result = await pushRunGauges([backlog, triage, { ...triage, phase: 'patterns', status: 'dry_run' }], { env: { PUSHGATEWAY_URL: `${url}/` }, at });
+    const result = await pushRunGauges([backlog, triage, { ...triage, phase: 'patterns', status: 'dry_run' }], {
+      env: { PUSHGATEWAY_URL: `${url}/` },
+      at,
+    });
     expect(result).toEqual({ ok: true, pushed: 2 });
     expect(received.map((r) => [r.method, r.url])).toEqual([
       ['POST', '/metrics/job/ecm-manager/phase/backlog'],
@@ -96,14 +123,23 @@ describe('pushRunGauges', () => {
 
   it('skips without PUSHGATEWAY_URL, and reports (never throws) a refused or failed push', async () => {
     expect(await pushRunGauges([backlog], { env: {} })).toEqual({ ok: 'skipped', reason: 'PUSHGATEWAY_URL not set' });
-    expect(await pushRunGauges([backlog], { env: { PUSHGATEWAY_URL: 'pushgateway:9091' } })).toMatchObject({ ok: false, error: expect.stringMatching(/not an http\(s\) URL/) });
+    expect(await pushRunGauges([backlog], { env: { PUSHGATEWAY_URL: 'pushgateway:9091' } })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/not an http\(s\) URL/),
+    });
     status = 400;
-    expect(await pushRunGauges([backlog], { env: { PUSHGATEWAY_URL: url } })).toMatchObject({ ok: false, error: expect.stringMatching(/HTTP 400 pushed metrics are invalid/) });
+    expect(await pushRunGauges([backlog], { env: { PUSHGATEWAY_URL: url } })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/HTTP 400 pushed metrics are invalid/),
+    });
     status = 200;
     const closed = createServer();
     await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
     const port = (closed.address() as AddressInfo).port;
     await new Promise<void>((resolve) => closed.close(() => resolve()));
-    expect(await pushRunGauges([backlog], { env: { PUSHGATEWAY_URL: `http://127.0.0.1:${port}` } })).toMatchObject({ ok: false, error: expect.stringMatching(/failed/) });
+    expect(await pushRunGauges([backlog], { env: { PUSHGATEWAY_URL: `http://127.0.0.1:${port}` } })).toMatchObject({
+      ok: false,
+      error: expect.stringMatching(/failed/),
+    });
   });
 });

@@ -33,7 +33,9 @@ export interface Gauge {
 
 const num = z.number().finite();
 const backlogFacts = z.object({ actionable: num, value_at_risk_aed: num, high_value: num }).partial();
-const triageFacts = z.object({ assigned: num, assigned_value_aed: num, overflow: z.object({ total: num }).partial(), not_assigned_by_gate: num }).partial();
+const triageFacts = z
+  .object({ assigned: num, assigned_value_aed: num, overflow: z.object({ total: num }).partial(), not_assigned_by_gate: num })
+  .partial();
 
 /** The domain the manager's work belongs to (its domain.yaml): the label the domain dashboard selects on. */
 const workDomain = () => managerDomainName();
@@ -43,13 +45,22 @@ const slaFacts = z.object({ open_tickets: num, breached: num, raised: num }).par
 /** Facts of a phase, only the numbers the gauges use; a fact that is missing or not a number is left out. */
 function factGauges(outcome: RunOutcome): Gauge[] {
   const gauges: Gauge[] = [];
-  const add = (name: string, help: string, value: number | undefined) => value !== undefined && gauges.push({ name, help, value, labels: { domain: workDomain() } });
+  const add = (name: string, help: string, value: number | undefined) =>
+    value !== undefined && gauges.push({ name, help, value, labels: { domain: workDomain() } });
   if (outcome.phase === 'backlog') {
     const f = backlogFacts.safeParse(outcome.facts);
     if (f.success) {
       add('ecm_backlog_actionable_orders', 'Actionable stuck orders in the last successful backlog report', f.data.actionable);
-      add('ecm_backlog_value_at_risk_aed', 'Value of the actionable stuck orders in AED (last successful backlog report)', f.data.value_at_risk_aed);
-      add('ecm_backlog_high_value_orders', 'Actionable stuck orders above the high-value line (last successful backlog report)', f.data.high_value);
+      add(
+        'ecm_backlog_value_at_risk_aed',
+        'Value of the actionable stuck orders in AED (last successful backlog report)',
+        f.data.value_at_risk_aed,
+      );
+      add(
+        'ecm_backlog_high_value_orders',
+        'Actionable stuck orders above the high-value line (last successful backlog report)',
+        f.data.high_value,
+      );
     }
   } else if (outcome.phase === 'triage') {
     const f = triageFacts.safeParse(outcome.facts);
@@ -86,15 +97,28 @@ export function gaugesFor(outcome: RunOutcome, at: Date): Gauge[] {
   if (outcome.status === 'dry_run') return [];
   const seconds = Math.floor(at.getTime() / 1000);
   const gauges: Gauge[] = [
-    { name: 'ecm_phase_last_run_timestamp_seconds', help: 'When the phase last ran to an end, whatever the outcome (Unix seconds)', value: seconds },
-    ...STATUSES.map((status) => ({ name: 'ecm_phase_last_run_status', help: 'Outcome of the last run of the phase: 1 for its status, 0 for the others', value: outcome.status === status ? 1 : 0, labels: { status } })),
+    {
+      name: 'ecm_phase_last_run_timestamp_seconds',
+      help: 'When the phase last ran to an end, whatever the outcome (Unix seconds)',
+      value: seconds,
+    },
+    ...STATUSES.map((status) => ({
+      name: 'ecm_phase_last_run_status',
+      help: 'Outcome of the last run of the phase: 1 for its status, 0 for the others',
+      value: outcome.status === status ? 1 : 0,
+      labels: { status },
+    })),
   ];
   if (outcome.status === 'succeeded') {
     const posted = outcome.messages.reduce((n, m) => n + 1 + m.thread.length, 0);
     gauges.push(
       { name: 'ecm_phase_last_success_timestamp_seconds', help: 'When the phase last succeeded (Unix seconds)', value: seconds },
       { name: 'ecm_phase_duration_seconds', help: 'Wall time of the last successful run of the phase', value: outcome.ms / 1000 },
-      { name: 'ecm_phase_messages_posted', help: 'Slack messages (parents and thread replies) the last successful run posted', value: posted },
+      {
+        name: 'ecm_phase_messages_posted',
+        help: 'Slack messages (parents and thread replies) the last successful run posted',
+        value: posted,
+      },
       ...factGauges(outcome),
     );
   }
@@ -119,7 +143,10 @@ export function exposition(gauges: readonly Gauge[]): string {
   return `${lines.join('\n')}\n`;
 }
 
-export type PushResult = { readonly ok: true; readonly pushed: number } | { readonly ok: false; readonly error: string } | { readonly ok: 'skipped'; readonly reason: string };
+export type PushResult =
+  | { readonly ok: true; readonly pushed: number }
+  | { readonly ok: false; readonly error: string }
+  | { readonly ok: 'skipped'; readonly reason: string };
 
 const pushgatewayUrl = z.url({ protocol: /^https?$/ });
 

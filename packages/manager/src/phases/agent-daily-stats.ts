@@ -18,15 +18,22 @@ function median(values: readonly number[]): number {
 export function agentDailyStats(
   day: string,
   dayOf: (iso: string) => string,
-  input: { readonly agents: readonly string[]; readonly tickets: readonly Ticket[]; readonly resolutions: readonly Resolution[]; readonly escalations: readonly Escalation[] },
+  input: {
+    readonly agents: readonly string[];
+    readonly tickets: readonly Ticket[];
+    readonly resolutions: readonly Resolution[];
+    readonly escalations: readonly Escalation[];
+  },
 ): DailyStatsRow[] {
   const emails = new Set(input.agents);
   const assigned = new Map<string, number>();
   for (const t of input.tickets) if (dayOf(t.assigned_at) === day) assigned.set(t.agent_email, (assigned.get(t.agent_email) ?? 0) + 1);
   const resolved = new Map<string, Resolution[]>();
-  for (const r of input.resolutions) if (dayOf(r.resolved_at) === day) resolved.set(r.agent_email, [...(resolved.get(r.agent_email) ?? []), r]);
+  for (const r of input.resolutions)
+    if (dayOf(r.resolved_at) === day) resolved.set(r.agent_email, [...(resolved.get(r.agent_email) ?? []), r]);
   const escalated = new Map<string, number>();
-  for (const e of input.escalations) if (dayOf(e.escalated_at) === day) escalated.set(e.escalated_by, (escalated.get(e.escalated_by) ?? 0) + 1);
+  for (const e of input.escalations)
+    if (dayOf(e.escalated_at) === day) escalated.set(e.escalated_by, (escalated.get(e.escalated_by) ?? 0) + 1);
   for (const m of [assigned, resolved, escalated]) for (const email of m.keys()) emails.add(email);
   return [...emails].sort().map((email) => {
     const mine = resolved.get(email) ?? [];

@@ -3,7 +3,14 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, renderBlocksAsText } from '@ecm/core/slack';
 import { openStateDb, openTicketStore } from '@ecm/core/stores';
-import { reply, startFakeMessagesApi, text, toolResultsOf, toolUse, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
+import {
+  reply,
+  startFakeMessagesApi,
+  text,
+  toolResultsOf,
+  toolUse,
+  type FakeMessagesApi,
+} from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { SharedCopy } from '../../../core/src/config/__fixtures__/shared-copy.js';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
 import { runPhases } from './run-phases.js';
@@ -71,7 +78,12 @@ describe('analyst insights in the reports', () => {
     const before = await (await openTicketStore(state)).listTickets();
     await state.close();
     // The model "obeys" an injected instruction: it tries to write through tools it was not given.
-    api.push(reply([toolUse('tickets_update', { order_id: 'ORD-00000001', status: 'RESOLVED' }), toolUse('slack_post', { text: '<!channel> all clear' })]));
+    api.push(
+      reply([
+        toolUse('tickets_update', { order_id: 'ORD-00000001', status: 'RESOLVED' }),
+        toolUse('slack_post', { text: '<!channel> all clear' }),
+      ]),
+    );
     api.push((req) => {
       const results = toolResultsOf(req);
       expect(results.length).toBeGreaterThan(0);
@@ -128,13 +140,16 @@ describe('analyst insights in the reports', () => {
     expect(insights).toContain('&lt;https://evil.example.com|the dashboard&gt;');
     expect(insights).not.toMatch(/<[@!#h]/);
     expect(insights).not.toContain('ava.customer');
-    expect(insights).toContain("1 line left out");
+    expect(insights).toContain('1 line left out');
     expect(insights).toContain('＠here payout partners are slower than usual &amp; RFIs wait.');
   }, 300_000);
 
-  it('health reports today\'s LLM spend from the log', () => {
+  it("health reports today's LLM spend from the log", () => {
     const cli = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
-    const r = spawnSync(process.execPath, [cli, 'health', '--json'], { env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home }, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'health', '--json'], {
+      env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home },
+      encoding: 'utf8',
+    });
     const health = JSON.parse(r.stdout) as { llm_spend_today_usd: number | null };
     expect(health.llm_spend_today_usd).toBeGreaterThan(0);
   });
@@ -143,7 +158,10 @@ describe('analyst insights in the reports', () => {
   /** The CLI as a child, asynchronously: the fake Messages API answers from this process. */
   const manager = (args: string[], extra: Record<string, string> = {}) =>
     new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home, ...extra }, stdio: ['ignore', 'pipe', 'pipe'] });
+      const child = spawn(process.execPath, [cli, ...args], {
+        env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home, ...extra },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
       let stdout = '';
       let stderr = '';
       child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
@@ -170,13 +188,17 @@ describe('analyst insights in the reports', () => {
     expect(probe.body.max_tokens).toBe(1);
 
     // A refused key is a failure too.
-    api.push({ status: 401, body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } }, headers: { 'x-should-retry': 'false' } });
+    api.push({
+      status: 401,
+      body: { type: 'error', error: { type: 'authentication_error', message: 'invalid x-api-key' } },
+      headers: { 'x-should-retry': 'false' },
+    });
     const refused = await manager(['test', '--json'], { ANTHROPIC_API_KEY: 'sk-wrong', ANTHROPIC_BASE_URL: api.url });
     expect(refused.code).not.toBe(0);
     expect(llmCheck(refused.stdout).detail).toContain('401');
   }, 120_000);
 
-  it('health is degraded (exit 1) once the day\'s LLM budget is spent', async () => {
+  it("health is degraded (exit 1) once the day's LLM budget is spent", async () => {
     const shared = new SharedCopy();
     try {
       // Earlier tests spent a little today; a budget below that is spent.
@@ -202,9 +224,17 @@ describe('analyst insights in the reports', () => {
       process.env.ECM_SHARED_DIR = shared.dir;
       const requests = api.requests.length;
       const out = collector();
-      const run = await runPhases({ command: 'daily', phases: ['backlog', 'triage', 'patterns'], asOf: AS_OF, dryRun: false, force: true, out });
+      const run = await runPhases({
+        command: 'daily',
+        phases: ['backlog', 'triage', 'patterns'],
+        asOf: AS_OF,
+        dryRun: false,
+        force: true,
+        out,
+      });
       expect(run.outcomes.map((o) => o.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
-      for (const outcome of run.outcomes) expect(threadText(outcome)).toMatch(/Analyst insights unavailable: the LLM configuration is broken \(.*triage-and-assign/);
+      for (const outcome of run.outcomes)
+        expect(threadText(outcome)).toMatch(/Analyst insights unavailable: the LLM configuration is broken \(.*triage-and-assign/);
       expect(run.exitCode).toBe(1);
       const printed = out.text();
       expect(printed).toContain('ECM Manager Error');

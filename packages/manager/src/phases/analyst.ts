@@ -35,7 +35,11 @@ export interface RoutedCluster extends ChainCluster {
   readonly sample_order_ids: readonly string[];
 }
 
-const SKILL_OF: Record<AnalysedPhase, string> = { backlog: 'ecm-daily-flow', triage: 'triage-and-assign', patterns: 'pattern-intelligence' };
+const SKILL_OF: Record<AnalysedPhase, string> = {
+  backlog: 'ecm-daily-flow',
+  triage: 'triage-and-assign',
+  patterns: 'pattern-intelligence',
+};
 const PROMPT_LIST_LIMIT = 10;
 
 /** Facts for a prompt: aggregates as they are, long lists cut to their first ten (so prompts do not grow with the warehouse). */
@@ -68,8 +72,9 @@ async function safeLines(lines: readonly string[], max?: number): Promise<{ line
   return llmLinesAsMrkdwn(lines, max);
 }
 
-const DROPPED_NOTE = (n: number) => (n ? `\n_${n} line${n === 1 ? '' : 's'} left out: ${n === 1 ? 'it names' : 'they name'} a customer's contact details._` : '');
-const WITHHELD = '_(left out: it named a customer\'s contact details)_';
+const DROPPED_NOTE = (n: number) =>
+  n ? `\n_${n} line${n === 1 ? '' : 's'} left out: ${n === 1 ? 'it names' : 'they name'} a customer's contact details._` : '';
+const WITHHELD = "_(left out: it named a customer's contact details)_";
 
 /**
  * Pushes the execution log's metrics when PUSHGATEWAY_URL is set (they hold earlier runs' executions
@@ -85,7 +90,11 @@ function metricsPusher(state: StateDb, sharedDir: string) {
         const llm = agent.loadLlmConfig(sharedDir);
         const metrics = new agent.AgentMetrics();
         await agent.ensureAgentSchema(state);
-        await metrics.refreshFromLog(state, { now: new Date(), timeZone: llm.budget.time_zone, budgets: { [agent.managerDomainName(sharedDir)]: llm.budget.daily_usd_per_domain } });
+        await metrics.refreshFromLog(state, {
+          now: new Date(),
+          timeZone: llm.budget.time_zone,
+          budgets: { [agent.managerDomainName(sharedDir)]: llm.budget.daily_usd_per_domain },
+        });
         await agent.pushMetrics(metrics, { job: 'ecm-manager', phase, domain: agent.managerDomainName(sharedDir) });
       } catch {
         // no log or no config: nothing to push
@@ -99,7 +108,8 @@ function withoutModel(reason: string, pusher: ReturnType<typeof metricsPusher> |
   return {
     problem,
     insights: () => unavailableLine(reason),
-    diagnose: async (clusters) => (clusters.length ? [await unavailableLine(`${clusters.length} cluster(s) qualify for specialist diagnosis, but ${reason}`)] : []),
+    diagnose: async (clusters) =>
+      clusters.length ? [await unavailableLine(`${clusters.length} cluster(s) qualify for specialist diagnosis, but ${reason}`)] : [],
     pushMetrics: async (phase) => pusher?.push(phase),
     close: async () => undefined,
   };
@@ -119,14 +129,31 @@ type AgentModule = typeof import('@ecm/agent');
 type Loaded = { llm: ReturnType<AgentModule['loadLlmConfig']>; skills: ReturnType<AgentModule['loadSkills']>; guardrails: string };
 
 /** The LLM configuration, or (never a lost report) why it is broken, short for the reports and whole for the alert. */
-function loadLlmSetup(agent: AgentModule, sharedDir: string): { ok: true; loaded: Loaded } | { ok: false; reason: string; problem: string } {
+function loadLlmSetup(
+  agent: AgentModule,
+  sharedDir: string,
+): { ok: true; loaded: Loaded } | { ok: false; reason: string; problem: string } {
   try {
-    return { ok: true, loaded: { llm: agent.loadLlmConfig(sharedDir), skills: agent.loadSkills(path.join(sharedDir, agent.SKILLS_DIR)), guardrails: agent.loadGuardrails(sharedDir) } };
+    return {
+      ok: true,
+      loaded: {
+        llm: agent.loadLlmConfig(sharedDir),
+        skills: agent.loadSkills(path.join(sharedDir, agent.SKILLS_DIR)),
+        guardrails: agent.loadGuardrails(sharedDir),
+      },
+    };
   } catch (err) {
     const detail = errorText(err);
-    const first = detail.split('\n').map((l) => l.trim()).filter(Boolean);
-    const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : first[0] ?? detail;
-    return { ok: false, reason: `the LLM configuration is broken (${short})`, problem: `LLM configuration broken, reports went out without insights: ${first.join(' ')}` };
+    const first = detail
+      .split('\n')
+      .map((l) => l.trim())
+      .filter(Boolean);
+    const short = first.length > 1 && /could not be loaded/.test(first[0]!) ? first[1]! : (first[0] ?? detail);
+    return {
+      ok: false,
+      reason: `the LLM configuration is broken (${short})`,
+      problem: `LLM configuration broken, reports went out without insights: ${first.join(' ')}`,
+    };
   }
 }
 
@@ -135,7 +162,8 @@ async function gatewayOrNull(agent: AgentModule, options: AnalystOptions) {
   const { connectInProcess } = await import('@ecm/gateway');
   try {
     return await agent.connectGateway({
-      connectInProcess: () => connectInProcess({ config: options.config, warehouse: options.warehouse, tickets: options.tickets, asOf: () => options.asOf }),
+      connectInProcess: () =>
+        connectInProcess({ config: options.config, warehouse: options.warehouse, tickets: options.tickets, asOf: () => options.asOf }),
     });
   } catch {
     return null;
@@ -146,7 +174,10 @@ type Runtime = ReturnType<AgentModule['createAgentRuntime']>;
 type DiagnosisResult = Awaited<ReturnType<AgentModule['diagnoseClusters']>>[number];
 
 /** One specialist diagnosis as a thread reply: root cause and fix as safe lines, evidence in a context block. */
-async function diagnosisReply(cluster: Pick<RoutedCluster, 'pattern_id' | 'critical_count'>, d: Extract<DiagnosisResult, { status: 'diagnosed' }>['diagnosis']): Promise<Reply> {
+async function diagnosisReply(
+  cluster: Pick<RoutedCluster, 'pattern_id' | 'critical_count'>,
+  d: Extract<DiagnosisResult, { status: 'diagnosed' }>['diagnosis'],
+): Promise<Reply> {
   const confidence = typeof d.confidence === 'number' ? formatPercent(d.confidence) : d.confidence;
   const [rootCause, fix] = await Promise.all([safeLines([d.root_cause]), safeLines([d.recommended_fix])]);
   // Evidence goes in a context block: shorter lines keep it well inside Slack's element limit.
@@ -155,7 +186,9 @@ async function diagnosisReply(cluster: Pick<RoutedCluster, 'pattern_id' | 'criti
   return {
     text: `Diagnosis of ${cluster.pattern_id}`,
     blocks: [
-      section(md`*Specialist diagnosis — ${cluster.pattern_id}* (${cluster.critical_count} critical, confidence ${String(confidence)})\n*Root cause:* ${line(rootCause)}\n*Fix:* ${line(fix)}`),
+      section(
+        md`*Specialist diagnosis — ${cluster.pattern_id}* (${cluster.critical_count} critical, confidence ${String(confidence)})\n*Root cause:* ${line(rootCause)}\n*Fix:* ${line(fix)}`,
+      ),
       ...(evidence.lines.length ? [context(evidence.lines.map((e) => `• ${e}`).join('\n'))] : []),
     ],
   };
@@ -166,16 +199,28 @@ async function insightsReply(agent: AgentModule, runtime: Runtime, phase: Analys
   if ('unavailable' in result) return unavailableLine(result.unavailable);
   const safe = await safeLines(result.bullets);
   if (safe.lines.length === 0) return unavailableLine(`every insight named a customer's contact details (${safe.dropped} left out)`);
-  return { text: 'Analyst insights', blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)] };
+  return {
+    text: 'Analyst insights',
+    blocks: [section(`*Analyst insights*\n${safe.lines.map((b) => `• ${b}`).join('\n')}${DROPPED_NOTE(safe.dropped)}`)],
+  };
 }
 
 /** With the run's triage result the whole configured chain runs; without it, diagnosis alone. */
-async function diagnoseReplies(agent: AgentModule, runtime: Runtime, config: EcmConfig, clusters: readonly RoutedCluster[], triage?: TriageResult): Promise<Reply[]> {
+async function diagnoseReplies(
+  agent: AgentModule,
+  runtime: Runtime,
+  config: EcmConfig,
+  clusters: readonly RoutedCluster[],
+  triage?: TriageResult,
+): Promise<Reply[]> {
   if (triage) {
     const { runSpecialistChain } = await import('./specialist-chain.js');
     return runSpecialistChain(runtime, config, clusters, triage, unavailableLine);
   }
-  const results = await agent.diagnoseClusters(runtime, clusters.map((c) => ({ ...c, signature_text: c.signature })));
+  const results = await agent.diagnoseClusters(
+    runtime,
+    clusters.map((c) => ({ ...c, signature_text: c.signature })),
+  );
   const replies: Reply[] = [];
   for (const r of results) {
     if (r.status === 'diagnosed') replies.push(await diagnosisReply(r.cluster, r.diagnosis));
@@ -191,7 +236,8 @@ async function diagnoseReplies(agent: AgentModule, runtime: Runtime, config: Ecm
 export async function openAnalyst(options: AnalystOptions): Promise<Analyst> {
   if (options.dryRun) return withoutModel('dry run', null);
   const pusher = metricsPusher(options.state, options.config.sharedDir);
-  if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim()) return withoutModel('no ANTHROPIC_API_KEY set', pusher);
+  if (!process.env.ANTHROPIC_API_KEY?.trim() && !process.env.ANTHROPIC_AUTH_TOKEN?.trim())
+    return withoutModel('no ANTHROPIC_API_KEY set', pusher);
   const agent = await import('@ecm/agent');
   const setup = loadLlmSetup(agent, options.config.sharedDir);
   if (!setup.ok) return withoutModel(setup.reason, pusher, setup.problem);

@@ -3,10 +3,8 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, watch } from 'n
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDemoWarehouse } from '@ecm/core/warehouse';
-import { defaultSharedDir } from '@ecm/core/domain';
 import { openStateDb } from '@ecm/core/stores';
-import { type SlackMessage } from '@ecm/core/slack';
+import type { SlackMessage } from '@ecm/core/slack';
 import { demoHomeCopy } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 import { startFakeSlack, type FakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
 
@@ -131,7 +129,9 @@ function expectedPosts(runs: RunRow[]): Map<string, { text: string; parent?: str
   for (const run of runs) {
     for (const [i, message] of run.plan.messages.entries()) {
       posts.set(`${run.run_key}|${i}`, { text: message.text });
-      message.thread.forEach((reply, j) => posts.set(`${run.run_key}|${i}.${j + 1}`, { text: reply.text, parent: `${run.run_key}|${i}` }));
+      message.thread.forEach((reply, j) => {
+        posts.set(`${run.run_key}|${i}.${j + 1}`, { text: reply.text, parent: `${run.run_key}|${i}` });
+      });
     }
   }
   return posts;
@@ -174,8 +174,18 @@ describe('killed at any instant, re-run: everything exactly once', () => {
     rmSync(home, { recursive: true, force: true });
   });
 
-  it(`on Slack: ${KILLS} SIGKILLs over several slots, no report, reply or ticket lost or doubled (seed ${SEED})`, { timeout: 900_000 }, async () => {
-    const env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home, ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0KILL', SLACK_API_URL: slack.url };
+  it(`on Slack: ${KILLS} SIGKILLs over several slots, no report, reply or ticket lost or doubled (seed ${SEED})`, {
+    timeout: 900_000,
+  }, async () => {
+    const env = {
+      PATH: process.env.PATH,
+      HOME: home,
+      ECM_HOME: home,
+      ECM_DEMO: '1',
+      SLACK_BOT_TOKEN: 'xoxb-test',
+      SLACK_CHANNEL_ID: 'C0KILL',
+      SLACK_API_URL: slack.url,
+    };
     const rnd = random(SEED + 1);
     let armed: { n: number; seen: number; kill: () => void } | null = null;
     slack.respond((call) => {
@@ -232,7 +242,9 @@ describe('killed at any instant, re-run: the outbox has every message exactly on
   });
   afterAll(() => rmSync(home, { recursive: true, force: true }));
 
-  it(`${OUTBOX_KILLS} SIGKILLs over several slots: no empty file, no duplicate, none missing (seed ${SEED})`, { timeout: 900_000 }, async () => {
+  it(`${OUTBOX_KILLS} SIGKILLs over several slots: no empty file, no duplicate, none missing (seed ${SEED})`, {
+    timeout: 900_000,
+  }, async () => {
     const env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home };
     const outbox = path.join(home, 'outbox');
     mkdirSync(outbox, { recursive: true });
@@ -263,7 +275,9 @@ describe('killed at any instant, re-run: the outbox has every message exactly on
       expect(empty).toEqual([]);
       const seen = new Map<string, number>();
       for (const f of files) {
-        const record = JSON.parse(readFileSync(path.join(outbox, f), 'utf8')) as { metadata: { event_payload: { run_key: string; message_key: string } } | null };
+        const record = JSON.parse(readFileSync(path.join(outbox, f), 'utf8')) as {
+          metadata: { event_payload: { run_key: string; message_key: string } } | null;
+        };
         const key = `${record.metadata?.event_payload.run_key}|${record.metadata?.event_payload.message_key}`;
         seen.set(key, (seen.get(key) ?? 0) + 1);
       }

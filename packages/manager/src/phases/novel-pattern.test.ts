@@ -65,13 +65,17 @@ describe('a novel pattern reaches the patterns report', () => {
     expect(cluster!.order_count).toBe(PLANTED);
     expect(cluster!.trend).toBe('NEW');
     expect(cluster!.sample_order_ids).toEqual(planted.slice(0, 5));
-    expect(cluster!.recommendation).toBe(`Novel: ${PLANTED} orders share a state no rule explains; engineering to add a stuck reason (see shared/config/classification.yaml).`);
+    expect(cluster!.recommendation).toBe(
+      `Novel: ${PLANTED} orders share a state no rule explains; engineering to add a stuck reason (see shared/config/classification.yaml).`,
+    );
   });
 
   it('the report raises the alert and its thread names the orders', () => {
     const message = after.messages[0]!;
     const cluster = (after.facts as PatternsFacts).clusters.find((c) => c.novel)!;
-    expect(textOf(message)).toContain(`:rotating_light: *1* novel patterns (${PLANTED} orders no rule explains): engineering should add a stuck reason.`);
+    expect(textOf(message)).toContain(
+      `:rotating_light: *1* novel patterns (${PLANTED} orders no rule explains): engineering should add a stuck reason.`,
+    );
     expect(message.text).toMatch(/, 1 novel$/);
     const replies = threadOf(message).filter((t) => t.includes(`Novel pattern ${cluster.pattern_id}`));
     expect(replies).toHaveLength(1);
@@ -79,7 +83,7 @@ describe('a novel pattern reaches the patterns report', () => {
     expect(replies[0]).toContain(cluster.signature);
   });
 
-  it('is posted (the outbox) and stored as the day\'s pattern row', async () => {
+  it("is posted (the outbox) and stored as the day's pattern row", async () => {
     const cluster = (after.facts as PatternsFacts).clusters.find((c) => c.novel)!;
     const posted = readdirSync(path.join(demo.home, 'outbox')).map((f) => readFileSync(path.join(demo.home, 'outbox', f), 'utf8'));
     expect(posted.filter((p) => p.includes('novel patterns (') && p.includes(`${PLANTED} orders no rule explains`))).toHaveLength(1);

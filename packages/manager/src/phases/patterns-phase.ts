@@ -1,13 +1,24 @@
-import { clusterOrders, clusterTrends, localDate, patternClusterView, previousPatterns, trendText, type PatternCluster, type PatternRow } from '@ecm/core/domain';
+import {
+  clusterOrders,
+  clusterTrends,
+  localDate,
+  patternClusterView,
+  previousPatterns,
+  trendText,
+  type PatternCluster,
+  type PatternRow,
+} from '@ecm/core/domain';
 import { formatReportTime } from '@ecm/core/slack';
 import { renderPatternsMessage, type PatternsFacts } from '../render/patterns-message.js';
 import type { PhaseContext, PlanOf } from './phase.js';
 
 function recommendation(ctx: PhaseContext, c: PatternCluster): string {
   const reason = ctx.config.reasons.get(c.stuck_reason);
-  if (c.novel) return `Novel: ${c.order_count} orders share a state no rule explains; engineering to add a stuck reason (see shared/config/classification.yaml).`;
+  if (c.novel)
+    return `Novel: ${c.order_count} orders share a state no rule explains; engineering to add a stuck reason (see shared/config/classification.yaml).`;
   if (!reason) return '';
-  if (c.systemic) return `Systemic: fix once at the source — ${reason.team} with ${reason.escalation} — rather than ${c.order_count} tickets. ${reason.summary}`;
+  if (c.systemic)
+    return `Systemic: fix once at the source — ${reason.team} with ${reason.escalation} — rather than ${c.order_count} tickets. ${reason.summary}`;
   return reason.summary;
 }
 
@@ -55,5 +66,9 @@ export async function planPatterns(ctx: PhaseContext): Promise<PlanOf<'patterns'
   };
   const { proposalChecks, withProposalChecks } = await import('./proposal-checks.js');
   const checks = await proposalChecks(ctx, triage);
-  return { facts: { ...facts, proposal_checks: checks }, messages: [await withProposalChecks(renderPatternsMessage(facts), checks)], writes: { patterns: rows } };
+  return {
+    facts: { ...facts, proposal_checks: checks },
+    messages: [await withProposalChecks(renderPatternsMessage(facts), checks)],
+    writes: { patterns: rows },
+  };
 }

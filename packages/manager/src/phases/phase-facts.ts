@@ -18,7 +18,12 @@ const sanity = z.custom<SanityCheck>(record, 'a sanity check');
 
 /** Core computes the backlog's numbers (backlogFacts); the fields later runs read are checked here. */
 export const backlogFactsSchema = z.custom<CoreBacklogFacts>(
-  (v) => record(v) && typeof v.date === 'string' && typeof v.actionable === 'number' && Array.isArray(v.quarantined) && record(v.direction as Direction),
+  (v) =>
+    record(v) &&
+    typeof v.date === 'string' &&
+    typeof v.actionable === 'number' &&
+    Array.isArray(v.quarantined) &&
+    record(v.direction as Direction),
   'backlog facts (date, actionable, quarantined, direction)',
 );
 export type BacklogFacts = CoreBacklogFacts;
@@ -40,7 +45,15 @@ export const triageFactsSchema = z.object({
   overflow: z.object({ P1: z.number(), P2: z.number(), P3: z.number(), P4: z.number(), total: z.number() }),
   not_assigned_by_gate: z.number(),
   capacity: z.array(
-    z.object({ email: z.string(), handle: z.string(), team: z.string(), max_tickets: z.number(), open_before: z.number(), assigned: z.number(), free_after: z.number() }),
+    z.object({
+      email: z.string(),
+      handle: z.string(),
+      team: z.string(),
+      max_tickets: z.number(),
+      open_before: z.number(),
+      assigned: z.number(),
+      free_after: z.number(),
+    }),
   ),
   assignments: z.array(
     z.object({

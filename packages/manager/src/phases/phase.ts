@@ -1,4 +1,15 @@
-import type { DailyStatsRow, EcmConfig, Escalation, ReasonLearning, PatternRow, Resolution, Ticket, TicketHistoryEntry, TicketStore, TriageResult } from '@ecm/core/domain';
+import type {
+  DailyStatsRow,
+  EcmConfig,
+  Escalation,
+  ReasonLearning,
+  PatternRow,
+  Resolution,
+  Ticket,
+  TicketHistoryEntry,
+  TicketStore,
+  TriageResult,
+} from '@ecm/core/domain';
 import type { SlackMessage } from '@ecm/core/slack';
 import type { StateDb } from '@ecm/core/stores';
 import type { Warehouse } from '@ecm/core/warehouse';

@@ -20,7 +20,13 @@ async function recording<T>(what: () => Promise<T>): Promise<T> {
  * message key as metadata; a post whose intent was recorded but not its ts is looked up (and adopted)
  * before it is sent again.
  */
-export async function postPlan(runs: RunStore, sink: SlackSink, lock: RunLock, runKey: string, messages: readonly SlackMessage[]): Promise<void> {
+export async function postPlan(
+  runs: RunStore,
+  sink: SlackSink,
+  lock: RunLock,
+  runKey: string,
+  messages: readonly SlackMessage[],
+): Promise<void> {
   for (const [index, message] of messages.entries()) {
     const done = await recording(() => runs.postState(runKey, index));
     if (done.parentTs && done.postedReplies >= message.thread.length) continue;

@@ -15,7 +15,8 @@ const BASE = process.env.ECM_TEST_PG_URL;
 const CLI = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
 const AS_OF = '2026-02-17T01:30:00Z';
 
-const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const withSchema = (url: string, schema: string) =>
+  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -88,7 +89,7 @@ describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
     expect(dup.rows).toEqual([]);
   });
 
-  it("a run whose lock connection is killed stops writing and exits 5; the next run finishes the slot once", async () => {
+  it('a run whose lock connection is killed stops writing and exits 5; the next run finishes the slot once', async () => {
     const slack = await startFakeSlack();
     const slackEnv = { ...env, SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0LOCK', SLACK_API_URL: slack.url };
     let terminated: Promise<number> | null = null;
@@ -100,7 +101,9 @@ describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
       if (terminated) return undefined;
       // The first post: the lock's connection dies while its holder lives on.
       terminated = admin
-        .query(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ecm-run-lock' AND datname = current_database()`)
+        .query(
+          `SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name = 'ecm-run-lock' AND datname = current_database()`,
+        )
         .then((r) => {
           done = true;
           return r.rowCount ?? 0;
@@ -122,7 +125,9 @@ describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
       expect(next.code, next.stderr).toBe(0);
       const keys = slack.messages().map((m) => JSON.stringify(m.metadata?.event_payload));
       expect(new Set(keys).size).toBe(keys.length);
-      const expected = await admin.query(`SELECT SUM(1 + replies_posted)::int AS n FROM ${schema}.run_posts WHERE run_key LIKE '%2026-02-18%'`);
+      const expected = await admin.query(
+        `SELECT SUM(1 + replies_posted)::int AS n FROM ${schema}.run_posts WHERE run_key LIKE '%2026-02-18%'`,
+      );
       expect(keys).toHaveLength(expected.rows[0].n);
     } finally {
       await slack.close();

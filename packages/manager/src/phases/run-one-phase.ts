@@ -41,9 +41,22 @@ const outcomeOf = <P extends PhaseName>(run: PhaseRun<P>, status: PhaseStatus, p
 });
 
 /** A new plan from the warehouse, with the analyst's replies, marked [DEMO] on the demo warehouse. */
-async function freshPlan<P extends PhaseName>(deps: RunDeps, options: RunOptions, run: PhaseRun<P>, shared: SharedReads): Promise<PlanOf<P>> {
+async function freshPlan<P extends PhaseName>(
+  deps: RunDeps,
+  options: RunOptions,
+  run: PhaseRun<P>,
+  shared: SharedReads,
+): Promise<PlanOf<P>> {
   const warehouse = await deps.warehouse();
-  const ctx: PhaseContext = { config: deps.config, warehouse, state: deps.state, tickets: deps.tickets, asOf: options.asOf, slot: run.slot, ...shared };
+  const ctx: PhaseContext = {
+    config: deps.config,
+    warehouse,
+    state: deps.state,
+    tickets: deps.tickets,
+    asOf: options.asOf,
+    slot: run.slot,
+    ...shared,
+  };
   const planner = PLANNERS[run.phase] as (ctx: PhaseContext) => Promise<PlanOf<P>>;
   const plan = await withAnalysis(deps.analyst, run.phase, shared.triage, await planner(ctx));
   if (!deps.demo) return plan;
@@ -88,7 +101,12 @@ async function planFor<P extends PhaseName>(
  * Saves the plan before anything is written (a crash after this point finishes this same plan), applies
  * its writes, then posts. Each batch of writes starts by proving the lock is still ours.
  */
-async function carryOut<P extends PhaseName>(deps: RunDeps, options: RunOptions, run: PhaseRun<P>, plan: PlanOf<P>): Promise<PhaseResult<PhaseOutcome>> {
+async function carryOut<P extends PhaseName>(
+  deps: RunDeps,
+  options: RunOptions,
+  run: PhaseRun<P>,
+  plan: PlanOf<P>,
+): Promise<PhaseResult<PhaseOutcome>> {
   const { runs, lock } = deps;
   const save = (fields: Parameters<typeof runs.save>[4]) => runs.save(run.runKey, run.phase, run.slot, options.asOf, fields);
   await lock.assertHeld();
@@ -103,7 +121,11 @@ async function carryOut<P extends PhaseName>(deps: RunDeps, options: RunOptions,
     if (err instanceof LockLostError) throw err;
     if (err instanceof StateStoreError) {
       // Not a Slack failure: what was posted could not be recorded. The next run adopts or posts it.
-      return failed({ kind: 'recording', runKey: run.runKey, message: `the state store failed while recording the ${run.phase} posts (the next run adopts or posts what is missing): ${errorText(err)}` });
+      return failed({
+        kind: 'recording',
+        runKey: run.runKey,
+        message: `the state store failed while recording the ${run.phase} posts (the next run adopts or posts what is missing): ${errorText(err)}`,
+      });
     }
     await lock.assertHeld();
     await save({ status: 'written', error: `posting: ${errorText(err)}` });
@@ -114,13 +136,25 @@ async function carryOut<P extends PhaseName>(deps: RunDeps, options: RunOptions,
   return ok(outcomeOf(run, 'succeeded', plan));
 }
 
-async function runPhaseSteps<P extends PhaseName>(deps: RunDeps, options: RunOptions, phase: P, slot: string, shared: SharedReads, started: number): Promise<PhaseResult<PhaseOutcome>> {
+async function runPhaseSteps<P extends PhaseName>(
+  deps: RunDeps,
+  options: RunOptions,
+  phase: P,
+  slot: string,
+  shared: SharedReads,
+  started: number,
+): Promise<PhaseResult<PhaseOutcome>> {
   const slotKey = `${phase}:${slot}`;
   const existing = (await deps.runs.read(phase, slotKey)) as RunRecord<PhaseFactsOf[P]> | null;
   if (existing?.status === 'succeeded' && !options.force && !options.dryRun) {
     return ok({ phase, status: 'skipped', run_key: slotKey, messages: [], facts: existing.plan?.facts ?? {}, ms: Date.now() - started });
   }
-  const run: PhaseRun<P> = { phase, slot, started, runKey: existing && options.force ? `${slotKey}#forced@${new Date().toISOString()}` : slotKey };
+  const run: PhaseRun<P> = {
+    phase,
+    slot,
+    started,
+    runKey: existing && options.force ? `${slotKey}#forced@${new Date().toISOString()}` : slotKey,
+  };
   const planned = await planFor(deps, options, run, existing, shared);
   if (!planned.ok) return planned;
   if (options.dryRun) return ok(outcomeOf(run, 'dry_run', planned.value));
@@ -131,7 +165,12 @@ async function runPhaseSteps<P extends PhaseName>(deps: RunDeps, options: RunOpt
  * One phase of a run, from its slot's record to the posted report. Every way it can end is a value:
  * an outcome (succeeded, skipped, partial, dry run) or a failure whose kind says what is left to do.
  */
-export async function runOnePhase(deps: RunDeps, options: RunOptions, phase: PhaseName, shared: SharedReads): Promise<PhaseResult<PhaseOutcome>> {
+export async function runOnePhase(
+  deps: RunDeps,
+  options: RunOptions,
+  phase: PhaseName,
+  shared: SharedReads,
+): Promise<PhaseResult<PhaseOutcome>> {
   const started = Date.now();
   const slot = slotFor(deps.config.settings.schedule, phase, options.asOf);
   try {

@@ -14,10 +14,21 @@ const AS_OF = new Date('2026-02-17T01:30:00Z'); // 07:00 IST
 const GOLDEN = fileURLToPath(new URL('../__fixtures__/golden-daily.txt', import.meta.url));
 
 const daily = (extra: { force?: boolean; dryRun?: boolean; asOf?: Date } = {}) =>
-  runPhases({ command: 'daily', phases: ['backlog', 'triage', 'patterns'], asOf: extra.asOf ?? AS_OF, dryRun: Boolean(extra.dryRun), force: Boolean(extra.force), out: collector() });
+  runPhases({
+    command: 'daily',
+    phases: ['backlog', 'triage', 'patterns'],
+    asOf: extra.asOf ?? AS_OF,
+    dryRun: Boolean(extra.dryRun),
+    force: Boolean(extra.force),
+    out: collector(),
+  });
 
 function messageText(m: SlackMessage): string {
-  return [m.title, ...renderBlocksAsText(m.blocks), ...m.thread.flatMap((t, i) => [`--- reply ${i + 1}`, ...renderBlocksAsText(t.blocks)])].join('\n');
+  return [
+    m.title,
+    ...renderBlocksAsText(m.blocks),
+    ...m.thread.flatMap((t, i) => [`--- reply ${i + 1}`, ...renderBlocksAsText(t.blocks)]),
+  ].join('\n');
 }
 
 async function countTickets(): Promise<number> {
@@ -51,7 +62,10 @@ describe('daily on a seeded demo', () => {
   });
 
   it('matches the golden text of every message (UPDATE_GOLDEN=1 rewrites it)', () => {
-    const text = first.outcomes.flatMap((o) => o.messages).map(messageText).join('\n\n=====\n\n');
+    const text = first.outcomes
+      .flatMap((o) => o.messages)
+      .map(messageText)
+      .join('\n\n=====\n\n');
     if (process.env.UPDATE_GOLDEN) writeFileSync(GOLDEN, text);
     expect(text).toBe(readFileSync(GOLDEN, 'utf8'));
   });
@@ -75,10 +89,15 @@ describe('daily on a seeded demo', () => {
     expect(b.waterfall.carry_over + b.waterfall.new_yesterday).toBe(b.actionable);
     const t = triage!.facts as { assigned: number; assignments: { amount_aed: number }[]; assigned_value_aed: number };
     expect(t.assigned).toBe(t.assignments.length);
-    expect(t.assigned_value_aed).toBeCloseTo(t.assignments.reduce((n, a) => n + a.amount_aed, 0), 1);
+    expect(t.assigned_value_aed).toBeCloseTo(
+      t.assignments.reduce((n, a) => n + a.amount_aed, 0),
+      1,
+    );
     expect(messageText(triage!.messages[0]!)).toContain(`*${formatCount(t.assigned)}* orders assigned (${formatAed(t.assigned_value_aed)}`);
     const p = patterns!.facts as { pattern_count: number; orders_in_patterns: number };
-    expect(messageText(patterns!.messages[0]!)).toContain(`*${formatCount(p.orders_in_patterns)}* orders in *${formatCount(p.pattern_count)}* patterns`);
+    expect(messageText(patterns!.messages[0]!)).toContain(
+      `*${formatCount(p.orders_in_patterns)}* orders in *${formatCount(p.pattern_count)}* patterns`,
+    );
   });
 
   it('writes one ticket per assignment, each with the filled-in action', async () => {
@@ -147,15 +166,31 @@ describe('resuming a run that died half-way', () => {
     Object.assign(process.env, { ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0TEST', SLACK_API_URL: slack.url });
     try {
       // Slack rejects the 3rd post onwards: the run stops part-way through the backlog thread.
-      slack.respond((call, n) => (call.method === 'chat.postMessage' && n >= 2 ? { body: { ok: false, error: 'channel_not_found' } } : undefined));
-      const broken = await runPhases({ command: 'backlog', phases: ['backlog'], asOf: AS_OF, dryRun: false, force: false, out: collector() });
+      slack.respond((call, n) =>
+        call.method === 'chat.postMessage' && n >= 2 ? { body: { ok: false, error: 'channel_not_found' } } : undefined,
+      );
+      const broken = await runPhases({
+        command: 'backlog',
+        phases: ['backlog'],
+        asOf: AS_OF,
+        dryRun: false,
+        force: false,
+        out: collector(),
+      });
       expect(broken.exitCode).toBe(EXIT.partial);
       expect(broken.outcomes[0]!.status).toBe('partial');
       expect(slack.posted()).toHaveLength(2);
       const parent = slack.posted()[0]!;
 
       slack.respond(() => undefined);
-      const resumed = await runPhases({ command: 'backlog', phases: ['backlog'], asOf: AS_OF, dryRun: false, force: false, out: collector() });
+      const resumed = await runPhases({
+        command: 'backlog',
+        phases: ['backlog'],
+        asOf: AS_OF,
+        dryRun: false,
+        force: false,
+        out: collector(),
+      });
       expect(resumed.exitCode).toBe(EXIT.ok);
       const message = resumed.outcomes[0]!.messages[0]!;
       const posted = slack.posted();
@@ -214,7 +249,10 @@ describe('failures', () => {
       expect(run.exitCode).toBe(EXIT.failed);
       expect(run.outcomes.map((o) => o.status)).toEqual(['failed', 'failed', 'skipped']);
       expect(run.outcomes[0]!.error).toMatch(/warehouse/);
-      const alerts = demo.outboxFiles().map((f) => readFileSync(path.join(demo.home, 'outbox', f), 'utf8')).filter((t) => t.includes('ECM Manager Error'));
+      const alerts = demo
+        .outboxFiles()
+        .map((f) => readFileSync(path.join(demo.home, 'outbox', f), 'utf8'))
+        .filter((t) => t.includes('ECM Manager Error'));
       expect(alerts).toHaveLength(2);
       for (const a of alerts) expect((JSON.parse(a) as { text: string }).text.length).toBeLessThan(500);
     } finally {

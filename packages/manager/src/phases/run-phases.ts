@@ -1,7 +1,7 @@
 import { ECM, inRunSpan, inSpan } from '@ecm/agent/tracing';
 import type { EcmConfig, ReasonLearning, TicketStore, TriageResult } from '@ecm/core/domain';
 import type { RunLock, StateDb } from '@ecm/core/stores';
-import type { SlackMessage, SlackSink } from '@ecm/core/slack';
+import type { SlackSink } from '@ecm/core/slack';
 import type { Warehouse } from '@ecm/core/warehouse';
 import { describeError as errorText, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { exitOfRun, type RunReport } from '../commands/phase-exit.js';
@@ -18,11 +18,9 @@ import type { PhaseOutcome, RunDeps, RunOptions } from './run-deps.js';
 import { runOnePhase, type SharedReads } from './run-one-phase.js';
 import { RunStore } from './run-store.js';
 import { slotFor } from './run-slot.js';
-import { planSlaWatch, recordSlaAlerts } from './sla-phase.js';
-import { planTriage } from './triage-phase.js';
-import { TicketRuleError, learningAt, multipliersOf, runTriage } from '@ecm/core/domain';
-import { postReport, markDemo, checkSlackLimits, describeViolation, openSlackSink } from '@ecm/core/slack';
-import { StateStoreError, LockLostError, acquireFileLock, acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf, openTicketStore, refreshDailyStats } from '@ecm/core/stores';
+import { learningAt, multipliersOf, runTriage } from '@ecm/core/domain';
+import { openSlackSink } from '@ecm/core/slack';
+import { openTicketStore, refreshDailyStats } from '@ecm/core/stores';
 import { warehouseSource } from '@ecm/core/warehouse';
 import { takeRunLock } from './take-run-lock.js';
 
@@ -45,12 +43,27 @@ async function closeRun(open: OpenRun, lock: RunLock): Promise<void> {
 }
 
 /** Opens the state, ticket store, analyst and (lazily, once) the warehouse; seeds the demo agents on the quickstart. */
-async function openRunDeps(options: RunOptions, config: EcmConfig, lock: RunLock, sink: SlackSink, demo: boolean, open: OpenRun): Promise<RunDeps> {
+async function openRunDeps(
+  options: RunOptions,
+  config: EcmConfig,
+  lock: RunLock,
+  sink: SlackSink,
+  demo: boolean,
+  open: OpenRun,
+): Promise<RunDeps> {
   const state = (open.state = await openConfiguredState(config));
   const tickets: TicketStore = await openTicketStore(state);
   await seedDemoAgentsIfEmpty({ config, state, tickets, demo, dryRun: options.dryRun });
   const warehouse = () => (open.warehouse ??= openConfiguredWarehouse(config));
-  const analyst = (open.analyst = await openAnalyst({ config, state, tickets, warehouse, asOf: options.asOf, dryRun: options.dryRun, command: options.command }));
+  const analyst = (open.analyst = await openAnalyst({
+    config,
+    state,
+    tickets,
+    warehouse,
+    asOf: options.asOf,
+    dryRun: options.dryRun,
+    command: options.command,
+  }));
   return { analyst, config, state, runs: new RunStore(state), lock, tickets, sink, warehouse, demo };
 }
 
@@ -60,7 +73,9 @@ async function sharedReads(deps: RunDeps, asOf: Date): Promise<SharedReads> {
   const learning = () => (learned ??= learningAt(deps.config, deps.tickets, asOf));
   let triageResult: Promise<TriageResult> | null = null;
   const triage = async () =>
-    (triageResult ??= Promise.all([deps.warehouse(), learning()]).then(([w, l]) => runTriage(w, deps.config, { asOf, multipliers: multipliersOf(l) })));
+    (triageResult ??= Promise.all([deps.warehouse(), learning()]).then(([w, l]) =>
+      runTriage(w, deps.config, { asOf, multipliers: multipliersOf(l) }),
+    ));
   return { triage, learning };
 }
 
@@ -84,7 +99,11 @@ async function phaseInSpan(deps: RunDeps, options: RunOptions, phase: PhaseName,
 }
 
 /** §11: phases in order; a failed backlog does not stop triage; a failed triage skips patterns. */
-async function runEachPhase(deps: RunDeps, options: RunOptions, shared: SharedReads): Promise<{ outcomes: PhaseOutcome[]; stopped?: PhaseFailure }> {
+async function runEachPhase(
+  deps: RunDeps,
+  options: RunOptions,
+  shared: SharedReads,
+): Promise<{ outcomes: PhaseOutcome[]; stopped?: PhaseFailure }> {
   const outcomes: PhaseOutcome[] = [];
   for (const phase of options.phases) {
     if (phase === 'patterns' && outcomes.some((o) => o.phase === 'triage' && o.status === 'failed')) {
@@ -102,7 +121,9 @@ async function runEachPhase(deps: RunDeps, options: RunOptions, shared: SharedRe
 /** The triage changed tickets (assignments, self-healed closes): the day's Daily Stats rows follow. */
 async function refreshDailyStatsAfterTriage(deps: RunDeps, options: RunOptions, outcomes: readonly PhaseOutcome[]): Promise<void> {
   if (options.dryRun || !outcomes.some((o) => o.phase === 'triage' && (o.status === 'succeeded' || o.status === 'partial'))) return;
-  await refreshDailyStats(deps.config, deps.tickets, options.asOf).catch((err: unknown) => notice(`The Daily Stats could not be updated: ${errorText(err)}`));
+  await refreshDailyStats(deps.config, deps.tickets, options.asOf).catch((err: unknown) =>
+    notice(`The Daily Stats could not be updated: ${errorText(err)}`),
+  );
 }
 
 /** A broken LLM configuration (e.g. a SKILL.md): the reports went out saying "insights unavailable"; the alert says why. */
@@ -116,7 +137,8 @@ async function alertAnalystProblem(deps: RunDeps, options: RunOptions, outcomes:
 
 /** An earlier slot's SLA watch that died after recording its levels is finished before anything new is planned. */
 async function finishEarlierSla(deps: RunDeps, options: RunOptions) {
-  if (options.dryRun || !(options.phases.includes('sla') || options.command === 'daily')) return { ok: true as const, value: [] as string[] };
+  if (options.dryRun || !(options.phases.includes('sla') || options.command === 'daily'))
+    return { ok: true as const, value: [] as string[] };
   return finishEarlierSlaRuns(deps, `sla:${slotFor(deps.config.settings.schedule, 'sla', options.asOf)}`);
 }
 
@@ -141,7 +163,10 @@ async function runPhasesTraced(options: RunOptions): Promise<RunReport> {
   const config = await loadValidConfig();
   // Decided before the lock and the sink: a production configuration without a warehouse posts nothing (exit 3).
   const source = warehouseSource(process.env);
-  if (source.demo) notice(`Demo data: every report is marked [DEMO]${source.why === 'ECM_DEMO' ? ' (ECM_DEMO is set)' : ''}. Set ECM_WAREHOUSE_URL to use a real warehouse.`);
+  if (source.demo)
+    notice(
+      `Demo data: every report is marked [DEMO]${source.why === 'ECM_DEMO' ? ' (ECM_DEMO is set)' : ''}. Set ECM_WAREHOUSE_URL to use a real warehouse.`,
+    );
   const sink = openSlackSink(process.env, { out: options.out });
   const lock = await takeRunLock(options.command, config);
   return runUnderLock(options, config, lock, sink, source.demo);
@@ -154,7 +179,9 @@ async function runPhasesTraced(options: RunOptions): Promise<RunReport> {
  */
 export async function runPhases(options: RunOptions): Promise<{ outcomes: PhaseOutcome[]; exitCode: ExitCode }> {
   // One trace per run: the phases, the skills they run and the specialist hand-offs are its spans.
-  return inRunSpan(`ecm-manager ${options.command}`, { [ECM.command]: options.command, 'ecm.as_of': options.asOf.toISOString(), 'ecm.dry_run': options.dryRun }, async () =>
-    exitOfRun(await runPhasesTraced(options)),
+  return inRunSpan(
+    `ecm-manager ${options.command}`,
+    { [ECM.command]: options.command, 'ecm.as_of': options.asOf.toISOString(), 'ecm.dry_run': options.dryRun },
+    async () => exitOfRun(await runPhasesTraced(options)),
   );
 }

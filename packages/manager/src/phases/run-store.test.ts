@@ -6,7 +6,15 @@ import { RunStore } from './run-store.js';
 const AS_OF = new Date('2026-02-17T01:30:00.000Z');
 
 const slaPlan = (raised: number): PlanOf<'sla'> => ({
-  facts: { as_of: AS_OF.toISOString(), report_time: '07:00 IST', open_tickets: 4, breached: 1, raised, by_level: { L1: raised }, alerts: [] },
+  facts: {
+    as_of: AS_OF.toISOString(),
+    report_time: '07:00 IST',
+    open_tickets: 4,
+    breached: 1,
+    raised,
+    by_level: { L1: raised },
+    alerts: [],
+  },
   messages: [{ title: 'SLA watch', text: 'SLA watch', blocks: [], thread: [] }],
   writes: { sla_alerts: [{ order_id: 'ORD-0000001', level: 'L1', day: '' }] },
 });
@@ -32,7 +40,10 @@ describe('RunStore: the one owner of runs and run_posts', () => {
   it('refuses a saved plan whose facts no longer fit the phase, and says how to plan it anew', async () => {
     const plan = slaPlan(1);
     const { raised: _renamed, ...rest } = plan.facts;
-    await runs.save('sla:slot-2', 'sla', 'slot-2', AS_OF, { status: 'planned', plan: { ...plan, facts: { ...rest, raised_count: 1 } as never } });
+    await runs.save('sla:slot-2', 'sla', 'slot-2', AS_OF, {
+      status: 'planned',
+      plan: { ...plan, facts: { ...rest, raised_count: 1 } as never },
+    });
     await expect(runs.read('sla', 'sla:slot-2')).rejects.toThrow(/saved plan of run sla:slot-2 cannot be read.*--force/);
   });
 
@@ -53,7 +64,10 @@ describe('RunStore: the one owner of runs and run_posts', () => {
   });
 
   it('keeps the facts of a run when a later save carries no plan', async () => {
-    await runs.save('backlog:day-1', 'backlog', 'day-1', AS_OF, { status: 'planned', plan: { facts: { date: '2026-02-16', actionable: 7 } as never, messages: [], writes: {} } });
+    await runs.save('backlog:day-1', 'backlog', 'day-1', AS_OF, {
+      status: 'planned',
+      plan: { facts: { date: '2026-02-16', actionable: 7 } as never, messages: [], writes: {} },
+    });
     await runs.save('backlog:day-1', 'backlog', 'day-1', AS_OF, { status: 'succeeded', error: null });
     expect(await runs.succeededFactsBefore('backlog', new Date(AS_OF.getTime() + 1), 20)).toEqual([{ date: '2026-02-16', actionable: 7 }]);
     expect(await runs.succeededFactsBefore('backlog', AS_OF, 20)).toEqual([]);
@@ -74,7 +88,13 @@ describe('RunStore: the one owner of runs and run_posts', () => {
     expect(await runs.postState('sla:slot-1', 0)).toEqual({ postedReplies: 0 });
     await runs.recordIntent('sla:slot-1', 0, 'SLA watch', 0, 2);
     expect((await runs.postState('sla:slot-1', 0)).pending?.post).toBe(0);
-    await runs.recordPosted('sla:slot-1', 0, 'SLA watch', { parentTs: '111.1', postedReplies: 0, totalReplies: 2, ts: '111.1', adopted: false });
+    await runs.recordPosted('sla:slot-1', 0, 'SLA watch', {
+      parentTs: '111.1',
+      postedReplies: 0,
+      totalReplies: 2,
+      ts: '111.1',
+      adopted: false,
+    });
     expect(await runs.postState('sla:slot-1', 0)).toEqual({ parentTs: '111.1', postedReplies: 0 });
     // An intent for a post other than the next one is already settled: not pending.
     await runs.recordIntent('sla:slot-1', 0, 'SLA watch', 2, 2);

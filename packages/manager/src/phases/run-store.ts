@@ -42,7 +42,9 @@ function planOf<P extends RecordedPhase>(phase: P, runKey: string, raw: unknown)
   const saved: unknown = jsonOf(raw);
   const parsed = planSchemaFor(phase).safeParse(saved);
   if (!parsed.success) {
-    throw new Error(`the saved plan of run ${runKey} cannot be read (${parsed.error.issues[0]?.message ?? 'invalid'}): run the phase with --force to plan it anew`);
+    throw new Error(
+      `the saved plan of run ${runKey} cannot be read (${parsed.error.issues[0]?.message ?? 'invalid'}): run the phase with --force to plan it anew`,
+    );
   }
   // The plan as saved, not as parsed: a resumed run reports exactly the facts it planned (parsing strips fields it does not name).
   return saved as PhasePlan<FactsOf<P>>;
@@ -89,17 +91,30 @@ export class RunStore {
       [parentTs],
     );
     if (!row) return null;
-    return { runKey: String(row.run_key), phase: String(row.phase), asOf: row.as_of instanceof Date ? row.as_of : new Date(String(row.as_of)), facts: row.facts ? jsonOf(row.facts) : null };
+    return {
+      runKey: String(row.run_key),
+      phase: String(row.phase),
+      asOf: row.as_of instanceof Date ? row.as_of : new Date(String(row.as_of)),
+      facts: row.facts ? jsonOf(row.facts) : null,
+    };
   }
-
 
   /** The keys and as-of times of a phase's planned or written runs, in the order they started. */
   async unfinishedKeys(phase: string): Promise<{ runKey: string; asOf: Date }[]> {
-    const rows = await this.state.query(`SELECT run_key, as_of FROM runs WHERE phase = $1 AND status IN ('planned', 'written') ORDER BY started_at`, [phase]);
+    const rows = await this.state.query(
+      `SELECT run_key, as_of FROM runs WHERE phase = $1 AND status IN ('planned', 'written') ORDER BY started_at`,
+      [phase],
+    );
     return rows.map((r) => ({ runKey: String(r.run_key), asOf: new Date(String(r.as_of)) }));
   }
 
-  async save(runKey: string, phase: string, slot: string, asOf: Date, fields: { status: string; plan?: PhasePlan<unknown>; error?: string | null }): Promise<void> {
+  async save(
+    runKey: string,
+    phase: string,
+    slot: string,
+    asOf: Date,
+    fields: { status: string; plan?: PhasePlan<unknown>; error?: string | null },
+  ): Promise<void> {
     const now = new Date().toISOString();
     const finished = fields.status === 'succeeded' || fields.status === 'failed' ? now : null;
     await this.state.query(
@@ -107,8 +122,18 @@ export class RunStore {
        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
        ON CONFLICT (run_key) DO UPDATE SET status = EXCLUDED.status, finished_at = EXCLUDED.finished_at, error = EXCLUDED.error,
          facts = COALESCE(EXCLUDED.facts, runs.facts), plan = COALESCE(EXCLUDED.plan, runs.plan)`,
-      [runKey, phase, slot, asOf.toISOString(), fields.status, now, finished, fields.error ?? null,
-        fields.plan ? JSON.stringify(fields.plan.facts) : null, fields.plan ? JSON.stringify(fields.plan) : null],
+      [
+        runKey,
+        phase,
+        slot,
+        asOf.toISOString(),
+        fields.status,
+        now,
+        finished,
+        fields.error ?? null,
+        fields.plan ? JSON.stringify(fields.plan.facts) : null,
+        fields.plan ? JSON.stringify(fields.plan) : null,
+      ],
     );
   }
 
@@ -139,8 +164,16 @@ export class RunStore {
     );
     const out: PhaseHistory[] = [];
     for (const r of rows) {
-      const [err] = await this.state.query(`SELECT error FROM runs WHERE phase = $1 AND status = 'failed' ORDER BY finished_at DESC LIMIT 1`, [r.phase]);
-      out.push({ phase: String(r.phase), last_success: isoOrNull(r.last_success), last_failure: isoOrNull(r.last_failure), last_error: err?.error ? String(err.error) : null });
+      const [err] = await this.state.query(
+        `SELECT error FROM runs WHERE phase = $1 AND status = 'failed' ORDER BY finished_at DESC LIMIT 1`,
+        [r.phase],
+      );
+      out.push({
+        phase: String(r.phase),
+        last_success: isoOrNull(r.last_success),
+        last_failure: isoOrNull(r.last_failure),
+        last_error: err?.error ? String(err.error) : null,
+      });
     }
     return out;
   }

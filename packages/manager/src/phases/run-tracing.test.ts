@@ -1,7 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openStateDb } from '@ecm/core/stores';
 import { startTracing } from '@ecm/agent/tracing';
-import { reply, startFakeMessagesApi, text, toolUse, type FakeMessagesApi, type RecordedRequest } from '../../../agent/src/__fixtures__/fake-messages-api.js';
+import {
+  reply,
+  startFakeMessagesApi,
+  text,
+  toolUse,
+  type FakeMessagesApi,
+  type RecordedRequest,
+} from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../agent/src/__fixtures__/otlp-receiver.js';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
 import { statsCommand } from '../commands/stats.js';
@@ -28,10 +35,27 @@ const promptOf = (req: RecordedRequest) => {
 
 /** The model: insights answer at once; the specialist searches the runbooks, then diagnoses. */
 function model(req: RecordedRequest) {
-  if (!promptOf(req).startsWith('Diagnose this cluster')) return reply([text('• The backlog report is complete.\n• Ops owns the top actions.\n• Nothing else stands out.')]);
-  if (req.body.messages.length === 1) return reply([text('The signature points at the payout leg; checking the runbook first.'), toolUse('runbooks_search', { query: 'payout pending' })], { input: 1200, output: 60 });
+  if (!promptOf(req).startsWith('Diagnose this cluster'))
+    return reply([text('• The backlog report is complete.\n• Ops owns the top actions.\n• Nothing else stands out.')]);
+  if (req.body.messages.length === 1)
+    return reply(
+      [
+        text('The signature points at the payout leg; checking the runbook first.'),
+        toolUse('runbooks_search', { query: 'payout pending' }),
+      ],
+      { input: 1200, output: 60 },
+    );
   return reply(
-    [text(JSON.stringify({ root_cause: 'The payout partner never confirmed these orders.', evidence: ['The runbook describes the same symptom'], recommended_fix: 'Ask the partner to replay the confirmations.', confidence: 0.7 }))],
+    [
+      text(
+        JSON.stringify({
+          root_cause: 'The payout partner never confirmed these orders.',
+          evidence: ['The runbook describes the same symptom'],
+          recommended_fix: 'Ask the partner to replay the confirmations.',
+          confidence: 0.7,
+        }),
+      ),
+    ],
     { input: 1500, output: 120 },
   );
 }
@@ -50,10 +74,20 @@ describe('a daily run is one trace: run → phases → skills → model and tool
     for (let i = 0; i < 40; i++) api.push(model);
     receiver = await startOtlpReceiver();
     Object.assign(process.env, { ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url });
-    const tracing = await startTracing({ serviceName: 'ecm-manager', env: { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`, OTEL_EXPORTER_OTLP_HEADERS: 'x-scope-orgid=ops%20team' } });
+    const tracing = await startTracing({
+      serviceName: 'ecm-manager',
+      env: { OTEL_EXPORTER_OTLP_ENDPOINT: `${receiver.url}/`, OTEL_EXPORTER_OTLP_HEADERS: 'x-scope-orgid=ops%20team' },
+    });
     expect(tracing).toMatchObject({ exporting: true, url: `${receiver.url}/v1/traces` });
     try {
-      const run = await runPhases({ command: 'daily', phases: ['backlog', 'triage', 'patterns'], asOf: AS_OF, dryRun: false, force: false, out: collector() });
+      const run = await runPhases({
+        command: 'daily',
+        phases: ['backlog', 'triage', 'patterns'],
+        asOf: AS_OF,
+        dryRun: false,
+        force: false,
+        out: collector(),
+      });
       expect(run.outcomes.map((o) => o.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
       facts = run.outcomes.map((o) => o.facts);
     } finally {
@@ -132,7 +166,11 @@ describe('a daily run is one trace: run → phases → skills → model and tool
     // $3/M input and $15/M output for Sonnet 4.6 in llm.yaml.
     expect(firstCall!.attributes['ecm.cost_usd']).toBeCloseTo((1200 * 3 + 60 * 15) / 1e6, 10);
     expect(secondCall!.attributes['gen_ai.response.finish_reasons']).toEqual(['end_turn']);
-    expect(tool!.attributes).toMatchObject({ 'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.name': 'runbooks_search', 'gen_ai.tool.type': 'function' });
+    expect(tool!.attributes).toMatchObject({
+      'gen_ai.operation.name': 'execute_tool',
+      'gen_ai.tool.name': 'runbooks_search',
+      'gen_ai.tool.type': 'function',
+    });
   });
 
   it('stores the trace id and the span id of each execution in the log', async () => {
@@ -164,7 +202,9 @@ describe('a daily run is one trace: run → phases → skills → model and tool
     expect(text).toContain('Routed from ecm-triage to ecm-diagnose');
     expect(text).toMatch(/Input:\n {4}Diagnose this cluster of stuck orders/);
     expect(text).toMatch(/Tool calls:\n {2}1\. runbooks_search\(\{"query":"payout pending"\}\) — turn 1, \d+ ms/);
-    expect(text).toMatch(/Reasoning trace:\n {2}Turn 1 \(tool_use, [\d.]+s, \$0\.0\d{3}, then called runbooks_search\):\n {4}The signature points at the payout leg; checking the runbook first\.\n {2}Turn 2 \(end_turn/);
+    expect(text).toMatch(
+      /Reasoning trace:\n {2}Turn 1 \(tool_use, [\d.]+s, \$0\.0\d{3}, then called runbooks_search\):\n {4}The signature points at the payout leg; checking the runbook first\.\n {2}Turn 2 \(end_turn/,
+    );
     expect(text).toContain('"root_cause": "The payout partner never confirmed these orders."');
     expect(text).toContain('User correction: none');
     expect(text).toMatch(/Latency: [\d.]+s\n {2}├─ Tools: [\d.]+s \(\d+%\)\n {2}└─ LLM: [\d.]+s \(\d+%\)/);
@@ -172,9 +212,15 @@ describe('a daily run is one trace: run → phases → skills → model and tool
     const json = await stats({ execution: String(row!.id).slice(0, 8), json: true });
     const parsed = JSON.parse(json.stdout) as { id: string; turns: { text: string }[]; latency: { modelMs: number; toolsMs: number } };
     expect(parsed.id).toBe(row!.id);
-    expect(parsed.turns.map((t) => t.text)).toEqual(['The signature points at the payout leg; checking the runbook first.', expect.stringContaining('root_cause')]);
+    expect(parsed.turns.map((t) => t.text)).toEqual([
+      'The signature points at the payout leg; checking the runbook first.',
+      expect.stringContaining('root_cause'),
+    ]);
     expect(parsed.latency.modelMs).toBeGreaterThan(0);
 
-    await expect(stats({ execution: 'no-such-execution' })).rejects.toMatchObject({ exitCode: 3, message: expect.stringContaining('no skill execution no-such-execution in the log') });
+    await expect(stats({ execution: 'no-such-execution' })).rejects.toMatchObject({
+      exitCode: 3,
+      message: expect.stringContaining('no skill execution no-such-execution in the log'),
+    });
   });
 });

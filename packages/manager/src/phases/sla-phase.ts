@@ -4,7 +4,7 @@ import type { StateDb } from '@ecm/core/stores';
 import { HOUR_MS } from '@ecm/core/domain';
 import { renderSlaMessages, type SlaAlert } from '../render/sla-message.js';
 import { mentionOf } from '../render/mention.js';
-import type { PhaseContext, PhasePlan, PhaseWrites, SlaAlertKey } from './phase.js';
+import type { PhaseContext, PhaseWrites, SlaAlertKey } from './phase.js';
 import { loadEscalationMatrix, localDate, slaClock, slaHoursFor } from '@ecm/core/domain';
 import { openSlackDirectory, formatReportTime } from '@ecm/core/slack';
 import type { PlanOf } from './phase.js';
@@ -39,10 +39,11 @@ export async function recordSlaAlerts(state: StateDb, runKey: string, writes: Ph
 }
 
 /** Order age now: hours stuck when the ticket was written plus the time since. */
-export const orderHoursOf = (t: Ticket, asOf: Date): number => t.hours_stuck + (asOf.getTime() - new Date(t.assigned_at).getTime()) / HOUR_MS;
+export const orderHoursOf = (t: Ticket, asOf: Date): number =>
+  t.hours_stuck + (asOf.getTime() - new Date(t.assigned_at).getTime()) / HOUR_MS;
 
-
-export const teamOf = (config: EcmConfig, t: Ticket, owner: Agent | undefined): string => config.reasons.get(t.diagnosis)?.team ?? owner?.team ?? 'Ops';
+export const teamOf = (config: EcmConfig, t: Ticket, owner: Agent | undefined): string =>
+  config.reasons.get(t.diagnosis)?.team ?? owner?.team ?? 'Ops';
 
 /**
  * Where each alert goes: the team's channel (slack.team_channels), the report channel when the team has
@@ -65,9 +66,15 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
   const directory = openSlackDirectory(process.env, ctx.state);
   const timeZone = ctx.config.settings.reports.time_zone;
   const today = localDate(ctx.asOf, timeZone);
-  const [agents, open] = await Promise.all([ctx.tickets.listAgents(), ctx.tickets.listTickets({ statuses: ctx.config.settings.assignment.open_statuses })]);
+  const [agents, open] = await Promise.all([
+    ctx.tickets.listAgents(),
+    ctx.tickets.listTickets({ statuses: ctx.config.settings.assignment.open_statuses }),
+  ]);
   const byEmail = new Map(agents.map((a) => [a.email, a]));
-  const raised = await raisedAlerts(ctx.state, open.map((t) => t.order_id));
+  const raised = await raisedAlerts(
+    ctx.state,
+    open.map((t) => t.order_id),
+  );
   const top = matrix.ladder.at(-1);
 
   const alerts: SlaAlert[] = [];
@@ -85,7 +92,13 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
     // A breach belongs to one assignment: a reopened ticket has a new clock and may breach again.
     if (sla.band === 'BREACHED' && fresh(BREACH, t.assigned_at)) {
       keys.push({ order_id: t.order_id, level: BREACH, day: t.assigned_at });
-      alerts.push({ ...base, level: BREACH, meaning: 'SLA breached', tags: [await mentionOf(directory, t.agent_email, owner)], channel: channelFor(ctx.config, team, false) });
+      alerts.push({
+        ...base,
+        level: BREACH,
+        meaning: 'SLA breached',
+        tags: [await mentionOf(directory, t.agent_email, owner)],
+        channel: channelFor(ctx.config, team, false),
+      });
     }
     const reached = matrix.ladder.filter((s) => orderHours >= s.hours);
     const newLevels = reached.filter((s) => fresh(s.level));
@@ -95,10 +108,22 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
       for (const s of newLevels) keys.push({ order_id: t.order_id, level: s.level, day: '' });
       const critical = highest === top;
       if (critical) keys.push({ order_id: t.order_id, level: DAILY_UPDATE, day: today });
-      alerts.push({ ...base, level: highest.level, meaning: highest.meaning, tags: await tagsFor(directory, matrix, highest.level, team, t, owner), channel: channelFor(ctx.config, team, critical) });
+      alerts.push({
+        ...base,
+        level: highest.level,
+        meaning: highest.meaning,
+        tags: await tagsFor(directory, matrix, highest.level, team, t, owner),
+        channel: channelFor(ctx.config, team, critical),
+      });
     } else if (highest && highest === top && fresh(DAILY_UPDATE, today)) {
       keys.push({ order_id: t.order_id, level: DAILY_UPDATE, day: today });
-      alerts.push({ ...base, level: highest.level, meaning: `${highest.meaning} (daily update)`, tags: await tagsFor(directory, matrix, highest.level, team, t, owner), channel: channelFor(ctx.config, team, true) });
+      alerts.push({
+        ...base,
+        level: highest.level,
+        meaning: `${highest.meaning} (daily update)`,
+        tags: await tagsFor(directory, matrix, highest.level, team, t, owner),
+        channel: channelFor(ctx.config, team, true),
+      });
     }
   }
   const reportTime = formatReportTime(ctx.asOf, timeZone);
@@ -110,13 +135,28 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
     breached,
     raised: alerts.length,
     by_level: countBy(alerts.map((a) => a.level)),
-    alerts: alerts.map((a) => ({ order_id: a.ticket.order_id, level: a.level, team: a.team, agent_email: a.ticket.agent_email, order_hours: Math.round(a.order_hours * 10) / 10, sla_left_minutes: a.sla_left_minutes, channel: a.channel ?? null })),
+    alerts: alerts.map((a) => ({
+      order_id: a.ticket.order_id,
+      level: a.level,
+      team: a.team,
+      agent_email: a.ticket.agent_email,
+      order_hours: Math.round(a.order_hours * 10) / 10,
+      sla_left_minutes: a.sla_left_minutes,
+      channel: a.channel ?? null,
+    })),
   };
   return { facts, messages: renderSlaMessages(reportTime, alerts), writes: { sla_alerts: keys } };
 }
 
 /** L1 tags the owner; higher levels tag the team's contact for that level (ESCALATION.md), and name the owner. */
-async function tagsFor(directory: SlackDirectory, matrix: EscalationMatrix, level: string, team: string, t: Ticket, owner: Agent | undefined) {
+async function tagsFor(
+  directory: SlackDirectory,
+  matrix: EscalationMatrix,
+  level: string,
+  team: string,
+  t: Ticket,
+  owner: Agent | undefined,
+) {
   const ownerTag = await mentionOf(directory, t.agent_email, owner);
   if (level === matrix.ladder[0]?.level) return [ownerTag];
   const contact = matrix.contacts.find((c) => c.team === team && c.level === level);

@@ -11,7 +11,12 @@ type Reply = SlackMessage['thread'][number];
 /** The orders of each pattern cluster, from the run's triage result: a proposal's only source of orders and risk. */
 export async function clusterOrdersOf(config: EcmConfig, triage: TriageResult): Promise<Map<string, ClusterOrder[]>> {
   const amount = new Map(triage.orders.map((o) => [o.order_id, o.amount_aed]));
-  return new Map(clusterOrders(config, triage.orders).map((c) => [c.pattern_id, c.order_ids.map((id) => ({ order_id: id, amount_aed: amount.get(id) ?? 0 }))]));
+  return new Map(
+    clusterOrders(config, triage.orders).map((c) => [
+      c.pattern_id,
+      c.order_ids.map((id) => ({ order_id: id, amount_aed: amount.get(id) ?? 0 })),
+    ]),
+  );
 }
 
 /**
@@ -29,7 +34,9 @@ export async function runSpecialistChain(
   const routing = agent.loadRoutingConfig(config.sharedDir, new Set(runtime.skills.keys()));
   if (!routing.ok) return [await unavailable(`specialist chain not configured: ${routing.errors.join('; ')}`)];
   const orders = await clusterOrdersOf(config, triage);
-  const steps: ChainStep<RoutedCluster>[] = await agent.runChain(runtime, routing.value, clusters, { ordersOf: (id) => orders.get(id) ?? [] });
+  const steps: ChainStep<RoutedCluster>[] = await agent.runChain(runtime, routing.value, clusters, {
+    ordersOf: (id) => orders.get(id) ?? [],
+  });
   const replies: Reply[] = [];
   for (const step of steps) {
     const r = step.diagnosis;
@@ -46,8 +53,20 @@ export async function runSpecialistChain(
       replies.push({
         text: `Diagnosis of ${step.cluster.pattern_id}`,
         blocks: [
-          section(md`*Specialist diagnosis — ${step.cluster.pattern_id}* (${step.cluster.critical_count} critical, confidence ${confidence})\n*Root cause:* ${d.root_cause}\n*Fix:* ${d.recommended_fix}` + proposalLine),
-          ...(d.evidence.length ? [context(d.evidence.slice(0, 5).map((e) => md`• ${e}`).join('\n'))] : []),
+          section(
+            md`*Specialist diagnosis — ${step.cluster.pattern_id}* (${step.cluster.critical_count} critical, confidence ${confidence})\n*Root cause:* ${d.root_cause}\n*Fix:* ${d.recommended_fix}` +
+              proposalLine,
+          ),
+          ...(d.evidence.length
+            ? [
+                context(
+                  d.evidence
+                    .slice(0, 5)
+                    .map((e) => md`• ${e}`)
+                    .join('\n'),
+                ),
+              ]
+            : []),
           // Approve / Reject from the thread (the Slack app applies the same rules as ecm-field approve/reject).
           ...(p && (p.status === 'proposed' || p.status === 'exists') ? [proposalButtons(p.proposal.id)] : []),
         ],

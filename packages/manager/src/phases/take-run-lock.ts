@@ -12,7 +12,10 @@ export async function takeRunLock(command: string, config: EcmConfig): Promise<R
       // The holder table must exist before the lock can name a holder.
       await (await openConfiguredState(config)).close();
       const timeouts = stateTimeoutsOf(config.settings.timeouts);
-      return await acquirePgLock(process.env.ECM_STATE_URL, holder, { connectTimeoutMs: timeouts.connectMs, statementTimeoutMs: timeouts.statementMs });
+      return await acquirePgLock(process.env.ECM_STATE_URL, holder, {
+        connectTimeoutMs: timeouts.connectMs,
+        statementTimeoutMs: timeouts.statementMs,
+      });
     }
     return acquireFileLock(holder);
   } catch (err) {

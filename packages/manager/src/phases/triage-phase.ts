@@ -1,10 +1,21 @@
-import { localDate, planAssignments, ticketFor, fromMinorUnits, sumMinorUnits, ticketSlaOutcome, toMinorUnits, type Agent, type Resolution, type Ticket } from '@ecm/core/domain';
+import {
+  localDate,
+  planAssignments,
+  ticketFor,
+  fromMinorUnits,
+  sumMinorUnits,
+  ticketSlaOutcome,
+  toMinorUnits,
+  type Agent,
+  type Resolution,
+  type Ticket,
+} from '@ecm/core/domain';
 import { agentDailyStats } from './agent-daily-stats.js';
 import { renderAgentQueues, renderTriageMessage, type TriageFacts } from '../render/triage-message.js';
-import type { PhaseContext, PhasePlan } from './phase.js';
+import type { PhaseContext } from './phase.js';
 import { fetchOrderStatuses } from '@ecm/core/warehouse';
 import { formatReportTime, openSlackDirectory } from '@ecm/core/slack';
-import { type TriageResult } from '@ecm/core/domain';
+import type { TriageResult } from '@ecm/core/domain';
 import type { PlanOf } from './phase.js';
 
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -31,7 +42,11 @@ function selfHealedResolution(ctx: PhaseContext, t: Ticket): Resolution {
 async function selfHealedTickets(ctx: PhaseContext, triage: TriageResult, openTickets: readonly Ticket[]): Promise<Ticket[]> {
   const stillStuck = new Set(triage.orders.filter((o) => !o.disqualified).map((o) => o.order_id));
   const gone = openTickets.filter((t) => !stillStuck.has(t.order_id));
-  const statuses = await fetchOrderStatuses(ctx.warehouse, ctx.config, gone.map((t) => t.order_id));
+  const statuses = await fetchOrderStatuses(
+    ctx.warehouse,
+    ctx.config,
+    gone.map((t) => t.order_id),
+  );
   return gone.filter((t) => statuses.get(t.order_id)?.status === 'COMPLETED');
 }
 
@@ -39,22 +54,24 @@ type AssignmentPlan = ReturnType<typeof import('@ecm/core/domain').planAssignmen
 type Assignment = AssignmentPlan['assignments'][number];
 
 /** The ticket list's row of one assignment: who, what, how much, and the action to take. */
-const assignmentFact = (nameOf: ReadonlyMap<string, string>) => (a: Assignment): TriageFacts['assignments'][number] => ({
-  order_id: a.order.order_id,
-  agent: nameOf.get(a.agent_email) ?? a.agent_email,
-  agent_email: a.agent_email,
-  priority: a.order.priority,
-  score: a.order.score,
-  stuck_reason: a.order.stuck_reason,
-  currency: a.order.currency,
-  send_amount: a.order.send_amount,
-  amount_aed: a.order.amount_aed,
-  send_amount_decimal: a.order.send_amount_decimal,
-  amount_aed_decimal: a.order.amount_aed_decimal,
-  hours: a.order.hours,
-  high_value: a.order.high_value,
-  action: a.order.action,
-});
+const assignmentFact =
+  (nameOf: ReadonlyMap<string, string>) =>
+  (a: Assignment): TriageFacts['assignments'][number] => ({
+    order_id: a.order.order_id,
+    agent: nameOf.get(a.agent_email) ?? a.agent_email,
+    agent_email: a.agent_email,
+    priority: a.order.priority,
+    score: a.order.score,
+    stuck_reason: a.order.stuck_reason,
+    currency: a.order.currency,
+    send_amount: a.order.send_amount,
+    amount_aed: a.order.amount_aed,
+    send_amount_decimal: a.order.send_amount_decimal,
+    amount_aed_decimal: a.order.amount_aed_decimal,
+    hours: a.order.hours,
+    high_value: a.order.high_value,
+    action: a.order.action,
+  });
 
 interface TriageInputs {
   readonly triage: TriageResult;
@@ -115,27 +132,48 @@ export async function planTriage(ctx: PhaseContext): Promise<PlanOf<'triage'>> {
   const healed = await selfHealedTickets(ctx, triage, openTickets);
   const selfHealed = healed.map((t) => selfHealedResolution(ctx, t));
   const activeEmails = new Set(agents.filter((a) => a.active).map((a) => a.email));
-  const orphaned = openTickets.filter((t) => !activeEmails.has(t.agent_email)).map((t) => ({ order_id: t.order_id, agent_email: t.agent_email, priority: t.priority }));
+  const orphaned = openTickets
+    .filter((t) => !activeEmails.has(t.agent_email))
+    .map((t) => ({ order_id: t.order_id, agent_email: t.agent_email, priority: t.priority }));
 
   const healedIds = new Set(healed.map((t) => t.order_id));
-  const ticketsNow = [...new Map([...openTickets.filter((t) => !healedIds.has(t.order_id)), ...known].map((t) => [t.order_id, t])).values()];
+  const ticketsNow = [
+    ...new Map([...openTickets.filter((t) => !healedIds.has(t.order_id)), ...known].map((t) => [t.order_id, t])).values(),
+  ];
   const plan = triage.summary.sanity.assignment_allowed ? planAssignments(ctx.config, triage.orders, agents, ticketsNow) : null;
   const tickets = (plan?.assignments ?? []).map((a) => ticketFor(a, ctx.asOf));
   const facts = await triageFacts(ctx, { triage, agents, plan, selfHealed, orphaned });
   const direct = await directChannels(ctx, plan?.assignments ?? []);
   const slack = ctx.config.settings.slack;
-  const report = renderTriageMessage(facts, { direct: new Set(direct.keys()), tableRowsMax: slack.file_above_rows, fullList: fullListLink(process.env) });
+  const report = renderTriageMessage(facts, {
+    direct: new Set(direct.keys()),
+    tableRowsMax: slack.file_above_rows,
+    fullList: fullListLink(process.env),
+  });
   const dailyStats = await perAgentStats(ctx, agents, tickets, selfHealed);
-  return { facts: { ...facts }, messages: [report, ...renderAgentQueues(facts, direct)], writes: { tickets, self_healed: selfHealed, daily_stats: dailyStats } };
+  return {
+    facts: { ...facts },
+    messages: [report, ...renderAgentQueues(facts, direct)],
+    writes: { tickets, self_healed: selfHealed, daily_stats: dailyStats },
+  };
 }
 
 /** This run's report day per agent, counting the tickets and self-healed closes this plan is about to write. */
-async function perAgentStats(ctx: PhaseContext, agents: readonly Agent[], newTickets: readonly Ticket[], selfHealed: readonly Resolution[]) {
+async function perAgentStats(
+  ctx: PhaseContext,
+  agents: readonly Agent[],
+  newTickets: readonly Ticket[],
+  selfHealed: readonly Resolution[],
+) {
   const tz = ctx.config.settings.reports.time_zone;
   const since = new Date(ctx.asOf.getTime() - 2 * 86_400_000);
-  const [all, resolutions, escalations] = await Promise.all([ctx.tickets.listTickets(), ctx.tickets.listResolutions(since), ctx.tickets.listEscalations(since)]);
+  const [all, resolutions, escalations] = await Promise.all([
+    ctx.tickets.listTickets(),
+    ctx.tickets.listResolutions(since),
+    ctx.tickets.listEscalations(since),
+  ]);
   const written = new Set(newTickets.map((t) => t.order_id));
-  const upToNow = <T,>(items: readonly T[], at: (t: T) => string) => items.filter((x) => new Date(at(x)) <= ctx.asOf);
+  const upToNow = <T>(items: readonly T[], at: (t: T) => string) => items.filter((x) => new Date(at(x)) <= ctx.asOf);
   return agentDailyStats(localDate(ctx.asOf, tz), (iso) => localDate(new Date(iso), tz), {
     agents: agents.filter((a) => a.active).map((a) => a.email),
     tickets: [...all.filter((t) => !written.has(t.order_id)), ...newTickets],

@@ -9,7 +9,12 @@ async function diagnoses(analyst: Analyst, plan: PlanOf<'patterns'>, triage: () 
 }
 
 /** Adds the analyst's replies to the report's thread: insights, and for patterns the specialist's diagnoses. */
-export async function withAnalysis<P extends PhaseName>(analyst: Analyst, phase: P, triage: () => Promise<TriageResult>, plan: PlanOf<P>): Promise<PlanOf<P>> {
+export async function withAnalysis<P extends PhaseName>(
+  analyst: Analyst,
+  phase: P,
+  triage: () => Promise<TriageResult>,
+  plan: PlanOf<P>,
+): Promise<PlanOf<P>> {
   const [main, ...rest] = plan.messages;
   if (!main || phase === 'sla') return plan;
   const replies = [await analyst.insights(phase as Exclude<PhaseName, 'sla'>, plan.facts)];

@@ -1,4 +1,17 @@
-import { fitToLimits, barChart, codeTable, context, formatAed, formatCount, formatHours, header, md, section, type SlackMessage, type SlackPost } from '@ecm/core/slack';
+import {
+  fitToLimits,
+  barChart,
+  codeTable,
+  context,
+  formatAed,
+  formatCount,
+  formatHours,
+  header,
+  md,
+  section,
+  type SlackMessage,
+  type SlackPost,
+} from '@ecm/core/slack';
 import { formatMinorUnits, toMinorUnits, type BacklogFacts, type EcmConfig } from '@ecm/core/domain';
 
 function directionText(f: BacklogFacts): string {
@@ -27,9 +40,14 @@ function quarantineReply(f: BacklogFacts): SlackPost[] {
         section(
           md`*Quarantined (${formatCount(f.quarantined.length)})* — left out of classification and assignment because their warehouse rows failed validation; every other order went on.
 ` +
-            codeTable(['order', 'problem'], listed.map((q) => [q.order_id, q.reason])) +
-            (more > 0 ? md`
-…and ${formatCount(more)} more (ecm-manager stuck --json lists all)` : ''),
+            codeTable(
+              ['order', 'problem'],
+              listed.map((q) => [q.order_id, q.reason]),
+            ) +
+            (more > 0
+              ? md`
+…and ${formatCount(more)} more (ecm-manager stuck --json lists all)`
+              : ''),
         ),
       ],
     },
@@ -42,7 +60,10 @@ const currenciesOf = (f: BacklogFacts) => Object.entries(f.by_currency).sort((a,
 function mainBlocks(f: BacklogFacts) {
   const p = f.by_priority;
   const c = f.by_category;
-  const topActions = f.top_actions.map((a, i) => md`${i + 1}. *${formatCount(a.orders)}* × \`${a.reason}\` (${a.team}, ${formatAed(a.amount_aed, { compact: true })}): ${a.summary}`);
+  const topActions = f.top_actions.map(
+    (a, i) =>
+      md`${i + 1}. *${formatCount(a.orders)}* × \`${a.reason}\` (${a.team}, ${formatAed(a.amount_aed, { compact: true })}): ${a.summary}`,
+  );
   const sanity = f.sanity.status === 'typical' ? [] : [section(md`:warning: ${f.sanity.message}`)];
   const quarantined = f.quarantined.length
     ? [context(md`:warning: ${formatCount(f.quarantined.length)} orders quarantined (unreadable warehouse rows), listed in the thread.`)]
@@ -56,12 +77,16 @@ function mainBlocks(f: BacklogFacts) {
     ),
     section(
       md`*${exactAed(f.value_at_risk_aed_decimal)}* at risk (${formatCount(f.high_value)} high-value orders): ` +
-        currenciesOf(f).map(([cur, t]) => md`${cur} ${exactCount(t.amount_decimal)} (${formatCount(t.count)})`).join(' · '),
+        currenciesOf(f)
+          .map(([cur, t]) => md`${cur} ${exactCount(t.amount_decimal)} (${formatCount(t.count)})`)
+          .join(' · '),
     ),
     section(`*Top actions*\n${topActions.join('\n') || 'No actionable orders.'}`),
     ...sanity,
     ...quarantined,
-    context(md`${formatCount(f.monitor_only)} monitor-only and ${formatCount(f.disqualified)} disqualified of ${formatCount(f.candidates)} candidates are not counted as work.`),
+    context(
+      md`${formatCount(f.monitor_only)} monitor-only and ${formatCount(f.disqualified)} disqualified of ${formatCount(f.candidates)} candidates are not counted as work.`,
+    ),
   ];
 }
 
@@ -76,7 +101,13 @@ function waterfallReply(f: BacklogFacts) {
       ["today's pipeline (<12h)", f.waterfall.pipeline],
     ],
   );
-  return { text: 'Waterfall and inflow', blocks: [section(`*Waterfall*\n${waterfall}`), section(`*Stuck orders by day created (last ${f.inflow.length} days)*\n${barChart(inflowRows, 20)}`)] };
+  return {
+    text: 'Waterfall and inflow',
+    blocks: [
+      section(`*Waterfall*\n${waterfall}`),
+      section(`*Stuck orders by day created (last ${f.inflow.length} days)*\n${barChart(inflowRows, 20)}`),
+    ],
+  };
 }
 
 function breakdownReply(f: BacklogFacts) {
@@ -90,7 +121,10 @@ function breakdownReply(f: BacklogFacts) {
     f.sub_states.map((s) => [s.sub_state, s.orders, formatHours(s.avg_hours), formatHours(s.max_hours)]),
     { align: ['left', 'right', 'right', 'right'] },
   );
-  return { text: 'Currency and sub_state breakdown', blocks: [section(`*By currency*\n${currencyTable}`), section(`*By sub_state*\n${subStateTable}`)] };
+  return {
+    text: 'Currency and sub_state breakdown',
+    blocks: [section(`*By currency*\n${currencyTable}`), section(`*By sub_state*\n${subStateTable}`)],
+  };
 }
 
 function notWorkReply(config: EcmConfig, f: BacklogFacts) {
@@ -98,7 +132,15 @@ function notWorkReply(config: EcmConfig, f: BacklogFacts) {
   return {
     text: 'Not counted as work',
     blocks: [
-      section(`*Disqualified (${formatCount(f.disqualified)})*\n` + (disqualified.length ? codeTable(['reason', 'orders'], disqualified.map(([r, n]) => [r, n])) : 'none')),
+      section(
+        `*Disqualified (${formatCount(f.disqualified)})*\n` +
+          (disqualified.length
+            ? codeTable(
+                ['reason', 'orders'],
+                disqualified.map(([r, n]) => [r, n]),
+              )
+            : 'none'),
+      ),
       context(md`Explained in ${config.sharedDir.split('/').slice(-1)[0]}/config/classification.yaml (disqualification).`),
     ],
   };

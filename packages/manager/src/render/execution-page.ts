@@ -3,7 +3,11 @@ import type { ExecutionPage } from '@ecm/agent';
 const usd = (n: number) => `$${n.toFixed(4)}`;
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 const share = (part: number, whole: number) => (whole > 0 ? ` (${Math.round((part / whole) * 100)}%)` : '');
-const indent = (text: string, pad = '    ') => text.split('\n').map((l) => `${pad}${l}`).join('\n');
+const indent = (text: string, pad = '    ') =>
+  text
+    .split('\n')
+    .map((l) => `${pad}${l}`)
+    .join('\n');
 const shown = (v: unknown) => (typeof v === 'string' ? v : JSON.stringify(v, null, 2));
 
 /** The design's execution detail page, as text for a terminal. */
@@ -34,7 +38,10 @@ export function renderExecutionPage(p: ExecutionPage): string {
   out.push('', `User correction: ${p.userCorrection ?? 'none'}`);
   if (p.notes.length) out.push('', 'Notes:', ...p.notes.map((n) => `  - ${n}`));
   const u = p.usage;
-  out.push('', `Cost: ${usd(p.costUsd)} (${u.input} input, ${u.output} output, ${u.cacheWrite} cache write, ${u.cacheRead} cache read tokens)`);
+  out.push(
+    '',
+    `Cost: ${usd(p.costUsd)} (${u.input} input, ${u.output} output, ${u.cacheWrite} cache write, ${u.cacheRead} cache read tokens)`,
+  );
   out.push(`Latency: ${secs(p.latency.totalMs)}`);
   if (p.latency.modelMs !== null && p.latency.toolsMs !== null) {
     out.push(`  ├─ Tools: ${secs(p.latency.toolsMs)}${share(p.latency.toolsMs, p.latency.totalMs)}`);

@@ -1,10 +1,25 @@
-import { fitToLimits, codeTable, context, formatAed, formatCount, formatHours, formatPercent, header, md, section, type SlackMessage } from '@ecm/core/slack';
+import {
+  fitToLimits,
+  codeTable,
+  context,
+  formatAed,
+  formatCount,
+  formatHours,
+  formatPercent,
+  header,
+  md,
+  section,
+  type SlackMessage,
+} from '@ecm/core/slack';
 
 export type { PatternsFacts } from '../phases/phase-facts.js';
 import type { PatternsFacts } from '../phases/phase-facts.js';
 
 function flagText(c: PatternsFacts['clusters'][number]): string {
-  return [c.flags.high_value ? 'HV' : '', c.flags.majority_critical ? 'CRIT' : '', c.flags.over_72h ? '>72h' : ''].filter(Boolean).join(',') || '-';
+  return (
+    [c.flags.high_value ? 'HV' : '', c.flags.majority_critical ? 'CRIT' : '', c.flags.over_72h ? '>72h' : ''].filter(Boolean).join(',') ||
+    '-'
+  );
 }
 
 /** §10 patterns report: top clusters by impact, novel-pattern alert; thread has the top-10 table. */
@@ -14,35 +29,68 @@ export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
   const top = f.clusters.slice(0, 3);
   const blocks: SlackMessage['blocks'] = [
     header(`ECM Patterns — ${f.report_time}`),
-    section(md`*${formatCount(f.orders_in_patterns)}* orders in *${formatCount(f.pattern_count)}* patterns${f.previous_date ? md` (trend vs ${f.previous_date})` : ' (baseline: first run)'}`),
+    section(
+      md`*${formatCount(f.orders_in_patterns)}* orders in *${formatCount(f.pattern_count)}* patterns${f.previous_date ? md` (trend vs ${f.previous_date})` : ' (baseline: first run)'}`,
+    ),
   ];
   if (top.length) {
     blocks.push(
       section(
         `*Top patterns by impact*\n` +
-          top.map((c, i) => md`${i + 1}. *${formatCount(c.order_count)}* × \`${c.stuck_reason}\` — ${formatAed(c.total_amount_aed, { compact: true })}, avg ${formatHours(c.avg_hours)}, ${c.trend}`).join('\n'),
+          top
+            .map(
+              (c, i) =>
+                md`${i + 1}. *${formatCount(c.order_count)}* × \`${c.stuck_reason}\` — ${formatAed(c.total_amount_aed, { compact: true })}, avg ${formatHours(c.avg_hours)}, ${c.trend}`,
+            )
+            .join('\n'),
       ),
     );
   }
   if (novel.length) {
-    blocks.push(section(md`:rotating_light: *${formatCount(novel.length)}* novel patterns (${formatCount(novel.reduce((n, c) => n + c.order_count, 0))} orders no rule explains): engineering should add a stuck reason. Details in thread.`));
+    blocks.push(
+      section(
+        md`:rotating_light: *${formatCount(novel.length)}* novel patterns (${formatCount(novel.reduce((n, c) => n + c.order_count, 0))} orders no rule explains): engineering should add a stuck reason. Details in thread.`,
+      ),
+    );
   }
-  if (f.gone.length) blocks.push(context(md`${formatCount(f.gone.length)} patterns from ${f.previous_date ?? 'the previous run'} are gone.`));
+  if (f.gone.length)
+    blocks.push(context(md`${formatCount(f.gone.length)} patterns from ${f.previous_date ?? 'the previous run'} are gone.`));
 
   const table = codeTable(
     ['id', 'reason', 'orders', 'AED', 'avg', 'flags', 'trend'],
-    f.clusters.slice(0, 10).map((c) => [c.pattern_id, c.stuck_reason, c.order_count, formatCount(c.total_amount_aed), formatHours(c.avg_hours), flagText(c), c.trend]),
+    f.clusters
+      .slice(0, 10)
+      .map((c) => [
+        c.pattern_id,
+        c.stuck_reason,
+        c.order_count,
+        formatCount(c.total_amount_aed),
+        formatHours(c.avg_hours),
+        flagText(c),
+        c.trend,
+      ]),
     { align: ['left', 'left', 'right', 'right', 'right', 'left', 'left'] },
   );
   const thread: SlackMessage['thread'] = [{ text: 'Top 10 patterns', blocks: [section(`*Top 10 patterns*\n${table}`)] }];
   const systemic = f.clusters.filter((c) => c.systemic && !c.novel).slice(0, 5);
   if (systemic.length) {
-    thread.push({ text: 'Systemic-fix suggestions', blocks: [section(`*Systemic-fix suggestions*\n${systemic.map((c) => md`• \`${c.pattern_id}\` (${formatCount(c.order_count)} orders): ${c.recommendation}`).join('\n')}`)] });
+    thread.push({
+      text: 'Systemic-fix suggestions',
+      blocks: [
+        section(
+          `*Systemic-fix suggestions*\n${systemic.map((c) => md`• \`${c.pattern_id}\` (${formatCount(c.order_count)} orders): ${c.recommendation}`).join('\n')}`,
+        ),
+      ],
+    });
   }
   for (const c of novel.slice(0, 5)) {
     thread.push({
       text: `Novel pattern ${c.pattern_id}`,
-      blocks: [section(md`*Novel pattern ${c.pattern_id}* — ${formatCount(c.order_count)} orders, ${formatAed(c.total_amount_aed)}\nSignature: \`${c.signature}\`\nExamples: ${c.sample_order_ids.join(', ')}\n${c.recommendation}`)],
+      blocks: [
+        section(
+          md`*Novel pattern ${c.pattern_id}* — ${formatCount(c.order_count)} orders, ${formatAed(c.total_amount_aed)}\nSignature: \`${c.signature}\`\nExamples: ${c.sample_order_ids.join(', ')}\n${c.recommendation}`,
+        ),
+      ],
     });
   }
   if (f.learning.length) {
@@ -54,12 +102,24 @@ export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
           `*Learning loop (resolution feedback)*\n` +
             codeTable(
               ['reason', 'resolved', 'self-healed', 'avg min', 'weight', 'flags'],
-              f.learning.map((l) => [l.stuck_reason, l.resolutions, formatPercent(l.self_healed_rate), formatCount(l.avg_minutes), `×${l.multiplier}`, l.flags.map((x) => flagNames[x]).join(', ') || '-']),
+              f.learning.map((l) => [
+                l.stuck_reason,
+                l.resolutions,
+                formatPercent(l.self_healed_rate),
+                formatCount(l.avg_minutes),
+                `×${l.multiplier}`,
+                l.flags.map((x) => flagNames[x]).join(', ') || '-',
+              ]),
               { align: ['left', 'right', 'right', 'right', 'right', 'left'] },
             ),
         ),
       ],
     });
   }
-  return fitToLimits({ title, text: md`${formatCount(f.orders_in_patterns)} orders in ${formatCount(f.pattern_count)} patterns, ${formatCount(novel.length)} novel`, blocks, thread });
+  return fitToLimits({
+    title,
+    text: md`${formatCount(f.orders_in_patterns)} orders in ${formatCount(f.pattern_count)} patterns, ${formatCount(novel.length)} novel`,
+    blocks,
+    thread,
+  });
 }

@@ -1,5 +1,15 @@
-import { fitToLimits, formatCount, formatHours, header, md, section, trustedMrkdwn, type SlackMessage, type TrustedMrkdwn } from '@ecm/core/slack';
-import { type Ticket } from '@ecm/core/domain';
+import {
+  fitToLimits,
+  formatCount,
+  formatHours,
+  header,
+  md,
+  section,
+  trustedMrkdwn,
+  type SlackMessage,
+  type TrustedMrkdwn,
+} from '@ecm/core/slack';
+import type { Ticket } from '@ecm/core/domain';
 
 export interface SlaAlert {
   readonly ticket: Ticket;
@@ -17,12 +27,20 @@ export interface SlaAlert {
 
 const MAIN_LINES = 6;
 const REPLY_LINES = 10;
-const ICON: Record<string, string> = { L3: ':red_circle:', L2: ':large_orange_circle:', BREACH: ':hourglass:', L1: ':large_yellow_circle:' };
+const ICON: Record<string, string> = {
+  L3: ':red_circle:',
+  L2: ':large_orange_circle:',
+  BREACH: ':hourglass:',
+  L1: ':large_yellow_circle:',
+};
 const RANK: Record<string, number> = { L3: 0, L2: 1, BREACH: 2, L1: 3 };
 
 function line(a: SlaAlert): string {
   const t = a.ticket;
-  const sla = a.sla_left_minutes < 0 ? md`SLA over by ${formatHours(-a.sla_left_minutes / 60)}` : md`SLA left ${formatHours(a.sla_left_minutes / 60)}`;
+  const sla =
+    a.sla_left_minutes < 0
+      ? md`SLA over by ${formatHours(-a.sla_left_minutes / 60)}`
+      : md`SLA left ${formatHours(a.sla_left_minutes / 60)}`;
   const tags = trustedMrkdwn(a.tags.map((x) => x.mrkdwn).join(' '));
   return md`${trustedMrkdwn(ICON[a.level] ?? '•')} *${a.level}* ${a.meaning} — \`${t.order_id}\` ${t.priority} · ${t.currency} ${formatCount(t.amount)} · ${formatHours(a.order_hours)} old · ${trustedMrkdwn(sla)} · ${t.diagnosis} → ${tags}`;
 }
@@ -34,8 +52,15 @@ export function renderSlaMessages(reportTime: string, alerts: readonly SlaAlert[
   return [...byChannel.entries()]
     .sort((x, y) => x[0].localeCompare(y[0]))
     .map(([channel, mine]) => {
-      const sorted = [...mine].sort((a, b) => (RANK[a.level] ?? 9) - (RANK[b.level] ?? 9) || b.order_hours - a.order_hours || a.ticket.order_id.localeCompare(b.ticket.order_id));
-      const counts = ['L3', 'L2', 'BREACH', 'L1'].map((l) => [l, sorted.filter((a) => a.level === l).length] as const).filter(([, n]) => n > 0);
+      const sorted = [...mine].sort(
+        (a, b) =>
+          (RANK[a.level] ?? 9) - (RANK[b.level] ?? 9) ||
+          b.order_hours - a.order_hours ||
+          a.ticket.order_id.localeCompare(b.ticket.order_id),
+      );
+      const counts = ['L3', 'L2', 'BREACH', 'L1']
+        .map((l) => [l, sorted.filter((a) => a.level === l).length] as const)
+        .filter(([, n]) => n > 0);
       const summary = counts.map(([l, n]) => `${formatCount(n)} ${l === 'BREACH' ? 'SLA breached' : l}`).join(' · ');
       // The most urgent lines in the message; the rest in thread replies, so the channel shows one post per run.
       const lines = sorted.map(line);

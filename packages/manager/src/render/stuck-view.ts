@@ -2,7 +2,8 @@ import { formatMinorUnits, toMinorUnits, type TriageResult, type TriagedOrder } 
 import { stuckOrderRecordOf } from '@ecm/core/domain';
 import { formatInt, textTable, type Column } from './text-table.js';
 
-const why = (o: TriagedOrder): string => (o.disqualified ? `(disq) ${o.disqualified}` : o.monitor_only ? `(monitor) ${o.stuck_reason}` : o.stuck_reason);
+const why = (o: TriagedOrder): string =>
+  o.disqualified ? `(disq) ${o.disqualified}` : o.monitor_only ? `(monitor) ${o.stuck_reason}` : o.stuck_reason;
 
 /** Fits an 80-column terminal: 51 fixed columns, the reason takes the other 29. */
 const COLUMNS: readonly Column<TriagedOrder>[] = [
@@ -22,8 +23,12 @@ export function renderStuckTable(result: TriageResult, shown: readonly TriagedOr
   if (shown.length === 0) lines.push(all ? 'No candidates match.' : 'No actionable orders match.');
   else lines.push(textTable(COLUMNS, shown));
   lines.push('');
-  lines.push(`${formatInt(s.actionable)} actionable, AED ${formatMinorUnits(toMinorUnits(s.value_at_risk_aed_decimal))} at risk, ${s.high_value} high value (*)`);
-  lines.push(`${formatInt(s.monitor_only)} monitor-only and ${formatInt(s.disqualified)} disqualified of ${formatInt(s.candidates)} candidates`);
+  lines.push(
+    `${formatInt(s.actionable)} actionable, AED ${formatMinorUnits(toMinorUnits(s.value_at_risk_aed_decimal))} at risk, ${s.high_value} high value (*)`,
+  );
+  lines.push(
+    `${formatInt(s.monitor_only)} monitor-only and ${formatInt(s.disqualified)} disqualified of ${formatInt(s.candidates)} candidates`,
+  );
   lines.push(`as of ${result.as_of}; showing ${formatInt(shown.length)}`);
   if (!all) lines.push('(--all includes disqualified and monitor-only orders)');
   if (s.sanity.status !== 'typical') lines.push(`note: ${s.sanity.message}`);
@@ -34,7 +39,22 @@ export function renderStuckTable(result: TriageResult, shown: readonly TriagedOr
   return lines.join('\n');
 }
 
-const CSV_FIELDS = ['order_id', 'priority', 'score', 'currency', 'send_amount', 'amount_aed', 'hours', 'category', 'stuck_reason', 'team', 'high_value', 'monitor_only', 'disqualified', 'action'] as const;
+const CSV_FIELDS = [
+  'order_id',
+  'priority',
+  'score',
+  'currency',
+  'send_amount',
+  'amount_aed',
+  'hours',
+  'category',
+  'stuck_reason',
+  'team',
+  'high_value',
+  'monitor_only',
+  'disqualified',
+  'action',
+] as const;
 
 export function csvCell(value: unknown): string {
   const text = value === null || value === undefined ? '' : String(value);

@@ -20,7 +20,11 @@ export function textTable<T>(columns: readonly Column<T>[], rows: readonly T[]):
     if (last && c.align !== 'right') return t;
     return c.align === 'right' ? t.padStart(c.width) : t.padEnd(c.width);
   };
-  const line = (texts: string[]) => columns.map((c, i) => cell(c, texts[i]!, i === columns.length - 1)).join(' ').trimEnd();
+  const line = (texts: string[]) =>
+    columns
+      .map((c, i) => cell(c, texts[i]!, i === columns.length - 1))
+      .join(' ')
+      .trimEnd();
   return [line(columns.map((c) => c.header)), ...rows.map((r) => line(columns.map((c) => c.value(r))))].join('\n');
 }
 

@@ -1,5 +1,17 @@
-import { fitToLimits, codeTable, trustedMrkdwn, context, formatCount, formatHours, header, md, section, type SlackMessage, type SlackPost } from '@ecm/core/slack';
-import { formatMinorUnits, toMinorUnits, type SanityCheck } from '@ecm/core/domain';
+import {
+  fitToLimits,
+  codeTable,
+  trustedMrkdwn,
+  context,
+  formatCount,
+  formatHours,
+  header,
+  md,
+  section,
+  type SlackMessage,
+  type SlackPost,
+} from '@ecm/core/slack';
+import { formatMinorUnits, toMinorUnits } from '@ecm/core/domain';
 import { ticketLinesWithButtons } from '../serve/slack/slack-actions.js';
 
 /** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
@@ -66,10 +78,18 @@ type Blocks = SlackMessage['blocks'];
 /** What was assigned (or why nothing was), capacity, the top critical orders and the overflow. */
 function assignedBlocks(f: TriageFacts): Blocks {
   if (!f.assignment_allowed) {
-    return [section(md`:no_entry: *0* orders assigned — ${f.sanity.message}. Nothing was written; check the candidate filters and the warehouse feeds, then re-run with --force.`)];
+    return [
+      section(
+        md`:no_entry: *0* orders assigned — ${f.sanity.message}. Nothing was written; check the candidate filters and the warehouse feeds, then re-run with --force.`,
+      ),
+    ];
   }
   if (f.capacity.length === 0) {
-    return [section(md`:no_entry: *0* orders assigned — there are no active agents in the ticket store. Add them with \`ecm-manager agents add\` or \`agents import\`.`)];
+    return [
+      section(
+        md`:no_entry: *0* orders assigned — there are no active agents in the ticket store. Add them with \`ecm-manager agents add\` or \`agents import\`.`,
+      ),
+    ];
   }
   const blocks: Blocks = [
     section(
@@ -79,13 +99,25 @@ function assignedBlocks(f: TriageFacts): Blocks {
   ];
   const free = f.capacity.reduce((n, c) => n + Math.max(0, c.free_after), 0);
   const max = f.capacity.reduce((n, c) => n + c.max_tickets, 0);
-  blocks.push(section(md`*${formatCount(f.capacity.length)}* active agents, ${formatCount(free)} of ${formatCount(max)} ticket slots still free; ${formatCount(f.already_open)} orders already had an open ticket.`));
+  blocks.push(
+    section(
+      md`*${formatCount(f.capacity.length)}* active agents, ${formatCount(free)} of ${formatCount(max)} ticket slots still free; ${formatCount(f.already_open)} orders already had an open ticket.`,
+    ),
+  );
   const top = f.assignments.filter((a) => a.priority === 'P1').slice(0, 3);
   if (top.length) {
-    blocks.push(section(`*Top critical*\n${top.map((a) => md`• \`${a.order_id}\` ${exactAed(a.amount_aed_decimal)} · ${formatHours(a.hours)} · ${a.stuck_reason} → ${a.agent}`).join('\n')}`));
+    blocks.push(
+      section(
+        `*Top critical*\n${top.map((a) => md`• \`${a.order_id}\` ${exactAed(a.amount_aed_decimal)} · ${formatHours(a.hours)} · ${a.stuck_reason} → ${a.agent}`).join('\n')}`,
+      ),
+    );
   }
   if (f.overflow.total > 0) {
-    blocks.push(section(md`:warning: *${formatCount(f.overflow.total)}* orders not assigned (no capacity): ${formatCount(f.overflow.P1)} P1 · ${formatCount(f.overflow.P2)} P2 · ${formatCount(f.overflow.P3)} P3 · ${formatCount(f.overflow.P4)} P4`));
+    blocks.push(
+      section(
+        md`:warning: *${formatCount(f.overflow.total)}* orders not assigned (no capacity): ${formatCount(f.overflow.P1)} P1 · ${formatCount(f.overflow.P2)} P2 · ${formatCount(f.overflow.P3)} P3 · ${formatCount(f.overflow.P4)} P4`,
+      ),
+    );
   }
   return blocks;
 }
@@ -94,7 +126,10 @@ function assignedBlocks(f: TriageFacts): Blocks {
 function notesBlocks(f: TriageFacts): Blocks {
   const notes: string[] = [];
   if (f.self_healed.length) notes.push(md`${formatCount(f.self_healed.length)} tickets closed as self-healed`);
-  if (f.orphaned.length) notes.push(md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (move them: \`ecm-manager tickets handover --from EMAIL\`)`);
+  if (f.orphaned.length)
+    notes.push(
+      md`${formatCount(f.orphaned.length)} open tickets held by inactive agents (move them: \`ecm-manager tickets handover --from EMAIL\`)`,
+    );
   if (f.resolved_still_stuck) notes.push(md`${formatCount(f.resolved_still_stuck)} resolved orders are stuck again`);
   return notes.length ? [context(notes.join(' · '))] : [];
 }
@@ -113,7 +148,13 @@ function assignmentReplies(f: TriageFacts, options: TriageRenderOptions): SlackP
     );
     if (long) {
       const more = md`_…and ${formatCount(f.assignments.length - tableRows.length)} more: the full list is in ${trustedMrkdwn(options.fullList)}_`;
-      thread.push({ text: `Assignments (first ${tableRows.length} of ${f.assignments.length})`, blocks: [section(`*Assignments, the ${tableRows.length} most urgent of ${formatCount(f.assignments.length)}*\n${table}`), section(more)] });
+      thread.push({
+        text: `Assignments (first ${tableRows.length} of ${f.assignments.length})`,
+        blocks: [
+          section(`*Assignments, the ${tableRows.length} most urgent of ${formatCount(f.assignments.length)}*\n${table}`),
+          section(more),
+        ],
+      });
     } else {
       const part = `${i / ROWS_PER_REPLY + 1}/${Math.ceil(f.assignments.length / ROWS_PER_REPLY)}`;
       thread.push({ text: `Assignments ${part}`, blocks: [section(`*Assignments ${part}*\n${table}`)] });
@@ -130,14 +171,27 @@ function queueParts(f: TriageFacts, options: TriageRenderOptions): { blocks: Blo
   const undelivered = byAgent(f).filter(([email]) => !options.direct.has(email));
   if (undelivered.length > AGENT_REPLIES_MAX) {
     const dm = options.direct.size ? md` (${formatCount(options.direct.size)} agents got theirs by direct message)` : '';
-    return { blocks: [context(md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`)], replies: [] };
+    return {
+      blocks: [
+        context(
+          md`Queues for ${formatCount(undelivered.length)} agents${trustedMrkdwn(dm)}: each agent sees theirs with \`ecm-field my-tickets\`; the full list is in ${trustedMrkdwn(options.fullList)}.`,
+        ),
+      ],
+      replies: [],
+    };
   }
   const replies: SlackPost[] = [];
   for (const [, mine] of undelivered) {
     // One reply per agent; a long queue continues in further replies rather than being cut.
     for (let i = 0; i < mine.length; i += QUEUE_LINES_PER_POST) {
       const who = mine[0]!.agent;
-      replies.push({ text: `${who}: ${mine.length} new tickets`, blocks: [section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}`), ...queueBlocks(mine.slice(i, i + QUEUE_LINES_PER_POST))] });
+      replies.push({
+        text: `${who}: ${mine.length} new tickets`,
+        blocks: [
+          section(md`*${who}* — ${formatCount(mine.length)} new tickets${i > 0 ? ' (continued)' : ''}`),
+          ...queueBlocks(mine.slice(i, i + QUEUE_LINES_PER_POST)),
+        ],
+      });
     }
   }
   return { blocks: [], replies };
@@ -145,7 +199,19 @@ function queueParts(f: TriageFacts, options: TriageRenderOptions): { blocks: Blo
 
 function orphanedReplies(f: TriageFacts): SlackPost[] {
   if (!f.orphaned.length) return [];
-  return [{ text: 'Orphaned tickets', blocks: [section(`*Orphaned tickets (agent inactive)*\n${codeTable(['order', 'pri', 'agent'], f.orphaned.slice(0, 60).map((o) => [o.order_id, o.priority, o.agent_email]))}`)] }];
+  return [
+    {
+      text: 'Orphaned tickets',
+      blocks: [
+        section(
+          `*Orphaned tickets (agent inactive)*\n${codeTable(
+            ['order', 'pri', 'agent'],
+            f.orphaned.slice(0, 60).map((o) => [o.order_id, o.priority, o.agent_email]),
+          )}`,
+        ),
+      ],
+    },
+  ];
 }
 
 /**
@@ -158,6 +224,8 @@ export function renderTriageMessage(f: TriageFacts, options: TriageRenderOptions
   const queues = queueParts(f, options);
   const blocks: Blocks = [header(`ECM Triage — ${f.report_time}`), ...assignedBlocks(f), ...notesBlocks(f), ...queues.blocks];
   const thread: SlackPost[] = [...assignmentReplies(f, options), ...queues.replies, ...orphanedReplies(f)];
-  const text = f.assignment_allowed ? md`${formatCount(f.assigned)} orders assigned (${exactAed(f.assigned_value_aed_decimal)})` : md`0 orders assigned: ${f.sanity.message}`;
+  const text = f.assignment_allowed
+    ? md`${formatCount(f.assigned)} orders assigned (${exactAed(f.assigned_value_aed_decimal)})`
+    : md`0 orders assigned: ${f.sanity.message}`;
   return fitToLimits({ title, text, blocks, thread });
 }

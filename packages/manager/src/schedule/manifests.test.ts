@@ -81,7 +81,11 @@ describe('deploy/k8s/secret.example.yaml', () => {
   const secret = yaml.load(read('deploy/k8s/secret.example.yaml')) as Doc;
 
   it('is the Secret the CronJobs read, with every value empty', () => {
-    expect(secret).toMatchObject({ apiVersion: 'v1', kind: 'Secret', metadata: { name: DEPLOY_K8S.secretName, namespace: DEPLOY_K8S.namespace } });
+    expect(secret).toMatchObject({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: DEPLOY_K8S.secretName, namespace: DEPLOY_K8S.namespace },
+    });
     const values = Object.values(secret.stringData as Record<string, unknown>);
     expect(values.length).toBeGreaterThan(0);
     for (const value of values) expect(value).toBe('');
@@ -135,7 +139,10 @@ describe('deploy/docker-compose.yml', () => {
       expect(s.read_only, name).toBe(true);
       expect(s.tmpfs, name).toContain('/tmp');
       expect(s.cap_drop, name).toEqual(['ALL']);
-      expect(s.volumes.map((v: string) => v.split(':')[1]), name).toContain(s.environment.ECM_HOME);
+      expect(
+        s.volumes.map((v: string) => v.split(':')[1]),
+        name,
+      ).toContain(s.environment.ECM_HOME);
     }
   });
 
@@ -172,10 +179,29 @@ function envExample(): EnvVar[] {
 
 describe('.env.example', () => {
   const REQUIRED = [
-    'ECM_HOME', 'ECM_SHARED_DIR', 'ECM_WAREHOUSE_URL', 'ECM_STATE_URL', 'ECM_TEST_PG_URL', 'ECM_BENCH_PG_URL',
-    'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL',
-    'ECM_GATEWAY_URL', 'ECM_GATEWAY_TOKEN', 'ECM_AGENT_EMAIL', 'ECM_TICKETS', 'GOOGLE_SHEETS_SPREADSHEET_ID',
-    'GOOGLE_APPLICATION_CREDENTIALS', 'GOOGLE_OAUTH_ACCESS_TOKEN', 'ECM_SHEETS_API_URL', 'PUSHGATEWAY_URL', 'NO_COLOR', 'LOG_LEVEL',
+    'ECM_HOME',
+    'ECM_SHARED_DIR',
+    'ECM_WAREHOUSE_URL',
+    'ECM_STATE_URL',
+    'ECM_TEST_PG_URL',
+    'ECM_BENCH_PG_URL',
+    'SLACK_BOT_TOKEN',
+    'SLACK_CHANNEL_ID',
+    'SLACK_API_URL',
+    'ANTHROPIC_API_KEY',
+    'ANTHROPIC_AUTH_TOKEN',
+    'ANTHROPIC_BASE_URL',
+    'ECM_GATEWAY_URL',
+    'ECM_GATEWAY_TOKEN',
+    'ECM_AGENT_EMAIL',
+    'ECM_TICKETS',
+    'GOOGLE_SHEETS_SPREADSHEET_ID',
+    'GOOGLE_APPLICATION_CREDENTIALS',
+    'GOOGLE_OAUTH_ACCESS_TOKEN',
+    'ECM_SHEETS_API_URL',
+    'PUSHGATEWAY_URL',
+    'NO_COLOR',
+    'LOG_LEVEL',
   ];
   const vars = envExample();
 

@@ -107,7 +107,9 @@ describe('lastScheduledSlot', () => {
 describe('runKeyFor', () => {
   it('names the slot in the job zone with its offset', () => {
     expect(runKeyFor(daily, at('2026-02-17T01:30:00Z'))).toBe('daily@2026-02-17T07:00+05:30');
-    expect(runKeyFor(job('0 20 * * *', 'Asia/Dubai', 'triage-evening'), at('2026-02-17T16:00:00Z'))).toBe('triage-evening@2026-02-17T20:00+04:00');
+    expect(runKeyFor(job('0 20 * * *', 'Asia/Dubai', 'triage-evening'), at('2026-02-17T16:00:00Z'))).toBe(
+      'triage-evening@2026-02-17T20:00+04:00',
+    );
     expect(runKeyFor(job('0 7 * * *', 'Europe/London'), at('2026-07-15T06:00:00Z'))).toBe('daily@2026-07-15T07:00+01:00');
     expect(runKeyFor(job('0 7 * * *', 'Europe/London'), at('2026-01-15T07:00:00Z'))).toBe('daily@2026-01-15T07:00+00:00');
   });

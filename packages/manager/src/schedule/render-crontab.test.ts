@@ -90,16 +90,22 @@ describe('describeUtcEquivalent', () => {
   });
 
   it('shifts lists and steps of hours', () => {
-    expect(describeUtcEquivalent('*/15 9-17 * * 1-5', 'Asia/Dubai', 2026)).toBe('UTC equivalent: 0,15,30,45 5-13 * * 1-5 (Asia/Dubai is UTC+04:00 all year)');
+    expect(describeUtcEquivalent('*/15 9-17 * * 1-5', 'Asia/Dubai', 2026)).toBe(
+      'UTC equivalent: 0,15,30,45 5-13 * * 1-5 (Asia/Dubai is UTC+04:00 all year)',
+    );
   });
 
   it('moves an every-day job across midnight', () => {
-    expect(describeUtcEquivalent('0 2 * * *', 'Asia/Kolkata', 2026)).toBe('UTC equivalent: 30 20 * * * (Asia/Kolkata is UTC+05:30 all year)');
+    expect(describeUtcEquivalent('0 2 * * *', 'Asia/Kolkata', 2026)).toBe(
+      'UTC equivalent: 30 20 * * * (Asia/Kolkata is UTC+05:30 all year)',
+    );
   });
 
   it('says so when one UTC line cannot express it', () => {
     // 02:00 Monday in Dubai is 22:00 Sunday in UTC: the weekday moves.
-    expect(describeUtcEquivalent('0 2 * * 1', 'Asia/Dubai', 2026)).toBe('no single UTC cron line is equivalent (Asia/Dubai is UTC+04:00 all year)');
+    expect(describeUtcEquivalent('0 2 * * 1', 'Asia/Dubai', 2026)).toBe(
+      'no single UTC cron line is equivalent (Asia/Dubai is UTC+04:00 all year)',
+    );
     // 07:00 and 07:45 IST are 01:30 and 02:15 UTC: not hours × minutes.
     expect(describeUtcEquivalent('0,45 7 * * *', 'Asia/Kolkata', 2026)).toMatch(/^no single UTC cron line/);
   });

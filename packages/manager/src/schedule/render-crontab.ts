@@ -36,15 +36,19 @@ export function renderCrontab(schedule: readonly ScheduledJob[], options: Cronta
   const command = options.command.trim();
   if (!command || /[\r\n]/.test(command)) throw new Error('crontab command must be a non-empty single line');
   const logDir = (options.logDir ?? DEFAULT_LOG_DIR).replace(/\/+$/, '');
-  for (const [what, value] of [['log directory', logDir], ['env file', options.envFile]] as const) {
-    if (value !== undefined && !SAFE_PATH.test(value)) throw new Error(`crontab ${what} "${value}" must be a plain path (letters, digits, _ . / -)`);
+  for (const [what, value] of [
+    ['log directory', logDir],
+    ['env file', options.envFile],
+  ] as const) {
+    if (value !== undefined && !SAFE_PATH.test(value))
+      throw new Error(`crontab ${what} "${value}" must be a plain path (letters, digits, _ . / -)`);
   }
   const year = options.year ?? new Date().getUTCFullYear();
   const lines = [
     '# ECM schedule, generated from shared/config/ecm.yaml (schedule:) by `ecm-manager schedule --crontab`.',
     '# Edit the YAML and regenerate rather than editing these lines.',
     '# CRON_TZ= sets the time zone of the lines below it (cronie). On a cron without CRON_TZ',
-    '# (e.g. Debian\'s cron) use each job\'s UTC equivalent instead.',
+    "# (e.g. Debian's cron) use each job's UTC equivalent instead.",
     'SHELL=/bin/sh',
     'PATH=/usr/local/bin:/usr/bin:/bin',
   ];

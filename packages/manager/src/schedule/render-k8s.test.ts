@@ -43,7 +43,9 @@ describe('renderK8sCronJobs', () => {
   });
 
   it('takes deadlines and retries from the options', () => {
-    const [doc] = documents(renderK8sCronJobs([schedule[0]!], { ...options, startingDeadlineSeconds: 60, activeDeadlineSeconds: 900, backoffLimit: 2 }));
+    const [doc] = documents(
+      renderK8sCronJobs([schedule[0]!], { ...options, startingDeadlineSeconds: 60, activeDeadlineSeconds: 900, backoffLimit: 2 }),
+    );
     expect(doc!.spec.startingDeadlineSeconds).toBe(60);
     expect(doc!.spec.jobTemplate.spec.activeDeadlineSeconds).toBe(900);
     expect(doc!.spec.jobTemplate.spec.backoffLimit).toBe(2);

@@ -18,7 +18,12 @@ export interface K8sOptions {
   readonly ttlSecondsAfterFinished?: number;
 }
 
-export const K8S_DEFAULTS = { startingDeadlineSeconds: 1800, activeDeadlineSeconds: 1800, backoffLimit: 0, ttlSecondsAfterFinished: 86_400 } as const;
+export const K8S_DEFAULTS = {
+  startingDeadlineSeconds: 1800,
+  activeDeadlineSeconds: 1800,
+  backoffLimit: 0,
+  ttlSecondsAfterFinished: 86_400,
+} as const;
 
 /** The image's `node` user and group (deploy/Dockerfile): numeric, so the kubelet can verify runAsNonRoot. */
 export const IMAGE_UID = 1000;
@@ -69,8 +74,13 @@ export function cronJobName(job: Pick<ScheduledJob, 'name'>): string {
 export function cronJobFor(job: ScheduledJob, options: K8sOptions): Record<string, unknown> {
   parseCron(job.cron);
   const name = cronJobName(job);
-  if (name.length > MAX_CRONJOB_NAME || !DNS_LABEL.test(name)) throw new Error(`schedule job "${job.name}" gives CronJob name "${name}", not a DNS label of at most ${MAX_CRONJOB_NAME} characters`);
-  const labels = { 'app.kubernetes.io/name': 'ecm-manager', 'app.kubernetes.io/part-of': 'ecm-operations', 'app.kubernetes.io/component': job.name };
+  if (name.length > MAX_CRONJOB_NAME || !DNS_LABEL.test(name))
+    throw new Error(`schedule job "${job.name}" gives CronJob name "${name}", not a DNS label of at most ${MAX_CRONJOB_NAME} characters`);
+  const labels = {
+    'app.kubernetes.io/name': 'ecm-manager',
+    'app.kubernetes.io/part-of': 'ecm-operations',
+    'app.kubernetes.io/component': job.name,
+  };
   return {
     apiVersion: 'batch/v1',
     kind: 'CronJob',

@@ -5,7 +5,15 @@ import { errorText } from '@ecm/core/text';
 
 /** The wall-clock minute of `at` in `timeZone`. */
 function localMinute(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; key: string } {
-  const parts = new Intl.DateTimeFormat('en-US', { timeZone, hourCycle: 'h23', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit' }).formatToParts(at);
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+  }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
   const [year, month, day, hour, minute] = [get('year'), get('month'), get('day'), get('hour'), get('minute')];
   const pad = (n: number) => String(n).padStart(2, '0');
@@ -19,13 +27,23 @@ export function cronDue(job: { readonly cron: string; readonly time_zone: string
   return { due: cron.minutes.includes(t.minute) && cron.hours.includes(t.hour) && runsOnDate(cron, t.year, t.month, t.day), minute: t.key };
 }
 
-export type StartRun = (t: TriggerRequest, domain: Domain, run: TriggerRun, finish: (o: 'done' | 'failed' | 'refused', d?: string) => Promise<void>) => void;
+export type StartRun = (
+  t: TriggerRequest,
+  domain: Domain,
+  run: TriggerRun,
+  finish: (o: 'done' | 'failed' | 'refused', d?: string) => Promise<void>,
+) => void;
 
 /**
  * The domains' `triggers.cron` jobs, run by the service. Each job's minute is its dedupe key, so
  * several ticks in the same minute — or several replicas — start it once.
  */
-export function createCronTriggers(deps: { readonly domains: ReadonlyMap<string, Domain>; readonly gate: TriggerGate; readonly start: StartRun; readonly log: (line: string) => void }) {
+export function createCronTriggers(deps: {
+  readonly domains: ReadonlyMap<string, Domain>;
+  readonly gate: TriggerGate;
+  readonly start: StartRun;
+  readonly log: (line: string) => void;
+}) {
   let timer: NodeJS.Timeout | undefined;
   async function tick(at: Date): Promise<number> {
     let started = 0;
@@ -33,7 +51,13 @@ export function createCronTriggers(deps: { readonly domains: ReadonlyMap<string,
       for (const job of domain.triggers.cron) {
         const { due, minute } = cronDue(job, at);
         if (!due) continue;
-        const t: TriggerRequest = { domain: domain.name, source: 'cron', kind: job.name, dedupeKey: `${job.name}@${minute}`, detail: { job: job.name, cron: job.cron, time_zone: job.time_zone, minute } };
+        const t: TriggerRequest = {
+          domain: domain.name,
+          source: 'cron',
+          kind: job.name,
+          dedupeKey: `${job.name}@${minute}`,
+          detail: { job: job.name, cron: job.cron, time_zone: job.time_zone, minute },
+        };
         const admission = await deps.gate.admit(t);
         if (admission.ok) {
           deps.start(t, domain, job.run, admission.finish);

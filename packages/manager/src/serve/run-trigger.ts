@@ -18,7 +18,6 @@ export interface RunDeps {
   readonly env: NodeJS.ProcessEnv;
 }
 
-
 /**
  * Runs what a domain's configuration says a trigger starts: the manager's phases (an ad-hoc run, one at
  * a time in this process, under the same run lock as the scheduled jobs) or one of the domain's skills.
@@ -31,7 +30,9 @@ export function createTriggerRunner(deps: RunDeps) {
     const { EXIT } = await import('../exit-codes.js');
     // `force`: an alert asks for a run now, even if this slot's scheduled run already happened.
     const run = await runPhases({ command: `serve ${label}`, phases, asOf: new Date(), dryRun: false, force: true, out: deps.out });
-    const summary = run.outcomes.map((o) => `${o.phase} ${o.status}${o.run_key ? ` (${o.run_key})` : ''}${o.error ? `: ${o.error}` : ''}`).join('; ');
+    const summary = run.outcomes
+      .map((o) => `${o.phase} ${o.status}${o.run_key ? ` (${o.run_key})` : ''}${o.error ? `: ${o.error}` : ''}`)
+      .join('; ');
     return { outcome: run.exitCode === EXIT.ok || run.exitCode === EXIT.partial ? 'done' : 'failed', detail: summary };
   }
 
@@ -39,13 +40,24 @@ export function createTriggerRunner(deps: RunDeps) {
     const agent = await import('@ecm/agent');
     const llm = agent.loadLlmConfig(deps.sharedDir);
     // The domain's role models apply to skills that do not name their own.
-    const skills = domain.skillList.map((s) => (s.model === undefined && domain.roles[s.role] ? { ...s, model: domain.roles[s.role]!.model } : s));
+    const skills = domain.skillList.map((s) =>
+      s.model === undefined && domain.roles[s.role] ? { ...s, model: domain.roles[s.role]!.model } : s,
+    );
     await agent.ensureAgentSchema(deps.state);
-    const runtime = agent.createAgentRuntime({ domain: domain.name, llm, skills, guardrails: agent.loadGuardrails(deps.sharedDir), db: deps.state, env: deps.env });
+    const runtime = agent.createAgentRuntime({
+      domain: domain.name,
+      llm,
+      skills,
+      guardrails: agent.loadGuardrails(deps.sharedDir),
+      db: deps.state,
+      env: deps.env,
+    });
     if (runtime.unavailable) return { outcome: 'failed', detail: `skill ${skillName} not run: ${runtime.unavailable}` };
     const execution = await runtime.runSkill({ skill: skillName, input: JSON.stringify(input), subject: label });
-    if (execution.outcome === 'success' || execution.outcome === 'verifier_dropped') return { outcome: 'done', detail: `skill ${skillName}: execution ${execution.id}` };
-    if (execution.outcome === 'budget_skipped') return { outcome: 'refused', detail: `skill ${skillName}: ${execution.detail ?? 'budget spent'}` };
+    if (execution.outcome === 'success' || execution.outcome === 'verifier_dropped')
+      return { outcome: 'done', detail: `skill ${skillName}: execution ${execution.id}` };
+    if (execution.outcome === 'budget_skipped')
+      return { outcome: 'refused', detail: `skill ${skillName}: ${execution.detail ?? 'budget spent'}` };
     return { outcome: 'failed', detail: `skill ${skillName} (${execution.outcome}): ${execution.detail ?? ''}` };
   }
 

@@ -26,10 +26,12 @@ const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.m
 const ALERTMANAGER = ['prometheus-alertmanager', 'alertmanager'].find((bin) => spawnSync(bin, ['--version']).status === 0);
 const TOKEN = 'test-alertmanager-token';
 const ECM_SECRET = 'test-ecm-webhook-secret';
-const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const withSchema = (url: string, schema: string) =>
+  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-if (!ALERTMANAGER && process.env.CI) throw new Error('prometheus-alertmanager is not installed: .ci/run installs it (apt-get install prometheus-alertmanager)');
+if (!ALERTMANAGER && process.env.CI)
+  throw new Error('prometheus-alertmanager is not installed: .ci/run installs it (apt-get install prometheus-alertmanager)');
 if (!ALERTMANAGER) console.warn('serve-alertmanager.test.ts skipped: install prometheus-alertmanager (Debian package) to run it');
 
 async function freePort(): Promise<number> {
@@ -40,13 +42,22 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-function http(port: number, method: string, pathName: string, body?: string, headers: Record<string, string> = {}): Promise<{ status: number; text: string }> {
+function http(
+  port: number,
+  method: string,
+  pathName: string,
+  body?: string,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: pathName, method, headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let raw = '';
-      res.on('data', (c: Buffer) => (raw += String(c)));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: raw }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path: pathName, method, headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let raw = '';
+        res.on('data', (c: Buffer) => (raw += String(c)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text: raw }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -83,7 +94,17 @@ describe.skipIf(!BASE || !ALERTMANAGER)('ecm-manager serve behind a real Alertma
   let serveExit: Promise<number | null>;
 
   const triggers = async () =>
-    (await db.query<{ domain: string; source: string; kind: string; dedupe_key: string | null; outcome: string; detail: string | null; resolved_at: Date | null }>('SELECT domain, source, kind, dedupe_key, outcome, detail, resolved_at FROM triggers ORDER BY id')).rows;
+    (
+      await db.query<{
+        domain: string;
+        source: string;
+        kind: string;
+        dedupe_key: string | null;
+        outcome: string;
+        detail: string | null;
+        resolved_at: Date | null;
+      }>('SELECT domain, source, kind, dedupe_key, outcome, detail, resolved_at FROM triggers ORDER BY id')
+    ).rows;
 
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: BASE });
@@ -147,13 +168,25 @@ receivers:
           authorization: { credentials: ${TOKEN} }
 `,
     );
-    alertmanager = spawn(ALERTMANAGER!, [`--config.file=${config}`, `--storage.path=${path.join(home, 'am-data')}`, `--web.listen-address=127.0.0.1:${amPort}`, '--cluster.listen-address=', '--log.level=warn'], {
-      stdio: ['ignore', 'ignore', 'pipe'],
-    });
+    alertmanager = spawn(
+      ALERTMANAGER!,
+      [
+        `--config.file=${config}`,
+        `--storage.path=${path.join(home, 'am-data')}`,
+        `--web.listen-address=127.0.0.1:${amPort}`,
+        '--cluster.listen-address=',
+        '--log.level=warn',
+      ],
+      {
+        stdio: ['ignore', 'ignore', 'pipe'],
+      },
+    );
     amLog = watchStderr(alertmanager);
-    await until('Alertmanager to be ready', async () => (await http(amPort, 'GET', '/-/ready')).status === 200, 10_000).catch((err: Error) => {
-      throw new Error(`${err.message}\n${amLog.text()}`);
-    });
+    await until('Alertmanager to be ready', async () => (await http(amPort, 'GET', '/-/ready')).status === 200, 10_000).catch(
+      (err: Error) => {
+        throw new Error(`${err.message}\n${amLog.text()}`);
+      },
+    );
   }, 90_000);
 
   afterAll(async () => {
@@ -167,7 +200,13 @@ receivers:
   });
 
   const startsAt = new Date(Date.now() - 60_000).toISOString();
-  const alert = (labels: Record<string, string>, endsAt?: string) => ({ labels, annotations: { summary: 'test alert' }, startsAt, ...(endsAt ? { endsAt } : {}), generatorURL: 'http://prometheus.example.com/graph' });
+  const alert = (labels: Record<string, string>, endsAt?: string) => ({
+    labels,
+    annotations: { summary: 'test alert' },
+    startsAt,
+    ...(endsAt ? { endsAt } : {}),
+    generatorURL: 'http://prometheus.example.com/graph',
+  });
   const stuck = { alertname: 'EcmStuckBacklogHigh', severity: 'warning' };
   const refunds = { alertname: 'RefundQueueGrowing', team: 'payments' };
   const unrelated = { alertname: 'DiskAlmostFull', team: 'infra' };
@@ -182,7 +221,11 @@ receivers:
       async () => {
         const rows = await triggers();
         const ecm = rows.filter((r) => r.domain === 'ecm');
-        return ecm.some((r) => r.outcome === 'done') && ecm.filter((r) => r.outcome === 'duplicate').length >= 2 && rows.some((r) => r.domain === 'refunds' && r.outcome === 'done') ? rows : null;
+        return ecm.some((r) => r.outcome === 'done') &&
+          ecm.filter((r) => r.outcome === 'duplicate').length >= 2 &&
+          rows.some((r) => r.domain === 'refunds' && r.outcome === 'done')
+          ? rows
+          : null;
       },
       20_000,
     ).catch((err: Error) => {
@@ -210,7 +253,11 @@ receivers:
     // Resolved: Alertmanager sends the resolution; it is recorded on the trigger it started.
     const now = new Date().toISOString();
     expect((await http(amPort, 'POST', '/api/v2/alerts', JSON.stringify([alert(stuck, now), alert(refunds, now)]))).status).toBe(200);
-    await until('the resolutions', async () => (await triggers()).filter((r) => r.outcome === 'done' && r.resolved_at !== null).length === 2, 10_000);
+    await until(
+      'the resolutions',
+      async () => (await triggers()).filter((r) => r.outcome === 'done' && r.resolved_at !== null).length === 2,
+      10_000,
+    );
 
     const metrics = await http(servePort, 'GET', '/metrics');
     expect(metrics.text).toMatch(/ecm_triggers_total\{domain="ecm",source="alertmanager",outcome="done"\} 1\n/);
@@ -222,10 +269,21 @@ receivers:
   }, 40_000);
 
   it('refuses an Alertmanager payload without the bearer token, and a payload that is not Alertmanager’s', async () => {
-    const payload = JSON.stringify({ version: '4', groupKey: 'x', status: 'firing', receiver: 'r', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, alerts: [{ status: 'firing', labels: stuck, annotations: {}, startsAt: new Date().toISOString(), fingerprint: 'abc123' }] });
+    const payload = JSON.stringify({
+      version: '4',
+      groupKey: 'x',
+      status: 'firing',
+      receiver: 'r',
+      groupLabels: {},
+      commonLabels: {},
+      commonAnnotations: {},
+      alerts: [{ status: 'firing', labels: stuck, annotations: {}, startsAt: new Date().toISOString(), fingerprint: 'abc123' }],
+    });
     expect((await http(servePort, 'POST', '/alerts/alertmanager', payload)).status).toBe(401);
     expect((await http(servePort, 'POST', '/alerts/alertmanager', payload, { authorization: 'Bearer wrong' })).status).toBe(401);
-    const bad = await http(servePort, 'POST', '/alerts/alertmanager', JSON.stringify({ version: '4', alerts: 'none' }), { authorization: `Bearer ${TOKEN}` });
+    const bad = await http(servePort, 'POST', '/alerts/alertmanager', JSON.stringify({ version: '4', alerts: 'none' }), {
+      authorization: `Bearer ${TOKEN}`,
+    });
     expect(bad.status).toBe(400);
     expect(bad.text).toContain('not an Alertmanager webhook payload');
   });
@@ -233,7 +291,10 @@ receivers:
   it('SIGTERM: stops accepting, lets the running triage finish, closes the stores and exits 0', async () => {
     const body = JSON.stringify({ type: 'backlog.recheck', id: 'drain-1' });
     const at = Math.floor(Date.now() / 1000);
-    const accepted = await http(servePort, 'POST', '/webhooks/ecm', body, { 'x-ecm-timestamp': String(at), 'x-ecm-signature': signWebhook(ECM_SECRET, at, body) });
+    const accepted = await http(servePort, 'POST', '/webhooks/ecm', body, {
+      'x-ecm-timestamp': String(at),
+      'x-ecm-signature': signWebhook(ECM_SECRET, at, body),
+    });
     expect(accepted.status).toBe(202);
     serve.kill('SIGTERM');
     // While draining, nothing new is taken.

@@ -17,7 +17,13 @@ export interface ServeOptions {
 }
 
 /** The Slack app when Slack is configured (a bot token and an app token or a signing secret); else none. */
-async function openSlackTrigger(deps: { gate: TriggerGate; state: StateDb; sharedDir: string; env: NodeJS.ProcessEnv; log: (line: string) => void }): Promise<SlackTrigger | undefined> {
+async function openSlackTrigger(deps: {
+  gate: TriggerGate;
+  state: StateDb;
+  sharedDir: string;
+  env: NodeJS.ProcessEnv;
+  log: (line: string) => void;
+}): Promise<SlackTrigger | undefined> {
   const slack = slackConnectionFromEnv(deps.env);
   if (!slack) return undefined;
   const { managerDomainName } = await import('@ecm/agent');
@@ -45,7 +51,9 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
   const env = process.env;
   const sharedDir = defaultSharedDir(env);
-  let serveConfig, domains, llm;
+  let serveConfig: ReturnType<typeof loadServeConfig>;
+  let domains: ReturnType<typeof agent.loadDomains>;
+  let llm: ReturnType<typeof agent.loadLlmConfig>;
   try {
     serveConfig = loadServeConfig(sharedDir);
     domains = agent.loadDomains(agent.domainDirs(env, sharedDir));
@@ -58,7 +66,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const chosen = choosePort(options.port, env, serveConfig);
   if ('error' in chosen) throw new CliError(chosen.error, EXIT.config);
   if (!env.ECM_STATE_URL) {
-    throw new CliError('serve needs ECM_STATE_URL (PostgreSQL): the embedded state store admits one process at a time, and the service shares the store with the scheduled jobs', EXIT.config);
+    throw new CliError(
+      'serve needs ECM_STATE_URL (PostgreSQL): the embedded state store admits one process at a time, and the service shares the store with the scheduled jobs',
+      EXIT.config,
+    );
   }
 
   const state = await openConfiguredState();
@@ -78,11 +89,16 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     domains,
     metrics,
     globalDailyBudgetUsd: serveConfig.global_daily_budget_usd,
-    spentToday: (domain, now) => (domain ? agent.spentSince(state, domain, startOfDayIn(now, timeZone)) : agent.spentSinceAllDomains(state, startOfDayIn(now, timeZone))),
+    spentToday: (domain, now) =>
+      domain
+        ? agent.spentSince(state, domain, startOfDayIn(now, timeZone))
+        : agent.spentSinceAllDomains(state, startOfDayIn(now, timeZone)),
   });
   const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
   // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
-  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch((err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined));
+  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch(
+    (err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined),
+  );
   server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
 
   const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });
@@ -110,4 +126,3 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   notice(`serve: stopped (${drained.drained} finished, ${drained.interrupted} interrupted)`);
   return EXIT.ok;
 }
-

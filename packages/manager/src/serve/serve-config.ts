@@ -12,7 +12,11 @@ export const serveFileSchema = z
     port: z.number().int('expected a whole port number').min(0).max(65_535),
     host: z.string().min(1).default('0.0.0.0'),
     global_daily_budget_usd: z.number().positive('expected US dollars above 0'),
-    body_limit_bytes: z.number().int().min(1024, 'expected at least 1024 bytes').max(10 * 1024 * 1024, 'expected at most 10 MiB'),
+    body_limit_bytes: z
+      .number()
+      .int()
+      .min(1024, 'expected at least 1024 bytes')
+      .max(10 * 1024 * 1024, 'expected at most 10 MiB'),
     webhook: z.object({ max_skew_seconds: z.number().int().min(10).max(3600) }).strict(),
     shutdown: z.object({ drain_seconds: z.number().min(0).max(600) }).strict(),
   })

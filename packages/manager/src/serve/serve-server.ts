@@ -86,7 +86,12 @@ export function createServeServer(deps: ServeDeps) {
   const others = new Set<Promise<void>>();
   let stopping = false;
 
-  function start(t: TriggerRequest, domain: Domain, run: Parameters<TriggerRunner['run']>[1], finish: (o: 'done' | 'failed' | 'refused', d?: string) => Promise<void>): void {
+  function start(
+    t: TriggerRequest,
+    domain: Domain,
+    run: Parameters<TriggerRunner['run']>[1],
+    finish: (o: 'done' | 'failed' | 'refused', d?: string) => Promise<void>,
+  ): void {
     const work = deps.runner
       .run(domain, run, { source: t.source, kind: t.kind, ...t.detail }, `${t.source}:${domain.name}:${t.kind}`)
       .then((r) => finish(r.outcome, r.detail))
@@ -99,7 +104,9 @@ export function createServeServer(deps: ServeDeps) {
     const token = deps.env.ALERTMANAGER_WEBHOOK_TOKEN;
     if (token && header(req, 'authorization') !== `Bearer ${token}`) {
       deps.metrics.rejected.inc({ route: 'alertmanager', reason: 'unsigned' });
-      return send(res, 401, { error: 'expected Authorization: Bearer <ALERTMANAGER_WEBHOOK_TOKEN> (http_config.authorization in the Alertmanager receiver)' });
+      return send(res, 401, {
+        error: 'expected Authorization: Bearer <ALERTMANAGER_WEBHOOK_TOKEN> (http_config.authorization in the Alertmanager receiver)',
+      });
     }
     const body = await readBody(req, deps.config.body_limit_bytes);
     let json: unknown;
@@ -136,11 +143,24 @@ export function createServeServer(deps: ServeDeps) {
           source: 'alertmanager',
           kind: route.route,
           dedupeKey: key,
-          detail: { alertname: alert.labels.alertname ?? null, labels: alert.labels, annotations: alert.annotations, startsAt: alert.startsAt, fingerprint: alert.fingerprint },
+          detail: {
+            alertname: alert.labels.alertname ?? null,
+            labels: alert.labels,
+            annotations: alert.annotations,
+            startsAt: alert.startsAt,
+            fingerprint: alert.fingerprint,
+          },
         };
         const admission = await deps.gate.admit(t);
         if (admission.ok) start(t, route.domain, route.run, admission.finish);
-        results.push({ fingerprint: alert.fingerprint, domain: route.domain.name, route: route.route, status: 'firing', started: admission.ok, ...(admission.ok ? {} : { reason: admission.reason }) });
+        results.push({
+          fingerprint: alert.fingerprint,
+          domain: route.domain.name,
+          route: route.route,
+          status: 'firing',
+          started: admission.ok,
+          ...(admission.ok ? {} : { reason: admission.reason }),
+        });
       }
     }
     // Alertmanager retries on 5xx only: a refusal is an answer, not a failure.
@@ -157,7 +177,13 @@ export function createServeServer(deps: ServeDeps) {
     const secret = deps.env[domain.triggers.webhook.secret_env];
     if (!secret) return refuse(503, 'unconfigured', `domain ${name}'s webhooks are off: ${domain.triggers.webhook.secret_env} is not set`);
     const body = await readBody(req, deps.config.body_limit_bytes);
-    const check = checkWebhookSignature({ signature: header(req, SIGNATURE_HEADER), timestamp: header(req, TIMESTAMP_HEADER) }, body, secret, now(), deps.config.webhook.max_skew_seconds);
+    const check = checkWebhookSignature(
+      { signature: header(req, SIGNATURE_HEADER), timestamp: header(req, TIMESTAMP_HEADER) },
+      body,
+      secret,
+      now(),
+      deps.config.webhook.max_skew_seconds,
+    );
     if (!check.ok) return refuse(401, check.reason, check.message);
     // Only a correctly signed, fresh request can be a replay; the window outlives the allowed skew.
     if (!(await deps.store.firstSighting(name, check.signature, now(), 2 * deps.config.webhook.max_skew_seconds * 1000))) {
@@ -175,11 +201,26 @@ export function createServeServer(deps: ServeDeps) {
       return refuse(400, 'invalid', `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
     }
     const event = domain.triggers.webhook.events.find((e) => e.type === parsed.data.type);
-    if (!event) return refuse(422, 'unrouted', `domain ${name} has no webhook event "${parsed.data.type}" (known: ${domain.triggers.webhook.events.map((e) => e.type).join(', ')})`);
-    const t: TriggerRequest = { domain: name, source: 'webhook', kind: event.type, ...(parsed.data.id ? { dedupeKey: `id:${parsed.data.id}` } : {}), detail: { type: event.type, id: parsed.data.id ?? null, data: parsed.data.data } };
+    if (!event)
+      return refuse(
+        422,
+        'unrouted',
+        `domain ${name} has no webhook event "${parsed.data.type}" (known: ${domain.triggers.webhook.events.map((e) => e.type).join(', ')})`,
+      );
+    const t: TriggerRequest = {
+      domain: name,
+      source: 'webhook',
+      kind: event.type,
+      ...(parsed.data.id ? { dedupeKey: `id:${parsed.data.id}` } : {}),
+      detail: { type: event.type, id: parsed.data.id ?? null, data: parsed.data.data },
+    };
     const admission = await deps.gate.admit(t);
     if (!admission.ok) {
-      return send(res, admission.code === 'duplicate' ? 200 : 429, { accepted: false, reason: admission.reason, ...(admission.code ? { code: admission.code } : {}) });
+      return send(res, admission.code === 'duplicate' ? 200 : 429, {
+        accepted: false,
+        reason: admission.reason,
+        ...(admission.code ? { code: admission.code } : {}),
+      });
     }
     start(t, domain, event.run, admission.finish);
     send(res, 202, { accepted: true, domain: name, type: event.type });
@@ -188,13 +229,23 @@ export function createServeServer(deps: ServeDeps) {
   async function health(res: ServerResponse): Promise<void> {
     let state: string;
     try {
-      await Promise.race([deps.state.query('SELECT 1'), new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref())]);
+      await Promise.race([
+        deps.state.query('SELECT 1'),
+        new Promise((_, reject) => setTimeout(() => reject(new Error('no answer within 3 s')), 3000).unref()),
+      ]);
       state = 'reachable';
     } catch (err) {
       state = `unreachable: ${errorText(err)}`;
     }
     const ok = state === 'reachable' && !stopping;
-    send(res, ok ? 200 : 503, { ok, stopping, domains: [...deps.domains.keys()], state_store: state, slack: deps.slack ? (deps.slack.requestListener ? 'http' : 'socket') : 'off', in_flight: running.size });
+    send(res, ok ? 200 : 503, {
+      ok,
+      stopping,
+      domains: [...deps.domains.keys()],
+      state_store: state,
+      slack: deps.slack ? (deps.slack.requestListener ? 'http' : 'socket') : 'off',
+      in_flight: running.size,
+    });
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -221,7 +272,10 @@ export function createServeServer(deps: ServeDeps) {
   const server: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof TooLarge) {
-        deps.metrics.rejected.inc({ route: new URL(req.url ?? '/', 'http://serve.invalid').pathname.startsWith('/webhooks/') ? 'webhook' : 'alertmanager', reason: 'too_large' });
+        deps.metrics.rejected.inc({
+          route: new URL(req.url ?? '/', 'http://serve.invalid').pathname.startsWith('/webhooks/') ? 'webhook' : 'alertmanager',
+          reason: 'too_large',
+        });
         res.setHeader('connection', 'close');
         return send(res, 413, { error: `body larger than ${deps.config.body_limit_bytes} bytes` });
       }
@@ -260,10 +314,16 @@ export function createServeServer(deps: ServeDeps) {
       await deps.slack?.stop().catch((err: unknown) => deps.log(`serve: the Slack app did not stop cleanly: ${errorText(err)}`));
       const pending = [...running.keys()];
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([Promise.allSettled([...pending, ...others]), new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs)))]);
+      await Promise.race([
+        Promise.allSettled([...pending, ...others]),
+        new Promise<void>((resolve) => (timer = setTimeout(resolve, drainMs))),
+      ]);
       clearTimeout(timer);
       const left = [...running.values()];
-      for (const interrupt of left) await interrupt('failed', `interrupted: the service stopped after ${Math.round(drainMs / 1000)} s of draining`).catch(() => undefined);
+      for (const interrupt of left)
+        await interrupt('failed', `interrupted: the service stopped after ${Math.round(drainMs / 1000)} s of draining`).catch(
+          () => undefined,
+        );
       server.closeAllConnections();
       await closed;
       return { drained: pending.length - left.length, interrupted: left.length };

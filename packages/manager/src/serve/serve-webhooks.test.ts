@@ -12,13 +12,14 @@ import { loadServeConfig } from './serve-config.js';
 import { ServeMetrics } from './serve-metrics.js';
 import { createServeServer, type ServeServer } from './serve-server.js';
 import { createTriggerGate } from './trigger-gate.js';
-import { ensureTriggerSchema, TriggerStore } from './trigger-store.js';
+import { ensureTriggerSchema, type TriggerStore } from './trigger-store.js';
 import { signWebhook } from './webhook-signature.js';
 
 const BASE = process.env.ECM_TEST_PG_URL;
 const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.meta.url));
 const SECRET = 'test-refunds-secret-0123456789';
-const withSchema = (url: string, schema: string) => `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+const withSchema = (url: string, schema: string) =>
+  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 interface Answer {
   status: number;
@@ -27,11 +28,14 @@ interface Answer {
 
 function post(port: number, path: string, body: string | Buffer, headers: Record<string, string> = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
-      let raw = '';
-      res.on('data', (c: Buffer) => (raw += String(c)));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } },
+      (res) => {
+        let raw = '';
+        res.on('data', (c: Buffer) => (raw += String(c)));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: raw ? (JSON.parse(raw) as Record<string, unknown>) : {} }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -54,7 +58,8 @@ function signed(body: string, at = nowSeconds(), secret = SECRET): Record<string
   return { 'x-ecm-timestamp': String(at), 'x-ecm-signature': signWebhook(secret, at, body) };
 }
 let deliveries = 0;
-const refundEvent = (id = `rf-${++deliveries}`) => JSON.stringify({ type: 'refund.requested', id, data: { refund_id: id, amount_aed: 120 } });
+const refundEvent = (id = `rf-${++deliveries}`) =>
+  JSON.stringify({ type: 'refund.requested', id, data: { refund_id: id, amount_aed: 120 } });
 
 describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', () => {
   const schema = `ecm_hooks_${process.pid}`;
@@ -92,7 +97,17 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     mainGate = gate;
     const env = { ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: api.url, REFUNDS_WEBHOOK_SECRET: SECRET };
     const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
-    serve = createServeServer({ config: { ...loadServeConfig(sharedDir), body_limit_bytes: 4096 }, domains, state, gate, store, runner, metrics, env, log: (l) => logged.push(l) });
+    serve = createServeServer({
+      config: { ...loadServeConfig(sharedDir), body_limit_bytes: 4096 },
+      domains,
+      state,
+      gate,
+      store,
+      runner,
+      metrics,
+      env,
+      log: (l) => logged.push(l),
+    });
     port = await serve.listen(0, '127.0.0.1');
   }, 60_000);
 
@@ -111,7 +126,11 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
 
   it('a correctly signed refund.requested runs the refunds skill: the domain is configuration plus a skill', async () => {
     api.push(reply([text('The policy allows it: refunds under AED 500 within 30 days.')], { input: 200, output: 40 }));
-    const body = JSON.stringify({ type: 'refund.requested', id: 'rf-first', data: { refund_id: 'rf-first', amount_aed: 120, customer_email: 'sara.customer@example.com', phone: '+971 50 123 4567' } });
+    const body = JSON.stringify({
+      type: 'refund.requested',
+      id: 'rf-first',
+      data: { refund_id: 'rf-first', amount_aed: 120, customer_email: 'sara.customer@example.com', phone: '+971 50 123 4567' },
+    });
     const answer = await post(port, '/webhooks/refunds', body, signed(body));
     expect(answer).toEqual({ status: 202, json: { accepted: true, domain: 'refunds', type: 'refund.requested' } });
     await waitFinished();
@@ -200,13 +219,36 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
   it('two replicas sharing the store: one admission per dedupe key, and never more than the rate limit, under concurrency', async () => {
     const second = await openStateDb({ env: { ECM_STATE_URL: withSchema(BASE!, schema) } });
     try {
-      const spend = (db: StateDb) => (d: string | undefined, now: Date) => (d ? spentSince(db, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(db, startOfDay(now, 'Asia/Kolkata')));
-      const replicas = [state, second].map((db) => createTriggerGate({ state: db as StateDb, domains, metrics: new ServeMetrics(), globalDailyBudgetUsd: 20, spentToday: spend(db) }));
-      const same = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 2]!.admit({ domain: 'ecm', source: 'alertmanager', kind: 'stuck-backlog', dedupeKey: 'beef01@2026-11-30T00:00:00Z', detail: {} })));
+      const spend = (db: StateDb) => (d: string | undefined, now: Date) =>
+        d ? spentSince(db, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(db, startOfDay(now, 'Asia/Kolkata'));
+      const replicas = [state, second].map((db) =>
+        createTriggerGate({ state: db as StateDb, domains, metrics: new ServeMetrics(), globalDailyBudgetUsd: 20, spentToday: spend(db) }),
+      );
+      const same = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          replicas[i % 2]!.admit({
+            domain: 'ecm',
+            source: 'alertmanager',
+            kind: 'stuck-backlog',
+            dedupeKey: 'beef01@2026-11-30T00:00:00Z',
+            detail: {},
+          }),
+        ),
+      );
       expect(same.filter((a) => a.ok)).toHaveLength(1);
       expect(same.filter((a) => !a.ok && a.code === 'duplicate')).toHaveLength(11);
       // ecm allows 6 alertmanager triggers per 60 min; one is taken above.
-      const many = await Promise.all(Array.from({ length: 12 }, (_, i) => replicas[i % 2]!.admit({ domain: 'ecm', source: 'alertmanager', kind: 'stuck-backlog', dedupeKey: `cafe${i}@2026-11-30T00:00:00Z`, detail: {} })));
+      const many = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          replicas[i % 2]!.admit({
+            domain: 'ecm',
+            source: 'alertmanager',
+            kind: 'stuck-backlog',
+            dedupeKey: `cafe${i}@2026-11-30T00:00:00Z`,
+            detail: {},
+          }),
+        ),
+      );
       expect(many.filter((a) => a.ok)).toHaveLength(5);
       expect(many.filter((a) => !a.ok && a.code === 'rate_limited')).toHaveLength(7);
       for (const a of [...same, ...many]) if (a.ok) await a.finish('done', 'test');
@@ -219,11 +261,22 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
   });
 
   it('shutdown past its drain bound records the unfinished trigger as interrupted, and refuses new requests meanwhile', async () => {
-    const spend = (d: string | undefined, now: Date) => (d ? spentSince(state, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(state, startOfDay(now, 'Asia/Kolkata')));
+    const spend = (d: string | undefined, now: Date) =>
+      d ? spentSince(state, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(state, startOfDay(now, 'Asia/Kolkata'));
     const gate = createTriggerGate({ state, domains, metrics: new ServeMetrics(), globalDailyBudgetUsd: 20, spentToday: spend });
     const env = { ECM_WEBHOOK_SECRET: 'drain-secret' };
     // A run that never ends, standing in for a triage stuck on a slow warehouse.
-    const stuck = createServeServer({ config: loadServeConfig(defaultSharedDir()), domains, state, gate, store, runner: { run: () => new Promise(() => undefined) }, metrics: new ServeMetrics(), env, log: () => undefined });
+    const stuck = createServeServer({
+      config: loadServeConfig(defaultSharedDir()),
+      domains,
+      state,
+      gate,
+      store,
+      runner: { run: () => new Promise(() => undefined) },
+      metrics: new ServeMetrics(),
+      env,
+      log: () => undefined,
+    });
     const p = await stuck.listen(0, '127.0.0.1');
     const body = JSON.stringify({ type: 'backlog.recheck', id: 'never-ends' });
     expect((await post(p, '/webhooks/ecm', body, signed(body, nowSeconds(), 'drain-secret'))).status).toBe(202);
@@ -240,7 +293,9 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
 
   it("a domain's cron job starts once per due minute in its own time zone, however many ticks or replicas", async () => {
     api.push(reply([text('Swept: nothing pending.')]));
-    const replicas = [0, 1].map(() => createCronTriggers({ domains, gate: mainGate, start: serve.runAdmitted, log: (l) => logged.push(l) }));
+    const replicas = [0, 1].map(() =>
+      createCronTriggers({ domains, gate: mainGate, start: serve.runAdmitted, log: (l) => logged.push(l) }),
+    );
     const due = new Date('2026-11-30T22:30:05Z'); // 02:30 on 1 December in Asia/Dubai
     expect(await replicas[0]!.tick(due)).toBe(1);
     expect(await replicas[1]!.tick(new Date(due.getTime() + 20_000))).toBe(0);
@@ -254,13 +309,20 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
     ]);
   });
 
-  it("a domain over its daily LLM budget, and all domains over the global budget, are refused and recorded", async () => {
+  it('a domain over its daily LLM budget, and all domains over the global budget, are refused and recorded', async () => {
     // What the skills spent today, as the agent runtime records it.
     await state.query(
       `INSERT INTO skill_executions (id, trace_id, domain, skill, role, model, input_summary, outcome, cost_usd, created_at)
        SELECT 'spent-' || d, 't', d, 'refund-check', 'field', 'claude-haiku-4-5', '{}', 'success', c, now() FROM (VALUES ('refunds', 1.5), ('payroll', 19)) AS v(d, c)`,
     );
-    const gateNow = createTriggerGate({ state, domains, metrics, globalDailyBudgetUsd: 20, spentToday: (d, now) => (d ? spentSince(state, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(state, startOfDay(now, 'Asia/Kolkata'))) });
+    const gateNow = createTriggerGate({
+      state,
+      domains,
+      metrics,
+      globalDailyBudgetUsd: 20,
+      spentToday: (d, now) =>
+        d ? spentSince(state, d, startOfDay(now, 'Asia/Kolkata')) : spentSinceAllDomains(state, startOfDay(now, 'Asia/Kolkata')),
+    });
     const refunds = await gateNow.admit({ domain: 'refunds', source: 'alertmanager', kind: 'refund-queue', detail: {} });
     expect(refunds).toMatchObject({ ok: false, code: 'over_budget' });
     expect((refunds as { reason: string }).reason).toMatch(/domain refunds's daily LLM budget spent: \$1\.50 of \$1\.00/);
@@ -272,6 +334,9 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
       ['refunds', 'alertmanager'],
       ['ecm', 'slack'],
     ]);
-    expect(await gateNow.admit({ domain: 'nowhere', source: 'slack', kind: 'mention', detail: {} })).toMatchObject({ ok: false, code: 'unknown_domain' });
+    expect(await gateNow.admit({ domain: 'nowhere', source: 'slack', kind: 'mention', detail: {} })).toMatchObject({
+      ok: false,
+      code: 'unknown_domain',
+    });
   });
 });

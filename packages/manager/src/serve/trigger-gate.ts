@@ -48,8 +48,10 @@ export function createTriggerGate(deps: GateDeps): TriggerGate & { readonly stor
 
   async function overBudget(domain: Domain, at: Date): Promise<string | null> {
     const [mine, all] = await Promise.all([deps.spentToday(domain.name, at), deps.spentToday(undefined, at)]);
-    if (mine >= domain.guardrails.daily_budget_usd) return `domain ${domain.name}'s daily LLM budget spent: $${mine.toFixed(2)} of $${domain.guardrails.daily_budget_usd.toFixed(2)}; triggers run again tomorrow`;
-    if (all >= deps.globalDailyBudgetUsd) return `global daily LLM budget spent: $${all.toFixed(2)} of $${deps.globalDailyBudgetUsd.toFixed(2)} across all domains; triggers run again tomorrow`;
+    if (mine >= domain.guardrails.daily_budget_usd)
+      return `domain ${domain.name}'s daily LLM budget spent: $${mine.toFixed(2)} of $${domain.guardrails.daily_budget_usd.toFixed(2)}; triggers run again tomorrow`;
+    if (all >= deps.globalDailyBudgetUsd)
+      return `global daily LLM budget spent: $${all.toFixed(2)} of $${deps.globalDailyBudgetUsd.toFixed(2)} across all domains; triggers run again tomorrow`;
     return null;
   }
 
@@ -59,7 +61,11 @@ export function createTriggerGate(deps: GateDeps): TriggerGate & { readonly stor
       const domain = deps.domains.get(t.domain);
       if (!domain) {
         deps.metrics.rejected.inc({ route: t.source, reason: 'unknown_domain' });
-        return { ok: false, code: 'unknown_domain', reason: `unknown domain "${t.domain}" (known: ${[...deps.domains.keys()].join(', ')})` };
+        return {
+          ok: false,
+          code: 'unknown_domain',
+          reason: `unknown domain "${t.domain}" (known: ${[...deps.domains.keys()].join(', ')})`,
+        };
       }
       const at = now();
       const reasonOverBudget = await overBudget(domain, at);

@@ -21,13 +21,23 @@ export function checkWebhookSignature(
   maxSkewSeconds: number,
 ): SignatureCheck {
   const { signature, timestamp } = headers;
-  if (!signature || !timestamp) return { ok: false, reason: 'unsigned', message: 'missing X-ECM-Signature or X-ECM-Timestamp: sign the body as v1=HMAC-SHA256(secret, "<timestamp>.<body>")' };
+  if (!signature || !timestamp)
+    return {
+      ok: false,
+      reason: 'unsigned',
+      message: 'missing X-ECM-Signature or X-ECM-Timestamp: sign the body as v1=HMAC-SHA256(secret, "<timestamp>.<body>")',
+    };
   if (!/^\d{1,12}$/.test(timestamp)) return { ok: false, reason: 'stale', message: 'X-ECM-Timestamp must be Unix seconds' };
   if (Math.abs(now.getTime() / 1000 - Number(timestamp)) > maxSkewSeconds) {
-    return { ok: false, reason: 'stale', message: `X-ECM-Timestamp is more than ${maxSkewSeconds} s from the server's clock: sign each delivery when it is sent` };
+    return {
+      ok: false,
+      reason: 'stale',
+      message: `X-ECM-Timestamp is more than ${maxSkewSeconds} s from the server's clock: sign each delivery when it is sent`,
+    };
   }
   const expected = Buffer.from(signWebhook(secret, timestamp, body));
   const given = Buffer.from(signature);
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'forged', message: 'signature does not match the body and timestamp' };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'forged', message: 'signature does not match the body and timestamp' };
   return { ok: true, signature };
 }

@@ -20,13 +20,20 @@ export interface MoveContext {
 }
 
 const TICKETS_PER_POST = 20;
-const chunks = <T>(list: readonly T[]): T[][] => Array.from({ length: Math.ceil(list.length / TICKETS_PER_POST) }, (_, i) => list.slice(i * TICKETS_PER_POST, (i + 1) * TICKETS_PER_POST));
+const chunks = <T>(list: readonly T[]): T[][] =>
+  Array.from({ length: Math.ceil(list.length / TICKETS_PER_POST) }, (_, i) => list.slice(i * TICKETS_PER_POST, (i + 1) * TICKETS_PER_POST));
 
 /**
  * One message per new assignee: a direct message when Slack can open one, else their team's channel
  * (or the report channel) with a mention, or their plain name when Slack does not know them.
  */
-export async function noticesFor(config: EcmConfig, directory: SlackDirectory, agents: readonly Agent[], moves: readonly Move[], ctx: MoveContext): Promise<SlackMessage[]> {
+export async function noticesFor(
+  config: EcmConfig,
+  directory: SlackDirectory,
+  agents: readonly Agent[],
+  moves: readonly Move[],
+  ctx: MoveContext,
+): Promise<SlackMessage[]> {
   const byEmail = new Map(agents.map((a) => [a.email, a]));
   const byAssignee = new Map<string, Move[]>();
   for (const m of moves) byAssignee.set(m.to, [...(byAssignee.get(m.to) ?? []), m]);
@@ -37,7 +44,10 @@ export async function noticesFor(config: EcmConfig, directory: SlackDirectory, a
     const who = await mentionOf(directory, email, agent);
     const teamChannel = agent ? (config.settings.slack.team_channels as Record<string, string | undefined>)[agent.team] : undefined;
     const channel = dm ?? teamChannel;
-    const lines = mine.map((m) => md`• \`${m.ticket.order_id}\` ${m.ticket.priority} ${m.ticket.currency} ${formatCount(m.ticket.amount)} · ${m.ticket.diagnosis} (was ${m.ticket.agent_email}) — ${m.ticket.notes}`);
+    const lines = mine.map(
+      (m) =>
+        md`• \`${m.ticket.order_id}\` ${m.ticket.priority} ${m.ticket.currency} ${formatCount(m.ticket.amount)} · ${m.ticket.diagnosis} (was ${m.ticket.agent_email}) — ${m.ticket.notes}`,
+    );
     const items = mine.map((m, i) => ({ orderId: m.ticket.order_id, mrkdwn: lines[i]! }));
     const head = md`${dm ? '' : trustedMrkdwn(`${who.mrkdwn}: `)}*${formatCount(mine.length)}* ticket${mine.length === 1 ? '' : 's'} reassigned to you by ${ctx.operator}${trustedMrkdwn(ctx.reason ? md` — ${ctx.reason}` : '')}`;
     out.push(
@@ -46,7 +56,10 @@ export async function noticesFor(config: EcmConfig, directory: SlackDirectory, a
         text: md`${formatCount(mine.length)} tickets reassigned to you`,
         // Each ticket with its Start / Resolve / Escalate buttons, 20 a post (41 blocks, under Slack's 50).
         blocks: [section(head), ...ticketLinesWithButtons(items.slice(0, TICKETS_PER_POST))],
-        thread: chunks(items.slice(TICKETS_PER_POST)).map((part) => ({ text: 'More reassigned tickets', blocks: [section('_(continued)_'), ...ticketLinesWithButtons(part)] })),
+        thread: chunks(items.slice(TICKETS_PER_POST)).map((part) => ({
+          text: 'More reassigned tickets',
+          blocks: [section('_(continued)_'), ...ticketLinesWithButtons(part)],
+        })),
         ...(channel ? { channel } : {}),
       }),
     );
@@ -67,7 +80,14 @@ const CALLER_HOLDS_LOCK: RunLock = { holder: 'ecm-manager tickets', assertHeld: 
  * phases' postPlan, so a crash at any point is finished by the next `tickets` command, posting each
  * notice once.
  */
-export async function runNoticePlan(state: StateDb, store: TicketStore, sink: SlackSink, runKey: string, at: Date, plan: PhasePlan<NoticeFacts>): Promise<{ posted: boolean; error?: string }> {
+export async function runNoticePlan(
+  state: StateDb,
+  store: TicketStore,
+  sink: SlackSink,
+  runKey: string,
+  at: Date,
+  plan: PhasePlan<NoticeFacts>,
+): Promise<{ posted: boolean; error?: string }> {
   const { postPlan } = await import('../phases/post-progress.js');
   const { RunStore } = await import('../phases/run-store.js');
   const runs = new RunStore(state);

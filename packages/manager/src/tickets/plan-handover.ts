@@ -13,7 +13,6 @@ export interface HandoverPlan {
   readonly stranded: readonly Ticket[];
 }
 
-
 /** Open tickets per agent (the statuses that count against capacity). */
 export function openLoad(config: EcmConfig, tickets: readonly Ticket[]): Map<string, number> {
   const open = new Set<string>(config.settings.assignment.open_statuses);
@@ -34,7 +33,10 @@ export function planHandover(config: EcmConfig, from: string, tickets: readonly 
   const receivers = agents.filter((a) => a.active && a.email !== from).sort((a, b) => a.email.localeCompare(b.email));
   const theirs = tickets
     .filter((t) => t.agent_email === from && open.has(t.status))
-    .sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || b.hours_stuck - a.hours_stuck || a.order_id.localeCompare(b.order_id));
+    .sort(
+      (a, b) =>
+        priorityRank(a.priority) - priorityRank(b.priority) || b.hours_stuck - a.hours_stuck || a.order_id.localeCompare(b.order_id),
+    );
   const moves: Move[] = [];
   const stranded: Ticket[] = [];
   for (const t of theirs) {

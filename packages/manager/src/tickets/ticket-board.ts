@@ -37,8 +37,13 @@ export interface BoardFilter {
   readonly breached?: boolean;
 }
 
-
-export function boardRows(config: EcmConfig, tickets: readonly Ticket[], agents: readonly Agent[], asOf: Date, slaClock: (assignedAt: Date, slaHours: number, now: Date) => { remaining_minutes: number; band: SlaBand }): BoardRow[] {
+export function boardRows(
+  config: EcmConfig,
+  tickets: readonly Ticket[],
+  agents: readonly Agent[],
+  asOf: Date,
+  slaClock: (assignedAt: Date, slaHours: number, now: Date) => { remaining_minutes: number; band: SlaBand },
+): BoardRow[] {
   const byEmail = new Map(agents.map((a) => [a.email, a]));
   return tickets
     .map((t): BoardRow => {
@@ -62,7 +67,12 @@ export function boardRows(config: EcmConfig, tickets: readonly Ticket[], agents:
         sla_band: clock?.band ?? 'CLOSED',
       };
     })
-    .sort((a, b) => priorityRank(a.priority) - priorityRank(b.priority) || (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity) || a.order_id.localeCompare(b.order_id));
+    .sort(
+      (a, b) =>
+        priorityRank(a.priority) - priorityRank(b.priority) ||
+        (a.sla_left_minutes ?? Infinity) - (b.sla_left_minutes ?? Infinity) ||
+        a.order_id.localeCompare(b.order_id),
+    );
 }
 
 export function filterBoard(rows: readonly BoardRow[], f: BoardFilter): BoardRow[] {
@@ -88,5 +98,7 @@ export function summarize(rows: readonly BoardRow[], keyOf: (r: BoardRow) => str
     if (r.status === 'ESCALATED') s.escalated++;
     out.set(keyOf(r), s);
   }
-  return [...out.entries()].sort((a, b) => b[1].breached - a[1].breached || b[1].open - a[1].open || a[0].localeCompare(b[0])).map(([key, s]) => ({ key, ...s }));
+  return [...out.entries()]
+    .sort((a, b) => b[1].breached - a[1].breached || b[1].open - a[1].open || a[0].localeCompare(b[0]))
+    .map(([key, s]) => ({ key, ...s }));
 }

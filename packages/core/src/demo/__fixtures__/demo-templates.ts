@@ -133,7 +133,20 @@ function runManager(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ 
 }
 
 /** Variables that would point the built CLI at something other than the template's home and the repository's configuration. */
-const OUTSIDE = ['ECM_SHARED_DIR', 'ECM_AGENT_EMAIL', 'ECM_STATE_URL', 'ECM_WAREHOUSE_URL', 'ECM_TICKETS', 'ECM_DEMO', 'SLACK_BOT_TOKEN', 'SLACK_CHANNEL_ID', 'SLACK_API_URL', 'ANTHROPIC_API_KEY', 'ANTHROPIC_AUTH_TOKEN', 'ANTHROPIC_BASE_URL'];
+const OUTSIDE = [
+  'ECM_SHARED_DIR',
+  'ECM_AGENT_EMAIL',
+  'ECM_STATE_URL',
+  'ECM_WAREHOUSE_URL',
+  'ECM_TICKETS',
+  'ECM_DEMO',
+  'SLACK_BOT_TOKEN',
+  'SLACK_CHANNEL_ID',
+  'SLACK_API_URL',
+  'ANTHROPIC_API_KEY',
+  'ANTHROPIC_AUTH_TOKEN',
+  'ANTHROPIC_BASE_URL',
+];
 
 /**
  * A new temporary ECM_HOME in the state the built `ecm-manager` leaves after running each of

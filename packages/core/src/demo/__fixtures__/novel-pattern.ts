@@ -12,7 +12,10 @@ export const NOVEL_SIGNATURE_START = 'EUR|IN_PROGRESS|FULFILLMENT_PENDING|lulu:n
 const HOUR = 3_600_000;
 
 /** Inserts `count` such orders, created `minAgeHours`… hours before `asOf`; returns their ids. */
-export async function plantNovelPattern(warehouse: Warehouse, options: { asOf: Date; count: number; minAgeHours: number }): Promise<string[]> {
+export async function plantNovelPattern(
+  warehouse: Warehouse,
+  options: { asOf: Date; count: number; minAgeHours: number },
+): Promise<string[]> {
   const [owner] = await warehouse.query('SELECT owner_id FROM orders_goms ORDER BY order_id LIMIT 1');
   const ids: string[] = [];
   for (let i = 0; i < options.count; i++) {
@@ -27,19 +30,14 @@ export async function plantNovelPattern(warehouse: Warehouse, options: { asOf: D
        VALUES ($1, $2, 'IN_PROGRESS', 'FULFILLMENT_PENDING', 'EUR', $3, $4, 'CHECKOUT', $5, $6)`,
       [id, owner!.owner_id, amount, Math.round(amount * 4.2 * 22.7 * 100) / 100, at(0), at(20)],
     );
-    await warehouse.query(`INSERT INTO payments_goms (payment_id, reference_id, payment_status, amount, created_at, updated_at) VALUES ($1, $2, 'COMPLETED', $3, $4, $5)`, [
-      `PAY-9${id.slice(5)}-1`,
-      id,
-      amount,
-      at(1),
-      at(2),
-    ]);
-    await warehouse.query(`INSERT INTO falcon_transactions_v2 (transaction_id, client_txn_id, status, created_at, updated_at) VALUES ($1, $2, 'PROCESSING', $3, $4)`, [
-      `FTV-9${id.slice(5)}`,
-      id,
-      at(8),
-      at(15),
-    ]);
+    await warehouse.query(
+      `INSERT INTO payments_goms (payment_id, reference_id, payment_status, amount, created_at, updated_at) VALUES ($1, $2, 'COMPLETED', $3, $4, $5)`,
+      [`PAY-9${id.slice(5)}-1`, id, amount, at(1), at(2)],
+    );
+    await warehouse.query(
+      `INSERT INTO falcon_transactions_v2 (transaction_id, client_txn_id, status, created_at, updated_at) VALUES ($1, $2, 'PROCESSING', $3, $4)`,
+      [`FTV-9${id.slice(5)}`, id, at(8), at(15)],
+    );
     ids.push(id);
   }
   return ids;

@@ -116,10 +116,7 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       const json = (req.headers['content-type'] ?? '').includes('application/json');
       const params: Record<string, string> = json
         ? Object.fromEntries(
-            Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [
-              k,
-              typeof v === 'string' ? v : JSON.stringify(v),
-            ]),
+            Object.entries(JSON.parse(raw) as Record<string, unknown>).map(([k, v]) => [k, typeof v === 'string' ? v : JSON.stringify(v)]),
           )
         : Object.fromEntries(new URLSearchParams(raw));
       const call: ReceivedCall = {
@@ -135,7 +132,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
       call.answer = answer;
       // A post answered ok is in the channel, whether or not the client ever hears the answer.
       const body = answer.body as { ok?: boolean; ts?: unknown } | undefined;
-      if (call.method === 'chat.postMessage' && answer.drop !== 'before-accepting' && (answer.status ?? 200) === 200 && body?.ok === true && typeof body.ts === 'string') {
+      if (
+        call.method === 'chat.postMessage' &&
+        answer.drop !== 'before-accepting' &&
+        (answer.status ?? 200) === 200 &&
+        body?.ok === true &&
+        typeof body.ts === 'string'
+      ) {
         store.push({
           channel: call.params.channel ?? '',
           ts: body.ts,
@@ -166,7 +169,13 @@ export async function startFakeSlack(): Promise<FakeSlack> {
     calls,
     messages: () => [...store],
     posted: () =>
-      calls.filter((c) => c.method === 'chat.postMessage' && c.answer?.drop !== 'before-accepting' && (c.answer?.status ?? 200) === 200 && isOk(c.answer?.body)),
+      calls.filter(
+        (c) =>
+          c.method === 'chat.postMessage' &&
+          c.answer?.drop !== 'before-accepting' &&
+          (c.answer?.status ?? 200) === 200 &&
+          isOk(c.answer?.body),
+      ),
     respond: (r) => {
       responder = r;
     },
@@ -207,7 +216,8 @@ export function workspaceResponder(fake: Pick<FakeSlack, 'url'>, workspace: Fake
       }
       case 'conversations.open': {
         const user = call.params.users ?? '';
-        if (workspace.staleIds?.includes(user) || !Object.values(workspace.users).includes(user)) return { body: { ok: false, error: 'user_not_found' } };
+        if (workspace.staleIds?.includes(user) || !Object.values(workspace.users).includes(user))
+          return { body: { ok: false, error: 'user_not_found' } };
         return { body: { ok: true, channel: { id: dmChannelOf(user) } } };
       }
       case 'files.getUploadURLExternal': {
@@ -241,7 +251,11 @@ export function appResponder(app: FakeApp, next: Responder = () => undefined): R
     switch (call.method) {
       case 'users.info': {
         const email = app.profiles[call.params.user ?? ''];
-        return { body: email ? { ok: true, user: { id: call.params.user, deleted: false, is_bot: false, profile: { email } } } : { ok: false, error: 'user_not_found' } };
+        return {
+          body: email
+            ? { ok: true, user: { id: call.params.user, deleted: false, is_bot: false, profile: { email } } }
+            : { ok: false, error: 'user_not_found' },
+        };
       }
       case 'views.open': {
         if (!call.params.trigger_id) return { body: { ok: false, error: 'invalid_arguments' } };

@@ -22,4 +22,5 @@ export const tabRange = (title: string): string => quoteTitle(title);
 export const cellRange = (title: string, column: number, row: number): string => `${quoteTitle(title)}!${columnLetters(column)}${row}`;
 
 /** One row from column A to the given width. */
-export const rowRange = (title: string, row: number, width: number): string => `${quoteTitle(title)}!A${row}:${columnLetters(Math.max(width, 1) - 1)}${row}`;
+export const rowRange = (title: string, row: number, width: number): string =>
+  `${quoteTitle(title)}!A${row}:${columnLetters(Math.max(width, 1) - 1)}${row}`;

@@ -7,8 +7,16 @@ import { tableOf } from './tab-table.js';
 describe('cells people typed', () => {
   it('reads statuses and priorities whatever the case, spacing or separator', () => {
     const statuses = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'ESCALATED'] as const;
-    expect([' open ', 'In Progress', 'in-progress', 'IN_PROGRESS', 'resolved'].map((s) => code(s, statuses, 'Status'))).toEqual(['OPEN', 'IN_PROGRESS', 'IN_PROGRESS', 'IN_PROGRESS', 'RESOLVED']);
-    expect(() => code('closed', statuses, 'Status')).toThrow(new CellError('Status "closed" is not one of OPEN, IN_PROGRESS, RESOLVED, ESCALATED'));
+    expect([' open ', 'In Progress', 'in-progress', 'IN_PROGRESS', 'resolved'].map((s) => code(s, statuses, 'Status'))).toEqual([
+      'OPEN',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'IN_PROGRESS',
+      'RESOLVED',
+    ]);
+    expect(() => code('closed', statuses, 'Status')).toThrow(
+      new CellError('Status "closed" is not one of OPEN, IN_PROGRESS, RESOLVED, ESCALATED'),
+    );
     expect(() => code('', statuses, 'Status')).toThrow(CellError);
   });
 
@@ -56,7 +64,9 @@ describe('headers and ranges', () => {
     expect(table.headerRow).toBe(2);
     expect(table.columns.get('date')).toBe(0);
     expect(table.columns.get('delta')).toBe(2);
-    expect(table.problems).toEqual([{ tab: 'Pattern Intelligence', row: 2, why: 'column "pattern id" appears twice; the first one is used' }]);
+    expect(table.problems).toEqual([
+      { tab: 'Pattern Intelligence', row: 2, why: 'column "pattern id" appears twice; the first one is used' },
+    ]);
     expect(table.missing.map((c) => c.header)).toContain('Recommendation');
   });
 

@@ -23,7 +23,10 @@ export const optionalText = (raw: string): string | null => (raw.trim() === '' ?
 
 /** A code such as a status: case, surrounding spaces, and spaces or hyphens for underscores are forgiven ("in progress" → IN_PROGRESS). */
 export function code<const T extends string>(raw: string, allowed: readonly T[], header: string): T {
-  const normalized = raw.trim().toUpperCase().replace(/[\s-]+/g, '_');
+  const normalized = raw
+    .trim()
+    .toUpperCase()
+    .replace(/[\s-]+/g, '_');
   const found = allowed.find((a) => a === normalized);
   if (!found) throw new CellError(`${header} ${shown(raw.trim())} is not one of ${allowed.join(', ')}`);
   return found;
@@ -57,7 +60,15 @@ export function timestamp(raw: string, header: string): string {
   const ms = frac ? frac.slice(0, 4).padEnd(4, '0') : '';
   // Date would roll 2026-02-30 over to March 2: check the fields first.
   const daysInMonth = new Date(Date.UTC(Number(y), Number(mo), 0)).getUTCDate();
-  if (Number(mo) < 1 || Number(mo) > 12 || Number(d) < 1 || Number(d) > daysInMonth || Number(h) > 23 || Number(mi) > 59 || Number(s) > 59) {
+  if (
+    Number(mo) < 1 ||
+    Number(mo) > 12 ||
+    Number(d) < 1 ||
+    Number(d) > daysInMonth ||
+    Number(h) > 23 ||
+    Number(mi) > 59 ||
+    Number(s) > 59
+  ) {
     throw new CellError(`${header} ${shown(text)} is not a valid date and time`);
   }
   const date = new Date(`${y}-${mo}-${d}T${h}:${mi}:${s}${ms}${offset}`);

@@ -1,6 +1,16 @@
 import { SheetLayoutError, SheetsApiError } from './sheets-error.js';
 import type { SheetsTicketStore } from './sheets-ticket-store.js';
-import { agentCodec, escalationCodec, parseTab, resolutionCodec, ticketCodec, patternCodec, dailyStatsCodec, historyCodec, type RecordCodec } from './tab-records.js';
+import {
+  agentCodec,
+  escalationCodec,
+  parseTab,
+  resolutionCodec,
+  ticketCodec,
+  patternCodec,
+  dailyStatsCodec,
+  historyCodec,
+  type RecordCodec,
+} from './tab-records.js';
 import { TAB_KEYS, TABS, type TabKey } from './tab-layout.js';
 import { missingForWrite, type SheetProblem } from './tab-table.js';
 import { errorText } from '../../text/error-text.js';
@@ -25,8 +35,12 @@ const OPEN = new Set(['OPEN', 'IN_PROGRESS', 'ESCALATED']);
 /** Why a request failed, in terms of what to do about it. */
 function explain(err: unknown, store: SheetsTicketStore): string {
   if (err instanceof SheetsApiError) {
-    if (err.status === 401) return `the credentials were refused (${err.message}); a token from "gcloud auth print-access-token" lasts about an hour`;
-    if (err.status === 403) return store.principal ? `no access to the sheet: share it with ${store.principal} as Editor (${err.message})` : `no access to the sheet (${err.message})`;
+    if (err.status === 401)
+      return `the credentials were refused (${err.message}); a token from "gcloud auth print-access-token" lasts about an hour`;
+    if (err.status === 403)
+      return store.principal
+        ? `no access to the sheet: share it with ${store.principal} as Editor (${err.message})`
+        : `no access to the sheet (${err.message})`;
     if (err.status === 404) return `no such spreadsheet (check GOOGLE_SHEETS_SPREADSHEET_ID): ${err.message}`;
     return err.message;
   }
@@ -69,7 +83,9 @@ export async function checkSheet(store: SheetsTicketStore): Promise<SheetCheck> 
     if (layout.length > 0) parts.push(`header problems: ${layout.join('; ')}`);
     if (problems.length > 0) {
       const first = problems[0]!;
-      parts.push(`${problems.length} row${problems.length > 1 ? 's' : ''} skipped as unreadable (first: ${first.tab} row ${first.row}: ${first.why})`);
+      parts.push(
+        `${problems.length} row${problems.length > 1 ? 's' : ''} skipped as unreadable (first: ${first.tab} row ${first.row}: ${first.why})`,
+      );
     }
     return { ok: missing.length === 0 && layout.length === 0, detail: parts.join('; ') };
   } catch (err) {

@@ -11,8 +11,32 @@ import { tableOf } from './tab-table.js';
 
 /** The Assignments tab after a few weeks of people: columns moved, one of their own added, blank rows, lower case. */
 const HAND_EDITED_ASSIGNMENTS = [
-  [' STATUS ', 'Order ID', 'Assigned Agent (email)', 'Comments', 'Assigned At', 'Priority', 'Currency', 'Amount', 'Hours Stuck', 'Diagnosis', 'Notes'],
-  [' in progress ', ' ORD-1 ', ' Asha.Ops@Example.com ', 'called the partner twice', '2026-02-17 01:30', 'p1', 'aed', '1,234.50', '30.5', 'brn_issue', 'Get the BRN'],
+  [
+    ' STATUS ',
+    'Order ID',
+    'Assigned Agent (email)',
+    'Comments',
+    'Assigned At',
+    'Priority',
+    'Currency',
+    'Amount',
+    'Hours Stuck',
+    'Diagnosis',
+    'Notes',
+  ],
+  [
+    ' in progress ',
+    ' ORD-1 ',
+    ' Asha.Ops@Example.com ',
+    'called the partner twice',
+    '2026-02-17 01:30',
+    'p1',
+    'aed',
+    '1,234.50',
+    '30.5',
+    'brn_issue',
+    'Get the BRN',
+  ],
   ['', '', '', '', '', '', '', '', '', '', ''],
   ['Resolved', 'ORD-2', 'bilal.ops@example.com', '', '2026-02-16T22:00:00+05:30', 'P3', 'GBP', '88', '13', 'stuck_at_vda_partner', ''],
   ['done?', 'ORD-3', 'bilal.ops@example.com', '', '2026-02-17T01:30:00Z', 'P2', 'EUR', '10', '20', 'stuck_at_lulu', ''],
@@ -20,7 +44,20 @@ const HAND_EDITED_ASSIGNMENTS = [
   ['OPEN', '', 'asha.ops@example.com', 'someone typed a note in the wrong row', '', '', '', '', '', '', ''],
   ['OPEN', 'ORD-1', 'chen.ops@example.com', 'copy-pasted twice', '2026-02-17T01:30:00Z', 'P1', 'AED', '1', '1', 'brn_issue', ''],
   ['OPEN', 'ORD-5', 'asha.ops@example.com', '', 'yesterday morning', 'P2', 'AED', '10', '20', 'brn_issue', ''],
-  ['ESCALATED', 'ORD-6', 'asha.ops@example.com', '', '2026-02-17T01:30:00Z', 'P4', 'AED', 'lots', '20', 'brn_issue', '', 'stray cell past the header'],
+  [
+    'ESCALATED',
+    'ORD-6',
+    'asha.ops@example.com',
+    '',
+    '2026-02-17T01:30:00Z',
+    'P4',
+    'AED',
+    'lots',
+    '20',
+    'brn_issue',
+    '',
+    'stray cell past the header',
+  ],
 ];
 
 const HAND_EDITED_AGENTS = [
@@ -49,16 +86,36 @@ afterEach(async () => {
 describe('reading a hand-edited sheet', () => {
   it('maps columns by header name and forgives case, spaces, separators and time zones', async () => {
     const tickets = await store.listTickets();
-    expect(tickets).toEqual([
-      {
-        order_id: 'ORD-1', agent_email: 'asha.ops@example.com', assigned_at: '2026-02-17T01:30:00.000Z', status: 'IN_PROGRESS', priority: 'P1',
-        currency: 'AED', amount: 1234.5, hours_stuck: 30.5, diagnosis: 'brn_issue', notes: 'Get the BRN', updated_at: '2026-02-17T01:30:00.000Z',
-      },
-      {
-        order_id: 'ORD-2', agent_email: 'bilal.ops@example.com', assigned_at: '2026-02-16T16:30:00.000Z', status: 'RESOLVED', priority: 'P3',
-        currency: 'GBP', amount: 88, hours_stuck: 13, diagnosis: 'stuck_at_vda_partner', notes: '', updated_at: '2026-02-16T16:30:00.000Z',
-      },
-    ].sort((a, b) => a.assigned_at.localeCompare(b.assigned_at)));
+    expect(tickets).toEqual(
+      [
+        {
+          order_id: 'ORD-1',
+          agent_email: 'asha.ops@example.com',
+          assigned_at: '2026-02-17T01:30:00.000Z',
+          status: 'IN_PROGRESS',
+          priority: 'P1',
+          currency: 'AED',
+          amount: 1234.5,
+          hours_stuck: 30.5,
+          diagnosis: 'brn_issue',
+          notes: 'Get the BRN',
+          updated_at: '2026-02-17T01:30:00.000Z',
+        },
+        {
+          order_id: 'ORD-2',
+          agent_email: 'bilal.ops@example.com',
+          assigned_at: '2026-02-16T16:30:00.000Z',
+          status: 'RESOLVED',
+          priority: 'P3',
+          currency: 'GBP',
+          amount: 88,
+          hours_stuck: 13,
+          diagnosis: 'stuck_at_vda_partner',
+          notes: '',
+          updated_at: '2026-02-16T16:30:00.000Z',
+        },
+      ].sort((a, b) => a.assigned_at.localeCompare(b.assigned_at)),
+    );
     expect(await store.listTickets({ agentEmail: 'ASHA.OPS@example.com', statuses: ['IN_PROGRESS'] })).toHaveLength(1);
   });
 
@@ -77,10 +134,42 @@ describe('reading a hand-edited sheet', () => {
   it('reads the Agents tab like the CSV import: yes/true/TRUE, team case, optional Role, default Max Tickets', async () => {
     const agents = await store.listAgents();
     expect(agents).toEqual([
-      { email: 'farah.kyc@example.com', name: 'farah.kyc@example.com', team: 'KYC_ops', slack_handle: '@farah.kyc', active: true, max_tickets: 30, role: 'supervisor' },
-      { email: 'gopal.kyc@example.com', name: 'Gopal Sample', team: 'KYC_ops', slack_handle: null, active: false, max_tickets: 10, role: 'agent' },
-      { email: 'asha.ops@example.com', name: 'Asha Demo', team: 'Ops', slack_handle: '@asha.ops', active: true, max_tickets: 40, role: 'agent' },
-      { email: 'bilal.ops@example.com', name: 'Bilal Sample', team: 'Ops', slack_handle: null, active: true, max_tickets: 10, role: 'agent' },
+      {
+        email: 'farah.kyc@example.com',
+        name: 'farah.kyc@example.com',
+        team: 'KYC_ops',
+        slack_handle: '@farah.kyc',
+        active: true,
+        max_tickets: 30,
+        role: 'supervisor',
+      },
+      {
+        email: 'gopal.kyc@example.com',
+        name: 'Gopal Sample',
+        team: 'KYC_ops',
+        slack_handle: null,
+        active: false,
+        max_tickets: 10,
+        role: 'agent',
+      },
+      {
+        email: 'asha.ops@example.com',
+        name: 'Asha Demo',
+        team: 'Ops',
+        slack_handle: '@asha.ops',
+        active: true,
+        max_tickets: 40,
+        role: 'agent',
+      },
+      {
+        email: 'bilal.ops@example.com',
+        name: 'Bilal Sample',
+        team: 'Ops',
+        slack_handle: null,
+        active: true,
+        max_tickets: 10,
+        role: 'agent',
+      },
     ]);
     expect(store.problems().filter((p) => p.tab === 'Agents')).toEqual([
       { tab: 'Agents', row: 7, why: 'Team "Sales" is not one of Ops, KYC_ops, VDA_ops' },
@@ -97,11 +186,25 @@ describe('reading a hand-edited sheet', () => {
 
   it('reads numbers and booleans that the API returns typed (UNFORMATTED_VALUE)', () => {
     // The real API answers 1234.5 and true, not "1234.5" and "TRUE"; the fake stores text, so check the mapping directly.
-    const table = tableOf(TABS.agents, 'Agents', [['Email', 'Name', 'Team', 'Active', 'Max Tickets'], ['asha.ops@example.com', 'Asha', 'Ops', false, 12]]);
+    const table = tableOf(TABS.agents, 'Agents', [
+      ['Email', 'Name', 'Team', 'Active', 'Max Tickets'],
+      ['asha.ops@example.com', 'Asha', 'Ops', false, 12],
+    ]);
     expect(parseTab(table, agentCodec(10)).records[0]?.record).toMatchObject({ active: false, max_tickets: 12 });
     // An Agents tab with only the three columns the CSV import requires reads with the defaults.
-    const minimal = tableOf(TABS.agents, 'Agents', [['Email', 'Name', 'Team'], ['asha.ops@example.com', 'Asha', 'Ops']]);
-    expect(parseTab(minimal, agentCodec(7)).records[0]?.record).toEqual({ email: 'asha.ops@example.com', name: 'Asha', team: 'Ops', slack_handle: null, active: true, max_tickets: 7, role: 'agent' });
+    const minimal = tableOf(TABS.agents, 'Agents', [
+      ['Email', 'Name', 'Team'],
+      ['asha.ops@example.com', 'Asha', 'Ops'],
+    ]);
+    expect(parseTab(minimal, agentCodec(7)).records[0]?.record).toEqual({
+      email: 'asha.ops@example.com',
+      name: 'Asha',
+      team: 'Ops',
+      slack_handle: null,
+      active: true,
+      max_tickets: 7,
+      role: 'agent',
+    });
   });
 });
 
@@ -114,7 +217,19 @@ describe('writing into a hand-edited sheet', () => {
     const after = fake.tab('Assignments');
     expect(after).toHaveLength(before.length + 1);
     const added = after.find((r) => r[1] === 'ORD-7')!;
-    expect(added.slice(0, 11)).toEqual(['OPEN', 'ORD-7', 'asha.ops@example.com', '', T0.toISOString(), 'P2', 'AED', '5250.75', '30.5', 'brn_issue', 'Get the BRN for 5250.75 AED (CHECKOUT) and push it to Lulu']);
+    expect(added.slice(0, 11)).toEqual([
+      'OPEN',
+      'ORD-7',
+      'asha.ops@example.com',
+      '',
+      T0.toISOString(),
+      'P2',
+      'AED',
+      '5250.75',
+      '30.5',
+      'brn_issue',
+      'Get the BRN for 5250.75 AED (CHECKOUT) and push it to Lulu',
+    ]);
     // Every earlier row is still there, unchanged and in the same order (the new one was inserted, not written over).
     expect(after.filter((r) => r !== added)).toEqual(before);
     expect((await store.getTicket('ORD-7'))?.status).toBe('OPEN');
@@ -133,22 +248,52 @@ describe('writing into a hand-edited sheet', () => {
 
   it('refuses to change a row it cannot read, and does not touch it', async () => {
     const before = fake.tab('Assignments');
-    await expect(store.setTicketStatus('ORD-3', 'bilal.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(5)))).rejects.toMatchObject({ code: 'conflict', message: expect.stringMatching(/row 5 .* "done\?"/) });
-    await expect(store.setTicketStatus('ORD-9', 'bilal.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(5)))).rejects.toBeInstanceOf(TicketRuleError);
+    await expect(store.setTicketStatus('ORD-3', 'bilal.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(5)))).rejects.toMatchObject({
+      code: 'conflict',
+      message: expect.stringMatching(/row 5 .* "done\?"/),
+    });
+    await expect(store.setTicketStatus('ORD-9', 'bilal.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(5)))).rejects.toBeInstanceOf(
+      TicketRuleError,
+    );
     expect(fake.tab('Assignments')).toEqual(before);
   });
 
   it('updates an agent in place by e-mail, appends a new one, and keeps the columns the product does not know', async () => {
     await store.upsertAgents([
-      { email: 'Bilal.Ops@example.com', name: 'Bilal Sample', team: 'VDA_ops', slack_handle: '@bilal', active: false, max_tickets: 12, role: 'agent' },
-      { email: 'kofi.vda@example.com', name: 'Kofi Example', team: 'VDA_ops', slack_handle: null, active: true, max_tickets: 25, role: 'supervisor' },
+      {
+        email: 'Bilal.Ops@example.com',
+        name: 'Bilal Sample',
+        team: 'VDA_ops',
+        slack_handle: '@bilal',
+        active: false,
+        max_tickets: 12,
+        role: 'agent',
+      },
+      {
+        email: 'kofi.vda@example.com',
+        name: 'Kofi Example',
+        team: 'VDA_ops',
+        slack_handle: null,
+        active: true,
+        max_tickets: 25,
+        role: 'supervisor',
+      },
     ]);
     const rows = fake.tab('Agents');
     expect(rows[0]).toEqual(HAND_EDITED_AGENTS[0]);
     expect(rows[1]).toEqual(HAND_EDITED_AGENTS[1]);
     // Email cell as the person typed it; the rest rewritten; "Desk" untouched.
     expect(rows[2]).toEqual([' Bilal.Ops@Example.com ', 'VDA_ops', 'Bilal Sample', 'FALSE', '@bilal', 'agent', '', '12']);
-    expect(rows.find((r) => r[0] === 'kofi.vda@example.com')).toEqual(['kofi.vda@example.com', 'VDA_ops', 'Kofi Example', 'TRUE', '', 'supervisor', '', '25']);
+    expect(rows.find((r) => r[0] === 'kofi.vda@example.com')).toEqual([
+      'kofi.vda@example.com',
+      'VDA_ops',
+      'Kofi Example',
+      'TRUE',
+      '',
+      'supervisor',
+      '',
+      '25',
+    ]);
     expect(await store.setAgentActive('GOPAL.kyc@example.com', true)).toBe(true);
     expect(fake.tab('Agents').find((r) => r[0] === 'gopal.kyc@example.com')?.[3]).toBe('TRUE');
   });

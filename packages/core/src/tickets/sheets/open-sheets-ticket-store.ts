@@ -21,11 +21,16 @@ export interface OpenSheetsOptions {
  * The Sheets backend, from GOOGLE_SHEETS_SPREADSHEET_ID, GOOGLE_APPLICATION_CREDENTIALS or
  * GOOGLE_OAUTH_ACCESS_TOKEN, and ECM_SHEETS_API_URL. Nothing is requested until the first call.
  */
-export async function openSheetsTicketStore(env: NodeJS.ProcessEnv = process.env, options: OpenSheetsOptions = {}): Promise<SheetsTicketStore> {
+export async function openSheetsTicketStore(
+  env: NodeJS.ProcessEnv = process.env,
+  options: OpenSheetsOptions = {},
+): Promise<SheetsTicketStore> {
   const settings = sheetsSettingsFromEnv(env);
   const credentials = await sheetsCredentials(settings);
   const clock = options.clock ?? { now: () => Date.now(), sleep };
-  const channel = options.channel ?? channelFor(`${settings.apiUrl ?? 'https://sheets.googleapis.com/'} ${settings.spreadsheetId}`, options.quota ?? SHEETS_QUOTA, clock);
+  const channel =
+    options.channel ??
+    channelFor(`${settings.apiUrl ?? 'https://sheets.googleapis.com/'} ${settings.spreadsheetId}`, options.quota ?? SHEETS_QUOTA, clock);
   const api = await googleSheetsApi({
     spreadsheetId: settings.spreadsheetId,
     ...(settings.apiUrl ? { rootUrl: settings.apiUrl } : {}),

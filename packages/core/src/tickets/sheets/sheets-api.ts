@@ -57,7 +57,12 @@ export interface GoogleSheetsApiOptions {
 export async function googleSheetsApi(options: GoogleSheetsApiOptions): Promise<SheetsApi> {
   const { sheets } = await import('@googleapis/sheets');
   // Retries are ours (with read-back before re-sending), so the client's own are off.
-  const common = { version: 'v4' as const, retry: false, timeout: options.timeoutMs ?? 30_000, ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}) };
+  const common = {
+    version: 'v4' as const,
+    retry: false,
+    timeout: options.timeoutMs ?? 30_000,
+    ...(options.rootUrl ? { rootUrl: options.rootUrl } : {}),
+  };
   const reader = sheets({ ...common, auth: options.readAuth });
   const writer = sheets({ ...common, auth: options.writeAuth });
   return new GoogleSheetsApi(options.spreadsheetId, reader, writer, options.readPacer, options.writePacer, options.accessHint ?? null);
@@ -80,7 +85,8 @@ class GoogleSheetsApi implements SheetsApi {
       ({ data } = await request());
     } catch (err) {
       const failure = toSheetsError(err, what);
-      if (failure instanceof SheetsApiError && failure.status === 403 && this.accessHint) throw new SheetsApiError(403, `${failure.message}; ${this.accessHint}`);
+      if (failure instanceof SheetsApiError && failure.status === 403 && this.accessHint)
+        throw new SheetsApiError(403, `${failure.message}; ${this.accessHint}`);
       throw failure;
     }
     const parsed = schema.safeParse(data);
@@ -92,10 +98,18 @@ class GoogleSheetsApi implements SheetsApi {
     const data = await this.#call(
       'reading the spreadsheet',
       this.readPacer,
-      () => this.reader.spreadsheets.get({ spreadsheetId: this.spreadsheetId, includeGridData: false, fields: 'properties.title,sheets.properties(sheetId,title)' }),
+      () =>
+        this.reader.spreadsheets.get({
+          spreadsheetId: this.spreadsheetId,
+          includeGridData: false,
+          fields: 'properties.title,sheets.properties(sheetId,title)',
+        }),
       describeResponse,
     );
-    return { title: data.properties?.title ?? '', tabs: (data.sheets ?? []).map((s) => ({ sheetId: s.properties.sheetId ?? 0, title: s.properties.title })) };
+    return {
+      title: data.properties?.title ?? '',
+      tabs: (data.sheets ?? []).map((s) => ({ sheetId: s.properties.sheetId ?? 0, title: s.properties.title })),
+    };
   }
 
   async readRanges(ranges: readonly string[]): Promise<CellValue[][][]> {

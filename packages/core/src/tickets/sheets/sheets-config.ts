@@ -17,7 +17,8 @@ export class SheetsConfigError extends Error {
   }
 }
 
-const SETUP = 'set GOOGLE_SHEETS_SPREADSHEET_ID, and GOOGLE_APPLICATION_CREDENTIALS (a service-account key file) or GOOGLE_OAUTH_ACCESS_TOKEN';
+const SETUP =
+  'set GOOGLE_SHEETS_SPREADSHEET_ID, and GOOGLE_APPLICATION_CREDENTIALS (a service-account key file) or GOOGLE_OAUTH_ACCESS_TOKEN';
 
 const blankToUndefined = (v: unknown) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v);
 const optional = z.preprocess(blankToUndefined, z.string().optional());
@@ -27,14 +28,18 @@ const envSchema = z.object({
   GOOGLE_APPLICATION_CREDENTIALS: optional,
   GOOGLE_OAUTH_ACCESS_TOKEN: optional,
   GOOGLE_CLOUD_QUOTA_PROJECT: optional,
-  ECM_SHEETS_API_URL: z.preprocess(blankToUndefined, z.url({ protocol: /^https?$/, error: 'ECM_SHEETS_API_URL must be an http(s) URL' }).optional()),
+  ECM_SHEETS_API_URL: z.preprocess(
+    blankToUndefined,
+    z.url({ protocol: /^https?$/, error: 'ECM_SHEETS_API_URL must be an http(s) URL' }).optional(),
+  ),
 });
 
 /** A spreadsheet id, or the id inside a pasted sheet URL (…/spreadsheets/d/<id>/edit). */
 export function spreadsheetIdOf(text: string): string {
   const fromUrl = /\/spreadsheets\/d\/([A-Za-z0-9_-]+)/.exec(text);
   const id = fromUrl ? fromUrl[1]! : text;
-  if (!/^[A-Za-z0-9_-]+$/.test(id)) throw new SheetsConfigError(`GOOGLE_SHEETS_SPREADSHEET_ID "${text}" is neither a spreadsheet id nor a Google Sheets URL`);
+  if (!/^[A-Za-z0-9_-]+$/.test(id))
+    throw new SheetsConfigError(`GOOGLE_SHEETS_SPREADSHEET_ID "${text}" is neither a spreadsheet id nor a Google Sheets URL`);
   return id;
 }
 
@@ -50,5 +55,10 @@ export function sheetsSettingsFromEnv(env: NodeJS.ProcessEnv): SheetsSettings {
       ? ({ kind: 'key_file', path: e.GOOGLE_APPLICATION_CREDENTIALS } as const)
       : null;
   if (!credentials) throw new SheetsConfigError(`ECM_TICKETS=sheets needs credentials: ${SETUP}`);
-  return { spreadsheetId: spreadsheetIdOf(e.GOOGLE_SHEETS_SPREADSHEET_ID), apiUrl: e.ECM_SHEETS_API_URL ?? null, credentials, quotaProject: e.GOOGLE_CLOUD_QUOTA_PROJECT ?? null };
+  return {
+    spreadsheetId: spreadsheetIdOf(e.GOOGLE_SHEETS_SPREADSHEET_ID),
+    apiUrl: e.ECM_SHEETS_API_URL ?? null,
+    credentials,
+    quotaProject: e.GOOGLE_CLOUD_QUOTA_PROJECT ?? null,
+  };
 }

@@ -30,10 +30,14 @@ interface HeaderLookup {
   get(name: string): string | null;
 }
 
-const isLookup = (v: unknown): v is HeaderLookup => typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function';
+const isLookup = (v: unknown): v is HeaderLookup =>
+  typeof v === 'object' && v !== null && typeof (v as { get?: unknown }).get === 'function';
 
 // Response headers: a fetch Headers (possibly from another copy of fetch, so no instanceof) or a plain record.
-const headerBag = z.union([z.custom<HeaderLookup>(isLookup), z.record(z.string(), z.union([z.string(), z.array(z.string()), z.number()]).optional())]);
+const headerBag = z.union([
+  z.custom<HeaderLookup>(isLookup),
+  z.record(z.string(), z.union([z.string(), z.array(z.string()), z.number()]).optional()),
+]);
 
 /** What gaxios (the HTTP layer of @googleapis/sheets) throws: an error with the response attached when there was one. */
 const gaxiosFailure = z.object({

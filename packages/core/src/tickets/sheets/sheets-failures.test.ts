@@ -29,7 +29,12 @@ describe('a 429 storm', () => {
     fake.respond((_call, n) => (n < 7 ? { status: 429, ...(n === 0 ? { headers: { 'retry-after': '0' } } : {}) } : undefined));
     const result = await store.createTickets([ticket('ORD-1'), ticket('ORD-2'), ticket('ORD-3')]);
     expect(result).toEqual({ created: ['ORD-1', 'ORD-2', 'ORD-3'], skipped: [] });
-    expect(fake.tab('Assignments').slice(1).map((r) => r[0])).toEqual(['ORD-1', 'ORD-2', 'ORD-3']);
+    expect(
+      fake
+        .tab('Assignments')
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(['ORD-1', 'ORD-2', 'ORD-3']);
     expect(retry.waits).toEqual([100, 200, 400, 799, 999, 999, 999]);
     expect(appends('Assignments').map((c) => c.status)).toEqual([200]);
   });
@@ -40,7 +45,16 @@ describe('a 429 storm', () => {
     await store.createTickets([ticket('ORD-1')]);
     const methods = fake.calls.map((c) => `${c.method}:${c.status}`);
     // Read, append (refused), read again, append (refused)… never two appends in a row.
-    expect(methods).toEqual(['values.batchGet:200', 'values.append:429', 'values.batchGet:200', 'values.append:429', 'values.batchGet:200', 'values.append:429', 'values.batchGet:200', 'values.append:200']);
+    expect(methods).toEqual([
+      'values.batchGet:200',
+      'values.append:429',
+      'values.batchGet:200',
+      'values.append:429',
+      'values.batchGet:200',
+      'values.append:429',
+      'values.batchGet:200',
+      'values.append:200',
+    ]);
     expect(rowsOf(fake, 'Assignments', 'ORD-1')).toHaveLength(1);
   });
 
@@ -61,8 +75,15 @@ describe('a 429 storm', () => {
   });
 
   it('does not retry what cannot succeed (400)', async () => {
-    fake.respond((call) => (call.method === 'values.append' ? { status: 400, body: { error: { code: 400, message: 'Invalid values[0][0]', status: 'INVALID_ARGUMENT' } } } : undefined));
-    await expect(store.createTickets([ticket('ORD-1')])).rejects.toMatchObject({ status: 400, message: expect.stringMatching(/Invalid values/) });
+    fake.respond((call) =>
+      call.method === 'values.append'
+        ? { status: 400, body: { error: { code: 400, message: 'Invalid values[0][0]', status: 'INVALID_ARGUMENT' } } }
+        : undefined,
+    );
+    await expect(store.createTickets([ticket('ORD-1')])).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringMatching(/Invalid values/),
+    });
     expect(appends('Assignments')).toHaveLength(1);
     expect(retry.waits).toEqual([]);
   });
@@ -82,7 +103,12 @@ describe('a 500 after the write was applied (the answer was lost)', () => {
     lostOnce('values.append');
     const result = await store.createTickets([ticket('ORD-1'), ticket('ORD-2')]);
     expect(result).toEqual({ created: ['ORD-1', 'ORD-2'], skipped: [] });
-    expect(fake.tab('Assignments').slice(1).map((r) => r[0])).toEqual(['ORD-1', 'ORD-2']);
+    expect(
+      fake
+        .tab('Assignments')
+        .slice(1)
+        .map((r) => r[0]),
+    ).toEqual(['ORD-1', 'ORD-2']);
     expect(appends('Assignments').map((c) => c.status)).toEqual([500]);
   });
 
@@ -108,14 +134,29 @@ describe('a 500 after the write was applied (the answer was lost)', () => {
   });
 
   it('appendPatterns and writeDailyStats: no duplicate rows', async () => {
-    const pattern = { date: '2026-02-17', pattern_id: 'p-1', stuck_reason: 'brn_issue', currency: 'AED', signature: 'AED|PROCESSING_DEAL_IN', order_count: 7, total_amount_aed: 70_000, avg_hours: 30, high_value_count: 2, critical_count: 1, delta: 'NEW', recommendation: 'Follow the runbook' };
+    const pattern = {
+      date: '2026-02-17',
+      pattern_id: 'p-1',
+      stuck_reason: 'brn_issue',
+      currency: 'AED',
+      signature: 'AED|PROCESSING_DEAL_IN',
+      order_count: 7,
+      total_amount_aed: 70_000,
+      avg_hours: 30,
+      high_value_count: 2,
+      critical_count: 1,
+      delta: 'NEW',
+      recommendation: 'Follow the runbook',
+    };
     lostOnce('values.append');
     await store.appendPatterns([pattern]);
     lostOnce('values.batchUpdate');
     await store.appendPatterns([{ ...pattern, order_count: 9 }]);
     expect(await store.listPatterns('2026-02-17')).toEqual([{ ...pattern, order_count: 9 }]);
     lostOnce('values.append');
-    await store.writeDailyStats([{ date: '2026-02-17', agent_email: 'asha.ops@example.com', resolved: 3, avg_minutes: 42, sla_met_pct: 66.7, escalated: 0 }]);
+    await store.writeDailyStats([
+      { date: '2026-02-17', agent_email: 'asha.ops@example.com', resolved: 3, avg_minutes: 42, sla_met_pct: 66.7, escalated: 0 },
+    ]);
     expect(fake.tab('Daily Stats')).toHaveLength(2);
   });
 });
@@ -143,14 +184,18 @@ describe('a crash between the two writes of a resolution or an escalation', () =
     const done = await store.resolveTicket(resolution(ticket('ORD-1'), 120, { notes: 'second try' }));
     expect(done).toMatchObject({ status: 'RESOLVED', updated_at: minutesAfter(60) });
     expect(rowsOf(fake, 'Resolutions', 'ORD-1', 1)).toHaveLength(1);
-    expect(await store.listEscalations(new Date(0))).toEqual([{ ...escalation(ticket('ORD-1'), 10), resolved_at: minutesAfter(60), resolution_notes: 'BRN pushed; Lulu shows CREDITED' }]);
+    expect(await store.listEscalations(new Date(0))).toEqual([
+      { ...escalation(ticket('ORD-1'), 10), resolved_at: minutesAfter(60), resolution_notes: 'BRN pushed; Lulu shows CREDITED' },
+    ]);
   });
 
   it('is repaired by the next status change of that ticket, which then reports it closed', async () => {
     await store.createTickets([ticket('ORD-1')]);
     crashOnStatusUpdate();
     await expect(store.resolveTicket(resolution(ticket('ORD-1'), 60))).rejects.toThrow(/simulated crash/);
-    await expect(store.setTicketStatus('ORD-1', 'asha.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(61)))).rejects.toMatchObject({ code: 'already_closed' });
+    await expect(store.setTicketStatus('ORD-1', 'asha.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(61)))).rejects.toMatchObject({
+      code: 'already_closed',
+    });
     expect(await store.getTicket('ORD-1')).toMatchObject({ status: 'RESOLVED', updated_at: minutesAfter(60) });
   });
 
@@ -158,9 +203,14 @@ describe('a crash between the two writes of a resolution or an escalation', () =
     // A person deleted the ticket row after it was resolved; the order was assigned again later.
     await store.createTickets([ticket('ORD-1')]);
     await store.resolveTicket(resolution(ticket('ORD-1'), 30));
-    fake.setTab('Assignments', fake.tab('Assignments').filter((r) => r[0] !== 'ORD-1'));
+    fake.setTab(
+      'Assignments',
+      fake.tab('Assignments').filter((r) => r[0] !== 'ORD-1'),
+    );
     await store.createTickets([ticket('ORD-1', { assigned_at: minutesAfter(600), updated_at: minutesAfter(600) })]);
-    expect(await store.setTicketStatus('ORD-1', 'asha.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(601)))).toMatchObject({ status: 'IN_PROGRESS' });
+    expect(await store.setTicketStatus('ORD-1', 'asha.ops@example.com', 'IN_PROGRESS', new Date(minutesAfter(601)))).toMatchObject({
+      status: 'IN_PROGRESS',
+    });
   });
 
   it('escalation: a retry of the same escalation finds its row and only sets the status', async () => {
@@ -168,7 +218,10 @@ describe('a crash between the two writes of a resolution or an escalation', () =
     crashOnStatusUpdate();
     await expect(store.escalateTicket(escalation(ticket('ORD-1'), 30))).rejects.toThrow(/simulated crash/);
     expect((await store.getTicket('ORD-1'))?.status).toBe('OPEN');
-    expect(await store.escalateTicket(escalation(ticket('ORD-1'), 30))).toMatchObject({ status: 'ESCALATED', updated_at: minutesAfter(30) });
+    expect(await store.escalateTicket(escalation(ticket('ORD-1'), 30))).toMatchObject({
+      status: 'ESCALATED',
+      updated_at: minutesAfter(30),
+    });
     expect(rowsOf(fake, 'Escalations', 'ORD-1', 1)).toHaveLength(1);
   });
 });

@@ -68,7 +68,9 @@ export class SheetsSession {
     if (!refresh && keys.some((k) => !titles.has(k))) titles = await this.tabTitles(true);
     const absent = keys.filter((k) => !titles.has(k));
     if (absent.length > 0) {
-      throw new SheetLayoutError(`the sheet has no ${absent.map((k) => `"${TABS[k].title}"`).join(', ')} tab; run "ecm-manager sheets init" to create it`);
+      throw new SheetLayoutError(
+        `the sheet has no ${absent.map((k) => `"${TABS[k].title}"`).join(', ')} tab; run "ecm-manager sheets init" to create it`,
+      );
     }
     const values = await this.api.readRanges(keys.map((k) => tabRange(titles.get(k)!)));
     const out = {} as Record<K, TabTable>;
@@ -102,9 +104,15 @@ export class SheetsSession {
 
   /** Refuses to write into a tab that lacks columns the product writes. */
   requireWritable(table: TabTable): void {
-    if (table.headerRow === 0) throw new SheetLayoutError(`the "${table.title}" tab has no header row; run "ecm-manager sheets init" or add the header ${table.spec.columns.map((c) => c.header).join(', ')}`);
+    if (table.headerRow === 0)
+      throw new SheetLayoutError(
+        `the "${table.title}" tab has no header row; run "ecm-manager sheets init" or add the header ${table.spec.columns.map((c) => c.header).join(', ')}`,
+      );
     const missing = missingForWrite(table);
-    if (missing.length > 0) throw new SheetLayoutError(`the "${table.title}" tab lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.header}"`).join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} to the header row (any position)`);
+    if (missing.length > 0)
+      throw new SheetLayoutError(
+        `the "${table.title}" tab lacks the column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.header}"`).join(', ')}; add ${missing.length > 1 ? 'them' : 'it'} to the header row (any position)`,
+      );
   }
 
   /**
@@ -117,7 +125,10 @@ export class SheetsSession {
     if (records.length === 0) return;
     this.requireWritable(table);
     const anchor = table.rows.at(-1)?.row ?? table.headerRow;
-    await this.api.append(rowRange(table.title, anchor, width(table)), records.map((r) => rowCells(table, r)));
+    await this.api.append(
+      rowRange(table.title, anchor, width(table)),
+      records.map((r) => rowCells(table, r)),
+    );
   }
 
   /** Re-reads the rows to change (one request), checks each still holds its key, then writes every cell in one batchUpdate. */

@@ -30,27 +30,77 @@ describe('sheets init', () => {
   it('creates each missing tab with its header row and never touches an existing tab', async () => {
     fake.setTab('Agents', AGENTS);
     fake.setTab('Daily Stats', []);
-    fake.setTab('assignments', [['Order ID', 'Status'], ['ORD-1', 'OPEN']]);
+    fake.setTab('assignments', [
+      ['Order ID', 'Status'],
+      ['ORD-1', 'OPEN'],
+    ]);
     const store = await openTestStore(fake);
 
-    expect(await initSheets(store)).toEqual({ created: ['Resolutions', 'Escalations', 'Pattern Intelligence', 'Ticket History'], headed: ['Daily Stats'], kept: ['assignments', 'Agents'] });
-    expect(fake.tabTitles()).toEqual(['Sheet1', 'Agents', 'Daily Stats', 'assignments', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Ticket History']);
+    expect(await initSheets(store)).toEqual({
+      created: ['Resolutions', 'Escalations', 'Pattern Intelligence', 'Ticket History'],
+      headed: ['Daily Stats'],
+      kept: ['assignments', 'Agents'],
+    });
+    expect(fake.tabTitles()).toEqual([
+      'Sheet1',
+      'Agents',
+      'Daily Stats',
+      'assignments',
+      'Resolutions',
+      'Escalations',
+      'Pattern Intelligence',
+      'Ticket History',
+    ]);
     expect(fake.tab('Agents')).toEqual(AGENTS);
-    expect(fake.tab('assignments')).toEqual([['Order ID', 'Status'], ['ORD-1', 'OPEN']]);
+    expect(fake.tab('assignments')).toEqual([
+      ['Order ID', 'Status'],
+      ['ORD-1', 'OPEN'],
+    ]);
     expect(fake.tab('Pattern Intelligence')).toEqual([headerRow(TABS.patterns)]);
-    expect(fake.tab('Daily Stats')).toEqual([['Date', 'Agent', 'Resolved', 'Avg Time (min)', 'SLA Met %', 'Escalated', 'Assigned', 'Median Time (min)']]);
-    expect(fake.tab('Resolutions')[0]).toEqual(['Timestamp', 'Order ID', 'Agent', 'Resolution Notes', 'Assigned At', 'Resolution Time (min)', 'SLA Target (min)', 'SLA Status', 'Stuck Reason', 'Amount', 'Currency', 'Diagnosis Match', 'Action Followed', 'Resolution Type']);
+    expect(fake.tab('Daily Stats')).toEqual([
+      ['Date', 'Agent', 'Resolved', 'Avg Time (min)', 'SLA Met %', 'Escalated', 'Assigned', 'Median Time (min)'],
+    ]);
+    expect(fake.tab('Resolutions')[0]).toEqual([
+      'Timestamp',
+      'Order ID',
+      'Agent',
+      'Resolution Notes',
+      'Assigned At',
+      'Resolution Time (min)',
+      'SLA Target (min)',
+      'SLA Status',
+      'Stuck Reason',
+      'Amount',
+      'Currency',
+      'Diagnosis Match',
+      'Action Followed',
+      'Resolution Type',
+    ]);
 
     const writesBefore = fake.calls.filter((c) => c.httpMethod === 'POST').length;
-    expect(await initSheets(store)).toEqual({ created: [], headed: [], kept: ['assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats', 'Ticket History'] });
+    expect(await initSheets(store)).toEqual({
+      created: [],
+      headed: [],
+      kept: ['assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats', 'Ticket History'],
+    });
     expect(fake.calls.filter((c) => c.httpMethod === 'POST').length).toBe(writesBefore);
   });
 
   it('creates the tabs once even when the answer to adding them was lost', async () => {
     let lost = false;
-    fake.respond((call) => (call.method === 'spreadsheets.batchUpdate' && !lost ? ((lost = true), { status: 500, afterApplying: true }) : undefined));
+    fake.respond((call) =>
+      call.method === 'spreadsheets.batchUpdate' && !lost ? ((lost = true), { status: 500, afterApplying: true }) : undefined,
+    );
     const store = await openTestStore(fake);
-    expect((await initSheets(store)).created).toEqual(['Assignments', 'Agents', 'Resolutions', 'Escalations', 'Pattern Intelligence', 'Daily Stats', 'Ticket History']);
+    expect((await initSheets(store)).created).toEqual([
+      'Assignments',
+      'Agents',
+      'Resolutions',
+      'Escalations',
+      'Pattern Intelligence',
+      'Daily Stats',
+      'Ticket History',
+    ]);
     expect(fake.tabTitles()).toHaveLength(8);
     expect(fake.tab('Assignments')).toEqual([headerRow(TABS.assignments)]);
   });
@@ -61,7 +111,9 @@ describe('health: checkSheet', () => {
     const store = await openTestStore(fake);
     await initSheets(store);
     await store.createTickets([ticket('ORD-1'), ticket('ORD-2', { status: 'RESOLVED' })]);
-    await store.upsertAgents([{ email: 'asha.ops@example.com', name: 'Asha Demo', team: 'Ops', slack_handle: null, active: true, max_tickets: 40, role: 'agent' }]);
+    await store.upsertAgents([
+      { email: 'asha.ops@example.com', name: 'Asha Demo', team: 'Ops', slack_handle: null, active: true, max_tickets: 40, role: 'agent' },
+    ]);
     expect(await checkSheet(store)).toEqual({ ok: true, detail: '"ECM Operations": 7/7 tabs; 2 tickets (1 open); 1 agents (1 active)' });
   });
 
@@ -77,7 +129,9 @@ describe('health: checkSheet', () => {
     try {
       const result = await checkSheet(await openTestStore(bare));
       expect(result.ok).toBe(false);
-      expect(result.detail).toMatch(/missing tabs "Assignments", "Resolutions", "Escalations", "Pattern Intelligence", "Daily Stats", "Ticket History": run "ecm-manager sheets init"/);
+      expect(result.detail).toMatch(
+        /missing tabs "Assignments", "Resolutions", "Escalations", "Pattern Intelligence", "Daily Stats", "Ticket History": run "ecm-manager sheets init"/,
+      );
     } finally {
       await bare.close();
     }
@@ -87,13 +141,27 @@ describe('health: checkSheet', () => {
     const store = await openTestStore(fake);
     await initSheets(store);
     await store.createTickets([ticket('ORD-1')]);
-    fake.setTab('Assignments', [...fake.tab('Assignments'), ['ORD-2', 'asha.ops@example.com', '2026-02-17T01:30:00Z', 'waiting', 'P2', 'AED', '1', '1', 'brn_issue', '']]);
-    expect(await checkSheet(store)).toEqual({ ok: true, detail: '"ECM Operations": 7/7 tabs; 1 tickets (1 open); 0 agents (0 active); 1 row skipped as unreadable (first: Assignments row 3: Status "waiting" is not one of OPEN, IN_PROGRESS, RESOLVED, ESCALATED)' });
+    fake.setTab('Assignments', [
+      ...fake.tab('Assignments'),
+      ['ORD-2', 'asha.ops@example.com', '2026-02-17T01:30:00Z', 'waiting', 'P2', 'AED', '1', '1', 'brn_issue', ''],
+    ]);
+    expect(await checkSheet(store)).toEqual({
+      ok: true,
+      detail:
+        '"ECM Operations": 7/7 tabs; 1 tickets (1 open); 0 agents (0 active); 1 row skipped as unreadable (first: Assignments row 3: Status "waiting" is not one of OPEN, IN_PROGRESS, RESOLVED, ESCALATED)',
+    });
   });
 
   it('explains a wrong spreadsheet id', async () => {
-    const store = await openSheetsTicketStore({ GOOGLE_SHEETS_SPREADSHEET_ID: 'no-such-sheet', GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token', ECM_SHEETS_API_URL: fake.url });
-    expect(await checkSheet(store)).toEqual({ ok: false, detail: expect.stringMatching(/^no such spreadsheet \(check GOOGLE_SHEETS_SPREADSHEET_ID\)/) });
+    const store = await openSheetsTicketStore({
+      GOOGLE_SHEETS_SPREADSHEET_ID: 'no-such-sheet',
+      GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token',
+      ECM_SHEETS_API_URL: fake.url,
+    });
+    expect(await checkSheet(store)).toEqual({
+      ok: false,
+      detail: expect.stringMatching(/^no such spreadsheet \(check GOOGLE_SHEETS_SPREADSHEET_ID\)/),
+    });
   });
 });
 
@@ -138,7 +206,9 @@ describe('credentials and scopes', () => {
   });
 
   it('a bearer token (gcloud auth print-access-token, workload identity) is sent as is', async () => {
-    const store = await openTestStore(fake, { env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.short-lived', GOOGLE_APPLICATION_CREDENTIALS: keyFile } });
+    const store = await openTestStore(fake, {
+      env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.short-lived', GOOGLE_APPLICATION_CREDENTIALS: keyFile },
+    });
     await initSheets(store);
     expect(new Set(fake.calls.map((c) => c.headers.authorization))).toEqual(new Set(['Bearer ya29.short-lived']));
     expect(fake.calls.length).toBeGreaterThan(0);
@@ -146,7 +216,9 @@ describe('credentials and scopes', () => {
   });
 
   it('a user token can name the project to bill (GOOGLE_CLOUD_QUOTA_PROJECT)', async () => {
-    const store = await openTestStore(fake, { env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.user', GOOGLE_CLOUD_QUOTA_PROJECT: 'example-ops-project' } });
+    const store = await openTestStore(fake, {
+      env: { GOOGLE_OAUTH_ACCESS_TOKEN: 'ya29.user', GOOGLE_CLOUD_QUOTA_PROJECT: 'example-ops-project' },
+    });
     await store.listTickets().catch(() => undefined);
     expect(fake.calls.length).toBeGreaterThan(0);
     expect(new Set(fake.calls.map((c) => c.headers['x-goog-user-project']))).toEqual(new Set(['example-ops-project']));
@@ -154,23 +226,36 @@ describe('credentials and scopes', () => {
 
   it('a 403 names the account to share the sheet with', async () => {
     const store = await openTestStore(fake, { env: { GOOGLE_APPLICATION_CREDENTIALS: keyFile } });
-    fake.respond(() => ({ status: 403, body: { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } } }));
-    await expect(store.listTickets()).rejects.toThrow(/The caller does not have permission; share the sheet with ecm-sheets@example\.com as Editor/);
-    expect(await checkSheet(store)).toMatchObject({ ok: false, detail: expect.stringMatching(/^no access to the sheet: share it with ecm-sheets@example\.com as Editor/) });
+    fake.respond(() => ({
+      status: 403,
+      body: { error: { code: 403, message: 'The caller does not have permission', status: 'PERMISSION_DENIED' } },
+    }));
+    await expect(store.listTickets()).rejects.toThrow(
+      /The caller does not have permission; share the sheet with ecm-sheets@example\.com as Editor/,
+    );
+    expect(await checkSheet(store)).toMatchObject({
+      ok: false,
+      detail: expect.stringMatching(/^no access to the sheet: share it with ecm-sheets@example\.com as Editor/),
+    });
   });
 
   it('stores opened for the same sheet in one process share one write queue', async () => {
     const env = { GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token', ECM_SHEETS_API_URL: fake.url };
     const [a, b] = await Promise.all([openSheetsTicketStore(env), openSheetsTicketStore(env)]);
     expect(a.session.channel).toBe(b.session.channel);
-    expect((await openSheetsTicketStore({ ...env, GOOGLE_SHEETS_SPREADSHEET_ID: 'other-sheet' })).session.channel).not.toBe(a.session.channel);
+    expect((await openSheetsTicketStore({ ...env, GOOGLE_SHEETS_SPREADSHEET_ID: 'other-sheet' })).session.channel).not.toBe(
+      a.session.channel,
+    );
   });
 
   it('a lost connection is retried, then reported', async () => {
     const gone = await startFakeSheets();
     const url = gone.url;
     await gone.close();
-    const store = await openSheetsTicketStore({ GOOGLE_SHEETS_SPREADSHEET_ID: 'x', GOOGLE_OAUTH_ACCESS_TOKEN: 't', ECM_SHEETS_API_URL: url }, { retry: { attempts: 3, baseMs: 1, capMs: 1, random: () => 0, sleep: async () => undefined } });
+    const store = await openSheetsTicketStore(
+      { GOOGLE_SHEETS_SPREADSHEET_ID: 'x', GOOGLE_OAUTH_ACCESS_TOKEN: 't', ECM_SHEETS_API_URL: url },
+      { retry: { attempts: 3, baseMs: 1, capMs: 1, random: () => 0, sleep: async () => undefined } },
+    );
     const err = await store.listTickets().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(SheetsApiError);
     expect(err).toMatchObject({ status: null, message: expect.stringMatching(/no answer.*gave up after 3 attempts/s) });
@@ -180,9 +265,15 @@ describe('credentials and scopes', () => {
 describe('settings from the environment', () => {
   it('needs the sheet and one kind of credentials, and says which variables', () => {
     expect(() => sheetsSettingsFromEnv({ GOOGLE_OAUTH_ACCESS_TOKEN: 't' })).toThrow(SheetsConfigError);
-    expect(() => sheetsSettingsFromEnv({ GOOGLE_SHEETS_SPREADSHEET_ID: 'abc' })).toThrow(/GOOGLE_APPLICATION_CREDENTIALS .* or GOOGLE_OAUTH_ACCESS_TOKEN/);
-    expect(() => sheetsSettingsFromEnv({ GOOGLE_SHEETS_SPREADSHEET_ID: 'abc', GOOGLE_OAUTH_ACCESS_TOKEN: 't', ECM_SHEETS_API_URL: 'not a url' })).toThrow(/ECM_SHEETS_API_URL/);
-    expect(() => sheetsSettingsFromEnv({ GOOGLE_SHEETS_SPREADSHEET_ID: 'a b', GOOGLE_OAUTH_ACCESS_TOKEN: 't' })).toThrow(/neither a spreadsheet id nor a Google Sheets URL/);
+    expect(() => sheetsSettingsFromEnv({ GOOGLE_SHEETS_SPREADSHEET_ID: 'abc' })).toThrow(
+      /GOOGLE_APPLICATION_CREDENTIALS .* or GOOGLE_OAUTH_ACCESS_TOKEN/,
+    );
+    expect(() =>
+      sheetsSettingsFromEnv({ GOOGLE_SHEETS_SPREADSHEET_ID: 'abc', GOOGLE_OAUTH_ACCESS_TOKEN: 't', ECM_SHEETS_API_URL: 'not a url' }),
+    ).toThrow(/ECM_SHEETS_API_URL/);
+    expect(() => sheetsSettingsFromEnv({ GOOGLE_SHEETS_SPREADSHEET_ID: 'a b', GOOGLE_OAUTH_ACCESS_TOKEN: 't' })).toThrow(
+      /neither a spreadsheet id nor a Google Sheets URL/,
+    );
   });
 
   it('accepts a pasted sheet URL and prefers an explicit token over a key file', () => {
@@ -193,10 +284,17 @@ describe('settings from the environment', () => {
         GOOGLE_APPLICATION_CREDENTIALS: '/etc/ecm/key.json',
         ECM_SHEETS_API_URL: '',
       }),
-    ).toEqual({ spreadsheetId: '1AbC-dEf_123', apiUrl: null, credentials: { kind: 'access_token', token: 'ya29.token' }, quotaProject: null });
+    ).toEqual({
+      spreadsheetId: '1AbC-dEf_123',
+      apiUrl: null,
+      credentials: { kind: 'access_token', token: 'ya29.token' },
+      quotaProject: null,
+    });
   });
 
   it('reports an unreadable key file by path', async () => {
-    await expect(openSheetsTicketStore({ GOOGLE_SHEETS_SPREADSHEET_ID: 'abc', GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent/key.json' })).rejects.toThrow(/cannot read \/nonexistent\/key\.json/);
+    await expect(
+      openSheetsTicketStore({ GOOGLE_SHEETS_SPREADSHEET_ID: 'abc', GOOGLE_APPLICATION_CREDENTIALS: '/nonexistent/key.json' }),
+    ).rejects.toThrow(/cannot read \/nonexistent\/key\.json/);
   });
 });

@@ -117,7 +117,10 @@ export class SheetsTicketStore implements TicketStore {
         }
       }
       await this.session.editRows(edits);
-      await this.session.appendRows(table, added.map((a) => codec.cells(a)));
+      await this.session.appendRows(
+        table,
+        added.map((a) => codec.cells(a)),
+      );
     });
   }
 
@@ -129,7 +132,8 @@ export class SheetsTicketStore implements TicketStore {
       const key = joinKey(email.toLowerCase());
       const row = parsed.keyedRows.get(key);
       if (row === undefined) return false;
-      if (!table.columns.has('active')) throw new SheetLayoutError(`the "${table.title}" tab has no "Active" column; add it to the header row`);
+      if (!table.columns.has('active'))
+        throw new SheetLayoutError(`the "${table.title}" tab has no "Active" column; add it to the header row`);
       await this.session.editRows([{ table, row, key, values: { active: active ? 'TRUE' : 'FALSE' } }]);
       return true;
     });
@@ -143,7 +147,10 @@ export class SheetsTicketStore implements TicketStore {
     const orders = filter.orderIds ? new Set(filter.orderIds) : null;
     const tickets = await this.#readParsed('assignments', ticketCodec);
     return tickets
-      .filter((t) => (agent === undefined || t.agent_email === agent) && (!statuses || statuses.has(t.status)) && (!orders || orders.has(t.order_id)))
+      .filter(
+        (t) =>
+          (agent === undefined || t.agent_email === agent) && (!statuses || statuses.has(t.status)) && (!orders || orders.has(t.order_id)),
+      )
       .sort((a, b) => byText(a.assigned_at, b.assigned_at) || byText(a.order_id, b.order_id));
   }
 
@@ -162,7 +169,10 @@ export class SheetsTicketStore implements TicketStore {
       const present = new Set(this.#parse(table, ticketCodec).keyedRows.keys());
       first.present ??= new Set(present);
       const missing = uniqueBy(tickets, ticketCodec.key).filter((t) => !present.has(ticketCodec.key(t)));
-      await this.session.appendRows(table, missing.map((t) => ticketCodec.cells(t)));
+      await this.session.appendRows(
+        table,
+        missing.map((t) => ticketCodec.cells(t)),
+      );
     });
     const had = first.present ?? new Set<string>();
     const created: string[] = [];
@@ -185,14 +195,20 @@ export class SheetsTicketStore implements TicketStore {
     const row = parsed.keyedRows.get(joinKey(orderId));
     if (row !== undefined) {
       const why = parsed.problems.find((p) => p.row === row)?.why ?? 'it cannot be read';
-      throw new TicketRuleError('conflict', `order ${orderId}: row ${row} of the ${assignments.title} tab cannot be read (${why}); fix the row by hand`);
+      throw new TicketRuleError(
+        'conflict',
+        `order ${orderId}: row ${row} of the ${assignments.title} tab cannot be read (${why}); fix the row by hand`,
+      );
     }
     throw new TicketRuleError('not_found', `order ${orderId} has no ticket`);
   }
 
   #checkAssignee(ticket: Ticket, agentEmail: string): void {
     if (ticket.agent_email !== agentEmail.toLowerCase()) {
-      throw new TicketRuleError('not_assignee', `order ${ticket.order_id} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`);
+      throw new TicketRuleError(
+        'not_assignee',
+        `order ${ticket.order_id} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`,
+      );
     }
   }
 
@@ -210,7 +226,8 @@ export class SheetsTicketStore implements TicketStore {
       values: { status, updated_at: new Date(at).toISOString() },
       verify: (row) => {
         const now = parseTab({ ...assignments, rows: [row] }, ticketCodec).records[0]?.record;
-        if (now?.status === 'RESOLVED' && status !== 'RESOLVED') throw new TicketRuleError('already_closed', `order ${located.ticket.order_id} was already resolved`);
+        if (now?.status === 'RESOLVED' && status !== 'RESOLVED')
+          throw new TicketRuleError('already_closed', `order ${located.ticket.order_id} was already resolved`);
       },
     };
   }
@@ -219,21 +236,34 @@ export class SheetsTicketStore implements TicketStore {
   #closeEscalations(escalations: TabTable, orderId: string, resolution: Resolution): RowEdit[] {
     return this.#parse(escalations, escalationCodec)
       .records.filter((e) => e.record.order_id === orderId && e.record.resolved_at === null)
-      .map((e) => ({ table: escalations, row: e.row, key: escalationCodec.key(e.record), values: { resolved_at: new Date(resolution.resolved_at).toISOString(), resolution_notes: resolution.notes } }));
+      .map((e) => ({
+        table: escalations,
+        row: e.row,
+        key: escalationCodec.key(e.record),
+        values: { resolved_at: new Date(resolution.resolved_at).toISOString(), resolution_notes: resolution.notes },
+      }));
   }
 
   /** A Resolutions row for the ticket's current assignment: the ticket is resolved, whatever its status cell says. */
   #recordedResolution(resolutions: TabTable, ticket: Ticket): Resolution | null {
-    const mine = this.#parse(resolutions, resolutionCodec).records.filter((r) => r.record.order_id === ticket.order_id && r.record.resolved_at >= ticket.assigned_at);
+    const mine = this.#parse(resolutions, resolutionCodec).records.filter(
+      (r) => r.record.order_id === ticket.order_id && r.record.resolved_at >= ticket.assigned_at,
+    );
     return mine[0]?.record ?? null;
   }
 
   /** Finishes a resolution that crashed between its Resolutions row and the status change; true when there was one. */
-  async #finishInterruptedResolution(tables: { assignments: TabTable; resolutions: TabTable; escalations: TabTable }, located: LocatedTicket): Promise<boolean> {
+  async #finishInterruptedResolution(
+    tables: { assignments: TabTable; resolutions: TabTable; escalations: TabTable },
+    located: LocatedTicket,
+  ): Promise<boolean> {
     if (located.ticket.status === 'RESOLVED') return false;
     const recorded = this.#recordedResolution(tables.resolutions, located.ticket);
     if (!recorded) return false;
-    await this.session.editRows([this.#statusEdit(tables.assignments, located, 'RESOLVED', recorded.resolved_at), ...this.#closeEscalations(tables.escalations, located.ticket.order_id, recorded)]);
+    await this.session.editRows([
+      this.#statusEdit(tables.assignments, located, 'RESOLVED', recorded.resolved_at),
+      ...this.#closeEscalations(tables.escalations, located.ticket.order_id, recorded),
+    ]);
     return true;
   }
 
@@ -273,7 +303,10 @@ export class SheetsTicketStore implements TicketStore {
       const record = recorded ?? resolution;
       // Step 2: the status, and the order's open escalations, in one batchUpdate.
       sent = true;
-      await this.session.editRows([this.#statusEdit(tables.assignments, located, 'RESOLVED', record.resolved_at), ...this.#closeEscalations(tables.escalations, ticket.order_id, record)]);
+      await this.session.editRows([
+        this.#statusEdit(tables.assignments, located, 'RESOLVED', record.resolved_at),
+        ...this.#closeEscalations(tables.escalations, ticket.order_id, record),
+      ]);
       return { ...ticket, status: 'RESOLVED', updated_at: this.#updatedAt(tables.assignments, ticket, record.resolved_at) };
     });
   }
@@ -302,7 +335,8 @@ export class SheetsTicketStore implements TicketStore {
   /** Appends the history row unless a retry already did (its key is order + timestamp + action). */
   async #appendHistory(history: TabTable, entry: TicketHistoryEntry): Promise<void> {
     this.session.requireWritable(history);
-    if (!this.#parse(history, historyCodec).keyedRows.has(historyCodec.key(entry))) await this.session.appendRows(history, [historyCodec.cells(entry)]);
+    if (!this.#parse(history, historyCodec).keyedRows.has(historyCodec.key(entry)))
+      await this.session.appendRows(history, [historyCodec.cells(entry)]);
   }
 
   async reassignTicket(change: TicketHistoryEntry & { readonly action: 'REASSIGNED' }): Promise<Ticket> {
@@ -326,7 +360,9 @@ export class SheetsTicketStore implements TicketStore {
       await this.#appendHistory(tables.history, { ...change, from_agent: ticket.agent_email, to_agent: to });
       sent = true;
       const at = new Date(change.at).toISOString();
-      await this.session.editRows([{ table: tables.assignments, row: located.row, key: ticketCodec.key(ticket), values: { agent_email: to, updated_at: at } }]);
+      await this.session.editRows([
+        { table: tables.assignments, row: located.row, key: ticketCodec.key(ticket), values: { agent_email: to, updated_at: at } },
+      ]);
       return { ...ticket, agent_email: to, updated_at: this.#updatedAt(tables.assignments, ticket, at) };
     });
   }
@@ -343,11 +379,27 @@ export class SheetsTicketStore implements TicketStore {
       // A resolution interrupted before its status change still counts as resolved.
       const resolved = ticket.status === 'RESOLVED' || this.#recordedResolution(tables.resolutions, ticket) !== null;
       const status = resolved ? 'RESOLVED' : ticket.status;
-      if (status !== 'RESOLVED' && status !== 'ESCALATED') throw new TicketRuleError('conflict', `order ${orderId} is ${status}, not resolved or escalated`);
-      await this.#appendHistory(tables.history, { at: when, order_id: orderId, action: 'REOPENED', from_agent: ticket.agent_email, to_agent: ticket.agent_email, by: ticket.agent_email, reason });
+      if (status !== 'RESOLVED' && status !== 'ESCALATED')
+        throw new TicketRuleError('conflict', `order ${orderId} is ${status}, not resolved or escalated`);
+      await this.#appendHistory(tables.history, {
+        at: when,
+        order_id: orderId,
+        action: 'REOPENED',
+        from_agent: ticket.agent_email,
+        to_agent: ticket.agent_email,
+        by: ticket.agent_email,
+        reason,
+      });
       sent = true;
       // A new SLA clock: the earlier Resolutions row then belongs to the previous assignment.
-      await this.session.editRows([{ table: tables.assignments, row: located.row, key: ticketCodec.key(ticket), values: { status: 'OPEN', assigned_at: when, updated_at: when } }]);
+      await this.session.editRows([
+        {
+          table: tables.assignments,
+          row: located.row,
+          key: ticketCodec.key(ticket),
+          values: { status: 'OPEN', assigned_at: when, updated_at: when },
+        },
+      ]);
       return { ...ticket, status: 'OPEN', assigned_at: when, updated_at: this.#updatedAt(tables.assignments, ticket, when) };
     });
   }
@@ -374,25 +426,41 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async appendPatterns(rows: readonly PatternRow[]): Promise<void> {
-    await this.#upsert('patterns', patternCodec, rows, ['stuck_reason', 'order_count', 'total_amount_aed', 'avg_hours', 'high_value_count', 'critical_count', 'delta', 'recommendation']);
+    await this.#upsert('patterns', patternCodec, rows, [
+      'stuck_reason',
+      'order_count',
+      'total_amount_aed',
+      'avg_hours',
+      'high_value_count',
+      'critical_count',
+      'delta',
+      'recommendation',
+    ]);
   }
 
   async listPatterns(date?: string): Promise<PatternRow[]> {
     const rows = await this.#readParsed('patterns', patternCodec);
     const order = (a: PatternRow, b: PatternRow) => b.order_count - a.order_count || byText(a.pattern_id, b.pattern_id);
-    return date === undefined ? rows.sort((a, b) => byText(a.date, b.date) || order(a, b)) : rows.filter((p) => p.date === date).sort(order);
+    return date === undefined
+      ? rows.sort((a, b) => byText(a.date, b.date) || order(a, b))
+      : rows.filter((p) => p.date === date).sort(order);
   }
 
   async writeDailyStats(rows: readonly DailyStatsRow[]): Promise<void> {
     // The per-agent columns are rewritten only by writers that know them (as the local store keeps them otherwise).
-    const perAgent = rows.length > 0 && rows.every((r) => r.assigned !== undefined && r.median_minutes !== undefined) ? ['assigned', 'median_minutes'] : [];
+    const perAgent =
+      rows.length > 0 && rows.every((r) => r.assigned !== undefined && r.median_minutes !== undefined)
+        ? ['assigned', 'median_minutes']
+        : [];
     await this.#upsert('dailyStats', dailyStatsCodec, rows, ['resolved', 'avg_minutes', 'sla_met_pct', 'escalated', ...perAgent]);
   }
 
   /** The Daily Stats tab as the store reads it (the TicketStore interface only writes it). */
   async listDailyStats(date?: string): Promise<DailyStatsRow[]> {
     const rows = await this.#readParsed('dailyStats', dailyStatsCodec);
-    return rows.filter((s) => date === undefined || s.date === date).sort((a, b) => byText(a.date, b.date) || byText(a.agent_email, b.agent_email));
+    return rows
+      .filter((s) => date === undefined || s.date === date)
+      .sort((a, b) => byText(a.date, b.date) || byText(a.agent_email, b.agent_email));
   }
 
   /** Rows already there (by key) get `updated` columns rewritten in one batchUpdate; the rest are appended in one request. */
@@ -414,7 +482,10 @@ export class SheetsTicketStore implements TicketStore {
         else edits.push({ table, row, key, values: Object.fromEntries(updated.map((k) => [k, cells[k] ?? ''])) });
       }
       await this.session.editRows(edits);
-      await this.session.appendRows(table, added.map((r) => codec.cells(r)));
+      await this.session.appendRows(
+        table,
+        added.map((r) => codec.cells(r)),
+      );
     });
   }
 

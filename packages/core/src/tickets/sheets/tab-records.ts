@@ -1,6 +1,27 @@
 import { TICKET_STATUSES } from '../../config/schema.js';
-import { HISTORY_ACTIONS, type Agent, type DailyStatsRow, type Escalation, type PatternRow, type Resolution, type Ticket, type TicketHistoryEntry } from '../ticket-store.js';
-import { CellError, code, email, flag, numberCell, optionalText, optionalTimestamp, requiredText, team, timestamp, wholeNumber } from './cell-parsers.js';
+import {
+  HISTORY_ACTIONS,
+  type Agent,
+  type DailyStatsRow,
+  type Escalation,
+  type PatternRow,
+  type Resolution,
+  type Ticket,
+  type TicketHistoryEntry,
+} from '../ticket-store.js';
+import {
+  CellError,
+  code,
+  email,
+  flag,
+  numberCell,
+  optionalText,
+  optionalTimestamp,
+  requiredText,
+  team,
+  timestamp,
+  wholeNumber,
+} from './cell-parsers.js';
 import { TABS, type TabKey } from './tab-layout.js';
 import { cellOf, missingForRead, type CellValue, type SheetProblem, type SheetRow, type TabTable } from './tab-table.js';
 
@@ -77,7 +98,8 @@ export function agentCodec(defaultMax: number): RecordCodec<Agent> {
       const agentEmail = read('email', email);
       const maxText = read('max_tickets', (raw) => raw.trim());
       const roleText = read('role', (raw) => raw.trim().toLowerCase());
-      if (roleText !== '' && roleText !== 'agent' && roleText !== 'supervisor') throw new CellError(`Role "${roleText}" is not agent or supervisor`);
+      if (roleText !== '' && roleText !== 'agent' && roleText !== 'supervisor')
+        throw new CellError(`Role "${roleText}" is not agent or supervisor`);
       return {
         email: agentEmail,
         name: read('name', (raw) => raw.trim()) || agentEmail,
@@ -88,7 +110,15 @@ export function agentCodec(defaultMax: number): RecordCodec<Agent> {
         role: roleText === 'supervisor' ? 'supervisor' : 'agent',
       };
     },
-    cells: (a) => ({ email: a.email, name: a.name, team: a.team, slack_handle: a.slack_handle ?? '', active: a.active ? 'TRUE' : 'FALSE', max_tickets: a.max_tickets, role: a.role }),
+    cells: (a) => ({
+      email: a.email,
+      name: a.name,
+      team: a.team,
+      slack_handle: a.slack_handle ?? '',
+      active: a.active ? 'TRUE' : 'FALSE',
+      max_tickets: a.max_tickets,
+      role: a.role,
+    }),
     key: (a) => joinKey(a.email.toLowerCase()),
   };
 }
@@ -109,7 +139,9 @@ export const resolutionCodec: RecordCodec<Resolution> = {
     currency: read('currency', requiredText).toUpperCase(),
     diagnosis_match: read('diagnosis_match', (raw, h) => code(raw, ['CORRECT', 'PARTIAL', 'WRONG'], h)),
     action_followed: read('action_followed', (raw, h) => code(raw, ['YES', 'MODIFIED', 'IGNORED'], h)),
-    resolution_type: read('resolution_type', (raw, h) => code(raw, ['AGENT_RESOLVED', 'SELF_HEALED', 'ESCALATED_RESOLVED', 'FALSE_POSITIVE'], h)),
+    resolution_type: read('resolution_type', (raw, h) =>
+      code(raw, ['AGENT_RESOLVED', 'SELF_HEALED', 'ESCALATED_RESOLVED', 'FALSE_POSITIVE'], h),
+    ),
   }),
   cells: (r) => ({ ...r }),
   key: (r) => joinKey(r.order_id, new Date(r.resolved_at).toISOString()),
@@ -158,7 +190,8 @@ export const patternCodec: RecordCodec<PatternRow> = {
 export const dailyStatsCodec: RecordCodec<DailyStatsRow> = {
   tab: 'dailyStats',
   parse: (read, table) => {
-    const optionalNumber = (key: 'assigned' | 'median_minutes') => (table.columns.has(key) ? read(key, (raw, h) => (raw.trim() === '' ? undefined : numberCell(raw, h))) : undefined);
+    const optionalNumber = (key: 'assigned' | 'median_minutes') =>
+      table.columns.has(key) ? read(key, (raw, h) => (raw.trim() === '' ? undefined : numberCell(raw, h))) : undefined;
     const assigned = optionalNumber('assigned');
     const median = optionalNumber('median_minutes');
     return {
@@ -209,7 +242,18 @@ export function parseTab<T>(table: TabTable, codec: RecordCodec<T>): ParsedTab<T
   const records: ParsedRecord<T>[] = [];
   const keyedRows = new Map<string, number>();
   const missing = missingForRead(table);
-  if (table.headerRow === 0) return { records, problems: [{ tab: table.title, row: 1, why: `the tab is empty; expected the header ${TABS[codec.tab].columns.map((c) => c.header).join(', ')}` }], keyedRows };
+  if (table.headerRow === 0)
+    return {
+      records,
+      problems: [
+        {
+          tab: table.title,
+          row: 1,
+          why: `the tab is empty; expected the header ${TABS[codec.tab].columns.map((c) => c.header).join(', ')}`,
+        },
+      ],
+      keyedRows,
+    };
   if (missing.length > 0) {
     const why = `missing column${missing.length > 1 ? 's' : ''} ${missing.map((c) => `"${c.header}"`).join(', ')}; its rows cannot be read until the header is fixed`;
     return { records, problems: [...problems, { tab: table.title, row: table.headerRow, why }], keyedRows };

@@ -48,7 +48,8 @@ const isBlank = (cells: readonly string[]) => cells.every((c) => c.trim() === ''
 export function tableOf(spec: TabSpec, title: string, values: readonly (readonly CellValue[])[], firstRow = 1): TabTable {
   const text = values.map((r) => r.map(cellText));
   const headerIndex = text.findIndex((r) => !isBlank(r));
-  if (headerIndex < 0) return { spec, title, headerRow: 0, header: [], columns: new Map(), missing: [...spec.columns], rows: [], problems: [] };
+  if (headerIndex < 0)
+    return { spec, title, headerRow: 0, header: [], columns: new Map(), missing: [...spec.columns], rows: [], problems: [] };
   const header = text[headerIndex]!;
   const byName = new Map<string, number>();
   const problems: SheetProblem[] = [];

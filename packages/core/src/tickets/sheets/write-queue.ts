@@ -62,7 +62,11 @@ export const SHEETS_QUOTA: Quota = { readsPerMinute: 60, writesPerMinute: 60 };
 
 /** A channel of its own (what another process writing to the same sheet would have). */
 export function createChannel(quota: Quota, clock: Clock): SpreadsheetChannel {
-  return { writes: new SerialQueue(), readPacer: new RequestPacer(quota.readsPerMinute, clock), writePacer: new RequestPacer(quota.writesPerMinute, clock) };
+  return {
+    writes: new SerialQueue(),
+    readPacer: new RequestPacer(quota.readsPerMinute, clock),
+    writePacer: new RequestPacer(quota.writesPerMinute, clock),
+  };
 }
 
 const channels = new Map<string, SpreadsheetChannel>();

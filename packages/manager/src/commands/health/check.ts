@@ -1,4 +1,3 @@
-import { errorText } from '@ecm/core/text';
 export type Level = 'ok' | 'degraded' | 'down' | 'not_configured';
 
 /** One line of the health screen: a dependency, how it is, and why. */
@@ -14,4 +13,3 @@ export const timed = async <T>(fn: () => Promise<T>): Promise<{ value: T; ms: nu
   const value = await fn();
   return { value, ms: Math.round(performance.now() - started) };
 };
-

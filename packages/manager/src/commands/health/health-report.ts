@@ -13,7 +13,10 @@ export function healthStatus(checks: readonly Check[]): HealthStatus {
 }
 
 /** Details quote driver errors and connection labels: no password leaves this command, no control character reaches the terminal. */
-export async function masked(checks: readonly Check[], readings: StateReadings): Promise<{ checks: Check[]; history: PhaseHistory[]; missed: string[] }> {
+export async function masked(
+  checks: readonly Check[],
+  readings: StateReadings,
+): Promise<{ checks: Check[]; history: PhaseHistory[]; missed: string[] }> {
   const shown = (text: string) => oneLine(maskSecrets(text));
   return {
     checks: checks.map((c) => ({ ...c, detail: shown(c.detail) })),
@@ -42,9 +45,12 @@ const MARK: Record<Level, string> = { ok: 'ok  ', degraded: 'WARN', down: 'DOWN'
 
 export function printText(r: Shown): void {
   const { budget, quarantined } = r.readings;
-  for (const c of r.checks) process.stdout.write(`${MARK[c.level]} ${c.name.padEnd(12)} ${c.detail}${c.ms !== undefined ? ` [${c.ms} ms]` : ''}\n`);
+  for (const c of r.checks)
+    process.stdout.write(`${MARK[c.level]} ${c.name.padEnd(12)} ${c.detail}${c.ms !== undefined ? ` [${c.ms} ms]` : ''}\n`);
   for (const h of r.history) {
-    process.stdout.write(`     ${h.phase.padEnd(12)} last success ${h.last_success ?? 'never'}; last failure ${h.last_failure ?? 'never'}${h.last_error ? ` (${h.last_error.slice(0, 80)})` : ''}\n`);
+    process.stdout.write(
+      `     ${h.phase.padEnd(12)} last success ${h.last_success ?? 'never'}; last failure ${h.last_failure ?? 'never'}${h.last_error ? ` (${h.last_error.slice(0, 80)})` : ''}\n`,
+    );
   }
   if (budget) process.stdout.write(`     LLM spend today: $${budget.spent_usd.toFixed(4)} of $${budget.budget_usd.toFixed(2)}\n`);
   if (quarantined) process.stdout.write(`     quarantined orders in the last backlog run: ${quarantined.count} (${quarantined.run_key})\n`);

@@ -1,7 +1,7 @@
 import { errorText } from '@ecm/core/text';
 import type { EcmConfig } from '@ecm/core/domain';
 import type { StateDb } from '@ecm/core/stores';
-import { type Check } from './check.js';
+import type { Check } from './check.js';
 
 export interface BudgetToday {
   readonly spent_usd: number;
@@ -30,7 +30,11 @@ export async function checkLlm(config: EcmConfig, budget: BudgetToday | null, ac
   const via = process.env.ANTHROPIC_BASE_URL ? ` via ${process.env.ANTHROPIC_BASE_URL}` : '';
   const spend = budget ? `; $${budget.spent_usd.toFixed(4)} of the $${budget.budget_usd.toFixed(2)} daily budget spent` : '';
   if (budget?.exhausted) {
-    return { name: 'llm', level: 'degraded', detail: `daily LLM budget of $${budget.budget_usd.toFixed(2)} spent ($${budget.spent_usd.toFixed(4)} today): reports go out without insights until the budget's day ends` };
+    return {
+      name: 'llm',
+      level: 'degraded',
+      detail: `daily LLM budget of $${budget.budget_usd.toFixed(2)} spent ($${budget.spent_usd.toFixed(4)} today): reports go out without insights until the budget's day ends`,
+    };
   }
   if (!active) return { name: 'llm', level: 'ok', detail: `configured${via}${spend}` };
   try {

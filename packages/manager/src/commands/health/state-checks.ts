@@ -5,7 +5,15 @@ import { RunStore, type PhaseHistory } from '../../phases/run-store.js';
 import { timed, type Check } from './check.js';
 import { llmBudget, type BudgetToday } from './llm-check.js';
 import { lastQuarantined, missedRuns } from './run-history.js';
-import { openTicketStore, checkSheet, SheetsTicketStore, openStateDb, acquireFileLock, describeHolder, RunLockedError } from '@ecm/core/stores';
+import {
+  openTicketStore,
+  checkSheet,
+  SheetsTicketStore,
+  openStateDb,
+  acquireFileLock,
+  describeHolder,
+  RunLockedError,
+} from '@ecm/core/stores';
 
 /** What health reads from the state store besides its checks. */
 export interface StateReadings {
@@ -26,7 +34,11 @@ async function ticketChecks(state: StateDb, checks: Check[]): Promise<void> {
   }
   const agents = await tickets.listAgents();
   const active = agents.filter((a) => a.active).length;
-  checks.push({ name: 'ticket store', level: active > 0 ? 'ok' : 'degraded', detail: `${tickets.label}: ${active} active agents${active ? '' : ' (nothing can be assigned)'}` });
+  checks.push({
+    name: 'ticket store',
+    level: active > 0 ? 'ok' : 'degraded',
+    detail: `${tickets.label}: ${active} active agents${active ? '' : ' (nothing can be assigned)'}`,
+  });
 }
 
 /** Fills `into` one reading at a time: what was read before a failure is still shown. */

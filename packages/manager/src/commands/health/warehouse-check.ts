@@ -10,13 +10,15 @@ export async function checkWarehouse(config: EcmConfig, asOf: Date, active: bool
   } catch (err) {
     return { name: 'warehouse', level: 'down', detail: errorText(err) };
   }
-  if (!process.env.ECM_WAREHOUSE_URL && !readDemoInfo()) return { name: 'warehouse', level: 'not_configured', detail: 'no ECM_WAREHOUSE_URL and no demo warehouse yet (created on first run)' };
+  if (!process.env.ECM_WAREHOUSE_URL && !readDemoInfo())
+    return { name: 'warehouse', level: 'not_configured', detail: 'no ECM_WAREHOUSE_URL and no demo warehouse yet (created on first run)' };
   try {
     const warehouse = await openWarehouse({ sharedDir: config.sharedDir });
     try {
       const { value: rows, ms } = await timed(() => warehouse.query(loadQuery(config.sharedDir, 'freshness')));
       const newest = rows[0]?.newest_update;
-      if (typeof newest !== 'string') return { name: 'warehouse', level: 'degraded', detail: `${warehouse.label}: orders_goms is empty`, ms };
+      if (typeof newest !== 'string')
+        return { name: 'warehouse', level: 'degraded', detail: `${warehouse.label}: orders_goms is empty`, ms };
       const ageHours = (asOf.getTime() - parseWarehouseTime(newest).getTime()) / 3_600_000;
       const stale = ageHours > config.settings.data_freshness.warehouse_stale_hours;
       let detail = `${warehouse.label}: newest orders_goms update ${newest} (${ageHours.toFixed(1)} h old${stale ? `, older than ${config.settings.data_freshness.warehouse_stale_hours} h: the load may be stuck` : ''})`;

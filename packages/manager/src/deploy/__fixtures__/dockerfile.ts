@@ -50,7 +50,8 @@ function words(text: string): string[] {
 
 function jsonArray(text: string, op: string): string[] {
   const parsed: unknown = JSON.parse(text);
-  if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string')) throw new Error(`${op} must be a JSON array of strings: ${text}`);
+  if (!Array.isArray(parsed) || !parsed.every((p) => typeof p === 'string'))
+    throw new Error(`${op} must be a JSON array of strings: ${text}`);
   return parsed;
 }
 
@@ -208,10 +209,20 @@ function copyFromContext(context: string, rel: string, target: string, ignored: 
 export function replayDockerfile(options: ReplayOptions): ReplayedImage {
   const text = readFileSync(options.dockerfile, 'utf8');
   const ignoreFile = `${options.dockerfile}.dockerignore`;
-  const ignored = dockerignore(existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : readFileSync(path.join(options.context, '.dockerignore'), 'utf8'));
+  const ignored = dockerignore(
+    existsSync(ignoreFile) ? readFileSync(ignoreFile, 'utf8') : readFileSync(path.join(options.context, '.dockerignore'), 'utf8'),
+  );
   const stages = new Map<string, string>();
   const runs: { command: string; ms: number }[] = [];
-  let stage: { root: string; workdir: string; env: Record<string, string>; user: string | null; volumes: string[]; entrypoint: string[]; cmd: string[] } | null = null;
+  let stage: {
+    root: string;
+    workdir: string;
+    env: Record<string, string>;
+    user: string | null;
+    volumes: string[];
+    entrypoint: string[];
+    cmd: string[];
+  } | null = null;
   let index = 0;
   const inStage = (p: string) => path.join(stage!.root, path.posix.resolve(stage!.workdir, p));
 
@@ -255,11 +266,20 @@ export function replayDockerfile(options: ReplayOptions): ReplayedImage {
         break;
       }
       case 'RUN': {
-        if (/(^|[\s=;&|>'"(])\/(?!dev\/null)/.test(ins.command)) throw new Error(`RUN names an absolute path, which cannot be replayed outside a container: ${ins.command}`);
+        if (/(^|[\s=;&|>'"(])\/(?!dev\/null)/.test(ins.command))
+          throw new Error(`RUN names an absolute path, which cannot be replayed outside a container: ${ins.command}`);
         const started = Date.now();
-        const result = spawnSync('/bin/sh', ['-c', ins.command], { cwd: path.join(stage.root, stage.workdir), env: stage.env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+        const result = spawnSync('/bin/sh', ['-c', ins.command], {
+          cwd: path.join(stage.root, stage.workdir),
+          env: stage.env,
+          encoding: 'utf8',
+          maxBuffer: 64 * 1024 * 1024,
+        });
         runs.push({ command: ins.command, ms: Date.now() - started });
-        if (result.status !== 0) throw new Error(`RUN ${ins.command}\nexited ${result.status ?? result.signal}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`);
+        if (result.status !== 0)
+          throw new Error(
+            `RUN ${ins.command}\nexited ${result.status ?? result.signal}:\n${result.stdout.slice(-4000)}\n${result.stderr.slice(-4000)}`,
+          );
         break;
       }
       case 'USER':
@@ -278,15 +298,30 @@ export function replayDockerfile(options: ReplayOptions): ReplayedImage {
     }
   }
   if (!stage) throw new Error('no FROM in the Dockerfile');
-  const env = Object.fromEntries(Object.entries(stage.env).filter(([k]) => !(k in options.baseEnv) || stage!.env[k] !== options.baseEnv[k]));
-  return { root: stage.root, workdir: stage.workdir, env, user: stage.user, volumes: stage.volumes, entrypoint: stage.entrypoint, cmd: stage.cmd, runs };
+  const env = Object.fromEntries(
+    Object.entries(stage.env).filter(([k]) => !(k in options.baseEnv) || stage!.env[k] !== options.baseEnv[k]),
+  );
+  return {
+    root: stage.root,
+    workdir: stage.workdir,
+    env,
+    user: stage.user,
+    volumes: stage.volumes,
+    entrypoint: stage.entrypoint,
+    cmd: stage.cmd,
+    runs,
+  };
 }
 
 /**
  * The environment a container of the image would have, with every absolute path that exists inside
  * the image (in PATH-like lists too) moved into the replayed folder.
  */
-export function containerEnv(image: ReplayedImage, baseEnv: Readonly<Record<string, string>>, overrides: Readonly<Record<string, string>> = {}): Record<string, string> {
+export function containerEnv(
+  image: ReplayedImage,
+  baseEnv: Readonly<Record<string, string>>,
+  overrides: Readonly<Record<string, string>> = {},
+): Record<string, string> {
   const env: Record<string, string> = { ...baseEnv };
   for (const [k, v] of Object.entries(image.env)) {
     env[k] = v

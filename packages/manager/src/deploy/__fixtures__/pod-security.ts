@@ -20,7 +20,21 @@ function containers(spec: Obj): { where: string; c: Obj }[] {
   );
 }
 
-const BASELINE_CAPABILITIES = new Set(['AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT']);
+const BASELINE_CAPABILITIES = new Set([
+  'AUDIT_WRITE',
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FOWNER',
+  'FSETID',
+  'KILL',
+  'MKNOD',
+  'NET_BIND_SERVICE',
+  'SETFCAP',
+  'SETGID',
+  'SETPCAP',
+  'SETUID',
+  'SYS_CHROOT',
+]);
 const SAFE_SYSCTLS = new Set([
   'kernel.shm_rmid_forced',
   'net.ipv4.ip_local_port_range',
@@ -34,7 +48,16 @@ const SAFE_SYSCTLS = new Set([
   'net.ipv4.tcp_keepalive_probes',
 ]);
 const SELINUX_TYPES = new Set(['', 'container_t', 'container_init_t', 'container_kvm_t', 'container_engine_t']);
-const RESTRICTED_VOLUME_TYPES = new Set(['configMap', 'csi', 'downwardAPI', 'emptyDir', 'ephemeral', 'persistentVolumeClaim', 'projected', 'secret']);
+const RESTRICTED_VOLUME_TYPES = new Set([
+  'configMap',
+  'csi',
+  'downwardAPI',
+  'emptyDir',
+  'ephemeral',
+  'persistentVolumeClaim',
+  'projected',
+  'secret',
+]);
 
 type Rule = (pod: PodTemplate) => string[];
 
@@ -43,22 +66,41 @@ export const RESTRICTED_RULES: Readonly<Record<string, Rule>> = {
   // --- baseline ---
   hostProcess: ({ spec }) => [
     ...(spec.securityContext?.windowsOptions?.hostProcess === true ? ['pod: windowsOptions.hostProcess'] : []),
-    ...containers(spec).flatMap(({ where, c }) => (c.securityContext?.windowsOptions?.hostProcess === true ? [`${where}: windowsOptions.hostProcess`] : [])),
+    ...containers(spec).flatMap(({ where, c }) =>
+      c.securityContext?.windowsOptions?.hostProcess === true ? [`${where}: windowsOptions.hostProcess`] : [],
+    ),
   ],
   hostNamespaces: ({ spec }) => (['hostNetwork', 'hostPID', 'hostIPC'] as const).filter((f) => spec[f] === true).map((f) => `pod: ${f}`),
-  privileged: ({ spec }) => containers(spec).flatMap(({ where, c }) => (c.securityContext?.privileged === true ? [`${where}: privileged`] : [])),
+  privileged: ({ spec }) =>
+    containers(spec).flatMap(({ where, c }) => (c.securityContext?.privileged === true ? [`${where}: privileged`] : [])),
   capabilitiesBaseline: ({ spec }) =>
-    containers(spec).flatMap(({ where, c }) => ((c.securityContext?.capabilities?.add as string[] | undefined) ?? []).filter((cap) => !BASELINE_CAPABILITIES.has(cap)).map((cap) => `${where}: adds ${cap}`)),
-  hostPathVolumes: ({ spec }) => ((spec.volumes as Obj[] | undefined) ?? []).filter((v) => v.hostPath !== undefined).map((v) => `volume ${String(v.name)}: hostPath`),
+    containers(spec).flatMap(({ where, c }) =>
+      ((c.securityContext?.capabilities?.add as string[] | undefined) ?? [])
+        .filter((cap) => !BASELINE_CAPABILITIES.has(cap))
+        .map((cap) => `${where}: adds ${cap}`),
+    ),
+  hostPathVolumes: ({ spec }) =>
+    ((spec.volumes as Obj[] | undefined) ?? []).filter((v) => v.hostPath !== undefined).map((v) => `volume ${String(v.name)}: hostPath`),
   hostPorts: ({ spec }) =>
-    containers(spec).flatMap(({ where, c }) => ((c.ports as Obj[] | undefined) ?? []).filter((p) => p.hostPort !== undefined && p.hostPort !== 0).map((p) => `${where}: hostPort ${String(p.hostPort)}`)),
+    containers(spec).flatMap(({ where, c }) =>
+      ((c.ports as Obj[] | undefined) ?? [])
+        .filter((p) => p.hostPort !== undefined && p.hostPort !== 0)
+        .map((p) => `${where}: hostPort ${String(p.hostPort)}`),
+    ),
   appArmor: ({ metadata, spec }) => {
     const ok = (type: unknown) => type === undefined || type === 'RuntimeDefault' || type === 'Localhost';
     return [
-      ...(ok(spec.securityContext?.appArmorProfile?.type) ? [] : [`pod: appArmorProfile ${String(spec.securityContext.appArmorProfile.type)}`]),
-      ...containers(spec).flatMap(({ where, c }) => (ok(c.securityContext?.appArmorProfile?.type) ? [] : [`${where}: appArmorProfile ${String(c.securityContext.appArmorProfile.type)}`])),
+      ...(ok(spec.securityContext?.appArmorProfile?.type)
+        ? []
+        : [`pod: appArmorProfile ${String(spec.securityContext.appArmorProfile.type)}`]),
+      ...containers(spec).flatMap(({ where, c }) =>
+        ok(c.securityContext?.appArmorProfile?.type) ? [] : [`${where}: appArmorProfile ${String(c.securityContext.appArmorProfile.type)}`],
+      ),
       ...Object.entries(metadata?.annotations ?? {})
-        .filter(([k, v]) => k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !v.startsWith('localhost/'))
+        .filter(
+          ([k, v]) =>
+            k.startsWith('container.apparmor.security.beta.kubernetes.io/') && v !== 'runtime/default' && !v.startsWith('localhost/'),
+        )
         .map(([k, v]) => `annotation ${k}: ${v}`),
     ];
   },
@@ -67,23 +109,40 @@ export const RESTRICTED_RULES: Readonly<Record<string, Rule>> = {
       ...(o?.type !== undefined && !SELINUX_TYPES.has(o.type) ? [`${where}: seLinuxOptions.type ${String(o.type)}`] : []),
       ...(['user', 'role'] as const).filter((f) => o?.[f] !== undefined && o[f] !== '').map((f) => `${where}: seLinuxOptions.${f}`),
     ];
-    return [...check('pod', spec.securityContext?.seLinuxOptions), ...containers(spec).flatMap(({ where, c }) => check(where, c.securityContext?.seLinuxOptions))];
+    return [
+      ...check('pod', spec.securityContext?.seLinuxOptions),
+      ...containers(spec).flatMap(({ where, c }) => check(where, c.securityContext?.seLinuxOptions)),
+    ];
   },
   procMount: ({ spec }) =>
-    containers(spec).flatMap(({ where, c }) => (c.securityContext?.procMount !== undefined && c.securityContext.procMount !== 'Default' ? [`${where}: procMount ${String(c.securityContext.procMount)}`] : [])),
+    containers(spec).flatMap(({ where, c }) =>
+      c.securityContext?.procMount !== undefined && c.securityContext.procMount !== 'Default'
+        ? [`${where}: procMount ${String(c.securityContext.procMount)}`]
+        : [],
+    ),
   seccompBaseline: ({ spec }) => [
     ...(spec.securityContext?.seccompProfile?.type === 'Unconfined' ? ['pod: seccomp Unconfined'] : []),
-    ...containers(spec).flatMap(({ where, c }) => (c.securityContext?.seccompProfile?.type === 'Unconfined' ? [`${where}: seccomp Unconfined`] : [])),
+    ...containers(spec).flatMap(({ where, c }) =>
+      c.securityContext?.seccompProfile?.type === 'Unconfined' ? [`${where}: seccomp Unconfined`] : [],
+    ),
   ],
-  sysctls: ({ spec }) => ((spec.securityContext?.sysctls as Obj[] | undefined) ?? []).filter((s) => !SAFE_SYSCTLS.has(s.name)).map((s) => `pod: sysctl ${String(s.name)}`),
+  sysctls: ({ spec }) =>
+    ((spec.securityContext?.sysctls as Obj[] | undefined) ?? [])
+      .filter((s) => !SAFE_SYSCTLS.has(s.name))
+      .map((s) => `pod: sysctl ${String(s.name)}`),
 
   // --- restricted ---
   volumeTypes: ({ spec }) =>
     ((spec.volumes as Obj[] | undefined) ?? []).flatMap((v) => {
       const types = Object.keys(v).filter((k) => k !== 'name');
-      return types.length === 1 && RESTRICTED_VOLUME_TYPES.has(types[0]!) ? [] : [`volume ${String(v.name)}: type ${types.join(',') || 'none'}`];
+      return types.length === 1 && RESTRICTED_VOLUME_TYPES.has(types[0]!)
+        ? []
+        : [`volume ${String(v.name)}: type ${types.join(',') || 'none'}`];
     }),
-  privilegeEscalation: ({ spec }) => containers(spec).flatMap(({ where, c }) => (c.securityContext?.allowPrivilegeEscalation === false ? [] : [`${where}: allowPrivilegeEscalation is not false`])),
+  privilegeEscalation: ({ spec }) =>
+    containers(spec).flatMap(({ where, c }) =>
+      c.securityContext?.allowPrivilegeEscalation === false ? [] : [`${where}: allowPrivilegeEscalation is not false`],
+    ),
   runAsNonRoot: ({ spec }) => {
     const pod = spec.securityContext?.runAsNonRoot;
     const problems = pod === false ? ['pod: runAsNonRoot false'] : [];
@@ -104,7 +163,8 @@ export const RESTRICTED_RULES: Readonly<Record<string, Rule>> = {
     const problems = pod !== undefined && !allowed(pod) ? [`pod: seccomp ${String(pod)}`] : [];
     for (const { where, c } of containers(spec)) {
       const own = c.securityContext?.seccompProfile?.type;
-      if (own !== undefined ? !allowed(own) : !allowed(pod)) problems.push(`${where}: seccompProfile must be RuntimeDefault or Localhost (pod or container)`);
+      if (own !== undefined ? !allowed(own) : !allowed(pod))
+        problems.push(`${where}: seccompProfile must be RuntimeDefault or Localhost (pod or container)`);
     }
     return problems;
   },

@@ -16,15 +16,33 @@ const callResult = z.looseObject({
 export async function openGatewayFor(d: TicketActionDeps, agent: Agent): Promise<InProcessGateway> {
   const { connectInProcess } = await import('@ecm/gateway');
   return connectInProcess(
-    { config: d.config, warehouse: d.warehouse, tickets: d.tickets, agentEmail: agent.email, allowPii: false, audit: d.state, program: 'ecm-manager serve', asOf: d.now, now: d.now },
+    {
+      config: d.config,
+      warehouse: d.warehouse,
+      tickets: d.tickets,
+      agentEmail: agent.email,
+      allowPii: false,
+      audit: d.state,
+      program: 'ecm-manager serve',
+      asOf: d.now,
+      now: d.now,
+    },
     'ecm-slack',
   );
 }
 
 /** A tool's structured result, or the tool's own words for why it failed (e.g. an unknown order id). */
-export async function callGatewayTool<T>(gateway: InProcessGateway, name: string, args: Record<string, unknown>, schema: z.ZodType<T>): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
+export async function callGatewayTool<T>(
+  gateway: InProcessGateway,
+  name: string,
+  args: Record<string, unknown>,
+  schema: z.ZodType<T>,
+): Promise<{ ok: true; value: T } | { ok: false; message: string }> {
   const result = callResult.parse(await gateway.client.callTool({ name, arguments: args }));
-  const text = result.content.map((c) => c.text ?? '').join('\n').trim();
+  const text = result.content
+    .map((c) => c.text ?? '')
+    .join('\n')
+    .trim();
   if (result.isError) return { ok: false, message: text || `${name} failed` };
   const parsed = schema.safeParse(result.structuredContent);
   if (!parsed.success) return { ok: false, message: `${name} returned an unexpected result` };

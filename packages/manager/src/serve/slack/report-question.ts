@@ -25,12 +25,23 @@ async function plain(text: string): Promise<SlackPost> {
  * `@ecm <question>` in a report's thread: the field chat skill answers with that report's facts.
  * Without an LLM, or outside a report's thread, the answer says so and what works instead.
  */
-export async function answerReportQuestion(d: QuestionDeps, agent: Agent, threadTs: string | undefined, question: string): Promise<SlackPost> {
+export async function answerReportQuestion(
+  d: QuestionDeps,
+  agent: Agent,
+  threadTs: string | undefined,
+  question: string,
+): Promise<SlackPost> {
   const run = threadTs ? await new RunStore(d.state).runOfPost(threadTs) : null;
-  if (!run) return plain('I answer questions in the thread of one of our reports, where I know its facts. Here, mention me with an order id (ORD-…) and I answer with its diagnosis.');
+  if (!run)
+    return plain(
+      'I answer questions in the thread of one of our reports, where I know its facts. Here, mention me with an order id (ORD-…) and I answer with its diagnosis.',
+    );
   const agentRuntime = await import('@ecm/agent');
   const credentials = agentRuntime.readCredentials(d.env);
-  if (!credentials.ok) return plain(`Sorry, I cannot answer questions in words here yet: no language model is configured (${credentials.reason}). An order id (ORD-…) still gets its diagnosis.`);
+  if (!credentials.ok)
+    return plain(
+      `Sorry, I cannot answer questions in words here yet: no language model is configured (${credentials.reason}). An order id (ORD-…) still gets its diagnosis.`,
+    );
   const sharedDir = d.config.sharedDir;
   const skills = agentRuntime.loadSkills(path.join(sharedDir, agentRuntime.SKILLS_DIR)).filter((k) => k.role === 'field');
   const names = new Set(skills.map((k) => k.name));
@@ -55,7 +66,8 @@ export async function answerReportQuestion(d: QuestionDeps, agent: Agent, thread
       `Question: ${question}`,
     ].join('\n');
     const result = await runtime.runSkill({ skill, input, ...(orderId ? { subject: orderId } : {}) });
-    if (result.text === null) return plain(`Sorry, no answer this time (${result.skill}: ${result.outcome}). Mention me with an order id for its diagnosis.`);
+    if (result.text === null)
+      return plain(`Sorry, no answer this time (${result.skill}: ${result.outcome}). Mention me with an order id for its diagnosis.`);
     // The model's words are data: escaped, broadcasts neutralised, lines with contact details left out.
     const safe = llmLinesAsMrkdwn(result.text.split('\n'));
     const body = safe.lines.length ? safe.lines.join('\n') : md`_The answer held only contact details, which are never posted._`;

@@ -23,7 +23,13 @@ const VALUE_MAX = 2000;
 
 function button(actionId: string, label: string, value: string, style?: 'primary' | 'danger'): Button {
   if (value.length > VALUE_MAX) throw new Error(`a button value is at most ${VALUE_MAX} characters`);
-  return { type: 'button', action_id: actionId, text: { type: 'plain_text', text: label, emoji: false }, value, ...(style ? { style } : {}) };
+  return {
+    type: 'button',
+    action_id: actionId,
+    text: { type: 'plain_text', text: label, emoji: false },
+    value,
+    ...(style ? { style } : {}),
+  };
 }
 
 /** Start / Resolve / Escalate for one ticket; the value is the order id (the ticket's key). */
@@ -32,7 +38,11 @@ export function ticketButtons(orderId: string): ActionsBlock {
     type: 'actions',
     // Unique per message: Slack rejects a message whose blocks repeat a block_id.
     block_id: `ecm_ticket:${orderId}`.slice(0, 255),
-    elements: [button(ACTION.start, 'Start', orderId), button(ACTION.resolve, 'Resolve', orderId, 'primary'), button(ACTION.escalate, 'Escalate', orderId, 'danger')],
+    elements: [
+      button(ACTION.start, 'Start', orderId),
+      button(ACTION.resolve, 'Resolve', orderId, 'primary'),
+      button(ACTION.escalate, 'Escalate', orderId, 'danger'),
+    ],
   };
 }
 
@@ -50,6 +60,11 @@ export function proposalButtons(proposalId: string): ActionsBlock {
  * by its Start / Resolve / Escalate. Two blocks a ticket, so a post of 10 tickets stays far below
  * Slack's 50 blocks.
  */
-export function ticketLinesWithButtons(items: readonly { readonly orderId: string; readonly mrkdwn: string }[]): (SectionBlock | ActionsBlock)[] {
-  return items.flatMap((i) => [{ type: 'section', text: { type: 'mrkdwn', text: i.mrkdwn } } satisfies SectionBlock, ticketButtons(i.orderId)]);
+export function ticketLinesWithButtons(
+  items: readonly { readonly orderId: string; readonly mrkdwn: string }[],
+): (SectionBlock | ActionsBlock)[] {
+  return items.flatMap((i) => [
+    { type: 'section', text: { type: 'mrkdwn', text: i.mrkdwn } } satisfies SectionBlock,
+    ticketButtons(i.orderId),
+  ]);
 }

@@ -1,7 +1,19 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunStore } from '../../phases/run-store.js';
 import { startFakeSocketMode, type FakeSocketMode } from './__fixtures__/fake-socket-mode.js';
-import { ASSIGNEE, buttonClick, OTHER, interactive, ORDER, resolveSubmission, serveListener, slackSignature, startHarness, USERS, type Harness } from './__fixtures__/slack-app-harness.js';
+import {
+  ASSIGNEE,
+  buttonClick,
+  OTHER,
+  interactive,
+  ORDER,
+  resolveSubmission,
+  serveListener,
+  slackSignature,
+  startHarness,
+  USERS,
+  type Harness,
+} from './__fixtures__/slack-app-harness.js';
 import { ACTION, VIEW } from './slack-actions.js';
 import { createSlackTrigger, slackConnectionFromEnv, type SlackTrigger } from './slack-app.js';
 
@@ -11,10 +23,24 @@ afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
 });
 
-async function httpApp(): Promise<{ h: Harness; trigger: SlackTrigger; post(body: string, headers?: Record<string, string>, signedAt?: number, secret?: string): Promise<number> }> {
+async function httpApp(): Promise<{
+  h: Harness;
+  trigger: SlackTrigger;
+  post(body: string, headers?: Record<string, string>, signedAt?: number, secret?: string): Promise<number>;
+}> {
   const h = await startHarness();
   cleanups.push(() => h.close());
-  const trigger = createSlackTrigger({ slack: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: h.fake.url }, config: h.config, state: h.state, tickets: h.tickets, warehouse: () => Promise.reject(new Error('no warehouse in this test')), domain: 'ecm', gate: h.gate, env: {}, log: () => undefined })!;
+  const trigger = createSlackTrigger({
+    slack: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: h.fake.url },
+    config: h.config,
+    state: h.state,
+    tickets: h.tickets,
+    warehouse: () => Promise.reject(new Error('no warehouse in this test')),
+    domain: 'ecm',
+    gate: h.gate,
+    env: {},
+    log: () => undefined,
+  })!;
   expect(trigger.requestListener).toBeTypeOf('function');
   const server = await serveListener(trigger.requestListener!);
   cleanups.push(() => server.close());
@@ -24,7 +50,12 @@ async function httpApp(): Promise<{ h: Harness; trigger: SlackTrigger; post(body
     async post(body, headers = {}, signedAt = Math.floor(Date.now() / 1000), secret = SECRET) {
       const res = await fetch(server.url, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(signedAt), 'x-slack-signature': slackSignature(secret, signedAt, body), ...headers },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(signedAt),
+          'x-slack-signature': slackSignature(secret, signedAt, body),
+          ...headers,
+        },
         body,
       });
       await res.text();
@@ -39,13 +70,30 @@ describe('createSlackTrigger', () => {
   it('is undefined without a bot token or without a way in (neither an app token nor a signing secret)', async () => {
     const h = await startHarness();
     cleanups.push(() => h.close());
-    const base = { config: h.config, state: h.state, tickets: h.tickets, warehouse: () => Promise.reject(new Error('none')), domain: 'ecm', gate: h.gate };
+    const base = {
+      config: h.config,
+      state: h.state,
+      tickets: h.tickets,
+      warehouse: () => Promise.reject(new Error('none')),
+      domain: 'ecm',
+      gate: h.gate,
+    };
     expect(createSlackTrigger({ ...base, slack: { botToken: 'xoxb-test' } })).toBeUndefined();
     expect(createSlackTrigger({ ...base, slack: { botToken: '', signingSecret: SECRET } })).toBeUndefined();
     expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test' })).toBeUndefined();
     expect(slackConnectionFromEnv({ SLACK_APP_TOKEN: 'xapp-test', SLACK_SIGNING_SECRET: SECRET })).toBeUndefined();
-    expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: ` ${SECRET} ` })).toEqual({ botToken: 'xoxb-test', signingSecret: SECRET });
-    expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_APP_TOKEN: 'xapp-test', SLACK_SIGNING_SECRET: '', SLACK_API_URL: 'http://127.0.0.1:1/api/' })).toEqual({ botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: 'http://127.0.0.1:1/api/' });
+    expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test', SLACK_SIGNING_SECRET: ` ${SECRET} ` })).toEqual({
+      botToken: 'xoxb-test',
+      signingSecret: SECRET,
+    });
+    expect(
+      slackConnectionFromEnv({
+        SLACK_BOT_TOKEN: 'xoxb-test',
+        SLACK_APP_TOKEN: 'xapp-test',
+        SLACK_SIGNING_SECRET: '',
+        SLACK_API_URL: 'http://127.0.0.1:1/api/',
+      }),
+    ).toEqual({ botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: 'http://127.0.0.1:1/api/' });
   });
 });
 
@@ -104,15 +152,29 @@ describe('HTTP mode: Bolt verifies every request', () => {
     expect(view.blocks.map((b) => b.block_id)).toEqual(['notes', 'diagnosis_match', 'action_followed', 'resolution_type']);
 
     const submit = interactive(resolveSubmission(USERS.assignee, 'V00000001', ORDER, 'Status synced with the partner, ref S-1'));
-    const [first, retry] = await Promise.all([post(submit), post(submit, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' })]);
+    const [first, retry] = await Promise.all([
+      post(submit),
+      post(submit, { 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' }),
+    ]);
     expect([first, retry]).toEqual([200, 200]);
     expect(await post(submit, { 'x-slack-retry-num': '2', 'x-slack-retry-reason': 'http_timeout' })).toBe(200);
     await vi.waitFor(() => expect(h.gate.finished.filter((f) => f.trigger.kind === VIEW.resolve)).toHaveLength(3), { timeout: 5000 });
 
     const resolutions = await h.state.query('SELECT order_id, agent_email, notes, diagnosis_match, action_followed FROM resolutions');
-    expect(resolutions).toEqual([{ order_id: ORDER, agent_email: ASSIGNEE.email, notes: 'Status synced with the partner, ref S-1', diagnosis_match: 'PARTIAL', action_followed: 'MODIFIED' }]);
+    expect(resolutions).toEqual([
+      {
+        order_id: ORDER,
+        agent_email: ASSIGNEE.email,
+        notes: 'Status synced with the partner, ref S-1',
+        diagnosis_match: 'PARTIAL',
+        action_followed: 'MODIFIED',
+      },
+    ]);
     expect((await h.tickets.getTicket(ORDER))?.status).toBe('RESOLVED');
-    const outcomes = h.gate.finished.filter((f) => f.trigger.kind === VIEW.resolve).map((f) => f.outcome).sort();
+    const outcomes = h.gate.finished
+      .filter((f) => f.trigger.kind === VIEW.resolve)
+      .map((f) => f.outcome)
+      .sort();
     expect(outcomes).toEqual(['done', 'refused', 'refused']);
   });
 
@@ -142,7 +204,14 @@ describe('Escalate and the fix proposals', () => {
     await vi.waitFor(() => expect(calls(h, 'views.open')).toHaveLength(1), { timeout: 5000 });
     expect(JSON.parse(calls(h, 'views.open')[0]!.params.view!)).toMatchObject({ callback_id: VIEW.escalate });
     const submission = resolveSubmission(USERS.assignee, 'V00000009', ORDER, '');
-    const escalate = { ...submission, view: { ...submission.view, callback_id: VIEW.escalate, state: { values: { reason: { value: { type: 'plain_text_input', value: 'Partner rejects the bank code <!channel>' } } } } } };
+    const escalate = {
+      ...submission,
+      view: {
+        ...submission.view,
+        callback_id: VIEW.escalate,
+        state: { values: { reason: { value: { type: 'plain_text_input', value: 'Partner rejects the bank code <!channel>' } } } },
+      },
+    };
     expect(await post(interactive(escalate))).toBe(200);
     await vi.waitFor(() => expect(h.gate.finished.filter((f) => f.trigger.kind === VIEW.escalate)).toHaveLength(1), { timeout: 5000 });
     expect((await h.tickets.getTicket(ORDER))?.status).toBe('ESCALATED');
@@ -162,8 +231,31 @@ describe('Escalate and the fix proposals', () => {
     const { h, post } = await httpApp();
     const { ensureAgentSchema, sqlProposalStore } = await import('@ecm/agent');
     await ensureAgentSchema(h.state);
-    const proposal = await sqlProposalStore(h.state).create({ domain: 'ecm', orderId: ORDER, action: 'refund the held amount', rationale: 'partner confirmed', needsSupervisor: true, amountAed: 90_000, skill: 'ecm-resolve', traceId: 't-1' }, new Date());
-    const click = (user: string, action: string) => ({ ...buttonClick(user, action, proposal.id, 'C0REPORTS'), actions: [{ type: 'button', action_id: action, block_id: `ecm_proposal:${proposal.id}`, value: proposal.id, action_ts: `${Date.now() / 1000}.${action}` }] });
+    const proposal = await sqlProposalStore(h.state).create(
+      {
+        domain: 'ecm',
+        orderId: ORDER,
+        action: 'refund the held amount',
+        rationale: 'partner confirmed',
+        needsSupervisor: true,
+        amountAed: 90_000,
+        skill: 'ecm-resolve',
+        traceId: 't-1',
+      },
+      new Date(),
+    );
+    const click = (user: string, action: string) => ({
+      ...buttonClick(user, action, proposal.id, 'C0REPORTS'),
+      actions: [
+        {
+          type: 'button',
+          action_id: action,
+          block_id: `ecm_proposal:${proposal.id}`,
+          value: proposal.id,
+          action_ts: `${Date.now() / 1000}.${action}`,
+        },
+      ],
+    });
 
     expect(await post(interactive(click(USERS.assignee, ACTION.approve)))).toBe(200);
     await vi.waitFor(() => expect(h.gate.finished).toHaveLength(1), { timeout: 5000 });
@@ -182,7 +274,15 @@ describe('Escalate and the fix proposals', () => {
     expect(await post(interactive(click(USERS.assignee, ACTION.reject)))).toBe(200);
     await vi.waitFor(() => expect(calls(h, 'views.open')).toHaveLength(1), { timeout: 5000 });
     const base = resolveSubmission(USERS.assignee, 'V00000011', proposal.id, '');
-    const reject = { ...base, view: { ...base.view, callback_id: VIEW.reject, private_metadata: JSON.stringify({ subject: proposal.id, channel: 'C0REPORTS', thread_ts: null }), state: { values: { reason: { value: { type: 'plain_text_input', value: 'already refunded' } } } } } };
+    const reject = {
+      ...base,
+      view: {
+        ...base.view,
+        callback_id: VIEW.reject,
+        private_metadata: JSON.stringify({ subject: proposal.id, channel: 'C0REPORTS', thread_ts: null }),
+        state: { values: { reason: { value: { type: 'plain_text_input', value: 'already refunded' } } } },
+      },
+    };
     expect(await post(interactive(reject))).toBe(200);
     await vi.waitFor(() => expect(h.gate.finished.filter((f) => f.trigger.kind === VIEW.reject)).toHaveLength(1), { timeout: 5000 });
     expect(h.gate.finished.at(-1)?.outcome).toBe('refused');
@@ -196,7 +296,17 @@ describe('Socket Mode against a local stand-in', () => {
     cleanups.push(() => socket.close());
     const h = await startHarness(() => socket.url());
     cleanups.push(() => h.close());
-    const trigger = createSlackTrigger({ slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: h.fake.url }, config: h.config, state: h.state, tickets: h.tickets, warehouse: () => Promise.reject(new Error('none')), domain: 'ecm', gate: h.gate, env: {}, log: () => undefined })!;
+    const trigger = createSlackTrigger({
+      slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: h.fake.url },
+      config: h.config,
+      state: h.state,
+      tickets: h.tickets,
+      warehouse: () => Promise.reject(new Error('none')),
+      domain: 'ecm',
+      gate: h.gate,
+      env: {},
+      log: () => undefined,
+    })!;
     expect(trigger.requestListener).toBeUndefined();
     await trigger.start();
     cleanups.push(() => trigger.stop());
@@ -211,7 +321,15 @@ describe('Socket Mode against a local stand-in', () => {
     type: 'event_callback',
     event_id: `Ev${ts.replace('.', '')}`,
     event_time: Math.floor(Date.now() / 1000),
-    event: { type: 'app_mention', user: USERS.assignee, text, ts, channel: 'C0REPORTS', event_ts: ts, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    event: {
+      type: 'app_mention',
+      user: USERS.assignee,
+      text,
+      ts,
+      channel: 'C0REPORTS',
+      event_ts: ts,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    },
   });
 
   it("acks each envelope, and answers a question in a report's thread politely when no model is configured", async () => {
@@ -219,8 +337,15 @@ describe('Socket Mode against a local stand-in', () => {
     expect(calls(h, 'apps.connections.open')).toHaveLength(1);
     const runs = new RunStore(h.state);
     const asOf = new Date('2026-11-30T06:00:00Z');
-    await runs.save('triage:2026-11-30T06', 'triage', '2026-11-30T06', asOf, { status: 'succeeded', plan: { facts: { assigned: 12 }, messages: [], writes: {} } as never });
-    await runs.recordPosted('triage:2026-11-30T06', 0, 'ECM Triage', { parentTs: '1764482400.000100', postedReplies: 0, totalReplies: 0 } as never);
+    await runs.save('triage:2026-11-30T06', 'triage', '2026-11-30T06', asOf, {
+      status: 'succeeded',
+      plan: { facts: { assigned: 12 }, messages: [], writes: {} } as never,
+    });
+    await runs.recordPosted('triage:2026-11-30T06', 0, 'ECM Triage', {
+      parentTs: '1764482400.000100',
+      postedReplies: 0,
+      totalReplies: 0,
+    } as never);
 
     const ack = await socket.send('events_api', mention('<@U0BOT> why so many P1 today?', '1764482500.000200', '1764482400.000100'));
     expect(ack).toMatchObject({ envelope_id: 'env-1' });
@@ -228,13 +353,15 @@ describe('Socket Mode against a local stand-in', () => {
     const [answer] = calls(h, 'chat.postMessage');
     expect(answer?.params).toMatchObject({ channel: 'C0REPORTS', thread_ts: '1764482400.000100' });
     expect(answer?.params.text).toContain('no language model is configured');
-    expect(h.gate.finished).toMatchObject([{ outcome: 'done', trigger: { kind: 'report_question', dedupeKey: 'slack:event:Ev1764482500000200' } }]);
+    expect(h.gate.finished).toMatchObject([
+      { outcome: 'done', trigger: { kind: 'report_question', dedupeKey: 'slack:event:Ev1764482500000200' } },
+    ]);
 
     // Outside a report's thread the answer says where questions work.
     const ack2 = await socket.send('events_api', mention('<@U0BOT> hello', '1764482600.000300'));
     expect(ack2).toMatchObject({ envelope_id: 'env-2' });
     await vi.waitFor(() => expect(calls(h, 'chat.postMessage')).toHaveLength(2), { timeout: 5000 });
     expect(calls(h, 'chat.postMessage')[1]?.params).toMatchObject({ channel: 'C0REPORTS', thread_ts: '1764482600.000300' });
-    expect(calls(h, 'chat.postMessage')[1]?.params.text).toContain("in the thread of one of our reports");
+    expect(calls(h, 'chat.postMessage')[1]?.params.text).toContain('in the thread of one of our reports');
   });
 });

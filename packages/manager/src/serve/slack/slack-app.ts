@@ -10,7 +10,15 @@ import { decideProposal } from './proposal-decision.js';
 import { answerReportQuestion } from './report-question.js';
 import { ACTION, VIEW } from './slack-actions.js';
 import { agentOfSlackUser } from './slack-identity.js';
-import { checkedFreeText, escalateTicket, ownOpenTicket, resolveTicket, startTicket, type ActionResult, type TicketActionDeps } from './ticket-actions.js';
+import {
+  checkedFreeText,
+  escalateTicket,
+  ownOpenTicket,
+  resolveTicket,
+  startTicket,
+  type ActionResult,
+  type TicketActionDeps,
+} from './ticket-actions.js';
 import type { Trigger, TriggerGate, TriggerOutcome } from './trigger-gate.js';
 import { errorText } from '@ecm/core/text';
 
@@ -55,7 +63,12 @@ export function slackConnectionFromEnv(env: NodeJS.ProcessEnv): SlackConnection 
   const appToken = env.SLACK_APP_TOKEN?.trim();
   const signingSecret = env.SLACK_SIGNING_SECRET?.trim();
   if (!botToken || (!appToken && !signingSecret)) return undefined;
-  return { botToken, ...(appToken ? { appToken } : {}), ...(signingSecret ? { signingSecret } : {}), ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}) };
+  return {
+    botToken,
+    ...(appToken ? { appToken } : {}),
+    ...(signingSecret ? { signingSecret } : {}),
+    ...(env.SLACK_API_URL?.trim() ? { apiUrl: env.SLACK_API_URL.trim() } : {}),
+  };
 }
 
 /** Bolt's own log lines go to ours, errors and warnings only (its info lines are about connecting). */
@@ -104,10 +117,16 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
   };
 
   /** Admits the trigger, runs the work, records its outcome; a refusal is told to `refused` (unless it was a retry). */
-  async function gated(trigger: Omit<Trigger, 'domain' | 'source'>, retry: boolean, refused: (reason: string) => Promise<void>, work: () => Promise<{ outcome: TriggerOutcome; detail?: string }>): Promise<void> {
+  async function gated(
+    trigger: Omit<Trigger, 'domain' | 'source'>,
+    retry: boolean,
+    refused: (reason: string) => Promise<void>,
+    work: () => Promise<{ outcome: TriggerOutcome; detail?: string }>,
+  ): Promise<void> {
     const admission = await deps.gate.admit({ domain: deps.domain, source: 'slack', ...trigger });
     if (!admission.ok) {
-      if (!retry) await refused(admission.reason).catch((err: unknown) => log(`slack: could not say a trigger was refused: ${String(err)}`));
+      if (!retry)
+        await refused(admission.reason).catch((err: unknown) => log(`slack: could not say a trigger was refused: ${String(err)}`));
       return;
     }
     let result: { outcome: TriggerOutcome; detail?: string } = { outcome: 'failed', detail: 'unfinished' };
@@ -144,9 +163,16 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
       const { md, section } = await import('@ecm/core/slack');
       await reply({ text: line, blocks: [section(md`${line}`)] });
     };
-    const eventId = typeof (body as { event_id?: unknown }).event_id === 'string' ? (body as { event_id: string }).event_id : `${event.channel}:${event.ts}`;
+    const eventId =
+      typeof (body as { event_id?: unknown }).event_id === 'string'
+        ? (body as { event_id: string }).event_id
+        : `${event.channel}:${event.ts}`;
     await gated(
-      { kind: orderId ? 'order_diagnosis' : 'report_question', dedupeKey: `slack:event:${eventId}`, detail: { channel: event.channel, user: user ?? null, thread_ts: threadTs, ...(orderId ? { order_id: orderId } : {}) } },
+      {
+        kind: orderId ? 'order_diagnosis' : 'report_question',
+        dedupeKey: `slack:event:${eventId}`,
+        detail: { channel: event.channel, user: user ?? null, thread_ts: threadTs, ...(orderId ? { order_id: orderId } : {}) },
+      },
       Boolean(context.retryNum),
       (reason) => plainReply(`Not now: ${reason}`),
       async () => {
@@ -173,13 +199,29 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
     readonly actionTs: string;
   }
   function clickOf(body: unknown): Click | null {
-    const b = body as { user?: { id?: string }; actions?: { value?: string; action_ts?: string }[]; trigger_id?: string; channel?: { id?: string }; message?: { ts?: string; thread_ts?: string } };
+    const b = body as {
+      user?: { id?: string };
+      actions?: { value?: string; action_ts?: string }[];
+      trigger_id?: string;
+      channel?: { id?: string };
+      message?: { ts?: string; thread_ts?: string };
+    };
     const action = b.actions?.[0];
     if (!b.user?.id || !action?.value || !b.trigger_id) return null;
-    return { user: b.user.id, value: action.value, triggerId: b.trigger_id, channel: b.channel?.id ?? null, threadTs: b.message?.thread_ts ?? b.message?.ts ?? null, actionTs: action.action_ts ?? b.trigger_id };
+    return {
+      user: b.user.id,
+      value: action.value,
+      triggerId: b.trigger_id,
+      channel: b.channel?.id ?? null,
+      threadTs: b.message?.thread_ts ?? b.message?.ts ?? null,
+      actionTs: action.action_ts ?? b.trigger_id,
+    };
   }
 
-  function onClick(actionId: string, work: (client: WebClient, click: Click, agent: Agent) => Promise<{ outcome: TriggerOutcome; detail?: string }>) {
+  function onClick(
+    actionId: string,
+    work: (client: WebClient, click: Click, agent: Agent) => Promise<{ outcome: TriggerOutcome; detail?: string }>,
+  ) {
     app.action(actionId, async ({ ack, body, client, context }) => {
       await ack(); // first: Slack's 3-second rule; everything below is answered by message
       const click = clickOf(body);
@@ -241,7 +283,14 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
     callbackId: string,
     field: 'notes' | 'reason',
     what: string,
-    work: (client: WebClient, user: string, agent: Agent, context: ModalContext, text: string, submission: NonNullable<ReturnType<typeof readSubmission>>) => Promise<ActionResult>,
+    work: (
+      client: WebClient,
+      user: string,
+      agent: Agent,
+      context: ModalContext,
+      text: string,
+      submission: NonNullable<ReturnType<typeof readSubmission>>,
+    ) => Promise<ActionResult>,
   ) {
     app.view(callbackId, async ({ ack, body, view, client, context }) => {
       const submission = readSubmission(view);
@@ -279,7 +328,8 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
 
   onSubmit(VIEW.resolve, 'notes', 'the resolution notes', async (_client, _user, agent, ctx, notes, submission) => {
     const feedback = feedbackOf(submission);
-    if ('invalid' in feedback) return { ok: false, message: `The answer to ${feedback.invalid} is not one of its choices; nothing was resolved.` };
+    if ('invalid' in feedback)
+      return { ok: false, message: `The answer to ${feedback.invalid} is not one of its choices; nothing was resolved.` };
     return resolveTicket(d, agent, ctx.subject, { notes, ...feedback });
   });
   onSubmit(VIEW.escalate, 'reason', 'the escalation reason', async (client, _user, agent, ctx, reason) =>
@@ -291,14 +341,21 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
       const title = md`:arrow_up: *ECM Escalation* — ${e.order_id} (${team})`;
       const body = md`*${e.order_id}* · ${e.priority} · ${e.currency} ${e.amount.toLocaleString('en-US')} · ${e.stuck_hours} h old · GOMS ${e.order_status}\n*Why:* ${e.reason}`;
       try {
-        await client.chat.postMessage({ channel, text: `${title}\n${body}`, blocks: [section(title), section(body), context(md`Escalated by ${agent.name} (${e.escalated_by}) from Slack`)], ...(teamChannel ? {} : ctx.thread_ts ? { thread_ts: ctx.thread_ts } : {}) });
+        await client.chat.postMessage({
+          channel,
+          text: `${title}\n${body}`,
+          blocks: [section(title), section(body), context(md`Escalated by ${agent.name} (${e.escalated_by}) from Slack`)],
+          ...(teamChannel ? {} : ctx.thread_ts ? { thread_ts: ctx.thread_ts } : {}),
+        });
         return { ok: true };
       } catch (err) {
         return { ok: false, error: errorText(err) };
       }
     }),
   );
-  onSubmit(VIEW.reject, 'reason', 'the rejection reason', async (_client, _user, agent, ctx, reason) => decideProposal(d.state, d.domain, ctx.subject, 'rejected', agent, reason, d.now()));
+  onSubmit(VIEW.reject, 'reason', 'the rejection reason', async (_client, _user, agent, ctx, reason) =>
+    decideProposal(d.state, d.domain, ctx.subject, 'rejected', agent, reason, d.now()),
+  );
 
   app.error(async (err) => {
     log(`slack: ${err.message}`);

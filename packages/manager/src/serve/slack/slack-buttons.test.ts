@@ -25,10 +25,16 @@ const assignment = (n: number): Assignment => ({
   action: 'Chase the refund <!channel>',
 });
 
-const facts = (count: number) => ({ report_time: 'Nov 30, 2026 07:00 IST', assignments: Array.from({ length: count }, (_, i) => assignment(i)) }) as unknown as TriageFacts;
+const facts = (count: number) =>
+  ({
+    report_time: 'Nov 30, 2026 07:00 IST',
+    assignments: Array.from({ length: count }, (_, i) => assignment(i)),
+  }) as unknown as TriageFacts;
 
 function buttonsOf(message: SlackMessage): { action_id: string; value: string }[] {
-  return [message, ...message.thread].flatMap((p) => p.blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as { action_id: string; value: string }[]) : [])));
+  return [message, ...message.thread].flatMap((p) =>
+    p.blocks.flatMap((b) => (b.type === 'actions' ? (b.elements as { action_id: string; value: string }[]) : [])),
+  );
 }
 
 describe('buttons on the messages an agent acts from', () => {
@@ -38,7 +44,11 @@ describe('buttons on the messages an agent acts from', () => {
     const buttons = buttonsOf(queue!);
     expect(buttons).toHaveLength(23 * 3);
     for (let n = 0; n < 23; n++) {
-      expect(buttons.filter((b) => b.value === `ORD-${80000 + n}`).map((b) => b.action_id)).toEqual([ACTION.start, ACTION.resolve, ACTION.escalate]);
+      expect(buttons.filter((b) => b.value === `ORD-${80000 + n}`).map((b) => b.action_id)).toEqual([
+        ACTION.start,
+        ACTION.resolve,
+        ACTION.escalate,
+      ]);
     }
     expect(checkSlackLimits(queue!)).toEqual([]);
     const validate = knownBlockValidator();
@@ -53,20 +63,63 @@ describe('buttons on the messages an agent acts from', () => {
     const details = {
       order_id: 'ORD-80001',
       as_of: '2026-11-30T06:00:00Z',
-      order: { status: 'PROCESSING', sub_state: 'PAYOUT <@U0ADMIN>', currency: 'INR', send_amount: 1000, receive_amount: 1000, acquirer: 'x', owner_id: 'o', created_at: '2026-11-28T06:00:00Z', updated_at: null, hours: 48 },
+      order: {
+        status: 'PROCESSING',
+        sub_state: 'PAYOUT <@U0ADMIN>',
+        currency: 'INR',
+        send_amount: 1000,
+        receive_amount: 1000,
+        acquirer: 'x',
+        owner_id: 'o',
+        created_at: '2026-11-28T06:00:00Z',
+        updated_at: null,
+        hours: 48,
+      },
       customer: { full_name: 'R*** K***', email: 'r***@***', phone: '***', masked: true },
       systems: [],
       timeline: [{ at: '2026-11-28T06:00:00Z', system: 'goms', record_id: 'r1', event: 'created', status: '<!here>', detail: null }],
-      diagnosis: { stuck_reason: 'refund_pending', team: 'Ops', summary: 'Refund <https://evil.example.com|click here> pending', action: 'Chase it & close', runbook: 'refund_pending', escalation: 'finance', sla_hours: 24, severity: 2, monitor_only: false, customer_impact: true, category: 'refund', score: 50, priority: 'P2', high_value: false, amount_aed: 44, actionable: true, factors: [], disqualification: null },
+      diagnosis: {
+        stuck_reason: 'refund_pending',
+        team: 'Ops',
+        summary: 'Refund <https://evil.example.com|click here> pending',
+        action: 'Chase it & close',
+        runbook: 'refund_pending',
+        escalation: 'finance',
+        sla_hours: 24,
+        severity: 2,
+        monitor_only: false,
+        customer_impact: true,
+        category: 'refund',
+        score: 50,
+        priority: 'P2',
+        high_value: false,
+        amount_aed: 44,
+        actionable: true,
+        factors: [],
+        disqualification: null,
+      },
       reveal_refused: null,
       not_a_candidate: null,
       triage_as_of: null,
       warnings: ['RFI row stale <!everyone>'],
     } as unknown as OrderDetails;
-    const ticket = { order_id: 'ORD-80001', agent_email: ASSIGNEE.email, assigned_at: '2026-11-30T06:00:00Z', status: 'OPEN' as const, priority: 'P2' as const, currency: 'INR', amount: 1000, hours_stuck: 48, diagnosis: 'refund_pending', notes: '', updated_at: '2026-11-30T06:00:00Z' };
+    const ticket = {
+      order_id: 'ORD-80001',
+      agent_email: ASSIGNEE.email,
+      assigned_at: '2026-11-30T06:00:00Z',
+      status: 'OPEN' as const,
+      priority: 'P2' as const,
+      currency: 'INR',
+      amount: 1000,
+      hours_stuck: 48,
+      diagnosis: 'refund_pending',
+      notes: '',
+      updated_at: '2026-11-30T06:00:00Z',
+    };
     const mine = await renderOrderAnswer(details, ticket, ASSIGNEE);
     const text = JSON.stringify(mine.blocks);
-    for (const raw of ['<!channel>', '<!here>', '<!everyone>', '<@U0ADMIN>', '<https://evil.example.com|click here>']) expect(text).not.toContain(raw);
+    for (const raw of ['<!channel>', '<!here>', '<!everyone>', '<@U0ADMIN>', '<https://evil.example.com|click here>'])
+      expect(text).not.toContain(raw);
     expect(text).toContain('&lt;https://evil.example.com|click here&gt;');
     expect(text).toContain('Chase it &amp; close');
     expect(mine.blocks.filter((b) => b.type === 'actions')).toHaveLength(1);

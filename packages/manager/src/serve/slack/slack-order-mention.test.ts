@@ -26,7 +26,18 @@ beforeAll(async () => {
   orderId = order.order_id;
   stuckReason = order.stuck_reason;
   await h.tickets.createTickets([ticket(orderId, ASSIGNEE, new Date(AS_OF.getTime() - 3_600_000))]);
-  trigger = createSlackTrigger({ slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: h.fake.url }, config: h.config, state: h.state, tickets: h.tickets, warehouse: async () => warehouse, domain: 'ecm', gate: h.gate, env: {}, now: () => AS_OF, log: () => undefined })!;
+  trigger = createSlackTrigger({
+    slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: h.fake.url },
+    config: h.config,
+    state: h.state,
+    tickets: h.tickets,
+    warehouse: async () => warehouse,
+    domain: 'ecm',
+    gate: h.gate,
+    env: {},
+    now: () => AS_OF,
+    log: () => undefined,
+  })!;
   await trigger.start();
   await socket.connected();
 }, 240_000);
@@ -48,7 +59,15 @@ describe('@ecm ORD-… in any thread', () => {
       api_app_id: 'A00000001',
       event_id: 'EvORDER1',
       event_time: Math.floor(AS_OF.getTime() / 1000),
-      event: { type: 'app_mention', user: USERS.assignee, text: `<@U0BOT> ${orderId} what is wrong?`, ts, thread_ts: threadTs, channel: 'C0OPS', event_ts: ts },
+      event: {
+        type: 'app_mention',
+        user: USERS.assignee,
+        text: `<@U0BOT> ${orderId} what is wrong?`,
+        ts,
+        thread_ts: threadTs,
+        channel: 'C0OPS',
+        event_ts: ts,
+      },
     });
     expect(ack).toMatchObject({ envelope_id: 'env-1' });
     await vi.waitFor(() => expect(h.fake.calls.filter((c) => c.method === 'chat.postMessage')).toHaveLength(1), { timeout: 60_000 });
@@ -61,10 +80,30 @@ describe('@ecm ORD-… in any thread', () => {
     expect(blocks).toContain('Customer details masked');
     expect(containsEmail(blocks)).toBe(false);
     expect(blocks).toContain(ACTION.resolve);
-    expect(h.gate.finished).toMatchObject([{ outcome: 'done', trigger: { source: 'slack', kind: 'order_diagnosis', detail: { order_id: orderId } } }]);
+    expect(h.gate.finished).toMatchObject([
+      { outcome: 'done', trigger: { source: 'slack', kind: 'order_diagnosis', detail: { order_id: orderId } } },
+    ]);
 
     // Slack redelivers the same event (retry_attempt 1): acked, and the gate sees the same dedupe key.
-    const again = await socket.send('events_api', { type: 'event_callback', event_id: 'EvORDER1', team_id: 'T00000001', api_app_id: 'A00000001', event: { type: 'app_mention', user: USERS.assignee, text: `<@U0BOT> ${orderId}`, ts, thread_ts: threadTs, channel: 'C0OPS', event_ts: ts } }, 1);
+    const again = await socket.send(
+      'events_api',
+      {
+        type: 'event_callback',
+        event_id: 'EvORDER1',
+        team_id: 'T00000001',
+        api_app_id: 'A00000001',
+        event: {
+          type: 'app_mention',
+          user: USERS.assignee,
+          text: `<@U0BOT> ${orderId}`,
+          ts,
+          thread_ts: threadTs,
+          channel: 'C0OPS',
+          event_ts: ts,
+        },
+      },
+      1,
+    );
     expect(again).toMatchObject({ envelope_id: 'env-2' });
     await vi.waitFor(() => expect(h.gate.admitted).toHaveLength(2), { timeout: 30_000 });
     expect(new Set(h.gate.admitted.map((a) => a.dedupeKey))).toEqual(new Set(['slack:event:EvORDER1']));

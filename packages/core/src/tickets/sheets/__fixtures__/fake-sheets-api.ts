@@ -20,7 +20,13 @@ import { errorText } from '../../../text/error-text.js';
  * Returned values drop trailing empty cells and rows, as the real API does.
  */
 
-export type SheetsMethod = 'spreadsheets.get' | 'spreadsheets.batchUpdate' | 'values.get' | 'values.batchGet' | 'values.append' | 'values.batchUpdate';
+export type SheetsMethod =
+  | 'spreadsheets.get'
+  | 'spreadsheets.batchUpdate'
+  | 'values.get'
+  | 'values.batchGet'
+  | 'values.append'
+  | 'values.batchUpdate';
 
 export interface SheetsCall {
   readonly method: SheetsMethod;
@@ -91,7 +97,9 @@ function trimValues(rows: string[][]): string[][] {
   return out;
 }
 
-export async function startFakeSheets(options: { spreadsheetId?: string; title?: string; tabs?: Record<string, string[][]> } = {}): Promise<FakeSheets> {
+export async function startFakeSheets(
+  options: { spreadsheetId?: string; title?: string; tabs?: Record<string, string[][]> } = {},
+): Promise<FakeSheets> {
   const spreadsheetId = options.spreadsheetId ?? 'fake-spreadsheet-1';
   const title = options.title ?? 'ECM Operations';
   const tabs: Tab[] = [];
@@ -132,18 +140,26 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
       rows.push(row);
     }
     const values = trimValues(rows);
-    const echo = formatA1(tab.title, r.startRow, r.startCol, Number.isFinite(r.endRow) ? r.endRow : Math.max(r.startRow, lastRow), Number.isFinite(r.endCol) ? r.endCol : Math.max(r.startCol, lastCol));
+    const echo = formatA1(
+      tab.title,
+      r.startRow,
+      r.startCol,
+      Number.isFinite(r.endRow) ? r.endRow : Math.max(r.startRow, lastRow),
+      Number.isFinite(r.endCol) ? r.endCol : Math.max(r.startCol, lastCol),
+    );
     return { range: echo, majorDimension: 'ROWS', ...(values.length > 0 ? { values } : {}) };
   };
 
   const valuesOf = (body: unknown): unknown[][] => {
     const values = (body as { values?: unknown } | null)?.values;
-    if (!Array.isArray(values) || !values.every(Array.isArray)) throw new ApiError(400, 'Invalid values: expected a list of rows', 'INVALID_ARGUMENT');
+    if (!Array.isArray(values) || !values.every(Array.isArray))
+      throw new ApiError(400, 'Invalid values: expected a list of rows', 'INVALID_ARGUMENT');
     return values as unknown[][];
   };
 
   const requireInputOption = (option: unknown) => {
-    if (option !== 'RAW' && option !== 'USER_ENTERED') throw new ApiError(400, "'valueInputOption' is required but not specified", 'INVALID_ARGUMENT');
+    if (option !== 'RAW' && option !== 'USER_ENTERED')
+      throw new ApiError(400, "'valueInputOption' is required but not specified", 'INVALID_ARGUMENT');
   };
 
   const append = (range: string, query: URLSearchParams, body: unknown) => {
@@ -161,7 +177,9 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
     }
     values.forEach((row, i) => {
       if (!insert) tab.rows[at + i] = [];
-      row.forEach((v, j) => setCell(tab, at + i + 1, r.startCol + j, v));
+      row.forEach((v, j) => {
+        setCell(tab, at + i + 1, r.startCol + j, v);
+      });
     });
     const width = Math.max(1, ...values.map((v) => v.length));
     const updatedRange = formatA1(tab.title, at + 1, r.startCol, at + values.length, r.startCol + width - 1);
@@ -181,16 +199,21 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
     const targets = data.map((d) => ({ ...grid(String(d.range)), values: valuesOf(d) }));
     let cells = 0;
     for (const { tab, r, values } of targets) {
-      values.forEach((row, i) =>
+      values.forEach((row, i) => {
         row.forEach((v, j) => {
           if (v === null) return; // null: leave the cell as it is
           const rowNo = r.startRow + i;
           const colNo = r.startCol + j;
-          if (rowNo > r.endRow || colNo > r.endCol) throw new ApiError(400, `Requested writing within range [${String(targets[0]?.r.tab)}], but tried writing outside it`, 'INVALID_ARGUMENT');
+          if (rowNo > r.endRow || colNo > r.endCol)
+            throw new ApiError(
+              400,
+              `Requested writing within range [${String(targets[0]?.r.tab)}], but tried writing outside it`,
+              'INVALID_ARGUMENT',
+            );
           setCell(tab, rowNo, colNo, text(v));
           cells++;
-        }),
-      );
+        });
+      });
     }
     return { spreadsheetId, totalUpdatedCells: cells, totalUpdatedSheets: new Set(targets.map((t) => t.tab.title)).size };
   };
@@ -204,14 +227,28 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
       if (!add) throw new ApiError(400, `Unsupported request: ${Object.keys(req).join(', ')}`, 'INVALID_ARGUMENT');
       const name = String(add.properties?.title ?? `Sheet${tabs.length + titles.length + 1}`);
       if (tabs.some((t) => t.title.toLowerCase() === name.toLowerCase()) || titles.includes(name)) {
-        throw new ApiError(400, `Invalid requests[${titles.length}].addSheet: A sheet with the name "${name}" already exists. Please enter another name.`, 'INVALID_ARGUMENT');
+        throw new ApiError(
+          400,
+          `Invalid requests[${titles.length}].addSheet: A sheet with the name "${name}" already exists. Please enter another name.`,
+          'INVALID_ARGUMENT',
+        );
       }
       titles.push(name);
     }
     const replies = titles.map((name) => {
       const tab = { sheetId: nextSheetId++, title: name, rows: [] };
       tabs.push(tab);
-      return { addSheet: { properties: { sheetId: tab.sheetId, title: name, index: tabs.length - 1, sheetType: 'GRID', gridProperties: { rowCount: 1000, columnCount: 26 } } } };
+      return {
+        addSheet: {
+          properties: {
+            sheetId: tab.sheetId,
+            title: name,
+            index: tabs.length - 1,
+            sheetType: 'GRID',
+            gridProperties: { rowCount: 1000, columnCount: 26 },
+          },
+        },
+      };
     });
     return { spreadsheetId, replies };
   };
@@ -219,16 +256,32 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
   const describe = () => ({
     spreadsheetId,
     properties: { title, locale: 'en_US', timeZone: 'Asia/Kolkata' },
-    sheets: tabs.map((t, index) => ({ properties: { sheetId: t.sheetId, title: t.title, index, sheetType: 'GRID', gridProperties: { rowCount: Math.max(1000, t.rows.length), columnCount: 26 } } })),
+    sheets: tabs.map((t, index) => ({
+      properties: {
+        sheetId: t.sheetId,
+        title: t.title,
+        index,
+        sheetType: 'GRID',
+        gridProperties: { rowCount: Math.max(1000, t.rows.length), columnCount: 26 },
+      },
+    })),
   });
 
   /** Routes a request; returns the call record and a function applying it. */
   const route = (httpMethod: string, url: URL, body: unknown, headers: IncomingHttpHeaders): { call: SheetsCall; apply: () => unknown } => {
     const prefix = `/v4/spreadsheets/${spreadsheetId}`;
     const path = url.pathname;
-    const make = (method: SheetsMethod, ranges: string[], apply: () => unknown) => ({ call: { method, httpMethod, path, query: url.searchParams, headers, ranges, body }, apply });
+    const make = (method: SheetsMethod, ranges: string[], apply: () => unknown) => ({
+      call: { method, httpMethod, path, query: url.searchParams, headers, ranges, body },
+      apply,
+    });
     if (!path.startsWith(prefix)) {
-      return { call: { method: 'spreadsheets.get', httpMethod, path, query: url.searchParams, headers, ranges: [], body }, apply: () => { throw new ApiError(404, 'Requested entity was not found.', 'NOT_FOUND'); } };
+      return {
+        call: { method: 'spreadsheets.get', httpMethod, path, query: url.searchParams, headers, ranges: [], body },
+        apply: () => {
+          throw new ApiError(404, 'Requested entity was not found.', 'NOT_FOUND');
+        },
+      };
     }
     const rest = path.slice(prefix.length);
     if (rest === '' && httpMethod === 'GET') return make('spreadsheets.get', [], describe);
@@ -239,7 +292,11 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
     }
     if (rest === '/values:batchUpdate' && httpMethod === 'POST') {
       const data = (body as { data?: { range?: unknown }[] } | null)?.data ?? [];
-      return make('values.batchUpdate', data.map((d) => String(d.range)), () => batchUpdateValues(body));
+      return make(
+        'values.batchUpdate',
+        data.map((d) => String(d.range)),
+        () => batchUpdateValues(body),
+      );
     }
     const m = /^\/values\/([^/]+?)(:append)?$/.exec(rest);
     if (m) {
@@ -247,7 +304,12 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
       if (m[2] && httpMethod === 'POST') return make('values.append', [range], () => append(range, url.searchParams, body));
       if (!m[2] && httpMethod === 'GET') return make('values.get', [range], () => read(range));
     }
-    return { call: { method: 'spreadsheets.get', httpMethod, path, query: url.searchParams, headers, ranges: [], body }, apply: () => { throw new ApiError(404, `No route for ${httpMethod} ${path}`, 'NOT_FOUND'); } };
+    return {
+      call: { method: 'spreadsheets.get', httpMethod, path, query: url.searchParams, headers, ranges: [], body },
+      apply: () => {
+        throw new ApiError(404, `No route for ${httpMethod} ${path}`, 'NOT_FOUND');
+      },
+    };
   };
 
   const server = createServer((req, res) => {
@@ -270,7 +332,17 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
       const answer = responder(call, calls.length - 1, fake);
       const fail = (a: FakeAnswer) => {
         call.status = a.status;
-        send(a.status, a.body ?? { error: { code: a.status, message: a.status === 429 ? 'Quota exceeded for quota metric \'Write requests\'' : 'Internal error encountered.', status: a.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL' } }, a.headers);
+        send(
+          a.status,
+          a.body ?? {
+            error: {
+              code: a.status,
+              message: a.status === 429 ? "Quota exceeded for quota metric 'Write requests'" : 'Internal error encountered.',
+              status: a.status === 429 ? 'RESOURCE_EXHAUSTED' : 'INTERNAL',
+            },
+          },
+          a.headers,
+        );
       };
       if (answer && !answer.afterApplying) return fail(answer);
       try {
@@ -282,7 +354,9 @@ export async function startFakeSheets(options: { spreadsheetId?: string; title?:
         // Anything but an ApiError is a defect of the fake itself: answer 500 with it rather than crash the test run.
         const status = err instanceof ApiError ? err.status : 500;
         call.status = status;
-        return send(status, { error: { code: status, message: errorText(err), status: err instanceof ApiError ? err.reason : 'INTERNAL' } });
+        return send(status, {
+          error: { code: status, message: errorText(err), status: err instanceof ApiError ? err.reason : 'INTERNAL' },
+        });
       }
     });
   });

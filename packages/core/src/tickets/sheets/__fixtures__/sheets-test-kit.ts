@@ -15,7 +15,8 @@ export function recordingRetry(options: Partial<Omit<RetryPolicy, 'sleep'>> = {}
 }
 
 /** A channel of its own with no quota pacing: what a separate process would have. */
-export const unpacedChannel = (): SpreadsheetChannel => createChannel({ readsPerMinute: 1_000_000, writesPerMinute: 1_000_000 }, { now: () => Date.now(), sleep: async () => undefined });
+export const unpacedChannel = (): SpreadsheetChannel =>
+  createChannel({ readsPerMinute: 1_000_000, writesPerMinute: 1_000_000 }, { now: () => Date.now(), sleep: async () => undefined });
 
 export interface TestStoreOptions extends OpenSheetsOptions {
   readonly env?: NodeJS.ProcessEnv;
@@ -25,7 +26,11 @@ export interface TestStoreOptions extends OpenSheetsOptions {
 export function openTestStore(fake: FakeSheets, options: TestStoreOptions = {}): Promise<SheetsTicketStore> {
   const { env, ...rest } = options;
   return openSheetsTicketStore(
-    { GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId, ECM_SHEETS_API_URL: fake.url, ...(env ?? { GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token' }) },
+    {
+      GOOGLE_SHEETS_SPREADSHEET_ID: fake.spreadsheetId,
+      ECM_SHEETS_API_URL: fake.url,
+      ...(env ?? { GOOGLE_OAUTH_ACCESS_TOKEN: 'test-token' }),
+    },
     { channel: unpacedChannel(), retry: recordingRetry(), ...rest },
   );
 }

@@ -31,7 +31,14 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       const id = typeof message.envelope_id === 'string' ? message.envelope_id : null;
       if (id) waiting.get(id)?.(message);
     });
-    ws.send(JSON.stringify({ type: 'hello', num_connections: 1, debug_info: { host: 'local-stand-in', approximate_connection_time: 3600 }, connection_info: { app_id: 'A00000001' } }));
+    ws.send(
+      JSON.stringify({
+        type: 'hello',
+        num_connections: 1,
+        debug_info: { host: 'local-stand-in', approximate_connection_time: 3600 },
+        connection_info: { app_id: 'A00000001' },
+      }),
+    );
     onConnect?.();
   });
   let next = 0;
@@ -44,7 +51,16 @@ export async function startFakeSocketMode(): Promise<FakeSocketMode> {
       next += 1;
       const envelope_id = `env-${next}`;
       const acked = new Promise<Record<string, unknown>>((resolve) => waiting.set(envelope_id, resolve));
-      client.send(JSON.stringify({ envelope_id, type, payload, accepts_response_payload: type !== 'events_api', retry_attempt: retryAttempt, retry_reason: retryAttempt ? 'timeout' : '' }));
+      client.send(
+        JSON.stringify({
+          envelope_id,
+          type,
+          payload,
+          accepts_response_payload: type !== 'events_api',
+          retry_attempt: retryAttempt,
+          retry_reason: retryAttempt ? 'timeout' : '',
+        }),
+      );
       return acked;
     },
     close: () =>

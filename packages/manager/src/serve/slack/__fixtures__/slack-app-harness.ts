@@ -6,15 +6,43 @@ import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
 import { appResponder, startFakeSlack, type FakeSlack } from '../../../../../core/src/slack/__fixtures__/fake-slack-api.js';
 import type { Trigger, TriggerGate, TriggerOutcome } from '../trigger-gate.js';
 
-export const ASSIGNEE: Agent = { email: 'amal.ops@example.com', name: 'Amal Ops', team: 'Ops', slack_handle: null, active: true, max_tickets: 10, role: 'agent' };
-export const OTHER: Agent = { email: 'basel.ops@example.com', name: 'Basel Ops', team: 'Ops', slack_handle: null, active: true, max_tickets: 10, role: 'agent' };
+export const ASSIGNEE: Agent = {
+  email: 'amal.ops@example.com',
+  name: 'Amal Ops',
+  team: 'Ops',
+  slack_handle: null,
+  active: true,
+  max_tickets: 10,
+  role: 'agent',
+};
+export const OTHER: Agent = {
+  email: 'basel.ops@example.com',
+  name: 'Basel Ops',
+  team: 'Ops',
+  slack_handle: null,
+  active: true,
+  max_tickets: 10,
+  role: 'agent',
+};
 /** Slack user ids of the two agents, and of someone not on the roster. */
 export const USERS = { assignee: 'U0000AMAL', other: 'U000BASEL', stranger: 'U0STRANGE' } as const;
 export const ORDER = 'ORD-70001';
 
 export function ticket(orderId: string, agent: Agent, assignedAt: Date): Ticket {
   const at = assignedAt.toISOString();
-  return { order_id: orderId, agent_email: agent.email, assigned_at: at, status: 'OPEN', priority: 'P2', currency: 'INR', amount: 2500, hours_stuck: 30, diagnosis: 'status_sync_issue', notes: 'Sync the status with the payout partner', updated_at: at };
+  return {
+    order_id: orderId,
+    agent_email: agent.email,
+    assigned_at: at,
+    status: 'OPEN',
+    priority: 'P2',
+    currency: 'INR',
+    amount: 2500,
+    hours_stuck: 30,
+    diagnosis: 'status_sync_issue',
+    notes: 'Sync the status with the payout partner',
+    updated_at: at,
+  };
 }
 
 /** A gate as the serve process has it, reduced to recording: admits everything (or refuses with `refuse`). */
@@ -45,12 +73,24 @@ export interface Harness {
 
 export async function startHarness(socketUrl?: () => string): Promise<Harness> {
   const fake = await startFakeSlack();
-  fake.respond(appResponder({ profiles: { [USERS.assignee]: ASSIGNEE.email.toUpperCase(), [USERS.other]: OTHER.email, [USERS.stranger]: 'someone@example.com' }, ...(socketUrl ? { socketUrl } : {}) }));
+  fake.respond(
+    appResponder({
+      profiles: { [USERS.assignee]: ASSIGNEE.email.toUpperCase(), [USERS.other]: OTHER.email, [USERS.stranger]: 'someone@example.com' },
+      ...(socketUrl ? { socketUrl } : {}),
+    }),
+  );
   const state = await openStateDb({ inMemory: true, env: {} });
   const tickets = await openTicketStore(state, {});
   await tickets.upsertAgents([ASSIGNEE, OTHER]);
   await tickets.createTickets([ticket(ORDER, ASSIGNEE, new Date(Date.now() - 3_600_000))]);
-  return { fake, state, tickets, gate: new RecordingGate(), config: loadConfig(undefined, {}), close: async () => Promise.all([fake.close(), state.close()]).then(() => undefined) };
+  return {
+    fake,
+    state,
+    tickets,
+    gate: new RecordingGate(),
+    config: loadConfig(undefined, {}),
+    close: async () => Promise.all([fake.close(), state.close()]).then(() => undefined),
+  };
 }
 
 /** Slack's request signature (v0) over the raw body, as Slack computes it. */
@@ -59,14 +99,24 @@ export function slackSignature(secret: string, timestamp: number, body: string):
 }
 
 /** A local HTTP server that routes POST /slack/events to the listener, as the serve server does. */
-export async function serveListener(listener: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void): Promise<{ url: string; server: Server; close(): Promise<void> }> {
+export async function serveListener(
+  listener: (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => void,
+): Promise<{ url: string; server: Server; close(): Promise<void> }> {
   const server = createServer((req, res) => {
     if (req.method === 'POST' && req.url === '/slack/events') listener(req, res);
     else res.writeHead(404).end();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return { url: `http://127.0.0.1:${port}/slack/events`, server, close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }) };
+  return {
+    url: `http://127.0.0.1:${port}/slack/events`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
 }
 
 /** An interactivity request body: `payload=<json>`, form-encoded, as Slack posts it. */
@@ -84,12 +134,23 @@ export function buttonClick(user: string, actionId: string, value: string, chann
     channel: { id: channel, name: 'directmessage' },
     message: { type: 'message', ts: '1700000000.000100', text: 'Queue' },
     response_url: 'https://hooks.slack.invalid/actions/T00000001/1/xyz',
-    actions: [{ type: 'button', action_id: actionId, block_id: `ecm_ticket:${value}`, value, action_ts: `${Date.now() / 1000}`, text: { type: 'plain_text', text: 'Go' } }],
+    actions: [
+      {
+        type: 'button',
+        action_id: actionId,
+        block_id: `ecm_ticket:${value}`,
+        value,
+        action_ts: `${Date.now() / 1000}`,
+        text: { type: 'plain_text', text: 'Go' },
+      },
+    ],
   };
 }
 
 export function resolveSubmission(user: string, viewId: string, orderId: string, notes: string) {
-  const select = (value: string) => ({ value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } } });
+  const select = (value: string) => ({
+    value: { type: 'static_select', selected_option: { text: { type: 'plain_text', text: value }, value } },
+  });
   return {
     type: 'view_submission',
     team: { id: 'T00000001', domain: 'example' },
