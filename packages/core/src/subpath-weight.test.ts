@@ -46,6 +46,7 @@ describe('@ecm/core subpaths load only what their purpose needs', () => {
     '@ecm/core/text',
     '@ecm/core/cli-kit',
     '@ecm/core/domain',
+    '@ecm/core/domain-shapes',
     '@ecm/core/stores',
     '@ecm/core/warehouse',
     '@ecm/core/slack',
@@ -65,6 +66,13 @@ describe('@ecm/core subpaths load only what their purpose needs', () => {
       const foreign = loadsOf(specifier).filter((u) => !u.startsWith('node:') && !u.includes('/packages/core/dist/'));
       expect(foreign, specifier).toEqual([]);
     }
+  });
+
+  it('domain-shapes loads neither the configuration loader nor the triage engine (a thin client reads answers with it)', () => {
+    const core = loadsOf('@ecm/core/domain-shapes').filter((u) => u.includes('/packages/core/dist/'));
+    expect(core.length).toBeGreaterThan(0);
+    expect(core.filter((u) => /\/(config|triage\/run-triage|patterns)\//.test(u) || u.includes('/config/'))).toEqual([]);
+    expect(core.filter((u) => u.includes('run-triage') || u.includes('load-config'))).toEqual([]);
   });
 
   it('the package has no root export: weight is chosen by subpath', () => {

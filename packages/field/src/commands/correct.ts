@@ -1,4 +1,4 @@
-import { checkText } from '@ecm/core/domain';
+import { checkText } from '@ecm/core/domain-shapes';
 import { parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callField } from '../gateway/field-tools.js';

@@ -1,4 +1,4 @@
-import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain';
+import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain-shapes';
 import { terminalSafeDeep } from '@ecm/core/text';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';

@@ -1,4 +1,4 @@
-import { isOrderId, ORDER_ID_RULE } from '@ecm/core/domain';
+import { isOrderId, ORDER_ID_RULE } from '@ecm/core/domain-shapes';
 import { CliError, EXIT } from '../exit-codes.js';
 
 /** An order id as typed, checked against the one documented pattern before it reaches any store or query. */

@@ -1,5 +1,5 @@
 import type { Ticket } from '@ecm/core/domain';
-import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain';
+import { checkText, FREE_TEXT_MAX } from '@ecm/core/domain-shapes';
 import { interactive, notice, parseAsOf } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { callField } from '../gateway/field-tools.js';

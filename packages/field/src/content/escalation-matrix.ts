@@ -13,4 +13,4 @@ export {
   type EscalationTarget,
   type LadderStep,
   type Level,
-} from '@ecm/core/domain';
+} from '@ecm/core/domain-shapes';

@@ -1,1 +1,1 @@
-export { numberedItems, sections, tableRows } from '@ecm/core/domain';
+export { numberedItems, sections, tableRows } from '@ecm/core/domain-shapes';

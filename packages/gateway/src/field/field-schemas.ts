@@ -1,5 +1,5 @@
 import type { Priority, TicketStatus } from '@ecm/core/domain';
-import { SLA_BANDS } from '@ecm/core/domain';
+import { SLA_BANDS } from '@ecm/core/domain-shapes';
 import { z } from 'zod';
 
 /**
