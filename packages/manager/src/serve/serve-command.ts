@@ -11,6 +11,7 @@ import { createServeServer, type SlackTrigger } from './serve-server.js';
 import { createSlackTrigger, slackConnectionFromEnv } from './slack/slack-app.js';
 import { createTriggerGate, type TriggerGate } from './trigger-gate.js';
 import { ensureTriggerSchema } from './trigger-store.js';
+import { ConfigError, defaultSharedDir } from '@ecm/core/domain';
 
 export interface ServeOptions {
   port?: string;
@@ -47,7 +48,6 @@ async function openSlackTrigger(deps: {
 /** `ecm-manager serve [--port N]`: runs until SIGTERM or SIGINT, then drains and exits 0. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const agent = await import('@ecm/agent');
-  const { ConfigError, defaultSharedDir } = await import('@ecm/core/domain');
   const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
   const env = process.env;
   const sharedDir = defaultSharedDir(env);

@@ -4,12 +4,12 @@ import type { OrderDetails } from '@ecm/gateway';
 import { callGatewayTool, openGatewayFor } from './gateway-call.js';
 import { ticketButtons } from './slack-actions.js';
 import type { TicketActionDeps } from './ticket-actions.js';
+import { md, section, context, codeTable, fitToLimits } from '@ecm/core/slack';
 
 const TIMELINE_ROWS = 12;
 
 /** The `ecm-field order` view as Slack blocks: every value escaped, the customer masked. */
 export async function renderOrderAnswer(details: OrderDetails, ticket: Ticket | null, askedBy: Agent): Promise<SlackPost> {
-  const { md, section, context, codeTable, fitToLimits } = await import('@ecm/core/slack');
   const d = details;
   const g = d.diagnosis;
   const money =
@@ -48,7 +48,6 @@ export async function orderAnswer(d: TicketActionDeps, agent: Agent, orderId: st
   try {
     const result = await callGatewayTool(gateway, 'ecm_order_details', { order_id: orderId, reveal_pii: false }, orderDetailsSchema);
     if (!result.ok) {
-      const { md, section } = await import('@ecm/core/slack');
       return { text: `Order ${orderId}: no answer`, blocks: [section(md`Order ${orderId}: ${result.message}`)] };
     }
     return renderOrderAnswer(result.value, await d.tickets.getTicket(orderId), agent);

@@ -17,7 +17,6 @@ export interface QuestionDeps extends TicketActionDeps {
 }
 
 async function plain(text: string): Promise<SlackPost> {
-  const { md, section } = await import('@ecm/core/slack');
   return { text, blocks: [section(md`${text}`)] };
 }
 

@@ -21,6 +21,7 @@ import {
 } from './ticket-actions.js';
 import type { Trigger, TriggerGate, TriggerOutcome } from './trigger-gate.js';
 import { errorText } from '@ecm/core/text';
+import { md, section, context } from '@ecm/core/slack';
 
 export type { Admission, Trigger, TriggerGate, TriggerOutcome } from './trigger-gate.js';
 export { ACTION, VIEW, proposalButtons, ticketButtons } from './slack-actions.js';
@@ -142,7 +143,6 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
 
   /** A private line to the person who clicked: ephemeral in the channel, else a direct message. */
   async function tell(client: WebClient, user: string, channel: string | null, threadTs: string | null, text: string): Promise<void> {
-    const { md, section } = await import('@ecm/core/slack');
     const blocks = [section(md`${text}`)];
     if (channel) await client.chat.postEphemeral({ channel, user, text, blocks, ...(threadTs ? { thread_ts: threadTs } : {}) });
     else await client.chat.postMessage({ channel: user, text, blocks });
@@ -160,7 +160,6 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
       await client.chat.postMessage({ channel: event.channel, thread_ts: threadTs, text: post.text, blocks: post.blocks as never });
     };
     const plainReply = async (line: string) => {
-      const { md, section } = await import('@ecm/core/slack');
       await reply({ text: line, blocks: [section(md`${line}`)] });
     };
     const eventId =
@@ -337,7 +336,6 @@ export function createSlackTrigger(deps: SlackTriggerDeps): SlackTrigger | undef
       // The team's channel; without one, the thread the button was in (never a customer detail: the order id only).
       const channel = teamChannel ?? ctx.channel;
       if (!channel) return { ok: false, error: `no Slack channel for ${team}` };
-      const { md, section, context } = await import('@ecm/core/slack');
       const title = md`:arrow_up: *ECM Escalation* — ${e.order_id} (${team})`;
       const body = md`*${e.order_id}* · ${e.priority} · ${e.currency} ${e.amount.toLocaleString('en-US')} · ${e.stuck_hours} h old · GOMS ${e.order_status}\n*Why:* ${e.reason}`;
       try {

@@ -14,6 +14,8 @@ import type {
 } from '@ecm/core/domain';
 import type { StateDb } from '@ecm/core/stores';
 import type { Warehouse } from '@ecm/core/warehouse';
+import { escalationRow, checkText, FREE_TEXT_MAX } from '@ecm/core/domain';
+import { fetchOrderStatuses } from '@ecm/core/warehouse';
 
 /** What a ticket action needs: the stores the serve process holds open, and the clock. */
 export interface TicketActionDeps {
@@ -155,7 +157,6 @@ export async function resolveTicket(d: TicketActionDeps, agent: Agent, orderId: 
 
 /** GOMS status now, for the Escalations row; a warehouse that cannot answer does not stop an escalation. */
 async function liveStatus(d: TicketActionDeps, orderId: string): Promise<string> {
-  const { fetchOrderStatuses } = await import('@ecm/core/warehouse');
   try {
     const status = (await fetchOrderStatuses(await d.warehouse(), d.config, [orderId])).get(orderId);
     return status ? [status.status, status.sub_state].filter(Boolean).join(' / ') || 'UNKNOWN' : 'NOT_IN_WAREHOUSE';
@@ -187,7 +188,6 @@ export async function escalateTicket(
   if (!own.ok || !own.ticket) return own;
   if (own.ticket.status === 'ESCALATED')
     return { ok: false, message: `${orderId} is already escalated; follow up with the contact and resolve it when fixed.` };
-  const { escalationRow } = await import('@ecm/core/domain');
   const escalation = escalationRow(own.ticket, { by: agent.email, reason, orderStatus: await liveStatus(d, orderId), at: d.now() });
   const team = d.config.reasons.get(own.ticket.diagnosis)?.team ?? agent.team;
   const channel = (d.config.settings.slack.team_channels as Record<string, string | undefined>)[team] ?? null;
@@ -217,7 +217,6 @@ export async function checkedFreeText(
   what: string,
   text: string | undefined,
 ): Promise<{ ok: true; text: string } | { ok: false; problem: string }> {
-  const { checkText, FREE_TEXT_MAX } = await import('@ecm/core/domain');
   if (!text?.trim()) return { ok: false, problem: `${what} cannot be empty` };
   const checked = checkText(what, text, { lines: true });
   return checked.ok
