@@ -57,6 +57,8 @@ export async function answerReportQuestion(
       guardrails: agentRuntime.loadGuardrails(sharedDir),
       db: d.state,
       mcp: gateway.client,
+      // The credentials this app was given (the same the check above read), not whatever the process has.
+      env: d.env,
     });
     const input = [
       `Agent: ${agent.name} <${agent.email}>, team ${agent.team}, role ${agent.role}.`,

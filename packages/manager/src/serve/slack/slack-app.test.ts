@@ -1,3 +1,4 @@
+import { reply, startFakeMessagesApi, text } from '../../../../agent/src/__fixtures__/fake-messages-api.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { RunStore } from '../../phases/run-store.js';
 import { startFakeSocketMode, type FakeSocketMode } from './__fixtures__/fake-socket-mode.js';
@@ -291,7 +292,7 @@ describe('Escalate and the fix proposals', () => {
 });
 
 describe('Socket Mode against a local stand-in', () => {
-  async function socketApp(): Promise<{ h: Harness; socket: FakeSocketMode }> {
+  async function socketApp(env: NodeJS.ProcessEnv = {}): Promise<{ h: Harness; socket: FakeSocketMode }> {
     const socket = await startFakeSocketMode();
     cleanups.push(() => socket.close());
     const h = await startHarness(() => socket.url());
@@ -304,7 +305,7 @@ describe('Socket Mode against a local stand-in', () => {
       warehouse: () => Promise.reject(new Error('none')),
       domain: 'ecm',
       gate: h.gate,
-      env: {},
+      env,
       log: () => undefined,
     })!;
     expect(trigger.requestListener).toBeUndefined();
@@ -363,5 +364,39 @@ describe('Socket Mode against a local stand-in', () => {
     await vi.waitFor(() => expect(calls(h, 'chat.postMessage')).toHaveLength(2), { timeout: 5000 });
     expect(calls(h, 'chat.postMessage')[1]?.params).toMatchObject({ channel: 'C0REPORTS', thread_ts: '1764482600.000300' });
     expect(calls(h, 'chat.postMessage')[1]?.params.text).toContain('in the thread of one of our reports');
+  });
+  it("answers a question in a report's thread with the model, given that report's facts, its words escaped", async () => {
+    // The model's reply is data: a broadcast and a link in it must reach Slack inert.
+    const api = await startFakeMessagesApi([
+      reply([text('12 orders were assigned in this run. <!channel> <https://evil.example.com|click>')]),
+    ]);
+    cleanups.push(() => api.close());
+    const { h, socket } = await socketApp({ ANTHROPIC_API_KEY: 'sk-test', ANTHROPIC_BASE_URL: api.url });
+    const runs = new RunStore(h.state);
+    const asOf = new Date('2026-11-30T06:00:00Z');
+    await runs.save('triage:2026-11-30T06', 'triage', '2026-11-30T06', asOf, {
+      status: 'succeeded',
+      plan: { facts: { assigned: 12, assigned_value_aed: '48210.00' }, messages: [], writes: {} } as never,
+    });
+    await runs.recordPosted('triage:2026-11-30T06', 0, 'ECM Triage', {
+      parentTs: '1764482400.000100',
+      postedReplies: 0,
+      totalReplies: 0,
+    } as never);
+
+    await socket.send('events_api', mention('<@U0BOT> how many were assigned?', '1764482700.000400', '1764482400.000100'));
+    await vi.waitFor(() => expect(calls(h, 'chat.postMessage')).toHaveLength(1), { timeout: 20_000 });
+    const [answer] = calls(h, 'chat.postMessage');
+    expect(answer?.params).toMatchObject({ channel: 'C0REPORTS', thread_ts: '1764482400.000100' });
+    const posted = JSON.stringify(answer?.params.blocks);
+    expect(posted).toContain('12 orders were assigned in this run.');
+    expect(posted).not.toContain('<!channel>');
+    expect(posted).not.toContain('<https://evil.example.com');
+    // The model was asked with this report's facts and the question, once.
+    expect(api.requests).toHaveLength(1);
+    const asked = JSON.stringify(api.requests[0]?.body.messages);
+    expect(asked).toContain('\\"assigned\\":12');
+    expect(asked).toContain('how many were assigned?');
+    expect(h.gate.finished).toMatchObject([{ outcome: 'done', trigger: { kind: 'report_question' } }]);
   });
 });
