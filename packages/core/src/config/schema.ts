@@ -259,4 +259,5 @@ export const settingsFileSchema = z
   })
   .strict();
 export type Settings = z.infer<typeof settingsFileSchema>;
-export type Priority = 'P1' | 'P2' | 'P3' | 'P4';
+export const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
+export type Priority = (typeof PRIORITIES)[number];
