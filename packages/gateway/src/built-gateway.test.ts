@@ -16,8 +16,7 @@ import {
   conformanceCli,
   gatewayBin,
   gatewayEnv,
-  inspectorCli,
-  run,
+  inspectorCall,
   startHttpGatewayProcess,
   type HttpGatewayProcess,
 } from './__fixtures__/gateway-process.js';
@@ -318,15 +317,7 @@ describe('the built binary over HTTP', () => {
   });
 });
 
-/** The MCP Inspector's CLI prints the JSON result and exits 0 even when a tool returned isError: read the JSON. */
-async function inspector(args: readonly string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], {
-    env: gatewayEnv(home),
-    timeout: 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
+const inspector = (args: readonly string[]) => inspectorCall(home, args);
 
 describe('the MCP Inspector (CLI mode) as a client', () => {
   let gw: HttpGatewayProcess;

@@ -25,7 +25,7 @@ import {
   buildGateway,
   gatewayBin,
   gatewayEnv,
-  inspectorCli,
+  inspectorCall,
   repoRoot,
   run,
   startHttpGatewayProcess,
@@ -218,15 +218,7 @@ describe('prompts and resources through the SDK client (stdio, started from a su
   });
 });
 
-/** The MCP Inspector's CLI (installed with the gateway's dev dependencies; no network). */
-async function inspector(args: readonly string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], {
-    env: gatewayEnv(home),
-    timeout: 60_000,
-    maxBuffer: 16 * 1024 * 1024,
-  });
-  return JSON.parse(stdout) as Record<string, unknown>;
-}
+const inspector = (args: readonly string[]) => inspectorCall(home, args);
 
 describe('prompts and resources through the MCP Inspector CLI', () => {
   const TOKEN = 'inspector-token-0123456789abcdef';

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSheets } from '../../core/src/tickets/sheets/__fixtures__/fake-sheets-api.js';
 import { seededCliHome } from './__fixtures__/demo-home.js';
+import { runNode } from './__fixtures__/run-node.js';
 
 const CLI = fileURLToPath(new URL('../bin/ecm-manager.js', import.meta.url));
 const SHARED = fileURLToPath(new URL('../../../shared', import.meta.url));
@@ -19,16 +20,7 @@ function cli(args: string[], extra: Record<string, string> = {}) {
 }
 
 /** For tests whose fake server lives in this process: spawnSync would block the server from answering. */
-function cliAsync(args: string[], extra: Record<string, string> = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: env(extra) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const cliAsync = (args: string[], extra: Record<string, string> = {}) => runNode(CLI, args, env(extra));
 
 beforeAll(async () => {
   home = await seededCliHome('ecm-cli-');

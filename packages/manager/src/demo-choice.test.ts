@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,6 +5,7 @@ import { openStateDb } from '@ecm/core/stores';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startFakeSlack, type FakeSlack } from '../../core/src/slack/__fixtures__/fake-slack-api.js';
 import { seededCliHome } from './__fixtures__/demo-home.js';
+import { runNode } from './__fixtures__/run-node.js';
 
 const CLI = fileURLToPath(new URL('../bin/ecm-manager.js', import.meta.url));
 const GATEWAY = fileURLToPath(new URL('../../gateway/bin/ecm-gateway.js', import.meta.url));
@@ -14,20 +14,7 @@ const AS_OF = '2026-02-17T01:30:00Z';
 let home: string;
 const env = (extra: Record<string, string>) => ({ PATH: process.env.PATH ?? '', HOME: home, ECM_HOME: home, ...extra });
 
-function run(
-  bin: string,
-  args: string[],
-  extra: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: env(extra), stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const run = (bin: string, args: string[], extra: Record<string, string> = {}) => runNode(bin, args, env(extra));
 
 const outbox = () => {
   try {

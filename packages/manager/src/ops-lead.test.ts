@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,6 +13,7 @@ import {
   type Responder,
 } from '../../core/src/slack/__fixtures__/fake-slack-api.js';
 import { seededCliHome } from './__fixtures__/demo-home.js';
+import { runNode } from './__fixtures__/run-node.js';
 
 /**
  * What an ops lead does, through the built CLI against a local Slack stand-in: the daily run with 40
@@ -60,21 +60,8 @@ const env = (extra: Record<string, string> = {}) => ({
   ...extra,
 });
 
-function cli(
-  args: string[],
-  extra: Record<string, string> = {},
-  onStart?: (kill: () => void) => void,
-): Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [CLI, ...args], { env: env(extra) });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-    child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onStart?.(() => child.kill('SIGKILL'));
-  });
-}
+const cli = (args: string[], extra: Record<string, string> = {}, onStart?: (kill: () => void) => void) =>
+  runNode(CLI, args, env(extra), onStart);
 
 const posts = (since = 0) => fake.posted().filter((c) => fake.calls.indexOf(c) >= since);
 const channelOf = (c: ReceivedCall) => c.params.channel ?? '';

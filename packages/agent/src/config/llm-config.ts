@@ -1,9 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, defaultSharedDir, parseConfig, timeZoneSchema } from '@ecm/core/domain';
-import yaml from 'js-yaml';
+import { ConfigError, defaultSharedDir, parseConfig, readConfigYaml, timeZoneSchema } from '@ecm/core/domain';
 import { z } from 'zod';
-import { errorText } from '@ecm/core/text';
 
 export const LLM_CONFIG_FILE = 'config/llm.yaml';
 export const ROLES = ['manager', 'specialist', 'field'] as const;
@@ -68,14 +65,7 @@ export function parseLlmConfig(data: unknown, file = LLM_CONFIG_FILE): LlmConfig
 /** Reads and validates `shared/config/llm.yaml`. */
 export function loadLlmConfig(sharedDir: string = defaultSharedDir()): LlmConfig {
   const file = path.join(sharedDir, LLM_CONFIG_FILE);
-  if (!existsSync(file)) throw new ConfigError(file, '', 'file not found (set ECM_SHARED_DIR to the folder holding the ECM configuration)');
-  let data: unknown;
-  try {
-    data = yaml.load(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(file, '', `not valid YAML: ${errorText(err).split('\n')[0]}`);
-  }
-  return parseLlmConfig(data, file);
+  return parseLlmConfig(readConfigYaml(file), file);
 }
 
 export function priceOf(config: LlmConfig, model: string): ModelPrice {

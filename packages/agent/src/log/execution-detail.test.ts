@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
+import { anExecution } from '../__fixtures__/executions.js';
 import { queryRows } from '../db/sql.js';
 import { recordExecutionDetail } from './execution-detail.js';
 import { recordExecution } from './execution-log.js';
@@ -19,26 +20,17 @@ afterAll(async () => database.close());
 describe('recordExecutionDetail', () => {
   it('stores no e-mail, phone number or password from the input, the turns or a tool result', async () => {
     const result = `{"order_id":"ORD-1","note":"write to ${EMAIL} or call ${PHONE}","db":"postgres://ops:${PASSWORD}@db.example.com/ecm"}`;
-    await recordExecution(database.db, {
-      id: 'exec-detail-1',
-      createdAt: new Date('2026-02-17T01:00:00Z'),
-      domain: 'ecm',
-      skill: 'ecm-diagnose',
-      role: 'specialist',
-      model: 'claude-sonnet-4-6',
-      subject: null,
-      inputSummary: 'cluster',
-      output: null,
-      toolCalls: [],
-      turns: 1,
-      usage: { input: 10, output: 5, cacheWrite: 0, cacheRead: 0 },
-      costUsd: 0.001,
-      latencyMs: 120,
-      outcome: 'success',
-      outcomeDetail: null,
-      routing: null,
-      traceId: 'a'.repeat(32),
-    });
+    await recordExecution(
+      database.db,
+      anExecution({
+        id: 'exec-detail-1',
+        createdAt: new Date('2026-02-17T01:00:00Z'),
+        usage: { input: 10, output: 5, cacheWrite: 0, cacheRead: 0 },
+        costUsd: 0.001,
+        latencyMs: 120,
+        traceId: 'a'.repeat(32),
+      }),
+    );
     await recordExecutionDetail(database.db, {
       executionId: 'exec-detail-1',
       spanId: null,

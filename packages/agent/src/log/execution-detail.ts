@@ -3,7 +3,7 @@ import type { TokenUsage } from '../budget/pricing.js';
 import { queryRows, sqlDate, sqlNumber, type SqlQueryable } from '../db/sql.js';
 import { maskSecrets, maskSecretsDeep } from '@ecm/core/text';
 import { redactPii } from '../insights/redact-pii.js';
-import { forLog, textForLog } from './execution-log.js';
+import { type ExecutionRecord, forLog, textForLog } from './execution-log.js';
 
 /** One tool call as the detail page shows it: masked arguments and the start of the result. */
 export interface ToolCallDetail {
@@ -156,14 +156,7 @@ const pageRow = z.object({
 });
 
 /** The design's execution detail page: one execution with its input, reasoning turns, tool calls, output, cost and latency split. */
-export interface ExecutionPage {
-  readonly id: string;
-  readonly createdAt: Date;
-  readonly domain: string;
-  readonly skill: string;
-  readonly role: string;
-  readonly model: string;
-  readonly subject: string | null;
+export interface ExecutionPage extends Pick<ExecutionRecord, 'id' | 'createdAt' | 'domain' | 'skill' | 'role' | 'model' | 'subject'> {
   readonly routedFrom: string | null;
   readonly routedTo: string | null;
   readonly traceId: string;

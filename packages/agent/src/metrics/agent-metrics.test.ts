@@ -3,6 +3,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPgliteDb, type TestDatabase } from '../__fixtures__/databases.js';
+import { anExecution } from '../__fixtures__/executions.js';
 import { NO_USAGE } from '../budget/pricing.js';
 import { recordExecution, recordUserCorrection, type ExecutionRecord } from '../log/execution-log.js';
 import { ensureAgentSchema } from '../log/schema.js';
@@ -17,27 +18,8 @@ afterEach(() => {
 
 let database: TestDatabase;
 let seq = 0;
-const execution = (over: Partial<ExecutionRecord>): ExecutionRecord => ({
-  id: `exec-${++seq}`,
-  createdAt: NOW,
-  domain: 'ecm',
-  skill: 'ecm-diagnose',
-  role: 'specialist',
-  model: 'claude-sonnet-4-6',
-  subject: null,
-  inputSummary: 'cluster',
-  output: null,
-  toolCalls: [],
-  turns: 1,
-  usage: { ...NO_USAGE, input: 30_000, output: 2000 },
-  costUsd: 0.12,
-  latencyMs: 8700,
-  outcome: 'success',
-  outcomeDetail: null,
-  routing: null,
-  traceId: 't',
-  ...over,
-});
+const execution = (over: Partial<ExecutionRecord>): ExecutionRecord =>
+  anExecution({ id: `exec-${++seq}`, createdAt: NOW, usage: { ...NO_USAGE, input: 30_000, output: 2000 }, ...over });
 
 beforeAll(async () => {
   database = await openPgliteDb();

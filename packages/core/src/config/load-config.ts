@@ -38,15 +38,18 @@ export function defaultSharedDir(env: NodeJS.ProcessEnv = process.env): string {
   return path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../../shared');
 }
 
-function readYaml(sharedDir: string, file: string): unknown {
-  const full = path.join(sharedDir, file);
-  if (!existsSync(full)) throw new ConfigError(full, '', 'file not found (set ECM_SHARED_DIR to the folder holding the ECM configuration)');
+/** Reads one YAML configuration file, or throws a ConfigError saying it is missing or malformed. */
+export function readConfigYaml(file: string): unknown {
+  if (!existsSync(file)) throw new ConfigError(file, '', 'file not found (set ECM_SHARED_DIR to the folder holding the ECM configuration)');
   try {
-    return yaml.load(readFileSync(full, 'utf8'));
+    return yaml.load(readFileSync(file, 'utf8'));
   } catch (err) {
-    const reason = errorText(err).split('\n')[0];
-    throw new ConfigError(full, '', `not valid YAML: ${reason}`);
+    throw new ConfigError(file, '', `not valid YAML: ${errorText(err).split('\n')[0]}`);
   }
+}
+
+function readYaml(sharedDir: string, file: string): unknown {
+  return readConfigYaml(path.join(sharedDir, file));
 }
 
 function checkRules(

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { CronSyntaxError, parseCron } from './cron-expression.js';
 import { whenSchema } from './rule-schema.js';
+import { PRIORITIES, TICKET_STATUSES } from '../tickets/ticket-values.js';
+
+export { PRIORITIES, TICKET_STATUSES, type Priority, type TicketStatus } from '../tickets/ticket-values.js';
 
 /** Codes that end up inside SQL IN-lists: plain upper-case identifiers only. */
 const code = z.string().regex(/^[A-Z][A-Z0-9_]*$/, 'expected an upper-case code such as PROCESSING_DEAL_IN');
@@ -8,9 +11,6 @@ const fraction = z.number().min(0).max(1);
 export const TEAMS = ['Ops', 'KYC_ops', 'VDA_ops'] as const;
 export const teamSchema = z.enum(TEAMS);
 export type Team = z.infer<typeof teamSchema>;
-
-export const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'ESCALATED'] as const;
-export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
 /** An IANA time zone name this runtime knows. */
 export const timeZoneSchema = z.string().refine((tz) => {
@@ -259,4 +259,3 @@ export const settingsFileSchema = z
   })
   .strict();
 export type Settings = z.infer<typeof settingsFileSchema>;
-export type Priority = 'P1' | 'P2' | 'P3' | 'P4';

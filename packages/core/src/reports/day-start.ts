@@ -1,5 +1,8 @@
-/** Minutes east of UTC of `timeZone` at the instant `at`. */
-function offsetMinutes(at: Date, timeZone: string): number {
+/** The wall-clock reading of `at` in `timeZone` (month 1–12, hour 0–23). */
+export function wallClock(
+  at: Date,
+  timeZone: string,
+): { year: number; month: number; day: number; hour: number; minute: number; second: number } {
   const parts = new Intl.DateTimeFormat('en-US', {
     timeZone,
     hourCycle: 'h23',
@@ -11,7 +14,13 @@ function offsetMinutes(at: Date, timeZone: string): number {
     second: '2-digit',
   }).formatToParts(at);
   const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const asUtc = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour'), get('minute'), get('second'));
+  return { year: get('year'), month: get('month'), day: get('day'), hour: get('hour'), minute: get('minute'), second: get('second') };
+}
+
+/** Minutes east of UTC of `timeZone` at the instant `at`. */
+function offsetMinutes(at: Date, timeZone: string): number {
+  const t = wallClock(at, timeZone);
+  const asUtc = Date.UTC(t.year, t.month - 1, t.day, t.hour, t.minute, t.second);
   return Math.round((asUtc - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
 }
 

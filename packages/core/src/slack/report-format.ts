@@ -1,3 +1,5 @@
+import { knownZoneName } from '../text/short-time.js';
+
 const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
 
 const NOT_A_NUMBER = 'n/a';
@@ -54,17 +56,8 @@ export function formatHours(hours: number): string {
   return `${hours < 10 ? hours.toFixed(1) : integer.format(hours)}h`;
 }
 
-// Intl names these zones by offset ("GMT+5:30"); the people reading the reports use these names.
-const ZONE_NAMES: Record<string, string> = {
-  'Asia/Kolkata': 'IST',
-  'Asia/Calcutta': 'IST',
-  'Asia/Dubai': 'GST',
-  UTC: 'UTC',
-  'Etc/UTC': 'UTC',
-};
-
 function zoneName(date: Date, timeZone: string): string {
-  const known = ZONE_NAMES[timeZone];
+  const known = knownZoneName(timeZone);
   if (known) return known;
   // en-GB knows the usual European abbreviations (GMT/BST, CET/CEST); others fall back to GMT±h.
   const parts = new Intl.DateTimeFormat('en-GB', { timeZone, timeZoneName: 'short' }).formatToParts(date);

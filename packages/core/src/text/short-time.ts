@@ -9,6 +9,7 @@ export function shortTime(iso: string | Date, timeZone: string): string {
   return `${parts.month} ${parts.day} ${parts.hour}:${parts.minute}`;
 }
 
+// Intl names these zones by offset ("GMT+5:30"); the people reading the reports use these names.
 const ZONE_NAMES: Record<string, string> = {
   'Asia/Kolkata': 'IST',
   'Asia/Calcutta': 'IST',
@@ -17,4 +18,7 @@ const ZONE_NAMES: Record<string, string> = {
   'Etc/UTC': 'UTC',
 };
 
-export const zoneLabel = (timeZone: string): string => ZONE_NAMES[timeZone] ?? timeZone;
+/** The name readers use for `timeZone` ("IST"), when it is one of the reports' usual zones. */
+export const knownZoneName = (timeZone: string): string | undefined => ZONE_NAMES[timeZone];
+
+export const zoneLabel = (timeZone: string): string => knownZoneName(timeZone) ?? timeZone;

@@ -5,6 +5,7 @@ import { planAssignments, ticketFor } from '../assignment/assign-orders.js';
 import { defaultSharedDir, loadConfig } from '../config/load-config.js';
 import { seededWarehouse } from '../demo/__fixtures__/demo-templates.js';
 import { clusterOrders } from '../patterns/cluster-orders.js';
+import { patternRowOf } from '../patterns/pattern-row.js';
 import { localDate } from '../reports/report-time.js';
 import pg from 'pg';
 import { openStateDb, type StateDb } from '../state/state-db.js';
@@ -226,21 +227,15 @@ async function runScenario(store: TicketStore, triage: TriageResult) {
 
   // Patterns and daily stats: written, then rewritten by a later run of the same day.
   const date = localDate(asOf, config.settings.reports.time_zone);
-  const patterns: PatternRow[] = clusterOrders(config, triage.orders).map((c, i) => ({
-    date,
-    pattern_id: c.pattern_id,
-    stuck_reason: c.stuck_reason,
-    currency: c.signature.currency,
-    signature: c.signature_text,
-    order_count: c.order_count,
-    total_amount_aed: c.total_amount_aed,
-    avg_hours: c.avg_hours,
-    high_value_count: c.high_value_count,
-    critical_count: c.critical_count,
-    delta: 'baseline',
-    // Text that a sheet would take for a formula: it must stay text.
-    recommendation: i === 0 ? '=HYPERLINK("https://runbooks.example.com/brn", "runbook")' : 'Follow the runbook',
-  }));
+  const patterns: PatternRow[] = clusterOrders(config, triage.orders).map((c, i) =>
+    patternRowOf(
+      c,
+      date,
+      'baseline',
+      // Text that a sheet would take for a formula: it must stay text.
+      i === 0 ? '=HYPERLINK("https://runbooks.example.com/brn", "runbook")' : 'Follow the runbook',
+    ),
+  );
   await store.appendPatterns(patterns);
   await store.appendPatterns([
     { ...patterns[0]!, order_count: patterns[0]!.order_count + 1, delta: 'UP +1' },

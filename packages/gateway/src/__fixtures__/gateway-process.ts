@@ -21,6 +21,19 @@ export function gatewayEnv(ecmHome: string, extra: Record<string, string> = {}):
   return { PATH: process.env.PATH ?? '', HOME: ecmHome, ECM_HOME: ecmHome, ...extra };
 }
 
+/**
+ * One call through the MCP Inspector's CLI (installed with the gateway's dev dependencies; no network).
+ * It prints the JSON result and exits 0 even when a tool returned isError: read the JSON.
+ */
+export async function inspectorCall(ecmHome: string, args: readonly string[]): Promise<Record<string, unknown>> {
+  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], {
+    env: gatewayEnv(ecmHome),
+    timeout: 60_000,
+    maxBuffer: 16 * 1024 * 1024,
+  });
+  return JSON.parse(stdout) as Record<string, unknown>;
+}
+
 export interface HttpGatewayProcess {
   readonly child: ChildProcess;
   readonly url: string;

@@ -1,5 +1,4 @@
-import type { Priority, TicketStatus } from '@ecm/core/domain';
-import { SLA_BANDS } from '@ecm/core/domain-shapes';
+import { PRIORITIES, SLA_BANDS, TICKET_STATUSES } from '@ecm/core/domain-shapes';
 import { z } from 'zod';
 
 /**
@@ -7,8 +6,6 @@ import { z } from 'zod';
  * and ecm-field parses them (it imports this module alone, through @ecm/gateway/field-schemas, so a
  * thin terminal loads zod and nothing of the server).
  */
-const TICKET_STATUSES = ['OPEN', 'IN_PROGRESS', 'RESOLVED', 'ESCALATED'] as const satisfies readonly TicketStatus[];
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const satisfies readonly Priority[];
 export const orderIdInput = z
   .string()
   .min(1)

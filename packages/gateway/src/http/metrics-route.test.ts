@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
 import { openPglite } from '@ecm/core/warehouse';
-import { ensureAgentSchema, logMetricsEndpoint, NO_USAGE, recordExecution } from '@ecm/agent';
+import { ensureAgentSchema, logMetricsEndpoint, recordExecution } from '@ecm/agent';
+import { anExecution } from '../../../agent/src/__fixtures__/executions.js';
 import { GatewayContext } from '../gateway-context.js';
 import { startHttpGateway, type HttpGateway } from './http-gateway.js';
 
@@ -15,26 +16,7 @@ describe('GET /metrics on the HTTP gateway', () => {
     db = await openPglite();
     const sql = { query: async (text: string, params?: unknown[]) => (await db.query<Record<string, unknown>>(text, params)).rows };
     await ensureAgentSchema(sql);
-    await recordExecution(sql, {
-      id: 'e-1',
-      createdAt: new Date(),
-      domain: 'ecm',
-      skill: 'ecm-diagnose',
-      role: 'specialist',
-      model: 'claude-sonnet-4-6',
-      subject: null,
-      inputSummary: 'cluster',
-      output: null,
-      toolCalls: [],
-      turns: 1,
-      usage: NO_USAGE,
-      costUsd: 0.12,
-      latencyMs: 8700,
-      outcome: 'success',
-      outcomeDetail: null,
-      routing: { from: 'ecm-triage', to: 'ecm-diagnose' },
-      traceId: 't',
-    });
+    await recordExecution(sql, anExecution({ id: 'e-1', routing: { from: 'ecm-triage', to: 'ecm-diagnose' } }));
     const ctx = new GatewayContext({
       config: loadConfig(defaultSharedDir()),
       warehouse: async () => Promise.reject(new Error('no warehouse in this test')),

@@ -1,4 +1,5 @@
-import { HOUR_MS, slaHoursFor, TICKET_STATUSES, TicketRuleError, type Ticket } from '@ecm/core/domain';
+import { HOUR_MS, slaHoursFor, TicketRuleError, type Ticket } from '@ecm/core/domain';
+import { ticketOutput as fieldTicketOutput } from '../field/field-schemas.js';
 import { z } from 'zod';
 import type { GatewayContext } from '../gateway-context.js';
 import type { ToolCaller } from './define-tool.js';
@@ -12,18 +13,9 @@ export const email = z
   .regex(/^[^\s@]+@[^\s@]+$/, 'an email address');
 const round1 = (n: number) => Math.round(n * 10) / 10;
 
-export const ticketOutput = z.object({
-  order_id: z.string(),
-  agent_email: z.string(),
-  assigned_at: z.string(),
-  status: z.enum(TICKET_STATUSES),
+export const ticketOutput = fieldTicketOutput.extend({
+  // Looser than the field shape: these tools answer for whatever priority the ticket store holds.
   priority: z.string(),
-  currency: z.string(),
-  amount: z.number(),
-  hours_stuck: z.number(),
-  diagnosis: z.string(),
-  notes: z.string(),
-  updated_at: z.string(),
   /** The reason's SLA (a reason no longer in the catalogue: assignment.default_sla_hours). */
   sla_hours: z.number(),
   /** SLA clock from assignment (§14): negative once breached. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Agent, Team } from '@ecm/core/domain';
 import { loadValidConfig, notice } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { textTable } from '../render/text-table.js';
+import { printListing } from './print-listing.js';
 import { withTicketStore } from './with-state.js';
 import { TICKET_STATUSES, TEAMS, checkText, NAME_MAX, parseAgentsCsv } from '@ecm/core/domain';
 
@@ -15,28 +15,20 @@ export async function agentsListCommand(options: { json?: boolean; all?: boolean
     const load = new Map<string, number>();
     for (const t of open) load.set(t.agent_email, (load.get(t.agent_email) ?? 0) + 1);
     const rows = agents.map((a) => ({ ...a, open_tickets: load.get(a.email) ?? 0 }));
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify({ agents: rows })}\n`);
-      return EXIT.ok;
-    }
-    if (rows.length === 0) {
-      process.stdout.write('No agents. Add one with: ecm-manager agents add EMAIL --name NAME --team Ops\n');
-      return EXIT.ok;
-    }
-    process.stdout.write(
-      `${textTable(
-        [
-          { header: 'EMAIL', width: 28, value: (r: (typeof rows)[number]) => r.email },
-          { header: 'NAME', width: 18, value: (r) => r.name },
-          { header: 'TEAM', width: 7, value: (r) => r.team },
-          { header: 'OPEN', width: 4, align: 'right', value: (r) => String(r.open_tickets) },
-          { header: 'MAX', width: 4, align: 'right', value: (r) => String(r.max_tickets) },
-          { header: 'STATE', width: 8, value: (r) => `${r.active ? 'active' : 'inactive'}${r.role === 'supervisor' ? '*' : ''}` },
-        ],
-        rows,
-      )}\n`,
-    );
-    return EXIT.ok;
+    return printListing({
+      key: 'agents',
+      rows,
+      json: options.json,
+      empty: 'No agents. Add one with: ecm-manager agents add EMAIL --name NAME --team Ops',
+      columns: [
+        { header: 'EMAIL', width: 28, value: (r) => r.email },
+        { header: 'NAME', width: 18, value: (r) => r.name },
+        { header: 'TEAM', width: 7, value: (r) => r.team },
+        { header: 'OPEN', width: 4, align: 'right', value: (r) => String(r.open_tickets) },
+        { header: 'MAX', width: 4, align: 'right', value: (r) => String(r.max_tickets) },
+        { header: 'STATE', width: 8, value: (r) => `${r.active ? 'active' : 'inactive'}${r.role === 'supervisor' ? '*' : ''}` },
+      ],
+    });
   });
 }
 

@@ -1,5 +1,5 @@
 import { CliError, EXIT } from '../exit-codes.js';
-import { textTable } from '../render/text-table.js';
+import { printListing } from './print-listing.js';
 import { withTicketStore } from './with-state.js';
 import { listPiiReveals } from '@ecm/core/stores';
 
@@ -13,26 +13,19 @@ export async function auditCommand(options: { since?: string; agent?: string; js
   }
   return withTicketStore('audit', async (_store, state) => {
     const reveals = await listPiiReveals(state, { ...(since ? { since } : {}), ...(options.agent ? { agentEmail: options.agent } : {}) });
-    if (options.json) {
-      process.stdout.write(`${JSON.stringify({ reveals })}\n`);
-      return EXIT.ok;
-    }
-    if (reveals.length === 0) {
-      process.stdout.write('No personal data was revealed in this period.\n');
-      return EXIT.ok;
-    }
-    process.stdout.write(
-      `${textTable(
-        [
-          { header: 'WHEN (UTC)', width: 24, value: (r: (typeof reveals)[number]) => r.revealed_at },
-          { header: 'AGENT', width: 28, value: (r) => r.agent_email },
-          { header: 'ORDER', width: 16, value: (r) => r.order_id },
-          { header: 'BASIS', width: 10, value: (r) => r.basis },
-          { header: 'PROGRAM', width: 20, value: (r) => r.program },
-        ],
-        reveals,
-      )}\n${reveals.length} reveal${reveals.length === 1 ? '' : 's'}\n`,
-    );
-    return EXIT.ok;
+    return printListing({
+      key: 'reveals',
+      rows: reveals,
+      json: options.json,
+      empty: 'No personal data was revealed in this period.',
+      columns: [
+        { header: 'WHEN (UTC)', width: 24, value: (r) => r.revealed_at },
+        { header: 'AGENT', width: 28, value: (r) => r.agent_email },
+        { header: 'ORDER', width: 16, value: (r) => r.order_id },
+        { header: 'BASIS', width: 10, value: (r) => r.basis },
+        { header: 'PROGRAM', width: 20, value: (r) => r.program },
+      ],
+      footer: `${reveals.length} reveal${reveals.length === 1 ? '' : 's'}`,
+    });
   });
 }

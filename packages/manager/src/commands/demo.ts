@@ -53,35 +53,20 @@ export async function demoSeedCommand(options: DemoSeedOptions): Promise<number>
   const bar = progressBar('Seeding');
   const onProgress = (p: { ordersDone: number; ordersTotal: number }) => bar.update(p.ordersDone, p.ordersTotal);
   const started = Date.now();
+  // What to generate, the same whether it goes to a real warehouse or the embedded demo one.
+  const plan = { sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale };
   let where: string;
   try {
     if (options.warehouseUrl) {
       const warehouse = new PgWarehouse(options.warehouseUrl);
       where = redactUrl(options.warehouseUrl);
       try {
-        await seedWarehouse(warehouse, {
-          sharedDir: config.sharedDir,
-          seed,
-          orders,
-          days,
-          asOf,
-          stuckScale,
-          replace: options.replace,
-          onProgress,
-        });
+        await seedWarehouse(warehouse, { ...plan, replace: options.replace, onProgress });
       } finally {
         await warehouse.close();
       }
     } else {
-      const { warehouse } = await createDemoWarehouse({
-        sharedDir: config.sharedDir,
-        seed,
-        orders,
-        days,
-        asOf,
-        stuckScale,
-        onSeedProgress: onProgress,
-      });
+      const { warehouse } = await createDemoWarehouse({ ...plan, onSeedProgress: onProgress });
       where = warehouse.label;
       await warehouse.close();
     }

@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatCount, renderBlocksAsText } from '@ecm/core/slack';
@@ -13,6 +13,7 @@ import {
 } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { SharedCopy } from '../../../core/src/config/__fixtures__/shared-copy.js';
 import { collector, demoHome, type DemoHome } from '../__fixtures__/demo-home.js';
+import { runNode } from '../__fixtures__/run-node.js';
 import { runPhases } from './run-phases.js';
 
 const AS_OF = new Date('2026-02-17T01:30:00Z');
@@ -157,17 +158,7 @@ describe('analyst insights in the reports', () => {
   const cli = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
   /** The CLI as a child, asynchronously: the fake Messages API answers from this process. */
   const manager = (args: string[], extra: Record<string, string> = {}) =>
-    new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [cli, ...args], {
-        env: { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home, ...extra },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let stdout = '';
-      let stderr = '';
-      child.stdout.on('data', (c: Buffer) => (stdout += String(c)));
-      child.stderr.on('data', (c: Buffer) => (stderr += String(c)));
-      child.on('close', (code) => resolve({ code, stdout, stderr }));
-    });
+    runNode(cli, args, { PATH: process.env.PATH ?? '', HOME: demo.home, ECM_HOME: demo.home, ...extra });
   type HealthOut = { status: string; checks: { name: string; level: string; detail: string }[] };
   const llmCheck = (stdout: string) => (JSON.parse(stdout) as HealthOut).checks.find((c) => c.name === 'llm')!;
   const exitFor = (stdout: string) => ({ healthy: 0, degraded: 1, down: 2 })[(JSON.parse(stdout) as HealthOut).status];

@@ -3,6 +3,7 @@ import {
   clusterTrends,
   localDate,
   patternClusterView,
+  patternRowOf,
   previousPatterns,
   trendText,
   type PatternCluster,
@@ -31,20 +32,7 @@ export async function planPatterns(ctx: PhaseContext): Promise<PlanOf<'patterns'
   // From the ticket store, not the state database: with the Google Sheet, that is where the rows live.
   const previous = await previousPatterns(ctx.tickets, today);
   const { trends, gone } = clusterTrends(clusters, previous?.counts ?? null);
-  const rows: PatternRow[] = clusters.map((c) => ({
-    date: today,
-    pattern_id: c.pattern_id,
-    stuck_reason: c.stuck_reason,
-    currency: c.signature.currency,
-    signature: c.signature_text,
-    order_count: c.order_count,
-    total_amount_aed: c.total_amount_aed,
-    avg_hours: c.avg_hours,
-    high_value_count: c.high_value_count,
-    critical_count: c.critical_count,
-    delta: trendText(trends.get(c.signature_text)!),
-    recommendation: recommendation(ctx, c),
-  }));
+  const rows: PatternRow[] = clusters.map((c) => patternRowOf(c, today, trendText(trends.get(c.signature_text)!), recommendation(ctx, c)));
   const learning = (await ctx.learning()).filter((l) => l.multiplier !== 1 || l.flags.length > 0);
   const facts: PatternsFacts = {
     learning,

@@ -6,17 +6,12 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquirePgLock, migrateState } from '@ecm/core/stores';
-import { defaultSharedDir } from '@ecm/core/domain';
-import { PgWarehouse } from '@ecm/core/warehouse';
-import { seedWarehouse } from '@ecm/core/demo';
 import { okAnswer, startFakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
+import { seededSchemaUrl, withSchema } from '../__fixtures__/pg-schema-url.js';
 
 const BASE = process.env.ECM_TEST_PG_URL;
 const CLI = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
 const AS_OF = '2026-02-17T01:30:00Z';
-
-const withSchema = (url: string, schema: string) =>
-  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number; stderr: string }> {
   return new Promise((resolve) => {
@@ -36,11 +31,7 @@ describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: BASE });
     await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    const url = withSchema(BASE!, schema);
-    const warehouse = new PgWarehouse(url);
-    await seedWarehouse(warehouse, { sharedDir: defaultSharedDir(), seed: 9, orders: 20_000, days: 30, asOf: new Date(AS_OF) });
-    await warehouse.close();
+    const url = await seededSchemaUrl(admin, BASE!, schema, { seed: 9, orders: 20_000, asOf: new Date(AS_OF) });
     home = mkdtempSync(path.join(os.tmpdir(), 'ecm-race-'));
     env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home, ECM_WAREHOUSE_URL: url, ECM_STATE_URL: url };
     const state = new pg.Client({ connectionString: url });

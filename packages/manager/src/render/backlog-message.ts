@@ -12,7 +12,8 @@ import {
   type SlackMessage,
   type SlackPost,
 } from '@ecm/core/slack';
-import { formatMinorUnits, toMinorUnits, type BacklogFacts, type EcmConfig } from '@ecm/core/domain';
+import type { BacklogFacts, EcmConfig } from '@ecm/core/domain';
+import { exactAed, exactAmount } from './exact-amount.js';
 
 function directionText(f: BacklogFacts): string {
   const d = f.direction;
@@ -20,10 +21,6 @@ function directionText(f: BacklogFacts): string {
   if (d.kind === 'flat') return `unchanged vs ${d.previous_date}`;
   return `${d.kind === 'up' ? '▲ up' : '▼ down'} ${formatCount(d.delta)} vs ${d.previous_date} (${formatCount(d.previous)})`;
 }
-
-/** An exact decimal amount in AED for people, whole dirhams: "AED 49,000,000,000,000,000". */
-const exactAed = (decimal: string) => `AED ${formatMinorUnits(toMinorUnits(decimal))}`;
-const exactCount = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
 
 /** How many quarantined orders the thread names one by one; the rest are counted. */
 const QUARANTINE_LISTED = 50;
@@ -78,7 +75,7 @@ function mainBlocks(f: BacklogFacts) {
     section(
       md`*${exactAed(f.value_at_risk_aed_decimal)}* at risk (${formatCount(f.high_value)} high-value orders): ` +
         currenciesOf(f)
-          .map(([cur, t]) => md`${cur} ${exactCount(t.amount_decimal)} (${formatCount(t.count)})`)
+          .map(([cur, t]) => md`${cur} ${exactAmount(t.amount_decimal)} (${formatCount(t.count)})`)
           .join(' · '),
     ),
     section(`*Top actions*\n${topActions.join('\n') || 'No actionable orders.'}`),
@@ -113,7 +110,7 @@ function waterfallReply(f: BacklogFacts) {
 function breakdownReply(f: BacklogFacts) {
   const currencyTable = codeTable(
     ['currency', 'orders', 'amount', 'AED'],
-    currenciesOf(f).map(([cur, t]) => [cur, t.count, exactCount(t.amount_decimal), exactCount(t.amount_aed_decimal)]),
+    currenciesOf(f).map(([cur, t]) => [cur, t.count, exactAmount(t.amount_decimal), exactAmount(t.amount_aed_decimal)]),
     { align: ['left', 'right', 'right', 'right'] },
   );
   const subStateTable = codeTable(

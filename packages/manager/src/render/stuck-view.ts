@@ -1,4 +1,5 @@
-import { formatMinorUnits, toMinorUnits, type TriageResult, type TriagedOrder } from '@ecm/core/domain';
+import type { TriageResult, TriagedOrder } from '@ecm/core/domain';
+import { exactAed } from './exact-amount.js';
 import { stuckOrderRecordOf } from '@ecm/core/domain';
 import { formatInt, textTable, type Column } from './text-table.js';
 
@@ -23,9 +24,7 @@ export function renderStuckTable(result: TriageResult, shown: readonly TriagedOr
   if (shown.length === 0) lines.push(all ? 'No candidates match.' : 'No actionable orders match.');
   else lines.push(textTable(COLUMNS, shown));
   lines.push('');
-  lines.push(
-    `${formatInt(s.actionable)} actionable, AED ${formatMinorUnits(toMinorUnits(s.value_at_risk_aed_decimal))} at risk, ${s.high_value} high value (*)`,
-  );
+  lines.push(`${formatInt(s.actionable)} actionable, ${exactAed(s.value_at_risk_aed_decimal)} at risk, ${s.high_value} high value (*)`);
   lines.push(
     `${formatInt(s.monitor_only)} monitor-only and ${formatInt(s.disqualified)} disqualified of ${formatInt(s.candidates)} candidates`,
   );

@@ -11,12 +11,8 @@ import {
   type SlackMessage,
   type SlackPost,
 } from '@ecm/core/slack';
-import { formatMinorUnits, toMinorUnits } from '@ecm/core/domain';
+import { exactAed, exactAmount } from './exact-amount.js';
 import { ticketLinesWithButtons } from '../serve/slack/slack-actions.js';
-
-/** Exact decimal amounts for people, whole units: no double ever rounds a figure in a report. */
-const exact = (decimal: string) => formatMinorUnits(toMinorUnits(decimal));
-const exactAed = (decimal: string) => `AED ${exact(decimal)}`;
 
 export type { TriageFacts } from '../phases/phase-facts.js';
 import type { TriageFacts } from '../phases/phase-facts.js';
@@ -44,7 +40,7 @@ export interface TriageRenderOptions {
 const DEFAULT_OPTIONS: TriageRenderOptions = { direct: new Set(), tableRowsMax: Infinity, fullList: '`ecm-manager tickets`' };
 
 function queueLines(mine: readonly TriageFacts['assignments'][number][]): string[] {
-  return mine.map((a) => md`• \`${a.order_id}\` ${a.priority} ${a.currency} ${exact(a.send_amount_decimal)} — ${a.action}`);
+  return mine.map((a) => md`• \`${a.order_id}\` ${a.priority} ${a.currency} ${exactAmount(a.send_amount_decimal)} — ${a.action}`);
 }
 
 function byAgent(f: TriageFacts): [string, TriageFacts['assignments'][number][]][] {
@@ -143,7 +139,7 @@ function assignmentReplies(f: TriageFacts, options: TriageRenderOptions): SlackP
     const chunk = tableRows.slice(i, i + ROWS_PER_REPLY);
     const table = codeTable(
       ['order', 'pri', 'AED', 'hours', 'reason', 'agent'],
-      chunk.map((a) => [a.order_id, a.priority, exact(a.amount_aed_decimal), formatHours(a.hours), a.stuck_reason, a.agent]),
+      chunk.map((a) => [a.order_id, a.priority, exactAmount(a.amount_aed_decimal), formatHours(a.hours), a.stuck_reason, a.agent]),
       { align: ['left', 'left', 'right', 'right', 'left', 'left'] },
     );
     if (long) {

@@ -1,21 +1,11 @@
-import { parseCron, runsOnDate } from '@ecm/core/domain';
+import { parseCron, runsOnDate, wallClock } from '@ecm/core/domain';
 import type { Domain, TriggerRun } from '@ecm/agent';
 import type { TriggerGate, TriggerRequest } from './trigger-gate.js';
 import { errorText } from '@ecm/core/text';
 
 /** The wall-clock minute of `at` in `timeZone`. */
 function localMinute(at: Date, timeZone: string): { year: number; month: number; day: number; hour: number; minute: number; key: string } {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-  }).formatToParts(at);
-  const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
-  const [year, month, day, hour, minute] = [get('year'), get('month'), get('day'), get('hour'), get('minute')];
+  const { year, month, day, hour, minute } = wallClock(at, timeZone);
   const pad = (n: number) => String(n).padStart(2, '0');
   return { year, month, day, hour, minute, key: `${year}-${pad(month)}-${pad(day)}T${pad(hour)}:${pad(minute)}` };
 }

@@ -9,10 +9,9 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSharedDir } from '@ecm/core/domain';
 import { migrateState } from '@ecm/core/stores';
-import { PgWarehouse } from '@ecm/core/warehouse';
-import { seedWarehouse } from '@ecm/core/demo';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { signWebhook } from './webhook-signature.js';
+import { seededSchemaUrl } from '../__fixtures__/pg-schema-url.js';
 
 /**
  * A real Alertmanager (Debian's prometheus-alertmanager) fires at a real `ecm-manager serve` process:
@@ -26,8 +25,6 @@ const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.m
 const ALERTMANAGER = ['prometheus-alertmanager', 'alertmanager'].find((bin) => spawnSync(bin, ['--version']).status === 0);
 const TOKEN = 'test-alertmanager-token';
 const ECM_SECRET = 'test-ecm-webhook-secret';
-const withSchema = (url: string, schema: string) =>
-  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 if (!ALERTMANAGER && process.env.CI)
@@ -109,11 +106,7 @@ describe.skipIf(!BASE || !ALERTMANAGER)('ecm-manager serve behind a real Alertma
   beforeAll(async () => {
     admin = new pg.Client({ connectionString: BASE });
     await admin.connect();
-    await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
-    const url = withSchema(BASE!, schema);
-    const warehouse = new PgWarehouse(url);
-    await seedWarehouse(warehouse, { sharedDir: defaultSharedDir(), seed: 5, orders: 2_000, days: 30, asOf: new Date() });
-    await warehouse.close();
+    const url = await seededSchemaUrl(admin, BASE!, schema, { seed: 5, orders: 2_000, asOf: new Date() });
     db = new pg.Client({ connectionString: url });
     await db.connect();
     await migrateState({ query: async (sql: string, params?: readonly unknown[]) => (await db.query(sql, params as unknown[])).rows });

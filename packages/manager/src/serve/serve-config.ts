@@ -1,9 +1,6 @@
-import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ConfigError, parseConfig } from '@ecm/core/domain';
-import yaml from 'js-yaml';
+import { parseConfig, readConfigYaml } from '@ecm/core/domain';
 import { z } from 'zod';
-import { errorText } from '@ecm/core/text';
 
 export const SERVE_FILE = 'config/serve.yaml';
 
@@ -25,14 +22,7 @@ export type ServeConfig = z.infer<typeof serveFileSchema>;
 
 export function loadServeConfig(sharedDir: string): ServeConfig {
   const file = path.join(sharedDir, SERVE_FILE);
-  if (!existsSync(file)) throw new ConfigError(file, '', 'file not found (set ECM_SHARED_DIR to the folder holding the ECM configuration)');
-  let data: unknown;
-  try {
-    data = yaml.load(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new ConfigError(file, '', `not valid YAML: ${errorText(err).split('\n')[0]}`);
-  }
-  return parseConfig(serveFileSchema, data ?? {}, file);
+  return parseConfig(serveFileSchema, readConfigYaml(file) ?? {}, file);
 }
 
 /** `--port`, else `PORT`, else the configured port; each must be a whole number 0–65535. */

@@ -14,12 +14,11 @@ import { createServeServer, type ServeServer } from './serve-server.js';
 import { createTriggerGate } from './trigger-gate.js';
 import { ensureTriggerSchema, type TriggerStore } from './trigger-store.js';
 import { signWebhook } from './webhook-signature.js';
+import { withSchema } from '../__fixtures__/pg-schema-url.js';
 
 const BASE = process.env.ECM_TEST_PG_URL;
 const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.meta.url));
 const SECRET = 'test-refunds-secret-0123456789';
-const withSchema = (url: string, schema: string) =>
-  `${url}${url.includes('?') ? '&' : '?'}options=${encodeURIComponent(`-c search_path=${schema}`)}`;
 
 interface Answer {
   status: number;

@@ -1,4 +1,4 @@
-import { TICKET_STATUSES } from '../../config/schema.js';
+import { PRIORITIES, TICKET_STATUSES } from '../../config/schema.js';
 import {
   HISTORY_ACTIONS,
   type Agent,
@@ -24,8 +24,6 @@ import {
 } from './cell-parsers.js';
 import { TABS, type TabKey } from './tab-layout.js';
 import { cellOf, missingForRead, type CellValue, type SheetProblem, type SheetRow, type TabTable } from './tab-table.js';
-
-const PRIORITIES = ['P1', 'P2', 'P3', 'P4'] as const;
 
 /** Reads one column of a row through a parser, naming the column in any complaint. */
 type Reader = <T>(key: string, parse: (raw: string, header: string) => T) => T;
