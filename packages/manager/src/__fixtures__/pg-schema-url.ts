@@ -21,3 +21,25 @@ export async function seededSchemaUrl(
   await warehouse.close();
   return url;
 }
+
+/**
+ * A database of this test file's own on the server of `base`, created when missing, as a URL. The run
+ * lock is one advisory lock per database, so test files that take it (a phase run, `serve`) would
+ * otherwise wait on each other when two workers run them at once.
+ */
+export async function ownDatabaseUrl(base: string, suffix: string): Promise<string> {
+  const url = new URL(base);
+  const name = `${url.pathname.replace(/^\//, '') || 'postgres'}_${suffix}`.replace(/[^a-z0-9_]/gi, '_').toLowerCase();
+  const { default: pgModule } = await import('pg');
+  const admin = new pgModule.Client({ connectionString: base });
+  await admin.connect();
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } catch (err) {
+    if ((err as { code?: string }).code !== '42P04') throw err; // 42P04: it exists already
+  } finally {
+    await admin.end();
+  }
+  url.pathname = `/${name}`;
+  return url.toString();
+}

@@ -7,9 +7,11 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acquirePgLock, migrateState } from '@ecm/core/stores';
 import { okAnswer, startFakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
-import { seededSchemaUrl, withSchema } from '../__fixtures__/pg-schema-url.js';
+import { seededSchemaUrl, withSchema, ownDatabaseUrl } from '../__fixtures__/pg-schema-url.js';
 
-const BASE = process.env.ECM_TEST_PG_URL;
+const SERVER = process.env.ECM_TEST_PG_URL;
+/** This file's own database on the test server (set in beforeAll). */
+let BASE: string | undefined;
 const CLI = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
 const AS_OF = '2026-02-17T01:30:00Z';
 
@@ -22,13 +24,14 @@ function runCli(args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number;
   });
 }
 
-describe.skipIf(!BASE)('one run at a time on real PostgreSQL', () => {
+describe.skipIf(!SERVER)('one run at a time on real PostgreSQL', () => {
   const schema = `ecm_race_${process.pid}`;
   let admin: pg.Client;
   let home: string;
   let env: NodeJS.ProcessEnv;
 
   beforeAll(async () => {
+    BASE = await ownDatabaseUrl(SERVER!, 'run_lock');
     admin = new pg.Client({ connectionString: BASE });
     await admin.connect();
     const url = await seededSchemaUrl(admin, BASE!, schema, { seed: 9, orders: 20_000, asOf: new Date(AS_OF) });

@@ -11,7 +11,7 @@ import { defaultSharedDir } from '@ecm/core/domain';
 import { migrateState } from '@ecm/core/stores';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { signWebhook } from './webhook-signature.js';
-import { seededSchemaUrl } from '../__fixtures__/pg-schema-url.js';
+import { seededSchemaUrl, ownDatabaseUrl } from '../__fixtures__/pg-schema-url.js';
 
 /**
  * A real Alertmanager (Debian's prometheus-alertmanager) fires at a real `ecm-manager serve` process:
@@ -19,7 +19,9 @@ import { seededSchemaUrl } from '../__fixtures__/pg-schema-url.js';
  * firing, re-sent notifications start nothing, resolutions are recorded, and SIGTERM drains.
  */
 
-const BASE = process.env.ECM_TEST_PG_URL;
+const SERVER = process.env.ECM_TEST_PG_URL;
+/** This file's own database on the test server (set in beforeAll). */
+let BASE: string | undefined;
 const CLI = fileURLToPath(new URL('../../bin/ecm-manager.js', import.meta.url));
 const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.meta.url));
 const ALERTMANAGER = ['prometheus-alertmanager', 'alertmanager'].find((bin) => spawnSync(bin, ['--version']).status === 0);
@@ -76,7 +78,7 @@ function watchStderr(child: ChildProcess): { text(): string } {
   return { text: () => text };
 }
 
-describe.skipIf(!BASE || !ALERTMANAGER)('ecm-manager serve behind a real Alertmanager', () => {
+describe.skipIf(!SERVER || !ALERTMANAGER)('ecm-manager serve behind a real Alertmanager', () => {
   const schema = `ecm_am_${process.pid}`;
   let admin: pg.Client;
   let db: pg.Client;
@@ -104,6 +106,7 @@ describe.skipIf(!BASE || !ALERTMANAGER)('ecm-manager serve behind a real Alertma
     ).rows;
 
   beforeAll(async () => {
+    BASE = await ownDatabaseUrl(SERVER!, 'serve_alertmanager');
     admin = new pg.Client({ connectionString: BASE });
     await admin.connect();
     const url = await seededSchemaUrl(admin, BASE!, schema, { seed: 5, orders: 2_000, asOf: new Date() });

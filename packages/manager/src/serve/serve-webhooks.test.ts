@@ -14,9 +14,11 @@ import { createServeServer, type ServeServer } from './serve-server.js';
 import { createTriggerGate } from './trigger-gate.js';
 import { ensureTriggerSchema, type TriggerStore } from './trigger-store.js';
 import { signWebhook } from './webhook-signature.js';
-import { withSchema } from '../__fixtures__/pg-schema-url.js';
+import { withSchema, ownDatabaseUrl } from '../__fixtures__/pg-schema-url.js';
 
-const BASE = process.env.ECM_TEST_PG_URL;
+const SERVER = process.env.ECM_TEST_PG_URL;
+/** This file's own database on the test server (set in beforeAll). */
+let BASE: string | undefined;
 const FIXTURE_DOMAINS = fileURLToPath(new URL('./__fixtures__/domains', import.meta.url));
 const SECRET = 'test-refunds-secret-0123456789';
 
@@ -60,7 +62,7 @@ let deliveries = 0;
 const refundEvent = (id = `rf-${++deliveries}`) =>
   JSON.stringify({ type: 'refund.requested', id, data: { refund_id: id, amount_aed: 120 } });
 
-describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', () => {
+describe.skipIf(!SERVER)('signed webhooks, routed to domains by configuration', () => {
   const schema = `ecm_hooks_${process.pid}`;
   let admin: pg.Client;
   let state: StateDb;
@@ -74,6 +76,7 @@ describe.skipIf(!BASE)('signed webhooks, routed to domains by configuration', ()
   const logged: string[] = [];
 
   beforeAll(async () => {
+    BASE = await ownDatabaseUrl(SERVER!, 'serve_webhooks');
     admin = new pg.Client({ connectionString: BASE });
     await admin.connect();
     await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE; CREATE SCHEMA ${schema}`);
