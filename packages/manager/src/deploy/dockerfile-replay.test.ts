@@ -100,8 +100,15 @@ describe.runIf(enabled)('deploy/Dockerfile, replayed', () => {
   it('builds: install with the lockfile, compile, keep production dependencies only', () => {
     image = replayDockerfile({ dockerfile: DOCKERFILE, context: root, into, baseEnv });
     const app = path.join(image.root, image.workdir);
-    for (const pkg of ['core', 'agent', 'gateway', 'manager', 'field'])
-      expect(existsSync(path.join(app, 'packages', pkg, 'dist/index.js')), pkg).toBe(true);
+    // core has subpaths only (no root entry); the others have their index.
+    for (const [pkg, entry] of [
+      ['core', 'dist/domain.js'],
+      ['agent', 'dist/index.js'],
+      ['gateway', 'dist/index.js'],
+      ['manager', 'dist/index.js'],
+      ['field', 'dist/index.js'],
+    ])
+      expect(existsSync(path.join(app, 'packages', pkg!, entry!)), pkg).toBe(true);
     expect(existsSync(path.join(app, 'node_modules/typescript')), 'dev dependencies are dropped').toBe(false);
     expect(existsSync(path.join(app, 'node_modules/.bin/ecm-manager'))).toBe(true);
     console.info(
