@@ -50,4 +50,13 @@ export function routeAlert(labels: Readonly<Record<string, string>>, domains: Re
  * One firing of an alert: Alertmanager's fingerprint (its label set) and when this firing started. A
  * re-sent notification has both; the same alert firing again after it resolved has a new start.
  */
-export const alertDedupeKey = (alert: AlertmanagerAlert) => `${alert.fingerprint}@${alert.startsAt}`;
+/**
+ * One firing: the alert's fingerprint and when it started, the time in one canonical form (Alertmanager
+ * writes `…29.16Z` for `…29.160Z`; the same instant must make the same key, whatever its spelling).
+ */
+export const alertDedupeKey = (alert: AlertmanagerAlert) => `${alert.fingerprint}@${canonicalTime(alert.startsAt)}`;
+
+function canonicalTime(text: string): string {
+  const at = new Date(text);
+  return Number.isNaN(at.getTime()) ? text : at.toISOString();
+}
