@@ -16,6 +16,7 @@ export const webhookEventSchema = z
   })
   .strict();
 
+type WebhookTriggers = NonNullable<Domain['triggers']['webhook']>;
 type Refuse = (status: number, reason: string, error: string) => void;
 
 /** The signed, fresh, first-seen body; otherwise refused. */
@@ -37,7 +38,7 @@ async function signedBody(deps: RouteDeps, req: IncomingMessage, name: string, s
 }
 
 /** The body as one of the domain's configured webhook events; otherwise refused. */
-function routedEvent(domain: Domain, name: string, body: Buffer, refuse: Refuse) {
+function routedEvent(webhook: WebhookTriggers, name: string, body: Buffer, refuse: Refuse) {
   let json: unknown;
   try {
     json = JSON.parse(body.toString('utf8'));
@@ -49,7 +50,7 @@ function routedEvent(domain: Domain, name: string, body: Buffer, refuse: Refuse)
     const issue = parsed.error.issues[0]!;
     return refuse(400, 'invalid', `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
   }
-  const events = domain.triggers.webhook!.events;
+  const events = webhook.events;
   const event = events.find((e) => e.type === parsed.data.type);
   if (!event)
     return refuse(
@@ -72,7 +73,7 @@ export async function handleWebhook(deps: RouteDeps, req: IncomingMessage, res: 
   if (!secret) return refuse(503, 'unconfigured', `domain ${name}'s webhooks are off: ${domain.triggers.webhook.secret_env} is not set`);
   const body = await signedBody(deps, req, name, secret, refuse);
   if (!body) return;
-  const routed = routedEvent(domain, name, body, refuse);
+  const routed = routedEvent(domain.triggers.webhook, name, body, refuse);
   if (!routed) return;
   const { event, delivery } = routed;
   const t: TriggerRequest = {
