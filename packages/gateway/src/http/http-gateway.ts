@@ -181,6 +181,8 @@ async function preflight(
   return true;
 }
 
+type GatewayApp = ReturnType<typeof createMcpExpressApp>;
+
 /**
  * Streamable HTTP, stateless: every POST /mcp gets its own MCP server and transport over the shared
  * context, acting for the token's subject. The app comes from the SDK's helper, so the Host header is
@@ -188,17 +190,39 @@ async function preflight(
  */
 export async function startHttpGateway(ctx: GatewayContext, options: HttpGatewayOptions): Promise<HttpGateway> {
   const stored = options.storedTokens ?? null;
+  await refuseOpenNonLoopback(options, stored);
+  const auth: AuthOptions = { tokens: options.tokens, stored, required: options.tokens !== null || !isLoopbackHost(options.host) };
+  const app = buildApp(ctx, options);
+  const hostsForOrigin = options.allowedHosts ?? [];
+  const httpServer = createServer((req, res) => {
+    void preflight(req, res, auth, hostsForOrigin, ctx.log).then((go) => {
+      if (go) app(req, res);
+    });
+  });
+  return listen(httpServer, options.port, options.host);
+}
+
+async function refuseOpenNonLoopback(options: HttpGatewayOptions, stored: StoredTokenCheck | null): Promise<void> {
   if (!options.tokens && !isLoopbackHost(options.host) && !(stored && (await stored.hasActive()))) {
     throw new HttpStartError(
       `Refusing to listen on ${options.host} without ECM_GATEWAY_TOKEN or issued tokens: anyone who can reach the port could query the warehouse. Set ECM_GATEWAY_TOKEN, issue a token (ecm-gateway tokens issue --agent EMAIL), or use --host 127.0.0.1.`,
     );
   }
-  const auth: AuthOptions = { tokens: options.tokens, stored, required: options.tokens !== null || !isLoopbackHost(options.host) };
+}
+
+function buildApp(ctx: GatewayContext, options: HttpGatewayOptions): GatewayApp {
   const allowedHosts = allowedHostsFor(options.host, options.allowedHosts ?? []);
   const app = createMcpExpressApp({ host: options.host, ...(allowedHosts ? { allowedHosts } : {}) });
   app.disable('x-powered-by');
-  const started = Date.now();
+  addHealthRoute(app);
+  if (options.metrics) addMetricsRoute(app, ctx, options.metrics);
+  addMcpRoutes(app, ctx);
+  addFallbacks(app, ctx);
+  return app;
+}
 
+function addHealthRoute(app: GatewayApp): void {
+  const started = Date.now();
   app.get('/health', (_req: Request, res: Response) => {
     res.json({
       status: 'ok',
@@ -208,43 +232,21 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
       uptime_s: Math.round((Date.now() - started) / 1000),
     });
   });
+}
 
-  const metrics = options.metrics;
-  if (metrics) {
-    app.get('/metrics', async (_req: Request, res: Response) => {
-      try {
-        res.type(metrics.contentType).send(await metrics.render());
-      } catch (err) {
-        ctx.log.error({ error: errorText(err) }, 'metrics unavailable');
-        res.status(503).type('text/plain').send('metrics unavailable: the execution log could not be read\n');
-      }
-    });
-  }
-
-  app.post('/mcp', async (req: Request, res: Response) => {
-    if (Array.isArray(req.body)) {
-      // One tool call per HTTP request: a batch would multiply the work one request can ask for.
-      res.status(400).json(rpcError(-32600, 'Batches are not accepted: send one JSON-RPC message per HTTP request.'));
-      return;
-    }
-    // A token's subject when one was sent; the configured agent only on loopback without any token.
-    const authInfo = (req as Request & { auth?: AuthInfo }).auth;
-    const subject = authInfo ? ((authInfo.extra?.subject as string | null | undefined) ?? null) : ctx.defaultAgent;
-    const server = buildServer(ctx, { agentEmail: subject, transport: 'http' });
-    const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    res.on('close', () => {
-      void transport.close();
-      void server.close();
-    });
+function addMetricsRoute(app: GatewayApp, ctx: GatewayContext, metrics: NonNullable<HttpGatewayOptions['metrics']>): void {
+  app.get('/metrics', async (_req: Request, res: Response) => {
     try {
-      await server.connect(transport);
-      await transport.handleRequest(req, res, req.body);
+      res.type(metrics.contentType).send(await metrics.render());
     } catch (err) {
-      ctx.log.error({ error: errorText(err) }, 'HTTP request failed');
-      if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
+      ctx.log.error({ error: errorText(err) }, 'metrics unavailable');
+      res.status(503).type('text/plain').send('metrics unavailable: the execution log could not be read\n');
     }
   });
+}
 
+function addMcpRoutes(app: GatewayApp, ctx: GatewayContext): void {
+  app.post('/mcp', (req: Request, res: Response) => handleMcpPost(ctx, req, res));
   // Stateless: no server-initiated stream to resume and no session to delete.
   const notAllowed = (_req: Request, res: Response) => {
     res
@@ -254,7 +256,33 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
   };
   app.get('/mcp', notAllowed);
   app.delete('/mcp', notAllowed);
+}
 
+async function handleMcpPost(ctx: GatewayContext, req: Request, res: Response): Promise<void> {
+  if (Array.isArray(req.body)) {
+    // One tool call per HTTP request: a batch would multiply the work one request can ask for.
+    res.status(400).json(rpcError(-32600, 'Batches are not accepted: send one JSON-RPC message per HTTP request.'));
+    return;
+  }
+  // A token's subject when one was sent; the configured agent only on loopback without any token.
+  const authInfo = (req as Request & { auth?: AuthInfo }).auth;
+  const subject = authInfo ? ((authInfo.extra?.subject as string | null | undefined) ?? null) : ctx.defaultAgent;
+  const server = buildServer(ctx, { agentEmail: subject, transport: 'http' });
+  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  res.on('close', () => {
+    void transport.close();
+    void server.close();
+  });
+  try {
+    await server.connect(transport);
+    await transport.handleRequest(req, res, req.body);
+  } catch (err) {
+    ctx.log.error({ error: errorText(err) }, 'HTTP request failed');
+    if (!res.headersSent) res.status(500).json({ jsonrpc: '2.0', error: { code: -32603, message: 'Internal server error' }, id: null });
+  }
+}
+
+function addFallbacks(app: GatewayApp, ctx: GatewayContext): void {
   app.use((_req: Request, res: Response) => {
     res.status(404).json(rpcError(-32601, 'Not found: the gateway serves POST /mcp and GET /health.'));
   });
@@ -270,16 +298,12 @@ export async function startHttpGateway(ctx: GatewayContext, options: HttpGateway
       res.status(500).json(rpcError(-32603, 'Internal server error'));
     }
   });
+}
 
-  const hostsForOrigin = options.allowedHosts ?? [];
-  const httpServer = createServer((req, res) => {
-    void preflight(req, res, auth, hostsForOrigin, ctx.log).then((go) => {
-      if (go) app(req, res);
-    });
-  });
+async function listen(httpServer: Server, port: number, host: string): Promise<HttpGateway> {
   const server = await new Promise<Server>((resolve, reject) => {
     httpServer.once('error', reject);
-    httpServer.listen(options.port, options.host, () => resolve(httpServer));
+    httpServer.listen(port, host, () => resolve(httpServer));
   });
   const address = server.address() as AddressInfo;
   const hostForUrl = address.family === 'IPv6' ? `[${address.address}]` : address.address;
