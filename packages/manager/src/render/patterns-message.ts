@@ -22,12 +22,25 @@ function flagText(c: PatternsFacts['clusters'][number]): string {
   );
 }
 
+type Cluster = PatternsFacts['clusters'][number];
+type Blocks = SlackMessage['blocks'];
+type Thread = NonNullable<SlackMessage['thread']>;
+
 /** §10 patterns report: top clusters by impact, novel-pattern alert; thread has the top-10 table. */
 export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
   const title = `:microscope: *ECM Patterns* — ${f.report_time}`;
   const novel = f.clusters.filter((c) => c.novel);
+  return fitToLimits({
+    title,
+    text: md`${formatCount(f.orders_in_patterns)} orders in ${formatCount(f.pattern_count)} patterns, ${formatCount(novel.length)} novel`,
+    blocks: summaryBlocks(f, novel),
+    thread: [topTenReply(f.clusters), ...systemicReplies(f.clusters), ...novel.slice(0, 5).map(novelReply), ...learningReplies(f.learning)],
+  });
+}
+
+function summaryBlocks(f: PatternsFacts, novel: readonly Cluster[]): Blocks {
   const top = f.clusters.slice(0, 3);
-  const blocks: SlackMessage['blocks'] = [
+  const blocks: Blocks = [
     header(`ECM Patterns — ${f.report_time}`),
     section(
       md`*${formatCount(f.orders_in_patterns)}* orders in *${formatCount(f.pattern_count)}* patterns${f.previous_date ? md` (trend vs ${f.previous_date})` : ' (baseline: first run)'}`,
@@ -55,10 +68,13 @@ export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
   }
   if (f.gone.length)
     blocks.push(context(md`${formatCount(f.gone.length)} patterns from ${f.previous_date ?? 'the previous run'} are gone.`));
+  return blocks;
+}
 
+function topTenReply(clusters: readonly Cluster[]): Thread[number] {
   const table = codeTable(
     ['id', 'reason', 'orders', 'AED', 'avg', 'flags', 'trend'],
-    f.clusters
+    clusters
       .slice(0, 10)
       .map((c) => [
         c.pattern_id,
@@ -71,38 +87,47 @@ export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
       ]),
     { align: ['left', 'left', 'right', 'right', 'right', 'left', 'left'] },
   );
-  const thread: SlackMessage['thread'] = [{ text: 'Top 10 patterns', blocks: [section(`*Top 10 patterns*\n${table}`)] }];
-  const systemic = f.clusters.filter((c) => c.systemic && !c.novel).slice(0, 5);
-  if (systemic.length) {
-    thread.push({
+  return { text: 'Top 10 patterns', blocks: [section(`*Top 10 patterns*\n${table}`)] };
+}
+
+function systemicReplies(clusters: readonly Cluster[]): Thread {
+  const systemic = clusters.filter((c) => c.systemic && !c.novel).slice(0, 5);
+  if (!systemic.length) return [];
+  return [
+    {
       text: 'Systemic-fix suggestions',
       blocks: [
         section(
           `*Systemic-fix suggestions*\n${systemic.map((c) => md`• \`${c.pattern_id}\` (${formatCount(c.order_count)} orders): ${c.recommendation}`).join('\n')}`,
         ),
       ],
-    });
-  }
-  for (const c of novel.slice(0, 5)) {
-    thread.push({
-      text: `Novel pattern ${c.pattern_id}`,
-      blocks: [
-        section(
-          md`*Novel pattern ${c.pattern_id}* — ${formatCount(c.order_count)} orders, ${formatAed(c.total_amount_aed)}\nSignature: \`${c.signature}\`\nExamples: ${c.sample_order_ids.join(', ')}\n${c.recommendation}`,
-        ),
-      ],
-    });
-  }
-  if (f.learning.length) {
-    const flagNames = { low_confidence: 'low confidence', rule_may_be_wrong: 'triage rule may be wrong' } as const;
-    thread.push({
+    },
+  ];
+}
+
+function novelReply(c: Cluster): Thread[number] {
+  return {
+    text: `Novel pattern ${c.pattern_id}`,
+    blocks: [
+      section(
+        md`*Novel pattern ${c.pattern_id}* — ${formatCount(c.order_count)} orders, ${formatAed(c.total_amount_aed)}\nSignature: \`${c.signature}\`\nExamples: ${c.sample_order_ids.join(', ')}\n${c.recommendation}`,
+      ),
+    ],
+  };
+}
+
+function learningReplies(learning: PatternsFacts['learning']): Thread {
+  if (!learning.length) return [];
+  const flagNames = { low_confidence: 'low confidence', rule_may_be_wrong: 'triage rule may be wrong' } as const;
+  return [
+    {
       text: 'Learning loop',
       blocks: [
         section(
           `*Learning loop (resolution feedback)*\n` +
             codeTable(
               ['reason', 'resolved', 'self-healed', 'avg min', 'weight', 'flags'],
-              f.learning.map((l) => [
+              learning.map((l) => [
                 l.stuck_reason,
                 l.resolutions,
                 formatPercent(l.self_healed_rate),
@@ -114,12 +139,6 @@ export function renderPatternsMessage(f: PatternsFacts): SlackMessage {
             ),
         ),
       ],
-    });
-  }
-  return fitToLimits({
-    title,
-    text: md`${formatCount(f.orders_in_patterns)} orders in ${formatCount(f.pattern_count)} patterns, ${formatCount(novel.length)} novel`,
-    blocks,
-    thread,
-  });
+    },
+  ];
 }
