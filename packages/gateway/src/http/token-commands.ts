@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
-import { openStateDb, openTicketStore } from '@ecm/core/stores';
+import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
+import type { StoredTokens, TokenRefused } from './token-store.js';
 
 export const TOKENS_USAGE = `ecm-gateway tokens — personal bearer tokens for the HTTP gateway (kept hashed in the state store)
 
@@ -24,6 +25,17 @@ export class TokensCommandError extends Error {
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
 
+const TOKENS_OPTIONS = {
+  agent: { type: 'string' },
+  by: { type: 'string' },
+  json: { type: 'boolean', default: false },
+} as const;
+
+interface TokensArgs {
+  readonly values: { agent?: string | undefined; by?: string | undefined; json?: boolean | undefined };
+  readonly positionals: string[];
+}
+
 /** `ecm-gateway tokens …`: a lead onboards or offboards an agent without a redeploy. */
 export async function tokensCommand(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
   const [verb, ...rest] = argv;
@@ -31,87 +43,91 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
     out(TOKENS_USAGE);
     return verb ? 0 : 3; // no verb is a usage error, as everywhere
   }
-  let parsed: ReturnType<
-    typeof parseArgs<{
-      args: string[];
-      options: { agent: { type: 'string' }; by: { type: 'string' }; json: { type: 'boolean'; default: false } };
-      allowPositionals: true;
-      strict: true;
-    }>
-  >;
-  try {
-    parsed = parseArgs({
-      args: [...rest],
-      options: { agent: { type: 'string' }, by: { type: 'string' }, json: { type: 'boolean', default: false } },
-      allowPositionals: true,
-      strict: true,
-    });
-  } catch (e) {
-    throw new TokensCommandError(`${(e as Error).message}\n\n${TOKENS_USAGE}`, 2);
-  }
-  const { values, positionals } = parsed;
+  const { values, positionals } = parseTokensArgs(rest);
   const { StoredTokens, TokenRefused } = await import('./token-store.js');
   const state = await openStateDb({ env });
   try {
     const tokens = new StoredTokens(state);
     switch (verb) {
-      case 'issue': {
-        if (!values.agent) throw new TokensCommandError('tokens issue needs --agent EMAIL (an active agent of the Agents tab)', 2);
-        const roster = await openTicketStore(state, env);
-        const by = values.by ?? env.USER ?? 'ecm-gateway tokens';
-        try {
-          const issued = await tokens.issue(values.agent, roster, by);
-          out(issued.token);
-          err(
-            `Issued ${issued.id} for ${issued.agent_email}. This is the only time the token is shown: give it to the agent for ECM_GATEWAY_TOKEN (with ECM_GATEWAY_URL). Revoke with: ecm-gateway tokens revoke ${issued.id}`,
-          );
-          return 0;
-        } catch (e) {
-          if (e instanceof TokenRefused) throw new TokensCommandError(e.message, 6);
-          throw e;
-        }
-      }
-      case 'list': {
-        const rows = await tokens.list();
-        if (values.json) {
-          out(JSON.stringify({ tokens: rows }));
-          return 0;
-        }
-        if (!rows.length) {
-          out('No tokens issued yet (ecm-gateway tokens issue --agent EMAIL).');
-          return 0;
-        }
-        out(['ID'.padEnd(17), 'AGENT'.padEnd(32), 'ISSUED'.padEnd(25), 'BY'.padEnd(20), 'STATUS'].join(' '));
-        for (const r of rows)
-          out(
-            [
-              r.id.padEnd(17),
-              r.agent_email.padEnd(32),
-              r.issued_at.padEnd(25),
-              r.issued_by.slice(0, 20).padEnd(20),
-              r.revoked_at ? `revoked ${r.revoked_at}` : 'active',
-            ].join(' '),
-          );
-        return 0;
-      }
-      case 'revoke': {
-        const target = positionals[0];
-        if (!target || positionals.length > 1)
-          throw new TokensCommandError('tokens revoke needs one token id (tok_…) or an agent e-mail', 2);
-        try {
-          const revoked = await tokens.revoke(target);
-          if (!revoked.length) throw new TokensCommandError(`no active token matches ${target} (see ecm-gateway tokens list)`, 1);
-          out(`Revoked ${revoked.join(', ')}; refused from the next request on.`);
-          return 0;
-        } catch (e) {
-          if (e instanceof TokenRefused) throw new TokensCommandError(e.message, 2);
-          throw e;
-        }
-      }
+      case 'issue':
+        return await issueToken(tokens, TokenRefused, state, env, values);
+      case 'list':
+        return await listTokens(tokens, values.json ?? false);
+      case 'revoke':
+        return await revokeTokens(tokens, TokenRefused, positionals);
       default:
         throw new TokensCommandError(`unknown tokens command "${verb}"\n\n${TOKENS_USAGE}`, 2);
     }
   } finally {
     await state.close();
+  }
+}
+
+function parseTokensArgs(rest: readonly string[]): TokensArgs {
+  try {
+    return parseArgs({ args: [...rest], options: TOKENS_OPTIONS, allowPositionals: true, strict: true });
+  } catch (e) {
+    throw new TokensCommandError(`${(e as Error).message}\n\n${TOKENS_USAGE}`, 2);
+  }
+}
+
+async function issueToken(
+  tokens: StoredTokens,
+  refused: typeof TokenRefused,
+  state: StateDb,
+  env: NodeJS.ProcessEnv,
+  values: TokensArgs['values'],
+): Promise<number> {
+  if (!values.agent) throw new TokensCommandError('tokens issue needs --agent EMAIL (an active agent of the Agents tab)', 2);
+  const roster = await openTicketStore(state, env);
+  const by = values.by ?? env.USER ?? 'ecm-gateway tokens';
+  try {
+    const issued = await tokens.issue(values.agent, roster, by);
+    out(issued.token);
+    err(
+      `Issued ${issued.id} for ${issued.agent_email}. This is the only time the token is shown: give it to the agent for ECM_GATEWAY_TOKEN (with ECM_GATEWAY_URL). Revoke with: ecm-gateway tokens revoke ${issued.id}`,
+    );
+    return 0;
+  } catch (e) {
+    if (e instanceof refused) throw new TokensCommandError(e.message, 6);
+    throw e;
+  }
+}
+
+async function listTokens(tokens: StoredTokens, json: boolean): Promise<number> {
+  const rows = await tokens.list();
+  if (json) {
+    out(JSON.stringify({ tokens: rows }));
+    return 0;
+  }
+  if (!rows.length) {
+    out('No tokens issued yet (ecm-gateway tokens issue --agent EMAIL).');
+    return 0;
+  }
+  out(['ID'.padEnd(17), 'AGENT'.padEnd(32), 'ISSUED'.padEnd(25), 'BY'.padEnd(20), 'STATUS'].join(' '));
+  for (const r of rows)
+    out(
+      [
+        r.id.padEnd(17),
+        r.agent_email.padEnd(32),
+        r.issued_at.padEnd(25),
+        r.issued_by.slice(0, 20).padEnd(20),
+        r.revoked_at ? `revoked ${r.revoked_at}` : 'active',
+      ].join(' '),
+    );
+  return 0;
+}
+
+async function revokeTokens(tokens: StoredTokens, refused: typeof TokenRefused, positionals: readonly string[]): Promise<number> {
+  const target = positionals[0];
+  if (!target || positionals.length > 1) throw new TokensCommandError('tokens revoke needs one token id (tok_…) or an agent e-mail', 2);
+  try {
+    const revoked = await tokens.revoke(target);
+    if (!revoked.length) throw new TokensCommandError(`no active token matches ${target} (see ecm-gateway tokens list)`, 1);
+    out(`Revoked ${revoked.join(', ')}; refused from the next request on.`);
+    return 0;
+  } catch (e) {
+    if (e instanceof refused) throw new TokensCommandError(e.message, 2);
+    throw e;
   }
 }
