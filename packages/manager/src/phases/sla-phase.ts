@@ -62,6 +62,28 @@ function channelFor(config: EcmConfig, team: string, critical: boolean): string 
  * the saved plan and recorded before posting.
  */
 export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
+  const watch = await openWatch(ctx);
+  let breached = 0;
+  for (const t of watch.open) if (await watchTicket(watch, t)) breached++;
+  return slaPlan(watch, breached);
+}
+
+/** What one run of the SLA watch reads once, and the alerts and keys it collects. */
+interface SlaWatch {
+  readonly ctx: PhaseContext;
+  readonly matrix: EscalationMatrix;
+  readonly directory: SlackDirectory;
+  readonly timeZone: string;
+  readonly today: string;
+  readonly open: readonly Ticket[];
+  readonly byEmail: ReadonlyMap<string, Agent>;
+  readonly raised: ReadonlySet<string>;
+  readonly top: EscalationMatrix['ladder'][number] | undefined;
+  readonly alerts: SlaAlert[];
+  readonly keys: SlaAlertKey[];
+}
+
+async function openWatch(ctx: PhaseContext): Promise<SlaWatch> {
   const matrix = loadEscalationMatrix(ctx.config.sharedDir);
   const directory = openSlackDirectory(process.env, ctx.state);
   const timeZone = ctx.config.settings.reports.time_zone;
@@ -76,56 +98,77 @@ export async function planSlaWatch(ctx: PhaseContext): Promise<PlanOf<'sla'>> {
     open.map((t) => t.order_id),
   );
   const top = matrix.ladder.at(-1);
+  return { ctx, matrix, directory, timeZone, today, open, byEmail, raised, top, alerts: [], keys: [] };
+}
 
-  const alerts: SlaAlert[] = [];
-  const keys: SlaAlertKey[] = [];
-  let breached = 0;
-  for (const t of open) {
-    const owner = byEmail.get(t.agent_email);
-    const team = teamOf(ctx.config, t, owner);
-    const orderHours = orderHoursOf(t, ctx.asOf);
-    const sla = slaClock(new Date(t.assigned_at), slaHoursFor(ctx.config, t.diagnosis), ctx.asOf);
-    const fresh = (level: string, day = '') => !raised.has(keyOf({ order_id: t.order_id, level, day }));
-    const base = { ticket: t, team, order_hours: orderHours, sla_left_minutes: sla.remaining_minutes };
-    if (sla.band === 'BREACHED') breached++;
+/** One open ticket's view for the watch: who owns it, its team, and which levels are still to raise. */
+interface WatchedTicket {
+  readonly t: Ticket;
+  readonly owner: Agent | undefined;
+  readonly team: string;
+  readonly orderHours: number;
+  readonly base: Pick<SlaAlert, 'ticket' | 'team' | 'order_hours' | 'sla_left_minutes'>;
+  fresh(level: string, day?: string): boolean;
+}
 
-    // A breach belongs to one assignment: a reopened ticket has a new clock and may breach again.
-    if (sla.band === 'BREACHED' && fresh(BREACH, t.assigned_at)) {
-      keys.push({ order_id: t.order_id, level: BREACH, day: t.assigned_at });
-      alerts.push({
-        ...base,
-        level: BREACH,
-        meaning: 'SLA breached',
-        tags: [await mentionOf(directory, t.agent_email, owner)],
-        channel: channelFor(ctx.config, team, false),
-      });
-    }
-    const reached = matrix.ladder.filter((s) => orderHours >= s.hours);
-    const newLevels = reached.filter((s) => fresh(s.level));
-    const highest = reached.at(-1);
-    if (newLevels.length > 0 && highest) {
-      // Skipped levels (a ticket first seen at 30 h) are recorded too: the highest one is the news.
-      for (const s of newLevels) keys.push({ order_id: t.order_id, level: s.level, day: '' });
-      const critical = highest === top;
-      if (critical) keys.push({ order_id: t.order_id, level: DAILY_UPDATE, day: today });
-      alerts.push({
-        ...base,
-        level: highest.level,
-        meaning: highest.meaning,
-        tags: await tagsFor(directory, matrix, highest.level, team, t, owner),
-        channel: channelFor(ctx.config, team, critical),
-      });
-    } else if (highest && highest === top && fresh(DAILY_UPDATE, today)) {
-      keys.push({ order_id: t.order_id, level: DAILY_UPDATE, day: today });
-      alerts.push({
-        ...base,
-        level: highest.level,
-        meaning: `${highest.meaning} (daily update)`,
-        tags: await tagsFor(directory, matrix, highest.level, team, t, owner),
-        channel: channelFor(ctx.config, team, true),
-      });
-    }
+/** Collects a ticket's alerts; whether its SLA is breached now. */
+async function watchTicket(w: SlaWatch, t: Ticket): Promise<boolean> {
+  const { ctx, raised } = w;
+  const owner = w.byEmail.get(t.agent_email);
+  const team = teamOf(ctx.config, t, owner);
+  const orderHours = orderHoursOf(t, ctx.asOf);
+  const sla = slaClock(new Date(t.assigned_at), slaHoursFor(ctx.config, t.diagnosis), ctx.asOf);
+  const fresh = (level: string, day = '') => !raised.has(keyOf({ order_id: t.order_id, level, day }));
+  const base = { ticket: t, team, order_hours: orderHours, sla_left_minutes: sla.remaining_minutes };
+  const watched: WatchedTicket = { t, owner, team, orderHours, base, fresh };
+
+  // A breach belongs to one assignment: a reopened ticket has a new clock and may breach again.
+  if (sla.band === 'BREACHED' && fresh(BREACH, t.assigned_at)) await raiseBreach(w, watched);
+  await raiseLadder(w, watched);
+  return sla.band === 'BREACHED';
+}
+
+async function raiseBreach(w: SlaWatch, { t, owner, team, base }: WatchedTicket): Promise<void> {
+  w.keys.push({ order_id: t.order_id, level: BREACH, day: t.assigned_at });
+  w.alerts.push({
+    ...base,
+    level: BREACH,
+    meaning: 'SLA breached',
+    tags: [await mentionOf(w.directory, t.agent_email, owner)],
+    channel: channelFor(w.ctx.config, team, false),
+  });
+}
+
+async function raiseLadder(w: SlaWatch, { t, owner, team, orderHours, base, fresh }: WatchedTicket): Promise<void> {
+  const { ctx, matrix, directory, today, top, keys, alerts } = w;
+  const reached = matrix.ladder.filter((s) => orderHours >= s.hours);
+  const newLevels = reached.filter((s) => fresh(s.level));
+  const highest = reached.at(-1);
+  if (newLevels.length > 0 && highest) {
+    // Skipped levels (a ticket first seen at 30 h) are recorded too: the highest one is the news.
+    for (const s of newLevels) keys.push({ order_id: t.order_id, level: s.level, day: '' });
+    const critical = highest === top;
+    if (critical) keys.push({ order_id: t.order_id, level: DAILY_UPDATE, day: today });
+    alerts.push({
+      ...base,
+      level: highest.level,
+      meaning: highest.meaning,
+      tags: await tagsFor(directory, matrix, highest.level, team, t, owner),
+      channel: channelFor(ctx.config, team, critical),
+    });
+  } else if (highest && highest === top && fresh(DAILY_UPDATE, today)) {
+    keys.push({ order_id: t.order_id, level: DAILY_UPDATE, day: today });
+    alerts.push({
+      ...base,
+      level: highest.level,
+      meaning: `${highest.meaning} (daily update)`,
+      tags: await tagsFor(directory, matrix, highest.level, team, t, owner),
+      channel: channelFor(ctx.config, team, true),
+    });
   }
+}
+
+function slaPlan({ ctx, timeZone, open, alerts, keys }: SlaWatch, breached: number): PlanOf<'sla'> {
   const reportTime = formatReportTime(ctx.asOf, timeZone);
   const facts = {
     as_of: ctx.asOf.toISOString(),
