@@ -45,15 +45,50 @@ async function openSlackTrigger(deps: {
   });
 }
 
+type AgentModule = typeof import('@ecm/agent');
+type ServeServer = ReturnType<typeof createServeServer>;
+
+/** What serve reads and checks before opening anything. */
+interface ServeSetup {
+  readonly sharedDir: string;
+  readonly serveConfig: ReturnType<typeof loadServeConfig>;
+  readonly domains: ReturnType<AgentModule['loadDomains']>;
+  readonly llm: ReturnType<AgentModule['loadLlmConfig']>;
+  readonly port: number;
+}
+
 /** `ecm-manager serve [--port N]`: runs until SIGTERM or SIGINT, then drains and exits 0. */
 export async function serveCommand(options: ServeOptions): Promise<number> {
   const agent = await import('@ecm/agent');
-  const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
   const env = process.env;
+  const setup = await loadServeSetup(agent, options, env);
+  const { sharedDir, serveConfig, domains } = setup;
+
+  const state = await openConfiguredState();
+  await prepareState(agent, state);
+  const metrics = new ServeMetrics();
+  let server: ServeServer | undefined;
+  const gate = openGate(agent, setup, state, metrics, (finished) => server?.track(finished));
+  const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
+  // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
+  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch(
+    (err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined),
+  );
+  server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
+
+  const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });
+  const port = await startListening(setup, server, state, slack, cron);
+  notice(`serve: listening on http://${serveConfig.host}:${port} — domains: ${[...domains.keys()].join(', ')}${slack ? ', Slack on' : ''}`);
+
+  await drainOnSignal(setup, server, state, cron);
+  return EXIT.ok;
+}
+
+async function loadServeSetup(agent: AgentModule, options: ServeOptions, env: NodeJS.ProcessEnv): Promise<ServeSetup> {
   const sharedDir = defaultSharedDir(env);
-  let serveConfig: ReturnType<typeof loadServeConfig>;
-  let domains: ReturnType<typeof agent.loadDomains>;
-  let llm: ReturnType<typeof agent.loadLlmConfig>;
+  let serveConfig: ServeSetup['serveConfig'];
+  let domains: ServeSetup['domains'];
+  let llm: ServeSetup['llm'];
   try {
     serveConfig = loadServeConfig(sharedDir);
     domains = agent.loadDomains(agent.domainDirs(env, sharedDir));
@@ -71,8 +106,10 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
       EXIT.config,
     );
   }
+  return { sharedDir, serveConfig, domains, llm, port: chosen.port };
+}
 
-  const state = await openConfiguredState();
+async function prepareState(agent: AgentModule, state: StateDb): Promise<void> {
   try {
     await ensureTriggerSchema(state);
     await agent.ensureAgentSchema(state);
@@ -80,11 +117,19 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
     await state.close();
     throw new CliError(`cannot prepare the state store: ${describeError(err)}`);
   }
-  const metrics = new ServeMetrics();
+}
+
+function openGate(
+  agent: AgentModule,
+  { serveConfig, domains, llm }: ServeSetup,
+  state: StateDb,
+  metrics: ServeMetrics,
+  track: Parameters<typeof createTriggerGate>[0]['track'],
+): ReturnType<typeof createTriggerGate> {
+  const startOfDayIn = (now: Date, timeZone: string) => agent.startOfDay(now, timeZone);
   const timeZone = llm.budget.time_zone;
-  let server: ReturnType<typeof createServeServer> | undefined;
-  const gate = createTriggerGate({
-    track: (finished) => server?.track(finished),
+  return createTriggerGate({
+    track,
     state,
     domains,
     metrics,
@@ -94,27 +139,33 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
         ? agent.spentSince(state, domain, startOfDayIn(now, timeZone))
         : agent.spentSinceAllDomains(state, startOfDayIn(now, timeZone)),
   });
-  const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
-  // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
-  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch(
-    (err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined),
-  );
-  server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
+}
 
-  const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });
-
-  let port: number;
+async function startListening(
+  { serveConfig, port }: ServeSetup,
+  server: ServeServer,
+  state: StateDb,
+  slack: SlackTrigger | undefined,
+  cron: ReturnType<typeof createCronTriggers>,
+): Promise<number> {
   try {
-    port = await server.listen(chosen.port, serveConfig.host);
+    const listening = await server.listen(port, serveConfig.host);
     await slack?.start();
     cron.start();
+    return listening;
   } catch (err) {
     await server.shutdown(0).catch(() => undefined);
     await state.close();
-    throw new CliError(`cannot listen on ${serveConfig.host}:${chosen.port}: ${describeError(err)}`);
+    throw new CliError(`cannot listen on ${serveConfig.host}:${port}: ${describeError(err)}`);
   }
-  notice(`serve: listening on http://${serveConfig.host}:${port} — domains: ${[...domains.keys()].join(', ')}${slack ? ', Slack on' : ''}`);
+}
 
+async function drainOnSignal(
+  { serveConfig }: ServeSetup,
+  server: ServeServer,
+  state: StateDb,
+  cron: ReturnType<typeof createCronTriggers>,
+): Promise<void> {
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -124,5 +175,4 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   const drained = await server.shutdown(serveConfig.shutdown.drain_seconds * 1000);
   await state.close();
   notice(`serve: stopped (${drained.drained} finished, ${drained.interrupted} interrupted)`);
-  return EXIT.ok;
 }
