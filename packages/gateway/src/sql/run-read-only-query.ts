@@ -1,6 +1,6 @@
 import type { WarehouseAccess } from '../warehouse/warehouse-access.js';
 import { checkReadOnlySql, checkWrapper } from './read-only-guard.js';
-import { QueryTimeoutError, formatSeconds, type ReadOnlySession } from './read-only-session.js';
+import { type ExtendedQuery, QueryTimeoutError, formatSeconds, type ReadOnlySession } from './read-only-session.js';
 import { errorText } from '@ecm/core/text';
 
 export interface QueryLimits {
@@ -86,70 +86,94 @@ export async function runReadOnlyQuery(session: ReadOnlySession, sql: string, li
   const start = process.hrtime.bigint();
   try {
     const raw = await session.readOnly(limits.timeoutMs, async (query) => {
-      if (limits.maxPlanCost !== null) {
-        const plan = await query(`EXPLAIN ${wrapped}`);
-        const cost = planCost(plan.rows.map((row) => row[0]));
-        if (cost === null) throw new Refusal('Refused: the planner gave no cost estimate for the statement, so it is not run.');
-        if (cost > limits.maxPlanCost) {
-          throw new Refusal(
-            `Refused: the planner estimates a cost of ${Math.round(cost).toLocaleString('en-US')}, above this warehouse's limit of ${limits.maxPlanCost.toLocaleString('en-US')}; narrow the query (filter, aggregate or join on keys).`,
-          );
-        }
-      }
-      // Read through a cursor, a few rows at a time, counting bytes: the gateway never holds the
-      // whole result, and stops reading as soon as either cap is reached.
-      await query(`DECLARE ecm_result NO SCROLL CURSOR FOR ${wrapped}`);
-      let bytes = 2;
-      let truncatedBy: QueryRows['truncated_by'] = null;
-      let columns: readonly string[] = [];
-      const rows: JsonValue[][] = [];
-      for (;;) {
-        const batch = await query(`FETCH FORWARD ${FETCH_ROWS} FROM ecm_result`);
-        if (columns.length === 0) columns = batch.columns;
-        for (const row of batch.rows) {
-          if (rows.length >= limits.maxRows) {
-            truncatedBy = 'rows';
-            break;
-          }
-          const json = row.map(toJsonValue);
-          const size = Buffer.byteLength(JSON.stringify(json)) + 1;
-          if (bytes + size > limits.maxBytes) {
-            truncatedBy = 'bytes';
-            break;
-          }
-          bytes += size;
-          rows.push(json);
-        }
-        if (truncatedBy || batch.rows.length < FETCH_ROWS) break;
-      }
-      return { columns, rows, truncatedBy };
+      if (limits.maxPlanCost !== null) await refuseCostlyPlan(query, wrapped, limits.maxPlanCost);
+      return readCapped(query, wrapped, limits);
     });
-    const { rows, truncatedBy } = raw;
-    return {
-      ok: true,
-      result: {
-        columns: [...raw.columns],
-        rows,
-        row_count: rows.length,
-        truncated: truncatedBy !== null,
-        truncated_by: truncatedBy,
-        elapsed_ms: elapsedSince(start),
-      },
-    };
+    return rowsOutcome(raw, start);
   } catch (err) {
-    if (err instanceof Refusal) return { ok: false, refused: true, message: err.message };
-    if (err instanceof QueryTimeoutError)
-      return {
-        ok: false,
-        refused: true,
-        message: `Refused: the query ran longer than ${formatSeconds(limits.timeoutMs)} and was cancelled.`,
-      };
-    const message = errorText(err);
-    if ((err as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) {
-      return { ok: false, refused: true, message: `Refused: the read-only transaction blocked a write (${message}).` };
-    }
-    return { ok: false, refused: false, message: `The warehouse rejected the query: ${message}.` };
+    return failureOutcome(err, limits);
   }
+}
+
+/** Throws a Refusal when the planner gives no cost, or one above the warehouse's limit. */
+async function refuseCostlyPlan(query: ExtendedQuery, wrapped: string, maxPlanCost: number): Promise<void> {
+  const plan = await query(`EXPLAIN ${wrapped}`);
+  const cost = planCost(plan.rows.map((row) => row[0]));
+  if (cost === null) throw new Refusal('Refused: the planner gave no cost estimate for the statement, so it is not run.');
+  if (cost > maxPlanCost) {
+    throw new Refusal(
+      `Refused: the planner estimates a cost of ${Math.round(cost).toLocaleString('en-US')}, above this warehouse's limit of ${maxPlanCost.toLocaleString('en-US')}; narrow the query (filter, aggregate or join on keys).`,
+    );
+  }
+}
+
+interface CappedRows {
+  readonly columns: readonly string[];
+  readonly rows: JsonValue[][];
+  readonly truncatedBy: QueryRows['truncated_by'];
+}
+
+/**
+ * Read through a cursor, a few rows at a time, counting bytes: the gateway never holds the
+ * whole result, and stops reading as soon as either cap is reached.
+ */
+async function readCapped(query: ExtendedQuery, wrapped: string, limits: QueryLimits): Promise<CappedRows> {
+  await query(`DECLARE ecm_result NO SCROLL CURSOR FOR ${wrapped}`);
+  let bytes = 2;
+  let truncatedBy: QueryRows['truncated_by'] = null;
+  let columns: readonly string[] = [];
+  const rows: JsonValue[][] = [];
+  for (;;) {
+    const batch = await query(`FETCH FORWARD ${FETCH_ROWS} FROM ecm_result`);
+    if (columns.length === 0) columns = batch.columns;
+    for (const row of batch.rows) {
+      if (rows.length >= limits.maxRows) {
+        truncatedBy = 'rows';
+        break;
+      }
+      const json = row.map(toJsonValue);
+      const size = Buffer.byteLength(JSON.stringify(json)) + 1;
+      if (bytes + size > limits.maxBytes) {
+        truncatedBy = 'bytes';
+        break;
+      }
+      bytes += size;
+      rows.push(json);
+    }
+    if (truncatedBy || batch.rows.length < FETCH_ROWS) break;
+  }
+  return { columns, rows, truncatedBy };
+}
+
+function rowsOutcome(raw: CappedRows, start: bigint): QueryOutcome {
+  const { rows, truncatedBy } = raw;
+  return {
+    ok: true,
+    result: {
+      columns: [...raw.columns],
+      rows,
+      row_count: rows.length,
+      truncated: truncatedBy !== null,
+      truncated_by: truncatedBy,
+      elapsed_ms: elapsedSince(start),
+    },
+  };
+}
+
+/** A failed run as one sentence: refusals by a layer, or the warehouse's own error. */
+function failureOutcome(err: unknown, limits: QueryLimits): QueryOutcome {
+  if (err instanceof Refusal) return { ok: false, refused: true, message: err.message };
+  if (err instanceof QueryTimeoutError)
+    return {
+      ok: false,
+      refused: true,
+      message: `Refused: the query ran longer than ${formatSeconds(limits.timeoutMs)} and was cancelled.`,
+    };
+  const message = errorText(err);
+  if ((err as { code?: unknown }).code === READ_ONLY_SQL_TRANSACTION) {
+    return { ok: false, refused: true, message: `Refused: the read-only transaction blocked a write (${message}).` };
+  }
+  return { ok: false, refused: false, message: `The warehouse rejected the query: ${message}.` };
 }
 
 class Refusal extends Error {}
