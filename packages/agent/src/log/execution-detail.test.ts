@@ -19,7 +19,7 @@ afterAll(async () => database.close());
 
 describe('recordExecutionDetail', () => {
   it('stores no e-mail, phone number or password from the input, the turns or a tool result', async () => {
-    const result = `{"order_id":"ORD-1","note":"write to ${EMAIL} or call ${PHONE}","db":"postgres://ops:${PASSWORD}@db.example.com/ecm"}`;
+    const result = `{"order_id":"ORD-1","note":"write to ${EMAIL} or call ${PHONE}","db":"postgres://ops:${PASSWORD}@example.com/ecm"}`;
     await recordExecution(
       database.db,
       anExecution({
@@ -65,7 +65,7 @@ describe('recordExecutionDetail', () => {
               arguments: {},
               ms: 5,
               ok: false,
-              error: `denied for ${EMAIL} at postgres://ops:${PASSWORD}@db.example.com/ecm`,
+              error: `denied for ${EMAIL} at postgres://ops:${PASSWORD}@example.com/ecm`,
               result_chars: 0,
               result_preview: '',
             },

@@ -11,8 +11,8 @@ describe('maskSecrets', () => {
     ['postgres://u:s3cr3t@127.0.0.1:1/x', 'postgres://u:***@127.0.0.1:1/x'],
     ['postgres://u:s3cr3t@127.0.0.1:1/x?password=s3cr3t&sslpassword=s3cr3t', 'postgres://u:***@127.0.0.1:1/x?password=***&sslpassword=***'],
     [
-      'cannot open (postgresql://ecm@db.example.com/dw?sslmode=require&pass=hunter22)',
-      'cannot open (postgresql://ecm@db.example.com/dw?sslmode=require&pass=***)',
+      'cannot open (postgresql://ecm@example.com/dw?sslmode=require&pass=hunter22)',
+      'cannot open (postgresql://ecm@example.com/dw?sslmode=require&pass=***)',
     ],
     ['PGPASSWORD=s3cr3t psql -h db', 'PGPASSWORD=*** psql -h db'],
     ["host=db user=ecm password='s3 cr3t' dbname=dw", 'host=db user=ecm password=*** dbname=dw'],

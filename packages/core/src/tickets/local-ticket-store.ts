@@ -4,6 +4,7 @@ import type { StateDb, StateQueryable } from '../state/state-db.js';
 import type { Row } from '../warehouse/warehouse.js';
 import { listClassificationCorrections, type ClassificationCorrection } from '../triage/classification-corrections.js';
 import {
+  reopenedEntry,
   TicketRuleError,
   type Agent,
   type DailyStatsRow,
@@ -323,18 +324,8 @@ export class LocalTicketStore implements TicketStore {
           `order ${orderId} is assigned to ${ticket.agent_email}, not to ${agentEmail}; only the assignee may change it`,
         );
       }
-      if (ticket.status !== 'RESOLVED' && ticket.status !== 'ESCALATED')
-        throw new TicketRuleError('conflict', `order ${orderId} is ${ticket.status}, not resolved or escalated`);
       const when = at.toISOString();
-      await this.#recordHistory(tx, {
-        at: when,
-        order_id: orderId,
-        action: 'REOPENED',
-        from_agent: ticket.agent_email,
-        to_agent: ticket.agent_email,
-        by: ticket.agent_email,
-        reason,
-      });
+      await this.#recordHistory(tx, reopenedEntry(ticket, ticket.status, when, reason));
       const updated = await tx.query(
         `UPDATE tickets SET status = 'OPEN', assigned_at = $2, updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`,
         [orderId, when],

@@ -177,3 +177,27 @@ export interface TicketStore {
 
   close(): Promise<void>;
 }
+
+/**
+ * Reopening (§14): only a resolved or escalated ticket comes back, to its own assignee, and the
+ * Ticket History says so. Both ticket stores apply this one rule; `status` is the ticket's status as
+ * the store reads it.
+ */
+export function reopenedEntry(
+  ticket: Pick<Ticket, 'order_id' | 'agent_email'>,
+  status: TicketStatus,
+  when: string,
+  reason: string,
+): TicketHistoryEntry {
+  if (status !== 'RESOLVED' && status !== 'ESCALATED')
+    throw new TicketRuleError('conflict', `order ${ticket.order_id} is ${status}, not resolved or escalated`);
+  return {
+    at: when,
+    order_id: ticket.order_id,
+    action: 'REOPENED',
+    from_agent: ticket.agent_email,
+    to_agent: ticket.agent_email,
+    by: ticket.agent_email,
+    reason,
+  };
+}

@@ -11,7 +11,7 @@ describe('store URLs', () => {
   });
 
   it('rejects mysql:// for the state store, naming the variable and what is expected (exit 3)', async () => {
-    const err = await openStateDb({ env: { ECM_STATE_URL: 'mysql://ecm:secret@db.example.com/ecm' } }).catch((e: unknown) => e);
+    const err = await openStateDb({ env: { ECM_STATE_URL: 'mysql://ecm:secret@example.com/ecm' } }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(StoreUrlError);
     expect((err as StoreUrlError).exitCode).toBe(EXIT.config);
     expect((err as Error).message).toMatch(/^ECM_STATE_URL has the scheme "mysql".*expected postgres:\/\//);
@@ -19,7 +19,7 @@ describe('store URLs', () => {
   });
 
   it('rejects mysql:// and a non-URL for the warehouse, naming ECM_WAREHOUSE_URL', async () => {
-    for (const url of ['mysql://reader@db.example.com/analytics', 'db.example.com:5439']) {
+    for (const url of ['mysql://reader@example.com/analytics', 'db.example.com:5439']) {
       const err = await openWarehouse({ env: { ECM_WAREHOUSE_URL: url }, sharedDir: '/nonexistent' }).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(StoreUrlError);
       expect((err as Error).message).toMatch(/^ECM_WAREHOUSE_URL (has the scheme|is not a URL)/);

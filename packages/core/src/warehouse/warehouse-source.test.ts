@@ -6,12 +6,12 @@ import { warehouseSource } from './warehouse-source.js';
 
 describe('warehouseSource: the demo is a choice', () => {
   it('a warehouse URL wins; nothing configured is the demo; ECM_DEMO=1 asks for it', () => {
-    expect(warehouseSource({ ECM_WAREHOUSE_URL: 'postgres://r@db.example.com/w', SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({
+    expect(warehouseSource({ ECM_WAREHOUSE_URL: 'postgres://r@example.com/w', SLACK_BOT_TOKEN: 'xoxb-1' })).toMatchObject({
       kind: 'url',
       demo: false,
     });
     expect(warehouseSource({})).toMatchObject({ kind: 'demo', why: 'nothing configured' });
-    expect(warehouseSource({ ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-1', ECM_STATE_URL: 'postgres://s@db.example.com/ecm' })).toMatchObject({
+    expect(warehouseSource({ ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-1', ECM_STATE_URL: 'postgres://s@example.com/ecm' })).toMatchObject({
       kind: 'demo',
       why: 'ECM_DEMO',
     });
@@ -19,7 +19,7 @@ describe('warehouseSource: the demo is a choice', () => {
 
   it.each([
     [{ SLACK_BOT_TOKEN: 'xoxb-1' }, 'SLACK_BOT_TOKEN'],
-    [{ ECM_STATE_URL: 'postgres://s@db.example.com/ecm' }, 'ECM_STATE_URL'],
+    [{ ECM_STATE_URL: 'postgres://s@example.com/ecm' }, 'ECM_STATE_URL'],
     [{ ECM_TICKETS: 'sheets' }, 'ECM_TICKETS=sheets'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1', ECM_WAREHOUSE_URL: '  ', ECM_DEMO: '0' }, 'SLACK_BOT_TOKEN'],
   ])('a production signal without a warehouse is exit 3 naming ECM_WAREHOUSE_URL (%o)', (env, signal) => {

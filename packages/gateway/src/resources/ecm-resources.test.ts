@@ -117,7 +117,7 @@ describe('runbooks and the stuck-reason catalogue as MCP resources', () => {
     const { resources } = await gateway.client.listResources();
     expect(resources.length).toBeGreaterThan(20);
     // As if a warehouse URL with a password were configured: it must not appear anywhere.
-    const env = { ECM_WAREHOUSE_URL: 'postgres://ecm:s3cret-pass@db.example.com:5432/wh' };
+    const env = { ECM_WAREHOUSE_URL: 'postgres://ecm:s3cret-pass@example.com:5432/wh' };
     for (const r of resources) {
       const { text } = await read(r.uri);
       expect(maskSecrets(text, env), r.uri).toBe(text);

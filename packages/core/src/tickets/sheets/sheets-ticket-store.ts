@@ -1,4 +1,5 @@
 import {
+  reopenedEntry,
   TicketRuleError,
   type Agent,
   type DailyStatsRow,
@@ -379,17 +380,7 @@ export class SheetsTicketStore implements TicketStore {
       // A resolution interrupted before its status change still counts as resolved.
       const resolved = ticket.status === 'RESOLVED' || this.#recordedResolution(tables.resolutions, ticket) !== null;
       const status = resolved ? 'RESOLVED' : ticket.status;
-      if (status !== 'RESOLVED' && status !== 'ESCALATED')
-        throw new TicketRuleError('conflict', `order ${orderId} is ${status}, not resolved or escalated`);
-      await this.#appendHistory(tables.history, {
-        at: when,
-        order_id: orderId,
-        action: 'REOPENED',
-        from_agent: ticket.agent_email,
-        to_agent: ticket.agent_email,
-        by: ticket.agent_email,
-        reason,
-      });
+      await this.#appendHistory(tables.history, reopenedEntry(ticket, status, when, reason));
       sent = true;
       // A new SLA clock: the earlier Resolutions row then belongs to the previous assignment.
       await this.session.editRows([
