@@ -1,4 +1,5 @@
 import type { EcmConfig } from '../config/load-config.js';
+import { errorText } from '../text/error-text.js';
 import { maskSecrets } from '../text/mask-secrets.js';
 import { stripControls } from '../text/terminal-text.js';
 
@@ -35,19 +36,7 @@ export class CliError extends Error {
 
 /** A thrown value as one line, passwords masked; some libraries (PGlite's file system) throw plain objects. */
 export function describeError(err: unknown): string {
-  return maskSecrets(rawDescription(err));
-}
-
-function rawDescription(err: unknown): string {
-  if (err instanceof Error) return err.message || err.name;
-  if (typeof err === 'object' && err !== null) {
-    try {
-      return JSON.stringify(err);
-    } catch {
-      return Object.prototype.toString.call(err);
-    }
-  }
-  return String(err);
+  return maskSecrets(errorText(err));
 }
 
 /** What a command prints for people goes to stderr; stdout is for the command's output. Notices quote data and errors: no password, no control character. */

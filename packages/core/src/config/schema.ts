@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { CronSyntaxError, parseCron } from './cron-expression.js';
 import { whenSchema } from './rule-schema.js';
-import { PRIORITIES, TICKET_STATUSES } from '../tickets/ticket-values.js';
+import { TICKET_STATUSES } from '../tickets/ticket-values.js';
 
 export { PRIORITIES, TICKET_STATUSES, type Priority, type TicketStatus } from '../tickets/ticket-values.js';
 

@@ -70,10 +70,12 @@ export async function serveCommand(options: ServeOptions): Promise<number> {
   let server: ServeServer | undefined;
   const gate = openGate(agent, setup, state, metrics, (finished) => server?.track(finished));
   const runner = createTriggerRunner({ sharedDir, state, out: process.stderr, env });
-  // SLACK: the Slack app (Socket Mode or HTTP at POST /slack/events) is created here; absent module → no Slack.
-  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch(
-    (err: unknown) => (notice(`serve: Slack is off: ${describeError(err)}`), undefined),
-  );
+  // The Slack app (Socket Mode, or HTTP at POST /slack/events) when Slack is configured; a Slack that
+  // cannot start leaves the alert and webhook routes running, and says why.
+  const slack = await openSlackTrigger({ gate, state, sharedDir, env, log: notice }).catch((err: unknown) => {
+    notice(`serve: Slack is off: ${describeError(err)}`);
+    return undefined;
+  });
   server = createServeServer({ config: serveConfig, domains, state, gate, store: gate.store, runner, metrics, env, slack, log: notice });
 
   const cron = createCronTriggers({ domains, gate, start: server.runAdmitted, log: notice });
