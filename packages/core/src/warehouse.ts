@@ -4,6 +4,7 @@ export * from './warehouse/warehouse.js';
 export * from './warehouse/open-warehouse.js';
 export * from './warehouse/pg-warehouse.js';
 export * from './warehouse/pglite-warehouse.js';
+export * from './warehouse/pglite-thread-warehouse.js';
 export * from './warehouse/warehouse-source.js';
 export * from './queries/load-query.js';
 export * from './queries/phase-queries.js';

@@ -157,7 +157,7 @@ export class GatewayContext {
   agentState(): Promise<StateDb> {
     this.#agentSchema ??= (async () => {
       const db = await this.stateDb();
-      const { ensureAgentSchema } = await import('@ecm/agent');
+      const { ensureAgentSchema } = await import('@ecm/agent/state');
       await ensureAgentSchema(db);
       return db;
     })().catch((err: unknown) => {

@@ -40,6 +40,8 @@ export async function openTicketStores(
 export interface WarehouseHooks {
   readonly onNotice?: (line: string) => void;
   readonly onSeedProgress?: (progress: DemoProgress) => void;
+  /** An existing embedded demo warehouse opens on its own thread (see OpenWarehouseOptions.thread). */
+  readonly thread?: boolean;
 }
 
 export async function openWarehouseStore(

@@ -7,6 +7,7 @@ import { ecmHome } from '../ecm-home.js';
 import { PgWarehouse } from './pg-warehouse.js';
 import { checkStoreUrl, type StoreTimeouts } from './store-url.js';
 import { PgliteWarehouse, openPglite } from './pglite-warehouse.js';
+import { PgliteThreadWarehouse } from './pglite-thread-warehouse.js';
 import type { Warehouse } from './warehouse.js';
 import { warehouseSource } from './warehouse-source.js';
 
@@ -21,6 +22,11 @@ export interface OpenWarehouseOptions {
   readonly onSeedProgress?: (progress: DemoProgress) => void;
   /** From `timeouts:` in shared/config/ecm.yaml. */
   readonly timeouts?: StoreTimeouts;
+  /**
+   * Open an existing embedded demo warehouse on its own thread (PgliteThreadWarehouse: queries only),
+   * so it starts while this thread opens the state store. A warehouse still to be created is not.
+   */
+  readonly thread?: boolean;
 }
 
 export function demoWarehouseDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -86,6 +92,7 @@ export async function openWarehouse(options: OpenWarehouseOptions): Promise<Ware
   options.onNotice?.(
     `Using the embedded demo warehouse: synthetic data seeded for ${info.as_of}. Set ECM_WAREHOUSE_URL=postgres://… to use a real warehouse.`,
   );
-  const db = await openPglite(path.join(dir, 'pgdata'));
-  return new PgliteWarehouse(db, `embedded demo warehouse (${dir})`);
+  const label = `embedded demo warehouse (${dir})`;
+  if (options.thread) return PgliteThreadWarehouse.open(path.join(dir, 'pgdata'), label);
+  return new PgliteWarehouse(await openPglite(path.join(dir, 'pgdata')), label);
 }

@@ -8,7 +8,8 @@ import { printJson, type AgentOptions } from './options.js';
 
 export async function myTicketsCommand(options: AgentOptions): Promise<number> {
   const now = parseAsOf(options.asOf);
-  const q = await withFieldTools({ command: 'my-tickets', agentFlag: options.agent, now }, (c) =>
+  // The queue shows each order's live status: the warehouse is needed from the start.
+  const q = await withFieldTools({ command: 'my-tickets', agentFlag: options.agent, now, warehouse: 'eager' }, (c) =>
     callField(c.client, 'field_my_queue', { as_of: now.toISOString() }),
   );
   if (options.json) {

@@ -1,7 +1,7 @@
 import { CliError, EXIT } from '../exit-codes.js';
 import type { ToolClient } from '../gateway/field-gateway.js';
 import type { ClaimedIdentity } from '../identity/agent-identity.js';
-import type { InProcessGateway } from '@ecm/gateway';
+import type { GatewayDeps, InProcessGateway } from '@ecm/gateway';
 import type { FieldSession } from './field-session.js';
 
 /**
@@ -26,6 +26,8 @@ export interface ConnectOptions {
   readonly now: Date;
   /** Let ecm_order_details reveal this order's customer (the gateway decides and records it). */
   readonly allowPii?: boolean;
+  /** Embedded: the command reads the warehouse, so open it while the state store opens (default lazy). */
+  readonly warehouse?: 'eager' | 'lazy';
 }
 
 export interface GatewayTarget {
@@ -80,33 +82,38 @@ async function withEmbeddedTools<T>(options: ConnectOptions, fn: (c: FieldConnec
   const { claimIdentity } = await import('../identity/agent-identity.js');
   const identity = await claimIdentity(options.agentFlag);
   const { withSession } = await import('./field-session.js');
-  return withSession({ command: options.command, identity, now: options.now, warehouse: 'lazy' }, async (s) => {
-    const gateway = await openInProcessGateway(s, { allowPii: Boolean(options.allowPii) });
+  return withSession({ command: options.command, identity, now: options.now, warehouse: options.warehouse ?? 'lazy' }, async (s) => {
+    // The same tools, checks and answers as through the gateway, called directly: a command needs no
+    // protocol in this process, and starts without loading the MCP SDK.
+    const { openDirectTools } = await import('@ecm/gateway/direct');
+    const tools = openDirectTools(gatewayDeps(s, { allowPii: Boolean(options.allowPii) }));
     try {
-      return await fn({ client: gateway.client, mode: 'embedded', identity, where: 'the embedded demo' });
+      return await fn({ client: tools, mode: 'embedded', identity, where: 'the embedded demo' });
     } finally {
-      await gateway.close();
+      await tools.close();
     }
   });
 }
 
-/** The gateway's tools in this process over an open session, acting for the session's (roster-checked) agent. */
+/** The gateway's tools in this process over an open session, through an MCP client (the agent runtime lists and calls them). */
 export async function openInProcessGateway(s: FieldSession, options: { allowPii: boolean }): Promise<InProcessGateway> {
   const { connectInProcess } = await import('@ecm/gateway');
-  return connectInProcess(
-    {
-      config: s.config,
-      warehouse: () => s.warehouse(),
-      tickets: s.tickets,
-      // The roster confirmed this agent; the tools act for it alone, as they act for a token's subject.
-      agentEmail: s.agent.email,
-      allowPii: options.allowPii,
-      // The gateway decides who may see a customer unmasked and records it in this state store.
-      audit: s.state,
-      program: 'ecm-field',
-      asOf: () => s.now,
-      now: () => s.now,
-    },
-    'ecm-field',
-  );
+  return connectInProcess(gatewayDeps(s, options), 'ecm-field');
+}
+
+/** What the gateway's tools act on in this process: the session's stores, for its (roster-checked) agent. */
+function gatewayDeps(s: FieldSession, options: { allowPii: boolean }): GatewayDeps {
+  return {
+    config: s.config,
+    warehouse: () => s.warehouse(),
+    tickets: s.tickets,
+    // The roster confirmed this agent; the tools act for it alone, as they act for a token's subject.
+    agentEmail: s.agent.email,
+    allowPii: options.allowPii,
+    // The gateway decides who may see a customer unmasked and records it in this state store.
+    audit: s.state,
+    program: 'ecm-field',
+    asOf: () => s.now,
+    now: () => s.now,
+  };
 }

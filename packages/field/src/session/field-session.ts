@@ -21,16 +21,20 @@ export interface SessionOptions {
   readonly command: string;
   readonly identity: ClaimedIdentity;
   readonly now: Date;
-  /** `eager` opens the warehouse alongside the state store (two embedded databases start in parallel). */
+  /**
+   * `eager` opens the warehouse while the state store opens: an embedded demo warehouse on its own
+   * thread, so the two embedded databases start at the same time on two cores. `lazy` waits for
+   * the first use.
+   */
   readonly warehouse: 'eager' | 'lazy';
 }
 
 // Quiet about the demo warehouse in use: a field command's output is the agent's queue, not setup notes.
 const warehouseHooks = { onNotice: (line: string) => (line.startsWith('Creating') ? notice(line) : undefined) };
 
-async function openWarehouseFor(config: EcmConfig): Promise<Warehouse> {
+async function openWarehouseFor(config: EcmConfig, thread: boolean): Promise<Warehouse> {
   const { openWarehouseStore } = await import('@ecm/core/stores');
-  return openWarehouseStore(config, warehouseHooks);
+  return openWarehouseStore(config, { ...warehouseHooks, thread });
 }
 
 const LOCK_WAIT_MS = 15_000;
@@ -59,7 +63,7 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Fiel
   let warehouse: Promise<Warehouse> | null = null;
   let state: StateDb | null = null;
   try {
-    if (options.warehouse === 'eager') warehouse = openWarehouseFor(config);
+    if (options.warehouse === 'eager') warehouse = openWarehouseFor(config, true);
     // Settle the warehouse's failure too, so an unopened warehouse never becomes an unhandled rejection.
     warehouse?.catch(() => undefined);
     const stores = await openTicketStores(config);
@@ -72,7 +76,7 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Fiel
       tickets,
       agent,
       now: options.now,
-      warehouse: () => (warehouse ??= openWarehouseFor(config)),
+      warehouse: () => (warehouse ??= openWarehouseFor(config, false)),
     });
   } finally {
     const opened = warehouse;

@@ -8,7 +8,7 @@ import { errorText } from '@ecm/core/text';
  */
 export async function linkFeedbackToDiagnosis(state: StateDb, resolution: Resolution, at: Date, notices: string[]): Promise<void> {
   try {
-    const { ensureAgentSchema, linkResolveFeedback } = await import('@ecm/agent');
+    const { ensureAgentSchema, linkResolveFeedback } = await import('@ecm/agent/state');
     await ensureAgentSchema(state);
     const link = await linkResolveFeedback(state, {
       orderId: resolution.order_id,

@@ -7,11 +7,11 @@ export type ProposalRow = ProposalDecisionRow;
 export type ProposalStatus = ProposalRow['status'];
 
 /** Proposals belong to the manager's domain (the domain.yaml under shared/domains with manager_phases: true). */
-const proposalDomain = async () => (await import('@ecm/agent')).managerDomainName();
+const proposalDomain = async () => (await import('@ecm/agent/domain')).managerDomainName();
 
 /** The agent runtime's proposals, through its proposal store (the owner of the `proposals` table). */
 export async function listProposalRows(db: StateDb, status: ProposalStatus | null): Promise<ProposalRow[]> {
-  const { ensureAgentSchema, listProposalDecisions } = await import('@ecm/agent');
+  const { ensureAgentSchema, listProposalDecisions } = await import('@ecm/agent/state');
   await ensureAgentSchema(db);
   return listProposalDecisions(db, await proposalDomain(), status);
 }
@@ -29,7 +29,7 @@ export async function decideProposal(
   reason: string | null,
   now: Date,
 ): Promise<ProposalRow> {
-  const { ensureAgentSchema, decideProposal: decide } = await import('@ecm/agent');
+  const { ensureAgentSchema, decideProposal: decide } = await import('@ecm/agent/state');
   await ensureAgentSchema(db);
   const outcome = await decide(db, {
     domain: await proposalDomain(),

@@ -27,7 +27,7 @@ export const fieldDecideProposal = defineTool({
     const now = ctx.now();
     const proposal = await decideProposal(state, args.id, args.decision, agent, reason, now);
     // An approved cluster proposal becomes work: ticket checklists and, where configured, one executor call.
-    const { carryOutApproval } = await import('@ecm/agent');
+    const { carryOutApproval } = await import('@ecm/agent/state');
     const work = args.decision === 'approved' ? await carryOutApproval(state, proposal.id, ctx.env, now) : null;
     const workSummary = args.decision === 'approved' ? describeApprovalWork(work, proposal.order_id) : null;
     return {

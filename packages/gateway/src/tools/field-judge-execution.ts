@@ -18,7 +18,7 @@ export const fieldJudgeExecution = defineTool({
     if (args.verdict !== 'right' && !note)
       throw new ToolError('--note: say what was wrong; it becomes a "common mistake" the skill learns from', 'usage');
     const { agent } = await callerAgent(ctx, caller);
-    const { recordCorrection } = await import('@ecm/agent');
+    const { recordCorrection } = await import('@ecm/agent/state');
     const state = await ctx.agentState();
     const result = await recordCorrection(state, args.execution_id, {
       verdict: args.verdict,

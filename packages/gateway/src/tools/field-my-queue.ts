@@ -45,7 +45,7 @@ export const fieldMyQueue = defineTool({
     const stats = todayStats(agent.email, resolutions, escalations, since);
     let checklist: FieldAnswer<'field_my_queue'>['checklist'] = [];
     if (tickets.length) {
-      const { checklistOf } = await import('@ecm/agent');
+      const { checklistOf } = await import('@ecm/agent/state');
       const state = await ctx.agentState();
       checklist = await checklistOf(
         state,

@@ -54,7 +54,7 @@ export const fieldOrderContext = defineTool({
         problem = err.message;
       }
     }
-    const { checklistOf } = await import('@ecm/agent');
+    const { checklistOf } = await import('@ecm/agent/state');
     const state = await ctx.agentState();
     const checklist = await checklistOf(state, [args.order_id]);
     return {
