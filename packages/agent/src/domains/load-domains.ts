@@ -55,13 +55,26 @@ function checkRun(run: TriggerRun, where: string, file: string, skills: Readonly
 
 /** Reads and checks one domain folder. Throws one ConfigError naming the file, the key and what was expected. */
 export function loadDomain(folder: string): Domain {
+  const { file, parsed } = readDomainFile(folder);
+  const skillList = loadDomainSkills(folder, file, parsed);
+  const routingFile = resolveRoutingFile(folder, file, parsed);
+  checkTriggers(parsed, file, new Set(skillList.map((skill) => skill.name)));
+  return { ...parsed, file, skillList, routingFile };
+}
+
+/** The folder's domain.yaml, schema-checked and named after its folder (the name is how triggers and logs find it). */
+function readDomainFile(folder: string): { file: string; parsed: DomainFile } {
   const file = path.join(folder, DOMAIN_FILE);
   if (!existsSync(file))
     throw new ConfigError(file, '', `file not found: every folder under ${path.dirname(folder)} is a domain and needs a ${DOMAIN_FILE}`);
   const parsed = parseConfig(domainFileSchema, readYaml(file) ?? {}, file);
   const folderName = path.basename(folder);
   if (parsed.name !== folderName) throw new ConfigError(file, 'name', `"${parsed.name}" must match its folder name "${folderName}"`);
+  return { file, parsed };
+}
 
+/** The skills the domain uses (all under its skills folder unless `skills.use` picks some), in that order. */
+function loadDomainSkills(folder: string, file: string, parsed: DomainFile): Skill[] {
   const skillsDir = path.resolve(folder, parsed.skills.dir);
   const inspected = inspectSkills(skillsDir);
   if (inspected.problems.length) {
@@ -79,49 +92,65 @@ export function loadDomain(folder: string): Domain {
       throw new ConfigError(file, `skills.use[${i}]`, `no skill "${name}" under ${skillsDir} (found: ${[...byName.keys()].join(', ')})`);
   });
   const skillList = used.map((name) => byName.get(name)!);
-  for (const skill of skillList) {
-    if (skill.domain !== undefined && skill.domain !== parsed.name) {
-      throw new ConfigError(skill.file, 'metadata.domain', `"${skill.domain}" but the skill is used by domain "${parsed.name}" (${file})`);
-    }
-    if (parsed.tools.length) {
-      const outside = skill.allowedTools.filter((t) => t !== 'load_skill' && !parsed.tools.includes(t));
-      if (outside.length)
-        throw new ConfigError(file, 'tools', `skill ${skill.name} allows ${outside.join(', ')}, which the domain's tools do not list`);
-    }
-  }
+  for (const skill of skillList) checkSkillFitsDomain(skill, file, parsed);
+  return skillList;
+}
 
-  let routingFile: string | undefined;
-  if (parsed.routing) {
-    routingFile = path.resolve(folder, parsed.routing);
-    if (!existsSync(routingFile)) throw new ConfigError(file, 'routing', `file "${parsed.routing}" not found (relative to ${folder})`);
+/**
+ * A skill that names its domain must name this one, and when the domain lists its tools a skill may
+ * not allow more: the domain's list is the boundary of what its skills can call.
+ */
+function checkSkillFitsDomain(skill: Skill, file: string, parsed: DomainFile): void {
+  if (skill.domain !== undefined && skill.domain !== parsed.name) {
+    throw new ConfigError(skill.file, 'metadata.domain', `"${skill.domain}" but the skill is used by domain "${parsed.name}" (${file})`);
   }
+  if (!parsed.tools.length) return;
+  const outside = skill.allowedTools.filter((t) => t !== 'load_skill' && !parsed.tools.includes(t));
+  if (outside.length)
+    throw new ConfigError(file, 'tools', `skill ${skill.name} allows ${outside.join(', ')}, which the domain's tools do not list`);
+}
 
-  const names = new Set(used);
-  parsed.triggers.alerts.forEach((route, i) => {
-    checkRun(route.run, `triggers.alerts[${i}].run`, file, names, parsed.manager_phases);
+/** The routing rules file, relative to the domain folder, when the domain has one. */
+function resolveRoutingFile(folder: string, file: string, parsed: DomainFile): string | undefined {
+  if (!parsed.routing) return undefined;
+  const routingFile = path.resolve(folder, parsed.routing);
+  if (!existsSync(routingFile)) throw new ConfigError(file, 'routing', `file "${parsed.routing}" not found (relative to ${folder})`);
+  return routingFile;
+}
+
+/** Every trigger runs something this domain can run; webhook event types are unique; cron jobs parse. */
+function checkTriggers(parsed: DomainFile, file: string, skills: ReadonlySet<string>): void {
+  const { triggers, manager_phases: managerPhases } = parsed;
+  triggers.alerts.forEach((route, i) => {
+    checkRun(route.run, `triggers.alerts[${i}].run`, file, skills, managerPhases);
   });
-  parsed.triggers.webhook?.events.forEach((event, i) => {
-    checkRun(event.run, `triggers.webhook.events[${i}].run`, file, names, parsed.manager_phases);
+  triggers.webhook?.events.forEach((event, i) => {
+    checkRun(event.run, `triggers.webhook.events[${i}].run`, file, skills, managerPhases);
   });
+  // One route per event type: a second would never be reached.
   const types = new Set<string>();
-  parsed.triggers.webhook?.events.forEach((event, i) => {
+  triggers.webhook?.events.forEach((event, i) => {
     if (types.has(event.type)) throw new ConfigError(file, `triggers.webhook.events[${i}].type`, `"${event.type}" is listed twice`);
     types.add(event.type);
   });
-  parsed.triggers.cron.forEach((job, i) => {
-    checkRun(job.run, `triggers.cron[${i}].run`, file, names, parsed.manager_phases);
-    try {
-      parseCron(job.cron);
-    } catch (err) {
-      throw new ConfigError(file, `triggers.cron[${i}].cron`, err instanceof CronSyntaxError ? err.message : String(err));
-    }
-    try {
-      new Intl.DateTimeFormat('en-US', { timeZone: job.time_zone });
-    } catch {
-      throw new ConfigError(file, `triggers.cron[${i}].time_zone`, `"${job.time_zone}" is not an IANA time zone such as Asia/Kolkata`);
-    }
+  triggers.cron.forEach((job, i) => {
+    checkRun(job.run, `triggers.cron[${i}].run`, file, skills, managerPhases);
+    checkCronSchedule(job, `triggers.cron[${i}]`, file);
   });
-  return { ...parsed, file, skillList, routingFile };
+}
+
+/** The cron expression and time zone are checked now, so a typo fails at start-up rather than at the first tick. */
+function checkCronSchedule(job: { readonly cron: string; readonly time_zone: string }, where: string, file: string): void {
+  try {
+    parseCron(job.cron);
+  } catch (err) {
+    throw new ConfigError(file, `${where}.cron`, err instanceof CronSyntaxError ? err.message : String(err));
+  }
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: job.time_zone });
+  } catch {
+    throw new ConfigError(file, `${where}.time_zone`, `"${job.time_zone}" is not an IANA time zone such as Asia/Kolkata`);
+  }
 }
 
 /** Every domain of every domains folder. A name found twice, or no domain at all, is a configuration error. */

@@ -42,38 +42,51 @@ export interface LogSnapshot {
 const SATISFACTION_DAYS = 30;
 const n = sqlNumber;
 
+/** A row of the grouped log query, before it is shaped into a LogGroup. */
+const LogGroupRow = z.object({
+  domain: z.string(),
+  skill: z.string(),
+  role: z.string(),
+  model: z.string(),
+  outcome: z.string(),
+  executions: n,
+  corrections: n,
+  input: n,
+  output: n,
+  cache_write: n,
+  cache_read: n,
+  today_executions: n,
+  today_cost: n,
+  recent_executions: n,
+  recent_corrections: n,
+});
+
+const RoutingRow = z.object({ domain: z.string(), from: z.string(), to: z.string(), count: n });
+
 /**
  * What the metrics say, read from the execution log: counts since the log began (so counters only
  * grow, whichever process pushes them), today's spend in the budget's time zone, and satisfaction over
  * the last 30 days.
  */
 export async function readLogSnapshot(db: SqlQueryable, at: { readonly now: Date; readonly timeZone: string }): Promise<LogSnapshot> {
+  // One query at a time: a single client (PGlite, one pg connection) would queue them anyway.
+  const groups = await readLogGroups(db, at);
+  const latency = await readLatencyGroups(db);
+  const routing = await readRoutingCounts(db);
+  return { groups, latency, routing, successOutcomes: SUCCESS_OUTCOMES };
+}
+
+/**
+ * One row per domain, skill, role, model and outcome. All-time counts, today's and the satisfaction
+ * window's come from one scan, filtered by the two window starts.
+ */
+async function readLogGroups(db: SqlQueryable, at: { readonly now: Date; readonly timeZone: string }): Promise<LogGroup[]> {
   const today = startOfDay(at.now, at.timeZone).toISOString();
   const recent = new Date(at.now.getTime() - SATISFACTION_DAYS * 86_400_000).toISOString();
-  const groups = z
-    .array(
-      z.object({
-        domain: z.string(),
-        skill: z.string(),
-        role: z.string(),
-        model: z.string(),
-        outcome: z.string(),
-        executions: n,
-        corrections: n,
-        input: n,
-        output: n,
-        cache_write: n,
-        cache_read: n,
-        today_executions: n,
-        today_cost: n,
-        recent_executions: n,
-        recent_corrections: n,
-      }),
-    )
-    .parse(
-      await queryRows(
-        db,
-        `SELECT domain, skill, role, model, outcome, count(*)::int AS executions, count(user_correction)::int AS corrections,
+  const rows = z.array(LogGroupRow).parse(
+    await queryRows(
+      db,
+      `SELECT domain, skill, role, model, outcome, count(*)::int AS executions, count(user_correction)::int AS corrections,
            coalesce(sum(input_tokens), 0)::float8 AS input, coalesce(sum(output_tokens), 0)::float8 AS output,
            coalesce(sum(cache_write_tokens), 0)::float8 AS cache_write, coalesce(sum(cache_read_tokens), 0)::float8 AS cache_read,
            (count(*) FILTER (WHERE created_at >= $1))::int AS today_executions,
@@ -81,16 +94,36 @@ export async function readLogSnapshot(db: SqlQueryable, at: { readonly now: Date
            (count(*) FILTER (WHERE created_at >= $2))::int AS recent_executions,
            (count(user_correction) FILTER (WHERE created_at >= $2))::int AS recent_corrections
          FROM skill_executions GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5`,
-        [today, recent],
-      ),
-    );
+      [today, recent],
+    ),
+  );
+  return rows.map(toLogGroup);
+}
+
+function toLogGroup(g: z.infer<typeof LogGroupRow>): LogGroup {
+  return {
+    domain: g.domain,
+    skill: g.skill,
+    role: g.role,
+    model: g.model,
+    outcome: g.outcome,
+    executions: g.executions,
+    corrections: g.corrections,
+    tokens: { input: g.input, output: g.output, cacheWrite: g.cache_write, cacheRead: g.cache_read },
+    today: { executions: g.today_executions, costUsd: g.today_cost },
+    recent: { executions: g.recent_executions, corrections: g.recent_corrections },
+  };
+}
+
+/** Latency histograms per skill; each bucket is cumulative, as Prometheus histograms expect. */
+async function readLatencyGroups(db: SqlQueryable): Promise<LatencyGroup[]> {
   const bucketColumns = LATENCY_BUCKETS.map((le, i) => `(count(*) FILTER (WHERE latency_ms <= ${le * 1000}))::int AS b${i}`).join(', ');
   const latencyRows = await queryRows(
     db,
     `SELECT domain, skill, role, ${bucketColumns}, coalesce(sum(latency_ms), 0)::float8 / 1000 AS sum_seconds, count(*)::int AS count
      FROM skill_executions GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
   );
-  const latency = latencyRows.map((r) => {
+  return latencyRows.map((r) => {
     const base = z.object({ domain: z.string(), skill: z.string(), role: z.string(), sum_seconds: n, count: n }).parse(r);
     return {
       domain: base.domain,
@@ -101,28 +134,15 @@ export async function readLogSnapshot(db: SqlQueryable, at: { readonly now: Date
       cumulative: LATENCY_BUCKETS.map((_, i) => n.parse(r[`b${i}`])),
     };
   });
-  const routing = z.array(z.object({ domain: z.string(), from: z.string(), to: z.string(), count: n })).parse(
+}
+
+/** How often the router moved a request from one skill to another. */
+async function readRoutingCounts(db: SqlQueryable): Promise<LogSnapshot['routing']> {
+  return z.array(RoutingRow).parse(
     await queryRows(
       db,
       `SELECT domain, routed_from AS "from", routed_to AS "to", count(*)::int AS count FROM skill_executions
          WHERE routed_from IS NOT NULL AND routed_to IS NOT NULL GROUP BY 1, 2, 3 ORDER BY 1, 2, 3`,
     ),
   );
-  return {
-    groups: groups.map((g) => ({
-      domain: g.domain,
-      skill: g.skill,
-      role: g.role,
-      model: g.model,
-      outcome: g.outcome,
-      executions: g.executions,
-      corrections: g.corrections,
-      tokens: { input: g.input, output: g.output, cacheWrite: g.cache_write, cacheRead: g.cache_read },
-      today: { executions: g.today_executions, costUsd: g.today_cost },
-      recent: { executions: g.recent_executions, corrections: g.recent_corrections },
-    })),
-    latency,
-    routing,
-    successOutcomes: SUCCESS_OUTCOMES,
-  };
 }

@@ -57,6 +57,34 @@ type Parsed = { ok: true; proposal: z.infer<typeof fixProposalSchema> } | { ok: 
 export async function proposeFix(runtime: AgentRuntime, req: ProposeFixRequest): Promise<ProposeFixResult> {
   if (runtime.unavailable) return { status: 'failed', reason: runtime.unavailable };
   const skill = req.skill ?? RESOLVE_SKILL;
+  const { execution, parsed } = await askResolver(runtime, req, skill);
+  if (!parsed || execution.outcome === 'error' || execution.outcome === 'budget_skipped' || !parsed.ok) {
+    return { status: 'failed', reason: execution.detail ?? (parsed && !parsed.ok ? parsed.reason : 'no answer'), execution };
+  }
+  if (NO_PROPOSAL.test(parsed.proposal.action))
+    return { status: 'no_proposal', reason: `${parsed.proposal.action}: ${parsed.proposal.rationale}`, execution };
+  const proposal = await sqlProposalStore(runtime.db).create(
+    {
+      domain: runtime.domain,
+      orderId: req.orderId,
+      action: parsed.proposal.action,
+      rationale: parsed.proposal.rationale,
+      needsSupervisor: req.orderValue?.highValue ?? true,
+      amountAed: req.orderValue?.amountAed ?? null,
+      skill,
+      traceId: execution.traceId,
+    },
+    runtime.now(),
+  );
+  return { status: 'proposed', proposal, execution };
+}
+
+/** Runs the resolver on the order (and its cluster's diagnosis) and keeps the checked proposal its answer gave. */
+async function askResolver(
+  runtime: AgentRuntime,
+  req: ProposeFixRequest,
+  skill: string,
+): Promise<{ execution: SkillExecution; parsed: Parsed | undefined }> {
   const input = {
     order_id: req.orderId,
     ...(req.asOf ? { as_of: req.asOf } : {}),
@@ -70,56 +98,44 @@ export async function proposeFix(runtime: AgentRuntime, req: ProposeFixRequest):
     subject: req.orderId,
     ...(req.traceId ? { traceId: req.traceId } : {}),
     finish: (text, { toolTexts }) => {
-      let data: unknown;
-      try {
-        data = firstJsonObject(text);
-      } catch (err) {
-        parsed = { ok: false, reason: `proposal is not JSON: ${errorText(err)}`, verifier: false };
-        return { output: { rejected: parsed.reason }, outcome: 'error', detail: parsed.reason };
-      }
-      const result = fixProposalSchema.safeParse(data);
-      if (!result.success) {
-        const issue = result.error.issues[0]!;
-        parsed = {
-          ok: false,
-          reason: `proposal does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-          verifier: false,
-        };
-      } else if (result.data.order_id !== req.orderId) {
-        parsed = { ok: false, reason: `proposal names order ${result.data.order_id}, not ${req.orderId}`, verifier: false };
-      } else {
-        const check = verifyInsights([result.data.action, result.data.rationale], [input, ...toolTexts]);
-        parsed = check.dropped.length
-          ? {
-              ok: false,
-              reason: `proposal cites figures the facts do not support: ${check.dropped.flatMap((d) => d.numbers).join(', ')}`,
-              verifier: true,
-            }
-          : { ok: true, proposal: result.data };
-      }
+      parsed = parseProposal(text, req.orderId, [input, ...toolTexts]);
       return parsed.ok
         ? { output: parsed.proposal }
         : { output: { rejected: parsed.reason }, outcome: parsed.verifier ? 'verifier_dropped' : 'error', detail: parsed.reason };
     },
   });
-  const result = parsed as Parsed | undefined;
-  if (!result || execution.outcome === 'error' || execution.outcome === 'budget_skipped' || !result.ok) {
-    return { status: 'failed', reason: execution.detail ?? (result && !result.ok ? result.reason : 'no answer'), execution };
+  return { execution, parsed };
+}
+
+/**
+ * Checks the resolver's answer: JSON, the schema, the order asked about, and every figure in the
+ * action and rationale against the facts (a made-up amount must never reach the person approving).
+ */
+function parseProposal(text: string, orderId: string, facts: readonly unknown[]): Parsed {
+  let data: unknown;
+  try {
+    data = firstJsonObject(text);
+  } catch (err) {
+    return { ok: false, reason: `proposal is not JSON: ${errorText(err)}`, verifier: false };
   }
-  if (NO_PROPOSAL.test(result.proposal.action))
-    return { status: 'no_proposal', reason: `${result.proposal.action}: ${result.proposal.rationale}`, execution };
-  const proposal = await sqlProposalStore(runtime.db).create(
-    {
-      domain: runtime.domain,
-      orderId: req.orderId,
-      action: result.proposal.action,
-      rationale: result.proposal.rationale,
-      needsSupervisor: req.orderValue?.highValue ?? true,
-      amountAed: req.orderValue?.amountAed ?? null,
-      skill,
-      traceId: execution.traceId,
-    },
-    runtime.now(),
-  );
-  return { status: 'proposed', proposal, execution };
+  const result = fixProposalSchema.safeParse(data);
+  if (!result.success) {
+    const issue = result.error.issues[0]!;
+    return {
+      ok: false,
+      reason: `proposal does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
+      verifier: false,
+    };
+  }
+  if (result.data.order_id !== orderId)
+    return { ok: false, reason: `proposal names order ${result.data.order_id}, not ${orderId}`, verifier: false };
+  const check = verifyInsights([result.data.action, result.data.rationale], facts);
+  if (check.dropped.length) {
+    return {
+      ok: false,
+      reason: `proposal cites figures the facts do not support: ${check.dropped.flatMap((d) => d.numbers).join(', ')}`,
+      verifier: true,
+    };
+  }
+  return { ok: true, proposal: result.data };
 }

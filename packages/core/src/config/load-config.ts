@@ -85,34 +85,56 @@ function checkReasonCondition(when: When, where: string, file: string, reasons: 
 
 /** Reads, validates and cross-checks the whole configuration. Throws one ConfigError on the first problem. */
 export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.ProcessEnv = process.env): EcmConfig {
-  const reasonsPath = path.join(sharedDir, STUCK_REASONS_FILE);
-  const settingsPath = path.join(sharedDir, SETTINGS_FILE);
-  const classificationPath = path.join(sharedDir, CLASSIFICATION_FILE);
+  // The order is the order problems are reported in: the catalogue first, since the other files name its reasons.
+  const reasons = loadReasons(sharedDir);
+  const settings = loadSettings(sharedDir);
+  const { classification, disqualification } = loadClassification(sharedDir, reasons, settings);
+  checkEscalationRoles(sharedDir, env, reasons);
+  return { sharedDir, reasons, classification, disqualification, settings };
+}
 
+/** The stuck-reason catalogue, each reason's runbook present and its action's placeholders known. */
+function loadReasons(sharedDir: string): Map<string, StuckReason> {
+  const reasonsPath = path.join(sharedDir, STUCK_REASONS_FILE);
   const reasonsFile = parseConfig(stuckReasonsFileSchema, readYaml(sharedDir, STUCK_REASONS_FILE), reasonsPath);
   const reasons = new Map<string, StuckReason>();
   for (const [name, reason] of Object.entries(reasonsFile.reasons)) {
     if (!existsSync(path.join(sharedDir, reason.runbook))) {
       throw new ConfigError(reasonsPath, `reasons.${name}.runbook`, `runbook "${reason.runbook}" does not exist under ${sharedDir}`);
     }
-    for (const match of reason.action.matchAll(/\{([^}]*)\}/g)) {
-      if (!(ACTION_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
-        throw new ConfigError(
-          reasonsPath,
-          `reasons.${name}.action`,
-          `unknown placeholder {${match[1]}}; expected one of ${ACTION_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
-        );
-      }
-    }
+    checkActionPlaceholders(reason.action, `reasons.${name}.action`, reasonsPath);
     reasons.set(name, { ...reason, name });
   }
+  return reasons;
+}
 
+/** An unknown `{placeholder}` would reach the operator verbatim instead of the order's value. */
+function checkActionPlaceholders(action: string, where: string, file: string): void {
+  for (const match of action.matchAll(/\{([^}]*)\}/g)) {
+    if (!(ACTION_PLACEHOLDERS as readonly string[]).includes(match[1]!)) {
+      throw new ConfigError(
+        file,
+        where,
+        `unknown placeholder {${match[1]}}; expected one of ${ACTION_PLACEHOLDERS.map((p) => `{${p}}`).join(' ')}`,
+      );
+    }
+  }
+}
+
+/** The settings, with an AED rate for every candidate currency (amounts are compared in AED). */
+function loadSettings(sharedDir: string): Settings {
+  const settingsPath = path.join(sharedDir, SETTINGS_FILE);
   const settings = parseConfig(settingsFileSchema, readYaml(sharedDir, SETTINGS_FILE), settingsPath);
   for (const currency of settings.candidates.currencies) {
     if (settings.fx_to_aed[currency] === undefined)
       throw new ConfigError(settingsPath, `fx_to_aed.${currency}`, `missing: ${currency} is a candidate currency and needs a rate to AED`);
   }
+  return settings;
+}
 
+/** The classification rules, every reason they name in the catalogue and every candidate currency covered. */
+function loadClassification(sharedDir: string, reasons: ReadonlyMap<string, StuckReason>, settings: Settings): ClassificationFile {
+  const classificationPath = path.join(sharedDir, CLASSIFICATION_FILE);
   const file = parseConfig(classificationFileSchema, readYaml(sharedDir, CLASSIFICATION_FILE), classificationPath);
   const { classification, disqualification } = file;
   if (!reasons.has(classification.fallback)) {
@@ -122,42 +144,60 @@ export function loadConfig(sharedDir: string = defaultSharedDir(), env: NodeJS.P
       `"${classification.fallback}" is not in the catalogue (${STUCK_REASONS_FILE})`,
     );
   }
-  checkRules(classification.all_currencies, 'classification.all_currencies', classificationPath, reasons, classification.groups);
-  for (const [group, rules] of Object.entries(classification.groups)) {
+  checkClassificationRules(classification, classificationPath, reasons);
+  checkCandidateCurrenciesHaveRules(classification, classificationPath, settings);
+  disqualification.forEach((rule, i) => {
+    checkReasonCondition(rule.when, `disqualification[${i}].when`, classificationPath, reasons);
+  });
+  return file;
+}
+
+function checkClassificationRules(
+  classification: ClassificationFile['classification'],
+  file: string,
+  reasons: ReadonlyMap<string, StuckReason>,
+): void {
+  const { groups } = classification;
+  checkRules(classification.all_currencies, 'classification.all_currencies', file, reasons, groups);
+  for (const [group, rules] of Object.entries(groups)) {
+    // Groups stay one level deep, so an include can never loop back on itself.
     if (rules.some((r) => 'include' in r))
-      throw new ConfigError(classificationPath, `classification.groups.${group}`, 'a group may not include another group');
-    checkRules(rules, `classification.groups.${group}`, classificationPath, reasons, classification.groups);
+      throw new ConfigError(file, `classification.groups.${group}`, 'a group may not include another group');
+    checkRules(rules, `classification.groups.${group}`, file, reasons, groups);
   }
   for (const [currency, rules] of Object.entries(classification.currencies)) {
-    checkRules(rules, `classification.currencies.${currency}`, classificationPath, reasons, classification.groups);
+    checkRules(rules, `classification.currencies.${currency}`, file, reasons, groups);
   }
+}
+
+/** Each candidate currency needs its own rules, so none is left to the common rules and the fallback by oversight. */
+function checkCandidateCurrenciesHaveRules(classification: ClassificationFile['classification'], file: string, settings: Settings): void {
   for (const currency of settings.candidates.currencies) {
     if (!classification.currencies[currency]) {
       throw new ConfigError(
-        classificationPath,
+        file,
         `classification.currencies.${currency}`,
         `missing: ${currency} is a candidate currency (${SETTINGS_FILE}) but has no rules`,
       );
     }
   }
-  disqualification.forEach((rule, i) => {
-    checkReasonCondition(rule.when, `disqualification[${i}].when`, classificationPath, reasons);
-  });
+}
 
-  // Last, so that a broken YAML file is named before a missing matrix: an escalation to a role the
-  // matrix does not list would name nobody.
+/**
+ * Every reason escalates to a role the escalation matrix lists: an escalation to a role the matrix
+ * does not list would name nobody. Checked last, so that a broken YAML file is named before a missing matrix.
+ */
+function checkEscalationRoles(sharedDir: string, env: NodeJS.ProcessEnv, reasons: ReadonlyMap<string, StuckReason>): void {
   const matrix = escalationMatrixFile(sharedDir, env);
   const roles = escalationRoleKeys(matrix);
-  if (roles) {
-    for (const [name, reason] of reasons) {
-      if (!roles.has(reason.escalation)) {
-        throw new ConfigError(
-          reasonsPath,
-          `reasons.${name}.escalation`,
-          `unknown role "${reason.escalation}"; expected a role key of ${matrix} (${[...roles].join(', ')})`,
-        );
-      }
+  if (!roles) return;
+  for (const [name, reason] of reasons) {
+    if (!roles.has(reason.escalation)) {
+      throw new ConfigError(
+        path.join(sharedDir, STUCK_REASONS_FILE),
+        `reasons.${name}.escalation`,
+        `unknown role "${reason.escalation}"; expected a role key of ${matrix} (${[...roles].join(', ')})`,
+      );
     }
   }
-  return { sharedDir, reasons, classification, disqualification, settings };
 }

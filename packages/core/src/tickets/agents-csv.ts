@@ -79,6 +79,11 @@ export interface AgentCsvProblem {
 
 const ROLES = ['agent', 'supervisor'] as const;
 
+const EXPECTED_HEADER = 'expected the header Email,Name,Team,Slack Handle,Active,Max Tickets';
+
+/** A row's cell by header name, trimmed; '' when the column is absent (the optional ones may be). */
+type ColumnReader = (cells: readonly string[], header: string) => string;
+
 /**
  * Reads an Agents-tab CSV (Email, Name, Team, Slack Handle, Active, Max Tickets[, Role]). Every
  * problem is reported with its line, including an e-mail that appears twice (which row should win
@@ -87,76 +92,64 @@ const ROLES = ['agent', 'supervisor'] as const;
  */
 export function parseAgentsCsv(text: string, defaultMax: number): { agents: Agent[]; problems: AgentCsvProblem[] } {
   const [header, ...rows] = parseCsvRecords(text);
-  if (!header)
-    return {
-      agents: [],
-      problems: [{ line: 1, problem: 'the file is empty; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets' }],
-    };
-  const index = new Map(header.cells.map((h, i) => [h.trim().toLowerCase(), i]));
-  for (const required of [HEADERS.email, HEADERS.name, HEADERS.team]) {
-    if (!index.has(required))
-      return {
-        agents: [],
-        problems: [
-          {
-            line: header.line,
-            problem: `missing column "${required}"; expected the header Email,Name,Team,Slack Handle,Active,Max Tickets`,
-          },
-        ],
-      };
-  }
-  const get = (r: string[], key: string) => (index.has(key) ? (r[index.get(key)!] ?? '').trim() : '');
+  if (!header) return { agents: [], problems: [{ line: 1, problem: `the file is empty; ${EXPECTED_HEADER}` }] };
+  const columns = readColumns(header);
+  if (typeof columns === 'string') return { agents: [], problems: [{ line: header.line, problem: columns }] };
   const agents: Agent[] = [];
   const problems: AgentCsvProblem[] = [];
   const firstLineOf = new Map<string, number>();
-  for (const { line, cells: r } of rows) {
-    const problem = (text: string) => problems.push({ line, problem: text });
-    const email = get(r, HEADERS.email).toLowerCase();
+  for (const { line, cells } of rows) {
+    const email = columns(cells, HEADERS.email).toLowerCase();
     if (!z.email().safeParse(email).success) {
-      problem(`"${email}" is not an e-mail address`);
+      problems.push({ line, problem: `"${email}" is not an e-mail address` });
       continue;
     }
+    // The first row claims the e-mail even when its other cells have problems: a second row for it is still a duplicate.
     const first = firstLineOf.get(email);
     if (first !== undefined) {
-      problem(`${email} is already on line ${first}; keep one row per agent`);
+      problems.push({ line, problem: `${email} is already on line ${first}; keep one row per agent` });
       continue;
     }
     firstLineOf.set(email, line);
-    const team = teamSchema.safeParse(
-      get(r, HEADERS.team)
-        .replace(/^kyc_ops$/i, 'KYC_ops')
-        .replace(/^vda_ops$/i, 'VDA_ops')
-        .replace(/^ops$/i, 'Ops'),
-    );
-    if (!team.success) {
-      problem(`team "${get(r, HEADERS.team)}" is not one of Ops, KYC_ops, VDA_ops`);
-      continue;
-    }
-    const active = truthy.safeParse(get(r, HEADERS.active));
-    if (!active.success) {
-      problem(`Active "${get(r, HEADERS.active)}" is not TRUE or FALSE`);
-      continue;
-    }
-    const maxText = get(r, HEADERS.max);
-    const max = maxText === '' ? defaultMax : Number(maxText);
-    if (!Number.isInteger(max) || max < 0) {
-      problem(`Max Tickets "${maxText}" is not a whole number`);
-      continue;
-    }
-    const roleText = get(r, HEADERS.role).toLowerCase() || 'agent';
-    const role = ROLES.find((known) => known === roleText);
-    if (!role) {
-      problem(`role "${get(r, HEADERS.role)}" is not one of ${ROLES.join(', ')}`);
-      continue;
-    }
-    const nameText = get(r, HEADERS.name);
-    const name = nameText ? checkText('Name', nameText, { max: NAME_MAX }) : ({ ok: true, text: email } as const);
-    if (!name.ok) {
-      problem(name.problem);
-      continue;
-    }
-    const slack = get(r, HEADERS.slack);
-    agents.push({ email, name: name.text, team: team.data, slack_handle: slack || null, active: active.data, max_tickets: max, role });
+    const agent = parseAgentRow(cells, columns, email, defaultMax);
+    if (typeof agent === 'string') problems.push({ line, problem: agent });
+    else agents.push(agent);
   }
   return { agents, problems };
+}
+
+/** Finds the columns by header name, or says which required column is missing. */
+function readColumns(header: CsvRecord): ColumnReader | string {
+  const index = new Map(header.cells.map((h, i) => [h.trim().toLowerCase(), i]));
+  const missing = [HEADERS.email, HEADERS.name, HEADERS.team].find((required) => !index.has(required));
+  if (missing) return `missing column "${missing}"; ${EXPECTED_HEADER}`;
+  return (cells, key) => (index.has(key) ? (cells[index.get(key)!] ?? '').trim() : '');
+}
+
+/** One agent from a row whose e-mail is valid and new, or the row's first problem. */
+function parseAgentRow(cells: readonly string[], get: ColumnReader, email: string, defaultMax: number): Agent | string {
+  const team = teamSchema.safeParse(canonicalTeam(get(cells, HEADERS.team)));
+  if (!team.success) return `team "${get(cells, HEADERS.team)}" is not one of Ops, KYC_ops, VDA_ops`;
+  const active = truthy.safeParse(get(cells, HEADERS.active));
+  if (!active.success) return `Active "${get(cells, HEADERS.active)}" is not TRUE or FALSE`;
+  const maxText = get(cells, HEADERS.max);
+  const max = maxText === '' ? defaultMax : Number(maxText);
+  if (!Number.isInteger(max) || max < 0) return `Max Tickets "${maxText}" is not a whole number`;
+  const roleText = get(cells, HEADERS.role).toLowerCase() || 'agent';
+  const role = ROLES.find((known) => known === roleText);
+  if (!role) return `role "${get(cells, HEADERS.role)}" is not one of ${ROLES.join(', ')}`;
+  // An agent without a name is shown by e-mail rather than rejected.
+  const nameText = get(cells, HEADERS.name);
+  const name = nameText ? checkText('Name', nameText, { max: NAME_MAX }) : ({ ok: true, text: email } as const);
+  if (!name.ok) return name.problem;
+  const slack = get(cells, HEADERS.slack);
+  return { email, name: name.text, team: team.data, slack_handle: slack || null, active: active.data, max_tickets: max, role };
+}
+
+/** Sheets are typed by hand: accept the team names in any letter case. */
+function canonicalTeam(text: string): string {
+  return text
+    .replace(/^kyc_ops$/i, 'KYC_ops')
+    .replace(/^vda_ops$/i, 'VDA_ops')
+    .replace(/^ops$/i, 'Ops');
 }
