@@ -21,8 +21,7 @@ afterAll(async () => {
 });
 
 const strip = (text: string) => text.replace(/^MCP error -?\d+: /, '');
-const texts = (r: { content?: unknown }) =>
-  ((r.content ?? []) as { text?: string }[]).map((c) => strip(c.text ?? '')).join('\n');
+const texts = (r: { content?: unknown }) => ((r.content ?? []) as { text?: string }[]).map((c) => strip(c.text ?? '')).join('\n');
 
 describe('the gateway tools called directly answer as through MCP', () => {
   it('the same structured answer and text for the same calls', async () => {
