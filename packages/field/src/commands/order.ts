@@ -22,7 +22,7 @@ export async function orderCommand(orderIdArg: string, options: AgentOptions & {
   const orderId = checkOrderId(orderIdArg);
   const now = parseAsOf(options.asOf);
   const revealPii = Boolean(options.revealPii);
-  const view = await withFieldTools({ command: 'order', agentFlag: options.agent, now, allowPii: revealPii }, (c) =>
+  const view = await withFieldTools({ command: 'order', agentFlag: options.agent, now, allowPii: revealPii, warehouse: 'eager' }, (c) =>
     fetchOrderView(c.client, orderId, revealPii),
   );
   const { details, runbook, context } = view;
