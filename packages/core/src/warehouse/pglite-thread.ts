@@ -1,13 +1,23 @@
 // The worker side of PgliteThreadWarehouse: one embedded database opened on this thread, answering
 // one query message at a time. Nothing here is reachable from another module's imports.
 import { parentPort, workerData } from 'node:worker_threads';
-import { z } from 'zod';
 import { openPglite } from './pglite-warehouse.js';
 
-const request = z.discriminatedUnion('op', [
-  z.object({ op: z.literal('query'), id: z.number(), sql: z.string(), params: z.array(z.unknown()) }),
-  z.object({ op: z.literal('close'), id: z.number() }),
-]);
+type ThreadRequest =
+  | { readonly op: 'query'; readonly id: number; readonly sql: string; readonly params: unknown[] }
+  | { readonly op: 'close'; readonly id: number };
+
+// Checked by hand, not with zod: this thread's start-up is what it exists to shorten, and zod is most
+// of a module graph this small.
+function parseRequest(raw: unknown): ThreadRequest {
+  const m = raw as Partial<{ op: unknown; id: unknown; sql: unknown; params: unknown }> | null;
+  if (m && typeof m.id === 'number') {
+    if (m.op === 'close') return { op: 'close', id: m.id };
+    if (m.op === 'query' && typeof m.sql === 'string' && Array.isArray(m.params))
+      return { op: 'query', id: m.id, sql: m.sql, params: m.params };
+  }
+  throw new Error('pglite-thread: a message that is neither a query nor close');
+}
 
 /** What crosses back: rows, or the error's text and SQLSTATE (a structured clone keeps no class). */
 export type ThreadReply =
@@ -17,7 +27,8 @@ export type ThreadReply =
 
 const port = parentPort;
 if (!port) throw new Error('pglite-thread runs as a worker thread');
-const dataDir = z.string().parse(workerData);
+if (typeof workerData !== 'string') throw new Error('pglite-thread: workerData must be the data folder');
+const dataDir: string = workerData;
 
 const opening = openPglite(dataDir);
 // A failed open is reported once, as the answer to the "ready" id 0; the owner then ends the thread.
@@ -34,7 +45,7 @@ function errorOf(err: unknown): { message: string; code?: string } {
 // PGlite is one connection: queries are answered in the order they came.
 let queue: Promise<unknown> = Promise.resolve();
 port.on('message', (raw: unknown) => {
-  const msg = request.parse(raw);
+  const msg = parseRequest(raw);
   queue = queue.then(async () => {
     const db = await opening;
     if (msg.op === 'close') {
