@@ -24,6 +24,14 @@ function pgliteModule(): Promise<WasmModule> {
   return compiled;
 }
 
+/**
+ * Starts compiling PostgreSQL's WebAssembly on V8's background threads, so a program that will open
+ * an embedded database can load its configuration meanwhile; openPglite then finds it compiled.
+ */
+export function preparePglite(): void {
+  pgliteModule().catch(() => undefined); // a failure surfaces again, with its reason, in openPglite
+}
+
 /** packages/core/assets, from src/warehouse and dist/warehouse alike. */
 const ASSETS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../assets');
 export const EMPTY_CLUSTER_TEMPLATE = path.join(ASSETS, 'pglite-empty-cluster.tar.gz');

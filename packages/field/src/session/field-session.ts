@@ -44,12 +44,14 @@ const LOCK_WAIT_MS = 15_000;
  * store lock, whatever happens.
  */
 export async function withSession<T>(options: SessionOptions, fn: (session: FieldSession) => Promise<T>): Promise<T> {
-  const config = await loadValidConfig();
-  // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
-  const [{ lockEmbeddedStores, openTicketStores }, { warehouseSource }] = await Promise.all([
+  const [{ lockEmbeddedStores, openTicketStores }, { preparePglite, warehouseSource }] = await Promise.all([
     import('@ecm/core/stores'),
     import('@ecm/core/warehouse'),
   ]);
+  // An embedded state store: its WebAssembly compiles in the background while the configuration loads.
+  if (!process.env.ECM_STATE_URL) preparePglite();
+  const config = await loadValidConfig();
+  // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
   warehouseSource(process.env);
   const lock = await lockEmbeddedStores({
     program: 'ecm-field',
