@@ -12,7 +12,7 @@ export default defineConfig({
       { find: /^@ecm\/agent\/skills$/, replacement: fileURLToPath(new URL('./packages/agent/src/skills/load-skills.ts', import.meta.url)) },
       { find: /^@ecm\/agent\/domain$/, replacement: fileURLToPath(new URL('./packages/agent/src/config/domain.ts', import.meta.url)) },
       { find: /^@ecm\/agent\/tracing$/, replacement: fileURLToPath(new URL('./packages/agent/src/tracing/index.ts', import.meta.url)) },
-      // @ecm/core has subpaths only (packages/core/package.json "exports"): domain, text, cli-kit, stores, warehouse, slack, demo.
+      // @ecm/core has subpaths only (packages/core/package.json "exports"): domain, domain-shapes, text, cli-kit, stores, sheets, warehouse, slack, demo.
       { find: /^@ecm\/core\/([a-z-]+)$/, replacement: fileURLToPath(new URL('./packages/core/src/$1.ts', import.meta.url)) },
       { find: /^@ecm\/agent$/, replacement: src('agent') },
       { find: /^@ecm\/gateway$/, replacement: src('gateway') },

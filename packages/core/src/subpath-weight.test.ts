@@ -48,6 +48,7 @@ describe('@ecm/core subpaths load only what their purpose needs', () => {
     '@ecm/core/domain',
     '@ecm/core/domain-shapes',
     '@ecm/core/stores',
+    '@ecm/core/sheets',
     '@ecm/core/warehouse',
     '@ecm/core/slack',
     '@ecm/core/demo',

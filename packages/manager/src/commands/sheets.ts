@@ -1,7 +1,7 @@
 import { CliError, EXIT } from '../exit-codes.js';
 import { notice } from '../context.js';
 import { withTicketStore } from './with-state.js';
-import { initSheets, SheetsTicketStore } from '@ecm/core/stores';
+import { initSheets, SheetsTicketStore } from '@ecm/core/sheets';
 
 /** `ecm-manager sheets init`: creates any missing tab with its header row; never touches existing data. */
 export async function sheetsInitCommand(options: { json?: boolean }): Promise<number> {

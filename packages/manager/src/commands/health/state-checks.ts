@@ -5,15 +5,8 @@ import { RunStore, type PhaseHistory } from '../../phases/run-store.js';
 import { timed, type Check } from './check.js';
 import { llmBudget, type BudgetToday } from './llm-check.js';
 import { lastQuarantined, missedRuns } from './run-history.js';
-import {
-  openTicketStore,
-  checkSheet,
-  SheetsTicketStore,
-  openStateDb,
-  acquireFileLock,
-  describeHolder,
-  RunLockedError,
-} from '@ecm/core/stores';
+import { checkSheet, SheetsTicketStore } from '@ecm/core/sheets';
+import { openTicketStore, openStateDb, acquireFileLock, describeHolder, RunLockedError } from '@ecm/core/stores';
 
 /** What health reads from the state store besides its checks. */
 export interface StateReadings {
