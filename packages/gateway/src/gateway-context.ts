@@ -184,7 +184,8 @@ export class GatewayContext {
       const db = pgliteOf(warehouse);
       if (db) return new PgliteReadOnlySession(db);
       // An embedded warehouse on another thread (PgliteThreadWarehouse) answers queries only; it has no transaction to make read-only.
-      if (warehouse.kind === 'pglite') throw new ToolError(`warehouse_query needs ${warehouse.label} open in this thread, not for queries only`);
+      if (warehouse.kind === 'pglite')
+        throw new ToolError(`warehouse_query needs ${warehouse.label} open in this thread, not for queries only`);
       const env = this.#deps.env ?? process.env;
       const url = this.#deps.queryUrl ?? (env.ECM_WAREHOUSE_QUERY_URL || env.ECM_WAREHOUSE_URL);
       if (!url)
