@@ -1,7 +1,9 @@
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
-import { type PgliteWarehouse, PgWarehouse, type Warehouse } from '@ecm/core/warehouse';
+import type { PgliteWarehouse, PgWarehouse, Warehouse } from '@ecm/core/warehouse';
 import { seedWarehouse } from '@ecm/core/demo';
 import { seededWarehouse } from '../../../core/src/demo/__fixtures__/demo-templates.js';
+import { createPgSchema } from '../../../core/src/warehouse/__fixtures__/pg-schema.js';
+import { connectInProcess, type InProcessGateway } from '../index.js';
 
 export const sharedDir = defaultSharedDir();
 export const config = loadConfig(sharedDir);
@@ -24,22 +26,38 @@ export interface PgTestSchema {
 
 /** A fresh schema in the test PostgreSQL, seeded with the demo data. */
 export async function seededPgSchema(baseUrl: string, prefix: string, orders: number = TEST_DEMO.orders): Promise<PgTestSchema> {
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const admin = new PgWarehouse(baseUrl, { max: 1 });
-  await admin.query(`CREATE SCHEMA ${name}`);
-  const url = new URL(baseUrl);
-  url.searchParams.set('options', `-c search_path=${name}`);
-  const warehouse = new PgWarehouse(url.toString());
-  await seedWarehouse(warehouse, { sharedDir, ...TEST_DEMO, orders });
-  return {
-    warehouse,
-    url: url.toString(),
-    async drop() {
-      await warehouse.close();
-      await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await admin.close();
-    },
-  };
+  const schema = await createPgSchema(baseUrl, prefix);
+  await seedWarehouse(schema.warehouse, { sharedDir, ...TEST_DEMO, orders });
+  return { warehouse: schema.warehouse, url: schema.url, drop: () => schema.drop() };
+}
+
+/** A seeded warehouse a suite runs the gateway against, and the URL its read-only queries use (PostgreSQL only). */
+export interface WarehouseTarget {
+  readonly warehouse: Warehouse;
+  readonly queryUrl?: string;
+  close(): Promise<void>;
+}
+
+/** The embedded demo warehouse as a suite's target. */
+export async function pgliteTarget(): Promise<WarehouseTarget> {
+  const warehouse = await seededPglite();
+  return { warehouse, close: () => warehouse.close() };
+}
+
+/** A seeded PostgreSQL schema as a suite's target; read-only queries go through `queryUrl` (default: the schema's own). */
+export function pgTarget(schema: PgTestSchema, queryUrl: string = schema.url): WarehouseTarget {
+  return { warehouse: schema.warehouse, queryUrl, close: () => schema.drop() };
+}
+
+/** The gateway in process on a target, at the demo's run time. */
+export function gatewayOn(target: WarehouseTarget, query?: { timeoutMs: number; maxBytes: number }): Promise<InProcessGateway> {
+  return connectInProcess({
+    config,
+    warehouse: target.warehouse,
+    asOf: () => TEST_AS_OF,
+    ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
+    ...(query ? { query } : {}),
+  });
 }
 
 /**
