@@ -95,25 +95,26 @@ agentCommand('proposals', "fix proposals from the agent runtime waiting for a pe
   .option('--all', 'also the decided ones')
   .action(action(async () => (await import('./commands/proposals.js')).proposalsCommand));
 
-agentCommand('approve', 'approve a fix proposal (high-value ones need a supervisor); nothing runs by itself')
-  .argument('<id>', 'the proposal id (or its first characters, as listed)')
-  .option('--reason <text>', 'a note for the record')
-  .action(
-    action(async () => {
-      const { decideCommand } = await import('./commands/proposals.js');
-      return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('approved', id, options);
-    }),
-  );
+/** approve and reject: the same command with the decision fixed, and what --reason means for it. */
+function decisionCommand(name: string, decision: 'approved' | 'rejected', description: string, reason: string): void {
+  agentCommand(name, description)
+    .argument('<id>', 'the proposal id (or its first characters, as listed)')
+    .option('--reason <text>', reason)
+    .action(
+      action(async () => {
+        const { decideCommand } = await import('./commands/proposals.js');
+        return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand(decision, id, options);
+      }),
+    );
+}
 
-agentCommand('reject', 'reject a fix proposal')
-  .argument('<id>', 'the proposal id (or its first characters, as listed)')
-  .option('--reason <text>', 'why the fix is wrong (required)')
-  .action(
-    action(async () => {
-      const { decideCommand } = await import('./commands/proposals.js');
-      return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
-    }),
-  );
+decisionCommand(
+  'approve',
+  'approved',
+  'approve a fix proposal (high-value ones need a supervisor); nothing runs by itself',
+  'a note for the record',
+);
+decisionCommand('reject', 'rejected', 'reject a fix proposal', 'why the fix is wrong (required)');
 
 agentCommand('correct', "judge a skill's output (a diagnosis, an insight, a proposal), or correct a ticket's classification")
   .argument(
