@@ -6,6 +6,7 @@ import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, RULE_FILES, hasTool, promtool } from './__fixtures__/promtool.js';
+import { toolMissingTests } from '../../../core/src/__fixtures__/required-tool.js';
 
 // A real Pushgateway (Debian's prometheus-pushgateway, started here on a free loopback port) receives
 // the metrics of a real `ecm-manager daily` with no LLM key, and the alert rules evaluated on exactly
@@ -196,14 +197,10 @@ describe.runIf(available)('a daily run without an LLM key, pushed to a real Push
 });
 
 describe.runIf(!available)('a daily run pushed to a real Pushgateway', () => {
-  if (process.env.CI) {
-    it('needs prometheus-pushgateway in CI (apt-get install prometheus-pushgateway)', () => {
-      expect.fail('prometheus-pushgateway is not installed; CI must install it (Debian package prometheus-pushgateway)');
-    });
-  } else {
-    console.warn(
-      'pushgateway.test.ts: skipped — prometheus-pushgateway is not installed (apt-get install prometheus-pushgateway); CI requires it',
-    );
-    it.skip('skipped: prometheus-pushgateway is not installed here; CI requires it', () => undefined);
-  }
+  toolMissingTests({
+    tool: 'prometheus-pushgateway',
+    debianPackage: 'prometheus-pushgateway',
+    checks: 'a daily run pushed to it',
+    file: 'pushgateway.test.ts',
+  });
 });
