@@ -1,5 +1,5 @@
 // @ecm/core/domain-shapes — the domain's pure leaves: the shape of an order's details (zod), input
-// limits, order ids, the SLA clock and bands, the escalation matrix's reader, a pattern cluster as reports show it. No configuration loader,
+// limits, order ids, the SLA clock and bands, the escalation matrix's reader. No configuration loader,
 // no triage engine: a thin client (ecm-field through the gateway) checks input and reads answers with
 // these alone. `@ecm/core/domain` re-exports all of it.
 export * from './tickets/ticket-values.js';
@@ -9,4 +9,3 @@ export * from './triage/order-id.js';
 export * from './orders/order-details-shape.js';
 export * from './escalation/markdown-sections.js';
 export * from './escalation/escalation-matrix.js';
-export * from './patterns/pattern-cluster-view.js';

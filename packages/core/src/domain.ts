@@ -37,6 +37,7 @@ export * from './orders/not-candidate.js';
 export * from './orders/mask-pii.js';
 export * from './orders/stuck-order.js';
 export * from './patterns/pattern-history.js';
+export * from './patterns/pattern-cluster-view.js';
 export * from './patterns/pattern-row.js';
 export * from './reports/day-start.js';
 export * from './domain-shapes.js';

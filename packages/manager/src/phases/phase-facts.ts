@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { patternClusterViewSchema } from '@ecm/core/domain-shapes';
+import { patternClusterViewSchema } from '@ecm/core/domain';
 import type { BacklogFacts as CoreBacklogFacts, Direction, QuarantinedOrder, ReasonLearning, SanityCheck } from '@ecm/core/domain';
 import type { SlackMessage } from '@ecm/core/slack';
 import type { ProposalCheck } from '@ecm/agent';
