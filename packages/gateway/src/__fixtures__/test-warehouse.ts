@@ -1,6 +1,7 @@
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
 import type { PgliteWarehouse, PgWarehouse, Warehouse } from '@ecm/core/warehouse';
 import { seedWarehouse } from '@ecm/core/demo';
+import { afterAll, beforeAll } from 'vitest';
 import { seededWarehouse } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 import { createPgSchema } from '../../../core/src/warehouse/__fixtures__/pg-schema.js';
 import { connectInProcess, type InProcessGateway } from '../index.js';
@@ -58,6 +59,26 @@ export function gatewayOn(target: WarehouseTarget, query?: { timeoutMs: number; 
     ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
     ...(query ? { query } : {}),
   });
+}
+
+/** A warehouse that must never be opened: a gateway given it proves what it serves (prompts, resources) needs none. */
+export const unopenedWarehouse = (what: string) => () => Promise.reject(new Error(`the warehouse must not be opened for ${what}`));
+
+/** One gateway in process for the whole test file, on a warehouse that must never be opened. */
+export function gatewayWithoutWarehouse(what: string): { readonly client: InProcessGateway['client'] } {
+  let gateway: InProcessGateway | undefined;
+  beforeAll(async () => {
+    gateway = await connectInProcess({ config, warehouse: unopenedWarehouse(what) });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
+  return {
+    get client() {
+      if (!gateway) throw new Error('the gateway starts before the tests (beforeAll)');
+      return gateway.client;
+    },
+  };
 }
 
 /**
