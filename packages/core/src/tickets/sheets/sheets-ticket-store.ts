@@ -269,6 +269,21 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async setTicketStatus(orderId: string, agentEmail: string, status: 'OPEN' | 'IN_PROGRESS', at: Date): Promise<Ticket> {
+    return this.#moveOpenTicket(orderId, agentEmail, status, at.toISOString());
+  }
+
+  /**
+   * Moves the assignee's open ticket to `status` at `at`, safe to retry: `first` (the row a move
+   * records, which a retry finds) runs before the status is sent, and a retry that finds the status
+   * already set after it was sent is this call's own success.
+   */
+  async #moveOpenTicket(
+    orderId: string,
+    agentEmail: string,
+    status: 'OPEN' | 'IN_PROGRESS' | 'ESCALATED',
+    at: string,
+    first?: (tables: Record<'escalations', TabTable>) => Promise<void>,
+  ): Promise<Ticket> {
     let sent = false;
     return this.session.write(async () => {
       const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations']);
@@ -279,9 +294,10 @@ export class SheetsTicketStore implements TicketStore {
       if (ticket.status === 'RESOLVED' || (await this.#finishInterruptedResolution(tables, located))) {
         throw new TicketRuleError('already_closed', `order ${orderId} was already resolved`);
       }
+      await first?.(tables);
       sent = true;
-      await this.session.editRows([this.#statusEdit(tables.assignments, located, status, at.toISOString())]);
-      return { ...ticket, status, updated_at: this.#updatedAt(tables.assignments, ticket, at.toISOString()) };
+      await this.session.editRows([this.#statusEdit(tables.assignments, located, status, at)]);
+      return { ...ticket, status, updated_at: this.#updatedAt(tables.assignments, ticket, at) };
     });
   }
 
@@ -313,23 +329,11 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async escalateTicket(escalation: Escalation): Promise<Ticket> {
-    let sent = false;
-    return this.session.write(async () => {
-      const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations']);
-      const located = this.#locate(tables.assignments, escalation.order_id);
-      const { ticket } = located;
-      if (sent && ticket.status === 'ESCALATED') return ticket;
-      this.#checkAssignee(ticket, escalation.escalated_by);
-      if (ticket.status === 'RESOLVED' || (await this.#finishInterruptedResolution(tables, located))) {
-        throw new TicketRuleError('already_closed', `order ${escalation.order_id} was already resolved`);
-      }
+    // Step 1: the Escalations row (a retry finds it by order id + timestamp); step 2: the status.
+    return this.#moveOpenTicket(escalation.order_id, escalation.escalated_by, 'ESCALATED', escalation.escalated_at, async (tables) => {
       this.session.requireWritable(tables.escalations);
       const present = this.#parse(tables.escalations, escalationCodec).keyedRows.has(escalationCodec.key(escalation));
-      // Step 1: the Escalations row (a retry finds it by order id + timestamp); step 2: the status.
       if (!present) await this.session.appendRows(tables.escalations, [escalationCodec.cells(escalation)]);
-      sent = true;
-      await this.session.editRows([this.#statusEdit(tables.assignments, located, 'ESCALATED', escalation.escalated_at)]);
-      return { ...ticket, status: 'ESCALATED', updated_at: this.#updatedAt(tables.assignments, ticket, escalation.escalated_at) };
     });
   }
 
