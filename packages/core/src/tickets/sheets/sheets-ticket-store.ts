@@ -96,32 +96,13 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async upsertAgents(agents: readonly Agent[]): Promise<void> {
-    if (agents.length === 0) return;
-    const codec = agentCodec(this.#defaultMax);
-    const latest = [...new Map(agents.map((a) => [codec.key(a), { ...a, email: a.email.toLowerCase() }])).values()];
-    await this.session.write(async () => {
-      const { agents: table } = await this.session.readTabs(['agents']);
-      this.session.requireWritable(table);
+    const rows = agents.map((a) => ({ ...a, email: a.email.toLowerCase() }));
+    // Every column but the key (the email) is rewritten.
+    const updated = ['name', 'team', 'slack_handle', 'active', 'max_tickets', 'role'];
+    await this.#upsert('agents', agentCodec(this.#defaultMax), rows, updated, (table, latest) => {
       if (!table.columns.has('role') && latest.some((a) => a.role === 'supervisor')) {
         throw new SheetLayoutError(`the "${table.title}" tab has no "Role" column, so it cannot record a supervisor; add the column`);
       }
-      const parsed = this.#parse(table, codec);
-      const edits: RowEdit[] = [];
-      const added: Agent[] = [];
-      for (const a of latest) {
-        const key = codec.key(a);
-        const row = parsed.keyedRows.get(key);
-        if (row === undefined) added.push(a);
-        else {
-          const { email: _email, ...values } = codec.cells(a);
-          edits.push({ table, row, key, values });
-        }
-      }
-      await this.session.editRows(edits);
-      await this.session.appendRows(
-        table,
-        added.map((a) => codec.cells(a)),
-      );
     });
   }
 
@@ -459,13 +440,21 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   /** Rows already there (by key) get `updated` columns rewritten in one batchUpdate; the rest are appended in one request. */
-  async #upsert<T>(tab: TabKey, codec: RecordCodec<T>, rows: readonly T[], updated: readonly string[]): Promise<void> {
+  /** Adds the rows whose key is new and rewrites the `updated` columns of the others; `check` may refuse the tab first. */
+  async #upsert<T>(
+    tab: TabKey,
+    codec: RecordCodec<T>,
+    rows: readonly T[],
+    updated: readonly string[],
+    check?: (table: TabTable, latest: readonly T[]) => void,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const latest = [...new Map(rows.map((r) => [codec.key(r), r])).values()];
     await this.session.write(async () => {
       const tables = await this.session.readTabs([tab]);
       const table = tables[tab];
       this.session.requireWritable(table);
+      check?.(table, latest);
       const parsed = this.#parse(table, codec);
       const edits: RowEdit[] = [];
       const added: T[] = [];
