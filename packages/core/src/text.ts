@@ -5,3 +5,4 @@ export * from './text/terminal-text.js';
 export * from './text/llm-text.js';
 export * from './text/short-time.js';
 export * from './text/error-text.js';
+export * from './text/split-words.js';

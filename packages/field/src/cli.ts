@@ -1,18 +1,12 @@
-import { lazyAction, programVersion, runCli } from '@ecm/core/cli-kit';
+import { ecmProgram, lazyAction, runCli } from '@ecm/core/cli-kit';
 import { Command, Option } from 'commander';
 
-const program = new Command('ecm-field')
-  .description(
+const program = ecmProgram(new Command('ecm-field'), {
+  description:
     "An ops agent's terminal for stuck remittance orders: your queue with SLA clocks, one order across every system,\n" +
-      'resolve and escalate your tickets, decide fix proposals. With nothing configured it uses the embedded demo.',
-  )
-  .version(programVersion(new URL('../package.json', import.meta.url)), '--version', 'print the version')
-  .showHelpAfterError('(run ecm-field --help for usage)')
-  // Usage errors become exit 3 instead of commander's process.exit(1); set before any subcommand so they inherit it.
-  .exitOverride()
-  .addHelpText(
-    'after',
-    `
+    'resolve and escalate your tickets, decide fix proposals. With nothing configured it uses the embedded demo.',
+  packageJson: new URL('../package.json', import.meta.url),
+  helpAfter: `
 Through the gateway (an agent's machine): set ECM_GATEWAY_URL and your personal token in ECM_GATEWAY_TOKEN
 (ecm-gateway tokens issue --agent EMAIL); you are the token's agent and --agent is refused. No store URL needed.
 Embedded (nothing configured): --agent EMAIL, else ECM_AGENT_EMAIL, else asked once on a terminal and remembered
@@ -35,7 +29,7 @@ Exit codes: 0 ok, 1 failed (e.g. already resolved, unknown order), 3 bad configu
 Colour only on a terminal, never with NO_COLOR set.
 Environment: ECM_GATEWAY_URL, ECM_GATEWAY_TOKEN, ECM_AGENT_EMAIL, ECM_HOME, ECM_WAREHOUSE_URL, ECM_STATE_URL, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID,
              ANTHROPIC_API_KEY (chat).`,
-  );
+});
 
 /** Runs a lazily imported command and turns its result into the process exit code. */
 const action = lazyAction;
@@ -101,25 +95,26 @@ agentCommand('proposals', "fix proposals from the agent runtime waiting for a pe
   .option('--all', 'also the decided ones')
   .action(action(async () => (await import('./commands/proposals.js')).proposalsCommand));
 
-agentCommand('approve', 'approve a fix proposal (high-value ones need a supervisor); nothing runs by itself')
-  .argument('<id>', 'the proposal id (or its first characters, as listed)')
-  .option('--reason <text>', 'a note for the record')
-  .action(
-    action(async () => {
-      const { decideCommand } = await import('./commands/proposals.js');
-      return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('approved', id, options);
-    }),
-  );
+/** approve and reject: the same command with the decision fixed, and what --reason means for it. */
+function decisionCommand(name: string, decision: 'approved' | 'rejected', description: string, reason: string): void {
+  agentCommand(name, description)
+    .argument('<id>', 'the proposal id (or its first characters, as listed)')
+    .option('--reason <text>', reason)
+    .action(
+      action(async () => {
+        const { decideCommand } = await import('./commands/proposals.js');
+        return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand(decision, id, options);
+      }),
+    );
+}
 
-agentCommand('reject', 'reject a fix proposal')
-  .argument('<id>', 'the proposal id (or its first characters, as listed)')
-  .option('--reason <text>', 'why the fix is wrong (required)')
-  .action(
-    action(async () => {
-      const { decideCommand } = await import('./commands/proposals.js');
-      return (id: string, options: Parameters<typeof decideCommand>[2]) => decideCommand('rejected', id, options);
-    }),
-  );
+decisionCommand(
+  'approve',
+  'approved',
+  'approve a fix proposal (high-value ones need a supervisor); nothing runs by itself',
+  'a note for the record',
+);
+decisionCommand('reject', 'rejected', 'reject a fix proposal', 'why the fix is wrong (required)');
 
 agentCommand('correct', "judge a skill's output (a diagnosis, an insight, a proposal), or correct a ticket's classification")
   .argument(

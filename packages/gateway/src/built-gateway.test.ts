@@ -343,30 +343,16 @@ describe('the MCP Inspector (CLI mode) as a client', () => {
     });
 
     it(`calls ecm_order_details over ${name}`, async () => {
-      const out = (await inspector([
-        ...target(),
-        '--method',
-        'tools/call',
-        '--tool-name',
-        'ecm_order_details',
-        '--tool-arg',
-        `order_id=${orderId}`,
-      ])) as {
+      const orderDetails = (id: string) =>
+        inspector([...target(), '--method', 'tools/call', '--tool-name', 'ecm_order_details', '--tool-arg', `order_id=${id}`]);
+      const out = (await orderDetails(orderId)) as {
         isError?: boolean;
         structuredContent: { order_id: string; diagnosis: unknown };
       };
       expect(out.isError ?? false).toBe(false);
       expect(out.structuredContent.order_id).toBe(orderId);
       expect(out.structuredContent.diagnosis).not.toBeNull();
-      const unknown = (await inspector([
-        ...target(),
-        '--method',
-        'tools/call',
-        '--tool-name',
-        'ecm_order_details',
-        '--tool-arg',
-        'order_id=ORD-NOPE',
-      ])) as { isError?: boolean };
+      const unknown = (await orderDetails('ORD-NOPE')) as { isError?: boolean };
       expect(unknown.isError).toBe(true);
     });
   }

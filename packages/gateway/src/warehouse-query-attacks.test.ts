@@ -3,8 +3,16 @@ import type { Warehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ATTACKS, BOUNDED } from './__fixtures__/attack-corpus.js';
 import { callOk, callTool } from './__fixtures__/call-tool.js';
-import { config, seededPglite, seededPgSchema, TEST_AS_OF, warehouseChecksums, type PgTestSchema } from './__fixtures__/test-warehouse.js';
-import { connectInProcess, type InProcessGateway } from './index.js';
+import {
+  gatewayOn,
+  pgliteTarget,
+  pgTarget,
+  seededPgSchema,
+  warehouseChecksums,
+  type PgTestSchema,
+  type WarehouseTarget,
+} from './__fixtures__/test-warehouse.js';
+import type { InProcessGateway } from './index.js';
 
 const PG_URL = process.env.ECM_TEST_PG_URL;
 /** Short, so the statements only a time limit can stop end quickly. */
@@ -29,8 +37,8 @@ async function serverState(warehouse: Warehouse): Promise<{ advisory_locks: numb
 const MAX_BYTES = 64 * 1024;
 const EVIL_FILES = ['/tmp/ecm-evil.csv', '/tmp/ecm-evil-lo'];
 
-function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: string; close(): Promise<void> }>) {
-  let target: Awaited<ReturnType<typeof open>>;
+function attackSuite(open: () => Promise<WarehouseTarget>) {
+  let target: WarehouseTarget;
   let gateway: InProcessGateway;
   let before: Record<string, string>;
   let stateBefore: Awaited<ReturnType<typeof serverState>>;
@@ -38,13 +46,7 @@ function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
   beforeAll(async () => {
     target = await open();
     // allowPii: false, so the PII attacks are refused by policy; everything else must be refused regardless.
-    gateway = await connectInProcess({
-      config,
-      warehouse: target.warehouse,
-      asOf: () => TEST_AS_OF,
-      ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
-      query: { timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES },
-    });
+    gateway = await gatewayOn(target, { timeoutMs: TIMEOUT_MS, maxBytes: MAX_BYTES });
     before = await warehouseChecksums(target.warehouse);
     stateBefore = await serverState(target.warehouse);
   });
@@ -107,10 +109,7 @@ function attackSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
 }
 
 describe('the attack corpus through warehouse_query on the embedded demo warehouse (PGlite)', () => {
-  attackSuite(async () => {
-    const warehouse = await seededPglite();
-    return { warehouse, close: () => warehouse.close() };
-  });
+  attackSuite(pgliteTarget);
 });
 
 describe.skipIf(!PG_URL)('the attack corpus on PostgreSQL through a URL that turns standard_conforming_strings off', () => {
@@ -118,7 +117,7 @@ describe.skipIf(!PG_URL)('the attack corpus on PostgreSQL through a URL that tur
     const schema = await seededPgSchema(PG_URL!, 'ecm_gw_scs');
     const url = new URL(schema.url);
     url.searchParams.set('options', `${url.searchParams.get('options')} -c standard_conforming_strings=off`);
-    return { warehouse: schema.warehouse, queryUrl: url.toString(), close: () => schema.drop() };
+    return pgTarget(schema, url.toString());
   });
 });
 
@@ -126,7 +125,7 @@ describe.skipIf(!PG_URL)('the attack corpus through warehouse_query on PostgreSQ
   let schema: PgTestSchema;
   attackSuite(async () => {
     schema = await seededPgSchema(PG_URL!, 'ecm_gw_attacks');
-    return { warehouse: schema.warehouse, queryUrl: schema.url, close: () => schema.drop() };
+    return pgTarget(schema);
   });
 
   it('leaves no connection of the gateway inside a transaction', async () => {

@@ -1,9 +1,8 @@
-import type { Warehouse } from '@ecm/core/warehouse';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BENIGN, skillExampleQueries } from './__fixtures__/benign-corpus.js';
 import { callTool } from './__fixtures__/call-tool.js';
-import { config, seededPglite, seededPgSchema, sharedDir, TEST_AS_OF } from './__fixtures__/test-warehouse.js';
-import { connectInProcess, type InProcessGateway } from './index.js';
+import { gatewayOn, pgliteTarget, pgTarget, seededPgSchema, sharedDir, type WarehouseTarget } from './__fixtures__/test-warehouse.js';
+import type { InProcessGateway } from './index.js';
 
 const PG_URL = process.env.ECM_TEST_PG_URL;
 
@@ -12,19 +11,14 @@ it("has the skills' own example queries and a broad benign corpus", () => {
   expect(BENIGN.length).toBeGreaterThanOrEqual(30);
 });
 
-function benignSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: string; close(): Promise<void> }>) {
-  let target: Awaited<ReturnType<typeof open>>;
+function benignSuite(open: () => Promise<WarehouseTarget>) {
+  let target: WarehouseTarget;
   let gateway: InProcessGateway;
   let orderId = '';
 
   beforeAll(async () => {
     target = await open();
-    gateway = await connectInProcess({
-      config,
-      warehouse: target.warehouse,
-      asOf: () => TEST_AS_OF,
-      ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
-    });
+    gateway = await gatewayOn(target);
     const [row] = await target.warehouse.query(
       'SELECT o.order_id FROM orders_goms AS o JOIN falcon_transactions_v2 AS f ON f.client_txn_id = o.order_id ORDER BY o.order_id LIMIT 1',
     );
@@ -56,15 +50,9 @@ function benignSuite(open: () => Promise<{ warehouse: Warehouse; queryUrl?: stri
 }
 
 describe('benign analytics through warehouse_query on the embedded demo warehouse (PGlite)', () => {
-  benignSuite(async () => {
-    const warehouse = await seededPglite();
-    return { warehouse, close: () => warehouse.close() };
-  });
+  benignSuite(pgliteTarget);
 });
 
 describe.skipIf(!PG_URL)('benign analytics through warehouse_query on PostgreSQL', () => {
-  benignSuite(async () => {
-    const schema = await seededPgSchema(PG_URL!, 'ecm_gw_benign');
-    return { warehouse: schema.warehouse, queryUrl: schema.url, close: () => schema.drop() };
-  });
+  benignSuite(async () => pgTarget(await seededPgSchema(PG_URL!, 'ecm_gw_benign')));
 });

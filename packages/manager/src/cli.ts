@@ -1,19 +1,12 @@
-import { programVersion, runCli } from '@ecm/core/cli-kit';
-import { lazyAction } from '@ecm/core/cli-kit';
+import { ecmProgram, lazyAction, runCli } from '@ecm/core/cli-kit';
 import { Command, Option } from 'commander';
 
-const program = new Command('ecm-manager')
-  .description(
+const program = ecmProgram(new Command('ecm-manager'), {
+  description:
     'Finds stuck remittance orders, explains them, assigns them to ops agents and reports to Slack.\n' +
-      'With nothing configured it uses an embedded demo warehouse and prints Slack messages to the terminal.',
-  )
-  .version(programVersion(new URL('../package.json', import.meta.url)), '--version', 'print the version')
-  .showHelpAfterError('(run ecm-manager --help for usage)')
-  // Usage errors become exit 3 (bad usage) instead of commander's process.exit(1); set before any subcommand so they inherit it.
-  .exitOverride()
-  .addHelpText(
-    'after',
-    `
+    'With nothing configured it uses an embedded demo warehouse and prints Slack messages to the terminal.',
+  packageJson: new URL('../package.json', import.meta.url),
+  helpAfter: `
 Examples:
   ecm-manager daily                      backlog → triage → patterns, as the 07:00 IST job does
   ecm-manager stuck --team KYC_ops       what is stuck for one team, highest priority first
@@ -27,7 +20,7 @@ Exit codes: 0 ok, 1 failed, 2 partly done (the next run completes it), 3 bad con
             (only LLM-only work), 5 another run holds the lock.
 Environment: ECM_WAREHOUSE_URL, ECM_STATE_URL, ECM_HOME, SLACK_BOT_TOKEN, SLACK_CHANNEL_ID (see .env.example).
 Without ECM_WAREHOUSE_URL the demo warehouse is used only when nothing points at production, or with ECM_DEMO=1.`,
-  );
+});
 
 /** Runs a lazily imported command and turns its result into the process exit code. */
 const action = lazyAction;

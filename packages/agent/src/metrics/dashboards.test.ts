@@ -1,6 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import { ensureAgentSchema } from '../log/schema.js';
 // The domain's work gauges are the manager's (pushed with every run, with or without a model).
 import { pushRunGauges } from '../../../manager/src/metrics/run-gauges.js';
 import { AgentMetrics, pushMetrics } from './agent-metrics.js';
+import { freePort } from '../../../core/src/__fixtures__/free-port.js';
 
 const GRAFANA = new URL('../../../../deploy/grafana/', import.meta.url);
 const target = z.object({
@@ -53,14 +53,6 @@ const haveBinaries = Boolean(pushgatewayBin && prometheusBin);
 // On a laptop without them the Prometheus half is skipped; CI installs Debian's prometheus and prometheus-pushgateway.
 if (!haveBinaries && process.env.CI)
   throw new Error('CI needs the prometheus and prometheus-pushgateway binaries (Debian packages of those names)');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 async function until<T>(what: string, fn: () => Promise<T | null>, timeoutMs = 30_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;

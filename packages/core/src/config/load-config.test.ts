@@ -6,6 +6,7 @@ import { AS_OF, orderFacts } from '../triage/__fixtures__/order-facts.js';
 import { ConfigError } from './config-error.js';
 import { CLASSIFICATION_FILE, SETTINGS_FILE, STUCK_REASONS_FILE, defaultSharedDir, loadConfig } from './load-config.js';
 import { SharedCopy } from './__fixtures__/shared-copy.js';
+import { thrownBy } from '../__fixtures__/thrown-by.js';
 
 const copies: SharedCopy[] = [];
 function sharedCopy(): SharedCopy {
@@ -18,16 +19,7 @@ afterEach(() => {
 });
 
 /** The one ConfigError loading `dir` throws. */
-function configError(dir: string): ConfigError {
-  let thrown: unknown;
-  try {
-    loadConfig(dir);
-  } catch (err) {
-    thrown = err;
-  }
-  expect(thrown).toBeInstanceOf(ConfigError);
-  return thrown as ConfigError;
-}
+const configError = (dir: string): ConfigError => thrownBy(ConfigError, () => loadConfig(dir));
 
 /** Asserts the error names the file, the key path and what was expected, in its message too. */
 function expectConfigError(error: ConfigError, file: string, keyPath: string, expected: RegExp): void {

@@ -65,37 +65,23 @@ function timeline(createdHoursAgo: number, rfiHoursAgo: number | null = null): O
   };
 }
 
+/** An order's details at AS_OF after a triage that ran (the order not among the triaged ones). */
+const details = (t: OrderTimeline, reveal: Parameters<typeof buildOrderDetails>[0]['reveal'] = null) =>
+  buildOrderDetails({ config, timeline: t, asOf: AS_OF, triage: { ran: true, asOf: AS_OF, triaged: undefined }, reveal });
+
 describe('one order across every system', () => {
   it('masks the customer unless a reveal was allowed, and says why a refused reveal stayed masked', () => {
-    const masked = buildOrderDetails({
-      config,
-      timeline: timeline(20),
-      asOf: AS_OF,
-      triage: { ran: true, asOf: AS_OF, triaged: undefined },
-      reveal: { revealed: false, refusal: 'not the assignee' },
-    });
+    const masked = details(timeline(20), { revealed: false, refusal: 'not the assignee' });
     expect(orderDetailsSchema.parse(masked)).toEqual(masked);
     expect(masked.customer).toEqual({ full_name: 'A*** E***', email: 'a***@example.com', phone: '••••••••••00', masked: true });
     expect(masked.reveal_refused).toBe('not the assignee');
     expect(masked.warnings).toContain('Personal data stays masked: not the assignee.');
-    const shown = buildOrderDetails({
-      config,
-      timeline: timeline(20),
-      asOf: AS_OF,
-      triage: { ran: true, asOf: AS_OF, triaged: undefined },
-      reveal: { revealed: true },
-    });
+    const shown = details(timeline(20), { revealed: true });
     expect(shown.customer).toEqual({ full_name: 'Ava Example', email: 'ava@example.com', phone: '+44 20 7946 0000', masked: false });
   });
 
   it("keeps each system's latest record with the count, and the timeline oldest first", () => {
-    const d = buildOrderDetails({
-      config,
-      timeline: timeline(20),
-      asOf: AS_OF,
-      triage: { ran: true, asOf: AS_OF, triaged: undefined },
-      reveal: null,
-    });
+    const d = details(timeline(20));
     expect(d.systems.map((s) => [s.system, s.latest_record_id, s.records])).toEqual([
       ['goms', 'ORD-1', 1],
       ['payout', 'P-2', 2],
@@ -106,13 +92,7 @@ describe('one order across every system', () => {
   });
 
   it('says why an order is not a candidate, and that the diagnosis is missing when the triage failed', () => {
-    const young = buildOrderDetails({
-      config,
-      timeline: timeline(2),
-      asOf: AS_OF,
-      triage: { ran: true, asOf: AS_OF, triaged: undefined },
-      reveal: null,
-    });
+    const young = details(timeline(2));
     expect(young.not_a_candidate).toMatch(/^Not a stuck-order candidate: it is younger than 12 h/);
     const failed = buildOrderDetails({
       config,
@@ -126,33 +106,15 @@ describe('one order across every system', () => {
   });
 
   it('warns about an RFI record older than the freshness limit, not about a fresh one', () => {
-    const stale = buildOrderDetails({
-      config,
-      timeline: timeline(20, 5),
-      asOf: AS_OF,
-      triage: { ran: true, asOf: AS_OF, triaged: undefined },
-      reveal: null,
-    });
+    const stale = details(timeline(20, 5));
     expect(stale.warnings.some((w) => w.startsWith('The RFI record was last modified 5 h ago'))).toBe(true);
-    const fresh = buildOrderDetails({
-      config,
-      timeline: timeline(20, 3),
-      asOf: AS_OF,
-      triage: { ran: true, asOf: AS_OF, triaged: undefined },
-      reveal: null,
-    });
+    const fresh = details(timeline(20, 3));
     expect(fresh.warnings).toEqual([]);
   });
 });
 
 describe("why an order is in nobody's queue", () => {
-  const base = buildOrderDetails({
-    config,
-    timeline: timeline(2),
-    asOf: AS_OF,
-    triage: { ran: true, asOf: AS_OF, triaged: undefined },
-    reveal: null,
-  });
+  const base = details(timeline(2));
   const diagnosis: NonNullable<OrderDetails['diagnosis']> = {
     stuck_reason: 'refund_pending',
     team: 'Ops',

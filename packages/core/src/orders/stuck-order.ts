@@ -21,24 +21,12 @@ export const stuckOrderSchema = z.object({
 });
 export type StuckOrder = z.infer<typeof stuckOrderSchema>;
 
+/** The schema names the fields, so the copy below cannot drift from it. */
+const STUCK_ORDER_FIELDS = Object.keys(stuckOrderSchema.shape) as (keyof StuckOrder)[];
+
 export function stuckOrderOf(o: TriagedOrder): StuckOrder {
-  return {
-    order_id: o.order_id,
-    currency: o.currency,
-    send_amount: o.send_amount,
-    amount_aed: o.amount_aed,
-    hours: o.hours,
-    category: o.category,
-    stuck_reason: o.stuck_reason,
-    team: o.team,
-    priority: o.priority,
-    score: o.score,
-    high_value: o.high_value,
-    customer_impact: o.customer_impact,
-    monitor_only: o.monitor_only,
-    disqualified: o.disqualified,
-    action: o.action,
-  };
+  // Field by field (not a spread): a triaged order also carries facts with customer data, which must not leak.
+  return Object.fromEntries(STUCK_ORDER_FIELDS.map((field) => [field, o[field]])) as Pick<TriagedOrder, keyof StuckOrder>;
 }
 
 /**

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { defaultSharedDir } from '../config/load-config.js';
 import { fillCodeLists } from './load-query.js';
+import { toolMissingTests } from '../__fixtures__/required-tool.js';
 
 const run = promisify(execFile);
 const sharedDir = defaultSharedDir();
@@ -62,16 +63,7 @@ async function redshiftParseProblems(files: Readonly<Record<string, string>>): P
 
 describe('warehouse SQL parses as Amazon Redshift SQL (sqlfluff)', () => {
   if (sqlfluffMissing) {
-    if (process.env.CI) {
-      it('needs sqlfluff in CI (apt-get install sqlfluff)', () => {
-        expect.fail('sqlfluff is not installed; CI must install it (Debian package sqlfluff) to check the Redshift dialect');
-      });
-    } else {
-      console.warn(
-        'warehouse-sql.test.ts: Redshift dialect check skipped — sqlfluff is not installed (apt-get install sqlfluff); CI requires it',
-      );
-      it.skip('skipped: sqlfluff is not installed here (apt-get install sqlfluff); CI requires it', () => undefined);
-    }
+    toolMissingTests({ tool: 'sqlfluff', debianPackage: 'sqlfluff', checks: 'the Redshift dialect', file: 'warehouse-sql.test.ts' });
     return;
   }
 

@@ -209,13 +209,18 @@ export class LocalTicketStore implements TicketStore {
   async setTicketStatus(orderId: string, agentEmail: string, status: 'OPEN' | 'IN_PROGRESS', at: Date): Promise<Ticket> {
     return this.db.transaction(async (tx) => {
       await this.#openTicketFor(tx, orderId, agentEmail);
-      const rows = await tx.query(`UPDATE tickets SET status = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [
-        orderId,
-        status,
-        at.toISOString(),
-      ]);
-      return ticketRow.parse(rows[0]);
+      return this.#moveTo(tx, orderId, status, at.toISOString());
     });
+  }
+
+  /** The ticket's new status, stamped `at`; the caller has checked the move with #openTicketFor. */
+  async #moveTo(tx: StateQueryable, orderId: string, status: Ticket['status'], at: string): Promise<Ticket> {
+    const rows = await tx.query(`UPDATE tickets SET status = $2, updated_at = $3 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`, [
+      orderId,
+      status,
+      at,
+    ]);
+    return ticketRow.parse(rows[0]);
   }
 
   async resolveTicket(r: Resolution, options: { byAutomation?: boolean } = {}): Promise<Ticket> {
@@ -247,11 +252,7 @@ export class LocalTicketStore implements TicketStore {
         r.resolved_at,
         r.notes,
       ]);
-      const rows = await tx.query(
-        `UPDATE tickets SET status = 'RESOLVED', updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`,
-        [r.order_id, r.resolved_at],
-      );
-      return ticketRow.parse(rows[0]);
+      return this.#moveTo(tx, r.order_id, 'RESOLVED', r.resolved_at);
     });
   }
 
@@ -276,11 +277,7 @@ export class LocalTicketStore implements TicketStore {
           e.resolution_notes,
         ],
       );
-      const rows = await tx.query(
-        `UPDATE tickets SET status = 'ESCALATED', updated_at = $2 WHERE order_id = $1 RETURNING ${TICKET_COLUMNS}`,
-        [e.order_id, e.escalated_at],
-      );
-      return ticketRow.parse(rows[0]);
+      return this.#moveTo(tx, e.order_id, 'ESCALATED', e.escalated_at);
     });
   }
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../config/load-config.js';
 import { amountInAed, candidateRowSchema, partnerClass, toOrderFacts } from './order-facts.js';
 import { triageFacts, type TriagedOrder } from './run-triage.js';
-import { AS_OF, orderFacts, type OrderSpec } from './__fixtures__/order-facts.js';
+import { AS_OF, NOTHING_DOWNSTREAM, orderFacts, type OrderSpec } from './__fixtures__/order-facts.js';
 
 const config = loadConfig();
 const { settings } = config;
@@ -82,19 +82,9 @@ describe('candidate rows from the warehouse', () => {
     updated_at: '2026-02-15 23:50:00.123',
     paid: '1',
     payment: 'FAILED',
-    ftv_id: null,
-    falcon: null,
-    payout: null,
-    partner: null,
+    ...NOTHING_DOWNSTREAM,
     attempts: '0',
-    lulu: null,
-    lulu_client: null,
-    rfi: null,
-    rfi_modified_at: null,
-    uae_manual: null,
-    checkout: null,
     trm: 0,
-    rda: null,
     last_activity_at: '2026-02-15 23:50:00.123',
   };
 

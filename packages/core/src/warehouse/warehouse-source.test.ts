@@ -3,6 +3,7 @@ import { header, section } from '../slack/block-kit.js';
 import { markDemo } from '../reports/demo-marking.js';
 import { CliError, EXIT } from '../cli/cli-support.js';
 import { warehouseSource } from './warehouse-source.js';
+import { thrownBy } from '../__fixtures__/thrown-by.js';
 
 describe('warehouseSource: the demo is a choice', () => {
   it('a warehouse URL wins; nothing configured is the demo; ECM_DEMO=1 asks for it', () => {
@@ -23,17 +24,11 @@ describe('warehouseSource: the demo is a choice', () => {
     [{ ECM_TICKETS: 'sheets' }, 'ECM_TICKETS=sheets'],
     [{ SLACK_BOT_TOKEN: 'xoxb-1', ECM_WAREHOUSE_URL: '  ', ECM_DEMO: '0' }, 'SLACK_BOT_TOKEN'],
   ])('a production signal without a warehouse is exit 3 naming ECM_WAREHOUSE_URL (%o)', (env, signal) => {
-    let thrown: unknown;
-    try {
-      warehouseSource(env);
-    } catch (err) {
-      thrown = err;
-    }
-    expect(thrown).toBeInstanceOf(CliError);
-    expect((thrown as CliError).exitCode).toBe(EXIT.config);
-    expect((thrown as CliError).message).toMatch(/^ECM_WAREHOUSE_URL is not set/);
-    expect((thrown as CliError).message).toContain(signal);
-    expect((thrown as CliError).message).toContain('ECM_DEMO=1');
+    const thrown = thrownBy(CliError, () => warehouseSource(env));
+    expect(thrown.exitCode).toBe(EXIT.config);
+    expect(thrown.message).toMatch(/^ECM_WAREHOUSE_URL is not set/);
+    expect(thrown.message).toContain(signal);
+    expect(thrown.message).toContain('ECM_DEMO=1');
   });
 });
 

@@ -1,7 +1,10 @@
 import { defaultSharedDir, loadConfig } from '@ecm/core/domain';
-import { type PgliteWarehouse, PgWarehouse, type Warehouse } from '@ecm/core/warehouse';
+import type { PgliteWarehouse, PgWarehouse, Warehouse } from '@ecm/core/warehouse';
 import { seedWarehouse } from '@ecm/core/demo';
+import { afterAll, beforeAll } from 'vitest';
 import { seededWarehouse } from '../../../core/src/demo/__fixtures__/demo-templates.js';
+import { createPgSchema } from '../../../core/src/warehouse/__fixtures__/pg-schema.js';
+import { connectInProcess, type InProcessGateway } from '../index.js';
 
 export const sharedDir = defaultSharedDir();
 export const config = loadConfig(sharedDir);
@@ -24,20 +27,56 @@ export interface PgTestSchema {
 
 /** A fresh schema in the test PostgreSQL, seeded with the demo data. */
 export async function seededPgSchema(baseUrl: string, prefix: string, orders: number = TEST_DEMO.orders): Promise<PgTestSchema> {
-  const name = `${prefix}_${process.pid}_${Date.now().toString(36)}`.toLowerCase().replace(/[^a-z0-9_]/g, '_');
-  const admin = new PgWarehouse(baseUrl, { max: 1 });
-  await admin.query(`CREATE SCHEMA ${name}`);
-  const url = new URL(baseUrl);
-  url.searchParams.set('options', `-c search_path=${name}`);
-  const warehouse = new PgWarehouse(url.toString());
-  await seedWarehouse(warehouse, { sharedDir, ...TEST_DEMO, orders });
+  const schema = await createPgSchema(baseUrl, prefix);
+  await seedWarehouse(schema.warehouse, { sharedDir, ...TEST_DEMO, orders });
+  return { warehouse: schema.warehouse, url: schema.url, drop: () => schema.drop() };
+}
+
+/** A seeded warehouse a suite runs the gateway against, and the URL its read-only queries use (PostgreSQL only). */
+export interface WarehouseTarget {
+  readonly warehouse: Warehouse;
+  readonly queryUrl?: string;
+  close(): Promise<void>;
+}
+
+/** The embedded demo warehouse as a suite's target. */
+export async function pgliteTarget(): Promise<WarehouseTarget> {
+  const warehouse = await seededPglite();
+  return { warehouse, close: () => warehouse.close() };
+}
+
+/** A seeded PostgreSQL schema as a suite's target; read-only queries go through `queryUrl` (default: the schema's own). */
+export function pgTarget(schema: PgTestSchema, queryUrl: string = schema.url): WarehouseTarget {
+  return { warehouse: schema.warehouse, queryUrl, close: () => schema.drop() };
+}
+
+/** The gateway in process on a target, at the demo's run time. */
+export function gatewayOn(target: WarehouseTarget, query?: { timeoutMs: number; maxBytes: number }): Promise<InProcessGateway> {
+  return connectInProcess({
+    config,
+    warehouse: target.warehouse,
+    asOf: () => TEST_AS_OF,
+    ...(target.queryUrl ? { queryUrl: target.queryUrl } : {}),
+    ...(query ? { query } : {}),
+  });
+}
+
+/** A warehouse that must never be opened: a gateway given it proves what it serves (prompts, resources) needs none. */
+export const unopenedWarehouse = (what: string) => () => Promise.reject(new Error(`the warehouse must not be opened for ${what}`));
+
+/** One gateway in process for the whole test file, on a warehouse that must never be opened. */
+export function gatewayWithoutWarehouse(what: string): { readonly client: InProcessGateway['client'] } {
+  let gateway: InProcessGateway | undefined;
+  beforeAll(async () => {
+    gateway = await connectInProcess({ config, warehouse: unopenedWarehouse(what) });
+  });
+  afterAll(async () => {
+    await gateway?.close();
+  });
   return {
-    warehouse,
-    url: url.toString(),
-    async drop() {
-      await warehouse.close();
-      await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await admin.close();
+    get client() {
+      if (!gateway) throw new Error('the gateway starts before the tests (beforeAll)');
+      return gateway.client;
     },
   };
 }

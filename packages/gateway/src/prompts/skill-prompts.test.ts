@@ -4,21 +4,13 @@ import path from 'node:path';
 import { loadConfig } from '@ecm/core/domain';
 import { loadSkills } from '@ecm/agent/skills';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config, sharedDir } from '../__fixtures__/test-warehouse.js';
-import { connectInProcess, type InProcessGateway } from '../index.js';
+import { gatewayWithoutWarehouse, sharedDir, unopenedWarehouse } from '../__fixtures__/test-warehouse.js';
+import { connectInProcess } from '../index.js';
 import { PROMPT_ARGUMENTS } from './prompt-arguments.js';
 
 const skills = loadSkills(path.join(sharedDir, 'skills'));
 // Prompts never need the warehouse: a gateway whose warehouse cannot open proves it.
-const noWarehouse = () => Promise.reject(new Error('the warehouse must not be opened for prompts'));
-
-let gateway: InProcessGateway;
-beforeAll(async () => {
-  gateway = await connectInProcess({ config, warehouse: noWarehouse });
-});
-afterAll(async () => {
-  await gateway?.close();
-});
+const gateway = gatewayWithoutWarehouse('prompts');
 
 const textOf = (result: { messages: { content: { type: string; text?: string } }[] }) => {
   expect(result.messages).toHaveLength(1);
@@ -114,7 +106,7 @@ describe('a broken skill file', () => {
       error: () => undefined,
       warn: (fields: Record<string, unknown>) => void warnings.push(String(fields.error)),
     };
-    const g = await connectInProcess({ config: loadConfig(dir), warehouse: noWarehouse, log });
+    const g = await connectInProcess({ config: loadConfig(dir), warehouse: unopenedWarehouse('prompts'), log });
     try {
       const names = (await g.client.listPrompts()).prompts.map((p) => p.name);
       expect(names).not.toContain('my-tickets');

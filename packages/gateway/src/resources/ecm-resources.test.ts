@@ -1,9 +1,8 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { maskSecrets } from '@ecm/core/text';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { config, sharedDir } from '../__fixtures__/test-warehouse.js';
-import { connectInProcess, type InProcessGateway } from '../index.js';
+import { describe, expect, it } from 'vitest';
+import { config, gatewayWithoutWarehouse, sharedDir } from '../__fixtures__/test-warehouse.js';
 import { RUNBOOK_URI_TEMPLATE, STUCK_REASONS_URI } from './ecm-resources.js';
 
 const runbookFiles = readdirSync(path.join(sharedDir, 'runbooks'))
@@ -11,15 +10,7 @@ const runbookFiles = readdirSync(path.join(sharedDir, 'runbooks'))
   .map((f) => f.replace(/\.md$/, ''))
   .sort();
 // Resources never need the warehouse: a gateway whose warehouse cannot open proves it.
-const noWarehouse = () => Promise.reject(new Error('the warehouse must not be opened for resources'));
-
-let gateway: InProcessGateway;
-beforeAll(async () => {
-  gateway = await connectInProcess({ config, warehouse: noWarehouse });
-});
-afterAll(async () => {
-  await gateway?.close();
-});
+const gateway = gatewayWithoutWarehouse('resources');
 
 const read = async (uri: string) => {
   const { contents } = await gateway.client.readResource({ uri });

@@ -1,11 +1,11 @@
-import { checkText, FREE_TEXT_MAX, ticketSlaOutcome, type Resolution } from '@ecm/core/domain';
+import { ticketSlaOutcome, type Resolution } from '@ecm/core/domain';
 import { z } from 'zod';
 import { callerAgent, storeWrite } from '../field/caller-agent.js';
 import { linkFeedbackToDiagnosis } from '../field/feedback-to-diagnosis.js';
 import { buildQueue } from '../field/my-queue.js';
 import { ownOpenTicket, updateDailyStats } from '../field/own-ticket.js';
 import { defineTool } from './define-tool.js';
-import { ToolError } from './tool-error.js';
+import { requiredFreeText } from './tool-inputs.js';
 import { FIELD_OUTPUT, orderIdInput, RESOLUTION_TYPE, DIAGNOSIS_MATCH, ACTION_FOLLOWED } from '../field/field-schemas.js';
 
 /** field_resolve: closes the caller's own ticket with the three feedback answers that feed the learning loop. */
@@ -27,11 +27,11 @@ export const fieldResolve = defineTool({
   output: FIELD_OUTPUT.field_resolve,
   annotations: { readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false },
   async run(ctx, args, caller) {
-    if (!args.notes.trim())
-      throw new ToolError('resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")', 'usage');
-    const checked = checkText('the resolution notes', args.notes, { lines: true });
-    if (!checked.ok)
-      throw new ToolError(`${checked.problem} (at most ${FREE_TEXT_MAX.toLocaleString('en-US')} characters of plain text)`, 'usage');
+    const notes = requiredFreeText(
+      'the resolution notes',
+      args.notes,
+      'resolution notes are required: say what was done (e.g. --notes "refund ref R-123 initiated")',
+    );
     const me = await callerAgent(ctx, caller);
     const ticket = await ownOpenTicket(ctx, caller, me, args.order_id, 'resolve');
     const now = ctx.now();
@@ -39,7 +39,7 @@ export const fieldResolve = defineTool({
       resolved_at: now.toISOString(),
       order_id: ticket.order_id,
       agent_email: me.agent.email,
-      notes: checked.text,
+      notes,
       assigned_at: ticket.assigned_at,
       ...ticketSlaOutcome(ctx.config, ticket, now),
       stuck_reason: ticket.diagnosis,

@@ -2,20 +2,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
-import { managerHomeCopy, seedDemoHome } from '../../../core/src/demo/__fixtures__/demo-templates.js';
-
-/** Variables that would point a test at something other than its own temporary demo. */
-const OUTSIDE = [
-  'ECM_WAREHOUSE_URL',
-  'ECM_STATE_URL',
-  'SLACK_BOT_TOKEN',
-  'SLACK_CHANNEL_ID',
-  'SLACK_API_URL',
-  'ANTHROPIC_API_KEY',
-  'ANTHROPIC_AUTH_TOKEN',
-  'ECM_TICKETS',
-  'ECM_DEMO',
-];
+import { managerHomeCopy, OUTSIDE_ENV, seedDemoHome } from '../../../core/src/demo/__fixtures__/demo-templates.js';
 
 export interface DemoHome {
   readonly home: string;
@@ -26,7 +13,7 @@ export interface DemoHome {
 /** A fresh ECM_HOME with a small seeded demo warehouse (a copy of the run's); the process env points at it. */
 export async function demoHome(options: { orders: number; seed: number; asOf: Date; stuckScale?: number }): Promise<DemoHome> {
   const home = mkdtempSync(path.join(os.tmpdir(), 'ecm-test-'));
-  for (const name of OUTSIDE) delete process.env[name];
+  for (const name of OUTSIDE_ENV) delete process.env[name];
   process.env.ECM_HOME = home;
   await seedDemoHome(home, options);
   return {

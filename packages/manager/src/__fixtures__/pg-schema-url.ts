@@ -1,5 +1,6 @@
 import { seedWarehouse } from '@ecm/core/demo';
 import { defaultSharedDir } from '@ecm/core/domain';
+import { migrateState } from '@ecm/core/stores';
 import { PgWarehouse } from '@ecm/core/warehouse';
 import type pg from 'pg';
 
@@ -42,4 +43,14 @@ export async function ownDatabaseUrl(base: string, suffix: string): Promise<stri
   }
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** Migrates the state tables through `client` and adds one active agent to each team, so a run can assign. */
+export async function stateWithAgentPerTeam(client: pg.Client): Promise<void> {
+  await migrateState({ query: async (sql: string, params?: readonly unknown[]) => (await client.query(sql, params as unknown[])).rows });
+  await client.query(
+    `INSERT INTO agents (email, name, team, slack_handle, active, max_tickets, role) VALUES
+     ('a.ops@example.com', 'A Ops', 'Ops', NULL, true, 50, 'agent'), ('b.kyc@example.com', 'B Kyc', 'KYC_ops', NULL, true, 50, 'agent'),
+     ('c.vda@example.com', 'C Vda', 'VDA_ops', NULL, true, 50, 'agent')`,
+  );
 }

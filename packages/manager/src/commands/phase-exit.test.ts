@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { PhaseOutcome, PhaseStatus } from '../phases/run-deps.js';
 import { exitOfRun, summaryLine, type RunReport } from './phase-exit.js';
+import { thrownBy } from '../../../core/src/__fixtures__/thrown-by.js';
 
 const outcome = (status: PhaseStatus, error?: string): PhaseOutcome => ({
   phase: 'triage',
@@ -36,15 +37,9 @@ describe('exitOfRun: the one mapping from a run to its exit code', () => {
 
   it('turns a lost lock into a locked CliError carrying its message, whatever else happened', () => {
     const stopped = { kind: 'lock_lost' as const, runKey: 'triage:slot', message: 'another run has taken the lock since' };
-    let thrown: unknown;
-    try {
-      exitOfRun(report(['succeeded'], { stopped }));
-    } catch (err) {
-      thrown = err;
-    }
-    expect(thrown).toBeInstanceOf(CliError);
-    expect((thrown as CliError).exitCode).toBe(EXIT.locked);
-    expect((thrown as CliError).message).toBe(stopped.message);
+    const thrown = thrownBy(CliError, () => exitOfRun(report(['succeeded'], { stopped })));
+    expect(thrown.exitCode).toBe(EXIT.locked);
+    expect(thrown.message).toBe(stopped.message);
   });
 
   it('says what to do next for a skipped phase and a failure', () => {

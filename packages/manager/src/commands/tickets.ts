@@ -180,8 +180,32 @@ async function moveTickets(
   return runNoticePlan(state, store, sink, runKey, at, { facts: { moves: reassignments }, messages, writes: { reassignments } });
 }
 
-async function finishEarlier(state: StateDb, store: TicketStore): Promise<void> {
-  await finishUnfinishedNotices(state, store, openSlackSink(process.env, { out: process.stderr }));
+interface MoveContext {
+  readonly config: EcmConfig;
+  /** The move's time: the history entries and the notices' run key. */
+  readonly at: Date;
+  readonly store: TicketStore;
+  readonly state: StateDb;
+  readonly agents: readonly Agent[];
+  /** The open tickets: the load each agent carries. */
+  readonly open: readonly Ticket[];
+}
+
+/**
+ * What reassign and handover start with: the configuration, the ticket store with the notices of an
+ * earlier interrupted move posted first, the roster and the open tickets.
+ */
+async function withTicketMove(command: string, move: (ctx: MoveContext) => Promise<number>): Promise<number> {
+  const config = await loadValidConfig();
+  const at = new Date();
+  return withTicketStore(command, async (store, state) => {
+    await finishUnfinishedNotices(state, store, openSlackSink(process.env, { out: process.stderr }));
+    const [agents, open] = await Promise.all([
+      store.listAgents(),
+      store.listTickets({ statuses: config.settings.assignment.open_statuses }),
+    ]);
+    return move({ config, at, store, state, agents, open });
+  });
 }
 
 function requireAgent(agents: readonly Agent[], email: string, what: string): Agent {
@@ -193,16 +217,9 @@ function requireAgent(agents: readonly Agent[], email: string, what: string): Ag
 /** `ecm-manager tickets reassign ORDER --to EMAIL`: one ticket to another active agent of its team with room left. */
 export async function ticketsReassignCommand(orderId: string, options: MoveOptions & { to?: string; force?: boolean }): Promise<number> {
   if (!options.to) throw new CliError('--to EMAIL is required: the active agent who takes the ticket', EXIT.config);
-  const config = await loadValidConfig();
   const to = options.to.toLowerCase();
-  const at = new Date();
-  return withTicketStore('tickets reassign', async (store, state) => {
-    await finishEarlier(state, store);
-    const [agents, ticket, all] = await Promise.all([
-      store.listAgents(),
-      store.getTicket(orderId),
-      store.listTickets({ statuses: config.settings.assignment.open_statuses }),
-    ]);
+  return withTicketMove('tickets reassign', async ({ config, at, store, state, agents, open: all }) => {
+    const ticket = await store.getTicket(orderId);
     const target = requireAgent(agents, to, '--to');
     if (!target.active)
       throw new CliError(`${to} is inactive; activate them (ecm-manager agents add) or choose another agent`, EXIT.failed);
@@ -233,15 +250,8 @@ export async function ticketsReassignCommand(orderId: string, options: MoveOptio
 /** `ecm-manager tickets handover --from EMAIL`: every open ticket of an agent to team-mates with room left. */
 export async function ticketsHandoverCommand(options: MoveOptions & { from?: string }): Promise<number> {
   if (!options.from) throw new CliError('--from EMAIL is required: the agent whose open tickets are handed over', EXIT.config);
-  const config = await loadValidConfig();
   const from = options.from.toLowerCase();
-  const at = new Date();
-  return withTicketStore('tickets handover', async (store, state) => {
-    await finishEarlier(state, store);
-    const [agents, open] = await Promise.all([
-      store.listAgents(),
-      store.listTickets({ statuses: config.settings.assignment.open_statuses }),
-    ]);
+  return withTicketMove('tickets handover', async ({ config, at, store, state, agents, open }) => {
     requireAgent(agents, from, '--from');
     const plan = planHandover(config, from, open, agents);
     const outcome =

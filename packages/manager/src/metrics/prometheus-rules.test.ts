@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { gaugesFor } from './run-gauges.js';
 import { RULE_FILES, RULE_TESTS, hasTool, promtool } from './__fixtures__/promtool.js';
+import { toolMissingTests } from '../../../core/src/__fixtures__/required-tool.js';
 
 // deploy/prometheus: the rules load in Prometheus (promtool check rules) and behave as their unit
 // tests say (promtool test rules), with a firing case for every alert and a healthy install without
@@ -104,14 +105,5 @@ describe.runIf(available)('promtool', () => {
 });
 
 describe.runIf(!available)('promtool', () => {
-  if (process.env.CI) {
-    it('needs promtool in CI (apt-get install prometheus)', () => {
-      expect.fail('promtool is not installed; CI must install it (Debian package prometheus) to check the alert rules');
-    });
-  } else {
-    console.warn(
-      'prometheus-rules.test.ts: promtool checks skipped — promtool is not installed (apt-get install prometheus); CI requires it',
-    );
-    it.skip('skipped: promtool is not installed here (apt-get install prometheus); CI requires it', () => undefined);
-  }
+  toolMissingTests({ tool: 'promtool', debianPackage: 'prometheus', checks: 'the alert rules', file: 'prometheus-rules.test.ts' });
 });

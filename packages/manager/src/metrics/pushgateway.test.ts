@@ -1,11 +1,12 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import yaml from 'js-yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT, RULE_FILES, hasTool, promtool } from './__fixtures__/promtool.js';
+import { toolMissingTests } from '../../../core/src/__fixtures__/required-tool.js';
+import { freePort } from '../../../core/src/__fixtures__/free-port.js';
 
 // A real Pushgateway (Debian's prometheus-pushgateway, started here on a free loopback port) receives
 // the metrics of a real `ecm-manager daily` with no LLM key, and the alert rules evaluated on exactly
@@ -15,14 +16,6 @@ const PUSHGATEWAY = 'prometheus-pushgateway';
 const available = hasTool(PUSHGATEWAY);
 const CLI = path.join(ROOT, 'packages/manager/bin/ecm-manager.js');
 const AS_OF = '2026-02-17T01:30:00Z';
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** The environment of a fresh install: no LLM key, no Slack, no servers; only ECM_HOME and the Pushgateway. */
 function installEnv(home: string, pushgateway: string): NodeJS.ProcessEnv {
@@ -196,14 +189,10 @@ describe.runIf(available)('a daily run without an LLM key, pushed to a real Push
 });
 
 describe.runIf(!available)('a daily run pushed to a real Pushgateway', () => {
-  if (process.env.CI) {
-    it('needs prometheus-pushgateway in CI (apt-get install prometheus-pushgateway)', () => {
-      expect.fail('prometheus-pushgateway is not installed; CI must install it (Debian package prometheus-pushgateway)');
-    });
-  } else {
-    console.warn(
-      'pushgateway.test.ts: skipped — prometheus-pushgateway is not installed (apt-get install prometheus-pushgateway); CI requires it',
-    );
-    it.skip('skipped: prometheus-pushgateway is not installed here; CI requires it', () => undefined);
-  }
+  toolMissingTests({
+    tool: 'prometheus-pushgateway',
+    debianPackage: 'prometheus-pushgateway',
+    checks: 'a daily run pushed to it',
+    file: 'pushgateway.test.ts',
+  });
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { patternClusterViewSchema } from '@ecm/core/domain';
 import type { BacklogFacts as CoreBacklogFacts, Direction, QuarantinedOrder, ReasonLearning, SanityCheck } from '@ecm/core/domain';
 import type { SlackMessage } from '@ecm/core/slack';
 import type { ProposalCheck } from '@ecm/agent';
@@ -78,20 +79,8 @@ export const triageFactsSchema = z.object({
 });
 export type TriageFacts = z.infer<typeof triageFactsSchema>;
 
-export const patternClusterSchema = z.object({
-  pattern_id: z.string(),
-  signature: z.string(),
-  stuck_reason: z.string(),
-  order_count: z.number(),
-  total_amount_aed: z.number(),
-  avg_hours: z.number(),
-  max_hours: z.number(),
-  high_value_count: z.number(),
-  critical_count: z.number(),
-  impact: z.number(),
-  novel: z.boolean(),
-  systemic: z.boolean(),
-  flags: z.object({ high_value: z.boolean(), majority_critical: z.boolean(), over_72h: z.boolean() }),
+/** A cluster as the patterns report shows it: core's view of it, with its trend, advice and routing. */
+export const patternClusterSchema = patternClusterViewSchema.extend({
   trend: z.string(),
   recommendation: z.string(),
   /** Enough critical orders for the specialist's diagnosis (settings.patterns.diagnose_min_critical). */

@@ -5,9 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acquirePgLock, migrateState } from '@ecm/core/stores';
+import { acquirePgLock } from '@ecm/core/stores';
 import { okAnswer, startFakeSlack } from '../../../core/src/slack/__fixtures__/fake-slack-api.js';
-import { seededSchemaUrl, withSchema, ownDatabaseUrl } from '../__fixtures__/pg-schema-url.js';
+import { seededSchemaUrl, stateWithAgentPerTeam, withSchema, ownDatabaseUrl } from '../__fixtures__/pg-schema-url.js';
 
 const SERVER = process.env.ECM_TEST_PG_URL;
 /** This file's own database on the test server (set in beforeAll). */
@@ -39,12 +39,7 @@ describe.skipIf(!SERVER)('one run at a time on real PostgreSQL', () => {
     env = { PATH: process.env.PATH, HOME: home, ECM_HOME: home, ECM_WAREHOUSE_URL: url, ECM_STATE_URL: url };
     const state = new pg.Client({ connectionString: url });
     await state.connect();
-    await migrateState({ query: async (sql: string, params?: readonly unknown[]) => (await state.query(sql, params as unknown[])).rows });
-    await state.query(
-      `INSERT INTO agents (email, name, team, slack_handle, active, max_tickets, role) VALUES
-       ('a.ops@example.com', 'A Ops', 'Ops', NULL, true, 50, 'agent'), ('b.kyc@example.com', 'B Kyc', 'KYC_ops', NULL, true, 50, 'agent'),
-       ('c.vda@example.com', 'C Vda', 'VDA_ops', NULL, true, 50, 'agent')`,
-    );
+    await stateWithAgentPerTeam(state);
     await state.end();
   }, 180_000);
 

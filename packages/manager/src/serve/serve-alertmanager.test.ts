@@ -1,17 +1,16 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request } from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSharedDir } from '@ecm/core/domain';
-import { migrateState } from '@ecm/core/stores';
 import { reply, startFakeMessagesApi, text, type FakeMessagesApi } from '../../../agent/src/__fixtures__/fake-messages-api.js';
 import { signWebhook } from './webhook-signature.js';
-import { seededSchemaUrl, ownDatabaseUrl } from '../__fixtures__/pg-schema-url.js';
+import { seededSchemaUrl, ownDatabaseUrl, stateWithAgentPerTeam } from '../__fixtures__/pg-schema-url.js';
+import { freePort } from '../../../core/src/__fixtures__/free-port.js';
 
 /**
  * A real Alertmanager (Debian's prometheus-alertmanager) fires at a real `ecm-manager serve` process:
@@ -32,14 +31,6 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 if (!ALERTMANAGER && process.env.CI)
   throw new Error('prometheus-alertmanager is not installed: .ci/run installs it (apt-get install prometheus-alertmanager)');
 if (!ALERTMANAGER) console.warn('serve-alertmanager.test.ts skipped: install prometheus-alertmanager (Debian package) to run it');
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise((resolve) => server.close(resolve));
-  return port;
-}
 
 function http(
   port: number,
@@ -112,12 +103,7 @@ describe.skipIf(!SERVER || !ALERTMANAGER)('ecm-manager serve behind a real Alert
     const url = await seededSchemaUrl(admin, BASE!, schema, { seed: 5, orders: 2_000, asOf: new Date() });
     db = new pg.Client({ connectionString: url });
     await db.connect();
-    await migrateState({ query: async (sql: string, params?: readonly unknown[]) => (await db.query(sql, params as unknown[])).rows });
-    await db.query(
-      `INSERT INTO agents (email, name, team, slack_handle, active, max_tickets, role) VALUES
-       ('a.ops@example.com', 'A Ops', 'Ops', NULL, true, 50, 'agent'), ('b.kyc@example.com', 'B Kyc', 'KYC_ops', NULL, true, 50, 'agent'),
-       ('c.vda@example.com', 'C Vda', 'VDA_ops', NULL, true, 50, 'agent')`,
-    );
+    await stateWithAgentPerTeam(db);
     // Every model call (the refunds skill, the manager's insights) gets a short answer.
     api = await startFakeMessagesApi(Array.from({ length: 200 }, () => () => reply([text('Checked: nothing to add.')])));
 

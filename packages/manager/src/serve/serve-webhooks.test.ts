@@ -226,31 +226,18 @@ describe.skipIf(!SERVER)('signed webhooks, routed to domains by configuration', 
       const replicas = [state, second].map((db) =>
         createTriggerGate({ state: db as StateDb, domains, metrics: new ServeMetrics(), globalDailyBudgetUsd: 20, spentToday: spend(db) }),
       );
-      const same = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          replicas[i % 2]!.admit({
-            domain: 'ecm',
-            source: 'alertmanager',
-            kind: 'stuck-backlog',
-            dedupeKey: 'beef01@2026-11-30T00:00:00Z',
-            detail: {},
-          }),
-        ),
-      );
+      // Twelve alerts at once, alternating between the replicas.
+      const admitTwelve = (dedupeKey: (i: number) => string) =>
+        Promise.all(
+          Array.from({ length: 12 }, (_, i) =>
+            replicas[i % 2]!.admit({ domain: 'ecm', source: 'alertmanager', kind: 'stuck-backlog', dedupeKey: dedupeKey(i), detail: {} }),
+          ),
+        );
+      const same = await admitTwelve(() => 'beef01@2026-11-30T00:00:00Z');
       expect(same.filter((a) => a.ok)).toHaveLength(1);
       expect(same.filter((a) => !a.ok && a.code === 'duplicate')).toHaveLength(11);
       // ecm allows 6 alertmanager triggers per 60 min; one is taken above.
-      const many = await Promise.all(
-        Array.from({ length: 12 }, (_, i) =>
-          replicas[i % 2]!.admit({
-            domain: 'ecm',
-            source: 'alertmanager',
-            kind: 'stuck-backlog',
-            dedupeKey: `cafe${i}@2026-11-30T00:00:00Z`,
-            detail: {},
-          }),
-        ),
-      );
+      const many = await admitTwelve((i) => `cafe${i}@2026-11-30T00:00:00Z`);
       expect(many.filter((a) => a.ok)).toHaveLength(5);
       expect(many.filter((a) => !a.ok && a.code === 'rate_limited')).toHaveLength(7);
       for (const a of [...same, ...many]) if (a.ok) await a.finish('done', 'test');

@@ -132,8 +132,11 @@ function runManager(args: readonly string[], env: NodeJS.ProcessEnv): Promise<{ 
   });
 }
 
-/** Variables that would point the built CLI at something other than the template's home and the repository's configuration. */
-const OUTSIDE = [
+/**
+ * Variables that would point a test or the built CLI at something other than its own temporary home
+ * and the repository's configuration: a test removes them before it runs anything.
+ */
+export const OUTSIDE_ENV: readonly string[] = [
   'ECM_SHARED_DIR',
   'ECM_AGENT_EMAIL',
   'ECM_STATE_URL',
@@ -162,7 +165,7 @@ export async function managerHomeCopy(commands: readonly (readonly string[])[], 
       const home = path.join(dir, 'home');
       mkdirSync(home);
       const env: NodeJS.ProcessEnv = { ...process.env, ECM_HOME: home };
-      for (const name of OUTSIDE) delete env[name];
+      for (const name of OUTSIDE_ENV) delete env[name];
       for (const args of commands) {
         const r = await runManager(args, env);
         if (r.code !== 0) throw new Error(`ecm-manager ${args.join(' ')} exited ${r.code}: ${r.stderr}`);

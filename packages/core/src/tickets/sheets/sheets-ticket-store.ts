@@ -96,32 +96,13 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async upsertAgents(agents: readonly Agent[]): Promise<void> {
-    if (agents.length === 0) return;
-    const codec = agentCodec(this.#defaultMax);
-    const latest = [...new Map(agents.map((a) => [codec.key(a), { ...a, email: a.email.toLowerCase() }])).values()];
-    await this.session.write(async () => {
-      const { agents: table } = await this.session.readTabs(['agents']);
-      this.session.requireWritable(table);
+    const rows = agents.map((a) => ({ ...a, email: a.email.toLowerCase() }));
+    // Every column but the key (the email) is rewritten.
+    const updated = ['name', 'team', 'slack_handle', 'active', 'max_tickets', 'role'];
+    await this.#upsert('agents', agentCodec(this.#defaultMax), rows, updated, (table, latest) => {
       if (!table.columns.has('role') && latest.some((a) => a.role === 'supervisor')) {
         throw new SheetLayoutError(`the "${table.title}" tab has no "Role" column, so it cannot record a supervisor; add the column`);
       }
-      const parsed = this.#parse(table, codec);
-      const edits: RowEdit[] = [];
-      const added: Agent[] = [];
-      for (const a of latest) {
-        const key = codec.key(a);
-        const row = parsed.keyedRows.get(key);
-        if (row === undefined) added.push(a);
-        else {
-          const { email: _email, ...values } = codec.cells(a);
-          edits.push({ table, row, key, values });
-        }
-      }
-      await this.session.editRows(edits);
-      await this.session.appendRows(
-        table,
-        added.map((a) => codec.cells(a)),
-      );
     });
   }
 
@@ -269,6 +250,21 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async setTicketStatus(orderId: string, agentEmail: string, status: 'OPEN' | 'IN_PROGRESS', at: Date): Promise<Ticket> {
+    return this.#moveOpenTicket(orderId, agentEmail, status, at.toISOString());
+  }
+
+  /**
+   * Moves the assignee's open ticket to `status` at `at`, safe to retry: `first` (the row a move
+   * records, which a retry finds) runs before the status is sent, and a retry that finds the status
+   * already set after it was sent is this call's own success.
+   */
+  async #moveOpenTicket(
+    orderId: string,
+    agentEmail: string,
+    status: 'OPEN' | 'IN_PROGRESS' | 'ESCALATED',
+    at: string,
+    first?: (tables: Record<'escalations', TabTable>) => Promise<void>,
+  ): Promise<Ticket> {
     let sent = false;
     return this.session.write(async () => {
       const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations']);
@@ -279,9 +275,10 @@ export class SheetsTicketStore implements TicketStore {
       if (ticket.status === 'RESOLVED' || (await this.#finishInterruptedResolution(tables, located))) {
         throw new TicketRuleError('already_closed', `order ${orderId} was already resolved`);
       }
+      await first?.(tables);
       sent = true;
-      await this.session.editRows([this.#statusEdit(tables.assignments, located, status, at.toISOString())]);
-      return { ...ticket, status, updated_at: this.#updatedAt(tables.assignments, ticket, at.toISOString()) };
+      await this.session.editRows([this.#statusEdit(tables.assignments, located, status, at)]);
+      return { ...ticket, status, updated_at: this.#updatedAt(tables.assignments, ticket, at) };
     });
   }
 
@@ -313,23 +310,11 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async escalateTicket(escalation: Escalation): Promise<Ticket> {
-    let sent = false;
-    return this.session.write(async () => {
-      const tables = await this.session.readTabs(['assignments', 'resolutions', 'escalations']);
-      const located = this.#locate(tables.assignments, escalation.order_id);
-      const { ticket } = located;
-      if (sent && ticket.status === 'ESCALATED') return ticket;
-      this.#checkAssignee(ticket, escalation.escalated_by);
-      if (ticket.status === 'RESOLVED' || (await this.#finishInterruptedResolution(tables, located))) {
-        throw new TicketRuleError('already_closed', `order ${escalation.order_id} was already resolved`);
-      }
+    // Step 1: the Escalations row (a retry finds it by order id + timestamp); step 2: the status.
+    return this.#moveOpenTicket(escalation.order_id, escalation.escalated_by, 'ESCALATED', escalation.escalated_at, async (tables) => {
       this.session.requireWritable(tables.escalations);
       const present = this.#parse(tables.escalations, escalationCodec).keyedRows.has(escalationCodec.key(escalation));
-      // Step 1: the Escalations row (a retry finds it by order id + timestamp); step 2: the status.
       if (!present) await this.session.appendRows(tables.escalations, [escalationCodec.cells(escalation)]);
-      sent = true;
-      await this.session.editRows([this.#statusEdit(tables.assignments, located, 'ESCALATED', escalation.escalated_at)]);
-      return { ...ticket, status: 'ESCALATED', updated_at: this.#updatedAt(tables.assignments, ticket, escalation.escalated_at) };
     });
   }
 
@@ -455,13 +440,21 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   /** Rows already there (by key) get `updated` columns rewritten in one batchUpdate; the rest are appended in one request. */
-  async #upsert<T>(tab: TabKey, codec: RecordCodec<T>, rows: readonly T[], updated: readonly string[]): Promise<void> {
+  /** Adds the rows whose key is new and rewrites the `updated` columns of the others; `check` may refuse the tab first. */
+  async #upsert<T>(
+    tab: TabKey,
+    codec: RecordCodec<T>,
+    rows: readonly T[],
+    updated: readonly string[],
+    check?: (table: TabTable, latest: readonly T[]) => void,
+  ): Promise<void> {
     if (rows.length === 0) return;
     const latest = [...new Map(rows.map((r) => [codec.key(r), r])).values()];
     await this.session.write(async () => {
       const tables = await this.session.readTabs([tab]);
       const table = tables[tab];
       this.session.requireWritable(table);
+      check?.(table, latest);
       const parsed = this.#parse(table, codec);
       const edits: RowEdit[] = [];
       const added: T[] = [];

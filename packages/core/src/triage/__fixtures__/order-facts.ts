@@ -14,6 +14,21 @@ export type OrderSpec = Partial<Omit<OrderFacts, 'created_at' | 'last_activity_a
 
 let sequence = 0;
 
+/** The downstream columns of an order nothing has happened to yet: no Falcon, payout, Lulu, RFI or checks. */
+export const NOTHING_DOWNSTREAM = {
+  ftv_id: null,
+  falcon: null,
+  payout: null,
+  partner: null,
+  lulu: null,
+  lulu_client: null,
+  rfi: null,
+  rfi_modified_at: null,
+  uae_manual: null,
+  checkout: null,
+  rda: null,
+} as const;
+
 /**
  * A candidate's facts as the warehouse would report them. Defaults: a paid, live AED order
  * (PROCESSING_DEAL_IN / FULFILLMENT_PENDING, CHECKOUT) with nothing downstream, 30 h old.
@@ -33,19 +48,9 @@ export function orderFacts(spec: OrderSpec = {}): OrderFacts {
     receive_amount: receive_amount === null ? null : String(receive_amount),
     acquirer: 'CHECKOUT',
     updated_at: null,
-    ftv_id: null,
-    falcon: null,
-    payout: null,
-    partner: null,
+    ...NOTHING_DOWNSTREAM,
     attempts: 0,
-    lulu: null,
-    lulu_client: null,
-    rfi: null,
-    rfi_modified_at: null,
-    uae_manual: null,
-    checkout: null,
     trm: false,
-    rda: null,
     ...rest,
     paid,
     // As toOrderFacts does: a completed payment wins over later attempts.

@@ -4,6 +4,8 @@ export interface PgSchema {
   readonly name: string;
   /** A warehouse whose every connection has search_path set to this schema only. */
   readonly warehouse: PgWarehouse;
+  /** The URL of those connections (search_path set to this schema). */
+  readonly url: string;
   /** Closes the warehouse and drops the schema with everything in it. */
   drop(): Promise<void>;
 }
@@ -19,6 +21,7 @@ export async function createPgSchema(baseUrl: string, prefix: string): Promise<P
   return {
     name,
     warehouse,
+    url: url.toString(),
     async drop() {
       await warehouse.close();
       await admin.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);

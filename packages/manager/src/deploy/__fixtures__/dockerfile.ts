@@ -1,6 +1,7 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
+import { splitWords } from '@ecm/core/text';
 
 /**
  * Replays a Dockerfile outside a container: no base image can be pulled where CI runs, so each stage
@@ -18,35 +19,6 @@ export type Instruction =
   | { readonly op: 'USER'; readonly user: string }
   | { readonly op: 'VOLUME'; readonly paths: readonly string[] }
   | { readonly op: 'ENTRYPOINT' | 'CMD'; readonly argv: readonly string[] };
-
-/** Splits `a=b "c d"=e` style words, keeping quoted parts together and removing the quotes. */
-function words(text: string): string[] {
-  const out: string[] = [];
-  let current = '';
-  let quote: string | null = null;
-  let started = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
-    if (quote) {
-      if (ch === quote) quote = null;
-      else if (ch === '\\' && quote === '"' && i + 1 < text.length) current += text[++i];
-      else current += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      started = true;
-    } else if (/\s/.test(ch)) {
-      if (started) out.push(current);
-      current = '';
-      started = false;
-    } else {
-      current += ch;
-      started = true;
-    }
-  }
-  if (quote) throw new Error(`unclosed quote in: ${text}`);
-  if (started) out.push(current);
-  return out;
-}
 
 function jsonArray(text: string, op: string): string[] {
   const parsed: unknown = JSON.parse(text);
@@ -77,12 +49,12 @@ export function parseDockerfile(text: string): Instruction[] {
     const op = keyword?.toUpperCase();
     switch (op) {
       case 'FROM': {
-        const [image, as, name] = words(rest);
+        const [image, as, name] = splitWords(rest);
         if (!image || (as && (as.toUpperCase() !== 'AS' || !name))) throw new Error(`bad FROM: ${line}`);
         return name ? { op, image, as: name } : { op, image };
       }
       case 'ENV': {
-        const parts = words(rest);
+        const parts = splitWords(rest);
         if (parts.length === 2 && !parts[0]!.includes('=')) return { op, vars: [[parts[0]!, parts[1]!]] };
         return {
           op,
@@ -96,7 +68,7 @@ export function parseDockerfile(text: string): Instruction[] {
       case 'WORKDIR':
         return { op, dir: rest.trim() };
       case 'COPY': {
-        const parts = words(rest);
+        const parts = splitWords(rest);
         let from: string | undefined;
         let chown: string | undefined;
         while (parts[0]?.startsWith('--')) {
@@ -116,7 +88,7 @@ export function parseDockerfile(text: string): Instruction[] {
       case 'USER':
         return { op, user: rest.trim() };
       case 'VOLUME':
-        return { op, paths: rest.startsWith('[') ? jsonArray(rest, op) : words(rest) };
+        return { op, paths: rest.startsWith('[') ? jsonArray(rest, op) : splitWords(rest) };
       case 'ENTRYPOINT':
       case 'CMD':
         return { op, argv: jsonArray(rest, op) };

@@ -12,6 +12,7 @@ import {
   serveListener,
   slackSignature,
   startHarness,
+  triggerDeps,
   USERS,
   type Harness,
 } from './__fixtures__/slack-app-harness.js';
@@ -33,12 +34,7 @@ async function httpApp(): Promise<{
   cleanups.push(() => h.close());
   const trigger = createSlackTrigger({
     slack: { botToken: 'xoxb-test', signingSecret: SECRET, apiUrl: h.fake.url },
-    config: h.config,
-    state: h.state,
-    tickets: h.tickets,
-    warehouse: () => Promise.reject(new Error('no warehouse in this test')),
-    domain: 'ecm',
-    gate: h.gate,
+    ...triggerDeps(h),
     env: {},
     log: () => undefined,
   })!;
@@ -71,14 +67,7 @@ describe('createSlackTrigger', () => {
   it('is undefined without a bot token or without a way in (neither an app token nor a signing secret)', async () => {
     const h = await startHarness();
     cleanups.push(() => h.close());
-    const base = {
-      config: h.config,
-      state: h.state,
-      tickets: h.tickets,
-      warehouse: () => Promise.reject(new Error('none')),
-      domain: 'ecm',
-      gate: h.gate,
-    };
+    const base = triggerDeps(h);
     expect(createSlackTrigger({ ...base, slack: { botToken: 'xoxb-test' } })).toBeUndefined();
     expect(createSlackTrigger({ ...base, slack: { botToken: '', signingSecret: SECRET } })).toBeUndefined();
     expect(slackConnectionFromEnv({ SLACK_BOT_TOKEN: 'xoxb-test' })).toBeUndefined();
@@ -299,12 +288,7 @@ describe('Socket Mode against a local stand-in', () => {
     cleanups.push(() => h.close());
     const trigger = createSlackTrigger({
       slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: h.fake.url },
-      config: h.config,
-      state: h.state,
-      tickets: h.tickets,
-      warehouse: () => Promise.reject(new Error('none')),
-      domain: 'ecm',
-      gate: h.gate,
+      ...triggerDeps(h),
       env,
       log: () => undefined,
     })!;

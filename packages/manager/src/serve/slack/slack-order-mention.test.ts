@@ -4,7 +4,7 @@ import { openPglite, PgliteWarehouse } from '@ecm/core/warehouse';
 import { seedWarehouse } from '@ecm/core/demo';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startFakeSocketMode, type FakeSocketMode } from './__fixtures__/fake-socket-mode.js';
-import { ASSIGNEE, startHarness, ticket, USERS, type Harness } from './__fixtures__/slack-app-harness.js';
+import { ASSIGNEE, startHarness, ticket, triggerDeps, USERS, type Harness } from './__fixtures__/slack-app-harness.js';
 import { ACTION } from './slack-actions.js';
 import { createSlackTrigger, type SlackTrigger } from './slack-app.js';
 
@@ -28,12 +28,8 @@ beforeAll(async () => {
   await h.tickets.createTickets([ticket(orderId, ASSIGNEE, new Date(AS_OF.getTime() - 3_600_000))]);
   trigger = createSlackTrigger({
     slack: { botToken: 'xoxb-test', appToken: 'xapp-test', apiUrl: h.fake.url },
-    config: h.config,
-    state: h.state,
-    tickets: h.tickets,
+    ...triggerDeps(h),
     warehouse: async () => warehouse,
-    domain: 'ecm',
-    gate: h.gate,
     env: {},
     now: () => AS_OF,
     log: () => undefined,

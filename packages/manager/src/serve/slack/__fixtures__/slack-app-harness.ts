@@ -71,6 +71,18 @@ export interface Harness {
   close(): Promise<void>;
 }
 
+/** What createSlackTrigger needs besides the Slack connection: the harness's stores and gate, no warehouse. */
+export function triggerDeps(h: Harness) {
+  return {
+    config: h.config,
+    state: h.state,
+    tickets: h.tickets,
+    warehouse: () => Promise.reject(new Error('no warehouse in this test')),
+    domain: 'ecm',
+    gate: h.gate,
+  };
+}
+
 export async function startHarness(socketUrl?: () => string): Promise<Harness> {
   const fake = await startFakeSlack();
   fake.respond(
@@ -122,13 +134,18 @@ export async function serveListener(
 /** An interactivity request body: `payload=<json>`, form-encoded, as Slack posts it. */
 export const interactive = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 
+/** Who an interaction comes from: the workspace, the user and the app, as on every interactivity payload. */
+const from = (user: string) => ({
+  team: { id: 'T00000001', domain: 'example' },
+  user: { id: user, username: 'someone', team_id: 'T00000001' },
+  api_app_id: 'A00000001',
+  token: 'legacy-verification-token',
+});
+
 export function buttonClick(user: string, actionId: string, value: string, channel = 'D0000AMAL') {
   return {
     type: 'block_actions',
-    team: { id: 'T00000001', domain: 'example' },
-    user: { id: user, username: 'someone', team_id: 'T00000001' },
-    api_app_id: 'A00000001',
-    token: 'legacy-verification-token',
+    ...from(user),
     trigger_id: `trigger-${user}-${actionId}`,
     container: { type: 'message', message_ts: '1700000000.000100', channel_id: channel, is_ephemeral: false },
     channel: { id: channel, name: 'directmessage' },
@@ -153,10 +170,7 @@ export function resolveSubmission(user: string, viewId: string, orderId: string,
   });
   return {
     type: 'view_submission',
-    team: { id: 'T00000001', domain: 'example' },
-    user: { id: user, username: 'someone', team_id: 'T00000001' },
-    api_app_id: 'A00000001',
-    token: 'legacy-verification-token',
+    ...from(user),
     trigger_id: 'trigger-submit',
     view: {
       id: viewId,
