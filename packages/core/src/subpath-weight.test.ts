@@ -1,13 +1,13 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadsOf as recordLoads } from './__fixtures__/loads-of.js';
 
 const REPO = fileURLToPath(new URL('../../../', import.meta.url));
 const CORE = path.join(REPO, 'packages/core');
-const PRELOAD = fileURLToPath(new URL('./__fixtures__/record-loads.mjs', import.meta.url));
 /** The drivers and clients each subpath must not load by being imported: they start databases or networks. */
 const HEAVY = {
   pglite: '/@electric-sql/pglite/',
@@ -26,15 +26,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** Imports `specifier` from @ecm/core's own folder in a fresh process and lists every module it loaded. */
-function loadsOf(specifier: string): string[] {
-  const log = path.join(dir, `${specifier.replace(/\W/g, '_')}.log`);
-  execFileSync(process.execPath, ['--import', PRELOAD, '--input-type=module', '-e', `await import(${JSON.stringify(specifier)})`], {
-    cwd: CORE,
-    env: { ...process.env, ECM_LOAD_LOG: log },
-    stdio: 'pipe',
-  });
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-}
+const loadsOf = (specifier: string): string[] => recordLoads(CORE, specifier, dir);
 
 describe('@ecm/core subpaths load only what their purpose needs', () => {
   it('the recorder sees a heavy driver when one is loaded (else the checks below could not fail)', () => {

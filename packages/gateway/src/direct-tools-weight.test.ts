@@ -1,13 +1,12 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadsOf as recordLoads } from '../../core/src/__fixtures__/loads-of.js';
 
 // The embedded ecm-field imports @ecm/gateway/direct on every command: what it loads is start-up time.
 const GATEWAY = fileURLToPath(new URL('../', import.meta.url));
-const PRELOAD = fileURLToPath(new URL('../../core/src/__fixtures__/record-loads.mjs', import.meta.url));
 const NOT_FOR_A_COMMAND = {
   mcpSdk: '/@modelcontextprotocol/sdk/',
   ajv: '/ajv/',
@@ -25,15 +24,7 @@ beforeAll(() => {
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-function loadsOf(specifier: string, code = `await import(${JSON.stringify(specifier)})`): string[] {
-  const log = path.join(dir, `${specifier.replace(/\W/g, '_')}.log`);
-  execFileSync(process.execPath, ['--import', PRELOAD, '--input-type=module', '-e', code], {
-    cwd: GATEWAY,
-    env: { ...process.env, ECM_LOAD_LOG: log },
-    stdio: 'pipe',
-  });
-  return readFileSync(log, 'utf8').split('\n').filter(Boolean);
-}
+const loadsOf = (specifier: string): string[] => recordLoads(GATEWAY, specifier, dir);
 
 describe('@ecm/gateway/direct: every tool, without the MCP SDK or the agent runtime', () => {
   it('the recorder sees the MCP SDK through the package root (else the check below could not fail)', () => {

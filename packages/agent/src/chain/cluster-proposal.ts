@@ -7,8 +7,7 @@ import { RESOLVE_SKILL } from '../routing/propose-fix.js';
 import { verifyInsights } from '../verify/verify-insights.js';
 import { catalogueText, FIX_ACTIONS, fixActionSchema, type FixAction } from './fix-actions.js';
 import type { RoutingConfig } from './routing-config.js';
-import { firstJsonObject } from '../routing/diagnosis.js';
-import { errorText } from '@ecm/core/text';
+import { firstIssue, jsonAnswer } from '../routing/model-json.js';
 
 /** What the run knows about one of the cluster's orders, from the triage result (never from the model). */
 export interface ClusterOrder {
@@ -124,25 +123,15 @@ type Checked = { ok: true; action: FixAction } | { ok: false; none: boolean; rea
 
 /** The resolver's answer checked: one catalogue action, its orders a subset of the cluster's, its evidence supported by the facts. */
 export function checkFixAction(text: string, clusterOrderIds: ReadonlySet<string>, facts: unknown): Checked {
-  let data: unknown;
-  try {
-    data = firstJsonObject(text);
-  } catch (err) {
-    return { ok: false, none: false, reason: `proposal is not JSON: ${errorText(err)}`, verifier: false };
-  }
+  const json = jsonAnswer(text, 'proposal');
+  if (!json.ok) return { ok: false, none: false, reason: json.reason, verifier: false };
+  const data = json.data;
   if (data && typeof data === 'object' && (data as { kind?: unknown }).kind === 'none') {
     return { ok: false, none: true, reason: String((data as { reason?: unknown }).reason ?? 'no action fits'), verifier: false };
   }
   const parsed = fixActionSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return {
-      ok: false,
-      none: false,
-      reason: `proposal does not match the action catalogue: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-      verifier: false,
-    };
-  }
+  if (!parsed.success)
+    return { ok: false, none: false, reason: `proposal does not match the action catalogue: ${firstIssue(parsed.error)}`, verifier: false };
   const orderIds = [...new Set(parsed.data.order_ids)];
   const foreign = orderIds.filter((id) => !clusterOrderIds.has(id));
   if (foreign.length)

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { verifyInsights } from '../verify/verify-insights.js';
-import { errorText } from '@ecm/core/text';
+import { firstIssue, jsonAnswer } from './model-json.js';
 
 /** The specialist's answer about one cluster. */
 export const diagnosisSchema = z
@@ -13,40 +13,21 @@ export const diagnosisSchema = z
   .strict();
 export type Diagnosis = z.infer<typeof diagnosisSchema>;
 
+export { firstJsonObject } from './model-json.js';
+
 export type ParsedDiagnosis =
   | { readonly ok: true; readonly diagnosis: Diagnosis; readonly droppedEvidence: readonly { text: string; numbers: string[] }[] }
   | { readonly ok: false; readonly reason: string; readonly verifier: boolean };
-
-/** The first JSON object in a model's answer, fenced or bare (the diagnosis and the fix proposal both answer so). */
-export function firstJsonObject(text: string): unknown {
-  const fenced = /```(?:json)?\s*([\s\S]*?)```/i.exec(text);
-  const candidate = fenced ? fenced[1]! : text;
-  const start = candidate.indexOf('{');
-  const end = candidate.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
-  return JSON.parse(candidate.slice(start, end + 1)) as unknown;
-}
 
 /**
  * Parses and checks a diagnosis: the schema, then every figure against the facts. Evidence with an
  * unsupported figure is dropped; an unsupported figure in the root cause or fix rejects the whole.
  */
 export function parseDiagnosis(text: string, facts: unknown): ParsedDiagnosis {
-  let data: unknown;
-  try {
-    data = firstJsonObject(text);
-  } catch (err) {
-    return { ok: false, reason: `diagnosis is not JSON: ${errorText(err)}`, verifier: false };
-  }
-  const parsed = diagnosisSchema.safeParse(data);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return {
-      ok: false,
-      reason: `diagnosis does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-      verifier: false,
-    };
-  }
+  const json = jsonAnswer(text, 'diagnosis');
+  if (!json.ok) return { ok: false, reason: json.reason, verifier: false };
+  const parsed = diagnosisSchema.safeParse(json.data);
+  if (!parsed.success) return { ok: false, reason: `diagnosis does not match its schema: ${firstIssue(parsed.error)}`, verifier: false };
   const d = parsed.data;
   const claims = verifyInsights([d.root_cause, d.recommended_fix], facts);
   if (claims.dropped.length) {

@@ -3,7 +3,7 @@ import { redactPii } from '../insights/redact-pii.js';
 import type { AgentRuntime, SkillExecution } from '../loop/agent-runtime.js';
 import { sqlProposalStore, type Proposal } from '../proposals/proposal-store.js';
 import { verifyInsights } from '../verify/verify-insights.js';
-import { errorText } from '@ecm/core/text';
+import { firstIssue, jsonAnswer } from './model-json.js';
 
 export const RESOLVE_SKILL = 'ecm-resolve';
 
@@ -39,13 +39,6 @@ export type ProposeFixResult =
   | { readonly status: 'failed'; readonly reason: string; readonly execution?: SkillExecution };
 
 const NO_PROPOSAL = /^no (proposal|action)\b/i;
-
-function firstJsonObject(text: string): unknown {
-  const start = text.indexOf('{');
-  const end = text.lastIndexOf('}');
-  if (start < 0 || end <= start) throw new Error('no JSON object in the answer');
-  return JSON.parse(text.slice(start, end + 1)) as unknown;
-}
 
 type Parsed = { ok: true; proposal: z.infer<typeof fixProposalSchema> } | { ok: false; reason: string; verifier: boolean };
 
@@ -112,21 +105,10 @@ async function askResolver(
  * action and rationale against the facts (a made-up amount must never reach the person approving).
  */
 function parseProposal(text: string, orderId: string, facts: readonly unknown[]): Parsed {
-  let data: unknown;
-  try {
-    data = firstJsonObject(text);
-  } catch (err) {
-    return { ok: false, reason: `proposal is not JSON: ${errorText(err)}`, verifier: false };
-  }
-  const result = fixProposalSchema.safeParse(data);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    return {
-      ok: false,
-      reason: `proposal does not match its schema: ${issue.path.join('.') || '(top level)'}: ${issue.message}`,
-      verifier: false,
-    };
-  }
+  const json = jsonAnswer(text, 'proposal');
+  if (!json.ok) return { ok: false, reason: json.reason, verifier: false };
+  const result = fixProposalSchema.safeParse(json.data);
+  if (!result.success) return { ok: false, reason: `proposal does not match its schema: ${firstIssue(result.error)}`, verifier: false };
   if (result.data.order_id !== orderId)
     return { ok: false, reason: `proposal names order ${result.data.order_id}, not ${orderId}`, verifier: false };
   const check = verifyInsights([result.data.action, result.data.rationale], facts);
