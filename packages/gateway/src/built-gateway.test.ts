@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import os from 'node:os';
@@ -343,16 +343,16 @@ describe('the MCP Inspector (CLI mode) as a client', () => {
     });
 
     it(`calls ecm_order_details over ${name}`, async () => {
-      const orderDetails = (id: string) =>
+      // Two client processes of their own: they run side by side.
+      const call = (id: string) =>
         inspector([...target(), '--method', 'tools/call', '--tool-name', 'ecm_order_details', '--tool-arg', `order_id=${id}`]);
-      const out = (await orderDetails(orderId)) as {
-        isError?: boolean;
-        structuredContent: { order_id: string; diagnosis: unknown };
-      };
+      const [out, unknown] = (await Promise.all([call(orderId), call('ORD-NOPE')])) as [
+        { isError?: boolean; structuredContent: { order_id: string; diagnosis: unknown } },
+        { isError?: boolean },
+      ];
       expect(out.isError ?? false).toBe(false);
       expect(out.structuredContent.order_id).toBe(orderId);
       expect(out.structuredContent.diagnosis).not.toBeNull();
-      const unknown = (await orderDetails('ORD-NOPE')) as { isError?: boolean };
       expect(unknown.isError).toBe(true);
     });
   }
@@ -368,15 +368,27 @@ describe('the MCP conformance suite against the HTTP server', () => {
     await gw?.stop();
   });
 
-  for (const scenario of ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection']) {
-    it(`passes ${scenario}`, async () => {
-      const result = spawnSync(process.execPath, [conformanceCli, 'server', '--url', gw.url, '--scenario', scenario], {
-        encoding: 'utf8',
-        timeout: 60_000,
+  /** One scenario of the suite, as its own process (the exit status is part of the verdict). */
+  const conformance = (scenario: string) =>
+    new Promise<{ status: number | null; output: string }>((resolve, reject) => {
+      const child = spawn(process.execPath, [conformanceCli, 'server', '--url', gw.url, '--scenario', scenario], {
         env: { PATH: process.env.PATH ?? '', NO_COLOR: '1' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 60_000,
       });
-      const output = `${result.stdout}\n${result.stderr}`;
-      expect(result.status, output).toBe(0);
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
+      child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
+      child.on('error', reject);
+      child.on('close', (status) => resolve({ status, output: `${stdout}\n${stderr}` }));
+    });
+
+  // Each scenario opens its own sessions: they run side by side against the one server.
+  for (const scenario of ['server-initialize', 'ping', 'tools-list', 'dns-rebinding-protection']) {
+    it.concurrent(`passes ${scenario}`, async ({ expect }) => {
+      const { status, output } = await conformance(scenario);
+      expect(status, output).toBe(0);
       const passed = /Passed: (\d+)\/(\d+), (\d+) failed/.exec(output);
       expect(passed, output).not.toBeNull();
       expect(passed![1]).toBe(passed![2]);

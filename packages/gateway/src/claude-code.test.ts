@@ -22,7 +22,6 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CLAUDE_TOOL_PREFIX, clientTexts, commandAllowedTools, toolMentions } from './__fixtures__/client-texts.js';
 import {
-  buildGateway,
   gatewayBin,
   gatewayEnv,
   inspectorCall,
@@ -46,7 +45,7 @@ let stdio: Client;
 
 beforeAll(async () => {
   home = mkdtempSync(path.join(os.tmpdir(), 'ecm-claude-code-'));
-  await buildGateway();
+  // dist/ is today's: the global setup (vitest.global-setup.ts) compiles stale packages before any test.
   const server = mcpJson.mcpServers['ecm-gateway']!;
   stdio = new Client({ name: 'ecm-test', version: '0.0.0' });
   await stdio.connect(
@@ -234,48 +233,43 @@ describe('prompts and resources through the MCP Inspector CLI', () => {
     ['stdio', () => [process.execPath, gatewayBin]],
     ['HTTP', () => [gw.url, '--transport', 'http', '--header', `Authorization: Bearer ${TOKEN}`]],
   ] as const) {
+    // Each call is a client process of its own: independent calls run side by side.
     it(`prompts/list and prompts/get over ${transport}`, async () => {
-      const list = (await inspector([...target(), '--method', 'prompts/list'])) as {
-        prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[];
-      };
+      const [list, got] = (await Promise.all([
+        inspector([...target(), '--method', 'prompts/list']),
+        inspector([...target(), '--method', 'prompts/get', '--prompt-name', 'order-details', '--prompt-args', 'order_id=ORD-TEST-0002']),
+      ])) as [
+        { prompts: { name: string; arguments?: { name: string; required?: boolean }[] }[] },
+        { messages: { role: string; content: { type: string; text: string } }[] },
+      ];
       expect(list.prompts.map((p) => p.name).sort()).toEqual(texts.skills.map((s) => s.name).sort());
       expect(list.prompts.find((p) => p.name === 'order-details')?.arguments).toEqual([
         expect.objectContaining({ name: 'order_id', required: true }),
       ]);
-      const got = (await inspector([
-        ...target(),
-        '--method',
-        'prompts/get',
-        '--prompt-name',
-        'order-details',
-        '--prompt-args',
-        'order_id=ORD-TEST-0002',
-      ])) as {
-        messages: { role: string; content: { type: string; text: string } }[];
-      };
       expect(got.messages[0]!.role).toBe('user');
       expect(got.messages[0]!.content.text).toContain('- order_id: "ORD-TEST-0002"');
       expect(got.messages[0]!.content.text).toContain('# Order details');
     });
 
     it(`resources/list, resources/templates/list and resources/read over ${transport}`, async () => {
-      const list = (await inspector([...target(), '--method', 'resources/list'])) as { resources: { uri: string }[] };
+      const [list, templates, catalogue, runbook] = (await Promise.all([
+        inspector([...target(), '--method', 'resources/list']),
+        inspector([...target(), '--method', 'resources/templates/list']),
+        inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://stuck-reasons']),
+        inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://runbooks/refund_pending']),
+      ])) as [
+        { resources: { uri: string }[] },
+        { resourceTemplates: { uriTemplate: string }[] },
+        { contents: { text: string; mimeType: string }[] },
+        { contents: { text: string }[] },
+      ];
       const uris = list.resources.map((r) => r.uri);
       expect(uris).toContain('ecm://stuck-reasons');
       expect(uris).toContain('ecm://runbooks/refund_pending');
-      const templates = (await inspector([...target(), '--method', 'resources/templates/list'])) as {
-        resourceTemplates: { uriTemplate: string }[];
-      };
       expect(templates.resourceTemplates.map((t) => t.uriTemplate)).toEqual(['ecm://runbooks/{name}']);
-      const catalogue = (await inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://stuck-reasons'])) as {
-        contents: { text: string; mimeType: string }[];
-      };
       expect(catalogue.contents[0]!.mimeType).toBe('application/json');
       const reasons = (JSON.parse(catalogue.contents[0]!.text) as { reasons: { name: string }[] }).reasons;
       expect(reasons.map((r) => r.name)).toContain('refund_pending');
-      const runbook = (await inspector([...target(), '--method', 'resources/read', '--uri', 'ecm://runbooks/refund_pending'])) as {
-        contents: { text: string }[];
-      };
       expect(runbook.contents[0]!.text).toMatch(/^# /);
     });
   }

@@ -6,7 +6,11 @@ import { promisify } from 'node:util';
 export const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 export const gatewayBin = fileURLToPath(new URL('../../bin/ecm-gateway.js', import.meta.url));
 const packageDir = fileURLToPath(new URL('../../', import.meta.url));
-export const inspectorCli = `${packageDir}node_modules/@modelcontextprotocol/inspector/cli/build/cli.js`;
+/**
+ * The MCP Inspector's CLI client. `mcp-inspector --cli …` (cli/build/cli.js) only starts this file as
+ * a second Node process with the same arguments; starting it directly saves that process per call.
+ */
+export const inspectorCli = `${packageDir}node_modules/@modelcontextprotocol/inspector/cli/build/index.js`;
 export const conformanceCli = `${packageDir}node_modules/@modelcontextprotocol/conformance/dist/index.js`;
 
 export const run = promisify(execFile);
@@ -26,7 +30,7 @@ export function gatewayEnv(ecmHome: string, extra: Record<string, string> = {}):
  * It prints the JSON result and exits 0 even when a tool returned isError: read the JSON.
  */
 export async function inspectorCall(ecmHome: string, args: readonly string[]): Promise<Record<string, unknown>> {
-  const { stdout } = await run(process.execPath, [inspectorCli, '--cli', ...args], {
+  const { stdout } = await run(process.execPath, [inspectorCli, ...args], {
     env: gatewayEnv(ecmHome),
     timeout: 60_000,
     maxBuffer: 16 * 1024 * 1024,

@@ -12,10 +12,16 @@ export interface DemoHome {
 
 /** A fresh ECM_HOME with a small seeded demo warehouse (a copy of the run's); the process env points at it. */
 export async function demoHome(options: { orders: number; seed: number; asOf: Date; stuckScale?: number }): Promise<DemoHome> {
+  const demo = emptyHome();
+  await seedDemoHome(demo.home, options);
+  return demo;
+}
+
+/** A fresh ECM_HOME with no warehouse in it, for a test that points ECM_WAREHOUSE_URL elsewhere; the process env points at it. */
+export function emptyHome(): DemoHome {
   const home = mkdtempSync(path.join(os.tmpdir(), 'ecm-test-'));
   for (const name of OUTSIDE_ENV) delete process.env[name];
   process.env.ECM_HOME = home;
-  await seedDemoHome(home, options);
   return {
     home,
     outboxFiles: () => {

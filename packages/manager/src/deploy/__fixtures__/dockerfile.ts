@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { splitWords } from '@ecm/core/text';
 
@@ -174,7 +174,8 @@ function copyFromContext(context: string, rel: string, target: string, ignored: 
     return;
   }
   mkdirSync(path.dirname(target), { recursive: true });
-  execFileSync('cp', ['-a', source, target]);
+  // As `cp -a` would (mode, timestamps, a symlink as a link), without a process per file.
+  cpSync(source, target, { preserveTimestamps: true, verbatimSymlinks: true });
 }
 
 /** Runs the Dockerfile's stages in order. A failing RUN throws with its output. */
