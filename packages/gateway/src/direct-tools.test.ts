@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PgliteWarehouse } from '@ecm/core/warehouse';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { openPglite, PgliteThreadWarehouse, type PgliteWarehouse } from '@ecm/core/warehouse';
 import { config, seededPglite, TEST_AS_OF } from './__fixtures__/test-warehouse.js';
 import { openDirectTools, type DirectTools } from './direct-tools.js';
 import { connectInProcess, type InProcessGateway } from './index.js';
@@ -61,4 +64,25 @@ describe('the gateway tools called directly answer as through MCP', () => {
     expect(r.isError).toBe(true);
     expect(texts(r)).toBe('Tool drop_everything not found');
   });
+});
+
+describe('warehouse_query on the embedded warehouse opened on its own thread (queries only)', () => {
+  it('refuses with why, instead of asking for a connection string', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'ecm-direct-thread-'));
+    const db = await openPglite(path.join(dir, 'pgdata'));
+    await db.exec('CREATE TABLE orders (order_id text)');
+    await db.close();
+    const threadWarehouse = await PgliteThreadWarehouse.open(path.join(dir, 'pgdata'), 'the thread warehouse');
+    const tools = openDirectTools({ config, warehouse: threadWarehouse, asOf: () => TEST_AS_OF, now: () => TEST_AS_OF });
+    try {
+      const r = await tools.callTool({ name: 'warehouse_query', arguments: { sql: 'SELECT order_id FROM orders' } });
+      expect(r.isError).toBe(true);
+      expect(texts(r)).toMatch(/warehouse_query needs the thread warehouse open in this thread/);
+      expect(texts(r)).not.toMatch(/ECM_WAREHOUSE_QUERY_URL/);
+    } finally {
+      await tools.close();
+      await threadWarehouse.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
