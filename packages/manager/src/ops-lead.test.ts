@@ -344,11 +344,13 @@ describe('ecm-manager sla', () => {
     expect(new Set(daily.map((l) => l.order)).size).toBe(daily.length);
   }, 600_000);
 
-  it('raises each level exactly once when a run is killed (SIGKILL) half-way and run again', async () => {
-    const from = fake.calls.length;
+  /**
+   * Runs `sla` at `asOf` and SIGKILLs it while its second post waits on Slack (a 503 that is never
+   * delivered): the process dies between two posts. Slack answers normally again afterwards.
+   */
+  async function killSlaRunAtSecondPost(asOf: string): Promise<void> {
     let killNow: (() => void) | null = null;
     let postsSeen = 0;
-    // The second post of the run never reaches Slack (a 503 that is never delivered): the process dies waiting for it.
     const crash: Responder = (call) => {
       if (call.method !== 'chat.postMessage') return undefined;
       postsSeen += 1;
@@ -360,11 +362,16 @@ describe('ecm-manager sla', () => {
     };
     fake.respond(workspaceResponder(fake, { users: USERS }, crash));
     try {
-      const killed = await cli(['sla', '--as-of', later(52)], slackEnv(), (kill) => (killNow = kill));
+      const killed = await cli(['sla', '--as-of', asOf], slackEnv(), (kill) => (killNow = kill));
       expect(killed.signal).toBe('SIGKILL');
     } finally {
       fake.respond(workspaceResponder(fake, { users: USERS }));
     }
+  }
+
+  it('raises each level exactly once when a run is killed (SIGKILL) half-way and run again', async () => {
+    const from = fake.calls.length;
+    await killSlaRunAtSecondPost(later(52));
     expect(posts(from).length).toBe(1);
     const rerun = await cli(['sla', '--as-of', later(52)], slackEnv());
     expect(rerun.code, rerun.stderr).toBe(0);
@@ -378,25 +385,8 @@ describe('ecm-manager sla', () => {
   }, 900_000);
   it('posts the levels an earlier slot recorded exactly once when its run was killed (SIGKILL) and the next run is the next hour', async () => {
     const from = fake.calls.length;
-    let killNow: (() => void) | null = null;
-    let postsSeen = 0;
-    const crash: Responder = (call) => {
-      if (call.method !== 'chat.postMessage') return undefined;
-      postsSeen += 1;
-      if (postsSeen === 2) {
-        setTimeout(() => killNow?.(), 50);
-        return { status: 503, delayMs: 60_000, body: { ok: false, error: 'service_unavailable' } };
-      }
-      return undefined;
-    };
-    fake.respond(workspaceResponder(fake, { users: USERS }, crash));
-    try {
-      // A new day: every 48 h ticket gets its daily update, more than one post.
-      const killed = await cli(['sla', '--as-of', later(72)], slackEnv(), (kill) => (killNow = kill));
-      expect(killed.signal).toBe('SIGKILL');
-    } finally {
-      fake.respond(workspaceResponder(fake, { users: USERS }));
-    }
+    // A new day: every 48 h ticket gets its daily update, more than one post.
+    await killSlaRunAtSecondPost(later(72));
     expect(posts(from).length).toBe(1);
 
     // What the killed run recorded as raised: its levels are in sla_alerts, its alerts in its saved plan.

@@ -164,33 +164,22 @@ describe('resuming a run that died half-way', () => {
     const slack = await startFakeSlack();
     // A Slack token points at production: the demo must be asked for.
     Object.assign(process.env, { ECM_DEMO: '1', SLACK_BOT_TOKEN: 'xoxb-test', SLACK_CHANNEL_ID: 'C0TEST', SLACK_API_URL: slack.url });
+    // The same backlog run, first against a failing Slack, then again.
+    const runBacklog = () =>
+      runPhases({ command: 'backlog', phases: ['backlog'], asOf: AS_OF, dryRun: false, force: false, out: collector() });
     try {
       // Slack rejects the 3rd post onwards: the run stops part-way through the backlog thread.
       slack.respond((call, n) =>
         call.method === 'chat.postMessage' && n >= 2 ? { body: { ok: false, error: 'channel_not_found' } } : undefined,
       );
-      const broken = await runPhases({
-        command: 'backlog',
-        phases: ['backlog'],
-        asOf: AS_OF,
-        dryRun: false,
-        force: false,
-        out: collector(),
-      });
+      const broken = await runBacklog();
       expect(broken.exitCode).toBe(EXIT.partial);
       expect(broken.outcomes[0]!.status).toBe('partial');
       expect(slack.posted()).toHaveLength(2);
       const parent = slack.posted()[0]!;
 
       slack.respond(() => undefined);
-      const resumed = await runPhases({
-        command: 'backlog',
-        phases: ['backlog'],
-        asOf: AS_OF,
-        dryRun: false,
-        force: false,
-        out: collector(),
-      });
+      const resumed = await runBacklog();
       expect(resumed.exitCode).toBe(EXIT.ok);
       const message = resumed.outcomes[0]!.messages[0]!;
       const posted = slack.posted();
