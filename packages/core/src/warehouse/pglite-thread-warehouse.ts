@@ -31,6 +31,8 @@ export class PgliteThreadWarehouse implements Warehouse {
   #nextId = 1;
   readonly #pending = new Map<number, { resolve(reply: ThreadReply): void; reject(err: Error): void }>();
   #closed: Promise<void> | null = null;
+  /** Why the thread ended, once it has: later queries fail with it at once instead of waiting for a reply. */
+  #ended: Error | null = null;
 
   private constructor(
     private readonly worker: Worker,
@@ -43,6 +45,7 @@ export class PgliteThreadWarehouse implements Warehouse {
     });
     // The thread died (out of memory, a crash in the database): every waiting query fails with why.
     const fail = (err: Error) => {
+      this.#ended ??= err;
       for (const waiting of this.#pending.values()) waiting.reject(err);
       this.#pending.clear();
     };
@@ -90,6 +93,7 @@ export class PgliteThreadWarehouse implements Warehouse {
   /** Sends one message (none for the start-up reply, id 0) and waits for the reply with its id. */
   #request(id: number, message: { op: 'query'; sql: string; params: unknown[] } | { op: 'close' } | null): Promise<ThreadReply> {
     return new Promise<ThreadReply>((resolve, reject) => {
+      if (this.#ended) return reject(this.#ended);
       this.#pending.set(id, { resolve, reject });
       if (message) this.worker.postMessage({ ...message, id });
     });
