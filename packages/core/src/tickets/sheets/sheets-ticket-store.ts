@@ -96,10 +96,12 @@ export class SheetsTicketStore implements TicketStore {
   }
 
   async upsertAgents(agents: readonly Agent[]): Promise<void> {
+    if (agents.length === 0) return;
     const rows = agents.map((a) => ({ ...a, email: a.email.toLowerCase() }));
-    // Every column but the key (the email) is rewritten.
-    const updated = ['name', 'team', 'slack_handle', 'active', 'max_tickets', 'role'];
-    await this.#upsert('agents', agentCodec(this.#defaultMax), rows, updated, (table, latest) => {
+    const codec = agentCodec(this.#defaultMax);
+    // Every column the codec writes but the key (the email) is rewritten.
+    const updated = Object.keys(codec.cells(rows[0]!)).filter((column) => column !== 'email');
+    await this.#upsert('agents', codec, rows, updated, (table, latest) => {
       if (!table.columns.has('role') && latest.some((a) => a.role === 'supervisor')) {
         throw new SheetLayoutError(`the "${table.title}" tab has no "Role" column, so it cannot record a supervisor; add the column`);
       }
@@ -439,8 +441,10 @@ export class SheetsTicketStore implements TicketStore {
       .sort((a, b) => byText(a.date, b.date) || byText(a.agent_email, b.agent_email));
   }
 
-  /** Rows already there (by key) get `updated` columns rewritten in one batchUpdate; the rest are appended in one request. */
-  /** Adds the rows whose key is new and rewrites the `updated` columns of the others; `check` may refuse the tab first. */
+  /**
+   * Adds the rows whose key is new (one append) and rewrites the `updated` columns of the others (one
+   * batchUpdate); `check` may refuse the tab first.
+   */
   async #upsert<T>(
     tab: TabKey,
     codec: RecordCodec<T>,
