@@ -48,8 +48,8 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Fiel
     import('@ecm/core/stores'),
     import('@ecm/core/warehouse'),
   ]);
-  // An embedded state store: its WebAssembly compiles in the background while the configuration loads.
-  if (!process.env.ECM_STATE_URL) preparePglite();
+  // An embedded store to open: its WebAssembly compiles in the background while the configuration loads.
+  if (!process.env.ECM_STATE_URL || !process.env.ECM_WAREHOUSE_URL) preparePglite();
   const config = await loadValidConfig();
   // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
   warehouseSource(process.env);
