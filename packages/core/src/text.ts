@@ -6,3 +6,4 @@ export * from './text/llm-text.js';
 export * from './text/short-time.js';
 export * from './text/error-text.js';
 export * from './text/split-words.js';
+export * from './text/first-issue.js';

@@ -7,7 +7,8 @@ import { RESOLVE_SKILL } from '../routing/propose-fix.js';
 import { verifyInsights } from '../verify/verify-insights.js';
 import { catalogueText, FIX_ACTIONS, fixActionSchema, type FixAction } from './fix-actions.js';
 import type { RoutingConfig } from './routing-config.js';
-import { firstIssue, jsonAnswer } from '../routing/model-json.js';
+import { jsonAnswer } from '../routing/model-json.js';
+import { firstIssue } from '@ecm/core/text';
 
 /** What the run knows about one of the cluster's orders, from the triage result (never from the model). */
 export interface ClusterOrder {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { verifyInsights } from '../verify/verify-insights.js';
-import { firstIssue, jsonAnswer } from './model-json.js';
+import { jsonAnswer } from './model-json.js';
+import { firstIssue } from '@ecm/core/text';
 
 /** The specialist's answer about one cluster. */
 export const diagnosisSchema = z

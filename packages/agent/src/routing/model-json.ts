@@ -1,4 +1,3 @@
-import type { z } from 'zod';
 import { errorText } from '@ecm/core/text';
 
 /** The first JSON object in a model's answer, fenced or bare (diagnoses and fix proposals answer so). */
@@ -19,9 +18,3 @@ export function jsonAnswer(text: string, what: string): { ok: true; data: unknow
     return { ok: false, reason: `${what} is not JSON: ${errorText(err)}` };
   }
 }
-
-/** The first schema issue, where and what: "evidence.0.text: Invalid input" (the top level when no path). */
-export const firstIssue = (error: z.ZodError): string => {
-  const issue = error.issues[0];
-  return issue ? `${issue.path.join('.') || '(top level)'}: ${issue.message}` : '(no issue)';
-};

@@ -3,7 +3,8 @@ import { redactPii } from '../insights/redact-pii.js';
 import type { AgentRuntime, SkillExecution } from '../loop/agent-runtime.js';
 import { sqlProposalStore, type Proposal } from '../proposals/proposal-store.js';
 import { verifyInsights } from '../verify/verify-insights.js';
-import { firstIssue, jsonAnswer } from './model-json.js';
+import { jsonAnswer } from './model-json.js';
+import { firstIssue } from '@ecm/core/text';
 
 export const RESOLVE_SKILL = 'ecm-resolve';
 

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { firstIssue } from '../text/first-issue.js';
 import path from 'node:path';
 import { z } from 'zod';
 import { sections, tableRows } from './markdown-sections.js';
@@ -78,8 +79,7 @@ function parseTable<T extends z.ZodType>(file: string, section: string, text: st
   return rows.map((row, i) => {
     const parsed = schema.safeParse(row);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      throw new EscalationMatrixError(file, `## ${section}, row ${i + 1}: ${issue.path.join('.') || 'row'}: ${issue.message}`);
+      throw new EscalationMatrixError(file, `## ${section}, row ${i + 1}: ${firstIssue(parsed.error, 'row')}`);
     }
     return parsed.data;
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '../text/first-issue.js';
 import { loadQuery } from '../queries/load-query.js';
 import { parseWarehouseTime } from '../warehouse/warehouse-time.js';
 
@@ -79,10 +80,7 @@ export async function fetchOrderTimeline(query: WarehouseRows, sharedDir: string
   const parsed = rows.map((row, i) => {
     const result = timelineRow.safeParse(row);
     if (!result.success) {
-      const issue = result.error.issues[0]!;
-      throw new Error(
-        `the warehouse returned an unreadable timeline row ${i + 1} for order ${orderId}: ${issue.path.join('.')}: ${issue.message}`,
-      );
+      throw new Error(`the warehouse returned an unreadable timeline row ${i + 1} for order ${orderId}: ${firstIssue(result.error)}`);
     }
     return result.data;
   });

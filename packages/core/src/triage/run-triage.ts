@@ -1,4 +1,5 @@
 import type { EcmConfig } from '../config/load-config.js';
+import { firstIssue, type SchemaRefusal } from '../text/first-issue.js';
 import type { Priority, Team } from '../config/schema.js';
 import { firstMatching } from '../config/rule-match.js';
 import { fillCodeLists, loadQuery } from '../queries/load-query.js';
@@ -149,10 +150,8 @@ export interface CandidateFacts {
 }
 
 /** Why a row failed, in one line: the field and the problem. */
-function quarantineReason(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }): string {
-  const issue = error.issues[0]!;
-  const field = issue.path.map(String).join('.');
-  return field ? `${field}: ${issue.message}` : issue.message;
+function quarantineReason(error: SchemaRefusal): string {
+  return firstIssue(error, null);
 }
 
 /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { firstIssue } from '@ecm/core/text';
 import { CliError, EXIT, type ExitCode } from '../exit-codes.js';
 
 /** The slice of an MCP client this package calls: the SDK's client, over HTTP or in this process. */
@@ -37,7 +38,6 @@ export async function callTool<T>(client: ToolClient, name: string, args: Record
     .trim();
   if (result.isError) throw new ToolFailure(name, text || `${name} failed`, EXIT_OF[result._meta?.ecm_error ?? 'failed'] ?? EXIT.failed);
   const parsed = schema.safeParse(result.structuredContent);
-  if (!parsed.success)
-    throw new Error(`${name} returned an unexpected result: ${parsed.error.issues[0]?.path.join('.')}: ${parsed.error.issues[0]?.message}`);
+  if (!parsed.success) throw new Error(`${name} returned an unexpected result: ${firstIssue(parsed.error)}`);
   return parsed.data;
 }

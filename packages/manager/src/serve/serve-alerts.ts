@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { firstIssue } from '@ecm/core/text';
 import type { z } from 'zod';
 import { alertDedupeKey, alertmanagerPayloadSchema, routeAlert } from './alert-routing.js';
 import type { RouteDeps } from './serve-deps.js';
@@ -31,8 +32,7 @@ async function readPayload(deps: RouteDeps, req: IncomingMessage, res: ServerRes
   const parsed = alertmanagerPayloadSchema.safeParse(json);
   if (!parsed.success) {
     deps.metrics.rejected.inc({ route: 'alertmanager', reason: 'invalid' });
-    const issue = parsed.error.issues[0]!;
-    send(res, 400, { error: `not an Alertmanager webhook payload: ${issue.path.join('.') || '(top level)'}: ${issue.message}` });
+    send(res, 400, { error: `not an Alertmanager webhook payload: ${firstIssue(parsed.error)}` });
     return undefined;
   }
   return parsed.data;

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { firstIssue } from '@ecm/core/text';
 import type { Domain } from '@ecm/agent';
 import { z } from 'zod';
 import type { RouteDeps } from './serve-deps.js';
@@ -47,8 +48,7 @@ function routedEvent(webhook: WebhookTriggers, name: string, body: Buffer, refus
   }
   const parsed = webhookEventSchema.safeParse(json);
   if (!parsed.success) {
-    const issue = parsed.error.issues[0]!;
-    return refuse(400, 'invalid', `${issue.path.join('.') || '(top level)'}: ${issue.message}`);
+    return refuse(400, 'invalid', firstIssue(parsed.error));
   }
   const events = webhook.events;
   const event = events.find((e) => e.type === parsed.data.type);
