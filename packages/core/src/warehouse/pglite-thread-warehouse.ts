@@ -1,5 +1,6 @@
 import { Worker } from 'node:worker_threads';
-import type { ThreadReply } from './pglite-thread.js';
+import type { ThreadReply, ThreadStart } from './pglite-thread.js';
+import { compiledPglite } from './pglite-warehouse.js';
 import type { Row, Warehouse } from './warehouse.js';
 
 // A worker runs compiled JavaScript: from src/ (the tests) it is the built file in dist/.
@@ -53,9 +54,14 @@ export class PgliteThreadWarehouse implements Warehouse {
     worker.on('exit', (code) => fail(new Error(`the embedded warehouse's thread ended (exit ${code})`)));
   }
 
-  /** Starts the thread and resolves once the database is open there; a failed open rejects with its reason. */
+  /**
+   * Starts the thread and resolves once the database is open there; a failed open rejects with its
+   * reason. The thread gets PostgreSQL's WebAssembly as this process compiled it (for the state store
+   * too): one compilation instead of one per thread.
+   */
   static async open(dataDir: string, label: string): Promise<PgliteThreadWarehouse> {
-    const worker = new Worker(THREAD_MAIN, { workerData: dataDir });
+    const workerData: ThreadStart = { dataDir, wasmModule: await compiledPglite() };
+    const worker = new Worker(THREAD_MAIN, { workerData });
     const warehouse = new PgliteThreadWarehouse(worker, label);
     const ready = await warehouse.#request(0, null);
     if ('error' in ready) {

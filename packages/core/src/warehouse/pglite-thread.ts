@@ -1,7 +1,13 @@
-// The worker side of PgliteThreadWarehouse: one embedded database opened on this thread, answering
-// one query message at a time. Nothing here is reachable from another module's imports.
+// The worker side of PgliteThread: one embedded database opened on this thread, answering one
+// statement message at a time. Nothing here is reachable from another module's imports.
 import { parentPort, workerData } from 'node:worker_threads';
-import { openPglite } from './pglite-warehouse.js';
+import { adoptCompiledPglite, openPglite, type WasmModule } from './pglite-warehouse.js';
+
+/** What the owner gives the thread: the data folder, and PostgreSQL's WebAssembly already compiled. */
+export interface ThreadStart {
+  readonly dataDir: string;
+  readonly wasmModule?: WasmModule;
+}
 
 type ThreadRequest =
   | { readonly op: 'query'; readonly id: number; readonly sql: string; readonly params: unknown[] }
@@ -27,10 +33,11 @@ export type ThreadReply =
 
 const port = parentPort;
 if (!port) throw new Error('pglite-thread runs as a worker thread');
-if (typeof workerData !== 'string') throw new Error('pglite-thread: workerData must be the data folder');
-const dataDir: string = workerData;
+const start = workerData as Partial<ThreadStart> | null;
+if (typeof start?.dataDir !== 'string') throw new Error('pglite-thread: workerData must name the data folder');
+if (start.wasmModule) adoptCompiledPglite(start.wasmModule);
 
-const opening = openPglite(dataDir);
+const opening = openPglite(start.dataDir);
 // A failed open is reported once, as the answer to the "ready" id 0; the owner then ends the thread.
 opening.then(
   () => port.postMessage({ id: 0, rows: [] } satisfies ThreadReply),

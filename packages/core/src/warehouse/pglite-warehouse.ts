@@ -10,13 +10,14 @@ const asText = (value: string) => value;
 /** Same text handover as the pg driver: int8, timestamp, timestamptz, numeric. */
 export const PGLITE_PARSERS = { 20: asText, 1114: asText, 1184: asText, 1700: asText };
 
-type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
+/** PostgreSQL's WebAssembly, compiled. */
+export type WasmModule = NonNullable<PGliteOptions['pgliteWasmModule']>;
 /** The runtime's WebAssembly compiler (the TypeScript lib in use does not declare it). */
 const wasm = (globalThis as unknown as { WebAssembly: { compile(bytes: Uint8Array): Promise<WasmModule> } }).WebAssembly;
 let compiled: Promise<WasmModule> | null = null;
 
 /** PostgreSQL's WebAssembly, compiled once per process: the CLIs open the warehouse and the state store. */
-function pgliteModule(): Promise<WasmModule> {
+export function compiledPglite(): Promise<WasmModule> {
   compiled ??= (async () => {
     const dist = path.dirname(createRequire(import.meta.url).resolve('@electric-sql/pglite'));
     return wasm.compile(await readFile(path.join(dist, 'pglite.wasm')));
@@ -29,7 +30,12 @@ function pgliteModule(): Promise<WasmModule> {
  * an embedded database can load its configuration meanwhile; openPglite then finds it compiled.
  */
 export function preparePglite(): void {
-  pgliteModule().catch(() => undefined); // a failure surfaces again, with its reason, in openPglite
+  compiledPglite().catch(() => undefined); // a failure surfaces again, with its reason, in openPglite
+}
+
+/** Uses a module another thread of this process compiled (PgliteThread hands it over) instead of compiling again. */
+export function adoptCompiledPglite(module: WasmModule): void {
+  compiled ??= Promise.resolve(module);
 }
 
 /** packages/core/assets, from src/warehouse and dist/warehouse alike. */
@@ -61,7 +67,7 @@ async function emptyClusterTemplate(): Promise<Blob | null> {
  * from `loadDataDir` when given (a `dumpDataDir()` of another one), else from the empty cluster.
  */
 export async function openPglite(dataDir?: string, start: { loadDataDir?: Blob } = {}): Promise<PGlite> {
-  const [{ PGlite }, pgliteWasmModule] = await Promise.all([import('@electric-sql/pglite'), pgliteModule()]);
+  const [{ PGlite }, pgliteWasmModule] = await Promise.all([import('@electric-sql/pglite'), compiledPglite()]);
   // PostgreSQL's default 128 MB buffer pool is touched at start in WebAssembly memory: about 110 MB
   // resident per open database, and the CLIs open two. Our tables are scanned once per run (large
   // scans use a small ring buffer anyway) and the operating system caches the files, so 16 MB
