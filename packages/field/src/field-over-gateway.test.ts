@@ -191,14 +191,78 @@ describe('ecm-field through the HTTP gateway with a personal token', () => {
   });
 });
 
-describe('after the gateway stops', () => {
-  it('the state store holds token hashes only, and the reveals the gateway allowed', async () => {
+describe('beside a running gateway on the embedded stores', () => {
+  // Two processes on one embedded data folder overwrite each other's writes. The gateway holds the
+  // store lock only while calls come, so a terminal command and a lead's token command get their turn
+  // between calls, and the gateway sees what they wrote.
+  let started = '';
+  let secondToken = '';
+
+  it('a field command on the same home waits its turn, writes, and the gateway sees the write', async () => {
+    const open = (await queueOf(BILAL)).tickets.filter((t) => t.status === 'OPEN' && !t.completed);
+    expect(open.length).toBeGreaterThan(0);
+    started = open[0]!.order_id;
+    // The gateway has just answered, so it holds the stores: this command waits for them.
+    const local = await runNode(FIELD_BIN, ['start', started, '--agent', BILAL, '--as-of', NOW, '--json'], cliEnv(home));
+    expect(local.code, local.stderr).toBe(0);
+    expect(JSON.parse(local.stdout)).toMatchObject({ ticket: { order_id: started, status: 'IN_PROGRESS' } });
+    expect((await queueOf(BILAL)).tickets.find((t) => t.order_id === started)?.status).toBe('IN_PROGRESS');
+  });
+
+  it('a lead issues and revokes a token while it runs; the revoked token is refused at the next request', async () => {
+    const issue = await gatewayCli(['tokens', 'issue', '--agent', BILAL, '--by', 'lena.lead@example.com']);
+    expect(issue.code, issue.stderr).toBe(0);
+    secondToken = issue.stdout.trim();
+    const id = /tok_[0-9a-f]+/.exec(issue.stderr)?.[0];
+    expect(id, issue.stderr).toBeDefined();
+    expect((await fieldAs(secondToken, ['whoami', '--json'])).code).toBe(0);
+    const revoke = await gatewayCli(['tokens', 'revoke', id!]);
+    expect(revoke.code, revoke.stderr).toBe(0);
+    const refused = await fieldAs(secondToken, ['my-tickets']);
+    expect(refused.code).toBe(6);
+    expect(refused.stderr).toMatch(/refused ECM_GATEWAY_TOKEN/);
+    // The first token of the same agent still works.
+    expect((await asAgent(BILAL, ['whoami', '--json'])).code).toBe(0);
+  });
+
+  it('nothing written beside it is lost when the gateway stops', async () => {
     await gw?.stop();
     gw = null;
+    const after = await runNode(FIELD_BIN, ['my-tickets', '--agent', BILAL, '--as-of', NOW, '--json'], cliEnv(home));
+    expect(after.code, after.stderr).toBe(0);
+    expect(queueJson.parse(JSON.parse(after.stdout)).tickets.find((t) => t.order_id === started)?.status).toBe('IN_PROGRESS');
+    const list = await gatewayCli(['tokens', 'list', '--json']);
+    expect(list.code, list.stderr).toBe(0);
+    expect(list.stdout).not.toContain(secondToken);
+  });
+
+  it('a gateway killed while it holds the stores leaves them usable: the next command takes the lock over', async () => {
+    const killed = await startHttpGatewayProcess(['--as-of', NOW], gatewayEnv(home));
+    const exited = new Promise((r) => killed.child.once('exit', r));
+    try {
+      const viaGateway = await runNode(
+        FIELD_BIN,
+        ['my-tickets', '--as-of', NOW],
+        cliEnv(laptop, { ECM_GATEWAY_URL: killed.url, ECM_GATEWAY_TOKEN: issued.get(BILAL)! }),
+      );
+      expect(viaGateway.code, viaGateway.stderr).toBe(0);
+    } finally {
+      killed.child.kill('SIGKILL'); // with its stores open and the lock file naming it
+      await exited;
+    }
+    const after = await runNode(FIELD_BIN, ['my-tickets', '--agent', BILAL, '--as-of', NOW, '--json'], cliEnv(home));
+    expect(after.code, after.stderr).toBe(0);
+    expect(queueJson.parse(JSON.parse(after.stdout)).tickets.find((t) => t.order_id === started)?.status).toBe('IN_PROGRESS');
+  });
+});
+
+describe('after the gateway stops', () => {
+  it('the state store holds token hashes only, and the reveals the gateway allowed', async () => {
     const state = await openStateDb({ env: { ECM_HOME: home } });
     try {
       const rows = await state.query('SELECT * FROM gateway_tokens');
-      expect(rows.length).toBe(2);
+      // Asha's and Bilal's, and Bilal's second one, revoked.
+      expect(rows.length).toBe(3);
       const stored = JSON.stringify(rows);
       for (const token of issued.values()) {
         expect(stored).not.toContain(token);

@@ -85,9 +85,8 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
     fail(`--role must be a lower-case SQL name such as ecm_gateway_reader, not "${values.role}"`);
   if (!/^[a-z_][a-z0-9_]*$/.test(values.schema)) fail(`--schema must be a lower-case SQL name such as public, not "${values.schema}"`);
   // Lazy, as every import past argument parsing here: --help, --version and usage errors answer without zod or the configuration loader.
-  const [{ defaultSharedDir, loadConfig }, { openWarehouse }, { WarehouseAccess }, { roleSql }] = await Promise.all([
+  const [{ defaultSharedDir, loadConfig }, { WarehouseAccess }, { roleSql }] = await Promise.all([
     import('@ecm/core/domain'),
-    import('@ecm/core/warehouse'),
     import('./warehouse/warehouse-access.js'),
     import('./warehouse/role-sql.js'),
   ]);
@@ -95,13 +94,29 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
   const access = new WarehouseAccess(config.settings.warehouse_access);
   const needColumns = access.tableNames.filter((t) => access.piiOf(t).size > 0);
   const columnsOf = new Map<string, string[]>();
-  if (needColumns.length > 0) {
-    const warehouse = await openWarehouse({ sharedDir: config.sharedDir, env: process.env });
+  if (needColumns.length > 0) await readColumns(config.sharedDir, values.schema, needColumns, columnsOf);
+  process.stdout.write(roleSql({ role: values.role, schema: values.schema, access, columnsOf }));
+}
+
+/** The columns of the tables that hold personal data, read from the warehouse's catalogue. */
+async function readColumns(sharedDir: string, schema: string, tables: readonly string[], columnsOf: Map<string, string[]>): Promise<void> {
+  const [{ openWarehouse }, { lockEmbeddedStores }] = await Promise.all([import('@ecm/core/warehouse'), import('@ecm/core/stores')]);
+  // The embedded demo warehouse admits one process at a time (a running job or gateway may hold it).
+  const lock = await lockEmbeddedStores({
+    program: 'ecm-gateway',
+    command: 'role-sql',
+    stores: ['warehouse'],
+    waitMs: 15_000,
+    lockedExit: 1,
+    onWait: (holder) => process.stderr.write(`waiting for ${holder} to finish…\n`),
+  });
+  try {
+    const warehouse = await openWarehouse({ sharedDir: sharedDir, env: process.env });
     try {
-      for (const table of needColumns) {
+      for (const table of tables) {
         const rows = await warehouse.query(
           'SELECT column_name FROM information_schema.columns WHERE table_schema = $1 AND table_name = $2 ORDER BY ordinal_position',
-          [values.schema, table],
+          [schema, table],
         );
         columnsOf.set(
           table,
@@ -111,8 +126,9 @@ async function printRoleSql(argv: readonly string[]): Promise<void> {
     } finally {
       await warehouse.close();
     }
+  } finally {
+    await lock.release();
   }
-  process.stdout.write(roleSql({ role: values.role, schema: values.schema, access, columnsOf }));
 }
 
 async function main(): Promise<void> {

@@ -50,9 +50,9 @@ export class GatewayContext {
   readonly now: () => Date;
   readonly runbooks: RunbookLibrary;
   readonly #deps: GatewayDeps;
-  readonly #openWarehouse: () => Promise<Warehouse>;
-  readonly #openTickets: (() => Promise<TicketStore>) | null;
-  readonly #openAudit: (() => Promise<StateQueryable>) | null;
+  #openWarehouse: () => Promise<Warehouse>;
+  #openTickets: (() => Promise<TicketStore>) | null;
+  #openAudit: (() => Promise<StateQueryable>) | null;
   #session: Promise<ReadOnlySession> | null = null;
   #triage: TriageCacheEntry | null = null;
 
@@ -69,6 +69,38 @@ export class GatewayContext {
     this.#openWarehouse = lazy(deps.warehouse);
     this.#openTickets = deps.tickets ? lazy(deps.tickets) : null;
     this.#openAudit = deps.audit ? lazy(deps.audit) : null;
+  }
+
+  /**
+   * Runs `fn`, which uses the stores, while this process may have them open (GatewayDeps.lease): a
+   * gateway on the embedded stores waits its turn when another ECM program holds them.
+   */
+  async useStores<T>(fn: () => Promise<T>): Promise<T> {
+    const lease = this.#deps.lease;
+    if (!lease) return fn();
+    let entered = false;
+    try {
+      return await lease.use(() => {
+        entered = true;
+        return fn();
+      });
+    } catch (err) {
+      if (entered) throw err;
+      throw new ToolError(`The embedded stores are not available now: ${errorText(err)}`);
+    }
+  }
+
+  /**
+   * Forgets every store opened so far and what was made on them (warehouse_query's session, the
+   * agent tables' check), after the caller closed them: the next use opens them again. The triage
+   * cache is data, not a connection, and stays.
+   */
+  async forgetStores(): Promise<void> {
+    await this.close();
+    this.#openWarehouse = lazy(this.#deps.warehouse);
+    this.#openTickets = this.#deps.tickets ? lazy(this.#deps.tickets) : null;
+    this.#openAudit = this.#deps.audit ? lazy(this.#deps.audit) : null;
+    this.#agentSchema = null;
   }
 
   /** The environment this gateway runs with (Slack for escalations, the fix executor for approvals). */
@@ -230,7 +262,8 @@ export class GatewayContext {
 
   #startTriage(): { snapshot: Promise<TriageSnapshot> } {
     const started = Date.now();
-    const snapshot = (async (): Promise<TriageSnapshot> => {
+    // A refresh may outlive the call that started it: it holds the stores on its own.
+    const snapshot = this.useStores(async (): Promise<TriageSnapshot> => {
       const warehouse = await this.warehouse();
       let result: TriageResult;
       try {
@@ -241,7 +274,7 @@ export class GatewayContext {
       }
       this.log.info({ candidates: result.orders.length, ms: Date.now() - started, as_of: result.as_of }, 'triage refreshed');
       return { result, byOrder: new Map(result.orders.map((o) => [o.order_id, o])) };
-    })();
+    });
     const entry: TriageCacheEntry = { at: started, snapshot, ready: false };
     // A refresh replaces a ready result only once it has one; a first run is shared while it runs.
     if (!this.#triage?.ready) this.#triage = entry;

@@ -1,6 +1,7 @@
 import type { EcmConfig, TicketStore } from '@ecm/core/domain';
 import type { StateQueryable } from '@ecm/core/stores';
 import type { Warehouse } from '@ecm/core/warehouse';
+import type { StoreLease } from './store-lease.js';
 
 /** Where log lines go: pino in the CLI, nothing by default in-process. */
 export interface GatewayLog {
@@ -58,5 +59,11 @@ export interface GatewayDeps {
   /** How long a triage result is reused by the ecm_* tools. Default 60 s. */
   readonly triageTtlMs?: number;
   readonly log?: GatewayLog;
+  /**
+   * How this process shares the stores with the other ECM programs (store-lease.ts): a long-running
+   * gateway on the embedded stores holds them only while it uses them. Without one the stores are
+   * this process's alone (ecm-field holds their lock for its whole command).
+   */
+  readonly lease?: StoreLease;
   readonly env?: NodeJS.ProcessEnv;
 }

@@ -4,6 +4,8 @@ import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
 import { openWarehouse, type Warehouse } from '@ecm/core/warehouse';
 import { pino } from 'pino';
 import { GatewayContext } from './gateway-context.js';
+import { storeLease, type StoreLease } from './store-lease.js';
+import { errorText } from '@ecm/core/text';
 import type { GatewayDeps } from './gateway-deps.js';
 
 export interface StartOptions {
@@ -33,14 +35,35 @@ export async function startGateway(options: StartOptions): Promise<void> {
 
   // Opened on first use: a slow or missing warehouse never delays the MCP handshake.
   const opened: OpenedStores = { warehouse: null, state: null };
-  const openState = stateOpener(env, opened);
-  const ctx = new GatewayContext(gatewayDeps(options, config, log, opened, openState));
+  const state = stateOpener(env, opened);
+  const closeStores = async (): Promise<void> => {
+    await ctx.forgetStores();
+    state.forget();
+    const { warehouse, state: db } = opened;
+    opened.warehouse = null;
+    opened.state = null;
+    await Promise.all([warehouse?.close(), db?.close()]);
+    if (warehouse || db) log.info({}, 'stores closed');
+  };
+  const lease = storeLease({
+    env,
+    command: options.http ? '--http' : '(stdio)',
+    closeStores,
+    idleMs: STORE_IDLE_MS,
+    waitMs: STORE_WAIT_MS,
+    onWait: (holder) => log.info({ holder }, 'waiting for the embedded stores'),
+    onCloseFailed: (err) => log.error({ error: errorText(err) }, 'a store did not close; keeping the embedded stores locked'),
+  });
+  const ctx = new GatewayContext(gatewayDeps(options, config, log, opened, state.open, lease));
 
   const stopping = { stop: async (): Promise<void> => undefined };
-  const shutdown = shutdownOnSignals(log, ctx, opened, stopping);
+  const shutdown = shutdownOnSignals(log, stopping, async () => {
+    await lease.close().catch(() => undefined);
+    await closeStores().catch(() => undefined);
+  });
 
   if (options.http) {
-    stopping.stop = await startHttp(options.http, { ctx, env, config, log, opened, openState });
+    stopping.stop = await startHttp(options.http, { ctx, env, config, log, openState: state.open, lease });
     return;
   }
   await startStdio(ctx, options, log, shutdown, stopping);
@@ -55,17 +78,30 @@ function gatewayLogger(level: string) {
   );
 }
 
-/** One state store for the ticket tools and the record of personal-data reveals, opened once. */
-function stateOpener(env: NodeJS.ProcessEnv, opened: OpenedStores): () => Promise<StateDb> {
+/**
+ * A gateway on the embedded stores closes them when no call has come for this long, so the other ECM
+ * programs get their turn (store-lease.ts); back-to-back calls keep them open.
+ */
+const STORE_IDLE_MS = 2_000;
+/** How long a call waits for another ECM program to finish with the embedded stores, as ecm-field does. */
+const STORE_WAIT_MS = 15_000;
+
+/** One state store for the ticket tools and the record of personal-data reveals, opened once until forgotten. */
+function stateOpener(env: NodeJS.ProcessEnv, opened: OpenedStores): { open: () => Promise<StateDb>; forget: () => void } {
   let opening: Promise<StateDb> | null = null;
-  return () =>
-    (opening ??= openStateDb({ env }).then(
-      (db) => (opened.state = db),
-      (err: unknown) => {
-        opening = null;
-        throw err;
-      },
-    ));
+  return {
+    open: () =>
+      (opening ??= openStateDb({ env }).then(
+        (db) => (opened.state = db),
+        (err: unknown) => {
+          opening = null;
+          throw err;
+        },
+      )),
+    forget: () => {
+      opening = null;
+    },
+  };
 }
 
 function gatewayDeps(
@@ -74,12 +110,14 @@ function gatewayDeps(
   log: Logger,
   opened: OpenedStores,
   openState: () => Promise<StateDb>,
+  lease: StoreLease,
 ): GatewayDeps {
   const { env } = options;
   return {
     config,
     env,
     log,
+    lease,
     allowPii: options.allowPii,
     ...(options.agentEmail ? { agentEmail: options.agentEmail } : {}),
     // A fixed time (demos, tests) is the clock of ticket changes too, as ecm-field --as-of is.
@@ -95,16 +133,15 @@ function gatewayDeps(
   };
 }
 
-function shutdownOnSignals(log: Logger, ctx: GatewayContext, opened: OpenedStores, stopping: { stop: () => Promise<void> }): Shutdown {
+function shutdownOnSignals(log: Logger, stopping: { stop: () => Promise<void> }, closeAll: () => Promise<void>): Shutdown {
   let closing = false;
   const shutdown: Shutdown = async (why, code = 0) => {
     if (closing) return;
     closing = true;
     log.info({ why }, 'shutting down');
     await stopping.stop().catch(() => undefined);
-    await ctx.close();
-    await opened.warehouse?.close().catch(() => undefined);
-    await opened.state?.close().catch(() => undefined);
+    // The stores close before the lock is released (the lease does both), then the process ends.
+    await closeAll();
     process.exit(code);
   };
   process.on('SIGINT', () => void shutdown('SIGINT'));
@@ -117,13 +154,13 @@ interface HttpStartDeps {
   readonly env: NodeJS.ProcessEnv;
   readonly config: EcmConfig;
   readonly log: Logger;
-  readonly opened: OpenedStores;
   readonly openState: () => Promise<StateDb>;
+  readonly lease: StoreLease;
 }
 
 /** Serves streamable HTTP; returns how to stop listening. */
 async function startHttp(http: NonNullable<StartOptions['http']>, deps: HttpStartDeps): Promise<() => Promise<void>> {
-  const { ctx, env, log, openState } = deps;
+  const { ctx, env, log, openState, lease } = deps;
   const [{ startHttpGateway }, { GatewayTokens }, { StoredTokens }] = await Promise.all([
     import('./http/http-gateway.js'),
     import('./http/gateway-tokens.js'),
@@ -131,7 +168,7 @@ async function startHttp(http: NonNullable<StartOptions['http']>, deps: HttpStar
   ]);
   const tokens = GatewayTokens.parse(env.ECM_GATEWAY_TOKEN);
   // Personal tokens issued by a lead live in the state store, checked on every request.
-  const storedTokens = new StoredTokens({ query: async (sql, params) => (await openState()).query(sql, params) });
+  const storedTokens = new StoredTokens({ query: (sql, params) => lease.use(async () => (await openState()).query(sql, params)) });
   const metrics = metricsEndpoint(deps);
   const server = await startHttpGateway(ctx, { ...http, tokens, storedTokens, metrics });
   log.info(
@@ -151,9 +188,9 @@ async function startHttp(http: NonNullable<StartOptions['http']>, deps: HttpStar
  * A long-running service is scraped rather than pushing: /metrics serves the execution log's metrics.
  * The LLM runtime's modules load on the first scrape, so a gateway nobody scrapes never loads them.
  */
-function metricsEndpoint({ env, config, opened }: HttpStartDeps) {
+function metricsEndpoint({ config, openState, lease }: HttpStartDeps) {
   const logDb = {
-    query: async (sql: string, params?: unknown[]) => (opened.state ??= await openStateDb({ env })).query(sql, params),
+    query: (sql: string, params?: unknown[]) => lease.use(async () => (await openState()).query(sql, params)),
   };
   let endpoint: Promise<{ render(): Promise<string> }> | null = null;
   const openEndpoint = async () => {

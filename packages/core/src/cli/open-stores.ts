@@ -63,7 +63,7 @@ export interface HeldStoreLock {
 }
 
 export interface StoreLockRequest {
-  readonly program: 'ecm-manager' | 'ecm-field';
+  readonly program: 'ecm-manager' | 'ecm-field' | 'ecm-gateway';
   readonly command: string;
   /** The embedded stores this command opens; a store on PostgreSQL needs no file lock. */
   readonly stores: readonly ('state' | 'warehouse')[];

@@ -1,5 +1,7 @@
 import { parseArgs } from 'node:util';
-import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
+import { EXIT } from '@ecm/core/cli-kit';
+import { lockEmbeddedStores, openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
+import { errorText } from '@ecm/core/text';
 import type { StoredTokens, TokenRefused } from './token-store.js';
 
 export const TOKENS_USAGE = `ecm-gateway tokens — personal bearer tokens for the HTTP gateway (kept hashed in the state store)
@@ -21,6 +23,8 @@ export class TokensCommandError extends Error {
     super(message);
   }
 }
+
+const unknownVerb = (verb: string) => new TokensCommandError(`unknown tokens command "${verb}"\n\n${TOKENS_USAGE}`, 2);
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const err = (line: string) => process.stderr.write(`${line}\n`);
@@ -44,6 +48,35 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
     return verb ? 0 : 3; // no verb is a usage error, as everywhere
   }
   const { values, positionals } = parseTokensArgs(rest);
+  if (!['issue', 'list', 'revoke'].includes(verb)) throw unknownVerb(verb);
+  // The embedded state store admits one process at a time: wait for a running job or a gateway's
+  // current calls (a gateway closes the embedded stores between calls), never open it beside them.
+  const lock = await lockEmbeddedStores(
+    {
+      program: 'ecm-gateway',
+      command: `tokens ${verb}`,
+      stores: ['state'],
+      waitMs: 15_000,
+      lockedExit: EXIT.failed,
+      onWait: (holder) => err(`waiting for ${holder} to finish…`),
+    },
+    env,
+  ).catch((e: unknown) => {
+    throw new TokensCommandError(errorText(e), EXIT.failed);
+  });
+  try {
+    return await runTokensCommand(verb, values, positionals, env);
+  } finally {
+    await lock.release();
+  }
+}
+
+async function runTokensCommand(
+  verb: string,
+  values: TokensArgs['values'],
+  positionals: string[],
+  env: NodeJS.ProcessEnv,
+): Promise<number> {
   const { StoredTokens, TokenRefused } = await import('./token-store.js');
   const state = await openStateDb({ env });
   try {
@@ -56,7 +89,7 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
       case 'revoke':
         return await revokeTokens(tokens, TokenRefused, positionals);
       default:
-        throw new TokensCommandError(`unknown tokens command "${verb}"\n\n${TOKENS_USAGE}`, 2);
+        throw unknownVerb(verb);
     }
   } finally {
     await state.close();

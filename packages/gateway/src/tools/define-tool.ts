@@ -63,7 +63,7 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spe
     const started = process.hrtime.bigint();
     const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
     try {
-      const reply = await spec.run(ctx, args as z.output<z.ZodObject<I>>, caller);
+      const reply = await ctx.useStores(() => spec.run(ctx, args as z.output<z.ZodObject<I>>, caller));
       ctx.log.info({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms() }, 'tool call');
       return { structuredContent: reply.structured as Record<string, unknown>, content: [{ type: 'text', text: reply.text }] };
     } catch (err) {

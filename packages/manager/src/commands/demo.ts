@@ -50,11 +50,34 @@ export async function demoSeedCommand(options: DemoSeedOptions): Promise<number>
   if (!Number.isInteger(seed)) throw new CliError(`--seed ${options.seed}: expected a whole number`, EXIT.config);
   const stuckScale = positiveNumber('--stuck-scale', options.stuckScale, false);
   const asOf = parseAsOf(options.asOf);
+  // What to generate, the same whether it goes to a real warehouse or the embedded demo one.
+  const plan = { sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale };
+  // The embedded stores admit one process at a time: re-creating the demo warehouse under a running
+  // job, or beside a gateway's open stores, would pull the data folder from under them.
+  const { lockEmbeddedStores } = await import('@ecm/core/stores');
+  const lock = await lockEmbeddedStores({
+    program: 'ecm-manager',
+    command: 'demo seed',
+    stores: options.warehouseUrl ? ['state'] : ['state', 'warehouse'],
+    waitMs: 30_000,
+    lockedExit: EXIT.locked,
+    onWait: (holder) => notice(`waiting for ${holder} to finish…`),
+  });
+  try {
+    return await seedDemo(config, plan, options);
+  } finally {
+    await lock.release();
+  }
+}
+
+type DemoPlan = { sharedDir: string; seed: number; orders: number; days: number; asOf: Date; stuckScale: number | undefined };
+
+/** Seeds the warehouse and the demo roster, then reports what it did. */
+async function seedDemo(config: EcmConfig, plan: DemoPlan, options: DemoSeedOptions): Promise<number> {
+  const { seed, orders, days, asOf } = plan;
   const bar = progressBar('Seeding');
   const onProgress = (p: { ordersDone: number; ordersTotal: number }) => bar.update(p.ordersDone, p.ordersTotal);
   const started = Date.now();
-  // What to generate, the same whether it goes to a real warehouse or the embedded demo one.
-  const plan = { sharedDir: config.sharedDir, seed, orders, days, asOf, stuckScale };
   let where: string;
   try {
     if (options.warehouseUrl) {

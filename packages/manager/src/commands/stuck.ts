@@ -40,29 +40,36 @@ export async function stuckCommand(options: StuckOptions): Promise<number> {
   const limit = options.limit === undefined ? Infinity : Number(options.limit);
   if (!(limit > 0)) throw new CliError(`--limit ${options.limit}: expected a positive number`, EXIT.config);
 
-  // The learned multipliers at T, as the daily run scores: `stuck` shows the tickets' priorities.
-  const multipliers = await withTicketStore('stuck', (tickets) => multipliersAt(config, tickets, asOf));
-  const warehouse = await openConfiguredWarehouse(config);
-  try {
-    const result = await runTriage(warehouse, config, { asOf, multipliers });
-    const shown = result.orders
-      .filter((o: TriagedOrder) => options.all || o.actionable)
-      .filter((o) => !options.team || o.team === options.team)
-      .filter((o) => !options.reason || o.stuck_reason === options.reason)
-      .filter((o) => !priority || o.priority === (priority as Priority))
-      .filter((o) => !options.currency || o.currency === options.currency.toUpperCase())
-      .slice(0, limit);
-    if (options.json) {
-      process.stdout.write(
-        `${JSON.stringify({ as_of: result.as_of, orders: shown.map(stuckOrderRecordOf), quarantined: result.quarantined, summary: result.summary })}\n`,
-      );
-    } else if (options.csv) {
-      process.stdout.write(`${renderStuckCsv(shown)}\n`);
-    } else {
-      process.stdout.write(`${renderStuckTable(result, shown, Boolean(options.all))}\n`);
-    }
-    return EXIT.ok;
-  } finally {
-    await warehouse.close();
-  }
+  // One lock for both embedded stores: the demo warehouse, too, admits one process at a time.
+  return withTicketStore(
+    'stuck',
+    async (tickets) => {
+      // The learned multipliers at T, as the daily run scores: `stuck` shows the tickets' priorities.
+      const multipliers = await multipliersAt(config, tickets, asOf);
+      const warehouse = await openConfiguredWarehouse(config);
+      try {
+        const result = await runTriage(warehouse, config, { asOf, multipliers });
+        const shown = result.orders
+          .filter((o: TriagedOrder) => options.all || o.actionable)
+          .filter((o) => !options.team || o.team === options.team)
+          .filter((o) => !options.reason || o.stuck_reason === options.reason)
+          .filter((o) => !priority || o.priority === (priority as Priority))
+          .filter((o) => !options.currency || o.currency === options.currency.toUpperCase())
+          .slice(0, limit);
+        if (options.json) {
+          process.stdout.write(
+            `${JSON.stringify({ as_of: result.as_of, orders: shown.map(stuckOrderRecordOf), quarantined: result.quarantined, summary: result.summary })}\n`,
+          );
+        } else if (options.csv) {
+          process.stdout.write(`${renderStuckCsv(shown)}\n`);
+        } else {
+          process.stdout.write(`${renderStuckTable(result, shown, Boolean(options.all))}\n`);
+        }
+        return EXIT.ok;
+      } finally {
+        await warehouse.close();
+      }
+    },
+    { alsoWarehouse: true },
+  );
 }

@@ -2,24 +2,53 @@ import type { EcmConfig } from '@ecm/core/domain';
 import type { RunLock } from '@ecm/core/stores';
 import { openConfiguredState } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { acquireFileLock, acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf } from '@ecm/core/stores';
+import { acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf, waitForFileLock } from '@ecm/core/stores';
 
-/** The run lock: PostgreSQL's when the state store is PostgreSQL, else a lock file. Held by another run: exit 4 with who holds it. */
+/**
+ * How long a run waits for the embedded stores' lock file: a gateway on the embedded stores hands
+ * them over within 2 s of its last call (packages/gateway/src/store-lease.ts); another run holds them
+ * for minutes, and then this run stops (exit 5) rather than queue behind it.
+ */
+const HAND_OVER_WAIT_MS = 5_000;
+
+/**
+ * The run lock: PostgreSQL's when the state store is PostgreSQL, else the embedded stores' lock file,
+ * which an embedded demo warehouse needs too. Held by another run: exit 5 with who holds it.
+ */
 export async function takeRunLock(command: string, config: EcmConfig): Promise<RunLock> {
   const holder = describeHolder(command);
   try {
-    if (process.env.ECM_STATE_URL) {
-      // The holder table must exist before the lock can name a holder.
-      await (await openConfiguredState(config)).close();
-      const timeouts = stateTimeoutsOf(config.settings.timeouts);
-      return await acquirePgLock(process.env.ECM_STATE_URL, holder, {
-        connectTimeoutMs: timeouts.connectMs,
-        statementTimeoutMs: timeouts.statementMs,
-      });
-    }
-    return acquireFileLock(holder);
+    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS);
+    // The holder table must exist before the lock can name a holder.
+    await (await openConfiguredState(config)).close();
+    const timeouts = stateTimeoutsOf(config.settings.timeouts);
+    const pgLock = await acquirePgLock(process.env.ECM_STATE_URL, holder, {
+      connectTimeoutMs: timeouts.connectMs,
+      statementTimeoutMs: timeouts.statementMs,
+    });
+    if (process.env.ECM_WAREHOUSE_URL) return pgLock;
+    const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS).catch(async (err: unknown) => {
+      await pgLock.release();
+      throw err;
+    });
+    return bothLocks(pgLock, fileLock);
   } catch (err) {
     if (err instanceof RunLockedError) throw new CliError(`${err.message}. To do: ${err.advice}.`, EXIT.locked);
     throw err;
   }
+}
+
+/** The run lock and the embedded demo warehouse's lock file, held and released as one. */
+function bothLocks(run: RunLock, file: RunLock): RunLock {
+  return {
+    holder: run.holder,
+    assertHeld: async () => {
+      await run.assertHeld();
+      await file.assertHeld();
+    },
+    release: async () => {
+      await file.release();
+      await run.release();
+    },
+  };
 }
