@@ -1,3 +1,4 @@
+import { randomInt } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -253,6 +254,32 @@ describe('beside a running gateway on the embedded stores', () => {
     const after = await runNode(FIELD_BIN, ['my-tickets', '--agent', BILAL, '--as-of', NOW, '--json'], cliEnv(home));
     expect(after.code, after.stderr).toBe(0);
     expect(queueJson.parse(JSON.parse(after.stdout)).tickets.find((t) => t.order_id === started)?.status).toBe('IN_PROGRESS');
+  });
+
+  it('a gateway killed at random instants during a write leaves the stores usable and each ticket whole', async () => {
+    const embeddedQueue = async () => {
+      const r = await runNode(FIELD_BIN, ['my-tickets', '--agent', BILAL, '--as-of', NOW, '--json'], cliEnv(home));
+      expect(r.code, r.stderr).toBe(0);
+      return queueJson.parse(JSON.parse(r.stdout));
+    };
+    const victims = (await embeddedQueue()).tickets.filter((t) => t.status === 'OPEN' && !t.completed).slice(0, 3);
+    expect(victims.length).toBeGreaterThan(0);
+    for (const ticket of victims) {
+      const g = await startHttpGatewayProcess(['--as-of', NOW], gatewayEnv(home));
+      const exited = new Promise((r) => g.child.once('exit', r));
+      const start = runNode(
+        FIELD_BIN,
+        ['start', ticket.order_id, '--as-of', NOW],
+        cliEnv(laptop, { ECM_GATEWAY_URL: g.url, ECM_GATEWAY_TOKEN: issued.get(BILAL)! }),
+      );
+      const after = randomInt(50, 900);
+      await new Promise((r) => setTimeout(r, after));
+      g.child.kill('SIGKILL');
+      await exited;
+      await start;
+      const status = (await embeddedQueue()).tickets.find((t) => t.order_id === ticket.order_id)?.status;
+      expect(['OPEN', 'IN_PROGRESS'], `${ticket.order_id} after a kill at ${after} ms`).toContain(status);
+    }
   });
 });
 

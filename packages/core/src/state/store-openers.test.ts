@@ -53,8 +53,7 @@ const REVIEWED: Record<string, string> = {
   'manager/src/phases/run-phases.ts: openConfiguredWarehouse': 'the run lock (takeRunLock), with the lock file for a demo warehouse',
   'manager/src/phases/take-run-lock.ts: openConfiguredState': 'PostgreSQL only (the ECM_STATE_URL branch)',
   'manager/src/serve/serve-command.ts: openConfiguredState': 'PostgreSQL only: serve refuses an embedded state store',
-  'manager/src/serve/serve-command.ts: openConfiguredWarehouse':
-    'PostgreSQL, or the demo warehouse only with ECM_DEMO=1 beside PostgreSQL state (left: no lock)',
+  'manager/src/serve/serve-command.ts: openConfiguredWarehouse': 'PostgreSQL only: serve refuses the embedded demo warehouse',
 };
 
 function sourceFiles(dir: string): string[] {

@@ -51,4 +51,10 @@ describe('ecm-manager serve refuses to start on bad configuration, with one clea
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('serve needs ECM_STATE_URL');
   });
+
+  it('without a warehouse of its own: the embedded demo warehouse admits one process at a time', () => {
+    const r = serve(['--port', '0'], { ECM_STATE_URL: 'postgres://nobody@127.0.0.1:1/none', ECM_DEMO: '1' });
+    expect(r.code).toBe(3);
+    expect(r.stderr).toContain('serve needs ECM_WAREHOUSE_URL');
+  });
 });

@@ -108,6 +108,12 @@ async function loadServeSetup(agent: AgentModule, options: ServeOptions, env: No
       EXIT.config,
     );
   }
+  if (!env.ECM_WAREHOUSE_URL?.trim()) {
+    throw new CliError(
+      'serve needs ECM_WAREHOUSE_URL (Redshift or PostgreSQL): the embedded demo warehouse admits one process at a time, and the service would keep it open beside the scheduled jobs',
+      EXIT.config,
+    );
+  }
   return { sharedDir, serveConfig, domains, llm, port: chosen.port };
 }
 
