@@ -172,4 +172,8 @@ describe('storeLease', () => {
   it('needs no lock when both stores are on PostgreSQL', () => {
     expect(lease({ env: { ECM_HOME: home, ECM_STATE_URL: 'postgres://x', ECM_WAREHOUSE_URL: 'postgres://y' } })).toBe(noLease);
   });
+
+  it('a blank ECM_WAREHOUSE_URL is the embedded demo warehouse, as the warehouse opener reads it: locked', () => {
+    expect(lease({ env: { ECM_HOME: home, ECM_STATE_URL: 'postgres://x', ECM_WAREHOUSE_URL: '  ' } })).not.toBe(noLease);
+  });
 });

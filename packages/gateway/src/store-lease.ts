@@ -1,5 +1,5 @@
 import { EXIT } from '@ecm/core/cli-kit';
-import { lockEmbeddedStores, type HeldStoreLock } from '@ecm/core/stores';
+import { isEmbedded, lockEmbeddedStores, type HeldStoreLock } from '@ecm/core/stores';
 
 /**
  * How a long-running gateway shares the embedded stores (PGlite under ECM_HOME) with the other ECM
@@ -35,7 +35,7 @@ export interface LeaseOptions {
 /** The lease for the embedded stores, or noLease when both stores are on PostgreSQL. */
 export function storeLease(options: LeaseOptions): StoreLease {
   const { env } = options;
-  if (env.ECM_STATE_URL && env.ECM_WAREHOUSE_URL) return noLease;
+  if (!isEmbedded('state', env) && !isEmbedded('warehouse', env)) return noLease;
   return new EmbeddedStoreLease(options);
 }
 

@@ -76,11 +76,19 @@ export interface StoreLockRequest {
 }
 
 /**
+ * Whether a store is the embedded one under ECM_HOME, decided as the openers decide: the state store
+ * without ECM_STATE_URL (openStateDb), the warehouse without a non-blank ECM_WAREHOUSE_URL (warehouseSource).
+ */
+export function isEmbedded(store: 'state' | 'warehouse', env: NodeJS.ProcessEnv = process.env): boolean {
+  return store === 'state' ? !env.ECM_STATE_URL : !env.ECM_WAREHOUSE_URL?.trim();
+}
+
+/**
  * The embedded stores (PGlite under ECM_HOME) admit one process at a time: a short command waits
  * briefly for a running job to finish instead of failing at once.
  */
 export async function lockEmbeddedStores(request: StoreLockRequest, env: NodeJS.ProcessEnv = process.env): Promise<HeldStoreLock> {
-  const embedded = request.stores.some((s) => (s === 'state' ? !env.ECM_STATE_URL : !env.ECM_WAREHOUSE_URL));
+  const embedded = request.stores.some((s) => isEmbedded(s, env));
   if (!embedded) return { release: async () => undefined };
   let lock: HeldStoreLock;
   try {

@@ -2,7 +2,7 @@ import type { EcmConfig } from '@ecm/core/domain';
 import type { RunLock } from '@ecm/core/stores';
 import { openConfiguredState } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { acquirePgLock, describeHolder, RunLockedError, stateTimeoutsOf, waitForFileLock } from '@ecm/core/stores';
+import { acquirePgLock, describeHolder, isEmbedded, RunLockedError, stateTimeoutsOf, waitForFileLock } from '@ecm/core/stores';
 
 /**
  * How long a run waits for the embedded stores' lock file: a gateway on the embedded stores hands
@@ -26,7 +26,7 @@ export async function takeRunLock(command: string, config: EcmConfig): Promise<R
       connectTimeoutMs: timeouts.connectMs,
       statementTimeoutMs: timeouts.statementMs,
     });
-    if (process.env.ECM_WAREHOUSE_URL) return pgLock;
+    if (!isEmbedded('warehouse')) return pgLock;
     const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS).catch(async (err: unknown) => {
       await pgLock.release();
       throw err;

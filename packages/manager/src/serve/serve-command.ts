@@ -1,5 +1,5 @@
 import type { StateDb } from '@ecm/core/stores';
-import { openTicketStore } from '@ecm/core/stores';
+import { openTicketStore, isEmbedded } from '@ecm/core/stores';
 import type { Warehouse } from '@ecm/core/warehouse';
 import { describeError, loadValidConfig, notice, openConfiguredState, openConfiguredWarehouse } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
@@ -108,7 +108,7 @@ async function loadServeSetup(agent: AgentModule, options: ServeOptions, env: No
       EXIT.config,
     );
   }
-  if (!env.ECM_WAREHOUSE_URL?.trim()) {
+  if (isEmbedded('warehouse', env)) {
     throw new CliError(
       'serve needs ECM_WAREHOUSE_URL (Redshift or PostgreSQL): the embedded demo warehouse admits one process at a time, and the service would keep it open beside the scheduled jobs',
       EXIT.config,

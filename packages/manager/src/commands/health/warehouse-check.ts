@@ -2,7 +2,7 @@ import { errorText } from '@ecm/core/text';
 import type { EcmConfig } from '@ecm/core/domain';
 import { timed, type Check } from './check.js';
 import { openWarehouse, loadQuery, readDemoInfo, warehouseSource } from '@ecm/core/warehouse';
-import { acquireFileLock, describeHolder, RunLockedError } from '@ecm/core/stores';
+import { acquireFileLock, describeHolder, isEmbedded, RunLockedError } from '@ecm/core/stores';
 import { parseWarehouseTime, runTriage } from '@ecm/core/domain';
 
 export async function checkWarehouse(config: EcmConfig, asOf: Date, active: boolean): Promise<Check> {
@@ -16,7 +16,7 @@ export async function checkWarehouse(config: EcmConfig, asOf: Date, active: bool
   // The embedded warehouse admits one process at a time: a running job holding it is "busy", which is healthy.
   let lock: { release(): Promise<void> } | null = null;
   try {
-    if (!process.env.ECM_WAREHOUSE_URL) lock = acquireFileLock(describeHolder(active ? 'test' : 'health'));
+    if (isEmbedded('warehouse')) lock = acquireFileLock(describeHolder(active ? 'test' : 'health'));
   } catch (err) {
     if (err instanceof RunLockedError) return { name: 'warehouse', level: 'ok', detail: `busy: ${err.holder}` };
     return { name: 'warehouse', level: 'down', detail: errorText(err) };
