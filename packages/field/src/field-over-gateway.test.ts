@@ -226,6 +226,31 @@ describe('beside a running gateway on the embedded stores', () => {
     expect((await asAgent(BILAL, ['whoami', '--json'])).code).toBe(0);
   });
 
+  it('two gateways on one home take turns: each sees what the other wrote', async () => {
+    const second = await startHttpGatewayProcess(['--as-of', NOW], gatewayEnv(home));
+    try {
+      const via = (g: { url: string }, args: readonly string[]) =>
+        runNode(FIELD_BIN, [...args, '--as-of', NOW], cliEnv(laptop, { ECM_GATEWAY_URL: g.url, ECM_GATEWAY_TOKEN: issued.get(BILAL)! }));
+      const open = (await queueOf(BILAL)).tickets.filter((t) => t.status === 'OPEN' && !t.completed);
+      expect(open.length).toBeGreaterThan(1);
+      const [x, y] = open as [(typeof open)[number], (typeof open)[number]];
+      const viaSecond = await via(second, ['start', x.order_id, '--json']);
+      expect(viaSecond.code, viaSecond.stderr).toBe(0);
+      expect((await queueOf(BILAL)).tickets.find((t) => t.order_id === x.order_id)?.status).toBe('IN_PROGRESS');
+      const viaFirst = await via(gw!, ['start', y.order_id, '--json']);
+      expect(viaFirst.code, viaFirst.stderr).toBe(0);
+      const seenBySecond = await via(second, ['my-tickets', '--json']);
+      expect(seenBySecond.code, seenBySecond.stderr).toBe(0);
+      const queue = queueJson.parse(JSON.parse(seenBySecond.stdout));
+      expect(queue.tickets.filter((t) => [x.order_id, y.order_id].includes(t.order_id)).map((t) => t.status)).toEqual([
+        'IN_PROGRESS',
+        'IN_PROGRESS',
+      ]);
+    } finally {
+      await second.stop();
+    }
+  });
+
   it('nothing written beside it is lost when the gateway stops', async () => {
     await gw?.stop();
     gw = null;
