@@ -1,8 +1,8 @@
 import { randomInt } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { openStateDb } from '@ecm/core/stores';
+import { lockFilePath, openStateDb } from '@ecm/core/stores';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -31,6 +31,20 @@ const queueJson = z.object({
     }),
   ),
 });
+
+/** Who holds the embedded stores' lock file of the demo home now (null: nobody). */
+function lockHolder(): string | null {
+  try {
+    return (JSON.parse(readFileSync(lockFilePath({ ECM_HOME: home }), 'utf8')) as { holder: string }).holder;
+  } catch {
+    return null;
+  }
+}
+
+async function until(ok: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 20_000; !ok(); await new Promise((r) => setTimeout(r, 10)))
+    if (Date.now() > deadline) throw new Error('timed out waiting');
+}
 
 let home = '';
 /** The agent's laptop: an empty ECM_HOME and no store URL — only the gateway's address and a token. */
@@ -272,8 +286,9 @@ describe('beside a running gateway on the embedded stores', () => {
         cliEnv(laptop, { ECM_GATEWAY_URL: killed.url, ECM_GATEWAY_TOKEN: issued.get(BILAL)! }),
       );
       expect(viaGateway.code, viaGateway.stderr).toBe(0);
+      expect(lockHolder()).toMatch(/^ecm-gateway --http /); // its stores are open: it kept them after the call
     } finally {
-      killed.child.kill('SIGKILL'); // with its stores open and the lock file naming it
+      killed.child.kill('SIGKILL');
       await exited;
     }
     const after = await runNode(FIELD_BIN, ['my-tickets', '--agent', BILAL, '--as-of', NOW, '--json'], cliEnv(home));
@@ -297,13 +312,15 @@ describe('beside a running gateway on the embedded stores', () => {
         ['start', ticket.order_id, '--as-of', NOW],
         cliEnv(laptop, { ECM_GATEWAY_URL: g.url, ECM_GATEWAY_TOKEN: issued.get(BILAL)! }),
       );
-      const after = randomInt(50, 900);
+      // Once the gateway holds the stores (its first check of the token), at a random instant of the call.
+      await until(() => lockHolder()?.startsWith('ecm-gateway --http ') ?? false);
+      const after = randomInt(0, 400);
       await new Promise((r) => setTimeout(r, after));
       g.child.kill('SIGKILL');
       await exited;
       await start;
       const status = (await embeddedQueue()).tickets.find((t) => t.order_id === ticket.order_id)?.status;
-      expect(['OPEN', 'IN_PROGRESS'], `${ticket.order_id} after a kill at ${after} ms`).toContain(status);
+      expect(['OPEN', 'IN_PROGRESS'], `${ticket.order_id} after a kill ${after} ms into the call`).toContain(status);
     }
   });
 });

@@ -107,11 +107,11 @@ async function readColumns(sharedDir: string, schema: string, tables: readonly s
     command: 'role-sql',
     stores: ['warehouse'],
     waitMs: 15_000,
-    lockedExit: 1,
+    lockedExit: EXIT_FAILURE,
     onWait: (holder) => process.stderr.write(`waiting for ${holder} to finish…\n`),
   });
   try {
-    const warehouse = await openWarehouse({ sharedDir: sharedDir, env: process.env });
+    const warehouse = await openWarehouse({ sharedDir, env: process.env });
     try {
       for (const table of tables) {
         const rows = await warehouse.query(

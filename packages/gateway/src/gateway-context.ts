@@ -91,9 +91,9 @@ export class GatewayContext {
   }
 
   /**
-   * Forgets every store opened so far and what was made on them (warehouse_query's session, the
-   * agent tables' check), after the caller closed them: the next use opens them again. The triage
-   * cache is data, not a connection, and stays.
+   * Forgets every store opened so far and what was made on them, closing warehouse_query's session
+   * (the caller then closes the stores themselves): the next use opens them again. The triage cache
+   * is data, not a connection, and stays.
    */
   async forgetStores(): Promise<void> {
     await this.close();

@@ -1,11 +1,10 @@
 import { defaultSharedDir, type EcmConfig, loadConfig, type TicketStore } from '@ecm/core/domain';
-import { maskSecretsDeep } from '@ecm/core/text';
+import { errorText, maskSecretsDeep } from '@ecm/core/text';
 import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
 import { openWarehouse, type Warehouse } from '@ecm/core/warehouse';
 import { pino } from 'pino';
 import { GatewayContext } from './gateway-context.js';
-import { storeLease, type StoreLease } from './store-lease.js';
-import { errorText } from '@ecm/core/text';
+import { noLease, storeLease, type StoreLease } from './store-lease.js';
 import type { GatewayDeps } from './gateway-deps.js';
 
 export interface StartOptions {
@@ -36,6 +35,8 @@ export async function startGateway(options: StartOptions): Promise<void> {
   // Opened on first use: a slow or missing warehouse never delays the MCP handshake.
   const opened: OpenedStores = { warehouse: null, state: null };
   const state = stateOpener(env, opened);
+  // Forgets the context's handles first (it closes warehouse_query's session), then closes the stores;
+  // `ctx` is made below, and this runs only later, when the lease hands over or the gateway stops.
   const closeStores = async (): Promise<void> => {
     await ctx.forgetStores();
     state.forget();
@@ -57,10 +58,9 @@ export async function startGateway(options: StartOptions): Promise<void> {
   const ctx = new GatewayContext(gatewayDeps(options, config, log, opened, state.open, lease));
 
   const stopping = { stop: async (): Promise<void> => undefined };
-  const shutdown = shutdownOnSignals(log, stopping, async () => {
-    await lease.close().catch(() => undefined);
-    await closeStores().catch(() => undefined);
-  });
+  // With a lease, closing it closes the stores before it releases the lock; on PostgreSQL there is
+  // no lease to do it.
+  const shutdown = shutdownOnSignals(log, stopping, () => (lease === noLease ? closeStores() : lease.close()).catch(() => undefined));
 
   if (options.http) {
     stopping.stop = await startHttp(options.http, { ctx, env, config, log, openState: state.open, lease });
@@ -82,7 +82,7 @@ function gatewayLogger(level: string) {
  * A gateway on the embedded stores closes them when no call has come for this long, so the other ECM
  * programs get their turn (store-lease.ts); back-to-back calls keep them open.
  */
-const STORE_IDLE_MS = 2_000;
+const STORE_IDLE_MS = 5_000;
 /** How long a call waits for another ECM program to finish with the embedded stores, as ecm-field does. */
 const STORE_WAIT_MS = 15_000;
 
@@ -140,7 +140,6 @@ function shutdownOnSignals(log: Logger, stopping: { stop: () => Promise<void> },
     closing = true;
     log.info({ why }, 'shutting down');
     await stopping.stop().catch(() => undefined);
-    // The stores close before the lock is released (the lease does both), then the process ends.
     await closeAll();
     process.exit(code);
   };

@@ -43,6 +43,8 @@ function lease(overrides: Partial<Parameters<typeof storeLease>[0]> = {}): Store
   return made;
 }
 
+const lockToken = () =>
+  existsSync(lockFilePath(env)) ? (JSON.parse(readFileSync(lockFilePath(env), 'utf8')) as { token: string }).token : null;
 const lockHolder = () =>
   existsSync(lockFilePath(env)) ? (JSON.parse(readFileSync(lockFilePath(env), 'utf8')) as { holder: string }).holder : null;
 
@@ -96,6 +98,7 @@ describe('storeLease', () => {
       },
     });
     await l.use(async () => undefined);
+    const first = lockToken();
     await until(() => closed === 1); // the hand-over has begun and waits for the stores to close
     let ran = false;
     const next = l.use(async () => {
@@ -107,6 +110,9 @@ describe('storeLease', () => {
     release();
     await next;
     expect(ran).toBe(true);
+    // Released in between and taken anew, not kept across the hand-over.
+    expect(lockToken()).not.toBeNull();
+    expect(lockToken()).not.toBe(first);
   });
 
   it('waits for another program that holds the stores, then runs', async () => {

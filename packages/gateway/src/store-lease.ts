@@ -66,13 +66,19 @@ class EmbeddedStoreLease implements StoreLease {
 
   /**
    * Shutdown: no new use starts; the uses already running finish (for at most `waitMs`, a use's own
-   * bound on waiting for the lock), then the stores close and the lock is released.
+   * bound on waiting for the lock), then the stores close and the lock is released. A use still
+   * running at the deadline may open a store again, so then the stores close but the lock stays
+   * with this process, which is exiting: the next program takes over a dead holder's lock.
    */
   async close(): Promise<void> {
     this.#refused ??= 'the gateway is shutting down';
     this.#cancelIdle();
     for (const deadline = Date.now() + this.options.waitMs; this.#inUse > 0 && Date.now() < deadline; )
       await new Promise((r) => setTimeout(r, 20));
+    if (this.#inUse > 0) {
+      await this.options.closeStores().catch((err: unknown) => this.options.onCloseFailed?.(err));
+      return;
+    }
     await this.#handOver();
   }
 

@@ -5,6 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startFakeSheets } from '../../core/src/tickets/sheets/__fixtures__/fake-sheets-api.js';
+import { acquireFileLock } from '@ecm/core/stores';
 import { seededCliHome } from './__fixtures__/demo-home.js';
 import { runNode } from './__fixtures__/run-node.js';
 
@@ -78,6 +79,29 @@ describe('ecm-manager stuck', () => {
       'order_id,priority,score,currency,send_amount,amount_aed,hours,category,stuck_reason,team,high_value,monitor_only,disqualified,action',
     );
     expect(csv.length).toBeGreaterThan(1);
+  });
+
+  it('waits while another program holds the embedded stores, then answers; health calls them busy meanwhile', async () => {
+    const other = acquireFileLock('ecm-gateway --http on test-host pid 1 since now', { ECM_HOME: home });
+    let released = false;
+    try {
+      const health = cli(['health', '--json']);
+      const checks = (JSON.parse(health.stdout) as { checks: { name: string; level: string; detail: string }[] }).checks;
+      expect(checks.find((c) => c.name === 'warehouse')).toMatchObject({
+        level: 'ok',
+        detail: expect.stringMatching(/^busy: ecm-gateway --http/),
+      });
+      const stuck = cliAsync(['stuck', '--as-of', AS_OF, '--json']);
+      await new Promise((r) => setTimeout(r, 1_500));
+      released = true;
+      await other.release();
+      const r = await stuck;
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('waiting for ecm-gateway --http on test-host pid 1 since now to finish');
+      expect(JSON.parse(r.stdout)).toHaveProperty('summary');
+    } finally {
+      if (!released) await other.release();
+    }
   });
 
   it('bad input: exit 3 with a message saying what was expected', () => {

@@ -1,4 +1,4 @@
-// The worker side of PgliteThread: one embedded database opened on this thread, answering one
+// The worker side of PgliteThreadWarehouse: one embedded database opened on this thread, answering one
 // statement message at a time. Nothing here is reachable from another module's imports.
 import { parentPort, workerData } from 'node:worker_threads';
 import { adoptCompiledPglite, openPglite, type WasmModule } from './pglite-warehouse.js';

@@ -33,7 +33,7 @@ export function preparePglite(): void {
   compiledPglite().catch(() => undefined); // a failure surfaces again, with its reason, in openPglite
 }
 
-/** Uses a module another thread of this process compiled (PgliteThread hands it over) instead of compiling again. */
+/** Uses a module another thread of this process compiled (PgliteThreadWarehouse hands it over) instead of compiling again. */
 export function adoptCompiledPglite(module: WasmModule): void {
   compiled ??= Promise.resolve(module);
 }

@@ -44,12 +44,12 @@ const LOCK_WAIT_MS = 15_000;
  * store lock, whatever happens.
  */
 export async function withSession<T>(options: SessionOptions, fn: (session: FieldSession) => Promise<T>): Promise<T> {
-  const [{ lockEmbeddedStores, openTicketStores }, { preparePglite, warehouseSource }] = await Promise.all([
+  const [{ isEmbedded, lockEmbeddedStores, openTicketStores }, { preparePglite, warehouseSource }] = await Promise.all([
     import('@ecm/core/stores'),
     import('@ecm/core/warehouse'),
   ]);
   // An embedded store to open: its WebAssembly compiles in the background while the configuration loads.
-  if (!process.env.ECM_STATE_URL || !process.env.ECM_WAREHOUSE_URL) preparePglite();
+  if (isEmbedded('state') || isEmbedded('warehouse')) preparePglite();
   const config = await loadValidConfig();
   // Before anything opens: a production configuration without a warehouse stops here (exit 3), never on demo data.
   warehouseSource(process.env);

@@ -24,6 +24,7 @@ export class TokensCommandError extends Error {
   }
 }
 
+const VERBS = ['issue', 'list', 'revoke'] as const;
 const unknownVerb = (verb: string) => new TokensCommandError(`unknown tokens command "${verb}"\n\n${TOKENS_USAGE}`, 2);
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -48,7 +49,7 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
     return verb ? 0 : 3; // no verb is a usage error, as everywhere
   }
   const { values, positionals } = parseTokensArgs(rest);
-  if (!['issue', 'list', 'revoke'].includes(verb)) throw unknownVerb(verb);
+  if (!(VERBS as readonly string[]).includes(verb)) throw unknownVerb(verb);
   // The embedded state store admits one process at a time: wait for a running job or a gateway's
   // current calls (a gateway closes the embedded stores between calls), never open it beside them.
   const lock = await lockEmbeddedStores(

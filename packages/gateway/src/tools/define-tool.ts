@@ -32,6 +32,8 @@ export interface ToolSpec<I extends z.ZodRawShape, O extends z.ZodRawShape> {
   readonly input: I;
   readonly output: O;
   readonly annotations: ToolAnnotations | ((ctx: GatewayContext) => ToolAnnotations);
+  /** False for a tool that reads no store (the runbooks): it never waits for the embedded stores' lock. Default true. */
+  readonly usesStores?: boolean;
   run(ctx: GatewayContext, args: z.output<z.ZodObject<I>>, caller: ToolCaller): Promise<ToolReply<z.input<z.ZodObject<O>>>>;
 }
 
@@ -63,7 +65,8 @@ export function defineTool<I extends z.ZodRawShape, O extends z.ZodRawShape>(spe
     const started = process.hrtime.bigint();
     const ms = () => Math.round(Number(process.hrtime.bigint() - started) / 1e5) / 10;
     try {
-      const reply = await ctx.useStores(() => spec.run(ctx, args as z.output<z.ZodObject<I>>, caller));
+      const run = () => spec.run(ctx, args as z.output<z.ZodObject<I>>, caller);
+      const reply = await (spec.usesStores === false ? run() : ctx.useStores(run));
       ctx.log.info({ tool: spec.name, agent: caller.agentEmail, transport: caller.transport, ms: ms() }, 'tool call');
       return { structuredContent: reply.structured as Record<string, unknown>, content: [{ type: 'text', text: reply.text }] };
     } catch (err) {

@@ -15,6 +15,7 @@ export const runbookGet = defineTool({
   input: { name: z.string().min(1).max(200).describe('A stuck reason or a runbook name') },
   output: runbookOutput,
   annotations: READ_ONLY,
+  usesStores: false,
   async run(ctx, args) {
     const runbook = ctx.runbooks.get(args.name);
     if (!runbook) {

@@ -25,6 +25,7 @@ export const runbooksSearch = defineTool({
     ),
   },
   annotations: READ_ONLY,
+  usesStores: false,
   async run(ctx, args) {
     const hits = ctx.runbooks.search(args.query, args.limit);
     const results = hits.map((h) => ({

@@ -55,14 +55,18 @@ export async function demoSeedCommand(options: DemoSeedOptions): Promise<number>
   // The embedded stores admit one process at a time: re-creating the demo warehouse under a running
   // job, or beside a gateway's open stores, would pull the data folder from under them.
   const { lockEmbeddedStores } = await import('@ecm/core/stores');
-  const lock = await lockEmbeddedStores({
-    program: 'ecm-manager',
-    command: 'demo seed',
-    stores: options.warehouseUrl ? ['state'] : ['state', 'warehouse'],
-    waitMs: 30_000,
-    lockedExit: EXIT.locked,
-    onWait: (holder) => notice(`waiting for ${holder} to finish…`),
-  });
+  // Without --warehouse-url it rewrites ECM_HOME's demo warehouse whatever ECM_WAREHOUSE_URL says.
+  const lock = await lockEmbeddedStores(
+    {
+      program: 'ecm-manager',
+      command: 'demo seed',
+      stores: options.warehouseUrl ? ['state'] : ['state', 'warehouse'],
+      waitMs: 30_000,
+      lockedExit: EXIT.locked,
+      onWait: (holder) => notice(`waiting for ${holder} to finish…`),
+    },
+    options.warehouseUrl ? process.env : { ...process.env, ECM_WAREHOUSE_URL: '' },
+  );
   try {
     return await seedDemo(config, plan, options);
   } finally {

@@ -1,15 +1,17 @@
 import type { EcmConfig } from '@ecm/core/domain';
 import type { RunLock } from '@ecm/core/stores';
-import { openConfiguredState } from '../context.js';
+import { notice, openConfiguredState } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import { acquirePgLock, describeHolder, isEmbedded, RunLockedError, stateTimeoutsOf, waitForFileLock } from '@ecm/core/stores';
 
 /**
  * How long a run waits for the embedded stores' lock file: a gateway on the embedded stores hands
- * them over within 2 s of its last call (packages/gateway/src/store-lease.ts); another run holds them
- * for minutes, and then this run stops (exit 5) rather than queue behind it.
+ * them over 5 s after its last call (packages/gateway/src/store-lease.ts), and a call may take some
+ * seconds; another run holds them for minutes, and then this run stops (exit 5) rather than queue
+ * behind it. The short commands wait 15–30 s.
  */
-const HAND_OVER_WAIT_MS = 5_000;
+const HAND_OVER_WAIT_MS = 15_000;
+const onWait = (holder: string) => notice(`waiting for ${holder} to finish…`);
 
 /**
  * The run lock: PostgreSQL's when the state store is PostgreSQL, else the embedded stores' lock file,
@@ -18,7 +20,7 @@ const HAND_OVER_WAIT_MS = 5_000;
 export async function takeRunLock(command: string, config: EcmConfig): Promise<RunLock> {
   const holder = describeHolder(command);
   try {
-    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS);
+    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, onWait);
     // The holder table must exist before the lock can name a holder.
     await (await openConfiguredState(config)).close();
     const timeouts = stateTimeoutsOf(config.settings.timeouts);
@@ -27,7 +29,7 @@ export async function takeRunLock(command: string, config: EcmConfig): Promise<R
       statementTimeoutMs: timeouts.statementMs,
     });
     if (!isEmbedded('warehouse')) return pgLock;
-    const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS).catch(async (err: unknown) => {
+    const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, onWait).catch(async (err: unknown) => {
       await pgLock.release();
       throw err;
     });
@@ -47,8 +49,11 @@ function bothLocks(run: RunLock, file: RunLock): RunLock {
       await file.assertHeld();
     },
     release: async () => {
-      await file.release();
-      await run.release();
+      try {
+        await file.release();
+      } finally {
+        await run.release();
+      }
     },
   };
 }

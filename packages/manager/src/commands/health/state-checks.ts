@@ -6,7 +6,7 @@ import { timed, type Check } from './check.js';
 import { llmBudget, type BudgetToday } from './llm-check.js';
 import { lastQuarantined, missedRuns } from './run-history.js';
 import { checkSheet, SheetsTicketStore } from '@ecm/core/sheets';
-import { openTicketStore, openStateDb, acquireFileLock, describeHolder, RunLockedError } from '@ecm/core/stores';
+import { openTicketStore, openStateDb, acquireFileLock, describeHolder, isEmbedded, RunLockedError } from '@ecm/core/stores';
 
 /** What health reads from the state store besides its checks. */
 export interface StateReadings {
@@ -52,7 +52,7 @@ export async function checkState(config: EcmConfig, now: Date, active: boolean):
   const readings: StateReadings = { history: [], missed: [], budget: null, quarantined: null };
   let lock: { release(): Promise<void> } | null = null;
   try {
-    if (!process.env.ECM_STATE_URL) lock = acquireFileLock(describeHolder(active ? 'test' : 'health'));
+    if (isEmbedded('state')) lock = acquireFileLock(describeHolder(active ? 'test' : 'health'));
     const { value: state, ms } = await timed(() => openStateDb());
     try {
       if (active) await new RunStore(state).probe();
