@@ -108,7 +108,6 @@ async function readColumns(sharedDir: string, schema: string, tables: readonly s
     stores: ['warehouse'],
     waitMs: 15_000,
     lockedExit: EXIT_FAILURE,
-    onWait: (holder) => process.stderr.write(`waiting for ${holder} to finish…\n`),
   });
   try {
     const warehouse = await openWarehouse({ sharedDir, env: process.env });

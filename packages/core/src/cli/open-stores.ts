@@ -7,7 +7,7 @@ import type { TicketStore } from '../tickets/ticket-store.js';
 import { openWarehouse } from '../warehouse/open-warehouse.js';
 import { stateTimeoutsOf, warehouseTimeoutsOf } from '../warehouse/store-url.js';
 import { redactUrl, type Warehouse } from '../warehouse/warehouse.js';
-import { CliError, describeError, type ExitCode } from './cli-support.js';
+import { CliError, describeError, notice, type ExitCode } from './cli-support.js';
 
 /**
  * Opening the stores for every ECM program: the state store, the warehouse and the file lock the
@@ -58,6 +58,9 @@ export async function openWarehouseStore(
   }
 }
 
+/** The one line a command prints on stderr while another process keeps the embedded stores. */
+export const noticeWaiting = (holder: string): void => notice(`waiting for ${holder} to finish…`);
+
 export interface HeldStoreLock {
   release(): Promise<void>;
 }
@@ -70,7 +73,8 @@ export interface StoreLockRequest {
   readonly waitMs: number;
   /** The exit code when another process keeps the lock past `waitMs`. */
   readonly lockedExit: ExitCode;
-  readonly onWait: (holder: string) => void;
+  /** Told once who holds the lock, when this command has to wait. Default: noticeWaiting. */
+  readonly onWait?: (holder: string) => void;
   /** Release the lock on Ctrl-C and SIGTERM, so an interrupted command never leaves it behind. */
   readonly releaseOnSignal?: boolean;
 }
@@ -92,7 +96,12 @@ export async function lockEmbeddedStores(request: StoreLockRequest, env: NodeJS.
   if (!embedded) return { release: async () => undefined };
   let lock: HeldStoreLock;
   try {
-    lock = await waitForFileLock(describeHolder(request.command, new Date(), request.program), env, request.waitMs, request.onWait);
+    lock = await waitForFileLock(
+      describeHolder(request.command, new Date(), request.program),
+      env,
+      request.waitMs,
+      request.onWait ?? noticeWaiting,
+    );
   } catch (err) {
     if (err instanceof RunLockedError) throw new CliError(`${err.message}; try again when it has finished`, request.lockedExit);
     throw err;

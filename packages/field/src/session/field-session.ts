@@ -59,7 +59,6 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Fiel
     stores: ['state', 'warehouse'],
     waitMs: LOCK_WAIT_MS,
     lockedExit: EXIT.failed,
-    onWait: (other) => notice(`waiting for ${other} to finish…`),
     releaseOnSignal: true,
   });
   let warehouse: Promise<Warehouse> | null = null;

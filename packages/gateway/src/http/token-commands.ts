@@ -59,7 +59,6 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
       stores: ['state'],
       waitMs: 15_000,
       lockedExit: EXIT.failed,
-      onWait: (holder) => err(`waiting for ${holder} to finish…`),
     },
     env,
   ).catch((e: unknown) => {

@@ -63,7 +63,6 @@ export async function demoSeedCommand(options: DemoSeedOptions): Promise<number>
       stores: options.warehouseUrl ? ['state'] : ['state', 'warehouse'],
       waitMs: 30_000,
       lockedExit: EXIT.locked,
-      onWait: (holder) => notice(`waiting for ${holder} to finish…`),
     },
     options.warehouseUrl ? process.env : { ...process.env, ECM_WAREHOUSE_URL: '' },
   );

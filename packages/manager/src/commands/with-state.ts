@@ -1,6 +1,5 @@
 import type { StateDb } from '@ecm/core/stores';
 import type { TicketStore } from '@ecm/core/domain';
-import { notice } from '../context.js';
 import { EXIT } from '../exit-codes.js';
 
 /**
@@ -20,7 +19,6 @@ export async function withTicketStore<T>(
     stores: options.alsoWarehouse ? ['state', 'warehouse'] : ['state'],
     waitMs: 30_000,
     lockedExit: EXIT.locked,
-    onWait: (holder) => notice(`waiting for ${holder} to finish…`),
   });
   try {
     const { state, tickets } = await openTicketStores();

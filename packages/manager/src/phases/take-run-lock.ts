@@ -1,8 +1,16 @@
 import type { EcmConfig } from '@ecm/core/domain';
 import type { RunLock } from '@ecm/core/stores';
-import { notice, openConfiguredState } from '../context.js';
+import { openConfiguredState } from '../context.js';
 import { CliError, EXIT } from '../exit-codes.js';
-import { acquirePgLock, describeHolder, isEmbedded, RunLockedError, stateTimeoutsOf, waitForFileLock } from '@ecm/core/stores';
+import {
+  acquirePgLock,
+  describeHolder,
+  isEmbedded,
+  noticeWaiting,
+  RunLockedError,
+  stateTimeoutsOf,
+  waitForFileLock,
+} from '@ecm/core/stores';
 
 /**
  * How long a run waits for the embedded stores' lock file: a gateway on the embedded stores hands
@@ -11,7 +19,6 @@ import { acquirePgLock, describeHolder, isEmbedded, RunLockedError, stateTimeout
  * behind it. The short commands wait 15–30 s.
  */
 const HAND_OVER_WAIT_MS = 15_000;
-const onWait = (holder: string) => notice(`waiting for ${holder} to finish…`);
 
 /**
  * The run lock: PostgreSQL's when the state store is PostgreSQL, else the embedded stores' lock file,
@@ -20,7 +27,7 @@ const onWait = (holder: string) => notice(`waiting for ${holder} to finish…`);
 export async function takeRunLock(command: string, config: EcmConfig): Promise<RunLock> {
   const holder = describeHolder(command);
   try {
-    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, onWait);
+    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, noticeWaiting);
     // The holder table must exist before the lock can name a holder.
     await (await openConfiguredState(config)).close();
     const timeouts = stateTimeoutsOf(config.settings.timeouts);
@@ -29,7 +36,7 @@ export async function takeRunLock(command: string, config: EcmConfig): Promise<R
       statementTimeoutMs: timeouts.statementMs,
     });
     if (!isEmbedded('warehouse')) return pgLock;
-    const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, onWait).catch(async (err: unknown) => {
+    const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, noticeWaiting).catch(async (err: unknown) => {
       await pgLock.release();
       throw err;
     });
