@@ -4,3 +4,4 @@ export * from './cli/cli-support.js';
 export * from './ecm-home.js';
 export * from './cli/program-version.js';
 export * from './cli/ecm-program.js';
+export * from './cli/wait-settings.js';

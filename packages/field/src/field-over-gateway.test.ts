@@ -46,6 +46,12 @@ async function until(ok: () => boolean): Promise<void> {
     if (Date.now() > deadline) throw new Error('timed out waiting');
 }
 
+/**
+ * Gateways here hand the stores over 1 s after their last call instead of 5 s: every turn-taking
+ * below waits for a hand-over, and the wait is the same path at either length.
+ */
+const HAND_OVER_SOON = { ECM_GATEWAY_HAND_OVER_SECONDS: '1' };
+
 let home = '';
 /** The agent's laptop: an empty ECM_HOME and no store URL — only the gateway's address and a token. */
 let laptop = '';
@@ -77,7 +83,7 @@ beforeAll(async () => {
     expect(r.code, r.stderr).toBe(0);
     issued.set(email, r.stdout.trim());
   }
-  gw = await startHttpGatewayProcess(['--as-of', NOW, '--allow-pii'], gatewayEnv(home));
+  gw = await startHttpGatewayProcess(['--as-of', NOW, '--allow-pii'], gatewayEnv(home, HAND_OVER_SOON));
 }, 600_000);
 afterAll(async () => {
   await gw?.stop();
@@ -241,7 +247,7 @@ describe('beside a running gateway on the embedded stores', () => {
   });
 
   it('two gateways on one home take turns: each sees what the other wrote', async () => {
-    const second = await startHttpGatewayProcess(['--as-of', NOW], gatewayEnv(home));
+    const second = await startHttpGatewayProcess(['--as-of', NOW], gatewayEnv(home, HAND_OVER_SOON));
     try {
       const via = (g: { url: string }, args: readonly string[]) =>
         runNode(FIELD_BIN, [...args, '--as-of', NOW], cliEnv(laptop, { ECM_GATEWAY_URL: g.url, ECM_GATEWAY_TOKEN: issued.get(BILAL)! }));

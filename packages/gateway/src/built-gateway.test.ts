@@ -149,7 +149,11 @@ describe('the built binary over HTTP', () => {
   beforeAll(async () => {
     gw = await startHttpGatewayProcess(
       ['--as-of', AS_OF],
-      gatewayEnv(home, { ECM_GATEWAY_TOKEN: `${ALICE}:${ALICE_TOKEN},${BOB}:${BOB_TOKEN} ${READER_TOKEN}` }),
+      // It hands the embedded stores over soon after a call: the start-up checks below wait for them.
+      gatewayEnv(home, {
+        ECM_GATEWAY_TOKEN: `${ALICE}:${ALICE_TOKEN},${BOB}:${BOB_TOKEN} ${READER_TOKEN}`,
+        ECM_GATEWAY_HAND_OVER_SECONDS: '0.5',
+      }),
     );
   });
   afterAll(async () => {
@@ -315,6 +319,19 @@ describe('the built binary over HTTP', () => {
     expect(short.status).toBe(1);
     expect(short.stderr).toMatch(/shorter than 16 characters/);
   });
+
+  it.each(['ECM_GATEWAY_HAND_OVER_SECONDS', 'ECM_LOCK_WAIT_SECONDS'])(
+    'refuses to start with %s that is not a number of seconds (exit 3)',
+    (name) => {
+      const bad = spawnSync(process.execPath, [gatewayBin, '--http', '--port', '0'], {
+        env: gatewayEnv(home, { [name]: '5s' }),
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+      expect(bad.status).toBe(3);
+      expect(bad.stderr).toContain(`ecm-gateway: ${name}: expected a number of seconds from 0 to 3600, got "5s"`);
+    },
+  );
 });
 
 const inspector = (args: readonly string[]) => inspectorCall(home, args);

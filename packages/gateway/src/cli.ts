@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { programVersion } from '@ecm/core/cli-kit';
+import { CliError, programVersion } from '@ecm/core/cli-kit';
 import { errorText } from '@ecm/core/text';
 
 const USAGE = `ecm-gateway — the ECM tools (warehouse, stuck orders, runbooks, tickets) as an MCP server
@@ -40,6 +40,9 @@ const EXIT_FAILURE = 1;
 /** Bad configuration or usage, as for every ECM program (e.g. a production configuration without a warehouse). */
 const EXIT_CONFIG = 3;
 const RUN_HELP = 'run ecm-gateway --help for usage';
+
+/** The exit code an error already knows (e.g. 3 for a bad ECM_LOCK_WAIT_SECONDS), else `fallback`. */
+const exitCodeOf = (err: unknown, fallback: number): number => (err instanceof CliError ? err.exitCode : fallback);
 
 function fail(message: string, code = EXIT_CONFIG): never {
   process.stderr.write(`ecm-gateway: ${message}\n`);
@@ -134,12 +137,12 @@ async function main(): Promise<void> {
   if (process.argv[2] === 'tokens') {
     const { tokensCommand, TokensCommandError } = await import('./http/token-commands.js');
     process.exitCode = await tokensCommand(process.argv.slice(3)).catch((err: unknown) =>
-      fail(errorText(err), err instanceof TokensCommandError ? err.exitCode : EXIT_FAILURE),
+      fail(errorText(err), err instanceof TokensCommandError ? err.exitCode : exitCodeOf(err, EXIT_FAILURE)),
     );
     return;
   }
   if (process.argv[2] === 'role-sql') {
-    await printRoleSql(process.argv.slice(3)).catch((err: unknown) => fail(errorText(err), EXIT_FAILURE));
+    await printRoleSql(process.argv.slice(3)).catch((err: unknown) => fail(errorText(err), exitCodeOf(err, EXIT_FAILURE)));
     return;
   }
   const args = parseCli();
@@ -183,7 +186,7 @@ async function main(): Promise<void> {
     allowPii: args['allow-pii'],
     asOf,
     logLevel: args['log-level'],
-  }).catch((err: unknown) => fail(errorText(err), EXIT_FAILURE));
+  }).catch((err: unknown) => fail(errorText(err), exitCodeOf(err, EXIT_FAILURE)));
 }
 
 void main();

@@ -1,3 +1,4 @@
+import { storeLockWaitMs, WAIT_SETTINGS, waitSettingMs } from '@ecm/core/cli-kit';
 import { defaultSharedDir, type EcmConfig, loadConfig, type TicketStore } from '@ecm/core/domain';
 import { errorText, maskSecretsDeep } from '@ecm/core/text';
 import { openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
@@ -50,8 +51,8 @@ export async function startGateway(options: StartOptions): Promise<void> {
     env,
     command: options.http ? '--http' : '(stdio)',
     closeStores,
-    idleMs: STORE_IDLE_MS,
-    waitMs: STORE_WAIT_MS,
+    idleMs: waitSettingMs(WAIT_SETTINGS.gatewayHandOver, STORE_IDLE_MS, env),
+    waitMs: storeLockWaitMs(STORE_WAIT_MS, env),
     onWait: (holder) => log.info({ holder }, 'waiting for the embedded stores'),
     onCloseFailed: (err) => log.error({ error: errorText(err) }, 'a store did not close; keeping the embedded stores locked'),
   });
@@ -81,6 +82,7 @@ function gatewayLogger(level: string) {
 /**
  * A gateway on the embedded stores closes them when no call has come for this long, so the other ECM
  * programs get their turn (store-lease.ts); back-to-back calls keep them open.
+ * ECM_GATEWAY_HAND_OVER_SECONDS overrides it, ECM_LOCK_WAIT_SECONDS the wait below.
  */
 const STORE_IDLE_MS = 5_000;
 /** How long a call waits for another ECM program to finish with the embedded stores, as ecm-field does. */

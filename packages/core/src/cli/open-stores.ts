@@ -8,6 +8,7 @@ import { openWarehouse } from '../warehouse/open-warehouse.js';
 import { stateTimeoutsOf, warehouseTimeoutsOf } from '../warehouse/store-url.js';
 import { redactUrl, type Warehouse } from '../warehouse/warehouse.js';
 import { CliError, describeError, notice, type ExitCode } from './cli-support.js';
+import { storeLockWaitMs } from './wait-settings.js';
 
 /**
  * Opening the stores for every ECM program: the state store, the warehouse and the file lock the
@@ -70,8 +71,9 @@ export interface StoreLockRequest {
   readonly command: string;
   /** The embedded stores this command opens; a store on PostgreSQL needs no file lock. */
   readonly stores: readonly ('state' | 'warehouse')[];
+  /** How long to wait for the lock unless ECM_LOCK_WAIT_SECONDS says otherwise. */
   readonly waitMs: number;
-  /** The exit code when another process keeps the lock past `waitMs`. */
+  /** The exit code when another process keeps the lock past the wait. */
   readonly lockedExit: ExitCode;
   /** Told once who holds the lock, when this command has to wait. Default: noticeWaiting. */
   readonly onWait?: (holder: string) => void;
@@ -99,7 +101,7 @@ export async function lockEmbeddedStores(request: StoreLockRequest, env: NodeJS.
     lock = await waitForFileLock(
       describeHolder(request.command, new Date(), request.program),
       env,
-      request.waitMs,
+      storeLockWaitMs(request.waitMs, env),
       request.onWait ?? noticeWaiting,
     );
   } catch (err) {

@@ -142,12 +142,15 @@ describe('daily on a seeded demo', () => {
 
   it('a second run while one holds the lock exits 5 naming the holder', async () => {
     const lock = acquireFileLock('ecm-manager daily on test-host pid 1 since earlier');
+    // The run waits for a hand-over first (15 s by default): a short wait is the same path.
+    process.env.ECM_LOCK_WAIT_SECONDS = '0.3';
     try {
       const err = await daily().catch((e: unknown) => e);
       expect(err).toBeInstanceOf(CliError);
       expect((err as CliError).exitCode).toBe(EXIT.locked);
       expect((err as CliError).message).toContain('ecm-manager daily on test-host pid 1');
     } finally {
+      delete process.env.ECM_LOCK_WAIT_SECONDS;
       await lock.release();
     }
   });

@@ -1,3 +1,4 @@
+import { storeLockWaitMs } from '@ecm/core/cli-kit';
 import type { EcmConfig } from '@ecm/core/domain';
 import type { RunLock } from '@ecm/core/stores';
 import { openConfiguredState } from '../context.js';
@@ -16,7 +17,7 @@ import {
  * How long a run waits for the embedded stores' lock file: a gateway on the embedded stores hands
  * them over 5 s after its last call (packages/gateway/src/store-lease.ts), and a call may take some
  * seconds; another run holds them for minutes, and then this run stops (exit 5) rather than queue
- * behind it. The short commands wait 15–30 s.
+ * behind it. The short commands wait 15–30 s. ECM_LOCK_WAIT_SECONDS overrides it.
  */
 const HAND_OVER_WAIT_MS = 15_000;
 
@@ -27,7 +28,7 @@ const HAND_OVER_WAIT_MS = 15_000;
 export async function takeRunLock(command: string, config: EcmConfig): Promise<RunLock> {
   const holder = describeHolder(command);
   try {
-    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, noticeWaiting);
+    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, storeLockWaitMs(HAND_OVER_WAIT_MS), noticeWaiting);
     // The holder table must exist before the lock can name a holder.
     await (await openConfiguredState(config)).close();
     const timeouts = stateTimeoutsOf(config.settings.timeouts);
@@ -36,10 +37,12 @@ export async function takeRunLock(command: string, config: EcmConfig): Promise<R
       statementTimeoutMs: timeouts.statementMs,
     });
     if (!isEmbedded('warehouse')) return pgLock;
-    const fileLock = await waitForFileLock(holder, process.env, HAND_OVER_WAIT_MS, noticeWaiting).catch(async (err: unknown) => {
-      await pgLock.release();
-      throw err;
-    });
+    const fileLock = await waitForFileLock(holder, process.env, storeLockWaitMs(HAND_OVER_WAIT_MS), noticeWaiting).catch(
+      async (err: unknown) => {
+        await pgLock.release();
+        throw err;
+      },
+    );
     return bothLocks(pgLock, fileLock);
   } catch (err) {
     if (err instanceof RunLockedError) throw new CliError(`${err.message}. To do: ${err.advice}.`, EXIT.locked);
