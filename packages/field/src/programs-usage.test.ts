@@ -64,3 +64,21 @@ describe('a bad argument to a command is a usage error too', () => {
     expect(r.stderr).toMatch(/--as-of "yesterday" is not a time|--port must be a port number/);
   });
 });
+
+describe('a wait setting that is not a number of seconds stops a command before it opens a store', () => {
+  it.each([
+    ['ecm-manager', MANAGER_BIN, ['stuck']],
+    ['ecm-field', FIELD_BIN, ['my-tickets', '--agent', 'asha.ops@example.com']],
+    ['ecm-gateway', PROGRAMS[2].bin, ['tokens', 'list']],
+  ])('%s: exit 3 naming ECM_LOCK_WAIT_SECONDS', (name, bin, args) => {
+    const r = spawnSync(process.execPath, [bin, ...args], {
+      env: cliEnv(home, { ECM_LOCK_WAIT_SECONDS: '15s' }),
+      cwd: home,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(r.status, r.stderr).toBe(3);
+    expect(r.stderr).toContain(`${name}: ECM_LOCK_WAIT_SECONDS: expected a number of seconds from 0 to 3600, got "15s"`);
+    expect(r.stdout).toBe('');
+  });
+});

@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { EXIT } from '@ecm/core/cli-kit';
+import { CliError, EXIT } from '@ecm/core/cli-kit';
 import { lockEmbeddedStores, openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
 import { errorText } from '@ecm/core/text';
 import type { StoredTokens, TokenRefused } from './token-store.js';
@@ -62,7 +62,8 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
     },
     env,
   ).catch((e: unknown) => {
-    throw new TokensCommandError(errorText(e), EXIT.failed);
+    // Held too long: 1; a bad ECM_LOCK_WAIT_SECONDS: 3, as the error says.
+    throw new TokensCommandError(errorText(e), e instanceof CliError ? e.exitCode : EXIT.failed);
   });
   try {
     return await runTokensCommand(verb, values, positionals, env);
