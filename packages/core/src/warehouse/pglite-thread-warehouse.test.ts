@@ -1,6 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from './pglite-warehouse.js';
 import { PgliteThreadError, PgliteThreadWarehouse } from './pglite-thread-warehouse.js';
@@ -72,4 +74,26 @@ describe('PgliteThreadWarehouse', () => {
     writeFileSync(path.join(bad, 'PG_VERSION'), 'garbage\n');
     await expect(PgliteThreadWarehouse.open(bad, 'broken warehouse')).rejects.toThrow();
   }, 60_000);
+});
+
+describe('PostgreSQL compiled once per process', () => {
+  // The thread is handed the module the main thread compiled (for the state store, too): a thread
+  // compiling its own would cost a second compilation on every `ecm-field my-tickets`.
+  it('the thread instantiates the main thread’s module instead of compiling its own', () => {
+    const preload = fileURLToPath(new URL('../__fixtures__/record-wasm-compiles.cjs', import.meta.url));
+    const built = new URL('../../dist/warehouse/pglite-thread-warehouse.js', import.meta.url).href;
+    const script = `
+      const { PgliteThreadWarehouse } = await import(${JSON.stringify(built)});
+      const wh = await PgliteThreadWarehouse.open(${JSON.stringify(path.join(dir, 'pgdata'))}, 'test warehouse');
+      const rows = await wh.query('SELECT count(*)::int AS n FROM orders');
+      await wh.close();
+      process.stdout.write(JSON.stringify(rows));`;
+    // A file, not --eval: the thread would inherit --input-type and refuse to load.
+    const file = path.join(dir, 'open-on-thread.mjs');
+    writeFileSync(file, script);
+    const r = spawnSync(process.execPath, ['--require', preload, file], { encoding: 'utf8', timeout: 60_000 });
+    expect(r.status, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual([{ n: 500 }]);
+    expect(r.stderr.match(/^wasm-compile \w+$/gm)).toEqual(['wasm-compile main']);
+  });
 });
