@@ -109,7 +109,6 @@ async function readColumns(sharedDir: string, schema: string, tables: readonly s
     program: 'ecm-gateway',
     command: 'role-sql',
     stores: ['warehouse'],
-    waitMs: 15_000,
     lockedExit: EXIT_FAILURE,
   });
   try {

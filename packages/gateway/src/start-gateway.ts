@@ -52,7 +52,7 @@ export async function startGateway(options: StartOptions): Promise<void> {
     command: options.http ? '--http' : '(stdio)',
     closeStores,
     idleMs: waitSettingMs(WAIT_SETTINGS.gatewayHandOver, STORE_IDLE_MS, env),
-    waitMs: storeLockWaitMs(STORE_WAIT_MS, env),
+    waitMs: storeLockWaitMs(env),
     onWait: (holder) => log.info({ holder }, 'waiting for the embedded stores'),
     onCloseFailed: (err) => log.error({ error: errorText(err) }, 'a store did not close; keeping the embedded stores locked'),
   });
@@ -82,11 +82,10 @@ function gatewayLogger(level: string) {
 /**
  * A gateway on the embedded stores closes them when no call has come for this long, so the other ECM
  * programs get their turn (store-lease.ts); back-to-back calls keep them open.
- * ECM_GATEWAY_HAND_OVER_SECONDS overrides it, ECM_LOCK_WAIT_SECONDS the wait below.
+ * ECM_GATEWAY_HAND_OVER_SECONDS overrides it. A call waits for another program as long as ecm-field
+ * does (storeLockWaitMs: 15 s, or ECM_LOCK_WAIT_SECONDS).
  */
 const STORE_IDLE_MS = 5_000;
-/** How long a call waits for another ECM program to finish with the embedded stores, as ecm-field does. */
-const STORE_WAIT_MS = 15_000;
 
 /** One state store for the ticket tools and the record of personal-data reveals, opened once until forgotten. */
 function stateOpener(env: NodeJS.ProcessEnv, opened: OpenedStores): { open: () => Promise<StateDb>; forget: () => void } {

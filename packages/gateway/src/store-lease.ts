@@ -1,5 +1,6 @@
 import { EXIT } from '@ecm/core/cli-kit';
 import { isEmbedded, lockEmbeddedStores, type HeldStoreLock } from '@ecm/core/stores';
+import { errorText } from '@ecm/core/text';
 
 /**
  * How a long-running gateway shares the embedded stores (PGlite under ECM_HOME) with the other ECM
@@ -133,7 +134,7 @@ class EmbeddedStoreLease implements StoreLease {
       try {
         await this.options.closeStores();
       } catch (err) {
-        this.#refused = `a store did not close (${err instanceof Error ? err.message : String(err)}); restart the gateway`;
+        this.#refused = `a store did not close (${errorText(err)}); restart the gateway`;
         this.options.onCloseFailed?.(err);
         return;
       }

@@ -71,8 +71,8 @@ export interface StoreLockRequest {
   readonly command: string;
   /** The embedded stores this command opens; a store on PostgreSQL needs no file lock. */
   readonly stores: readonly ('state' | 'warehouse')[];
-  /** How long to wait for the lock unless ECM_LOCK_WAIT_SECONDS says otherwise. */
-  readonly waitMs: number;
+  /** How long to wait for the lock unless ECM_LOCK_WAIT_SECONDS says otherwise. Default 15 s. */
+  readonly waitMs?: number;
   /** The exit code when another process keeps the lock past the wait. */
   readonly lockedExit: ExitCode;
   /** Told once who holds the lock, when this command has to wait. Default: noticeWaiting. */
@@ -101,7 +101,7 @@ export async function lockEmbeddedStores(request: StoreLockRequest, env: NodeJS.
     lock = await waitForFileLock(
       describeHolder(request.command, new Date(), request.program),
       env,
-      storeLockWaitMs(request.waitMs, env),
+      storeLockWaitMs(env, request.waitMs),
       request.onWait ?? noticeWaiting,
     );
   } catch (err) {

@@ -29,6 +29,9 @@ export function waitSettingMs(
   return Math.round(seconds * 1000);
 }
 
-/** How long a command waits for the embedded stores' lock: ECM_LOCK_WAIT_SECONDS, else the command's own default. */
-export const storeLockWaitMs = (defaultMs: number, env: NodeJS.ProcessEnv = process.env): number =>
+/** How long most commands wait for another program to finish with the embedded stores. */
+export const DEFAULT_LOCK_WAIT_MS = 15_000;
+
+/** How long a command waits for the embedded stores' lock: ECM_LOCK_WAIT_SECONDS, else `defaultMs`. */
+export const storeLockWaitMs = (env: NodeJS.ProcessEnv = process.env, defaultMs = DEFAULT_LOCK_WAIT_MS): number =>
   waitSettingMs(WAIT_SETTINGS.lockWait, defaultMs, env);

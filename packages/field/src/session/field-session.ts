@@ -37,8 +37,6 @@ async function openWarehouseFor(config: EcmConfig, thread: boolean): Promise<War
   return openWarehouseStore(config, { ...warehouseHooks, thread });
 }
 
-const LOCK_WAIT_MS = 15_000;
-
 /**
  * Runs `fn` with the stores open and the agent checked, then closes everything and releases the
  * store lock, whatever happens.
@@ -57,7 +55,6 @@ export async function withSession<T>(options: SessionOptions, fn: (session: Fiel
     program: 'ecm-field',
     command: options.command,
     stores: ['state', 'warehouse'],
-    waitMs: LOCK_WAIT_MS,
     lockedExit: EXIT.failed,
     releaseOnSignal: true,
   });

@@ -1,7 +1,6 @@
 import { parseArgs } from 'node:util';
-import { CliError, EXIT } from '@ecm/core/cli-kit';
+import { EXIT } from '@ecm/core/cli-kit';
 import { lockEmbeddedStores, openStateDb, openTicketStore, type StateDb } from '@ecm/core/stores';
-import { errorText } from '@ecm/core/text';
 import type { StoredTokens, TokenRefused } from './token-store.js';
 
 export const TOKENS_USAGE = `ecm-gateway tokens — personal bearer tokens for the HTTP gateway (kept hashed in the state store)
@@ -52,19 +51,11 @@ export async function tokensCommand(argv: readonly string[], env: NodeJS.Process
   if (!(VERBS as readonly string[]).includes(verb)) throw unknownVerb(verb);
   // The embedded state store admits one process at a time: wait for a running job or a gateway's
   // current calls (a gateway closes the embedded stores between calls), never open it beside them.
+  // Held too long: a CliError with exit 1; a bad ECM_LOCK_WAIT_SECONDS: exit 3 (the CLI keeps its code).
   const lock = await lockEmbeddedStores(
-    {
-      program: 'ecm-gateway',
-      command: `tokens ${verb}`,
-      stores: ['state'],
-      waitMs: 15_000,
-      lockedExit: EXIT.failed,
-    },
+    { program: 'ecm-gateway', command: `tokens ${verb}`, stores: ['state'], lockedExit: EXIT.failed },
     env,
-  ).catch((e: unknown) => {
-    // Held too long: 1; a bad ECM_LOCK_WAIT_SECONDS: 3, as the error says.
-    throw new TokensCommandError(errorText(e), e instanceof CliError ? e.exitCode : EXIT.failed);
-  });
+  );
   try {
     return await runTokensCommand(verb, values, positionals, env);
   } finally {

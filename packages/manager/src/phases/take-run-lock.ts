@@ -14,21 +14,17 @@ import {
 } from '@ecm/core/stores';
 
 /**
- * How long a run waits for the embedded stores' lock file: a gateway on the embedded stores hands
- * them over 5 s after its last call (packages/gateway/src/store-lease.ts), and a call may take some
- * seconds; another run holds them for minutes, and then this run stops (exit 5) rather than queue
- * behind it. The short commands wait 15–30 s. ECM_LOCK_WAIT_SECONDS overrides it.
- */
-const HAND_OVER_WAIT_MS = 15_000;
-
-/**
  * The run lock: PostgreSQL's when the state store is PostgreSQL, else the embedded stores' lock file,
  * which an embedded demo warehouse needs too. Held by another run: exit 5 with who holds it.
  */
 export async function takeRunLock(command: string, config: EcmConfig): Promise<RunLock> {
   const holder = describeHolder(command);
+  // Long enough for a gateway's hand-over (5 s after its last call, store-lease.ts) and a call that
+  // takes some seconds; another run holds the stores for minutes, and then this run stops (exit 5)
+  // rather than queue behind it. 15 s, or ECM_LOCK_WAIT_SECONDS.
+  const waitMs = storeLockWaitMs();
   try {
-    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, storeLockWaitMs(HAND_OVER_WAIT_MS), noticeWaiting);
+    if (!process.env.ECM_STATE_URL) return await waitForFileLock(holder, process.env, waitMs, noticeWaiting);
     // The holder table must exist before the lock can name a holder.
     await (await openConfiguredState(config)).close();
     const timeouts = stateTimeoutsOf(config.settings.timeouts);
@@ -37,12 +33,10 @@ export async function takeRunLock(command: string, config: EcmConfig): Promise<R
       statementTimeoutMs: timeouts.statementMs,
     });
     if (!isEmbedded('warehouse')) return pgLock;
-    const fileLock = await waitForFileLock(holder, process.env, storeLockWaitMs(HAND_OVER_WAIT_MS), noticeWaiting).catch(
-      async (err: unknown) => {
-        await pgLock.release();
-        throw err;
-      },
-    );
+    const fileLock = await waitForFileLock(holder, process.env, waitMs, noticeWaiting).catch(async (err: unknown) => {
+      await pgLock.release();
+      throw err;
+    });
     return bothLocks(pgLock, fileLock);
   } catch (err) {
     if (err instanceof RunLockedError) throw new CliError(`${err.message}. To do: ${err.advice}.`, EXIT.locked);
